@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "gwconsole",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gwconsole", targets: ["gwconsole"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // System-library shims: thin C helpers where macros or variadic C functions cannot be called from Swift.
+        .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
+
+        // Pure modules.
+        .target(name: "GatewayAPI", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "GatewayCore", dependencies: ["GatewayAPI"]),
+        .target(name: "NginxConfig", dependencies: ["GatewayAPI", "GatewayCore"]),
+        .target(name: "ResourcePrinters", dependencies: ["GatewayAPI"]),
+
+        // Shell modules.
+        .target(name: "Dataplane", dependencies: ["GatewayAPI", "CSQLite"]),
+        .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl"]),
+        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "CCurl", "COpenSSL"]),
+        .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "CNCurses"]),
+
+        .executableTarget(
+            name: "gwconsole",
+            dependencies: [
+                "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
+                "KubeClient", "Diagnostics", "ConsoleUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI"]),
+        .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
+        .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
+        .testTarget(name: "CLITests", dependencies: ["GatewayAPI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

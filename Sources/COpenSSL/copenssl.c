@@ -1,0 +1,91 @@
+#include "copenssl.h"
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *bio_to_string(BIO *bio) {
+    char *data = NULL;
+    long n = BIO_get_mem_data(bio, &data);
+    char *out = malloc((size_t)n + 1);
+    if (out == NULL) return NULL;
+    memcpy(out, data, (size_t)n);
+    out[n] = 0;
+    return out;
+}
+
+static char *name_string(const X509_NAME *name) {
+    BIO *bio = BIO_new(BIO_s_mem());
+    X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
+    char *s = bio_to_string(bio);
+    BIO_free(bio);
+    return s;
+}
+
+static char *time_string(const ASN1_TIME *t) {
+    struct tm tm;
+    char *out = malloc(32);
+    if (out == NULL) return NULL;
+    if (ASN1_TIME_to_tm(t, &tm) != 1) { strcpy(out, ""); return out; }
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return out;
+}
+
+static char *sans_string(X509 *cert) {
+    GENERAL_NAMES *names = X509_get_ext_d2i(cert, NID_subject_alt_name, NULL, NULL);
+    BIO *bio = BIO_new(BIO_s_mem());
+    if (names != NULL) {
+        for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
+            GENERAL_NAME *gn = sk_GENERAL_NAME_value(names, i);
+            if (i > 0) BIO_puts(bio, ",");
+            GENERAL_NAME_print(bio, gn);
+        }
+        GENERAL_NAMES_free(names);
+    }
+    char *s = bio_to_string(bio);
+    BIO_free(bio);
+    return s;
+}
+
+int gw_x509_parse_pem(const char *pem, size_t length, gw_x509_info *out, int max) {
+    BIO *bio = BIO_new_mem_buf(pem, (int)length);
+    if (bio == NULL) return -1;
+    int count = 0;
+    while (count < max) {
+        X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+        if (cert == NULL) break;
+        gw_x509_info *info = &out[count++];
+        info->subject = name_string(X509_get_subject_name(cert));
+        info->issuer = name_string(X509_get_issuer_name(cert));
+        info->not_before = time_string(X509_get0_notBefore(cert));
+        info->not_after = time_string(X509_get0_notAfter(cert));
+        info->sans = sans_string(cert);
+        info->is_ca = X509_check_ca(cert) >= 1 ? 1 : 0;
+        X509_free(cert);
+    }
+    ERR_clear_error();
+    BIO_free(bio);
+    return count == 0 ? -1 : count;
+}
+
+void gw_x509_info_free(gw_x509_info *info) {
+    free(info->subject); free(info->issuer); free(info->not_before); free(info->not_after); free(info->sans);
+    memset(info, 0, sizeof(*info));
+}
+
+int gw_pem_private_key_ok(const char *pem_key, size_t length) {
+    BIO *bio = BIO_new_mem_buf(pem_key, (int)length);
+    if (bio == NULL) return 0;
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    ERR_clear_error();
+    if (key == NULL) return 0;
+    EVP_PKEY_free(key);
+    return 1;
+}
+
+const char *gw_openssl_version(void) { return OpenSSL_version(OPENSSL_VERSION); }

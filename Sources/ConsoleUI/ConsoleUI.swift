@@ -1,0 +1,2 @@
+/// Module home for ConsoleUI (built by a later issue).
+public enum ConsoleUIModule {}

@@ -1,0 +1,112 @@
+import CSQLite
+import Foundation
+
+/// A minimal SQLite connection: prepared statements, typed binds and reads, transactions.
+final class SQLiteDatabase {
+    private(set) var handle: OpaquePointer?
+    let path: String
+
+    init(path: String, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+        self.path = path
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw StoreError.database("cannot open \(path): \(message)")
+        }
+        handle = db
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? lastError
+            sqlite3_free(message)
+            throw StoreError.fromSQLite(rc, text)
+        }
+    }
+
+    func prepare(_ sql: String) throws -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw StoreError.fromSQLite(rc, lastError) }
+        return Statement(stmt, db: self)
+    }
+
+    /// Runs `body` in a write transaction taken up front (BEGIN IMMEDIATE), so that concurrent writers queue
+    /// on the database lock instead of failing midway; rolls back on any error.
+    func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    final class Statement {
+        private let stmt: OpaquePointer
+        private unowned let db: SQLiteDatabase
+
+        init(_ stmt: OpaquePointer, db: SQLiteDatabase) {
+            self.stmt = stmt
+            self.db = db
+        }
+
+        deinit { sqlite3_finalize(stmt) }
+
+        @discardableResult
+        func bind(_ values: [SQLValue]) -> Statement {
+            sqlite3_reset(stmt)
+            sqlite3_clear_bindings(stmt)
+            for (offset, value) in values.enumerated() {
+                let index = Int32(offset + 1)
+                switch value {
+                case .null: sqlite3_bind_null(stmt, index)
+                case .int(let i): sqlite3_bind_int64(stmt, index, i)
+                case .text(let s): _ = gw_sqlite3_bind_text_transient(stmt, index, s, Int32(s.utf8.count))
+                }
+            }
+            return self
+        }
+
+        /// Steps once; true while a row is available.
+        func step() throws -> Bool {
+            let rc = sqlite3_step(stmt)
+            switch rc {
+            case SQLITE_ROW: return true
+            case SQLITE_DONE: return false
+            default: throw StoreError.fromSQLite(rc, db.lastError)
+            }
+        }
+
+        func run(_ values: [SQLValue] = []) throws {
+            bind(values)
+            while try step() {}
+        }
+
+        func int(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
+
+        func text(_ column: Int32) -> String? {
+            guard let cString = sqlite3_column_text(stmt, column) else { return nil }
+            return String(cString: cString)
+        }
+    }
+}
+
+enum SQLValue {
+    case null
+    case int(Int64)
+    case text(String)
+}

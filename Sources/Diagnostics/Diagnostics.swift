@@ -1,0 +1,2 @@
+/// Module home for Diagnostics (built by a later issue).
+public enum DiagnosticsModule {}

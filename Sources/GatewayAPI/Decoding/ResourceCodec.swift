@@ -1,0 +1,61 @@
+/// Per-kind decoding: strict typed decode, validation, defaulting and the canonical JSON form.
+enum ResourceCodec {
+    typealias Handler = @Sendable (SourceNode) throws -> (JSONValue, FieldErrors)
+
+    static func handler(for groupKind: GroupKind) -> Handler? { handlers[groupKind] }
+
+    private static let handlers: [GroupKind: Handler] = [
+        ResourceRegistry.gatewayClass.groupKind: make(GatewayClass.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+        },
+        ResourceRegistry.gateway.groupKind: make(Gateway.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+            Defaulting.apply(&value)
+        },
+        ResourceRegistry.httpRoute.groupKind: make(HTTPRoute.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+            Defaulting.apply(&value)
+        },
+        ResourceRegistry.referenceGrant.groupKind: make(ReferenceGrant.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+        },
+        ResourceRegistry.backendTLSPolicy.groupKind: make(BackendTLSPolicy.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+        },
+        ResourceRegistry.namespace.groupKind: make(Namespace.self, nameRule: .label) { _, _ in },
+        ResourceRegistry.service.groupKind: make(Service.self, nameRule: .dns1035) { value, errors in
+            CoreValidation.validate(value, &errors)
+            Defaulting.apply(&value)
+        },
+        ResourceRegistry.endpointSlice.groupKind: make(EndpointSlice.self, nameRule: .subdomain) { value, errors in
+            CoreValidation.validate(value, &errors)
+        },
+        ResourceRegistry.configMap.groupKind: make(ConfigMap.self, nameRule: .subdomain) { value, errors in
+            CoreValidation.validate(value, &errors)
+        },
+        ResourceRegistry.secret.groupKind: make(Secret.self, nameRule: .subdomain) { value, errors in
+            CoreValidation.validate(value, &errors)
+            Defaulting.apply(&value)
+        },
+        ResourceRegistry.deployment.groupKind: make(Deployment.self, nameRule: .subdomain) { value, errors in
+            CoreValidation.validate(value, &errors)
+            Defaulting.apply(&value)
+        },
+        ResourceRegistry.pod.groupKind: make(Pod.self, nameRule: .subdomain) { value, errors in
+            CoreValidation.validate(value.spec, FieldPath("spec"), &errors)
+        },
+    ]
+
+    private static func make<T: KubeResource>(
+        _ type: T.Type, nameRule: MetadataValidation.NameRule,
+        validate: @escaping @Sendable (inout T, inout FieldErrors) -> Void
+    ) -> Handler {
+        return { node in
+            var value = try NodeDecoder().decode(T.self, from: node)
+            var errors = FieldErrors()
+            MetadataValidation.validate(value.metadata, nameRule: nameRule, errors: &errors)
+            validate(&value, &errors)
+            return (try JSONValueEncoder().encode(value), errors)
+        }
+    }
+}

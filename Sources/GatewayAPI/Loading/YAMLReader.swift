@@ -1,0 +1,108 @@
+import Yams
+
+/// Parses one YAML document into a positioned `SourceNode` tree.
+///
+/// Aliases are expanded while converting, under a budget of nodes so that an alias bomb
+/// ("billion laughs") is rejected instead of exhausting memory. Duplicate keys and non-string keys are errors.
+public enum YAMLReader {
+    /// The most nodes one document may expand to, aliases included.
+    public static let maxNodes = 1_000_000
+
+    /// Parses `text`, a single document whose first line is line `lineOffset + 1` of `file`.
+    public static func parseDocument(_ text: String, file: String, lineOffset: Int) throws -> SourceNode? {
+        let parser: Parser
+        let root: Node?
+        do {
+            parser = try Parser(yaml: text, resolver: .basic, constructor: .default)
+            root = try parser.nextRoot()
+            if root != nil, try parser.nextRoot() != nil {
+                throw ManifestError(
+                    position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
+                    message: "more than one YAML document where one was expected")
+            }
+        } catch let error as YamlError {
+            throw translate(error, file: file, lineOffset: lineOffset)
+        }
+        guard let root else { return nil }
+        var budget = maxNodes
+        return try convert(root, file: file, lineOffset: lineOffset, budget: &budget, path: FieldPath())
+    }
+
+    private static func position(_ mark: Mark?, _ file: String, _ lineOffset: Int) -> SourcePosition? {
+        guard let mark else { return nil }
+        return SourcePosition(file: file, line: mark.line + lineOffset, column: mark.column)
+    }
+
+    private static func convert(
+        _ node: Node, file: String, lineOffset: Int, budget: inout Int, path: FieldPath
+    ) throws -> SourceNode {
+        budget -= 1
+        if budget < 0 {
+            throw ManifestError(
+                position: position(node.mark, file, lineOffset), path: path,
+                message: "document expands to more than \(maxNodes) values through YAML aliases (alias bomb?)")
+        }
+        let pos = position(node.mark, file, lineOffset)
+        switch node {
+        case .scalar(let scalar):
+            let explicit = scalar.tag.rawValue
+            let resolved: SourceNode.Scalar
+            if scalar.style != .plain || explicit == "tag:yaml.org,2002:str" {
+                resolved = .string(scalar.string)
+            } else {
+                resolved = ScalarResolver.resolvePlain(scalar.string)
+            }
+            return SourceNode(.scalar(resolved, text: scalar.string), position: pos)
+        case .sequence(let sequence):
+            var items: [SourceNode] = []
+            items.reserveCapacity(sequence.count)
+            for (index, item) in sequence.enumerated() {
+                items.append(try convert(item, file: file, lineOffset: lineOffset, budget: &budget,
+                                         path: path.appending(index: index)))
+            }
+            return SourceNode(.sequence(items), position: pos)
+        case .mapping(let mapping):
+            var members: [(key: String, keyPosition: SourcePosition?, value: SourceNode)] = []
+            members.reserveCapacity(mapping.count)
+            for (key, value) in mapping {
+                guard case .scalar(let keyScalar) = key else {
+                    throw ManifestError(position: position(key.mark, file, lineOffset), path: path,
+                                        message: "mapping keys must be strings")
+                }
+                if keyScalar.string == "<<" {
+                    throw ManifestError(position: position(key.mark, file, lineOffset), path: path,
+                                        message: "YAML merge keys (<<) are not supported")
+                }
+                budget -= 1
+                let child = try convert(value, file: file, lineOffset: lineOffset, budget: &budget,
+                                        path: path.appending(keyScalar.string))
+                members.append((key: keyScalar.string, keyPosition: position(key.mark, file, lineOffset), value: child))
+            }
+            return SourceNode(.mapping(members), position: pos)
+        case .alias(let alias):
+            throw ManifestError(position: position(alias.mark, file, lineOffset), path: path,
+                                message: "undefined YAML alias *\(alias.anchor.rawValue)")
+        }
+    }
+
+    private static func translate(_ error: YamlError, file: String, lineOffset: Int) -> ManifestError {
+        switch error {
+        case .scanner(let context, let problem, let mark, _),
+             .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let contextText = context.map { "\($0.text) " } ?? ""
+            return ManifestError(position: position(mark, file, lineOffset)!,
+                                 message: "invalid YAML: \(contextText)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ManifestError(
+                position: position(context.mark, file, lineOffset)!,
+                message: "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
+        case .reader(let problem, _, _, _):
+            return ManifestError(position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
+                                 message: "invalid YAML: \(problem)")
+        default:
+            return ManifestError(position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
+                                 message: "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Module home for KubeClient (built by a later issue).
+public enum KubeClientModule {}

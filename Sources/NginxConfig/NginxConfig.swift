@@ -1,0 +1,2 @@
+/// Module home for NginxConfig (built by a later issue).
+public enum NginxConfigModule {}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+import GatewayAPI
+
+/// `gwconsole apply -f PATH...`: create or update objects from manifests, all in one transaction.
+struct Apply: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or update objects from files, directories, stdin (-) or a Markdown guide's kubectl apply blocks.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.customShort("f"), .long], help: "A file, directory or - for stdin (repeatable).")
+    var filename: [String] = []
+
+    @Flag(name: [.customShort("R"), .long], help: "Read directories recursively.")
+    var recursive = false
+
+    mutating func run() throws {
+        try reportingErrors {
+            guard !filename.isEmpty else { throw CLIError("error: must specify one of -f or --filename") }
+            let objects = try ManifestLoading.load(paths: filename, recursive: recursive, global: global)
+            if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
+            let store = try global.openStore()
+            let outcomes: [ApplyOutcome]
+            do {
+                outcomes = try store.apply(objects)
+            } catch let error as ObjectStoreError {
+                let object = objects[error.index]
+                let position = object.position.map { "\($0): " } ?? ""
+                throw CLIError("\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied")
+            } catch let error as StoreError {
+                throw CLIError("error: \(error)\nerror: nothing was applied")
+            }
+            for (object, outcome) in zip(objects, outcomes) {
+                Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
+                if !object.type.supported {
+                    Output.error("Warning: \(object.type.qualifiedSingular)/\(object.name): kind \(object.type.kind) (\(object.apiVersion)) is not supported by gwconsole: it is stored and listed, not processed")
+                }
+            }
+        }
+    }
+}
+
+/// Reads and decodes manifests for apply and delete, turning every problem into one positioned report.
+enum ManifestLoading {
+    static func load(paths: [String], recursive: Bool, global: GlobalOptions) throws -> [DecodedObject] {
+        do {
+            let documents = try ManifestReader(recursive: recursive).read(paths: paths)
+            let decoder = ManifestDecoder(defaultNamespace: global.effectiveNamespace, enforceNamespace: global.namespace != nil)
+            return try decoder.decode(documents)
+        } catch let error as ManifestErrors {
+            let count = error.errors.count
+            throw CLIError(error.errors.map(\.description).joined(separator: "\n")
+                           + "\nerror: \(count) problem\(count == 1 ? "" : "s") found; nothing was applied")
+        } catch let error as ManifestError {
+            throw CLIError("\(error.position == nil ? "error: " : "")\(error)\nerror: nothing was applied")
+        }
+    }
+}

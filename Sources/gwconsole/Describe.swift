@@ -1,0 +1,54 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+import GatewayAPI
+import ResourcePrinters
+
+/// `gwconsole describe KIND [NAME]`: kubectl's describe layout; Secret values never shown.
+struct Describe: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show details of an object or of all objects of a kind.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "KIND [NAME...] or KIND/NAME. A NAME that matches no object exactly matches by prefix, as kubectl does.")
+    var arguments: [String] = []
+
+    @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Describe across all namespaces.")
+    var allNamespaces = false
+
+    mutating func run() throws {
+        try reportingErrors {
+            let store = try global.openStore()
+            let query = try ObjectQuery.parse(arguments, store: store)
+            let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
+            var sections: [String] = []
+            var errors: [String] = []
+            for request in query.requests {
+                let ns = request.type.namespaced ? namespace : ""
+                let all = try store.list(request.type.groupKind, namespace: ns)
+                var objects: [StoredObject] = []
+                if request.names.isEmpty {
+                    objects = all
+                } else {
+                    for name in request.names {
+                        if let exact = all.first(where: { $0.name == name }) {
+                            objects.append(exact)
+                        } else {
+                            let prefixed = all.filter { $0.name.hasPrefix(name) }
+                            if prefixed.isEmpty {
+                                errors.append("Error from server (NotFound): \(request.type.qualifiedPlural) \"\(name)\" not found")
+                            }
+                            objects += prefixed
+                        }
+                    }
+                }
+                sections += objects.map { Describer.describe(request.type, object: $0.object) }
+            }
+            if sections.isEmpty && errors.isEmpty {
+                Output.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
+            }
+            Output.out(sections.joined(separator: "\n\n"))
+            if !errors.isEmpty { throw CLIError(errors.joined(separator: "\n")) }
+        }
+    }
+}

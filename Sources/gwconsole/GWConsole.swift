@@ -1,0 +1,24 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+import GatewayAPI
+
+/// `gwconsole`: an operations console and kubectl-style CLI for the Gateway API on NGINX.
+@main
+struct GWConsole: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gwconsole",
+        abstract: "See and fix how Gateways, Routes and policies fit together on NGINX.",
+        discussion: """
+            With no subcommand, gwconsole shows an overview of the embedded state. State lives in --state DIR, \
+            else $GWCONSOLE_STATE, else $XDG_STATE_HOME/gwconsole, else ~/.local/state/gwconsole.
+            """,
+        subcommands: [Apply.self, Get.self, Describe.self, Delete.self])
+
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() throws {
+        let store = try global.openStore()
+        print(try Overview.render(store: store))
+    }
+}

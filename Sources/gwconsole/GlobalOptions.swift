@@ -1,0 +1,64 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+
+/// Options every command takes: where the state is and which namespace to act in.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The state directory of the embedded default.", valueName: "dir"))
+    var state: String?
+
+    @Option(name: [.customShort("n"), .long], help: "The namespace to act in (default: default).")
+    var namespace: String?
+
+    /// The state directory, by the documented order of precedence.
+    func stateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let state, !state.isEmpty { return state }
+        if let env = environment["GWCONSOLE_STATE"], !env.isEmpty { return env }
+        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return (xdg as NSString).appendingPathComponent("gwconsole") }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".local/state/gwconsole")
+    }
+
+    var effectiveNamespace: String { (namespace?.isEmpty == false ? namespace : nil) ?? "default" }
+
+    func openStore() throws -> Store {
+        do {
+            return try Store(directory: stateDirectory())
+        } catch let error as StoreError {
+            throw CLIError("error: \(error)")
+        }
+    }
+}
+
+/// An error already phrased for the user; printed as it is, exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var exitCode: Int32 = 1
+    init(_ message: String, exitCode: Int32 = 1) {
+        self.message = message
+        self.exitCode = exitCode
+    }
+    var description: String { message }
+}
+
+enum Output {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, printing a CLIError's message to stderr and exiting with its code.
+    func reportingErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as CLIError {
+            Output.error(error.message)
+            throw ExitCode(error.exitCode)
+        }
+    }
+}
