@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
-        .testTarget(name: "CLITests", dependencies: ["GatewayAPI"]),
+        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -81,7 +81,7 @@ enum ResourceColumns {
             return [column("STATUS") { $0.value(at: ["status", "phase"])?.stringValue ?? "Active" }, ageColumn]
         case ResourceRegistry.service.groupKind:
             var cols = [column("TYPE") { $0.value(at: ["spec", "type"])?.stringValue ?? "ClusterIP" },
-                        column("CLUSTER-IP") { $0.value(at: ["spec", "clusterIP"])?.stringValue ?? "<none>" },
+                        column("CLUSTER-IP") { ($0.value(at: ["spec", "clusterIPs"])?.arrayValue?.first ?? $0.value(at: ["spec", "clusterIP"]))?.stringValue ?? "<none>" },
                         column("EXTERNAL-IP") { externalIP($0) },
                         column("PORT(S)") { servicePorts($0) }, ageColumn]
             if wide { cols.append(column("SELECTOR") { selector($0.value(at: ["spec", "selector"])) }) }
@@ -112,7 +112,7 @@ enum ResourceColumns {
             var cols = [column("READY") { podReady($0) }, column("STATUS") { podStatus($0) },
                         column("RESTARTS") { podRestarts($0) }, ageColumn]
             if wide {
-                cols += [column("IP") { $0.value(at: ["status", "podIP"])?.stringValue ?? "<none>" },
+                cols += [column("IP") { ($0.value(at: ["status", "podIPs"])?.arrayValue?.first?["ip"] ?? $0.value(at: ["status", "podIP"]))?.stringValue ?? "<none>" },
                          column("NODE") { $0.value(at: ["spec", "nodeName"])?.stringValue ?? "<none>" },
                          column("NOMINATED NODE") { _ in "<none>" }, column("READINESS GATES") { _ in "<none>" }]
             }
@@ -160,7 +160,7 @@ enum ResourceColumns {
 
     static func sliceEndpoints(_ object: JSONValue) -> String {
         let addresses = (object["endpoints"]?.arrayValue ?? []).flatMap { ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) }
-        if addresses.isEmpty { return "<none>" }
+        if addresses.isEmpty { return "<unset>" }
         let shown = addresses.prefix(3).joined(separator: ",")
         return addresses.count > 3 ? "\(shown) + \(addresses.count - 3) more..." : shown
     }

@@ -1,4 +1,7 @@
-/// A table as kubectl prints it: upper-case headers, columns padded to the widest cell plus three spaces.
+import Foundation
+
+/// A table as kubectl prints it: columns at least 6 wide and padded to the widest cell plus three spaces,
+/// the last column unpadded, and cells cut at a line break with `...` (kubectl's cell sanitising).
 public struct Table: Sendable, Equatable {
     public var headers: [String]
     public var rows: [[String]]
@@ -9,8 +12,8 @@ public struct Table: Sendable, Equatable {
     }
 
     public func render() -> String {
-        let all = [headers] + rows
-        var widths = Array(repeating: 0, count: headers.count)
+        let all = ([headers] + rows).map { $0.map(Table.sanitize) }
+        var widths = Array(repeating: 6 - 3, count: headers.count)
         for row in all {
             for (index, cell) in row.enumerated() where index < widths.count {
                 widths[index] = max(widths[index], cell.count)
@@ -30,5 +33,14 @@ public struct Table: Sendable, Equatable {
             out += line + "\n"
         }
         return out
+    }
+
+    /// A cell with a line break is cut there and marked `...`; ESC shows as `^[`.
+    static func sanitize(_ cell: String) -> String {
+        var text = cell
+        if let cut = text.firstIndex(where: { $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" || $0 == "\r\n" }) {
+            text = String(text[..<cut]) + "..."
+        }
+        return text.replacingOccurrences(of: "\u{1B}", with: "^[")
     }
 }

@@ -52,7 +52,8 @@ struct Delete: ParsableCommand {
             var missing: [String] = []
             for (target, result) in zip(targets, deleted) {
                 if result != nil {
-                    Output.out("\(target.type.qualifiedSingular) \"\(target.key.name)\" deleted\n")
+                    let scope = target.key.namespace.isEmpty ? "" : " from \(target.key.namespace) namespace"
+                    Output.out("\(target.type.qualifiedSingular) \"\(target.key.name)\" deleted\(scope)\n")
                 } else if !ignoreNotFound {
                     missing.append("Error from server (NotFound): \(target.type.qualifiedPlural) \"\(target.key.name)\" not found")
                 }

@@ -57,11 +57,12 @@ struct Get: ParsableCommand {
         case .table, .wide:
             if objects.isEmpty {
                 if results.allSatisfy({ $0.1.isEmpty }) && !singleObject {
-                    Output.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
+                    let clusterScoped = results.allSatisfy { !$0.0.namespaced }
+                    Output.error(clusterScoped ? "No resources found" : namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
                 }
                 return
             }
-            let qualify = results.count > 1
+            let qualify = results.filter { !$0.1.isEmpty }.count > 1
             var first = true
             for (type, list) in results where !list.isEmpty {
                 if !first { Output.out("\n") }

@@ -6,7 +6,8 @@ public enum DocumentSplitter {
 
     /// Splits `text` from `file`. Text with heredoc apply blocks yields only those blocks' documents.
     public static func split(_ text: String, file: String) throws -> [ManifestDocument] {
-        let lines = Array(text.split(separator: "\n", omittingEmptySubsequences: false))
+        var lines = Array(text.split(separator: "\n", omittingEmptySubsequences: false))
+        if lines.last?.isEmpty == true { lines.removeLast() }  // the final line break ends the last line
         if let blocks = HeredocExtractor.applyBlocks(in: lines) {
             return try blocks.flatMap { block in
                 try splitYAMLStream(lines[block.bodyLines], file: file, firstLineIndex: block.bodyLines.lowerBound)
@@ -27,7 +28,8 @@ public enum DocumentSplitter {
         var currentStart = firstLineIndex
         var lineIndex = firstLineIndex
         func finish() throws {
-            let body = current.joined(separator: "\n")
+            // Each line keeps its line break, as the text a shell heredoc or file gives.
+            let body = current.map { $0 + "\n" }.joined()
             if body.contains(where: { !$0.isWhitespace }) && !isOnlyComments(current) {
                 let doc = ManifestDocument(file: file, lineOffset: currentStart, text: body)
                 try checkSize(doc, line: currentStart + 1)

@@ -2,11 +2,22 @@ import Yams
 
 /// Parses one YAML document into a positioned `SourceNode` tree.
 ///
-/// Aliases are expanded while converting, under a budget of nodes so that an alias bomb
-/// ("billion laughs") is rejected instead of exhausting memory. Duplicate keys and non-string keys are errors.
+/// Aliases are expanded while converting, under a budget so that an alias bomb ("billion laughs") is rejected
+/// before it is expanded: the size of each anchored value is remembered, and every alias use is charged its size
+/// up front. Duplicate keys and non-string keys are errors.
 public enum YAMLReader {
     /// The most nodes one document may expand to, aliases included.
     public static let maxNodes = 1_000_000
+    /// The most nodes that alias uses may add to one document.
+    public static let maxAliasNodes = 100_000
+
+    /// Bookkeeping for one document's conversion.
+    struct Budget {
+        var nodes = YAMLReader.maxNodes
+        var aliasNodes = YAMLReader.maxAliasNodes
+        /// Node counts of anchored values seen so far, by anchor name.
+        var anchorSizes: [String: Int] = [:]
+    }
 
     /// Parses `text`, a single document whose first line is line `lineOffset + 1` of `file`.
     public static func parseDocument(_ text: String, file: String, lineOffset: Int) throws -> SourceNode? {
@@ -24,8 +35,11 @@ public enum YAMLReader {
             throw translate(error, file: file, lineOffset: lineOffset)
         }
         guard let root else { return nil }
-        var budget = maxNodes
-        return try convert(root, file: file, lineOffset: lineOffset, budget: &budget, path: FieldPath())
+        var budget = Budget()
+        // The parser owns the anchors (nodes hold them weakly): keep it alive while converting.
+        return try withExtendedLifetime(parser) {
+            try convert(root, file: file, lineOffset: lineOffset, budget: &budget, path: FieldPath())
+        }
     }
 
     private static func position(_ mark: Mark?, _ file: String, _ lineOffset: Int) -> SourcePosition? {
@@ -34,13 +48,35 @@ public enum YAMLReader {
     }
 
     private static func convert(
-        _ node: Node, file: String, lineOffset: Int, budget: inout Int, path: FieldPath
+        _ node: Node, file: String, lineOffset: Int, budget: inout Budget, path: FieldPath
     ) throws -> SourceNode {
-        budget -= 1
-        if budget < 0 {
+        guard let anchor = node.anchor?.rawValue else {
+            return try convertContent(node, file: file, lineOffset: lineOffset, budget: &budget, path: path)
+        }
+        if let size = budget.anchorSizes[anchor] {
+            // A use of an alias: charge the whole value before expanding it.
+            budget.aliasNodes -= size
+            if budget.aliasNodes < 0 {
+                throw ManifestError(
+                    position: position(node.mark, file, lineOffset), path: path,
+                    message: "YAML aliases expand to more than \(maxAliasNodes) values (alias bomb?)")
+            }
+            return try convertContent(node, file: file, lineOffset: lineOffset, budget: &budget, path: path)
+        }
+        let before = budget.nodes
+        let converted = try convertContent(node, file: file, lineOffset: lineOffset, budget: &budget, path: path)
+        budget.anchorSizes[anchor] = before - budget.nodes
+        return converted
+    }
+
+    private static func convertContent(
+        _ node: Node, file: String, lineOffset: Int, budget: inout Budget, path: FieldPath
+    ) throws -> SourceNode {
+        budget.nodes -= 1
+        if budget.nodes < 0 {
             throw ManifestError(
                 position: position(node.mark, file, lineOffset), path: path,
-                message: "document expands to more than \(maxNodes) values through YAML aliases (alias bomb?)")
+                message: "document has more than \(maxNodes) values")
         }
         let pos = position(node.mark, file, lineOffset)
         switch node {
@@ -73,7 +109,7 @@ public enum YAMLReader {
                     throw ManifestError(position: position(key.mark, file, lineOffset), path: path,
                                         message: "YAML merge keys (<<) are not supported")
                 }
-                budget -= 1
+                budget.nodes -= 1
                 let child = try convert(value, file: file, lineOffset: lineOffset, budget: &budget,
                                         path: path.appending(keyScalar.string))
                 members.append((key: keyScalar.string, keyPosition: position(key.mark, file, lineOffset), value: child))
