@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gwconsole builds and runs against, if any is missing.
+# Usage: scripts/install-deps.sh [--update]   (--update always runs apt-get update first, as CI does)
+set -euo pipefail
+
+packages=(
+  libsqlite3-dev        # embedded store
+  libncurses-dev        # console (ncursesw)
+  libcurl4-openssl-dev  # probe and cluster client (libcurl with OpenSSL)
+  libssl-dev            # certificate inspection
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${1:-}" != "--update" ] && [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+if [ ${#missing[@]} -gt 0 ] || [ "${1:-}" = "--update" ]; then
+  $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
