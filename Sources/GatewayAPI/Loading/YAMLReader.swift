@@ -126,6 +126,9 @@ public enum YAMLReader {
         case .scanner(let context, let problem, let mark, _),
              .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
+            if problem.contains("Maximum nesting level") {
+                return ManifestError(position: position(mark, file, lineOffset)!, message: "invalid YAML: nesting deeper than 1000 levels")
+            }
             let contextText = context.map { "\($0.text) " } ?? ""
             return ManifestError(position: position(mark, file, lineOffset)!,
                                  message: "invalid YAML: \(contextText)\(problem)")
