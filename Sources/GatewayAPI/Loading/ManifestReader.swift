@@ -55,7 +55,7 @@ public struct ManifestReader: Sendable {
         for entry in entries where !entry.hasPrefix(".") {
             let full = (path as NSString).appendingPathComponent(entry)
             var entryIsDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: full, isDirectory: &entryIsDirectory)
+            _ = FileManager.default.fileExists(atPath: full, isDirectory: &entryIsDirectory)
             if entryIsDirectory.boolValue {
                 if recursive { result += try files(at: full) }
             } else if [".yaml", ".yml", ".json"].contains(where: { entry.lowercased().hasSuffix($0) }) {

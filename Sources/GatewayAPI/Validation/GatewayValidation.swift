@@ -43,6 +43,9 @@ extension GatewayAPIValidation {
             if (proto == "HTTPS" || proto == "TLS") && listener.tls == nil {
                 errors.add(path.appending("tls"), "Required value: tls mode must be set for protocols ['HTTPS', 'TLS']")
             }
+            if proto == "HTTPS", let mode = listener.tls?.mode, mode != "Terminate" {
+                errors.add(path.appending("tls").appending("mode"), "Invalid value: tls mode must be Terminate for protocol HTTPS")
+            }
             if (proto == "TCP" || proto == "UDP") && listener.hostname != nil {
                 errors.add(path.appending("hostname"), "Forbidden: hostname must not be specified for protocols ['TCP', 'UDP']")
             }
