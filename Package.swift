@@ -22,12 +22,12 @@ let package = Package(
         .target(name: "GatewayAPI", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "GatewayCore", dependencies: ["GatewayAPI"]),
         .target(name: "NginxConfig", dependencies: ["GatewayAPI", "GatewayCore"]),
-        .target(name: "ResourcePrinters", dependencies: ["GatewayAPI"]),
+        .target(name: "ResourcePrinters", dependencies: ["GatewayAPI", "GatewayCore"]),
 
         // Shell modules.
-        .target(name: "Dataplane", dependencies: ["GatewayAPI", "CSQLite"]),
+        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "CSQLite"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl"]),
-        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "CCurl", "COpenSSL"]),
+        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "COpenSSL"]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "CNCurses"]),
 
         .executableTarget(
@@ -40,7 +40,8 @@ let package = Package(
         ),
 
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI"]),
+        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI"]),

@@ -32,6 +32,7 @@ struct Apply: ParsableCommand {
             } catch let error as StoreError {
                 throw CLIError("error: \(error)\nerror: nothing was applied")
             }
+            _ = try global.openReconciledStore()
             for (object, outcome) in zip(objects, outcomes) {
                 Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
                 if !object.type.supported {

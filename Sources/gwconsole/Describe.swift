@@ -18,7 +18,7 @@ struct Describe: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let store = try global.openStore()
+            let (store, graph) = try global.openReconciledStore()
             let query = try ObjectQuery.parse(arguments, store: store)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             var sections: [String] = []

@@ -18,7 +18,7 @@ struct GWConsole: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func run() throws {
-        let store = try global.openStore()
+        let (store, _) = try global.openReconciledStore()
         print(try Overview.render(store: store))
     }
 }

@@ -10,6 +10,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: [.customShort("n"), .long], help: "The namespace to act in (default: default).")
     var namespace: String?
 
+    @Option(name: .long, help: ArgumentHelp("The controller name this gwconsole acts as (default: NGF's, gateway.nginx.org/nginx-gateway-controller).", valueName: "name"))
+    var controllerName: String?
+
     /// The state directory, by the documented order of precedence.
     func stateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let state, !state.isEmpty { return state }

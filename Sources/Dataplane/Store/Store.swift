@@ -109,6 +109,24 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// A small integer the shell keeps beside the objects (such as the revision last reconciled).
+    public func meta(_ key: String) throws -> Int64? {
+        try locked {
+            let stmt = try db.prepare("SELECT value FROM meta WHERE key = ?")
+            stmt.bind([.text(key)])
+            return try stmt.step() ? stmt.int(0) : nil
+        }
+    }
+
+    public func setMeta(_ key: String, _ value: Int64) throws {
+        try locked {
+            try db.writeTransaction {
+                try db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+                    .run([.text(key), .int(value)])
+            }
+        }
+    }
+
     // MARK: Writing
 
     /// Applies all objects in one transaction, as `kubectl apply` would object by object, and reports each outcome.

@@ -25,6 +25,11 @@ public struct ParametersReference: Codable, Sendable, Equatable {
 public struct GatewayClassStatus: Codable, Sendable, Equatable {
     public var conditions: [Condition]?
     public var supportedFeatures: [SupportedFeature]?
+
+    public init(conditions: [Condition]? = nil, supportedFeatures: [SupportedFeature]? = nil) {
+        self.conditions = conditions
+        self.supportedFeatures = supportedFeatures
+    }
 }
 
 public struct SupportedFeature: Codable, Sendable, Equatable {

@@ -1,0 +1,88 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+
+/// Runs the controller core over the embedded store, like a controller over an API server: ensure the built-in
+/// GatewayClass, read a snapshot, build the graph, and write back every status that changed.
+public struct Reconciler: Sendable {
+    public let store: Store
+    public let config: ControllerConfig
+
+    /// The meta key holding the store revision the last reconcile saw.
+    static let reconciledKey = "reconciled_revision"
+
+    public init(store: Store, config: ControllerConfig) {
+        self.store = store
+        self.config = config
+    }
+
+    /// Reconciles when the store changed since the last reconcile; returns the current graph either way.
+    @discardableResult
+    public func reconcileIfNeeded(now: Date = Date()) throws -> Graph {
+        if try store.revision() == store.meta(Reconciler.reconciledKey) {
+            return GraphBuilder.build(try snapshot(), config: config)
+        }
+        return try reconcile(now: now)
+    }
+
+    /// Builds the graph and writes statuses. A status write that meets a concurrent change starts over.
+    @discardableResult
+    public func reconcile(now: Date = Date()) throws -> Graph {
+        try ensureGatewayClass(now: now)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let (snapshot, versions) = try snapshotWithVersions()
+            let graph = GraphBuilder.build(snapshot, config: config)
+            do {
+                for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
+                    let key = ObjectKey(groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
+                                        namespace: update.ref.namespace, name: update.ref.name)
+                    guard let stored = versions[key] else { continue }
+                    if stored.status == update.status { continue }
+                    try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
+                }
+                try store.setMeta(Reconciler.reconciledKey, try store.revision())
+                return graph
+            } catch StoreError.conflict(_) where attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    /// The built-in GatewayClass, as an installed NGF provides: created unless one with its name exists.
+    func ensureGatewayClass(now: Date) throws {
+        let key = ObjectKey(groupKind: ResourceRegistry.gatewayClass.groupKind, namespace: "", name: config.gatewayClassName)
+        if try store.get(key) != nil { return }
+        let object: JSONValue = [
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+            "metadata": ["name": .string(config.gatewayClassName)],
+            "spec": ["controllerName": .string(config.controllerName)],
+        ]
+        _ = try store.apply([DecodedObject(type: ResourceRegistry.gatewayClass, object: object)], now: now)
+    }
+
+    /// The typed objects the core reads.
+    public func snapshot() throws -> ResourceSnapshot { try snapshotWithVersions().0 }
+
+    func snapshotWithVersions() throws -> (ResourceSnapshot, [ObjectKey: StoredObject]) {
+        var versions: [ObjectKey: StoredObject] = [:]
+        func load<T: KubeResource>(_ type: ResourceType, as: T.Type) throws -> [T] {
+            try store.list(type.groupKind).compactMap { stored in
+                versions[ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)] = stored
+                return try? T.decode(stored.object)
+            }
+        }
+        var snapshot = ResourceSnapshot()
+        snapshot.gatewayClasses = try load(ResourceRegistry.gatewayClass, as: GatewayClass.self)
+        snapshot.gateways = try load(ResourceRegistry.gateway, as: Gateway.self)
+        snapshot.httpRoutes = try load(ResourceRegistry.httpRoute, as: HTTPRoute.self)
+        snapshot.referenceGrants = try load(ResourceRegistry.referenceGrant, as: ReferenceGrant.self)
+        snapshot.backendTLSPolicies = try load(ResourceRegistry.backendTLSPolicy, as: BackendTLSPolicy.self)
+        snapshot.namespaces = try load(ResourceRegistry.namespace, as: Namespace.self)
+        snapshot.services = try load(ResourceRegistry.service, as: Service.self)
+        snapshot.configMaps = try load(ResourceRegistry.configMap, as: ConfigMap.self)
+        snapshot.secrets = try load(ResourceRegistry.secret, as: Secret.self)
+        return (snapshot, versions)
+    }
+}

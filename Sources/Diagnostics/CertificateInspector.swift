@@ -1,0 +1,40 @@
+import COpenSSL
+import Foundation
+
+/// Reads X.509 certificates with OpenSSL.
+public enum CertificateInspector {
+    /// What one certificate says about itself.
+    public struct Certificate: Sendable, Equatable {
+        public var subject: String
+        public var issuer: String
+        public var notBefore: String
+        public var notAfter: String
+        /// `DNS:…`, `IP Address:…` entries.
+        public var subjectAltNames: [String]
+        public var isCA: Bool
+    }
+
+    /// Every certificate in PEM text, in order; empty when there is none.
+    public static func certificates(pem: String) -> [Certificate] {
+        var infos = [gw_x509_info](repeating: gw_x509_info(), count: 16)
+        let count = pem.withCString { gw_x509_parse_pem($0, strlen($0), &infos, Int32(infos.count)) }
+        guard count > 0 else { return [] }
+        var result: [Certificate] = []
+        for index in 0..<Int(count) {
+            let info = infos[index]
+            let sans = String(cString: info.sans)
+            result.append(Certificate(
+                subject: String(cString: info.subject), issuer: String(cString: info.issuer),
+                notBefore: String(cString: info.not_before), notAfter: String(cString: info.not_after),
+                subjectAltNames: sans.isEmpty ? [] : sans.split(separator: ",").map(String.init), isCA: info.is_ca == 1))
+            gw_x509_info_free(&infos[index])
+        }
+        return result
+    }
+
+    /// The check the controller uses for a CA bundle (`ca.crt`): nil when OpenSSL reads at least one
+    /// certificate from it, else why not.
+    public static let caBundleCheck: @Sendable (String) -> String? = { text in
+        certificates(pem: text).isEmpty ? "the data is not a PEM certificate that OpenSSL can read" : nil
+    }
+}

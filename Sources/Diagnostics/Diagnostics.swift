@@ -1,2 +1,0 @@
-/// Module home for Diagnostics (built by a later issue).
-public enum DiagnosticsModule {}

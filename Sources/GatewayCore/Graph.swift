@@ -1,0 +1,133 @@
+import GatewayAPI
+
+/// The Gateway API graph as the controller sees it: what attaches to what, what resolved, and the conditions
+/// that explain it. Built by `GraphBuilder` from a `ResourceSnapshot`; pure data.
+public struct Graph: Sendable {
+    public var controllerName: String
+    public var gatewayClasses: [GatewayClassNode] = []
+    /// Gateways of this controller's class, sorted by namespace and name.
+    public var gateways: [GatewayNode] = []
+    public var routes: [RouteNode] = []
+    public var policies: [PolicyNode] = []
+    /// Which objects refer to which, both ways, for navigation.
+    public var references = ReferenceIndex()
+
+    public func gateway(_ ref: ObjectRef) -> GatewayNode? { gateways.first { $0.ref == ref } }
+    public func route(_ ref: ObjectRef) -> RouteNode? { routes.first { $0.ref == ref } }
+    public func policy(_ ref: ObjectRef) -> PolicyNode? { policies.first { $0.ref == ref } }
+}
+
+public struct GatewayClassNode: Sendable {
+    public var ref: ObjectRef
+    public var source: GatewayClass
+    /// This controller's class (its conditions are written); classes of other controllers are left alone.
+    public var ours: Bool
+    public var accepted: Bool
+    public var conditions: [Condition]
+}
+
+public struct GatewayNode: Sendable {
+    public var ref: ObjectRef
+    public var source: Gateway
+    public var accepted: Bool
+    public var conditions: [Condition]
+    public var listeners: [ListenerNode]
+    public var addresses: [String]
+
+    public func listener(_ name: String) -> ListenerNode? { listeners.first { $0.name == name } }
+}
+
+public struct ListenerNode: Sendable {
+    public var name: String
+    public var port: Int32
+    public var `protocol`: String
+    public var hostname: String?
+    /// Accepted and free of conflicts: routes may attach.
+    public var valid: Bool
+    public var conditions: [Condition]
+    public var supportedKinds: [RouteGroupKind]
+    /// Routes accepted on this listener.
+    public var attachedRoutes: [ObjectRef] = []
+    /// The TLS certificate Secret of an HTTPS listener, when it resolved.
+    public var certificate: ObjectRef?
+    public var source: Listener
+}
+
+public struct RouteNode: Sendable {
+    public var ref: ObjectRef
+    public var source: HTTPRoute
+    public var parents: [ParentNode]
+    public var rules: [RuleNode]
+}
+
+/// One parentRef of a route and how it attached.
+public struct ParentNode: Sendable {
+    public var index: Int
+    /// The parentRef with defaults (group, kind, namespace) filled in, as written to status.
+    public var parentRef: ParentReference
+    /// The Gateway it names, when that Gateway is this controller's.
+    public var gateway: ObjectRef?
+    /// Listeners the route is accepted on (empty when not accepted).
+    public var listeners: [String]
+    public var accepted: Bool
+    public var conditions: [Condition]
+}
+
+public struct RuleNode: Sendable {
+    public var index: Int
+    public var source: HTTPRouteRule
+    /// Nil when the rule is served; otherwise why it was dropped.
+    public var dropped: String?
+    public var backends: [BackendNode]
+}
+
+/// One backendRef of a rule, resolved.
+public struct BackendNode: Sendable {
+    public var index: Int
+    public var source: HTTPBackendRef
+    /// The Service it names (also set when the Service is missing, for navigation).
+    public var service: ObjectRef?
+    public var port: Int32?
+    /// The Service port's name, which a BackendTLSPolicy sectionName targets.
+    public var portName: String?
+    public var weight: Int32
+    /// Nil when the backend resolved; otherwise the ResolvedRefs reason and message.
+    public var problem: (reason: String, message: String)?
+    /// The BackendTLSPolicy in effect for this Service port, valid or not.
+    public var policy: ObjectRef?
+
+    public var valid: Bool { problem == nil }
+}
+
+public struct PolicyNode: Sendable {
+    public var ref: ObjectRef
+    public var source: BackendTLSPolicy
+    /// Passes validation and its CA resolved.
+    public var valid: Bool
+    /// Lost to an older policy on the same target.
+    public var conflicted: Bool
+    /// The conditions for each ancestor.
+    public var conditions: [Condition]
+    /// Gateways whose routes use a targeted Service port, in order.
+    public var ancestors: [ObjectRef]
+    /// The PEM CA bundle from the referenced ConfigMaps/Secrets, when it resolved.
+    public var caCertificates: String?
+    public var targets: [ObjectRef]
+
+    /// Valid and not conflicted: it takes effect.
+    public var inEffect: Bool { valid && !conflicted }
+}
+
+/// Object references both ways: `uses[a]` lists what `a` refers to, `usedBy[b]` what refers to `b`.
+public struct ReferenceIndex: Sendable {
+    public var uses: [ObjectRef: [ObjectRef]] = [:]
+    public var usedBy: [ObjectRef: [ObjectRef]] = [:]
+
+    mutating func add(_ from: ObjectRef, _ to: ObjectRef) {
+        if !(uses[from]?.contains(to) ?? false) { uses[from, default: []].append(to) }
+        if !(usedBy[to]?.contains(from) ?? false) { usedBy[to, default: []].append(from) }
+    }
+
+    public func referencedBy(_ ref: ObjectRef) -> [ObjectRef] { (usedBy[ref] ?? []).sorted() }
+    public func references(_ ref: ObjectRef) -> [ObjectRef] { (uses[ref] ?? []).sorted() }
+}

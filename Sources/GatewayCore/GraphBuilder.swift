@@ -1,0 +1,18 @@
+import GatewayAPI
+
+/// Builds the graph from a snapshot: classes → Gateways and listeners → routes and backends → policies.
+public enum GraphBuilder {
+    public static func build(_ snapshot: ResourceSnapshot, config: ControllerConfig) -> Graph {
+        var graph = Graph(controllerName: config.controllerName)
+        var references = ReferenceIndex()
+        graph.gatewayClasses = GatewayGraph.classes(snapshot, config)
+        var gateways = GatewayGraph.gateways(snapshot, config, classes: graph.gatewayClasses, references: &references)
+        var routes = RouteGraph.routes(snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
+        graph.policies = PolicyGraph.policies(snapshot, config, gateways: gateways, routes: &routes, references: &references)
+        RouteGraph.finishConditions(&routes)
+        graph.gateways = gateways
+        graph.routes = routes
+        graph.references = references
+        return graph
+    }
+}

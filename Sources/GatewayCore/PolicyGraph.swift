@@ -1,0 +1,185 @@
+import GatewayAPI
+
+/// BackendTLSPolicies: validation, CA resolution, conflicts, ancestors and the policy in effect per backend.
+enum PolicyGraph {
+    /// How many CA certificate references the embedded data plane uses (NGF supports one bundle per policy).
+    static let maxCACertificateRefs = 8
+
+    static func policies(_ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: [GatewayNode],
+                         routes: inout [RouteNode], references: inout ReferenceIndex) -> [PolicyNode] {
+        var nodes = snapshot.backendTLSPolicies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }.map { policy in
+            node(policy, snapshot: snapshot, config: config, references: &references)
+        }
+        markConflicts(&nodes)
+        assignAncestors(&nodes, gateways: gateways, routes: routes)
+        applyToBackends(nodes, routes: &routes)
+        return nodes
+    }
+
+    static func node(_ policy: BackendTLSPolicy, snapshot: ResourceSnapshot, config: ControllerConfig,
+                     references: inout ReferenceIndex) -> PolicyNode {
+        let ref = ObjectRef(policy)
+        let validation = policy.spec.validation
+        var invalid: String?
+        var targets: [ObjectRef] = []
+        for (index, target) in policy.spec.targetRefs.enumerated() {
+            if target.group != "" || target.kind != "Service" {
+                invalid = invalid ?? "spec.targetRefs[\(index)]: \(target.kind) \(target.name) cannot be targeted, only core Services"
+                continue
+            }
+            let service = ObjectRef.service(policy.namespace, target.name)
+            targets.append(service)
+            references.add(ref, service)
+        }
+        if validation.hostname.isEmpty || NameRules.dns1123Subdomain(validation.hostname) != nil || validation.hostname.hasPrefix("*")
+            || IPAddress.isValid(validation.hostname) {
+            invalid = invalid ?? "spec.validation.hostname \"\(validation.hostname)\" must be a hostname (not a wildcard or an IP address)"
+        }
+        let refs = validation.caCertificateRefs ?? []
+        if !refs.isEmpty && validation.wellKnownCACertificates != nil {
+            invalid = invalid ?? "spec.validation must not set both caCertificateRefs and wellKnownCACertificates"
+        } else if refs.isEmpty && validation.wellKnownCACertificates == nil {
+            invalid = invalid ?? "spec.validation must set caCertificateRefs or wellKnownCACertificates"
+        }
+        if let known = validation.wellKnownCACertificates, known != "System" {
+            invalid = invalid ?? "spec.validation.wellKnownCACertificates \"\(known)\" is not supported, only \"System\""
+        }
+        if refs.count > maxCACertificateRefs {
+            invalid = invalid ?? "spec.validation.caCertificateRefs has \(refs.count) references, at most \(maxCACertificateRefs) are supported"
+        }
+
+        // CA references: kind, existence, ca.crt, PEM.
+        var resolved = Conditions.policyResolvedRefs
+        var bundle: [String] = []
+        for ref in refs {
+            let kindOK = ref.group == "" && (ref.kind == "ConfigMap" || ref.kind == "Secret")
+            if !kindOK {
+                if resolved.status == "True" { resolved = Conditions.policyInvalidKind("CA certificate reference \(ref.kind) \(ref.name) must be a ConfigMap or a Secret") }
+                continue
+            }
+            let target = ObjectRef(group: "", kind: ref.kind, namespace: policy.namespace, name: ref.name)
+            references.add(ObjectRef(policy), target)
+            let data: String?
+            let exists: Bool
+            if ref.kind == "ConfigMap" {
+                let cm = snapshot.configMap(policy.namespace, ref.name)
+                exists = cm != nil
+                data = cm?.data?["ca.crt"]
+            } else {
+                let secret = snapshot.secret(policy.namespace, ref.name)
+                exists = secret != nil
+                data = secret?.data?["ca.crt"].flatMap(Base64.decode).map { String(decoding: $0, as: UTF8.self) }
+            }
+            let problem: String?
+            if !exists {
+                problem = "\(ref.kind) \(policy.namespace)/\(ref.name) does not exist"
+            } else if let data, !data.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                problem = config.certificateCheck(data).map { "\(ref.kind) \(policy.namespace)/\(ref.name) key ca.crt: \($0)" }
+            } else {
+                problem = "\(ref.kind) \(policy.namespace)/\(ref.name) has no ca.crt or it is empty"
+            }
+            if let problem {
+                if resolved.status == "True" { resolved = Conditions.policyInvalidCARef(problem) }
+            } else if let data {
+                bundle.append(data.hasSuffix("\n") ? data : data + "\n")
+            }
+        }
+        var accepted = Conditions.policyAccepted
+        if let invalid {
+            accepted = Conditions.policyInvalid(invalid)
+        } else if !refs.isEmpty && bundle.isEmpty {
+            accepted = Conditions.policyNoValidCA("No usable CA certificate: \(resolved.message ?? "")")
+        }
+        let valid = accepted.status == "True"
+        return PolicyNode(ref: ref, source: policy, valid: valid, conflicted: false, conditions: [accepted, resolved], ancestors: [],
+                          caCertificates: bundle.isEmpty ? nil : bundle.joined(), targets: targets)
+    }
+
+    /// Target keys: a Service and an optional section (port name).
+    struct TargetKey: Hashable {
+        var service: ObjectRef
+        var section: String?
+    }
+
+    static func targetKeys(_ node: PolicyNode) -> [TargetKey] {
+        node.source.spec.targetRefs.filter { $0.group == "" && $0.kind == "Service" }.map {
+            TargetKey(service: .service(node.ref.namespace, $0.name), section: $0.sectionName)
+        }
+    }
+
+    /// Precedence: the oldest creationTimestamp, then namespace/name.
+    static func precedes(_ a: PolicyNode, _ b: PolicyNode) -> Bool {
+        let ta = a.source.metadata.creationTimestamp ?? "", tb = b.source.metadata.creationTimestamp ?? ""
+        if ta != tb { return ta < tb }
+        return a.ref.namespacedName < b.ref.namespacedName
+    }
+
+    /// For each target, the first by precedence wins; the others are Conflicted.
+    static func markConflicts(_ nodes: inout [PolicyNode]) {
+        var byTarget: [TargetKey: [Int]] = [:]
+        for (index, node) in nodes.enumerated() {
+            for key in Set(targetKeys(node)) { byTarget[key, default: []].append(index) }
+        }
+        for (key, indices) in byTarget where indices.count > 1 {
+            let ordered = indices.sorted { precedes(nodes[$0], nodes[$1]) }
+            let winner = nodes[ordered[0]].ref
+            for loser in ordered.dropFirst() where !nodes[loser].conflicted {
+                nodes[loser].conflicted = true
+                let section = key.section.map { " port \($0)" } ?? ""
+                let message = "Conflicts with BackendTLSPolicy \(winner.namespacedName), which targets Service \(key.service.namespacedName)\(section) and takes precedence (older)"
+                if nodes[loser].conditions[0].status == "True" {
+                    nodes[loser].conditions[0] = Conditions.policyConflicted(message)
+                }
+            }
+        }
+    }
+
+    /// The policy in effect for a Service port: a policy naming the port (sectionName) wins over one naming the Service only.
+    static func effective(_ nodes: [PolicyNode], service: ObjectRef, portName: String?) -> PolicyNode? {
+        func winner(section: String?) -> PolicyNode? {
+            nodes.filter { node in targetKeys(node).contains(TargetKey(service: service, section: section)) }
+                .sorted(by: precedes).first
+        }
+        if let portName, let specific = winner(section: portName) { return specific }
+        return winner(section: nil)
+    }
+
+    /// Ancestors: the Gateways whose accepted routes send traffic to a targeted Service port (at most 16).
+    static func assignAncestors(_ nodes: inout [PolicyNode], gateways: [GatewayNode], routes: [RouteNode]) {
+        for index in nodes.indices {
+            let keys = targetKeys(nodes[index])
+            var ancestors: [ObjectRef] = []
+            for gateway in gateways {
+                let uses = routes.contains { route in
+                    route.parents.contains { $0.accepted && $0.gateway == gateway.ref } && route.rules.contains { rule in
+                        rule.dropped == nil && rule.backends.contains { backend in
+                            guard let service = backend.service else { return false }
+                            return keys.contains { $0.service == service && ($0.section == nil || $0.section == backend.portName) }
+                        }
+                    }
+                }
+                if uses { ancestors.append(gateway.ref) }
+            }
+            nodes[index].ancestors = Array(ancestors.prefix(16))
+        }
+    }
+
+    /// Records the policy in effect on every backend; an invalid one makes the backend unresolved.
+    static func applyToBackends(_ nodes: [PolicyNode], routes: inout [RouteNode]) {
+        for r in routes.indices {
+            for u in routes[r].rules.indices {
+                for b in routes[r].rules[u].backends.indices {
+                    let backend = routes[r].rules[u].backends[b]
+                    guard let service = backend.service, backend.problem == nil,
+                          let policy = effective(nodes, service: service, portName: backend.portName) else { continue }
+                    routes[r].rules[u].backends[b].policy = policy.ref
+                    if !policy.valid {
+                        let reason = policy.conditions.first { $0.status == "False" }?.message ?? "it is invalid"
+                        routes[r].rules[u].backends[b].problem = ("UnsupportedValue",
+                            "The BackendTLSPolicy \(policy.ref.namespacedName) for Service \(service.namespacedName) is invalid: \(reason)")
+                    }
+                }
+            }
+        }
+    }
+}
