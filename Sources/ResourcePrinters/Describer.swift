@@ -21,7 +21,8 @@ public enum Describer {
         }
     }
 
-    public static func describe(_ type: ResourceType, object: JSONValue, events: [Event] = []) -> String {
+    public static func describe(_ type: ResourceType, object: JSONValue, events: [Event] = [],
+                                sections: [GraphSections.Section] = []) -> String {
         if type.groupKind == ResourceRegistry.secret.groupKind { return describeSecret(object, events: events) }
         var w = TabWriter()
         let meta = object["metadata"] ?? [:]
@@ -34,8 +35,24 @@ public enum Describer {
         for skipped in ["managedFields", "name", "namespace", "labels", "annotations"] { metadata[skipped] = nil }
         content["metadata"] = .object(metadata)
         writeContent(&w, level: 0, content)
+        writeSections(&w, sections)
         writeEvents(&w, events)
         return w.render()
+    }
+
+    /// Graph sections, each a small table like the Events table, or `<none>`.
+    static func writeSections(_ w: inout TabWriter, _ sections: [GraphSections.Section]) {
+        for section in sections {
+            if section.rows.isEmpty {
+                // No tab: an empty section must not widen the tables around it.
+                w.line(0, "\(section.title):  <none>")
+                continue
+            }
+            w.line(0, "\(section.title):")
+            w.line(1, section.headers.joined(separator: "\t"))
+            w.line(1, section.headers.map { String(repeating: "-", count: $0.count) }.joined(separator: "\t"))
+            for row in section.rows { w.line(1, row.joined(separator: "\t")) }
+        }
     }
 
     static func writeMap(_ w: inout TabWriter, _ title: String, _ map: [String: JSONValue]?, separator: String) {

@@ -74,9 +74,20 @@ enum ResourceColumns {
                     column("PROGRAMMED") { conditionStatus($0, "Programmed") }, ageColumn]
         case ResourceRegistry.httpRoute.groupKind:
             return [column("HOSTNAMES") { object in
-                guard let hostnames = object.value(at: ["spec", "hostnames"]) else { return "" }
-                return JSONWriter.compact(hostnames)
-            }, ageColumn]
+                        guard let hostnames = object.value(at: ["spec", "hostnames"]) else { return "" }
+                        return JSONWriter.compact(hostnames)
+                    },
+                    column("PARENTS") { routeParents($0) },
+                    column("ACCEPTED") { entryConditions($0["status"]?["parents"], "Accepted") },
+                    column("RESOLVED") { entryConditions($0["status"]?["parents"], "ResolvedRefs") },
+                    ageColumn]
+        case ResourceRegistry.backendTLSPolicy.groupKind:
+            var cols = [column("TARGETS") { policyTargets($0) },
+                        column("HOSTNAME") { $0.value(at: ["spec", "validation", "hostname"])?.stringValue ?? "" },
+                        column("ACCEPTED") { entryConditions($0["status"]?["ancestors"], "Accepted") },
+                        ageColumn]
+            if wide { cols.append(column("ANCESTORS") { policyAncestors($0) }) }
+            return cols
         case ResourceRegistry.namespace.groupKind:
             return [column("STATUS") { $0.value(at: ["status", "phase"])?.stringValue ?? "Active" }, ageColumn]
         case ResourceRegistry.service.groupKind:
@@ -120,6 +131,47 @@ enum ResourceColumns {
         default:
             return [ageColumn]
         }
+    }
+
+    /// `gateway/http`, `other/gw`: each parentRef as name (namespace-qualified when elsewhere) and section.
+    static func routeParents(_ object: JSONValue) -> String {
+        let namespace = object.value(at: ["metadata", "namespace"])?.stringValue ?? ""
+        let refs = object.value(at: ["spec", "parentRefs"])?.arrayValue ?? []
+        if refs.isEmpty { return "<none>" }
+        return refs.map { ref in
+            let ns = ref["namespace"]?.stringValue
+            let name = (ns != nil && ns != namespace ? "\(ns!)/" : "") + (ref["name"]?.stringValue ?? "")
+            return name + (ref["sectionName"]?.stringValue.map { "/\($0)" } ?? "")
+        }.joined(separator: ",")
+    }
+
+    /// The status of one condition type across status entries (route parents, policy ancestors): `True`,
+    /// `False (Reason)`, joined with commas; `<none>` when there is no entry.
+    static func entryConditions(_ entries: JSONValue?, _ type: String) -> String {
+        let list = entries?.arrayValue ?? []
+        if list.isEmpty { return "<none>" }
+        return list.map { entry in
+            guard let condition = entry["conditions"]?.arrayValue?.first(where: { $0["type"]?.stringValue == type }) else { return "Unknown" }
+            let status = condition["status"]?.stringValue ?? "Unknown"
+            return status == "True" ? status : "\(status) (\(condition["reason"]?.stringValue ?? ""))"
+        }.joined(separator: ",")
+    }
+
+    static func policyTargets(_ object: JSONValue) -> String {
+        (object.value(at: ["spec", "targetRefs"])?.arrayValue ?? []).map { ref in
+            "\(ref["kind"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")" + (ref["sectionName"]?.stringValue.map { ":\($0)" } ?? "")
+        }.joined(separator: ",")
+    }
+
+    /// `default/gateway=Accepted` per ancestor.
+    static func policyAncestors(_ object: JSONValue) -> String {
+        let list = object.value(at: ["status", "ancestors"])?.arrayValue ?? []
+        if list.isEmpty { return "<none>" }
+        return list.map { entry in
+            let ref = entry["ancestorRef"] ?? [:]
+            let reason = entry["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == "Accepted" }?["reason"]?.stringValue ?? "Unknown"
+            return "\(ref["namespace"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")=\(reason)"
+        }.joined(separator: ",")
     }
 
     static func externalIP(_ object: JSONValue) -> String {

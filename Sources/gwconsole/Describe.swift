@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataplane
 import Foundation
 import GatewayAPI
+import GatewayCore
 import ResourcePrinters
 
 /// `gwconsole describe KIND [NAME]`: kubectl's describe layout; Secret values never shown.
@@ -42,7 +43,10 @@ struct Describe: ParsableCommand {
                         }
                     }
                 }
-                sections += objects.map { Describer.describe(request.type, object: $0.object) }
+                sections += objects.map { object in
+                    let ref = ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name)
+                    return Describer.describe(request.type, object: object.object, sections: GraphSections.sections(for: ref, in: graph))
+                }
             }
             if sections.isEmpty && errors.isEmpty {
                 Output.error(namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")

@@ -26,11 +26,12 @@ struct ReadCommandTests {
         let cli = try guideState()
         for name in ["backendtlspolicy", "backendtlspolicies", "btlspolicy", "backendtlspolicies.gateway.networking.k8s.io", "BackendTLSPolicy"] {
             let result = try cli.run(["get", name])
-            #expect(result.stdout.hasPrefix("NAME          AGE\nbackend-tls   "), "\(name): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.hasPrefix("NAME          TARGETS              HOSTNAME                 ACCEPTED   AGE\nbackend-tls   Service/secure-app   secure-app.example.com   True       "), "\(name): \(result.stdout)\(result.stderr)")
         }
         #expect(try cli.run(["get", "gtw", "-o", "name"]).stdout == "gateway.gateway.networking.k8s.io/gateway\n")
         #expect(try cli.run(["get", "deploy", "-o", "name"]).stdout == "deployment.apps/secure-app\n")
-        #expect(try cli.run(["get", "gc"]).stderr == "No resources found\n")
+        #expect(try cli.run(["get", "gc", "-o", "name"]).stdout == "gatewayclass.gateway.networking.k8s.io/nginx\n", "the built-in class")
+        #expect(try cli.run(["get", "refgrant", "-A"]).stderr == "No resources found\n")
         let unknown = try cli.run(["get", "widgets"])
         #expect(unknown.status == 1 && unknown.stderr == "error: the server doesn't have a resource type \"widgets\"\n")
     }
