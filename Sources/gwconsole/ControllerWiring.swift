@@ -12,13 +12,17 @@ extension GlobalOptions {
     }
 
     /// Opens the store and brings statuses up to date with it, as the embedded controller does on every change.
-    func openReconciledStore() throws -> (Store, Graph) {
+    /// A command that only reads still works when status cannot be written (a read-only state directory, a full
+    /// disk): it warns and shows the status last written.
+    func openReconciledStore(readOnly: Bool = false) throws -> (Store, Graph) {
         let store = try openStore()
+        let reconciler = Reconciler(store: store, config: controllerConfig)
         do {
-            let graph = try Reconciler(store: store, config: controllerConfig).reconcileIfNeeded()
-            return (store, graph)
+            return (store, try reconciler.reconcileIfNeeded())
         } catch let error as StoreError {
-            throw CLIError("error: the controller could not write status: \(error)")
+            guard readOnly else { throw CLIError("error: the controller could not write status: \(error)") }
+            Output.error("Warning: status may be stale: the controller could not write it: \(error)")
+            return (store, GraphBuilder.build(try reconciler.snapshot(), config: controllerConfig))
         }
     }
 }

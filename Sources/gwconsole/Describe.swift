@@ -19,7 +19,7 @@ struct Describe: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let (store, graph) = try global.openReconciledStore()
+            let (store, graph) = try global.openReconciledStore(readOnly: true)
             let query = try ObjectQuery.parse(arguments, store: store)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             var sections: [String] = []

@@ -18,7 +18,7 @@ struct GWConsole: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func run() throws {
-        let (store, _) = try global.openReconciledStore()
+        let (store, _) = try global.openReconciledStore(readOnly: true)
         print(try Overview.render(store: store))
     }
 }

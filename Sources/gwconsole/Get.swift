@@ -24,7 +24,7 @@ struct Get: ParsableCommand {
             guard let format = OutputFormat(output) else {
                 throw CLIError("error: unable to match a printer suitable for the output format \"\(output ?? "")\", allowed formats are: json,name,wide,yaml")
             }
-            let (store, _) = try global.openReconciledStore()
+            let (store, _) = try global.openReconciledStore(readOnly: true)
             let query = try ObjectQuery.parse(arguments, store: store)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             var results: [(ResourceType, [StoredObject])] = []
