@@ -11,7 +11,7 @@ public enum Conditions {
 
     static let classAccepted = make("Accepted", true, "Accepted", "GatewayClass is accepted")
     static let classSupportedVersion = make("SupportedVersion", true, "SupportedVersion", "Gateway API CRD versions are supported")
-    static let classConflict = make("Accepted", false, "GatewayClassConflict", "The resource is ignored due to a conflicting GatewayClass")
+    static let classConflict = make("Accepted", false, "GatewayClassConflict", "The resource is ignored due to a conflicting GatewayClass resource")
 
     // MARK: Gateway
 
@@ -34,8 +34,8 @@ public enum Conditions {
     static func listenerInvalidRouteKinds(_ message: String) -> Condition { make("ResolvedRefs", false, "InvalidRouteKinds", message) }
     static func listenerInvalidCertificateRef(_ message: String) -> Condition { make("ResolvedRefs", false, "InvalidCertificateRef", message) }
     static func listenerRefNotPermitted(_ message: String) -> Condition { make("ResolvedRefs", false, "RefNotPermitted", message) }
-    static let listenerProtocolConflict = make("Conflicted", true, "ProtocolConflict", "Multiple listeners for the same port use different protocols")
-    static let listenerHostnameConflict = make("Conflicted", true, "HostnameConflict", "Multiple listeners for the same port use the same hostname")
+    static func listenerProtocolConflict(_ message: String) -> Condition { make("Conflicted", true, "ProtocolConflict", message) }
+    static func listenerHostnameConflict(_ message: String) -> Condition { make("Conflicted", true, "HostnameConflict", message) }
 
     // MARK: Route
 

@@ -32,11 +32,11 @@ enum GatewayGraph {
             .map { gateway in
                 let ref = ObjectRef(gateway)
                 references.add(ref, ObjectRef(group: GatewayClass.group, kind: GatewayClass.kind, namespace: "", name: gateway.spec.gatewayClassName))
-                var listeners = gateway.spec.listeners.map { listener($0, gateway: gateway, snapshot: snapshot, references: &references) }
-                markConflicts(&listeners)
+                var drafts = gateway.spec.listeners.map { listener($0, gateway: gateway, snapshot: snapshot, references: &references) }
+                markConflicts(&drafts)
                 let addressProblem = (gateway.spec.addresses ?? []).isEmpty ? nil
                     : "spec.addresses is not supported: the embedded data plane assigns the Gateway's address"
-                let validCount = listeners.filter(\.valid).count
+                let validCount = drafts.filter(\.valid).count
                 var conditions: [Condition]
                 let accepted: Bool
                 if let addressProblem {
@@ -46,39 +46,67 @@ enum GatewayGraph {
                     conditions = [Conditions.gatewayNoValidListeners]
                     accepted = false
                 } else {
-                    conditions = [validCount == listeners.count ? Conditions.gatewayAccepted : Conditions.gatewayListenersPartlyValid]
+                    conditions = [validCount == drafts.count ? Conditions.gatewayAccepted : Conditions.gatewayListenersPartlyValid]
                     accepted = true
                 }
                 let dataplane = config.dataplane
                 if !accepted {
-                    conditions.append(Conditions.gatewayNotProgrammed("Invalid", "Gateway is not programmed: it is not accepted"))
+                    conditions.append(Conditions.gatewayNotProgrammed("Invalid", conditions[0].message ?? ""))
                 } else if dataplane.programmed {
                     conditions.append(Conditions.gatewayProgrammed)
                 } else {
                     conditions.append(Conditions.gatewayNotProgrammed("Pending", "Gateway is not programmed yet: \(dataplane.detail)"))
                 }
-                for index in listeners.indices {
-                    let programmed: Condition
-                    if !listeners[index].valid {
-                        programmed = Conditions.listenerNotProgrammed("Invalid", "Listener is invalid for this parent ref")
-                    } else if !accepted {
-                        programmed = Conditions.listenerNotProgrammed("Invalid", "Listener is not programmed: the Gateway is not accepted")
-                    } else if dataplane.programmed {
-                        programmed = Conditions.listenerProgrammed
-                    } else {
-                        programmed = Conditions.listenerNotProgrammed("Pending", "Listener is not programmed yet: \(dataplane.detail)")
-                    }
-                    listeners[index].conditions.insert(programmed, at: 2)
-                    if !accepted { listeners[index].valid = false }
-                }
+                let listeners = drafts.map { $0.finish(gatewayAccepted: accepted, gatewayMessage: conditions[0].message ?? "", dataplane: dataplane) }
                 return GatewayNode(ref: ref, source: gateway, accepted: accepted, conditions: conditions, listeners: listeners,
                                    addresses: accepted ? [dataplane.address].compactMap { $0 } : [])
             }
     }
 
-    /// One listener: protocol, route kinds and certificate references. Conditions in the order Accepted,
-    /// ResolvedRefs, (Programmed inserted later), Conflicted.
-    static func listener(_ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, references: inout ReferenceIndex) -> ListenerNode {
+    /// A listener's verdict before the Gateway's: the Accepted, ResolvedRefs and Conflicted conditions.
+    struct ListenerDraft {
+        var listener: Listener
+        var accepted: Condition
+        var resolved: Condition
+        var conflicted = Conditions.listenerNoConflicts
+        var supportedKinds: [RouteGroupKind]
+        var certificate: ObjectRef?
+        /// Usable for routes as far as the listener itself goes (kinds included).
+        var usable: Bool
+
+        /// Unsupported route kinds alongside supported ones leave the listener usable for the supported ones.
+        var valid: Bool {
+            usable && accepted.status == "True" && conflicted.status == "False"
+                && (resolved.status == "True" || resolved.reason == "InvalidRouteKinds")
+        }
+
+        /// The message of the first failing condition, which Programmed=False repeats (as NGF does).
+        var problem: String? {
+            [accepted, resolved].first { $0.status == "False" }?.message ?? (conflicted.status == "True" ? conflicted.message : nil)
+        }
+
+        /// The listener's conditions in NGF's order: Accepted, Programmed, ResolvedRefs, Conflicted.
+        func finish(gatewayAccepted: Bool, gatewayMessage: String, dataplane: DataplaneState) -> ListenerNode {
+            let programmed: Condition
+            if !valid, let problem {
+                programmed = Conditions.listenerNotProgrammed("Invalid", problem)
+            } else if !valid {
+                programmed = Conditions.listenerNotProgrammed("Invalid", "Listener is not valid")
+            } else if !gatewayAccepted {
+                programmed = Conditions.listenerNotProgrammed("Invalid", gatewayMessage)
+            } else if dataplane.programmed {
+                programmed = Conditions.listenerProgrammed
+            } else {
+                programmed = Conditions.listenerNotProgrammed("Pending", "Listener is not programmed yet: \(dataplane.detail)")
+            }
+            return ListenerNode(name: listener.name, port: listener.port, protocol: listener.protocol, hostname: listener.hostname,
+                                valid: valid && gatewayAccepted, conditions: [accepted, programmed, resolved, conflicted],
+                                supportedKinds: supportedKinds, certificate: certificate, source: listener)
+        }
+    }
+
+    /// One listener: protocol, route kinds and certificate references.
+    static func listener(_ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, references: inout ReferenceIndex) -> ListenerDraft {
         var accepted = Conditions.listenerAccepted
         var resolved = Conditions.listenerResolvedRefs
         var supportedKinds = supportedRouteKinds
@@ -98,9 +126,6 @@ enum GatewayGraph {
             if !invalid.isEmpty {
                 let names = invalid.map { "\($0.group ?? routeGroup)/\($0.kind)" }.joined(separator: ", ")
                 resolved = Conditions.listenerInvalidRouteKinds("Route kinds are not supported: \(names)")
-                if valid.isEmpty && accepted.status == "True" {
-                    accepted = Conditions.make("Accepted", false, "InvalidRouteKinds", "No supported route kinds: \(names)")
-                }
             }
         }
 
@@ -132,11 +157,12 @@ enum GatewayGraph {
             }
         }
 
-        // A listener whose references do not resolve stays Accepted (as the spec says) but is not usable.
-        let conditions = [accepted, resolved, Conditions.listenerNoConflicts]
-        let valid = accepted.status == "True" && resolved.status == "True"
-        return ListenerNode(name: listener.name, port: listener.port, protocol: listener.protocol, hostname: listener.hostname,
-                            valid: valid, conditions: conditions, supportedKinds: supportedKinds, certificate: certificate, source: listener)
+        // As NGF: a certificate that does not resolve also makes the listener not accepted.
+        if resolved.status == "False", let reason = resolved.reason, reason == "InvalidCertificateRef" || reason == "RefNotPermitted" {
+            accepted = Conditions.make("Accepted", false, reason, resolved.message ?? "")
+        }
+        return ListenerDraft(listener: listener, accepted: accepted, resolved: resolved, supportedKinds: supportedKinds,
+                             certificate: certificate, usable: !supportedKinds.isEmpty)
     }
 
     static func tlsSecretProblem(_ secret: Secret) -> String? {
@@ -149,24 +175,27 @@ enum GatewayGraph {
     }
 
     /// Listeners on one port must agree on the protocol; on one port and protocol, hostnames must differ.
-    static func markConflicts(_ listeners: inout [ListenerNode]) {
-        let byPort = Dictionary(grouping: listeners.indices.filter { listeners[$0].conditions[0].status == "True" }, by: { listeners[$0].port })
-        for (_, indices) in byPort where indices.count > 1 {
-            let protocols = Set(indices.map { listeners[$0].protocol })
+    /// A conflicted listener is not accepted either (NGF's ProtocolConflict and HostnameConflict).
+    static func markConflicts(_ listeners: inout [ListenerDraft]) {
+        let candidates = listeners.indices.filter { listeners[$0].accepted.status == "True" }
+        for (_, indices) in Dictionary(grouping: candidates, by: { listeners[$0].listener.port }) where indices.count > 1 {
+            let protocols = Set(indices.map { listeners[$0].listener.protocol })
             if protocols.count > 1 {
-                for i in indices {
-                    listeners[i].conditions[2] = Conditions.listenerProtocolConflict
-                    listeners[i].valid = false
-                }
+                let message = "Multiple listeners for the same port \(listeners[indices[0]].listener.port) specify incompatible protocols; ensure only one protocol per port"
+                for i in indices { listeners[i].conflict(Conditions.listenerProtocolConflict(message)) }
                 continue
             }
-            let byHost = Dictionary(grouping: indices, by: { listeners[$0].hostname ?? "" })
-            for (_, same) in byHost where same.count > 1 {
-                for i in same {
-                    listeners[i].conditions[2] = Conditions.listenerHostnameConflict
-                    listeners[i].valid = false
-                }
+            for (_, same) in Dictionary(grouping: indices, by: { listeners[$0].listener.hostname ?? "" }) where same.count > 1 {
+                let message = "Multiple listeners for the same port \(listeners[same[0]].listener.port) specify the same hostname; ensure only one listener per hostname and port"
+                for i in same { listeners[i].conflict(Conditions.listenerHostnameConflict(message)) }
             }
         }
+    }
+}
+
+extension GatewayGraph.ListenerDraft {
+    mutating func conflict(_ condition: Condition) {
+        conflicted = condition
+        accepted = Conditions.make("Accepted", false, condition.reason ?? "", condition.message ?? "")
     }
 }

@@ -16,7 +16,7 @@ struct StatusCase: CustomTestStringConvertible, Sendable {
 let programmedDataplane = ControllerConfig(dataplane: DataplaneState(address: "127.0.0.1", programmed: true, detail: ""))
 
 let baseAccepted = ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs"]
-let listenerOK = ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs", "Programmed=False/Pending", "Conflicted=False/NoConflicts"]
+let listenerOK = ["Accepted=True/Accepted", "Programmed=False/Pending", "ResolvedRefs=True/ResolvedRefs", "Conflicted=False/NoConflicts"]
 
 let tlsSecret = """
     apiVersion: v1
@@ -62,43 +62,44 @@ let statusCases: [StatusCase] = [
                yaml: gateway(), expect: ["Gateway default/gateway": ["Accepted=True/Accepted", "Programmed=False/Pending"]]),
     StatusCase(name: "with a running data plane the Gateway and listener are programmed", yaml: gateway(),
                expect: ["Gateway default/gateway": ["Accepted=True/Accepted", "Programmed=True/Programmed"],
-                        "Gateway default/gateway listener http": ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs", "Programmed=True/Programmed", "Conflicted=False/NoConflicts"]],
+                        "Gateway default/gateway listener http": ["Accepted=True/Accepted", "Programmed=True/Programmed", "ResolvedRefs=True/ResolvedRefs", "Conflicted=False/NoConflicts"]],
                config: programmedDataplane),
     StatusCase(name: "spec.addresses is unsupported", yaml: gateway(extra: "  addresses:\n  - value: 10.0.0.1\n"),
                expect: ["Gateway default/gateway": ["Accepted=False/UnsupportedValue", "Programmed=False/Invalid"]]),
     StatusCase(name: "no valid listener: ListenersNotValid", yaml: gateway(listeners: "  - name: tcp\n    port: 9000\n    protocol: TCP"),
                expect: ["Gateway default/gateway": ["Accepted=False/ListenersNotValid", "Programmed=False/Invalid"],
-                        "Gateway default/gateway listener tcp": ["Accepted=False/UnsupportedProtocol", "ResolvedRefs=True/ResolvedRefs", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
+                        "Gateway default/gateway listener tcp": ["Accepted=False/UnsupportedProtocol", "Programmed=False/Invalid", "ResolvedRefs=True/ResolvedRefs", "Conflicted=False/NoConflicts"]]),
     StatusCase(name: "some listeners invalid: accepted with ListenersNotValid",
                yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: HTTP\n  - name: udp\n    port: 9000\n    protocol: UDP"),
                expect: ["Gateway default/gateway": ["Accepted=True/ListenersNotValid", "Programmed=False/Pending"],
                         "Gateway default/gateway listener http": listenerOK]),
     StatusCase(name: "a TLS listener is an unsupported protocol",
                yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: HTTP\n  - name: tls\n    port: 8443\n    protocol: TLS\n    tls: {mode: Passthrough}"),
-               expect: ["Gateway default/gateway listener tls": ["Accepted=False/UnsupportedProtocol", "ResolvedRefs=True/ResolvedRefs", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
+               expect: ["Gateway default/gateway listener tls": ["Accepted=False/UnsupportedProtocol", "Programmed=False/Invalid", "ResolvedRefs=True/ResolvedRefs", "Conflicted=False/NoConflicts"]]),
 
     // Listeners
     StatusCase(name: "an HTTP listener resolves and has no conflicts", yaml: gateway(),
                expect: ["Gateway default/gateway listener http": listenerOK]),
     StatusCase(name: "only unsupported route kinds: InvalidRouteKinds",
                yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: HTTP\n    allowedRoutes:\n      kinds: [{kind: GRPCRoute}]"),
-               expect: ["Gateway default/gateway listener http": ["Accepted=False/InvalidRouteKinds", "ResolvedRefs=False/InvalidRouteKinds", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
-    StatusCase(name: "some unsupported route kinds: accepted, ResolvedRefs InvalidRouteKinds",
-               yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: HTTP\n    allowedRoutes:\n      kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]"),
-               expect: ["Gateway default/gateway listener http": ["Accepted=True/Accepted", "ResolvedRefs=False/InvalidRouteKinds", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
+               expect: ["Gateway default/gateway listener http": ["Accepted=True/Accepted", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidRouteKinds", "Conflicted=False/NoConflicts"]]),
+    StatusCase(name: "some unsupported route kinds: accepted, ResolvedRefs InvalidRouteKinds, HTTPRoutes still attach",
+               yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: HTTP\n    allowedRoutes:\n      kinds: [{kind: HTTPRoute}, {kind: TCPRoute}]") + route() + service(),
+               expect: ["Gateway default/gateway listener http": ["Accepted=True/Accepted", "Programmed=False/Pending", "ResolvedRefs=False/InvalidRouteKinds", "Conflicted=False/NoConflicts"],
+                        "HTTPRoute default/secure-app parent 0": baseAccepted]),
     StatusCase(name: "an HTTPS listener with its TLS Secret resolves", yaml: tlsSecret + gateway(listeners: httpsListener),
                expect: ["Gateway default/gateway listener https": listenerOK]),
     StatusCase(name: "an HTTPS listener whose Secret is missing: InvalidCertificateRef", yaml: gateway(listeners: httpsListener),
-               expect: ["Gateway default/gateway listener https": ["Accepted=True/Accepted", "ResolvedRefs=False/InvalidCertificateRef", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"],
+               expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"],
                         "Gateway default/gateway": ["Accepted=False/ListenersNotValid", "Programmed=False/Invalid"]]),
     StatusCase(name: "a certificate Secret that is not kubernetes.io/tls", yaml: tlsSecret.replacingOccurrences(of: "kubernetes.io/tls", with: "Opaque") + gateway(listeners: httpsListener),
-               expect: ["Gateway default/gateway listener https": ["Accepted=True/Accepted", "ResolvedRefs=False/InvalidCertificateRef", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
+               expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"]]),
     StatusCase(name: "a certificate ref that is not a Secret", yaml: gateway(listeners: httpsListener.replacingOccurrences(of: "- name: gw-cert", with: "- {kind: ConfigMap, name: gw-cert}")),
-               expect: ["Gateway default/gateway listener https": ["Accepted=True/Accepted", "ResolvedRefs=False/InvalidCertificateRef", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
+               expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"]]),
     StatusCase(name: "a certificate in another namespace without a ReferenceGrant: RefNotPermitted",
                yaml: tlsSecret.replacingOccurrences(of: "name: gw-cert", with: "name: gw-cert\n  namespace: other")
                    + gateway(listeners: httpsListener.replacingOccurrences(of: "- name: gw-cert", with: "- {name: gw-cert, namespace: other}")),
-               expect: ["Gateway default/gateway listener https": ["Accepted=True/Accepted", "ResolvedRefs=False/RefNotPermitted", "Programmed=False/Invalid", "Conflicted=False/NoConflicts"]]),
+               expect: ["Gateway default/gateway listener https": ["Accepted=False/RefNotPermitted", "Programmed=False/Invalid", "ResolvedRefs=False/RefNotPermitted", "Conflicted=False/NoConflicts"]]),
     StatusCase(name: "a certificate in another namespace with a ReferenceGrant resolves",
                yaml: tlsSecret.replacingOccurrences(of: "name: gw-cert", with: "name: gw-cert\n  namespace: other")
                    + "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: certs, namespace: other}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: Gateway, namespace: default}]\n  to: [{group: '', kind: Secret}]\n---\n"
@@ -106,8 +107,8 @@ let statusCases: [StatusCase] = [
                expect: ["Gateway default/gateway listener https": listenerOK]),
     StatusCase(name: "HTTP and HTTPS on one port: ProtocolConflict",
                yaml: tlsSecret + gateway(listeners: "  - name: http\n    port: 8080\n    protocol: HTTP\n" + httpsListener.replacingOccurrences(of: "port: 443", with: "port: 8080")),
-               expect: ["Gateway default/gateway listener http": ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs", "Programmed=False/Invalid", "Conflicted=True/ProtocolConflict"],
-                        "Gateway default/gateway listener https": ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs", "Programmed=False/Invalid", "Conflicted=True/ProtocolConflict"],
+               expect: ["Gateway default/gateway listener http": ["Accepted=False/ProtocolConflict", "Programmed=False/Invalid", "ResolvedRefs=True/ResolvedRefs", "Conflicted=True/ProtocolConflict"],
+                        "Gateway default/gateway listener https": ["Accepted=False/ProtocolConflict", "Programmed=False/Invalid", "ResolvedRefs=True/ResolvedRefs", "Conflicted=True/ProtocolConflict"],
                         "Gateway default/gateway": ["Accepted=False/ListenersNotValid", "Programmed=False/Invalid"]]),
 
     // HTTPRoute attachment

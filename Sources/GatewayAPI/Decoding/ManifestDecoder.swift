@@ -72,7 +72,6 @@ public struct ManifestDecoder: Sendable {
             let message = node == nil ? "Required value: name is required" : "expected a non-empty string, got \(node!.summary)"
             throw ManifestError(position: node?.position ?? metadata.position ?? start, path: FieldPath("metadata.name"), message: message)
         }
-        _ = name
 
         let type = ResourceRegistry.type(apiVersion: apiVersion, kind: kind)
         let version = splitAPIVersion(apiVersion).version
@@ -111,7 +110,6 @@ public struct ManifestDecoder: Sendable {
             object.set(nil, at: ["metadata", serverField])
         }
         object["status"] = nil
-        if object["metadata"]?.objectValue?.isEmpty == false {} // metadata always has name
         return [DecodedObject(type: type, object: object, expectedResourceVersion: expectedRV, position: start)]
     }
 
