@@ -2,8 +2,8 @@ import GatewayAPI
 
 /// BackendTLSPolicies: validation, CA resolution, conflicts, ancestors and the policy in effect per backend.
 enum PolicyGraph {
-    /// How many CA certificate references the embedded data plane uses (NGF supports one bundle per policy).
-    static let maxCACertificateRefs = 8
+    /// How many CA certificate references are supported: one, as NGF supports.
+    static let maxCACertificateRefs = 1
 
     static func policies(_ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: [GatewayNode],
                          routes: inout [RouteNode], references: inout ReferenceIndex) -> [PolicyNode] {
@@ -11,7 +11,7 @@ enum PolicyGraph {
             node(policy, snapshot: snapshot, config: config, references: &references)
         }
         markConflicts(&nodes)
-        assignAncestors(&nodes, gateways: gateways, routes: routes)
+        assignAncestors(&nodes, gateways: gateways, routes: routes, controllerName: config.controllerName)
         applyToBackends(nodes, routes: &routes)
         return nodes
     }
@@ -33,19 +33,19 @@ enum PolicyGraph {
         }
         if validation.hostname.isEmpty || NameRules.dns1123Subdomain(validation.hostname) != nil || validation.hostname.hasPrefix("*")
             || IPAddress.isValid(validation.hostname) {
-            invalid = invalid ?? "spec.validation.hostname \"\(validation.hostname)\" must be a hostname (not a wildcard or an IP address)"
+            invalid = invalid ?? "Invalid hostname: validation.hostname \"\(validation.hostname)\" must be a hostname, not a wildcard or an IP address"
         }
         let refs = validation.caCertificateRefs ?? []
         if !refs.isEmpty && validation.wellKnownCACertificates != nil {
-            invalid = invalid ?? "spec.validation must not set both caCertificateRefs and wellKnownCACertificates"
+            invalid = invalid ?? "CACertificateRefs and WellKnownCACertificates are mutually exclusive"
         } else if refs.isEmpty && validation.wellKnownCACertificates == nil {
-            invalid = invalid ?? "spec.validation must set caCertificateRefs or wellKnownCACertificates"
+            invalid = invalid ?? "Either CACertificateRefs or WellKnownCACertificates must be specified"
         }
         if let known = validation.wellKnownCACertificates, known != "System" {
-            invalid = invalid ?? "spec.validation.wellKnownCACertificates \"\(known)\" is not supported, only \"System\""
+            invalid = invalid ?? "Invalid WellKnownCACertificates: \"\(known)\" is not supported, only \"System\""
         }
         if refs.count > maxCACertificateRefs {
-            invalid = invalid ?? "spec.validation.caCertificateRefs has \(refs.count) references, at most \(maxCACertificateRefs) are supported"
+            invalid = invalid ?? "validation.caCertificateRefs: Too many: \(refs.count): must have at most \(maxCACertificateRefs) item"
         }
 
         // CA references: kind, existence, ca.crt, PEM.
@@ -88,7 +88,7 @@ enum PolicyGraph {
         if let invalid {
             accepted = Conditions.policyInvalid(invalid)
         } else if !refs.isEmpty && bundle.isEmpty {
-            accepted = Conditions.policyNoValidCA("No usable CA certificate: \(resolved.message ?? "")")
+            accepted = Conditions.policyNoValidCA("No valid CACertificateRef found: \(resolved.message ?? "")")
         }
         let valid = accepted.status == "True"
         return PolicyNode(ref: ref, source: policy, valid: valid, conflicted: false, conditions: [accepted, resolved], ancestors: [],
@@ -144,13 +144,16 @@ enum PolicyGraph {
         return winner(section: nil)
     }
 
-    /// Ancestors: the Gateways whose accepted routes send traffic to a targeted Service port (at most 16).
-    static func assignAncestors(_ nodes: inout [PolicyNode], gateways: [GatewayNode], routes: [RouteNode]) {
+    /// Ancestors: the Gateways whose accepted routes send traffic to a targeted Service port. As NGF orders them:
+    /// Gateways already listed first, then new ones, each by creation time; with other controllers' entries, at most 16.
+    static func assignAncestors(_ nodes: inout [PolicyNode], gateways: [GatewayNode], routes: [RouteNode], controllerName: String) {
         for index in nodes.indices {
             let keys = targetKeys(nodes[index])
-            var ancestors: [ObjectRef] = []
-            for gateway in gateways {
-                let uses = routes.contains { route in
+            let previous = nodes[index].source.status?.ancestors ?? []
+            let existing = Set(previous.filter { $0.controllerName == controllerName }.map { "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)" })
+            let others = previous.filter { $0.controllerName != controllerName }.count
+            let using = gateways.filter { gateway in
+                routes.contains { route in
                     route.parents.contains { $0.accepted && $0.gateway == gateway.ref } && route.rules.contains { rule in
                         rule.dropped == nil && rule.backends.contains { backend in
                             guard let service = backend.service else { return false }
@@ -158,9 +161,14 @@ enum PolicyGraph {
                         }
                     }
                 }
-                if uses { ancestors.append(gateway.ref) }
             }
-            nodes[index].ancestors = Array(ancestors.prefix(16))
+            let ordered = using.sorted { a, b in
+                let ea = existing.contains(a.ref.namespacedName), eb = existing.contains(b.ref.namespacedName)
+                if ea != eb { return ea }
+                let ta = a.source.metadata.creationTimestamp ?? "", tb = b.source.metadata.creationTimestamp ?? ""
+                return ta != tb ? ta < tb : a.ref.namespacedName < b.ref.namespacedName
+            }
+            nodes[index].ancestors = Array(ordered.prefix(max(0, 16 - others)).map(\.ref))
         }
     }
 

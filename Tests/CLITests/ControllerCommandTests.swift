@@ -71,7 +71,7 @@ struct ControllerCommandTests {
         let routes = try cli.run(["get", "httproute"]).stdout
         #expect(routes.contains("True       False (UnsupportedValue)"))
         let yaml = try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout
-        #expect(yaml.contains("message: \"The BackendTLSPolicy default/backend-tls for Service default/secure-app is invalid: No usable CA certificate: ConfigMap default/backend-cert key ca.crt: the data is not a PEM certificate that OpenSSL can read\""))
+        #expect(yaml.contains("message: \"The BackendTLSPolicy default/backend-tls for Service default/secure-app is invalid: No valid CACertificateRef found: ConfigMap default/backend-cert key ca.crt: the data is not a PEM certificate that OpenSSL can read\""))
     }
 
     @Test("--controller-name makes gwconsole act as another controller")

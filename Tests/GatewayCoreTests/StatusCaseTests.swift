@@ -206,6 +206,10 @@ let statusCases: [StatusCase] = [
                yaml: gateway() + route() + service() + "apiVersion: v1\nkind: Secret\nmetadata: {name: backend-ca}\nstringData:\n  ca.crt: |\n" + guideCA + "---\n"
                    + policy(validation: "    caCertificateRefs: [{group: '', kind: Secret, name: backend-ca}]\n    hostname: secure-app.example.com"),
                expect: ["BackendTLSPolicy default/backend-tls ancestor default/gateway": ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs"]]),
+    StatusCase(name: "more CA certificate references than supported (one) is Invalid",
+               yaml: gateway() + route() + service() + caConfigMap() + caConfigMap("second")
+                   + policy(validation: "    caCertificateRefs: [{group: '', kind: ConfigMap, name: backend-cert}, {group: '', kind: ConfigMap, name: second}]\n    hostname: secure-app.example.com"),
+               expect: ["BackendTLSPolicy default/backend-tls ancestor default/gateway": ["Accepted=False/Invalid", "ResolvedRefs=True/ResolvedRefs"]]),
     StatusCase(name: "wellKnownCACertificates System is accepted",
                yaml: gateway() + route() + service() + policy(validation: "    wellKnownCACertificates: System\n    hostname: secure-app.example.com"),
                expect: ["BackendTLSPolicy default/backend-tls ancestor default/gateway": ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs"]]),
