@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "ResourcePrinters", dependencies: ["GatewayAPI", "GatewayCore"]),
 
         // Shell modules.
-        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "CSQLite"]),
+        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl"]),
         .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "COpenSSL"]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "CNCurses"]),
@@ -34,7 +34,7 @@ let package = Package(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "ConsoleUI",
+                "KubeClient", "Diagnostics", "ConsoleUI", "NginxConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
+        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI"]),

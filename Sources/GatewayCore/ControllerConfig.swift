@@ -10,6 +10,10 @@ public struct ControllerConfig: Sendable {
     public var dataplane: DataplaneState
     /// Checks CA certificate data: nil when it is usable, else why not. Injected so the core stays pure.
     public var certificateCheck: @Sendable (String) -> String?
+    /// Checks that a rule can be rendered safely for the data plane: nil, or why it must be dropped.
+    public var ruleCheck: @Sendable (HTTPRouteRule) -> String? = { _ in nil }
+    /// What the data plane reports per Gateway; Gateways not listed get `dataplane`.
+    public var gatewayDataplane: [ObjectRef: DataplaneState] = [:]
 
     public init(controllerName: String = ControllerConfig.defaultControllerName, gatewayClassName: String = "nginx",
                 dataplane: DataplaneState = .notRunning, certificateCheck: @escaping @Sendable (String) -> String? = PEMShape.check) {

@@ -49,7 +49,7 @@ enum GatewayGraph {
                     conditions = [validCount == drafts.count ? Conditions.gatewayAccepted : Conditions.gatewayListenersPartlyValid]
                     accepted = true
                 }
-                let dataplane = config.dataplane
+                let dataplane = config.gatewayDataplane[ref] ?? config.dataplane
                 if !accepted {
                     conditions.append(Conditions.gatewayNotProgrammed("Invalid", conditions[0].message ?? ""))
                 } else if dataplane.programmed {

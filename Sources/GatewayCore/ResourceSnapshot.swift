@@ -11,18 +11,19 @@ public struct ResourceSnapshot: Sendable {
     public var services: [Service] = []
     public var configMaps: [ConfigMap] = []
     public var secrets: [Secret] = []
+    public var endpointSlices: [EndpointSlice] = []
 
     public init() {}
 
-    func service(_ namespace: String, _ name: String) -> Service? {
+    public func service(_ namespace: String, _ name: String) -> Service? {
         services.first { $0.namespace == namespace && $0.name == name }
     }
 
-    func configMap(_ namespace: String, _ name: String) -> ConfigMap? {
+    public func configMap(_ namespace: String, _ name: String) -> ConfigMap? {
         configMaps.first { $0.namespace == namespace && $0.name == name }
     }
 
-    func secret(_ namespace: String, _ name: String) -> Secret? {
+    public func secret(_ namespace: String, _ name: String) -> Secret? {
         secrets.first { $0.namespace == namespace && $0.name == name }
     }
 

@@ -12,7 +12,7 @@ enum RouteGraph {
         for route in sorted {
             let ref = ObjectRef(route)
             let rules = (route.spec.rules ?? []).enumerated().map { index, rule in
-                self.rule(index, rule, route: route, snapshot: snapshot, references: &references)
+                self.rule(index, rule, route: route, snapshot: snapshot, config: config, references: &references)
             }
             var parents: [ParentNode] = []
             for (index, parentRef) in (route.spec.parentRefs ?? []).enumerated() {
@@ -109,7 +109,7 @@ enum RouteGraph {
 
     /// One rule: its filters and its backends.
     static func rule(_ index: Int, _ rule: HTTPRouteRule, route: HTTPRoute, snapshot: ResourceSnapshot,
-                     references: inout ReferenceIndex) -> RuleNode {
+                     config: ControllerConfig, references: inout ReferenceIndex) -> RuleNode {
         var dropped: String?
         let unsupported = (rule.filters ?? []).map(\.type).filter { !supportedFilters.contains($0) }
         if !unsupported.isEmpty {
@@ -120,6 +120,7 @@ enum RouteGraph {
             dropped = "filters on backendRefs are not supported"
         }
         if dropped == nil, rule.sessionPersistence != nil { dropped = "sessionPersistence is not supported" }
+        if dropped == nil, let problem = config.ruleCheck(rule) { dropped = problem }
         let backends = (rule.backendRefs ?? []).enumerated().map { backendIndex, ref in
             backend(backendIndex, ref, route: route, snapshot: snapshot, references: &references)
         }

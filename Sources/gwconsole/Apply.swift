@@ -32,7 +32,7 @@ struct Apply: ParsableCommand {
             } catch let error as StoreError {
                 throw CLIError("error: \(error)\nerror: nothing was applied")
             }
-            _ = try global.openReconciledStore()
+            _ = try global.openReconciledStore(trigger: "apply")
             for (object, outcome) in zip(objects, outcomes) {
                 Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
                 if !object.type.supported {

@@ -49,7 +49,7 @@ struct Delete: ParsableCommand {
             } catch let error as StoreError {
                 throw CLIError("Error from server (Forbidden): \(error)")
             }
-            _ = try global.openReconciledStore()
+            _ = try global.openReconciledStore(trigger: "delete")
             var missing: [String] = []
             for (target, result) in zip(targets, deleted) {
                 if result != nil {

@@ -7,33 +7,52 @@ import GatewayCore
 public struct Reconciler: Sendable {
     public let store: Store
     public let config: ControllerConfig
+    /// The data plane to program; nil to compute status only.
+    public let dataplane: DataplaneManager?
 
     /// The meta key holding the store revision the last reconcile saw.
     static let reconciledKey = "reconciled_revision"
 
-    public init(store: Store, config: ControllerConfig) {
+    public init(store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil) {
         self.store = store
         self.config = config
+        self.dataplane = dataplane
+    }
+
+    /// The controller config with what the data plane reports per Gateway.
+    var effectiveConfig: ControllerConfig {
+        var config = self.config
+        if let dataplane {
+            config.gatewayDataplane = dataplane.gatewayStates()
+            if !dataplane.isRunning {
+                config.dataplane = DataplaneState(address: nil, programmed: false, detail: "The embedded data plane is not running (gwconsole up starts it)")
+            }
+        }
+        return config
     }
 
     /// Reconciles when the store changed since the last reconcile; returns the current graph either way.
     @discardableResult
-    public func reconcileIfNeeded(now: Date = Date()) throws -> Graph {
+    public func reconcileIfNeeded(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
         if try store.revision() == store.meta(Reconciler.reconciledKey) {
-            return GraphBuilder.build(try snapshot(), config: config)
+            return GraphBuilder.build(try snapshot(), config: effectiveConfig)
         }
-        return try reconcile(now: now)
+        return try reconcile(now: now, trigger: trigger)
     }
 
     /// Builds the graph and writes statuses. A status write that meets a concurrent change starts over.
     @discardableResult
-    public func reconcile(now: Date = Date()) throws -> Graph {
+    public func reconcile(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
         try ensureGatewayClass(now: now)
         var attempt = 0
         while true {
             attempt += 1
             let (snapshot, versions) = try snapshotWithVersions()
-            let graph = GraphBuilder.build(snapshot, config: config)
+            var graph = GraphBuilder.build(snapshot, config: effectiveConfig)
+            if let dataplane, dataplane.isRunning {
+                try dataplane.sync(graph: graph, snapshot: snapshot, trigger: trigger, now: now)
+                graph = GraphBuilder.build(snapshot, config: effectiveConfig)
+            }
             do {
                 for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
                     let key = ObjectKey(groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
@@ -83,6 +102,7 @@ public struct Reconciler: Sendable {
         snapshot.services = try load(ResourceRegistry.service, as: Service.self)
         snapshot.configMaps = try load(ResourceRegistry.configMap, as: ConfigMap.self)
         snapshot.secrets = try load(ResourceRegistry.secret, as: Secret.self)
+        snapshot.endpointSlices = try load(ResourceRegistry.endpointSlice, as: EndpointSlice.self)
         return (snapshot, versions)
     }
 }

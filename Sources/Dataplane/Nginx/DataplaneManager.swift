@@ -1,0 +1,257 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+
+/// The embedded data plane: one nginx per Gateway under `<state>/dp/<n>/`, each on its own loopback address.
+///
+/// Every sync renders each Gateway, and when its config changed: writes a new generation directory, runs
+/// `nginx -t`, switches the `current` link, reloads, and confirms through the control socket that the new
+/// generation serves. Any failure leaves the last good generation serving and is recorded for status and history.
+public final class DataplaneManager: @unchecked Sendable {
+    public let stateDirectory: String
+    var root: String { stateDirectory + "/dp" }
+    var stateFile: String { root + "/state.json" }
+
+    public init(stateDirectory: String) {
+        self.stateDirectory = stateDirectory
+    }
+
+    // MARK: Persistent state
+
+    public struct GatewayRecord: Codable, Sendable {
+        public var index: Int
+        public var address: String
+        /// The generation serving now (0: none yet).
+        public var generation: Int
+        public var lastGenerationWritten: Int
+        public var programmed: Bool
+        public var message: String
+        public var bindings: [ListenerBinding]
+        /// The fingerprint of the generation serving now.
+        public var fingerprint: String
+        public var history: [HistoryEntry]
+    }
+
+    public struct HistoryEntry: Codable, Sendable {
+        public var generation: Int
+        public var time: String
+        public var trigger: String
+        public var result: String
+        public var message: String
+    }
+
+    public struct State: Codable, Sendable {
+        public var running = false
+        public var portOffset = 0
+        public var pinnedAddress: String?
+        public var nextIndex = 1
+        public var gateways: [String: GatewayRecord] = [:]
+    }
+
+    public func load() -> State {
+        guard let data = FileManager.default.contents(atPath: stateFile),
+              let state = try? JSONDecoder().decode(State.self, from: data) else { return State() }
+        return state
+    }
+
+    func save(_ state: State) throws {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(state).write(to: URL(fileURLWithPath: stateFile), options: .atomic)
+    }
+
+    public var isRunning: Bool { load().running }
+
+    /// What the controller writes into Gateway status: address and Programmed, per Gateway.
+    public func gatewayStates() -> [ObjectRef: DataplaneState] {
+        let state = load()
+        var result: [ObjectRef: DataplaneState] = [:]
+        for (key, record) in state.gateways {
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            result[.gateway(parts[0], parts[1])] = state.running
+                ? DataplaneState(address: record.address, programmed: record.programmed, detail: record.message)
+                : DataplaneState(address: record.address, programmed: false, detail: "The embedded data plane is not running (gwconsole up starts it)")
+        }
+        return result
+    }
+
+    // MARK: Lifecycle
+
+    /// Marks the data plane as up; the next sync starts every Gateway's nginx.
+    public func up(portOffset: Int, pinnedAddress: String?) throws {
+        guard NginxProcess.locate() != nil else { throw DataplaneError("nginx is not installed (apt-get install nginx-light), or set GWCONSOLE_NGINX") }
+        var state = load()
+        state.running = true
+        state.portOffset = portOffset
+        state.pinnedAddress = pinnedAddress
+        if let pinnedAddress {
+            for key in state.gateways.keys { state.gateways[key]!.address = pinnedAddress }
+        }
+        try save(state)
+    }
+
+    /// Stops every nginx it started.
+    public func down() throws {
+        var state = load()
+        for record in state.gateways.values { process(record).stop() }
+        state.running = false
+        for key in state.gateways.keys {
+            state.gateways[key]!.programmed = false
+            state.gateways[key]!.generation = 0
+        }
+        try save(state)
+    }
+
+    func directory(_ record: GatewayRecord) -> String { root + "/\(record.index)" }
+
+    func process(_ record: GatewayRecord) -> NginxProcess {
+        NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: directory(record) + "/run")
+    }
+
+    static func address(index: Int) -> String {
+        let base = ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.100"
+        return "\(base).\(index % 254 == 0 ? 254 : index % 254)"
+    }
+
+    // MARK: Sync
+
+    /// Brings every accepted Gateway's nginx to the graph; stops those whose Gateway is gone.
+    public func sync(graph: Graph, snapshot: ResourceSnapshot, trigger: String, now: Date = Date()) throws {
+        var state = load()
+        guard state.running else { return }
+        let wanted = Dictionary(uniqueKeysWithValues: graph.gateways.filter(\.accepted).map { ($0.ref.namespacedName, $0) })
+        for (key, record) in state.gateways where wanted[key] == nil {
+            process(record).stop()
+            try? FileManager.default.removeItem(atPath: directory(record))
+            state.gateways[key] = nil
+        }
+        for key in wanted.keys.sorted() {
+            let gateway = wanted[key]!
+            var record = state.gateways[key] ?? {
+                let index = state.nextIndex
+                state.nextIndex += 1
+                return GatewayRecord(index: index, address: state.pinnedAddress ?? Self.address(index: index), generation: 0,
+                                     lastGenerationWritten: 0, programmed: false, message: "", bindings: [], fingerprint: "", history: [])
+            }()
+            syncOne(gateway, graph: graph, snapshot: snapshot, record: &record, portOffset: state.portOffset, trigger: trigger, now: now)
+            state.gateways[key] = record
+            try save(state)
+        }
+        try save(state)
+    }
+
+    func syncOne(_ gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, record: inout GatewayRecord,
+                 portOffset: Int, trigger: String, now: Date) {
+        let dir = directory(record)
+        let nginx = process(record)
+        let generation = record.lastGenerationWritten + 1
+        let genDir = dir + "/generations/\(generation)"
+        let settings = RenderSettings(address: record.address, portOffset: portOffset, configDirectory: genDir,
+                                      runtimeDirectory: dir + "/run", generation: generation, workersAsRoot: geteuid() == 0)
+        let rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+        var neutral = settings
+        neutral.configDirectory = "/generation"
+        let fingerprint = Self.fingerprint(Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: neutral))
+        let alive = nginx.pid != nil && record.generation > 0
+
+        // Unchanged config on a live nginx: nothing to do.
+        if alive && fingerprint == record.fingerprint { return }
+        func fail(_ message: String) {
+            record.programmed = false
+            record.message = message
+            record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Failed", message: message))
+        }
+        do {
+            try nginx.prepare()
+            try Self.write(rendered, to: genDir)
+            record.lastGenerationWritten = generation
+            if let problem = try nginx.test(config: genDir + "/nginx.conf") {
+                fail("nginx rejected generation \(generation): \(problem)")
+                if !alive, record.generation > 0 { _ = try? nginx.start(config: dir + "/current/nginx.conf") }
+                return
+            }
+            let previous = record.generation
+            try Self.link(dir + "/current", to: "generations/\(generation)")
+            let logOffset = nginx.errorLogSize
+            if nginx.pid == nil {
+                if let problem = try nginx.start(config: dir + "/current/nginx.conf") {
+                    if previous > 0 {
+                        try? Self.link(dir + "/current", to: "generations/\(previous)")
+                        _ = try? nginx.start(config: dir + "/current/nginx.conf")
+                    }
+                    fail("nginx did not start with generation \(generation): \(problem)")
+                    return
+                }
+            } else {
+                _ = nginx.reload()
+            }
+            if nginx.waitForGeneration(generation) {
+                record.generation = generation
+                record.programmed = true
+                record.message = ""
+                record.fingerprint = fingerprint
+                record.bindings = rendered.bindings
+                record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Applied", message: ""))
+                Self.prune(dir + "/generations", keep: [generation, previous])
+            } else {
+                let said = nginx.errorLogTail(since: logOffset)
+                if previous > 0 {
+                    try? Self.link(dir + "/current", to: "generations/\(previous)")
+                    if nginx.pid != nil { _ = nginx.reload() } else { _ = try? nginx.start(config: dir + "/current/nginx.conf") }
+                }
+                fail("nginx did not take generation \(generation)\(said.isEmpty ? "" : ": \(said)")")
+            }
+        } catch {
+            fail("could not write generation \(generation): \(error)")
+        }
+    }
+
+    // MARK: Files
+
+    static func write(_ config: RenderedConfig, to dir: String) throws {
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: dir)
+        try fm.createDirectory(atPath: dir + "/conf.d", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(atPath: dir + "/secrets", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for file in config.files {
+            let path = dir + "/" + file.path
+            guard fm.createFile(atPath: path, contents: Data(file.content.utf8), attributes: [.posixPermissions: file.secret ? 0o600 : 0o644]) else {
+                throw DataplaneError("cannot write \(path)")
+            }
+        }
+    }
+
+    /// A fingerprint of a config's content independent of its generation and directory (FNV-1a, 64 bits).
+    static func fingerprint(_ config: RenderedConfig) -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in config.contentKey.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100000001b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    static func link(_ path: String, to target: String) throws {
+        let temp = path + ".new"
+        try? FileManager.default.removeItem(atPath: temp)
+        try FileManager.default.createSymbolicLink(atPath: temp, withDestinationPath: target)
+        guard rename(temp, path) == 0 else { throw DataplaneError("cannot switch \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    /// Keeps the last few generations (for history and diff), removing older ones.
+    static func prune(_ dir: String, keep: [Int]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        let numbers = names.compactMap(Int.init).sorted()
+        for number in numbers.dropLast(10) where !keep.contains(number) {
+            try? FileManager.default.removeItem(atPath: dir + "/\(number)")
+        }
+    }
+}
+
+public struct DataplaneError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

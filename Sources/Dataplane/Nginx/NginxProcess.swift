@@ -1,0 +1,131 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the nginx binary: test a config, start a master, signal it. nginx daemonizes; the pid file tracks it.
+struct NginxProcess {
+    let binary: String
+    /// The runtime directory (pid file, logs, control socket, temp paths).
+    let runtime: String
+
+    var pidFile: String { runtime + "/nginx.pid" }
+    var errorLog: String { runtime + "/logs/error.log" }
+    var controlSocket: String { runtime + "/control.sock" }
+
+    /// nginx found on PATH or in /usr/sbin.
+    static func locate() -> String? {
+        if let env = ProcessInfo.processInfo.environment["GWCONSOLE_NGINX"], !env.isEmpty { return env }
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/sbin:/usr/local/sbin:/sbin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/nginx"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    func prepare() throws {
+        let fm = FileManager.default
+        for dir in ["logs", "temp"] {
+            try fm.createDirectory(atPath: runtime + "/" + dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Runs nginx with arguments; returns its exit status and combined output. Output goes through a file, not a
+    /// pipe: a daemonizing master would hold a pipe open forever.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let outputPath = runtime + "/logs/nginx-command.log"
+        FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard let output = FileHandle(forWritingAtPath: outputPath) else { throw DataplaneError("cannot write \(outputPath)") }
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["-p", runtime + "/", "-e", errorLog] + arguments
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, text)
+    }
+
+    /// `nginx -t` on a config file: nil when it passes, else nginx's own message.
+    func test(config: String) throws -> String? {
+        let (status, output) = try run(["-t", "-q", "-c", config])
+        if status == 0 { return nil }
+        let lines = output.split(separator: "\n").map(String.init).filter { !$0.contains("test failed") }
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The master's pid when it runs.
+    var pid: pid_t? {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return nil }
+        return kill(pid, 0) == 0 ? pid : nil
+    }
+
+    /// Starts a master on `config`; returns nginx's message on failure.
+    func start(config: String) throws -> String? {
+        try? FileManager.default.removeItem(atPath: controlSocket)
+        let (status, output) = try run(["-c", config])
+        if status != 0 { return output.trimmingCharacters(in: .whitespacesAndNewlines) }
+        for _ in 0..<100 where pid == nil { usleep(20_000) }
+        return pid == nil ? "nginx did not start (no pid in \(pidFile))" : nil
+    }
+
+    func reload() -> Bool {
+        guard let pid else { return false }
+        return kill(pid, SIGHUP) == 0
+    }
+
+    /// Stops the master gracefully (QUIT), then forcefully after a few seconds.
+    func stop() {
+        guard let pid else { return }
+        kill(pid, SIGQUIT)
+        for _ in 0..<150 {
+            if kill(pid, 0) != 0 { return }
+            usleep(20_000)
+        }
+        kill(pid, SIGKILL)
+        usleep(50_000)
+    }
+
+    /// The generation the running nginx reports on its control socket.
+    func runningGeneration() -> Int? {
+        UnixHTTP.get(socketPath: controlSocket, path: "/generation").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Waits until nginx reports `generation` (a reload took effect) several times in a row: old workers keep
+    /// accepting for a moment after a reload, and one of them would still answer with the old generation.
+    func waitForGeneration(_ generation: Int, timeout: TimeInterval = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var streak = 0
+        while Date() < deadline {
+            if runningGeneration() == generation {
+                streak += 1
+                if streak >= 5 { return true }
+                usleep(5_000)
+            } else {
+                streak = 0
+                usleep(10_000)
+            }
+        }
+        return false
+    }
+
+    /// Error log lines written since `offset` bytes (what a failed reload said).
+    func errorLogTail(since offset: UInt64) -> String {
+        guard let handle = FileHandle(forReadingAtPath: errorLog) else { return "" }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let data = handle.readDataToEndOfFile()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+            .filter { $0.contains("[emerg]") || $0.contains("[alert]") || $0.contains("[crit]") || $0.contains("[error]") }
+            .joined(separator: "\n")
+    }
+
+    var errorLogSize: UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: errorLog)[.size]) as? NSNumber)?.uint64Value ?? 0
+    }
+}

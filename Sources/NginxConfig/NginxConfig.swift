@@ -1,2 +1,0 @@
-/// Module home for NginxConfig (built by a later issue).
-public enum NginxConfigModule {}

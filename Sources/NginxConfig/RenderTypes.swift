@@ -1,0 +1,76 @@
+import GatewayAPI
+import GatewayCore
+
+/// Where and how a Gateway's config is rendered.
+public struct RenderSettings: Sendable {
+    /// The loopback address the Gateway's listeners bind to.
+    public var address: String
+    /// Added to every listener port (so unprivileged users and tests can run Gateways on high ports).
+    public var portOffset: Int
+    /// The absolute directory that holds this generation's files (nginx.conf, conf.d/, secrets/).
+    public var configDirectory: String
+    /// The absolute directory for the running nginx: pid file, logs, temp paths, control socket.
+    public var runtimeDirectory: String
+    /// The config generation, reported by the control endpoint so a reload can be confirmed.
+    public var generation: Int
+    /// The CA bundle used for `wellKnownCACertificates: System`.
+    public var systemCABundle: String
+    /// Workers run as root when nginx is started by root (the state directory is private to its owner).
+    public var workersAsRoot: Bool
+
+    public init(address: String, portOffset: Int = 0, configDirectory: String, runtimeDirectory: String, generation: Int = 1,
+                systemCABundle: String = "/etc/ssl/certs/ca-certificates.crt", workersAsRoot: Bool = false) {
+        self.address = address
+        self.portOffset = portOffset
+        self.configDirectory = configDirectory
+        self.runtimeDirectory = runtimeDirectory
+        self.generation = generation
+        self.systemCABundle = systemCABundle
+        self.workersAsRoot = workersAsRoot
+    }
+}
+
+/// One file of a rendered config, relative to the generation directory.
+public struct RenderedFile: Sendable, Equatable {
+    public var path: String
+    public var content: String
+    /// Keys and CA bundles: written with mode 0600.
+    public var secret: Bool
+}
+
+/// Where one listener serves.
+public struct ListenerBinding: Sendable, Equatable, Codable {
+    public var listener: String
+    public var `protocol`: String
+    public var address: String
+    public var port: Int
+}
+
+/// A Gateway's nginx configuration: its files, and the listeners it binds.
+public struct RenderedConfig: Sendable, Equatable {
+    public var gateway: ObjectRef
+    public var files: [RenderedFile]
+    public var bindings: [ListenerBinding]
+
+    /// The main file nginx is started with.
+    public static let mainFile = "nginx.conf"
+
+    public func file(_ path: String) -> RenderedFile? { files.first { $0.path == path } }
+
+    /// Everything but the generation number: two renders with equal content need no reload.
+    public var contentKey: String {
+        files.map { file in
+            "\(file.path)\n" + file.content.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.contains(Renderer.generationMarker) }.joined(separator: "\n")
+        }.joined(separator: "\n\u{1}\n")
+    }
+
+    /// The whole config as `nginx -T` prints it: each file after a `# configuration file` line.
+    public func dump(hidingSecrets: Bool = true) -> String {
+        files.map { file in
+            let body = hidingSecrets && file.secret && file.content.contains("PRIVATE KEY")
+                ? "# (private key material not shown; \(file.content.utf8.count) bytes, mode 0600)\n" : file.content
+            return "# configuration file \(file.path):\n\(body)"
+        }.joined(separator: "\n")
+    }
+}
