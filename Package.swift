@@ -14,6 +14,7 @@ let package = Package(
     targets: [
         // System-library shims: thin C helpers where macros or variadic C functions cannot be called from Swift.
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "CSystem"),
         .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
@@ -25,7 +26,7 @@ let package = Package(
         .target(name: "ResourcePrinters", dependencies: ["GatewayAPI", "GatewayCore"]),
 
         // Shell modules.
-        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite"]),
+        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite", "CSystem"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl"]),
         .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "COpenSSL"]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "CNCurses"]),
@@ -45,7 +46,7 @@ let package = Package(
         .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
-        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI"]),
+        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,8 @@ packages=(
   libncurses-dev        # console (ncursesw)
   libcurl4-openssl-dev  # probe and cluster client (libcurl with OpenSSL)
   libssl-dev            # certificate inspection
+  nginx-light           # the embedded data plane and local workloads
+  curl                  # tests drive the data plane as the guide does
 )
 
 missing=()

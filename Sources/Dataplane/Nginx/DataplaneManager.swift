@@ -30,6 +30,8 @@ public final class DataplaneManager: @unchecked Sendable {
         public var bindings: [ListenerBinding]
         /// The fingerprint of the generation serving now.
         public var fingerprint: String
+        /// The fingerprint of the last config nginx refused (not retried while the serving nginx lives).
+        public var failedFingerprint: String?
         public var history: [HistoryEntry]
     }
 
@@ -158,8 +160,9 @@ public final class DataplaneManager: @unchecked Sendable {
         let alive = nginx.pid != nil && record.generation > 0
 
         // Unchanged config on a live nginx: nothing to do.
-        if alive && fingerprint == record.fingerprint { return }
+        if alive && (fingerprint == record.fingerprint || fingerprint == record.failedFingerprint) { return }
         func fail(_ message: String) {
+            record.failedFingerprint = fingerprint
             record.programmed = false
             record.message = message
             record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Failed", message: message))
@@ -188,11 +191,12 @@ public final class DataplaneManager: @unchecked Sendable {
             } else {
                 _ = nginx.reload()
             }
-            if nginx.waitForGeneration(generation) {
+            if nginx.waitForGeneration(generation, logOffset: logOffset) {
                 record.generation = generation
                 record.programmed = true
                 record.message = ""
                 record.fingerprint = fingerprint
+                record.failedFingerprint = nil
                 record.bindings = rendered.bindings
                 record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Applied", message: ""))
                 Self.prune(dir + "/generations", keep: [generation, previous])

@@ -31,23 +31,12 @@ struct NginxProcess {
         }
     }
 
-    /// Runs nginx with arguments; returns its exit status and combined output. Output goes through a file, not a
-    /// pipe: a daemonizing master would hold a pipe open forever.
+    /// Runs nginx with arguments; returns its exit status and combined output (through a file: a daemonizing
+    /// master must not inherit any of our descriptors).
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let outputPath = runtime + "/logs/nginx-command.log"
-        FileManager.default.createFile(atPath: outputPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        guard let output = FileHandle(forWritingAtPath: outputPath) else { throw DataplaneError("cannot write \(outputPath)") }
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["-p", runtime + "/", "-e", errorLog] + arguments
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, text)
+        let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog] + arguments, outputPath: outputPath)
+        return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
     /// `nginx -t` on a config file: nil when it passes, else nginx's own message.
@@ -98,10 +87,12 @@ struct NginxProcess {
 
     /// Waits until nginx reports `generation` (a reload took effect) several times in a row: old workers keep
     /// accepting for a moment after a reload, and one of them would still answer with the old generation.
-    func waitForGeneration(_ generation: Int, timeout: TimeInterval = 5) -> Bool {
+    /// Stops early when the error log shows the reload failed (an `[emerg]` since `logOffset`).
+    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, timeout: TimeInterval = 5) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         var streak = 0
         while Date() < deadline {
+            if let logOffset, errorLogTail(since: logOffset).contains("[emerg]") { return false }
             if runningGeneration() == generation {
                 streak += 1
                 if streak >= 5 { return true }

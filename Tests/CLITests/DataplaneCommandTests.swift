@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+/// The guide end to end against real nginx processes on loopback.
+@Suite("The embedded data plane", .serialized)
+struct DataplaneCommandTests {
+    /// The guide's app, Gateway and HTTPRoute, with the Service's endpoints pointing at a TLS-only nginx that serves
+    /// the guide's certificate: the state before the BackendTLSPolicy.
+    func guideWithoutPolicy() throws -> (LiveDataplane, ip: String, port: Int) {
+        let live = LiveDataplane()
+        let blocks = try String(contentsOfFile: CLI.guide, encoding: .utf8)
+            .components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst().map { $0.components(separatedBy: "\nEOF")[0] + "\n" }
+        let backend = live.backendAddress(1)
+        try live.startBackend(name: "secure-app", address: backend, port: 8443, ssl: try LiveDataplane.guideCertificateAndKey(), body: """
+            server_name secure-app.example.com;
+            location / { return 200 "hello from pod secure-app\\n"; }
+            """)
+        for block in blocks.prefix(3) { #expect(try live.run(["apply", "-f", "-"], stdin: block).status == 0) }
+        try live.run(["apply", "-f", "-"], stdin: LiveDataplane.endpointSlice(service: "secure-app", portName: "https", port: 8443, addresses: [backend]))
+        let up = try live.run(["up"])
+        #expect(up.status == 0, "\(up.stderr)")
+        let vars = try #require(LiveDataplane.gatewayVariables(up.stdout), "\(up.stdout)\(up.stderr)")
+        return (live, vars.ip, vars.port)
+    }
+
+    static let policyBlock = """
+        apiVersion: gateway.networking.k8s.io/v1alpha3
+        kind: BackendTLSPolicy
+        metadata:
+          name: backend-tls
+        spec:
+          targetRefs:
+          - group: ''
+            kind: Service
+            name: secure-app
+          validation:
+            caCertificateRefs:
+            - name: backend-cert
+              group: ''
+              kind: ConfigMap
+            hostname: HOSTNAME
+
+        """
+
+    func caBlock() throws -> String {
+        try String(contentsOfFile: CLI.guide, encoding: .utf8)
+            .components(separatedBy: "kubectl apply -f - <<EOF\n")[4].components(separatedBy: "\nEOF")[0] + "\n"
+    }
+
+    @Test("the guide: 400 from the HTTPS backend over plain HTTP, then 200 once the BackendTLSPolicy is applied")
+    func guide() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        #expect(live.base.hasPrefix("127.") && ip.hasPrefix(live.base))
+        let before = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
+        #expect(before.status == 400)
+        #expect(before.body.hasPrefix("""
+            <html>
+            <head><title>400 The plain HTTP request was sent to HTTPS port</title></head>
+            <body>
+            <center><h1>400 Bad Request</h1></center>
+            <center>The plain HTTP request was sent to HTTPS port</center>
+            <hr><center>nginx/
+            """))
+        #expect(try live.run(["get", "gateways"]).stdout.contains("gateway   nginx   \(ip)   True"))
+
+        try live.run(["apply", "-f", "-"], stdin: try caBlock())
+        let applied = try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        #expect(applied.stdout == "backendtlspolicy.gateway.networking.k8s.io/backend-tls created\n")
+        let after = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
+        #expect(after.status == 200)
+        #expect(after.body == "hello from pod secure-app\n")
+
+        // Another hostname is not routed: the default server answers 404.
+        #expect(try LiveDataplane.curl(host: "other.example.com", ip: ip, port: port).status == 404)
+        // render shows the config nginx runs, with where each part came from.
+        let render = try live.run(["render", "gateway"]).stdout
+        #expect(render.contains("# HTTPRoute default/secure-app rule 0 match 0"))
+        #expect(render.contains("proxy_ssl_name \"secure-app.example.com\";"))
+        #expect(render.contains("proxy_ssl_verify on;"))
+    }
+
+    @Test("a wrong CA and a wrong hostname make 502, never plain HTTP")
+    func badVerification() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        try live.run(["apply", "-f", "-"], stdin: try caBlock())
+        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "wrong.example.com"))
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 502)
+
+        // A valid certificate from another CA: the backend's certificate does not verify.
+        let otherCA = try String(contentsOfFile: CLI.guide, encoding: .utf8)  // the backend leaf itself is no CA for its chain
+        _ = otherCA
+        let leaf = try LiveDataplane.guideCertificateAndKey().cert
+        try live.run(["apply", "-f", "-"], stdin: "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: backend-cert\ndata:\n  ca.crt: |\n"
+                     + leaf.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 502)
+    }
+
+    @Test("a config nginx cannot take keeps the last good one serving, and the Gateway says why")
+    func rejectedConfigKeepsServing() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        try live.run(["apply", "-f", "-"], stdin: try caBlock())
+        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200)
+
+        // Occupy the port a new listener wants: nginx accepts the config (-t) but cannot bind it on reload.
+        let blocker = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(blocker) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port + 1).bigEndian)
+        inet_pton(AF_INET, ip, &address.sin_addr)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(blocker, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(bound == 0)
+        listen(blocker, 1)
+        let gateway = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: gateway
+            spec:
+              gatewayClassName: nginx
+              listeners:
+              - name: http
+                port: 80
+                protocol: HTTP
+              - name: extra
+                port: 81
+                protocol: HTTP
+
+            """
+        let result = try live.run(["apply", "-f", "-"], stdin: gateway)
+        #expect(result.status == 0)
+        // The last good config serves on.
+        let during = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
+        #expect(during.status == 200 && during.body == "hello from pod secure-app\n")
+        let status = try live.run(["get", "gateway", "gateway", "-o", "json"]).stdout
+        #expect(status.contains("\"reason\": \"Pending\"") || status.contains("\"reason\": \"Invalid\""))
+        #expect(status.contains("bind()"), "nginx's own message in status: \(status)")
+        let report = try live.run(["status"]).stdout
+        #expect(report.contains("not programmed"))
+    }
+
+    @Test("down stops nginx; status and Gateway status say so")
+    func down() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 400)
+        #expect(try live.run(["down"]).stdout == "data plane stopped (1 Gateway)\n")
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 0)
+        #expect(try live.run(["status"]).stdout.hasPrefix("# data plane: stopped"))
+        #expect(try live.run(["get", "gtw"]).stdout.contains("False"))
+    }
+}
