@@ -179,6 +179,7 @@ public final class DataplaneManager: @unchecked Sendable {
             let previous = record.generation
             try Self.link(dir + "/current", to: "generations/\(generation)")
             let logOffset = nginx.errorLogSize
+            let oldWorkers = nginx.workers()
             if nginx.pid == nil {
                 if let problem = try nginx.start(config: dir + "/current/nginx.conf") {
                     if previous > 0 {
@@ -192,6 +193,7 @@ public final class DataplaneManager: @unchecked Sendable {
                 _ = nginx.reload()
             }
             if nginx.waitForGeneration(generation, logOffset: logOffset) {
+                nginx.waitForRetirement(of: oldWorkers)
                 record.generation = generation
                 record.programmed = true
                 record.message = ""

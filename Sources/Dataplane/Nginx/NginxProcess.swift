@@ -68,6 +68,26 @@ struct NginxProcess {
         return kill(pid, SIGHUP) == 0
     }
 
+    /// The master's worker processes now.
+    func workers() -> [pid_t] {
+        guard let pid, let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
+        return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Waits until the given (old) workers stopped accepting: gone, or titled "is shutting down" (nginx closes its
+    /// listening sockets before it renames itself so).
+    func waitForRetirement(of old: [pid_t], timeout: TimeInterval = 3) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let accepting = old.filter { worker in
+                guard let title = try? String(contentsOfFile: "/proc/\(worker)/cmdline", encoding: .utf8), !title.isEmpty else { return false }
+                return !title.contains("shutting down")
+            }
+            if accepting.isEmpty { return }
+            usleep(5_000)
+        }
+    }
+
     /// Stops the master gracefully (QUIT), then forcefully after a few seconds.
     func stop() {
         guard let pid else { return }
