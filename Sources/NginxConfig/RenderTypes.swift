@@ -44,6 +44,13 @@ public struct ListenerBinding: Sendable, Equatable, Codable {
     public var `protocol`: String
     public var address: String
     public var port: Int
+
+    public init(listener: String, protocol: String, address: String, port: Int) {
+        self.listener = listener
+        self.protocol = `protocol`
+        self.address = address
+        self.port = port
+    }
 }
 
 /// A Gateway's nginx configuration: its files, and the listeners it binds.

@@ -45,7 +45,8 @@ struct Describe: ParsableCommand {
                 }
                 sections += objects.map { object in
                     let ref = ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name)
-                    return Describer.describe(request.type, object: object.object, sections: GraphSections.sections(for: ref, in: graph))
+                    return Describer.describe(request.type, object: object.object, events: events(for: ref, store: store),
+                                              sections: GraphSections.sections(for: ref, in: graph))
                 }
             }
             if sections.isEmpty && errors.isEmpty {
@@ -53,6 +54,17 @@ struct Describe: ParsableCommand {
             }
             Output.out(sections.joined(separator: "\n\n"))
             if !errors.isEmpty { throw CLIError(errors.joined(separator: "\n")) }
+        }
+    }
+
+    /// A Gateway's data plane history as events: each generation applied or refused, newest last.
+    func events(for ref: ObjectRef, store: Store) -> [Describer.Event] {
+        guard ref.kind == "Gateway", let record = DataplaneManager(stateDirectory: store.directory).load().gateways[ref.namespacedName] else { return [] }
+        return record.history.suffix(10).map { entry in
+            Describer.Event(type: entry.result == "Applied" ? "Normal" : "Warning",
+                            reason: entry.result == "Applied" ? "ConfigApplied" : "ConfigRejected",
+                            age: AgeFormatter.age(since: entry.time), from: "gwconsole-dataplane",
+                            message: "generation \(entry.generation) (\(entry.trigger))" + (entry.message.isEmpty ? "" : ": \(entry.message)"))
         }
     }
 }
