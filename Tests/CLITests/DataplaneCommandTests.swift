@@ -150,4 +150,75 @@ struct DataplaneCommandTests {
         #expect(try live.run(["status"]).stdout.hasPrefix("# data plane: stopped"))
         #expect(try live.run(["get", "gtw"]).stdout.contains("False"))
     }
+
+    @Test("a dead nginx is restarted with the current config on the next reconcile")
+    func restartDead() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        let state = try String(contentsOfFile: live.cli.state + "/dp/1/run/nginx.pid", encoding: .utf8)
+        let pid = try #require(Int32(state.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)  // its workers live on, orphaned, holding the port
+        usleep(200_000)
+        let status = try live.run(["status"])
+        #expect(status.stdout.contains("programmed"), "\(status.stdout)\(status.stderr)")
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 400)
+        let restarted = try String(contentsOfFile: live.cli.state + "/dp/1/run/nginx.pid", encoding: .utf8)
+        #expect(Int32(restarted.trimmingCharacters(in: .whitespacesAndNewlines)) != pid)
+    }
+
+    @Test("an HTTPS listener terminates TLS with its certificate")
+    func httpsListener() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        let pair = try LiveDataplane.guideCertificateAndKey()
+        let secret = """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: gw-cert}
+            type: kubernetes.io/tls
+            stringData:
+              tls.crt: |
+            \(pair.cert.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+              tls.key: |
+            \(pair.key.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gateway}
+            spec:
+              gatewayClassName: nginx
+              listeners:
+              - {name: http, port: 80, protocol: HTTP}
+              - name: https
+                port: 443
+                protocol: HTTPS
+                tls: {certificateRefs: [{name: gw-cert}]}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: tls-route}
+            spec:
+              parentRefs: [{name: gateway, sectionName: https}]
+              hostnames: [secure-app.example.com]
+              rules: [{backendRefs: [{name: secure-app, port: 8443}]}]
+
+            """
+        let applied = try live.run(["apply", "-f", "-"], stdin: secret)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let caFile = live.backendDir + "/ca.crt"
+        let guide = try String(contentsOfFile: CLI.guide, encoding: .utf8)
+        let ca = guide.components(separatedBy: "  ca.crt: |\n")[1].components(separatedBy: "EOF")[0]
+            .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n") + "\n"
+        try ca.write(toFile: caFile, atomically: true, encoding: .utf8)
+        let tlsPort = port - 80 + 443
+        // The backend still speaks TLS without a policy: the guide's 400 comes back through the HTTPS listener.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", caFile,
+                             "--resolve", "secure-app.example.com:\(tlsPort):\(ip)", "https://secure-app.example.com:\(tlsPort)/"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(out == "400 0", "TLS verified with the guide's CA, then the backend's plain-HTTP 400: \(out)")
+    }
 }

@@ -51,11 +51,40 @@ struct NginxProcess {
     var pid: pid_t? {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
               let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return nil }
-        return kill(pid, 0) == 0 ? pid : nil
+        return NginxProcess.isAlive(pid) ? pid : nil
     }
 
-    /// Starts a master on `config`; returns nginx's message on failure.
+    /// Alive and not a zombie (a killed daemon whose parent does not reap it still answers kill(pid, 0)).
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
+    }
+
+    /// Processes left from a master that died (its workers keep their listening sockets): nginx processes
+    /// with a descriptor open in this runtime directory.
+    func orphans() -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var result: [pid_t] = []
+        for entry in entries {
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), cmdline.hasPrefix("nginx"),
+                  let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+            let ours = fds.contains { fd in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix(runtime + "/") == true
+            }
+            if ours { result.append(pid) }
+        }
+        return result
+    }
+
+    /// Starts a master on `config`; returns nginx's message on failure. Workers orphaned by a dead master are
+    /// stopped first, since they still hold the listening sockets.
     func start(config: String) throws -> String? {
+        for orphan in orphans() { kill(orphan, SIGKILL) }
+        if !orphans().isEmpty { usleep(100_000) }
         try? FileManager.default.removeItem(atPath: controlSocket)
         let (status, output) = try run(["-c", config])
         if status != 0 { return output.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -93,7 +122,7 @@ struct NginxProcess {
         guard let pid else { return }
         kill(pid, SIGQUIT)
         for _ in 0..<150 {
-            if kill(pid, 0) != 0 { return }
+            if !NginxProcess.isAlive(pid) { return }
             usleep(20_000)
         }
         kill(pid, SIGKILL)
