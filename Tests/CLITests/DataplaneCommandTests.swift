@@ -129,8 +129,20 @@ struct DataplaneCommandTests {
                 protocol: HTTP
 
             """
+        // Load from a second process while the bad change is applied: no request to the unchanged route may fail.
+        let load = Process()
+        load.executableURL = URL(fileURLWithPath: "/bin/sh")
+        load.arguments = ["-c", "end=$(($(date +%s)+3)); ok=0; bad=0; while [ $(date +%s) -lt $end ]; do c=$(curl -s -o /dev/null -w '%{http_code}' -m 2 --resolve secure-app.example.com:\(port):\(ip) http://secure-app.example.com:\(port)/); if [ \"$c\" = 200 ]; then ok=$((ok+1)); else bad=$((bad+1)); fi; done; echo $ok $bad"]
+        let loadOutput = Pipe()
+        load.standardOutput = loadOutput
+        try load.run()
+        usleep(300_000)
         let result = try live.run(["apply", "-f", "-"], stdin: gateway)
         #expect(result.status == 0)
+        let counts = String(decoding: loadOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        load.waitUntilExit()
+        #expect(counts.count == 2 && counts[0] > 10 && counts[1] == 0, "requests ok/failed during the rejected change: \(counts)")
         // The last good config serves on.
         let during = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(during.status == 200 && during.body == "hello from pod secure-app\n")
