@@ -143,10 +143,15 @@ enum DataplaneReport {
                                          listeners: record?.bindings ?? [], gwIP: http?.address, gwPort: http?.port))
         }
         if json {
+            struct Report: Codable {
+                var running: Bool
+                var portOffset: Int
+                var gateways: [GatewayReport]
+            }
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = try encoder.encode(["running": state.running ? "true" : "false"].isEmpty ? [] : reports)
-            Output.out("{\"running\": \(state.running), \"gateways\": \(String(decoding: data, as: UTF8.self))}\n")
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(Report(running: state.running, portOffset: state.portOffset, gateways: reports))
+            Output.out(String(decoding: data, as: UTF8.self) + "\n")
             return
         }
         Output.out("# data plane: \(state.running ? "running" : "stopped")\(state.portOffset != 0 ? ", port offset \(state.portOffset)" : "")\n")
