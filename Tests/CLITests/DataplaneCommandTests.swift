@@ -62,6 +62,8 @@ struct DataplaneCommandTests {
             <hr><center>nginx/
             """))
         #expect(try live.run(["get", "gateways"]).stdout.contains("gateway   nginx   \(ip)   True"))
+        let json = try live.run(["status", "gateway", "-o", "json"]).stdout
+        #expect(json.contains("\"gwIP\" : \"\(ip)\"") && json.contains("\"gwPort\" : \(port)") && json.contains("\"running\" : true"), "\(json)")
 
         try live.run(["apply", "-f", "-"], stdin: try caBlock())
         let applied = try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
