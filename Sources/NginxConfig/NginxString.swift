@@ -14,27 +14,19 @@ public enum NginxString {
     /// A double-quoted nginx string for a literal value: `"` and `\` escaped, and `$` written as `${gw_dollar}`
     /// (nginx has no escape for `$`; the variable is defined once by a `geo` block). Use only where nginx
     /// evaluates variables (header values, return targets); see `literal` for places that never interpolate.
-    public static func quoted(_ value: String) -> String {
-        var out = "\""
-        for ch in value.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "$": out += "${gw_dollar}"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out + "\""
-    }
+    public static func quoted(_ value: String) -> String { escaped(value, dollar: "${gw_dollar}") }
 
     /// A double-quoted string for places nginx reads literally (location paths, map keys, server names):
     /// only `"` and `\` need escaping there.
-    public static func literal(_ value: String) -> String {
+    public static func literal(_ value: String) -> String { escaped(value, dollar: "$") }
+
+    private static func escaped(_ value: String, dollar: String) -> String {
         var out = "\""
         for ch in value.unicodeScalars {
             switch ch {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
+            case "$": out += dollar
             default: out.unicodeScalars.append(ch)
             }
         }
