@@ -235,4 +235,24 @@ struct DataplaneCommandTests {
         process.waitUntilExit()
         #expect(out == "400 0", "TLS verified with the guide's CA, then the backend's plain-HTTP 400: \(out)")
     }
+
+    @Test("a config nginx -t rejects never takes traffic down; status carries nginx's message")
+    func nginxTestRejects() throws {
+        let (live, ip, port) = try guideWithoutPolicy()
+        try live.run(["apply", "-f", "-"], stdin: try caBlock())
+        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200)
+        // The first certificate reads (the controller accepts it, as NGF reads only the first), the second block
+        // is broken: nginx refuses the bundle when it loads the config.
+        let broken = try caBlock().replacingOccurrences(of: "    -----END CERTIFICATE-----\n",
+                                                        with: "    -----END CERTIFICATE-----\n    -----BEGIN CERTIFICATE-----\n    AAAA\n    -----END CERTIFICATE-----\n")
+        let applied = try live.run(["apply", "-f", "-"], stdin: broken)
+        #expect(applied.stdout == "configmap/backend-cert configured\n")
+        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200, "the last good config serves")
+        let gateway = try live.run(["get", "gateway", "gateway", "-o", "yaml"]).stdout
+        #expect(gateway.contains("nginx rejected generation"), "\(gateway)")
+        let history = try live.run(["config", "history"]).stdout
+        #expect(history.contains("Failed"))
+        #expect(try live.run(["describe", "gateway", "gateway"]).stdout.contains("ConfigRejected"))
+    }
 }
