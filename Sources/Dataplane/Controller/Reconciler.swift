@@ -44,6 +44,10 @@ public struct Reconciler: Sendable {
     @discardableResult
     public func reconcile(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
         try ensureGatewayClass(now: now)
+        if let dataplane {
+            // Local workloads first: their pods' endpoints feed the Gateways' upstreams.
+            try WorkloadManager(store: store).sync(running: dataplane.isRunning)
+        }
         var attempt = 0
         while true {
             attempt += 1

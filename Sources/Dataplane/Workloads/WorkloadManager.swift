@@ -1,0 +1,253 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+
+/// Runs Deployments of nginx images as local nginx processes ("pods") on loopback addresses while the data plane
+/// is up, keeps their Pod objects and status in the store, and maintains EndpointSlices for Services with selectors.
+public struct WorkloadManager: Sendable {
+    public let store: Store
+    var root: String { store.directory + "/pods" }
+    static let managedBy = "gwconsole"
+
+    public init(store: Store) { self.store = store }
+
+    // MARK: Pods
+
+    struct DesiredPod {
+        var name: String
+        var namespace: String
+        var deployment: Deployment
+        var templateHash: String
+    }
+
+    static func fnv(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return hash
+    }
+
+    static func base36(_ value: UInt64, length: Int) -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        var v = value, out = ""
+        for _ in 0..<length { out.append(alphabet[Int(v % UInt64(alphabet.count))]); v /= UInt64(alphabet.count) }
+        return out
+    }
+
+    /// Brings pods to the Deployments: start, restart, roll out, scale, stop; then writes EndpointSlices.
+    public func sync(running: Bool) throws {
+        let deployments = try store.list(ResourceRegistry.deployment.groupKind).compactMap { try? Deployment.decode($0.object) }
+        var desired: [DesiredPod] = []
+        for deployment in deployments {
+            let template = (try? JSONValueEncoder().encode(deployment.spec.template)).map(JSONWriter.compact) ?? ""
+            let hash = Self.base36(Self.fnv(template), length: 10)
+            for replica in 0..<Int(max(0, deployment.spec.replicas ?? 1)) {
+                let suffix = Self.base36(Self.fnv("\(deployment.namespace)/\(deployment.name)/\(hash)/\(replica)"), length: 5)
+                desired.append(DesiredPod(name: "\(deployment.name)-\(hash)-\(suffix)", namespace: deployment.namespace,
+                                          deployment: deployment, templateHash: hash))
+            }
+        }
+        let existing = try store.list(ResourceRegistry.pod.groupKind)
+        let wanted = Set(desired.map { "\($0.namespace)/\($0.name)" })
+        for pod in existing where pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true" && !wanted.contains("\(pod.namespace)/\(pod.name)") {
+            process(pod.namespace, pod.name).stop()
+            try? FileManager.default.removeItem(atPath: podRoot(pod.namespace, pod.name))
+            _ = try store.delete([ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)])
+        }
+        var usedIPs = Set(existing.compactMap { $0.status?["podIP"]?.stringValue })
+        for pod in desired {
+            try syncPod(pod, running: running, usedIPs: &usedIPs)
+        }
+        try syncDeploymentStatus(deployments)
+        try syncEndpointSlices()
+    }
+
+    func podRoot(_ namespace: String, _ name: String) -> String { root + "/\(namespace)_\(name)" }
+
+    func process(_ namespace: String, _ name: String) -> NginxProcess {
+        NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: podRoot(namespace, name) + "/run")
+    }
+
+    static func podAddress(_ n: Int) -> String {
+        let base = ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.100"
+        return "\(base).\(100 + n)"
+    }
+
+    func syncPod(_ pod: DesiredPod, running: Bool, usedIPs: inout Set<String>) throws {
+        let key = ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
+        let stored = try store.get(key)
+        let spec = pod.deployment.spec.template.spec
+        if stored == nil {
+            var labels = pod.deployment.spec.template.metadata?.labels ?? [:]
+            labels["pod-template-hash"] = pod.templateHash
+            labels["gwconsole.io/managed"] = "true"
+            var body: JSONValue = ["apiVersion": "v1", "kind": "Pod",
+                                   "metadata": ["name": .string(pod.name), "namespace": .string(pod.namespace),
+                                                "labels": .object(labels.mapValues { .string($0) }),
+                                                "ownerReferences": [["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(pod.deployment.name),
+                                                                     "uid": .string(pod.deployment.metadata.uid ?? ""), "controller": true]]]]
+            body["spec"] = (try? JSONValueEncoder().encode(spec)) ?? [:]
+            _ = try store.apply([DecodedObject(type: ResourceRegistry.pod, object: body)])
+        }
+        var status = try store.get(key)?.status ?? [:]
+        let container = spec.containers.first
+        var ip = status["podIP"]?.stringValue
+        if ip == nil {
+            var n = 0
+            while usedIPs.contains(Self.podAddress(n)) && n < 99 { n += 1 }
+            ip = Self.podAddress(n)
+            usedIPs.insert(ip!)
+        }
+        let restarts = status["containerStatuses"]?.arrayValue?.first?["restartCount"]?.intValue ?? 0
+        let started = status["containerStatuses"]?.arrayValue?.first?["state"]?["running"] != nil
+        func write(phase: String, ready: Bool, state: JSONValue, restartCount: Int64, message: String? = nil) throws {
+            var next: JSONValue = ["phase": .string(phase), "podIP": .string(ip!), "podIPs": [["ip": .string(ip!)]], "hostIP": "127.0.0.1",
+                                   "startTime": status["startTime"] ?? .string(Store.timestamp(Date())),
+                                   "conditions": [["type": "Ready", "status": .string(ready ? "True" : "False")]],
+                                   "containerStatuses": [["name": .string(container?.name ?? "app"), "image": .string(container?.image ?? ""),
+                                                          "imageID": "", "ready": .bool(ready), "restartCount": .int(restartCount),
+                                                          "started": .bool(ready), "state": state]]]
+            if let message { next["message"] = .string(message) }
+            if next != status { try store.updateStatus(key, status: next) }
+            status = next
+        }
+        guard let container, let image = container.image, PodConfig.isNginxImage(image) else {
+            try write(phase: "Pending", ready: false, state: ["waiting": ["reason": "ImageNotLocal",
+                      "message": .string("image \(container?.image ?? "") cannot run locally: gwconsole runs nginx images only; point a Service at your own process with an EndpointSlice instead")]],
+                      restartCount: 0)
+            return
+        }
+        let nginx = process(pod.namespace, pod.name)
+        guard running else {
+            nginx.stop()
+            try write(phase: "Pending", ready: false, state: ["waiting": ["reason": "DataPlaneStopped",
+                      "message": "the data plane is not running: gwconsole up starts local workloads"]], restartCount: restarts)
+            return
+        }
+        if nginx.pid != nil && started { return }
+        // Start (or restart) the pod: materialise volumes and config, nginx -t, start.
+        let podRoot = self.podRoot(pod.namespace, pod.name)
+        var mounts: [String] = []
+        for mount in container.volumeMounts ?? [] {
+            guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
+            mounts.append(mount.mountPath)
+            try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
+        }
+        let confD = podRoot + "/etc/nginx/conf.d"
+        let hasConfD = mounts.contains("/etc/nginx/conf.d")
+        if hasConfD, let files = try? FileManager.default.contentsOfDirectory(atPath: confD) {
+            for file in files where file.hasSuffix(".conf") {
+                let path = confD + "/" + file
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                try PodConfig.rewrite(text, root: podRoot, mounts: mounts, podIP: ip!).write(toFile: path, atomically: true, encoding: .utf8)
+            }
+        }
+        try nginx.prepare()
+        let main = podRoot + "/etc/nginx/nginx.conf"
+        try FileManager.default.createDirectory(atPath: podRoot + "/etc/nginx", withIntermediateDirectories: true)
+        let defaultPort = container.ports?.first.map { Int($0.containerPort) } ?? (image.contains("unprivileged") ? 8080 : 80)
+        try PodConfig.main(root: podRoot, includeConfD: hasConfD, defaultPort: defaultPort, podIP: ip!, asRoot: geteuid() == 0)
+            .write(toFile: main, atomically: true, encoding: .utf8)
+        // A pod that was running and is not any more is a restart.
+        let count = started ? restarts + 1 : restarts
+        if let problem = try nginx.test(config: main) {
+            try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
+                      restartCount: count, message: problem)
+            return
+        }
+        if let problem = try nginx.start(config: main) {
+            try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
+                      restartCount: count, message: problem)
+            return
+        }
+        try write(phase: "Running", ready: true, state: ["running": ["startedAt": .string(Store.timestamp(Date()))]], restartCount: count)
+    }
+
+    /// Writes a ConfigMap or Secret volume's keys as files (Secret keys mode 0600).
+    func materialise(_ volume: Volume, at path: String, namespace: String) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var files: [(String, Data, Int)] = []
+        if let source = volume.configMap, let name = source.name,
+           let cm = try store.get(ObjectKey(groupKind: ResourceRegistry.configMap.groupKind, namespace: namespace, name: name)).flatMap({ try? ConfigMap.decode($0.object) }) {
+            for (key, value) in cm.data ?? [:] { files.append((key, Data(value.utf8), 0o644)) }
+            files = remap(files, items: source.items)
+        } else if let source = volume.secret, let name = source.secretName,
+                  let secret = try store.get(ObjectKey(groupKind: ResourceRegistry.secret.groupKind, namespace: namespace, name: name)).flatMap({ try? Secret.decode($0.object) }) {
+            for (key, value) in secret.data ?? [:] { files.append((key, Base64.decode(value) ?? Data(), 0o600)) }
+            files = remap(files, items: source.items)
+        }
+        for (name, data, mode) in files {
+            guard !name.contains(".."), !name.hasPrefix("/") else { continue }
+            let file = path + "/" + name
+            try fm.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            _ = fm.createFile(atPath: file, contents: data, attributes: [.posixPermissions: mode])
+        }
+    }
+
+    func remap(_ files: [(String, Data, Int)], items: [KeyToPath]?) -> [(String, Data, Int)] {
+        guard let items, !items.isEmpty else { return files }
+        return items.compactMap { item in files.first { $0.0 == item.key }.map { (item.path, $0.1, $0.2) } }
+    }
+
+    func syncDeploymentStatus(_ deployments: [Deployment]) throws {
+        let pods = try store.list(ResourceRegistry.pod.groupKind)
+        for deployment in deployments {
+            let owned = pods.filter { $0.namespace == deployment.namespace && $0.body.value(at: ["metadata", "ownerReferences"])?.arrayValue?.first?["name"]?.stringValue == deployment.name }
+            let ready = owned.filter { $0.status?["conditions"]?.arrayValue?.first?["status"] == "True" }.count
+            let key = ObjectKey(groupKind: ResourceRegistry.deployment.groupKind, namespace: deployment.namespace, name: deployment.name)
+            let status: JSONValue = ["observedGeneration": .int(deployment.metadata.generation ?? 1), "replicas": .int(Int64(owned.count)),
+                                     "updatedReplicas": .int(Int64(owned.count)), "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready))]
+            if try store.get(key)?.status != status { try store.updateStatus(key, status: status) }
+        }
+    }
+
+    // MARK: EndpointSlices
+
+    /// For every Service with a selector, an EndpointSlice `<service>-gwconsole` of the matching pods' IPs.
+    func syncEndpointSlices() throws {
+        let services = try store.list(ResourceRegistry.service.groupKind).compactMap { try? Service.decode($0.object) }
+        let pods = try store.list(ResourceRegistry.pod.groupKind).compactMap { try? Pod.decode($0.object) }
+        var wanted = Set<String>()
+        for service in services {
+            guard let selector = service.spec?.selector, !selector.isEmpty else { continue }
+            let name = "\(service.name)-gwconsole"
+            wanted.insert("\(service.namespace)/\(name)")
+            let members = pods.filter { pod in
+                pod.namespace == service.namespace && selector.allSatisfy { pod.metadata.labels?[$0.key] == $0.value } && pod.status?.podIP != nil
+            }.sorted { $0.name < $1.name }
+            let ports: [JSONValue] = (service.spec?.ports ?? []).map { port in
+                var number = Int64(port.port)
+                switch port.targetPort {
+                case .int(let value)?: number = Int64(value)
+                case .string(let named)?:
+                    number = members.lazy.compactMap { $0.spec.containers.flatMap { $0.ports ?? [] }.first { $0.name == named }?.containerPort }.first.map(Int64.init) ?? number
+                case nil: break
+                }
+                var entry: JSONValue = ["port": .int(number), "protocol": .string(port.protocol ?? "TCP")]
+                if let portName = port.name { entry["name"] = .string(portName) }
+                return entry
+            }
+            let endpoints: [JSONValue] = members.map { pod in
+                let ready = pod.status?.containerStatuses?.first?.ready ?? false
+                return ["addresses": [.string(pod.status!.podIP!)], "conditions": ["ready": .bool(ready), "serving": .bool(ready), "terminating": false],
+                        "targetRef": ["kind": "Pod", "name": .string(pod.name), "namespace": .string(pod.namespace)]]
+            }
+            let body: JSONValue = ["apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
+                                   "metadata": ["name": .string(name), "namespace": .string(service.namespace),
+                                                "labels": ["kubernetes.io/service-name": .string(service.name), "endpointslice.kubernetes.io/managed-by": .string(Self.managedBy)]],
+                                   "ports": .array(ports), "endpoints": .array(endpoints)]
+            _ = try store.apply([DecodedObject(type: ResourceRegistry.endpointSlice, object: body)])
+        }
+        for slice in try store.list(ResourceRegistry.endpointSlice.groupKind)
+        where slice.body.value(at: ["metadata", "labels", "endpointslice.kubernetes.io/managed-by"]) == .string(Self.managedBy)
+            && !wanted.contains("\(slice.namespace)/\(slice.name)") {
+            _ = try store.delete([ObjectKey(groupKind: ResourceRegistry.endpointSlice.groupKind, namespace: slice.namespace, name: slice.name)])
+        }
+    }
+
+    /// Stops every pod process (for `down`), keeping the Pod objects.
+    public func stopAll() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for entry in entries { NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: root + "/" + entry + "/run").stop() }
+    }
+}
