@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+/// The guide's own Deployment running as a local pod: the whole guide by hand, with no backend of our own.
+@Suite("Local workloads", .serialized)
+struct WorkloadTests {
+    func blocks() throws -> [String] {
+        try String(contentsOfFile: CLI.guide, encoding: .utf8)
+            .components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst().map { $0.components(separatedBy: "\nEOF")[0] + "\n" }
+    }
+
+    @Test("the guide by hand: pod Running, the 400, the policy, hello from pod secure-app; down leaves no process")
+    func guideByHand() throws {
+        let live = LiveDataplane()
+        let blocks = try blocks()
+        #expect(try live.run(["up"]).status == 0)
+        try live.run(["apply", "-f", "-"], stdin: blocks[0])
+        let pods = try live.run(["get", "pods,svc"]).stdout
+        #expect(pods.contains("/1     Running   0"), "\(pods)")
+        #expect(pods.contains("service/secure-app   ClusterIP"))
+        let wide = try live.run(["get", "pods", "-o", "wide"]).stdout
+        let podIP = try #require(wide.split(separator: "\n").dropFirst().first?.split(separator: " ", omittingEmptySubsequences: true)[5])
+        #expect(podIP.hasPrefix(live.base))
+        #expect(try live.run(["get", "endpointslices", "-o", "name"]).stdout == "endpointslice.discovery.k8s.io/secure-app-gwconsole\n")
+
+        try live.run(["apply", "-f", "-"], stdin: blocks[1])
+        try live.run(["apply", "-f", "-"], stdin: blocks[2])
+        let vars = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
+        let before = try LiveDataplane.curl(host: "secure-app.example.com", ip: vars.ip, port: vars.port)
+        #expect(before.status == 400 && before.body.contains("<center>The plain HTTP request was sent to HTTPS port</center>"))
+        try live.run(["apply", "-f", "-"], stdin: blocks[3])
+        try live.run(["apply", "-f", "-"], stdin: blocks[4])
+        let after = try LiveDataplane.curl(host: "secure-app.example.com", ip: vars.ip, port: vars.port)
+        #expect(after.status == 200 && after.body == "hello from pod secure-app\n")
+
+        // The pod serves TLS on its own IP with the Secret's certificate; its logs are readable.
+        let logs = try live.run(["logs", "secure-app"])
+        #expect(logs.stdout.contains("==> secure-app-") && logs.stdout.contains("access log"))
+
+        #expect(try live.run(["down"]).status == 0)
+        #expect(nginxProcesses(under: live.cli.state) == 0, "no process left behind")
+        #expect(try live.run(["get", "pods"]).stdout.contains("DataPlaneStopped"))
+    }
+
+    @Test("a killed pod restarts with a restart count; other images wait with a reason; a broken config crash-loops")
+    func podLifecycle() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        try live.run(["apply", "-f", "-"], stdin: try blocks()[0])
+        let root = live.cli.state + "/pods"
+        let podDir = try #require(try FileManager.default.contentsOfDirectory(atPath: root).first)
+        let pid = try #require(Int32(try String(contentsOfFile: "\(root)/\(podDir)/run/nginx.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)
+        usleep(200_000)
+        try live.run(["status"])
+        #expect(try live.run(["get", "pods"]).stdout.contains("1/1     Running   1 "))
+
+        try live.run(["apply", "-f", "-"], stdin: """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: api}
+            spec:
+              selector: {matchLabels: {app: api}}
+              template:
+                metadata: {labels: {app: api}}
+                spec:
+                  containers: [{name: api, image: "ghcr.io/example/api:1.0"}]
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: broken}
+            data:
+              app.conf: "server { listen 8080; bogus_directive on; }"
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: broken}
+            spec:
+              selector: {matchLabels: {app: broken}}
+              template:
+                metadata: {labels: {app: broken}}
+                spec:
+                  containers: [{name: web, image: nginx, volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}]
+                  volumes: [{name: conf, configMap: {name: broken}}]
+            """)
+        let pods = try live.run(["get", "pods"]).stdout
+        #expect(pods.contains("0/1     ImageNotLocal"), "\(pods)")
+        #expect(pods.contains("0/1     CrashLoopBackOff"), "\(pods)")
+        let describe = try live.run(["describe", "pod", "broken"]).stdout
+        #expect(describe.contains("unknown directive \"bogus_directive\""), "nginx's message: \(describe)")
+        let api = try live.run(["describe", "pod", "api"]).stdout
+        #expect(api.contains("cannot run locally"))
+        try live.run(["down"])
+        #expect(nginxProcesses(under: live.cli.state) == 0)
+    }
+
+    func nginxProcesses(under dir: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            guard Int32(entry) != nil, let cmd = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
+                  cmd.hasPrefix("nginx"), cmd.contains(dir) else { return false }
+            let stat = (try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)) ?? ""
+            return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? false)
+        }.count
+    }
+}
