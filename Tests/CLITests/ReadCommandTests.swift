@@ -10,15 +10,20 @@ struct ReadCommandTests {
         return cli
     }
 
-    @Test("get svc: the guide's columns")
-    func getService() throws {
+    @Test("get pods,svc: the guide's two tables")
+    func getPodsAndServices() throws {
         let cli = try guideState()
         let result = try cli.run(["get", "pods,svc"])
         #expect(result.status == 0)
-        let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first?.hasPrefix("NAME         TYPE        CLUSTER-IP") == true)
-        let row = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        #expect(row[0] == "secure-app" && row[1] == "ClusterIP" && row[3] == "<none>" && row[4] == "8443/TCP")
+        let tables = result.stdout.components(separatedBy: "\n\n")
+        #expect(tables.count == 2)
+        let pods = tables[0].split(separator: "\n").map(String.init)
+        #expect(pods.first?.hasPrefix("NAME                              READY   STATUS") == true)
+        #expect(pods[1].hasPrefix("pod/secure-app-"))
+        let services = tables[1].split(separator: "\n").map(String.init)
+        #expect(services.first?.hasPrefix("NAME                 TYPE        CLUSTER-IP") == true)
+        let row = services[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        #expect(row[0] == "service/secure-app" && row[1] == "ClusterIP" && row[3] == "<none>" && row[4] == "8443/TCP")
     }
 
     @Test("names, plural, short and full names resolve to the same kind")
@@ -62,7 +67,7 @@ struct ReadCommandTests {
         let missing = try cli.run(["get", "svc", "nope"])
         #expect(missing.status == 1)
         #expect(missing.stderr == "Error from server (NotFound): services \"nope\" not found\n")
-        #expect(try cli.run(["get", "pods"]).stderr == "No resources found in default namespace.\n")
+        #expect(try cli.run(["get", "referencegrants"]).stderr == "No resources found in default namespace.\n")
     }
 
     @Test("describe without a name describes every object of the kind, as the guide runs it")
