@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Sets up and starts gwconsole on the embedded default with the guide's scenario applied.
-# Usage: scripts/run.sh [gwconsole arguments...]
+# Sets up and starts gwconsole on the embedded default with the guide's scenario ready:
+# installs what is missing, builds, starts the data plane and replays "Securing backend traffic".
+# Usage: scripts/run.sh [gwconsole arguments...]      (gwconsole down stops the data plane)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 swift build -c release --product gwconsole >&2
 bin=.build/release/gwconsole
-# The reference scenario: the NGF guide "Securing backend traffic", applied as a user pastes it.
-"$bin" apply -f scenarios/securing-backend-traffic.md >&2
+# Listener ports below 1024 need root; otherwise shift them (GW_PORT is printed either way).
+if [ "$(id -u)" -ne 0 ] && [ -z "${GWCONSOLE_PORT_OFFSET:-}" ]; then export GWCONSOLE_PORT_OFFSET=8000; fi
+"$bin" up >&2
+"$bin" scenario run secure-backend >&2
 exec "$bin" "$@"
