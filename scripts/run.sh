@@ -10,5 +10,6 @@ bin=.build/release/gwconsole
 # Listener ports below 1024 need root; otherwise shift them (GW_PORT is printed either way).
 if [ "$(id -u)" -ne 0 ] && [ -z "${GWCONSOLE_PORT_OFFSET:-}" ]; then export GWCONSOLE_PORT_OFFSET=8000; fi
 "$bin" up >&2
+"$bin" scenario reset secure-backend >/dev/null   # replay from the start, as the guide does
 "$bin" scenario run secure-backend >&2
 exec "$bin" "$@"
