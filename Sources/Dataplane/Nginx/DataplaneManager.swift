@@ -49,6 +49,8 @@ public final class DataplaneManager: @unchecked Sendable {
         public var pinnedAddress: String?
         public var nextIndex = 1
         public var gateways: [String: GatewayRecord] = [:]
+        /// The index (and so the address) each Gateway got, kept when it is deleted so it comes back on the same one.
+        public var assigned: [String: Int]? = [:]
     }
 
     public func load() -> State {
@@ -133,8 +135,14 @@ public final class DataplaneManager: @unchecked Sendable {
         for key in wanted.keys.sorted() {
             let gateway = wanted[key]!
             var record = state.gateways[key] ?? {
-                let index = state.nextIndex
-                state.nextIndex += 1
+                let index: Int
+                if let previous = state.assigned?[key] {
+                    index = previous
+                } else {
+                    index = state.nextIndex
+                    state.nextIndex += 1
+                    state.assigned = (state.assigned ?? [:]).merging([key: index]) { $1 }
+                }
                 return GatewayRecord(index: index, address: state.pinnedAddress ?? Self.address(index: index), generation: 0,
                                      lastGenerationWritten: 0, programmed: false, message: "", bindings: [], fingerprint: "", history: [])
             }()
