@@ -94,6 +94,37 @@ struct WorkloadTests {
         #expect(nginxProcesses(under: live.cli.state) == 0)
     }
 
+    @Test("replicas scale, a template change rolls out new pods, endpoints follow readiness, Secret files are 0600")
+    func rolloutAndEndpoints() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        let guide = try blocks()[0]
+        try live.run(["apply", "-f", "-"], stdin: guide.replacingOccurrences(of: "replicas: 1", with: "replicas: 2"))
+        let before = try live.run(["get", "pods", "-o", "name"]).stdout.split(separator: "\n")
+        #expect(before.count == 2)
+        let slice = try live.run(["get", "endpointslice", "secure-app-gwconsole", "-o", "json"]).stdout
+        #expect(slice.components(separatedBy: "\"ready\": true").count == 3, "two ready endpoints: \(slice)")
+        // Secret volume files are private.
+        let podDir = live.cli.state + "/pods/default_" + before[0].dropFirst("pod/".count)
+        let attributes = try FileManager.default.attributesOfItem(atPath: podDir + "/etc/nginx/ssl/tls.key")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+
+        // A template change: new pods, old ones gone.
+        try live.run(["apply", "-f", "-"], stdin: guide.replacingOccurrences(of: "replicas: 1", with: "replicas: 2")
+            .replacingOccurrences(of: "app: secure-app\n    spec:", with: "app: secure-app\n        version: two\n    spec:"))
+        let after = try live.run(["get", "pods", "-o", "name"]).stdout.split(separator: "\n")
+        #expect(after.count == 2 && Set(after).isDisjoint(with: Set(before)), "\(before) → \(after)")
+
+        // A pod whose config fails is not ready: its endpoint says so.
+        try live.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: secure-config\ndata:\n  app.conf: \"server { listen 8443; nonsense; }\"\n")
+        // (as in Kubernetes, a ConfigMap change reaches new pods only: roll out with a template change)
+        try live.run(["apply", "-f", "-"], stdin: guide.replacingOccurrences(of: "app: secure-app\n    spec:", with: "app: secure-app\n        version: three\n    spec:")
+            .components(separatedBy: "---\napiVersion: v1\nkind: ConfigMap")[0])
+        let broken = try live.run(["get", "endpointslice", "secure-app-gwconsole", "-o", "json"]).stdout
+        #expect(broken.contains("\"ready\": false") && !broken.contains("\"ready\": true"), "\(broken)")
+        try live.run(["down"])
+    }
+
     func nginxProcesses(under dir: String) -> Int {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { entry in
