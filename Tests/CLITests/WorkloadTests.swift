@@ -88,6 +88,28 @@ struct WorkloadTests {
         #expect(pods.contains("0/1     CrashLoopBackOff"), "\(pods)")
         let describe = try live.run(["describe", "pod", "broken"]).stdout
         #expect(describe.contains("unknown directive \"bogus_directive\""), "nginx's message: \(describe)")
+        // A pasted config may not reach the host's files.
+        try live.run(["apply", "-f", "-"], stdin: """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: snoop}
+            data:
+              app.conf: "server { listen 8080; access_log /etc/cron.d/evil; location / { root /etc; } }"
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: snoop}
+            spec:
+              selector: {matchLabels: {app: snoop}}
+              template:
+                metadata: {labels: {app: snoop}}
+                spec:
+                  containers: [{name: web, image: nginx, volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}]
+                  volumes: [{name: conf, configMap: {name: snoop}}]
+            """)
+        let snoop = try live.run(["describe", "pod", "snoop"]).stdout
+        #expect(snoop.contains("access_log /etc/cron.d/evil is outside the pod's volumes"), "\(snoop)")
+        #expect(!FileManager.default.fileExists(atPath: "/etc/cron.d/evil"))
         let api = try live.run(["describe", "pod", "api"]).stdout
         #expect(api.contains("cannot run locally"))
         try live.run(["down"])

@@ -70,4 +70,41 @@ enum PodConfig {
 
         """
     }
+
+    /// Directives whose arguments name files nginx opens (as root, for the master).
+    static let fileDirectives: Set<String> = [
+        "access_log", "error_log", "root", "alias", "include", "ssl_certificate", "ssl_certificate_key", "ssl_trusted_certificate",
+        "ssl_client_certificate", "ssl_dhparam", "ssl_password_file", "ssl_crl", "ssl_stapling_file", "ssl_session_ticket_key",
+        "auth_basic_user_file", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path",
+        "pid", "proxy_ssl_certificate", "proxy_ssl_certificate_key", "proxy_ssl_trusted_certificate", "proxy_ssl_crl",
+        "proxy_ssl_password_file", "proxy_store", "geoip_country", "geoip_city", "lock_file", "working_directory",
+    ]
+    static let forbiddenDirectives: Set<String> = ["load_module", "env", "user", "daemon", "master_process", "perl_modules", "perl_require", "js_import", "js_path"]
+
+    /// Why a rewritten pod config may not run, or nil: every file it names must be under the pod's directory
+    /// (nginx.conf's mime.types excepted), so a pasted ConfigMap cannot read or write the host's files.
+    static func pathProblem(_ text: String, root: String) -> String? {
+        for rawLine in text.split(separator: "\n") {
+            let line = rawLine.split(separator: "#", maxSplits: 1).first.map(String.init) ?? ""
+            for statement in line.split(separator: ";") {
+                let words = statement.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" }).map(String.init)
+                guard let directive = words.first else { continue }
+                if forbiddenDirectives.contains(directive) { return "directive \(directive) is not allowed in a local pod" }
+                guard fileDirectives.contains(directive) else { continue }
+                for argument in words.dropFirst() {
+                    let path = argument.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                    guard path.hasPrefix("/") else { continue }
+                    if path == "/etc/nginx/mime.types" || path == "/dev/stderr" || path == "/dev/stdout" { continue }
+                    let normalized = (path as NSString).standardizingPath
+                    if !(normalized == root || normalized.hasPrefix(root + "/")) {
+                        return "\(directive) \(path) is outside the pod's volumes: a local pod may only use files it mounts"
+                    }
+                }
+                if directive == "access_log" || directive == "error_log", let target = words.dropFirst().first, !target.hasPrefix("/"), target != "off", !target.hasPrefix("syslog:") {
+                    return "\(directive) \(target): use an absolute path under a mounted volume"
+                }
+            }
+        }
+        return nil
+    }
 }

@@ -134,11 +134,19 @@ public struct WorkloadManager: Sendable {
         }
         let confD = podRoot + "/etc/nginx/conf.d"
         let hasConfD = mounts.contains("/etc/nginx/conf.d")
+        let count = started ? restarts + 1 : restarts
         if hasConfD, let files = try? FileManager.default.contentsOfDirectory(atPath: confD) {
             for file in files where file.hasSuffix(".conf") {
                 let path = confD + "/" + file
-                let text = try String(contentsOfFile: path, encoding: .utf8)
-                try PodConfig.rewrite(text, root: podRoot, mounts: mounts, podIP: ip!).write(toFile: path, atomically: true, encoding: .utf8)
+                let rewritten = PodConfig.rewrite(try String(contentsOfFile: path, encoding: .utf8), root: podRoot, mounts: mounts, podIP: ip!)
+                if let problem = PodConfig.pathProblem(rewritten, root: podRoot) {
+                    try? FileManager.default.removeItem(atPath: path)
+                    let message = "\(file): \(problem)"
+                    try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]],
+                              restartCount: count, message: message)
+                    return
+                }
+                try rewritten.write(toFile: path, atomically: true, encoding: .utf8)
             }
         }
         try nginx.prepare()
@@ -147,8 +155,6 @@ public struct WorkloadManager: Sendable {
         let defaultPort = container.ports?.first.map { Int($0.containerPort) } ?? (image.contains("unprivileged") ? 8080 : 80)
         try PodConfig.main(root: podRoot, includeConfD: hasConfD, defaultPort: defaultPort, podIP: ip!, asRoot: geteuid() == 0)
             .write(toFile: main, atomically: true, encoding: .utf8)
-        // A pod that was running and is not any more is a restart.
-        let count = started ? restarts + 1 : restarts
         if let problem = try nginx.test(config: main) {
             try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
                       restartCount: count, message: problem)
