@@ -1,45 +1,105 @@
 import CCurl
 import Foundation
 
-/// One HTTP request with libcurl, as `curl --resolve HOST:PORT:ADDR URL` makes it.
+/// One HTTP(S) request with libcurl, as `curl --resolve HOST:PORT:ADDR URL` makes it, with what a troubleshooter
+/// needs: status, headers, body, timings, and for TLS the peer chain and the verification result.
 public enum HTTPProbe {
-    public struct Result: Sendable, Equatable {
+    public struct Timings: Sendable, Equatable, Codable {
+        public var nameLookup: Double
+        public var connect: Double
+        public var tlsHandshake: Double
+        public var firstByte: Double
+        public var total: Double
+    }
+
+    /// A certificate as libcurl reports it for the peer chain.
+    public struct PeerCertificate: Sendable, Equatable, Codable {
+        public var subject: String
+        public var issuer: String
+        public var notBefore: String
+        public var notAfter: String
+        public var subjectAltNames: String?
+    }
+
+    public struct Result: Sendable, Equatable, Codable {
         /// 0 when no response came.
         public var status: Int
+        public var headers: [String]
         public var body: String
+        public var bodyTruncated: Bool
         /// libcurl's error text when the request failed.
         public var error: String?
+        public var timings: Timings
+        public var peerChain: [PeerCertificate]
+        /// For TLS: nil when not TLS, 0 when the chain verified, else OpenSSL's verify code.
+        public var verifyResult: Int?
+    }
+
+    /// Options of one probe.
+    public struct Request: Sendable {
+        public var url: String
+        public var resolve: [String] = []
+        public var headers: [String] = []
+        public var timeoutSeconds = 5
+        /// PEM CA certificates to verify the peer with (instead of the system store).
+        public var caPEM: String?
+        public var caFile: String?
+        public var insecure = false
+        public var bodyLimit = 64 * 1024
+
+        public init(url: String, resolve: [String] = [], headers: [String] = []) {
+            self.url = url
+            self.resolve = resolve
+            self.headers = headers
+        }
     }
 
     final class Sink {
-        var data = Data()
+        var body = Data()
+        var headers: [String] = []
+        var truncated = false
         let limit: Int
         init(limit: Int) { self.limit = limit }
     }
 
     /// GETs `url`, resolving names as `resolve` entries (`host:port:address`) say.
-    public static func get(_ url: String, resolve: [String] = [], headers: [String] = [], timeoutSeconds: Int = 5,
-                           caFile: String? = nil, insecure: Bool = false, bodyLimit: Int = 1 << 20) -> Result {
-        guard let handle = curl_easy_init() else { return Result(status: 0, body: "", error: "libcurl could not start") }
+    public static func get(_ url: String, resolve: [String] = [], headers: [String] = [], timeoutSeconds: Int = 5) -> Result {
+        var request = Request(url: url, resolve: resolve, headers: headers)
+        request.timeoutSeconds = timeoutSeconds
+        return perform(request)
+    }
+
+    public static func perform(_ request: Request) -> Result {
+        let empty = Timings(nameLookup: 0, connect: 0, tlsHandshake: 0, firstByte: 0, total: 0)
+        guard let handle = curl_easy_init() else {
+            return Result(status: 0, headers: [], body: "", bodyTruncated: false, error: "libcurl could not start", timings: empty, peerChain: [], verifyResult: nil)
+        }
         defer { curl_easy_cleanup(handle) }
         var resolveList: UnsafeMutablePointer<curl_slist>?
-        for entry in resolve { resolveList = curl_slist_append(resolveList, entry) }
+        for entry in request.resolve { resolveList = curl_slist_append(resolveList, entry) }
         var headerList: UnsafeMutablePointer<curl_slist>?
-        for header in headers { headerList = curl_slist_append(headerList, header) }
+        for header in request.headers { headerList = curl_slist_append(headerList, header) }
         defer {
             curl_slist_free_all(resolveList)
             curl_slist_free_all(headerList)
         }
-        let sink = Sink(limit: bodyLimit)
+        let sink = Sink(limit: request.bodyLimit)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }
-        _ = gw_curl_setopt_string(handle, CURLOPT_URL, url)
+        _ = gw_curl_setopt_string(handle, CURLOPT_URL, request.url)
         _ = gw_curl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList)
         _ = gw_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
-        _ = gw_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
+        _ = gw_curl_setopt_long(handle, CURLOPT_TIMEOUT, request.timeoutSeconds)
         _ = gw_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        if let caFile { _ = gw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
-        if insecure {
+        _ = gw_curl_setopt_long(handle, CURLOPT_CERTINFO, 1)
+        if let caPEM = request.caPEM {
+            caPEM.utf8CString.withUnsafeBufferPointer { buffer in
+                _ = gw_curl_setopt_blob(handle, CURLOPT_CAINFO_BLOB, buffer.baseAddress, buffer.count - 1)
+            }
+        } else if let caFile = request.caFile {
+            _ = gw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)
+        }
+        if request.insecure {
             _ = gw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             _ = gw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
@@ -47,19 +107,65 @@ public enum HTTPProbe {
             guard let pointer, let userdata else { return 0 }
             let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
             let bytes = size * count
-            if sink.data.count < sink.limit {
-                sink.data.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: min(bytes, sink.limit - sink.data.count))
+            let room = sink.limit - sink.body.count
+            if room > 0 {
+                sink.body.append(UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: min(bytes, room))
             }
+            if bytes > max(room, 0) { sink.truncated = true }
             return bytes
         }
         _ = gw_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
+        _ = gw_curl_setopt_header_function(handle) { pointer, size, count, userdata in
+            guard let pointer, let userdata else { return 0 }
+            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
+            let bytes = size * count
+            let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("HTTP/") { sink.headers = [] }  // a new response (after 100-continue or a redirect)
+            if !line.isEmpty { sink.headers.append(line) }
+            return bytes
+        }
+        _ = gw_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
         let code = curl_easy_perform(handle)
         var status = 0
         _ = gw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        let body = String(decoding: sink.data, as: UTF8.self)
-        if code != CURLE_OK {
-            return Result(status: status, body: body, error: String(cString: curl_easy_strerror(code)))
+        func time(_ info: CURLINFO) -> Double {
+            var value = 0.0
+            _ = gw_curl_getinfo_double(handle, info, &value)
+            return (value * 1000 * 100).rounded() / 100
         }
-        return Result(status: status, body: body, error: nil)
+        let timings = Timings(nameLookup: time(CURLINFO_NAMELOOKUP_TIME), connect: time(CURLINFO_CONNECT_TIME),
+                              tlsHandshake: time(CURLINFO_APPCONNECT_TIME), firstByte: time(CURLINFO_STARTTRANSFER_TIME), total: time(CURLINFO_TOTAL_TIME))
+        let isTLS = request.url.lowercased().hasPrefix("https://")
+        var verify: Int?
+        if isTLS {
+            var value = 0
+            _ = gw_curl_getinfo_long(handle, CURLINFO_SSL_VERIFYRESULT, &value)
+            verify = value
+        }
+        let chain = isTLS ? peerChain(handle) : []
+        return Result(status: status, headers: sink.headers, body: String(decoding: sink.body, as: UTF8.self), bodyTruncated: sink.truncated,
+                      error: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)), timings: timings, peerChain: chain, verifyResult: verify)
+    }
+
+    static func peerChain(_ handle: UnsafeMutableRawPointer) -> [PeerCertificate] {
+        var info: UnsafeMutablePointer<curl_certinfo>?
+        guard gw_curl_getinfo_certinfo(handle, &info) == CURLE_OK, let info else { return [] }
+        var result: [PeerCertificate] = []
+        for index in 0..<Int(info.pointee.num_of_certs) {
+            var fields: [String: String] = [:]
+            var node = info.pointee.certinfo[index]
+            while let current = node {
+                let text = String(cString: current.pointee.data)
+                if let colon = text.firstIndex(of: ":") {
+                    fields[String(text[..<colon])] = String(text[text.index(after: colon)...])
+                }
+                node = current.pointee.next
+            }
+            result.append(PeerCertificate(subject: fields["Subject"] ?? "", issuer: fields["Issuer"] ?? "",
+                                          notBefore: fields["Start date"] ?? "", notAfter: fields["Expire date"] ?? "",
+                                          subjectAltNames: fields["X509v3 Subject Alternative Name"]))
+        }
+        return result
     }
 }

@@ -8,6 +8,9 @@ CURLcode gw_curl_setopt_string(CURL *handle, CURLoption option, const char *valu
 CURLcode gw_curl_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode gw_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode gw_curl_setopt_write_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
+CURLcode gw_curl_setopt_header_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
+/// Sets a blob option (CURLOPT_CAINFO_BLOB …); libcurl copies the bytes.
+CURLcode gw_curl_setopt_blob(CURL *handle, CURLoption option, const void *data, size_t length);
 CURLcode gw_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode gw_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode gw_curl_getinfo_string(CURL *handle, CURLINFO info, char **value);
