@@ -121,7 +121,13 @@ enum DoctorChecks {
                                                summary: policy.conditions.first?.message ?? "conflicts with an older policy", evidence: ["Accepted=False Conflicted"],
                                                fix: "delete one of the policies, or give them different sectionNames"))
             }
-            if policy.ancestors.isEmpty {
+            let missing = policy.targets.filter { snapshot.service($0.namespace, $0.name) == nil }
+            if !missing.isEmpty {
+                findings.append(Doctor.Finding(code: "PolicyTargetNotFound", severity: "error", objects: ["BackendTLSPolicy \(policy.ref.namespacedName)"],
+                                               summary: "the policy targets \(missing.map { "Service \($0.namespacedName)" }.joined(separator: ", ")), which does not exist",
+                                               evidence: missing.map { "no Service \($0.namespacedName)" },
+                                               fix: "correct spec.targetRefs to name the backend Service (in the policy's namespace)"))
+            } else if policy.ancestors.isEmpty {
                 findings.append(Doctor.Finding(code: "PolicyNotAttached", severity: "info", objects: ["BackendTLSPolicy \(policy.ref.namespacedName)"],
                                                summary: "no accepted route sends traffic to the Service it targets", evidence: ["status.ancestors is empty"],
                                                fix: "check the targetRefs name (and sectionName = the Service port's name)"))

@@ -50,3 +50,87 @@ struct DoctorTests {
         #expect(try live.run(["doctor"]).stdout.contains("ERROR CACertificateRefNotFound"))
     }
 }
+
+@Suite("Doctor faults", .serialized)
+struct DoctorFaultTests {
+    func run(_ manifests: String, backend: (LiveDataplane) throws -> Void = { _ in }) throws -> String {
+        let live = LiveDataplane()
+        try backend(live)
+        try live.run(["up"])
+        let applied = try live.run(["apply", "-f", "-"], stdin: manifests.replacingOccurrences(of: "BACKEND", with: live.backendAddress(1)))
+        #expect(applied.status == 0, "\(applied.stderr)")
+        return try live.run(["doctor"]).stdout
+    }
+
+    static let gatewayAndRoute = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: nginx
+          listeners: [{name: http, port: 80, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: app}
+        spec:
+          parentRefs: [{name: gw}]
+          hostnames: [app.example.com]
+          rules: [{backendRefs: [{name: app, port: 80}]}]
+        ---
+
+        """
+
+    @Test("a policy on a plain-HTTP backend: TLSToPlainBackend")
+    func tlsToPlain() throws {
+        let out = try run(Self.gatewayAndRoute + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: app}
+            spec: {ports: [{name: http, port: 80, targetPort: 8080}]}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: app-1, labels: {kubernetes.io/service-name: app}}
+            addressType: IPv4
+            ports: [{name: http, port: 8080}]
+            endpoints: [{addresses: [BACKEND]}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata: {name: tls}
+            spec:
+              targetRefs: [{group: '', kind: Service, name: app}]
+              validation: {wellKnownCACertificates: System, hostname: app.example.com}
+            """) { live in
+            try live.startBackend(name: "plain", address: live.backendAddress(1), port: 8080, body: "location / { return 200 \"plain\\n\"; }")
+        }
+        #expect(out.hasPrefix("ERROR TLSToPlainBackend"), "\(out)")
+    }
+
+    @Test("a route to a missing Service: BackendNotFound; a Service without endpoints: NoReadyEndpoints; a policy on nothing: PolicyTargetNotFound")
+    func missingPieces() throws {
+        let missing = try run(Self.gatewayAndRoute)
+        #expect(missing.contains("ERROR BackendNotFound"), "\(missing)")
+        let empty = try run(Self.gatewayAndRoute + "apiVersion: v1\nkind: Service\nmetadata: {name: app}\nspec: {ports: [{port: 80}]}\n")
+        #expect(empty.contains("ERROR NoReadyEndpoints"), "\(empty)")
+        let target = try run("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata: {name: tls}
+            spec:
+              targetRefs: [{group: '', kind: Service, name: nowhere}]
+              validation: {wellKnownCACertificates: System, hostname: app.example.com}
+            """)
+        #expect(target.contains("ERROR PolicyTargetNotFound"), "\(target)")
+        #expect(!target.contains("PolicyNotAttached"))
+    }
+
+    @Test("a route that attaches nowhere: RouteNotAccepted; the data plane down: DataplaneDown")
+    func notAccepted() throws {
+        let out = try run(Self.gatewayAndRoute.replacingOccurrences(of: "parentRefs: [{name: gw}]", with: "parentRefs: [{name: gw, sectionName: nope}]"))
+        #expect(out.contains("ERROR RouteNotAccepted: not attached to gw/nope: NoMatchingParent"), "\(out)")
+        let down = try CLI().run(["doctor"])
+        #expect(down.stdout.contains("WARNING DataplaneDown"))
+    }
+}
