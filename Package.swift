@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
-        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane"]),
+        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane", "Diagnostics"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,8 @@
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <openssl/ec.h>
 
 static char *bio_to_string(BIO *bio) {
     char *data = NULL;
@@ -89,3 +91,73 @@ int gw_pem_private_key_ok(const char *pem_key, size_t length) {
 }
 
 const char *gw_openssl_version(void) { return OpenSSL_version(OPENSSL_VERSION); }
+
+static char *pem_of_cert(X509 *cert) {
+    BIO *bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(bio, cert);
+    char *s = bio_to_string(bio);
+    BIO_free(bio);
+    return s;
+}
+
+static char *pem_of_key(EVP_PKEY *key) {
+    BIO *bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0, NULL, NULL);
+    char *s = bio_to_string(bio);
+    BIO_free(bio);
+    return s;
+}
+
+static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value) {
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    if (ext != NULL) { X509_add_ext(cert, ext, -1); X509_EXTENSION_free(ext); }
+}
+
+int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *dns_san,
+                        int not_before_days, int not_after_days, int is_ca, char **out_cert, char **out_key) {
+    int ok = 0;
+    EVP_PKEY *key = EVP_EC_gen("prime256v1");
+    X509 *cert = X509_new();
+    X509 *issuer = NULL;
+    EVP_PKEY *issuer_key = NULL;
+    if (key == NULL || cert == NULL) goto done;
+    if (issuer_cert_pem != NULL && issuer_key_pem != NULL) {
+        BIO *b = BIO_new_mem_buf(issuer_cert_pem, -1);
+        issuer = PEM_read_bio_X509(b, NULL, NULL, NULL);
+        BIO_free(b);
+        b = BIO_new_mem_buf(issuer_key_pem, -1);
+        issuer_key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+        BIO_free(b);
+        if (issuer == NULL || issuer_key == NULL) goto done;
+    }
+    X509_set_version(cert, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), (long)(rand() & 0x7fffffff));
+    X509_gmtime_adj(X509_getm_notBefore(cert), (long)not_before_days * 86400L);
+    X509_gmtime_adj(X509_getm_notAfter(cert), (long)not_after_days * 86400L);
+    X509_set_pubkey(cert, key);
+    X509_NAME *name = X509_get_subject_name(cert);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"gwconsole test", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)common_name, -1, -1, 0);
+    X509_set_issuer_name(cert, issuer != NULL ? X509_get_subject_name(issuer) : name);
+    add_ext(cert, issuer != NULL ? issuer : cert, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "CA:FALSE");
+    if (is_ca) add_ext(cert, issuer != NULL ? issuer : cert, NID_key_usage, "critical,keyCertSign,cRLSign");
+    if (dns_san != NULL && dns_san[0] != 0) {
+        char san[512];
+        snprintf(san, sizeof san, "DNS:%s", dns_san);
+        add_ext(cert, issuer != NULL ? issuer : cert, NID_subject_alt_name, san);
+    }
+    if (X509_sign(cert, issuer_key != NULL ? issuer_key : key, EVP_sha256()) == 0) goto done;
+    *out_cert = pem_of_cert(cert);
+    *out_key = pem_of_key(key);
+    ok = 1;
+done:
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    X509_free(issuer);
+    EVP_PKEY_free(issuer_key);
+    ERR_clear_error();
+    return ok;
+}

@@ -37,4 +37,15 @@ public enum CertificateInspector {
     public static let caBundleCheck: @Sendable (String) -> String? = { text in
         certificates(pem: text).isEmpty ? "the data is not a PEM certificate that OpenSSL can read" : nil
     }
+
+    /// Issues a certificate (EC P-256): for staging faults and for tests. nil issuer: self-signed.
+    public static func issue(commonName: String, dnsName: String?, issuer: (cert: String, key: String)? = nil,
+                             notBeforeDays: Int = -1, notAfterDays: Int = 365, isCA: Bool = false) -> (cert: String, key: String)? {
+        var cert: UnsafeMutablePointer<CChar>?
+        var key: UnsafeMutablePointer<CChar>?
+        let ok = gw_make_certificate(issuer?.cert, issuer?.key, commonName, dnsName, Int32(notBeforeDays), Int32(notAfterDays), isCA ? 1 : 0, &cert, &key)
+        defer { free(cert); free(key) }
+        guard ok == 1, let cert, let key else { return nil }
+        return (String(cString: cert), String(cString: key))
+    }
 }

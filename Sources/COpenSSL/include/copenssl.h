@@ -20,3 +20,13 @@ int gw_pem_private_key_ok(const char *pem_key, size_t length);
 /// The linked OpenSSL version text.
 const char *gw_openssl_version(void);
 #endif
+
+#ifndef GWCONSOLE_COPENSSL_MAKE
+#define GWCONSOLE_COPENSSL_MAKE
+/// Issues a certificate with an EC P-256 key, for tests and fault staging: signed by `issuer_cert_pem`/`issuer_key_pem`
+/// (both NULL: self-signed), valid from now + `not_before_days` to now + `not_after_days` (negative: the past),
+/// with CN `common_name`, an optional DNS subjectAltName, and basicConstraints CA:TRUE when `is_ca`.
+/// On success returns 1 and sets *out_cert and *out_key to PEM strings the caller frees with free().
+int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *dns_san,
+                        int not_before_days, int not_after_days, int is_ca, char **out_cert, char **out_key);
+#endif
