@@ -16,6 +16,9 @@ struct Apply: ParsableCommand {
     @Flag(name: [.customShort("R"), .long], help: "Read directories recursively.")
     var recursive = false
 
+    @Flag(name: .long, help: "Validate and report what would change, and predict BackendTLSPolicy verification, without storing anything.")
+    var dryRun = false
+
     mutating func run() throws {
         try reportingErrors {
             guard !filename.isEmpty else { throw CLIError("error: must specify one of -f or --filename") }
@@ -24,7 +27,7 @@ struct Apply: ParsableCommand {
             let store = try global.openStore()
             let outcomes: [ApplyOutcome]
             do {
-                outcomes = try store.apply(objects)
+                outcomes = try store.apply(objects, dryRun: dryRun)
             } catch let error as ObjectStoreError {
                 let object = objects[error.index]
                 let position = object.position.map { "\($0): " } ?? ""
@@ -32,12 +35,16 @@ struct Apply: ParsableCommand {
             } catch let error as StoreError {
                 throw CLIError("error: \(error)\nerror: nothing was applied")
             }
-            _ = try global.openReconciledStore(trigger: "apply")
+            if !dryRun { _ = try global.openReconciledStore(trigger: "apply") }
             for (object, outcome) in zip(objects, outcomes) {
-                Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
+                Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n")
                 if !object.type.supported {
                     Output.error("Warning: \(object.type.qualifiedSingular)/\(object.name): kind \(object.type.kind) (\(object.apiVersion)) is not supported by gwconsole: it is stored and listed, not processed")
                 }
+            }
+            // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
+            for line in try Preflight.check(objects, store: store, global: global) {
+                if dryRun { Output.out("preflight: \(line.text)\n") } else if !line.ok { Output.error("Warning: \(line.text)") }
             }
         }
     }

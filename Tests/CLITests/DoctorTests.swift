@@ -134,3 +134,33 @@ struct DoctorFaultTests {
         #expect(down.stdout.contains("WARNING DataplaneDown"))
     }
 }
+
+@Suite("Pre-flight", .serialized)
+struct PreflightTests {
+    @Test("apply --dry-run stores nothing and predicts nginx's verdict on a BackendTLSPolicy")
+    func dryRun() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        #expect(try live.run(["scenario", "run", "secure-backend", "--step", "5"]).status == 0)
+        let revision = try live.run(["get", "cm,btlspolicy", "-o", "json"]).stdout
+        let policy = """
+            apiVersion: gateway.networking.k8s.io/v1alpha3
+            kind: BackendTLSPolicy
+            metadata: {name: backend-tls}
+            spec:
+              targetRefs: [{group: '', kind: Service, name: secure-app}]
+              validation:
+                caCertificateRefs: [{group: '', kind: ConfigMap, name: backend-cert}]
+                hostname: HOST
+
+            """
+        let good = try live.run(["apply", "--dry-run", "-f", "-"], stdin: policy.replacingOccurrences(of: "HOST", with: "secure-app.example.com"))
+        #expect(good.stdout.hasPrefix("backendtlspolicy.gateway.networking.k8s.io/backend-tls created (dry run)\npreflight: backendtlspolicy/backend-tls: Service default/secure-app endpoint "))
+        #expect(good.stdout.contains("with SNI secure-app.example.com: the certificate verifies; nginx will accept it"))
+        let bad = try live.run(["apply", "--dry-run", "-f", "-"], stdin: policy.replacingOccurrences(of: "HOST", with: "wrong.example.com"))
+        #expect(bad.stdout.contains("the certificate does not verify") && bad.stdout.contains("requests will get 502"))
+        #expect(try live.run(["get", "cm,btlspolicy", "-o", "json"]).stdout == revision, "a dry run stores nothing")
+        let configured = try live.run(["apply", "--dry-run", "-f", "-"], stdin: "kind: ConfigMap\napiVersion: v1\nmetadata: {name: backend-cert}\ndata: {ca.crt: changed}\n")
+        #expect(configured.stdout == "configmap/backend-cert configured (dry run)\n")
+    }
+}

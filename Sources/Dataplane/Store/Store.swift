@@ -131,7 +131,23 @@ public final class Store: @unchecked Sendable {
 
     /// Applies all objects in one transaction, as `kubectl apply` would object by object, and reports each outcome.
     /// Throws (and changes nothing) when any object cannot be written; `index` in the error names which.
-    public func apply(_ objects: [DecodedObject], now: Date = Date()) throws -> [ApplyOutcome] {
+    public func apply(_ objects: [DecodedObject], now: Date = Date(), dryRun: Bool = false) throws -> [ApplyOutcome] {
+        if dryRun {
+            // The same transaction, rolled back: the outcomes are exactly what a real apply would report.
+            do {
+                _ = try applyTransaction(objects, now: now, rollBack: true)
+            } catch let rollback as DryRunRollback {
+                return rollback.outcomes
+            }
+        }
+        return try applyTransaction(objects, now: now, rollBack: false)
+    }
+
+    struct DryRunRollback: Error {
+        var outcomes: [ApplyOutcome]
+    }
+
+    private func applyTransaction(_ objects: [DecodedObject], now: Date, rollBack: Bool) throws -> [ApplyOutcome] {
         try locked {
             try db.writeTransaction {
                 let created = Store.timestamp(now)
@@ -144,6 +160,7 @@ public final class Store: @unchecked Sendable {
                         throw ObjectStoreError(index: index, error: error)
                     }
                 }
+                if rollBack { throw DryRunRollback(outcomes: outcomes) }
                 return outcomes
             }
         }
