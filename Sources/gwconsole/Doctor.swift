@@ -33,7 +33,7 @@ struct Doctor: ParsableCommand {
             let state = DataplaneManager(stateDirectory: store.directory).load()
             let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
-            var findings = DoctorChecks.run(graph: graph, state: state, snapshot: snapshot, namespace: namespace)
+            var findings = DoctorChecks.run(graph: graph, state: state, snapshot: snapshot, namespace: namespace, stateDirectory: store.directory)
             let rank = ["error": 0, "warning": 1, "info": 2]
             findings.sort { (rank[$0.severity] ?? 3, $0.code) < (rank[$1.severity] ?? 3, $1.code) }
             if output == "json" {
@@ -55,7 +55,7 @@ struct Doctor: ParsableCommand {
 
 /// The checks behind `doctor`: from the graph, the data plane's record, and real probes of backends.
 enum DoctorChecks {
-    static func run(graph: Graph, state: DataplaneManager.State, snapshot: ResourceSnapshot, namespace: String?) -> [Doctor.Finding] {
+    static func run(graph: Graph, state: DataplaneManager.State, snapshot: ResourceSnapshot, namespace: String?, stateDirectory: String) -> [Doctor.Finding] {
         var findings: [Doctor.Finding] = []
         func inScope(_ ref: ObjectRef) -> Bool { namespace == nil || ref.namespace == namespace }
         if !state.running {
@@ -105,7 +105,7 @@ enum DoctorChecks {
                 }
             }
             if state.running, route.parents.contains(where: \.accepted) {
-                findings += backendFindings(route: route, graph: graph, state: state, snapshot: snapshot)
+                findings += backendFindings(route: route, graph: graph, state: state, snapshot: snapshot, stateDirectory: stateDirectory)
             }
         }
         for policy in graph.policies where inScope(policy.ref) {
@@ -137,7 +137,7 @@ enum DoctorChecks {
     }
 
     /// Probes the route's backends plain and TLS through BackendProbe and turns mismatches into findings.
-    static func backendFindings(route: RouteNode, graph: Graph, state: DataplaneManager.State, snapshot: ResourceSnapshot) -> [Doctor.Finding] {
+    static func backendFindings(route: RouteNode, graph: Graph, state: DataplaneManager.State, snapshot: ResourceSnapshot, stateDirectory: String) -> [Doctor.Finding] {
         guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
               let binding = state.gateways[gateway.namespacedName]?.bindings.first(where: { parent.listeners.contains($0.listener) && $0.protocol == "HTTP" }) else { return [] }
         let host = route.source.spec.hostnames?.first ?? "example.com"
@@ -145,6 +145,19 @@ enum DoctorChecks {
         let url = "http://\(host):\(binding.port)\(path)"
         let resolve = "\(host):\(binding.port):\(binding.address)"
         guard let reports = try? BackendProbe.analyse(url: url, resolve: [resolve], graph: graph, state: state, snapshot: snapshot) else { return [] }
+        // One request through the Gateway, and the error-log lines nginx wrote for it.
+        let errorLog = stateDirectory + "/dp/\(state.gateways[gateway.namespacedName]?.index ?? 0)/run/logs/error.log"
+        let offset = ((try? FileManager.default.attributesOfItem(atPath: errorLog)[.size]) as? NSNumber)?.uint64Value ?? 0
+        let through = HTTPProbe.get(url, resolve: [resolve])
+        usleep(50_000)
+        var logLines: [String] = []
+        if let handle = FileHandle(forReadingAtPath: errorLog) {
+            try? handle.seek(toOffset: offset)
+            logLines = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+                .filter { $0.contains("[error]") || $0.contains("[crit]") || $0.contains("[warn]") }.map(String.init)
+            try? handle.close()
+        }
+        let requestEvidence = ["GET \(url) through the Gateway → \(ProbeText.summary(through))"] + logLines.suffix(3).map { "nginx error log: \($0)" }
         var findings: [Doctor.Finding] = []
         for report in reports {
             guard let certificate = report.tls.peerChain.first, certificate.subjectAltNames == nil,
@@ -155,7 +168,6 @@ enum DoctorChecks {
                                            fix: "reissue the backend certificate with a subjectAltName DNS entry for the name in validation.hostname"))
         }
         for report in reports where !report.agrees {
-            let through = HTTPProbe.get(url, resolve: [resolve])
             if report.policy == nil && report.backendSpeaks == "TLS" {
                 let serviceName = report.service.split(separator: ":").first.map(String.init) ?? report.service
                 let (namespace, name) = splitRef(serviceName)
@@ -184,7 +196,7 @@ enum DoctorChecks {
                     """
                 findings.append(Doctor.Finding(code: "PlainHTTPToTLSBackend", severity: "error", objects: ["Service \(serviceName)", "HTTPRoute \(route.ref.namespacedName)"],
                                                summary: "the gateway speaks plain HTTP to \(serviceName), which only speaks TLS: requests get 400",
-                                               evidence: ["GET \(url) → \(ProbeText.summary(through))",
+                                               evidence: requestEvidence + [
                                                           "backend \(report.endpoint) over plain HTTP → \(ProbeText.summary(report.plain))",
                                                           "backend \(report.endpoint) over TLS → \(ProbeText.summary(report.tls))",
                                                           certificate.map { "backend certificate: subject \($0.subject), issuer \($0.issuer), SANs \($0.subjectAltNames ?? "none")" } ?? "no certificate seen"],
@@ -192,7 +204,7 @@ enum DoctorChecks {
             } else if report.policy != nil && report.backendSpeaks == "plain HTTP" {
                 findings.append(Doctor.Finding(code: "TLSToPlainBackend", severity: "error", objects: ["BackendTLSPolicy \(report.policy!)", "Service \(report.service)"],
                                                summary: "a BackendTLSPolicy makes the gateway speak TLS to a backend that speaks plain HTTP: requests get 502",
-                                               evidence: ["backend \(report.endpoint) over plain HTTP → \(ProbeText.summary(report.plain))", "over TLS → \(ProbeText.summary(report.tls))"],
+                                               evidence: requestEvidence + ["backend \(report.endpoint) over plain HTTP → \(ProbeText.summary(report.plain))", "over TLS → \(ProbeText.summary(report.tls))"],
                                                fix: "delete BackendTLSPolicy \(report.policy!), or serve TLS on the backend"))
             }
         }
@@ -212,7 +224,7 @@ enum DoctorChecks {
                 let code = mismatch ? "BackendHostnameMismatch" : (verify == 10 ? "BackendCertExpired" : (verify == 9 ? "BackendCertNotYetValid" : "BackendCertUntrusted"))
                 findings.append(Doctor.Finding(code: code, severity: "error", objects: ["BackendTLSPolicy \(report.policy!)", "Service \(report.service)"],
                                                summary: "the backend's certificate does not verify with the policy's CA and hostname (OpenSSL code \(verify)): requests get 502",
-                                               evidence: ["over TLS with SNI \(sni) → \(ProbeText.summary(report.tls))"] + chain.map { "certificate: subject \($0.subject), issuer \($0.issuer), SANs \($0.subjectAltNames ?? "none")" },
+                                               evidence: requestEvidence + ["over TLS with SNI \(sni) → \(ProbeText.summary(report.tls))"] + chain.map { "certificate: subject \($0.subject), issuer \($0.issuer), SANs \($0.subjectAltNames ?? "none")" },
                                                fix: "put the CA that signed the backend certificate in the policy's ca.crt, and set validation.hostname to a name the certificate carries"))
             }
         }

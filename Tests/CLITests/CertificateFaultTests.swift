@@ -60,6 +60,8 @@ struct CertificateFaultTests {
         let leaf = try #require(CertificateInspector.issue(commonName: "app.example.com", dnsName: "app.example.com", issuer: Self.ca))
         let out = try doctor(leaf: leaf, trusted: Self.otherCA.cert)
         #expect(out.hasPrefix("ERROR BackendCertUntrusted"), "\(out)")
+        #expect(out.contains("through the Gateway → 502"), "\(out)")
+        #expect(out.contains("nginx error log:") && out.contains("upstream SSL certificate verify error"), "\(out)")
     }
 
     @Test("an expired certificate: BackendCertExpired; one not valid yet: BackendCertNotYetValid")

@@ -106,6 +106,7 @@ struct DoctorFaultTests {
             try live.startBackend(name: "plain", address: live.backendAddress(1), port: 8080, body: "location / { return 200 \"plain\\n\"; }")
         }
         #expect(out.hasPrefix("ERROR TLSToPlainBackend"), "\(out)")
+        #expect(out.contains("nginx error log:") && out.contains("wrong version number"), "\(out)")
     }
 
     @Test("a route to a missing Service: BackendNotFound; a Service without endpoints: NoReadyEndpoints; a policy on nothing: PolicyTargetNotFound")
