@@ -35,7 +35,12 @@ public enum CertificateInspector {
     /// The check the controller uses for a CA bundle (`ca.crt`): nil when OpenSSL reads at least one
     /// certificate from it, else why not.
     public static let caBundleCheck: @Sendable (String) -> String? = { text in
-        certificates(pem: text).isEmpty ? "the data is not a PEM certificate that OpenSSL can read" : nil
+        let parsed = certificates(pem: text)
+        if parsed.isEmpty { return "the data is not a PEM certificate that OpenSSL can read" }
+        if !parsed.contains(where: \.isCA) {
+            return "the certificate is not a CA (no basicConstraints CA:TRUE): \(parsed[0].subject)"
+        }
+        return nil
     }
 
     /// Issues a certificate (EC P-256): for staging faults and for tests. nil issuer: self-signed.

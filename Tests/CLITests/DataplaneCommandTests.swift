@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Testing
 
@@ -89,10 +90,10 @@ struct DataplaneCommandTests {
         let verified = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(verified.status == 502, "\(verified)")
 
-        // A CA bundle that is a valid certificate but not the backend's issuer (the leaf itself): no verification.
-        let leaf = try LiveDataplane.guideCertificateAndKey().cert
+        // A CA that did not sign the backend's certificate: no verification.
+        let foreignCA = try #require(CertificateInspector.issue(commonName: "Other CA", dnsName: nil, notBeforeDays: -1, notAfterDays: 30, isCA: true))
         try live.run(["apply", "-f", "-"], stdin: "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: backend-cert\ndata:\n  ca.crt: |\n"
-                     + leaf.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+                     + foreignCA.cert.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
         try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
         let otherCA = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(otherCA.status == 502, "\(otherCA)")

@@ -165,3 +165,18 @@ struct PreflightTests {
         #expect(configured.stdout == "configmap/backend-cert configured (dry run)\n")
     }
 }
+
+@Suite("Doctor: CA faults", .serialized)
+struct CAFaultTests {
+    @Test("a ca.crt that is a leaf, not a CA: CACertificateInvalid")
+    func notACA() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        #expect(try live.run(["scenario", "run", "secure-backend"]).status == 0)
+        let leaf = try LiveDataplane.guideCertificateAndKey().cert
+        try live.run(["apply", "-f", "-"], stdin: "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: backend-cert\ndata:\n  ca.crt: |\n"
+                     + leaf.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+        let out = try live.run(["doctor"]).stdout
+        #expect(out.contains("ERROR CACertificateInvalid") && out.contains("is not a CA"), "\(out)")
+    }
+}
