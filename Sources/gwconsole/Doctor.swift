@@ -69,6 +69,13 @@ enum DoctorChecks {
                                                summary: "the last change to this Gateway's config was not applied; the last good config keeps serving",
                                                evidence: [record.message], fix: "correct the object named in nginx's message; gwconsole config history shows the attempts"))
             }
+            for listener in gateway.listeners where listener.valid && listener.attachedRoutes.isEmpty {
+                let host = listener.hostname ?? "any host"
+                findings.append(Doctor.Finding(code: "NoRouteForHost", severity: "warning", objects: ["Gateway \(gateway.ref.namespacedName) listener \(listener.name)"],
+                                               summary: "no route is attached to listener \(listener.name): requests for \(host) on port \(listener.port) get 404",
+                                               evidence: ["attachedRoutes: 0"],
+                                               fix: "attach an HTTPRoute: parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}] with matching hostnames"))
+            }
             for listener in gateway.listeners where !listener.valid {
                 let failing = listener.conditions.first { $0.status == ($0.type == "Conflicted" ? "True" : "False") && $0.type != "Programmed" }
                     ?? listener.conditions.first { $0.status == "False" }

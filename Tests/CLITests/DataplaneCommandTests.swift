@@ -255,5 +255,7 @@ struct DataplaneCommandTests {
         let history = try live.run(["config", "history"]).stdout
         #expect(history.contains("Failed"))
         #expect(try live.run(["describe", "gateway", "gateway"]).stdout.contains("ConfigRejected"))
+        let doctor = try live.run(["doctor"]).stdout
+        #expect(doctor.contains("ERROR ConfigRejected") && doctor.contains("nginx rejected generation"), "\(doctor)")
     }
 }

@@ -180,3 +180,59 @@ struct CAFaultTests {
         #expect(out.contains("ERROR CACertificateInvalid") && out.contains("is not a CA"), "\(out)")
     }
 }
+
+@Suite("Doctor: configuration faults", .serialized)
+struct ConfigurationFaultTests {
+    func doctor(_ manifests: String) throws -> String {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        try live.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n")
+        let applied = try live.run(["apply", "-f", "-"], stdin: manifests)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        return try live.run(["doctor", "-A"]).stdout
+    }
+
+    @Test("cross-namespace backend without a grant, an HTTPS listener without its Secret, a listener without routes, conflicting and unattached policies")
+    func faults() throws {
+        let out = try doctor(DoctorFaultTests.gatewayAndRoute.replacingOccurrences(of: "rules: [{backendRefs: [{name: app, port: 80}]}]",
+                                                                                  with: "rules: [{backendRefs: [{name: app, namespace: other, port: 80}]}]")
+            + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: app, namespace: other}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: secure}
+            spec:
+              gatewayClassName: nginx
+              listeners:
+              - {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: missing}]}}
+              - {name: web, port: 8080, protocol: HTTP, hostname: shop.example.com}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: lonely}
+            spec: {ports: [{port: 80}]}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata: {name: first}
+            spec:
+              targetRefs: [{group: '', kind: Service, name: lonely}]
+              validation: {wellKnownCACertificates: System, hostname: lonely.example.com}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: BackendTLSPolicy
+            metadata: {name: second}
+            spec:
+              targetRefs: [{group: '', kind: Service, name: lonely}]
+              validation: {wellKnownCACertificates: System, hostname: lonely.example.com}
+            """)
+        for code in ["ERROR BackendRefNotPermitted", "ERROR ListenerNotProgrammed", "WARNING NoRouteForHost", "WARNING PolicyConflicted", "INFO PolicyNotAttached"] {
+            #expect(out.contains(code), "\(code) in \(out)")
+        }
+        #expect(out.contains("requests for shop.example.com on port 8080 get 404"))
+    }
+}
