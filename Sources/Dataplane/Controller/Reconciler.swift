@@ -43,6 +43,9 @@ public struct Reconciler: Sendable {
     /// Builds the graph and writes statuses. A status write that meets a concurrent change starts over.
     @discardableResult
     public func reconcile(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
+        // One reconcile at a time across processes: the data plane's files and nginx processes are shared.
+        let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
+        defer { lock?.release() }
         try ensureGatewayClass(now: now)
         if let dataplane {
             // Local workloads first: their pods' endpoints feed the Gateways' upstreams.
@@ -109,4 +112,24 @@ public struct Reconciler: Sendable {
         snapshot.endpointSlices = try load(ResourceRegistry.endpointSlice, as: EndpointSlice.self)
         return (snapshot, versions)
     }
+}
+
+/// An exclusive advisory lock on a file (flock), held until released.
+final class FileLock {
+    private var fd: Int32
+
+    init?(path: String) {
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+    }
+
+    func release() {
+        guard fd >= 0 else { return }
+        flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { release() }
 }
