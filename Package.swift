@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite", "CSystem"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl"]),
         .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "COpenSSL"]),
-        .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "CNCurses"]),
+        .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
 
         .executableTarget(
             name: "gwconsole",
@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
         .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
+        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane", "Diagnostics"]),
     ],

@@ -1,2 +1,0 @@
-/// Module home for ConsoleUI (built by a later issue).
-public enum ConsoleUIModule {}

@@ -1,0 +1,59 @@
+import ConsoleUI
+import Foundation
+import GatewayAPI
+import GatewayCore
+import Testing
+
+@Suite("Topology tree")
+struct TopologyTreeTests {
+    func guideGraph() throws -> Graph {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let objects = try ManifestDecoder().decode(ManifestReader().read(paths: [root.appendingPathComponent("scenarios/securing-backend-traffic.md").path]))
+        var snapshot = ResourceSnapshot()
+        snapshot.gatewayClasses = [try GatewayClass.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+                                                            "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]])]
+        for object in objects {
+            switch object.type.kind {
+            case "Gateway": snapshot.gateways.append(try Gateway.decode(object.object))
+            case "HTTPRoute": snapshot.httpRoutes.append(try HTTPRoute.decode(object.object))
+            case "Service": snapshot.services.append(try Service.decode(object.object))
+            case "ConfigMap": snapshot.configMaps.append(try ConfigMap.decode(object.object))
+            case "BackendTLSPolicy": snapshot.backendTLSPolicies.append(try BackendTLSPolicy.decode(object.object))
+            default: break
+            }
+        }
+        return GraphBuilder.build(snapshot, config: ControllerConfig())
+    }
+
+    @Test("the guide's topology, drawn at 80 columns")
+    func guide() throws {
+        let rows = TopologyTree.rows(try guideGraph())
+        let screen = GridScreen(rows: 10, columns: 80)
+        TopologyTree.draw(rows, on: screen, top: 0, left: 0, height: 10, selected: 3)
+        #expect(screen.text == """
+            ✓ GatewayClass nginx
+              … Gateway default/gateway
+                ✓ listener http HTTP/80 (1 routes)
+                  ✓ HTTPRoute default/secure-app
+                    ✓ rule 0 PathPrefix /
+                      ✓ Service default/secure-app:8443
+                        ✓ BackendTLSPolicy default/backend-tls (Accepted)
+                          ✓ ConfigMap default/backend-cert (CA)
+
+
+            """)
+        #expect(screen.role(row: 3, column: 6) == .selection)
+        #expect(screen.role(row: 1, column: 2) == .pending)
+    }
+
+    @Test("routes and policies that attach nowhere are listed, not hidden")
+    func unattached() throws {
+        var snapshot = ResourceSnapshot()
+        snapshot.httpRoutes = [try HTTPRoute.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+                                                     "metadata": ["name": "lost", "namespace": "default"],
+                                                     "spec": ["parentRefs": [["name": "nowhere"]], "rules": [["backendRefs": [["name": "svc", "port": 80]]]]]])]
+        let rows = TopologyTree.rows(GraphBuilder.build(snapshot, config: ControllerConfig()))
+        #expect(rows.first?.label == "Not attached")
+        #expect(rows.contains { $0.label == "HTTPRoute default/lost" && $0.role == .notAttached })
+    }
+}
