@@ -35,7 +35,7 @@ let package = Package(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "ConsoleUI", "NginxConfig",
+                "KubeClient", "Diagnostics", "ConsoleUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,6 +10,7 @@ packages=(
   libssl-dev            # certificate inspection
   nginx-light           # the embedded data plane and local workloads
   curl                  # tests drive the data plane as the guide does
+  tmux                  # tests drive the console in a real terminal
 )
 
 missing=()

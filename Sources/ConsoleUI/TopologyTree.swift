@@ -8,6 +8,13 @@ public struct TreeRow: Sendable, Equatable {
     public var role: Role
     /// The object the row stands for, for describe/YAML/probe.
     public var ref: ObjectRef?
+
+    public init(depth: Int, label: String, role: Role, ref: ObjectRef?) {
+        self.depth = depth
+        self.label = label
+        self.role = role
+        self.ref = ref
+    }
 }
 
 /// Builds the tree from the controller's graph (pure). Routes and policies that attach nowhere are listed under a

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataplane
 import Foundation
+import ConsoleUI
 import GatewayAPI
 
 /// `gwconsole`: an operations console and kubectl-style CLI for the Gateway API on NGINX.
@@ -18,6 +19,11 @@ struct GWConsole: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func run() throws {
+        // On a terminal: the console. Otherwise (pipes, scripts): the overview.
+        if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" {
+            try ConsoleRunner.run(global: global)
+            return
+        }
         let (store, _) = try global.openReconciledStore(readOnly: true)
         print(try Overview.render(store: store))
     }
