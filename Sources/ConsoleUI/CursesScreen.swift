@@ -7,7 +7,9 @@ public final class CursesScreen: Screen {
     public private(set) var columns = 80
     private var started = false
 
-    public init() {}
+    public let theme: Theme
+
+    public init(theme: Theme = .standard) { self.theme = theme }
 
     public func start() {
         gw_enable_locale()
@@ -20,10 +22,12 @@ public final class CursesScreen: Screen {
         if has_colors() {
             start_color()
             use_default_colors()
-            let pairs: [(Role, Int16)] = [(.header, Int16(COLOR_CYAN)), (.footer, Int16(COLOR_CYAN)), (.accepted, Int16(COLOR_GREEN)),
-                                          (.programmed, Int16(COLOR_GREEN)), (.resolved, Int16(COLOR_GREEN)), (.pending, Int16(COLOR_YELLOW)),
-                                          (.conflicted, Int16(COLOR_MAGENTA)), (.notAttached, Int16(COLOR_YELLOW)), (.error, Int16(COLOR_RED)),
-                                          (.border, Int16(COLOR_BLUE)), (.dim, Int16(COLOR_WHITE))]
+            let codes: [String: Int16] = ["black": Int16(COLOR_BLACK), "red": Int16(COLOR_RED), "green": Int16(COLOR_GREEN),
+                                          "yellow": Int16(COLOR_YELLOW), "blue": Int16(COLOR_BLUE), "magenta": Int16(COLOR_MAGENTA),
+                                          "cyan": Int16(COLOR_CYAN), "white": Int16(COLOR_WHITE), "default": -1]
+            let pairs: [(Role, Int16)] = theme.colors.sorted { $0.key.rawValue < $1.key.rawValue }.compactMap { role, name in
+                codes[name].map { (role, $0) }
+            }
             for (index, pair) in pairs.enumerated() {
                 init_pair(Int16(index + 1), pair.1, -1)
                 colorIndex[pair.0] = Int16(index + 1)

@@ -8,7 +8,15 @@ import ResourcePrinters
 /// The ncurses console: the topology tree with status, the selected object's description, live refresh.
 enum ConsoleRunner {
     static func run(global: GlobalOptions) throws {
-        let screen = CursesScreen()
+        var theme = Theme.standard
+        if let path = ProcessInfo.processInfo.environment["GWCONSOLE_THEME"], !path.isEmpty {
+            do {
+                theme = try Theme.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
+            } catch {
+                Output.error("Warning: theme \(path): \(error); using the default theme")
+            }
+        }
+        let screen = CursesScreen(theme: theme)
         screen.start()
         defer { screen.stop() }
         var state = ConsoleState()
