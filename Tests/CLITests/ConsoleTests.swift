@@ -1,20 +1,17 @@
+import Dataplane
 import Foundation
 import Testing
 
 /// The console in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
 @Suite("Console in tmux", .serialized)
 struct ConsoleTests {
+    /// Runs tmux. Not with Foundation's Process and a pipe: the first command starts the tmux server, a daemon that
+    /// would inherit the pipe and keep it open; Spawn closes every descriptor above stderr in the child.
     func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-tmux-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        _ = try Spawn.run("/usr/bin/tmux", arguments, outputPath: output)
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
     /// Polls the pane until `text` shows (or a few seconds pass); returns the last capture.
