@@ -31,3 +31,22 @@ public struct ResourceSnapshot: Sendable {
         namespaces.first { $0.name == name }?.metadata.labels ?? ["kubernetes.io/metadata.name": name]
     }
 }
+
+extension ResourceSnapshot {
+    /// Adds one object of a kind the controller reads (others are ignored), decoding it to its typed model.
+    public mutating func insert(kind: String, object: JSONValue) throws {
+        switch kind {
+        case "GatewayClass": gatewayClasses.append(try GatewayClass.decode(object))
+        case "Gateway": gateways.append(try Gateway.decode(object))
+        case "HTTPRoute": httpRoutes.append(try HTTPRoute.decode(object))
+        case "ReferenceGrant": referenceGrants.append(try ReferenceGrant.decode(object))
+        case "BackendTLSPolicy": backendTLSPolicies.append(try BackendTLSPolicy.decode(object))
+        case "Namespace": namespaces.append(try Namespace.decode(object))
+        case "Service": services.append(try Service.decode(object))
+        case "ConfigMap": configMaps.append(try ConfigMap.decode(object))
+        case "Secret": secrets.append(try Secret.decode(object))
+        case "EndpointSlice": endpointSlices.append(try EndpointSlice.decode(object))
+        default: break
+        }
+    }
+}

@@ -13,14 +13,7 @@ struct TopologyTreeTests {
         snapshot.gatewayClasses = [try GatewayClass.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
                                                             "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]])]
         for object in objects {
-            switch object.type.kind {
-            case "Gateway": snapshot.gateways.append(try Gateway.decode(object.object))
-            case "HTTPRoute": snapshot.httpRoutes.append(try HTTPRoute.decode(object.object))
-            case "Service": snapshot.services.append(try Service.decode(object.object))
-            case "ConfigMap": snapshot.configMaps.append(try ConfigMap.decode(object.object))
-            case "BackendTLSPolicy": snapshot.backendTLSPolicies.append(try BackendTLSPolicy.decode(object.object))
-            default: break
-            }
+            try snapshot.insert(kind: object.type.kind, object: object.object)
         }
         return GraphBuilder.build(snapshot, config: ControllerConfig())
     }

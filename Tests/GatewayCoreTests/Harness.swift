@@ -25,18 +25,7 @@ func snapshot(_ yaml: String) throws -> ResourceSnapshot {
         } else {
             object.set(.string(String(format: "2024-05-15T12:%02d:%02dZ", index / 60, index % 60)), at: ["metadata", "creationTimestamp"])
         }
-        switch decoded.type.kind {
-        case "GatewayClass": snapshot.gatewayClasses.append(try GatewayClass.decode(object))
-        case "Gateway": snapshot.gateways.append(try Gateway.decode(object))
-        case "HTTPRoute": snapshot.httpRoutes.append(try HTTPRoute.decode(object))
-        case "ReferenceGrant": snapshot.referenceGrants.append(try ReferenceGrant.decode(object))
-        case "BackendTLSPolicy": snapshot.backendTLSPolicies.append(try BackendTLSPolicy.decode(object))
-        case "Namespace": snapshot.namespaces.append(try Namespace.decode(object))
-        case "Service": snapshot.services.append(try Service.decode(object))
-        case "ConfigMap": snapshot.configMaps.append(try ConfigMap.decode(object))
-        case "Secret": snapshot.secrets.append(try Secret.decode(object))
-        default: break
-        }
+        try snapshot.insert(kind: decoded.type.kind, object: object)
     }
     return snapshot
 }

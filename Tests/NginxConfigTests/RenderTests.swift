@@ -14,16 +14,7 @@ func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: St
     for (index, decoded) in objects.enumerated() {
         var object = decoded.object
         object.set(.string(String(format: "2024-05-15T12:00:%02dZ", index)), at: ["metadata", "creationTimestamp"])
-        switch decoded.type.kind {
-        case "Gateway": snapshot.gateways.append(try Gateway.decode(object))
-        case "HTTPRoute": snapshot.httpRoutes.append(try HTTPRoute.decode(object))
-        case "Service": snapshot.services.append(try Service.decode(object))
-        case "EndpointSlice": snapshot.endpointSlices.append(try EndpointSlice.decode(object))
-        case "ConfigMap": snapshot.configMaps.append(try ConfigMap.decode(object))
-        case "Secret": snapshot.secrets.append(try Secret.decode(object))
-        case "BackendTLSPolicy": snapshot.backendTLSPolicies.append(try BackendTLSPolicy.decode(object))
-        default: break
-        }
+        try snapshot.insert(kind: decoded.type.kind, object: object)
     }
     var config = ControllerConfig()
     config.ruleCheck = RuleCheck.check
