@@ -80,18 +80,9 @@ public enum TopologyTree {
     }
 
     /// Draws rows with indentation and a glyph per state.
-    public static func draw(_ rows: [TreeRow], on screen: Screen, top: Int, left: Int, height: Int, selected: Int?) {
+    public static func draw(_ rows: [TreeRow], on screen: Screen, top: Int, left: Int, height: Int, selected: Int?, glyphs: Glyphs = .unicode) {
         for (offset, row) in rows.prefix(height).enumerated() {
-            let glyph: String
-            switch row.role {
-            case .accepted, .programmed, .resolved: glyph = "✓"
-            case .pending: glyph = "…"
-            case .conflicted: glyph = "!"
-            case .notAttached: glyph = "○"
-            case .error: glyph = "✗"
-            default: glyph = " "
-            }
-            let text = String(repeating: "  ", count: row.depth) + glyph + " " + row.label
+            let text = String(repeating: "  ", count: row.depth) + glyphs.status(row.role) + " " + row.label
             screen.put(text, row: top + offset, column: left, role: offset == selected ? .selection : row.role)
         }
     }

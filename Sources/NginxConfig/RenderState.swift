@@ -230,6 +230,7 @@ struct RenderState {
         let upstream = "\(service.namespace)_\(service.name)_\(port)"
         upstreams[upstream] = endpoints
         writeFilters(candidate, into: &w)
+        w.line("# backend \(target)")
         w.line("proxy_http_version 1.1;")
         w.line("proxy_set_header Connection \"\";")
         if let policy {
@@ -368,6 +369,9 @@ struct RenderState {
         var w = ConfigWriter()
         for name in upstreams.keys.sorted() {
             w.block("upstream \(name)") { w in
+                // Kubernetes names have no "_": the name splits back into namespace, Service and port.
+                let parts = name.split(separator: "_")
+                if parts.count == 3 { w.line("# Service \(parts[0])/\(parts[1]):\(parts[2])") }
                 for address in upstreams[name]! { w.line("server \(address);") }
             }
             w.line()

@@ -109,14 +109,19 @@ struct Render: ParsableCommand {
                                ?? "No accepted Gateways in \(global.effectiveNamespace) namespace.")
             }
             for node in gateways {
-                let record = state.gateways[node.ref.namespacedName]
-                let dir = manager.stateDirectory + "/dp/\(record?.index ?? 0)"
-                let settings = RenderSettings(address: record?.address ?? state.pinnedAddress ?? "127.0.100.1", portOffset: state.portOffset,
-                                              configDirectory: dir + "/generations/\(record?.generation ?? 0)", runtimeDirectory: dir + "/run",
-                                              generation: record?.generation ?? 0, workersAsRoot: geteuid() == 0)
-                Output.out(Renderer.render(gateway: node, graph: graph, snapshot: snapshot, settings: settings).dump())
+                Output.out(Render.dump(node, graph: graph, snapshot: snapshot, state: state, stateDirectory: manager.stateDirectory))
             }
         }
+    }
+
+    /// The config rendered for a Gateway as `nginx -T` shows it, with the addresses and paths the data plane uses.
+    static func dump(_ node: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, state: DataplaneManager.State, stateDirectory: String) -> String {
+        let record = state.gateways[node.ref.namespacedName]
+        let dir = stateDirectory + "/dp/\(record?.index ?? 0)"
+        let settings = RenderSettings(address: record?.address ?? state.pinnedAddress ?? "127.0.100.1", portOffset: state.portOffset,
+                                      configDirectory: dir + "/generations/\(record?.generation ?? 0)", runtimeDirectory: dir + "/run",
+                                      generation: record?.generation ?? 0, workersAsRoot: geteuid() == 0)
+        return Renderer.render(gateway: node, graph: graph, snapshot: snapshot, settings: settings).dump()
     }
 }
 

@@ -18,10 +18,21 @@ struct GWConsole: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: ArgumentHelp("The console's theme: a shipped one (default, light, high-contrast, solarized-dark, monochrome), one in ~/.config/gwconsole/themes, or a file.", valueName: "name"))
+    var theme: String?
+
+    @Option(name: .long, help: ArgumentHelp("Open the console in scenario mode: the guide's steps beside the tree; n runs the next.", valueName: "name"))
+    var scenario: String?
+
     mutating func run() throws {
         // On a terminal: the console. Otherwise (pipes, scripts): the overview.
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb" {
-            try ConsoleRunner.run(global: global)
+            do {
+                try ConsoleRunner.run(global: global, options: ConsoleOptions(theme: theme, scenario: scenario))
+            } catch let error as CLIError {
+                Output.error(error.message)
+                throw ExitCode(error.exitCode)
+            }
             return
         }
         let (store, _) = try global.openReconciledStore(readOnly: true)

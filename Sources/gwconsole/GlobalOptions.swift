@@ -46,12 +46,32 @@ struct CLIError: Error, CustomStringConvertible {
 
 enum Output {
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let line = text.hasSuffix("\n") ? text : text + "\n"
+        if let capture = OutputCapture.current { capture.append(line); return }
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     static func out(_ text: String) {
+        if let capture = OutputCapture.current { capture.append(text); return }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+
+    /// Runs `body` with this thread's output (stdout and stderr) collected instead of written: the console runs
+    /// commands' code in the background while curses owns the terminal.
+    static func capturing<T>(_ body: () throws -> T) -> (Result<T, any Error>, String) {
+        let capture = OutputCapture()
+        Thread.current.threadDictionary[OutputCapture.key] = capture
+        defer { Thread.current.threadDictionary.removeObject(forKey: OutputCapture.key) }
+        return (Result { try body() }, capture.text)
+    }
+}
+
+/// Output collected for one thread (see `Output.capturing`).
+final class OutputCapture: @unchecked Sendable {
+    static let key = "gwconsole.output-capture"
+    private(set) var text = ""
+    func append(_ more: String) { text += more }
+    static var current: OutputCapture? { Thread.current.threadDictionary[key] as? OutputCapture }
 }
 
 extension ParsableCommand {

@@ -182,7 +182,16 @@ enum ProbeText {
     }
 
     static func summary(_ result: HTTPProbe.Result) -> String {
-        var text = result.status == 0 ? "no response (\(result.error ?? "?"))" : "\(result.status) \(result.body.split(whereSeparator: \.isNewline).first(where: { $0.contains("<title>") || !$0.hasPrefix("<") }).map { String($0).replacingOccurrences(of: "<head><title>", with: "").replacingOccurrences(of: "</title></head>", with: "") } ?? "")"
+        var text: String
+        if result.status == 0 {
+            text = "no response (\(result.error ?? "?"))"
+        } else {
+            // The page's title (nginx's error pages) or its first text line; the status is not repeated.
+            var first = result.body.split(whereSeparator: \.isNewline).first(where: { $0.contains("<title>") || !$0.hasPrefix("<") })
+                .map { String($0).replacingOccurrences(of: "<head><title>", with: "").replacingOccurrences(of: "</title></head>", with: "") } ?? ""
+            if first.hasPrefix("\(result.status) ") { first.removeFirst("\(result.status) ".count) }
+            text = "\(result.status) \(first)"
+        }
         if let verify = result.verifyResult, !result.peerChain.isEmpty || verify != 0 {
             text += verify == 0 ? " (certificate verified)" : " (certificate not verified: code \(verify))"
         }

@@ -92,6 +92,7 @@ struct ScenarioCommand: ParsableCommand {
                     Output.out("\(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
                 }
                 _ = try global.openReconciledStore(trigger: "scenario reset", force: true)
+                ScenarioProgress.clear(stateDirectory: store.directory)
             }
         }
     }

@@ -24,25 +24,33 @@ struct ScenarioRunner {
         }
         let last = min(upTo ?? scenario.steps.count, scenario.steps.count)
         Output.out("Scenario \(scenario.name): \(scenario.title)\n")
-        for (index, step) in scenario.steps.prefix(last).enumerated() {
-            let number = index + 1
-            Output.out("\nStep \(number)/\(scenario.steps.count): \(step.title)\n")
-            if let text = step.apply {
-                let decoded = try objects(text, step: number)
-                let outcomes = try store.apply(decoded)
-                for (object, outcome) in zip(decoded, outcomes) {
-                    Output.out("  \(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
-                }
+        for number in 1...max(1, last) where number <= last {
+            Output.out("\nStep \(number)/\(scenario.steps.count): \(scenario.steps[number - 1].title)\n")
+            try runStep(number, store: store, checks: checks)
+        }
+        Output.out("\nScenario \(scenario.name): \(last == scenario.steps.count ? "all \(last) steps passed" : "applied steps 1-\(last)")\n")
+    }
+
+    /// Runs one step (1-based): its applies and deletes, a reconcile, then its checks. Records progress when it
+    /// passes, so the console (and `scenario run --step`) know where the user is.
+    func runStep(_ number: Int, store: Store, checks: Bool) throws {
+        let step = scenario.steps[number - 1]
+        if let text = step.apply {
+            let decoded = try objects(text, step: number)
+            let outcomes = try store.apply(decoded)
+            for (object, outcome) in zip(decoded, outcomes) {
+                Output.out("  \(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
             }
-            if let text = step.delete {
-                let decoded = try objects(text, step: number)
-                let keys = decoded.map { ObjectKey(groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "", name: $0.name) }
-                for (object, result) in zip(decoded, try store.delete(keys)) where result != nil {
-                    Output.out("  \(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
-                }
+        }
+        if let text = step.delete {
+            let decoded = try objects(text, step: number)
+            let keys = decoded.map { ObjectKey(groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "", name: $0.name) }
+            for (object, result) in zip(decoded, try store.delete(keys)) where result != nil {
+                Output.out("  \(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
             }
-            _ = try global.openReconciledStore(trigger: "scenario \(scenario.name) step \(number)", force: true)
-            guard checks else { continue }
+        }
+        _ = try global.openReconciledStore(trigger: "scenario \(scenario.name) step \(number)", force: true)
+        if checks {
             for check in step.checks ?? [] {
                 let (description, outcome) = try evaluate(check, store: store)
                 switch outcome {
@@ -53,7 +61,7 @@ struct ScenarioRunner {
                 }
             }
         }
-        Output.out("\nScenario \(scenario.name): \(last == scenario.steps.count ? "all \(last) steps passed" : "applied steps 1-\(last)")\n")
+        ScenarioProgress(name: scenario.name, completed: number).save(stateDirectory: store.directory)
     }
 
     /// Evaluates a check, retrying for a few seconds (pods start, reloads settle).

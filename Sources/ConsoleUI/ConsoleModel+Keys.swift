@@ -1,0 +1,231 @@
+/// The console's response to keys: navigation, panes, tabs, the filter and command lines, confirmations.
+extension ConsoleModel {
+    /// Applies one key; returns what the shell must do.
+    public mutating func handle(_ key: Key, layout: ConsoleLayout) -> [Effect] {
+        if key == .ctrl("c") { return [.quit] }
+        if key == .resize { return [] }
+        switch mode {
+        case .help:
+            mode = .normal
+            return []
+        case .confirm(_, let effect):
+            mode = .normal
+            if key == .char("y") || key == .char("Y") { return [effect] }
+            message = StyledLine("cancelled")
+            return []
+        case .filter(let text):
+            return handleFilter(key, text: text)
+        case .command(let text):
+            return handleCommand(key, text: text)
+        case .normal:
+            return handleNormal(key, layout: layout)
+        }
+    }
+
+    mutating func handleFilter(_ key: Key, text: String) -> [Effect] {
+        switch key {
+        case .enter:
+            filter = text
+            mode = .normal
+            clampSelection()
+            return [.loadDetail]
+        case .escape:
+            filter = ""
+            mode = .normal
+            clampSelection()
+            return [.loadDetail]
+        case .backspace:
+            mode = .filter(String(text.dropLast()))
+        case .char(let c):
+            mode = .filter(text + String(c))
+            selected = 0
+            scroll = 0
+        default:
+            break
+        }
+        clampSelection()
+        return []
+    }
+
+    mutating func handleCommand(_ key: Key, text: String) -> [Effect] {
+        switch key {
+        case .enter:
+            mode = .normal
+            return ConsoleCommands.run(text, model: &self)
+        case .escape:
+            mode = .normal
+        case .backspace:
+            if text.isEmpty { mode = .normal } else { mode = .command(String(text.dropLast())) }
+        case .tab:
+            let (line, candidates) = ConsoleCommands.complete(text, arguments: completions)
+            mode = .command(line)
+            message = candidates.count > 1 ? StyledLine(candidates.joined(separator: "  "), role: .dim)
+                : (candidates.isEmpty ? StyledLine("no completions", role: .dim) : nil)
+        case .char(let c):
+            mode = .command(text + String(c))
+        default:
+            break
+        }
+        return []
+    }
+
+    mutating func handleNormal(_ key: Key, layout: ConsoleLayout) -> [Effect] {
+        message = nil
+        let treePage = max(1, layout.contentHeight(.tree))
+        switch key {
+        case .char("q"): return [.quit]
+        case .char("?"): mode = .help; return []
+        case .char("/"): mode = .filter(filter); return []
+        case .char(":"): mode = .command(""); return []
+        case .tab: focus = Pane.allCases[(Pane.allCases.firstIndex(of: focus)! + 1) % Pane.allCases.count]; return []
+        case .backTab: focus = Pane.allCases[(Pane.allCases.firstIndex(of: focus)! + Pane.allCases.count - 1) % Pane.allCases.count]; return []
+        case .escape:
+            if !filter.isEmpty { filter = ""; clampSelection(); return [.loadDetail] }
+            if focus != .tree { focus = .tree; return [] }
+            if view != .topology { view = .topology; selected = 0; scroll = 0; return [.loadDetail] }
+            return []
+        case .char("p"):
+            guard let ref = selectedRef else { message = StyledLine("select a route, Service or Gateway to probe", role: .warning); return [] }
+            return [.probe(ref)]
+        case .char("d"): return selectTab(.describe)
+        case .char("y"): return selectTab(.yaml)
+        case .char("c"):
+            if detailTab == .nginx { fullConfig.toggle(); return [.loadDetail] }
+            return selectTab(.nginx)
+        case .char("f") where detailTab == .nginx:
+            fullConfig.toggle()
+            return [.loadDetail]
+        case .char("["), .char("]"):
+            let tabs = availableTabs
+            let index = tabs.firstIndex(of: detailTab) ?? 0
+            return selectTab(tabs[(index + (key == .char("]") ? 1 : tabs.count - 1)) % tabs.count])
+        case .char(let c) where ("1"..."6").contains(c):
+            let index = Int(String(c))! - 1
+            return availableTabs.indices.contains(index) ? selectTab(availableTabs[index]) : []
+        case .char("e"):
+            guard let ref = selectedRef else { message = StyledLine("select an object to edit", role: .warning); return [] }
+            return [.edit(ref)]
+        case .ctrl("d"):
+            guard let ref = selectedRef else { message = StyledLine("select an object to delete", role: .warning); return [] }
+            mode = .confirm("Delete \(ref.kind) \(ref.namespace.isEmpty ? ref.name : ref.namespacedName)? (y/N)", .delete(ref))
+            return []
+        case .char("u"): return [.dataplane(nil)]
+        case .char("n"):
+            guard scenario != nil else { message = StyledLine("no scenario: :scenario NAME (or gwconsole --scenario NAME)", role: .warning); return [] }
+            return [.scenarioNext]
+        case .ctrl("r"): return [.reload]
+        case .click(let row, let column): return click(row: row, column: column, layout: layout)
+        case .wheelUp(let row, let column): scroll(pane: pane(at: row, column: column, layout: layout), by: -3, layout: layout); return []
+        case .wheelDown(let row, let column): scroll(pane: pane(at: row, column: column, layout: layout), by: 3, layout: layout); return []
+        default: break
+        }
+        // Movement keys act on the focused pane.
+        let delta: Int?
+        switch key {
+        case .char("j"), .down: delta = 1
+        case .char("k"), .up: delta = -1
+        case .pageDown, .ctrl("f"): delta = focus == .tree ? treePage : max(1, layout.contentHeight(focus))
+        case .pageUp, .ctrl("b"): delta = -(focus == .tree ? treePage : max(1, layout.contentHeight(focus)))
+        case .char("g"), .home: delta = -1_000_000
+        case .char("G"), .end: delta = 1_000_000
+        default: delta = nil
+        }
+        if let delta {
+            if focus == .tree { return move(delta) }
+            scroll(pane: focus, by: delta, layout: layout)
+            return []
+        }
+        guard focus == .tree, view == .topology else {
+            if key == .enter && view != .topology { return selectTab(.describe) }
+            return []
+        }
+        switch key {
+        case .enter, .char(" "), .char("l"), .right:
+            toggle(expand: key == .char("l") || key == .right ? true : nil)
+        case .char("h"), .left:
+            let rows = visibleRows
+            guard rows.indices.contains(selected) else { return [] }
+            if rows[selected].hasChildren && !rows[selected].isCollapsed {
+                toggle(expand: false)
+            } else if rows[selected].row.depth > 0 {
+                // To the parent row.
+                let depth = rows[selected].row.depth
+                if let parent = rows[..<selected].lastIndex(where: { $0.row.depth < depth }) { return move(parent - selected) }
+            }
+        default: break
+        }
+        return []
+    }
+
+    /// Tabs the detail pane offers now.
+    public var availableTabs: [DetailTab] {
+        DetailTab.allCases.filter { $0 != .scenario || scenario != nil }
+    }
+
+    mutating func selectTab(_ tab: DetailTab) -> [Effect] {
+        if detailTab != tab { fullConfig = false }
+        detailTab = tab
+        detailScroll = 0
+        return [.loadDetail]
+    }
+
+    mutating func move(_ delta: Int) -> [Effect] {
+        let before = selected
+        selected += delta
+        clampSelection()
+        if selected == before { return [] }
+        detailScroll = 0
+        return [.loadDetail]
+    }
+
+    mutating func toggle(expand: Bool?) {
+        let rows = visibleRows
+        guard rows.indices.contains(selected), rows[selected].hasChildren else { return }
+        let id = rows[selected].id
+        let collapse = expand.map { !$0 } ?? !collapsed.contains(id)
+        if collapse { collapsed.insert(id) } else { collapsed.remove(id) }
+    }
+
+    func pane(at row: Int, column: Int, layout: ConsoleLayout) -> Pane? {
+        if layout.tree.contains(row: row, column: column) { return .tree }
+        if layout.detail.contains(row: row, column: column) { return .detail }
+        if layout.diagnostics.contains(row: row, column: column) { return .diagnostics }
+        return nil
+    }
+
+    mutating func scroll(pane: Pane?, by delta: Int, layout: ConsoleLayout) {
+        switch pane {
+        case .tree?:
+            scroll = min(max(0, scroll + delta), max(0, rowCount - layout.contentHeight(.tree)))
+        case .detail?:
+            detailScroll = min(max(0, detailScroll + delta), max(0, detail.count - layout.contentHeight(.detail)))
+        case .diagnostics?:
+            let count = diagnosticsLines(width: max(0, layout.diagnostics.width - 1)).count
+            diagnosticsScroll = min(max(0, diagnosticsScroll + delta), max(0, count - layout.contentHeight(.diagnostics)))
+        case nil: break
+        }
+    }
+
+    mutating func click(row: Int, column: Int, layout: ConsoleLayout) -> [Effect] {
+        guard let pane = pane(at: row, column: column, layout: layout) else { return [] }
+        focus = pane
+        switch pane {
+        case .tree:
+            let index = scroll + row - layout.tree.top - 1
+            guard row > layout.tree.top, index < rowCount else { return [] }
+            return move(index - selected)
+        case .detail:
+            guard row == layout.detail.top else { return [] }
+            // A click on a tab label selects the tab.
+            var col = layout.detail.left
+            for tab in availableTabs {
+                let width = tab.rawValue.count + 2
+                if column >= col && column < col + width { return selectTab(tab) }
+                col += width + 1
+            }
+            return []
+        case .diagnostics:
+            return []
+        }
+    }
+}

@@ -1,0 +1,306 @@
+import GatewayCore
+
+/// The detail pane's views of the selected object.
+public enum DetailTab: String, Sendable, CaseIterable {
+    case describe = "Describe", yaml = "YAML", conditions = "Conditions", nginx = "NGINX", events = "Events", scenario = "Scenario"
+}
+
+/// The console's panes, in Tab order.
+public enum Pane: Sendable, CaseIterable { case tree, detail, diagnostics }
+
+/// What the left pane shows: the topology, or a flat list of one kind.
+public enum ConsoleView: Sendable, Equatable {
+    case topology
+    case list(String)
+}
+
+/// One row of a flat list (a table row as `get` prints it) and the object it stands for.
+public struct ListRow: Sendable, Equatable {
+    public var text: String
+    public var ref: ObjectRef?
+    public var role: Role
+    public init(text: String, ref: ObjectRef?, role: Role = .normal) {
+        self.text = text
+        self.ref = ref
+        self.role = role
+    }
+}
+
+/// A flat list of one kind, as `gwconsole get KIND` prints it.
+public struct ResourceList: Sendable, Equatable {
+    public var title: String
+    public var header: String
+    public var rows: [ListRow]
+    public init(title: String, header: String, rows: [ListRow]) {
+        self.title = title
+        self.header = header
+        self.rows = rows
+    }
+}
+
+/// The header's facts: where the state comes from, the namespace, the data plane and the problems.
+public struct HeaderInfo: Sendable, Equatable {
+    public var source = ""
+    public var namespace = "default"
+    public var dataplane = "down"
+    public var gateway: String?
+    public var problems = 0
+    public init() {}
+}
+
+/// A scenario as the console shows it: its steps, which are done, the next one's prose.
+public struct ScenarioPanel: Sendable, Equatable {
+    public struct Step: Sendable, Equatable {
+        public var title: String
+        public var prose: String
+        public var manifest: String
+        public init(title: String, prose: String, manifest: String) {
+            self.title = title
+            self.prose = prose
+            self.manifest = manifest
+        }
+    }
+    public var name: String
+    public var title: String
+    public var steps: [Step]
+    /// Steps 1...completed are done.
+    public var completed: Int
+    /// The last step's outcome lines (applied objects, checks).
+    public var log: [StyledLine]
+    public init(name: String, title: String, steps: [Step], completed: Int, log: [StyledLine] = []) {
+        self.name = name
+        self.title = title
+        self.steps = steps
+        self.completed = completed
+        self.log = log
+    }
+}
+
+/// A piece of the diagnostics pane: a line, or two columns shown side by side when the pane is wide enough.
+public enum DiagnosticsBlock: Sendable, Equatable {
+    case line(StyledLine)
+    case sideBySide(left: [StyledLine], right: [StyledLine])
+}
+
+/// Something the console asks its shell to do; the state machine itself does no I/O.
+public enum Effect: Sendable, Equatable {
+    case quit
+    /// The selection, the tab or the full-config switch changed: load the detail pane's content.
+    case loadDetail
+    /// Show a flat list of a kind (as typed: a name or alias).
+    case showList(String)
+    case probe(ObjectRef)
+    case doctor
+    case apply(String)
+    case edit(ObjectRef)
+    case delete(ObjectRef)
+    /// Start (true), stop (false) or toggle (nil) the data plane.
+    case dataplane(Bool?)
+    case scenarioNext
+    case scenario(String)
+    case theme(String)
+    case namespace(String)
+    case reload
+}
+
+/// Modes that take the keyboard away from navigation.
+public enum InputMode: Sendable, Equatable {
+    case normal
+    case filter(String)
+    case command(String)
+    case help
+    case confirm(String, Effect)
+}
+
+/// The console's state and its response to keys (pure): what is shown, selected, focused and typed. The shell
+/// (the executable) fills in data and performs the effects `handle` returns.
+public struct ConsoleModel: Sendable {
+    public var header = HeaderInfo()
+    public var themeName = "default"
+    public var glyphs = Glyphs.unicode
+    public var mouse = true
+
+    public var view = ConsoleView.topology
+    /// The whole topology; what shows depends on collapsed rows and the filter.
+    public private(set) var tree: [TreeRow] = []
+    public var list: ResourceList?
+    public var collapsed: Set<String> = []
+    public var filter = ""
+
+    public var focus = Pane.tree
+    public var selected = 0
+    public var scroll = 0
+
+    public var detailTab = DetailTab.describe
+    public var fullConfig = false
+    public var detail: [StyledLine] = []
+    public var detailScroll = 0
+    public var diagnosticsTitle = "Diagnostics"
+    public var diagnostics: [DiagnosticsBlock] = []
+    public var diagnosticsScroll = 0
+    public var scenario: ScenarioPanel?
+
+    public var mode = InputMode.normal
+    public var message: StyledLine?
+    public var busy: String?
+    public var spinnerFrame = 0
+    /// Completion candidates for command arguments by command (`ns`, `scenario`, `theme`, `apply`).
+    public var completions: [String: [String]] = [:]
+
+    public init() {}
+
+    /// Replaces the topology, keeping the selection on the same row when it still exists.
+    public mutating func setTree(_ rows: [TreeRow]) {
+        let previous = selectedRowID
+        tree = rows
+        if let previous, view == .topology, let index = visibleRows.firstIndex(where: { $0.id == previous }) {
+            selected = index
+        }
+        clampSelection()
+    }
+
+    /// Replaces the list, keeping the selection on the same object when it still exists.
+    public mutating func setList(_ list: ResourceList?) {
+        let previous = selectedRef
+        self.list = list
+        if let previous, let index = visibleListRows.firstIndex(where: { $0.ref == previous }) { selected = index }
+        clampSelection()
+    }
+
+    /// A tree row with its identity (the labels from the root) for collapsing and keeping the selection.
+    public struct VisibleRow: Sendable, Equatable {
+        public var row: TreeRow
+        public var id: String
+        public var hasChildren: Bool
+        public var isCollapsed: Bool
+    }
+
+    /// The topology rows to show: collapsed subtrees hidden; with a filter, matching rows and their ancestors
+    /// (`!text` keeps the rows that do not match).
+    public var visibleRows: [VisibleRow] {
+        var all: [VisibleRow] = []
+        var path: [String] = []
+        for (index, row) in tree.enumerated() {
+            path = Array(path.prefix(row.depth))
+            path.append(row.label)
+            let hasChildren = index + 1 < tree.count && tree[index + 1].depth > row.depth
+            let id = path.joined(separator: "\u{1F}")
+            all.append(VisibleRow(row: row, id: id, hasChildren: hasChildren, isCollapsed: collapsed.contains(id)))
+        }
+        var keep = Array(repeating: true, count: all.count)
+        if let (text, inverted) = filterTerms {
+            for (index, item) in all.enumerated() { keep[index] = item.row.label.lowercased().contains(text) != inverted }
+            // Ancestors of kept rows stay, for context.
+            var needed = Array(repeating: false, count: all.count)
+            for index in all.indices where keep[index] {
+                needed[index] = true
+                var depth = all[index].row.depth
+                var j = index - 1
+                while j >= 0 && depth > 0 {
+                    if all[j].row.depth < depth { needed[j] = true; depth = all[j].row.depth }
+                    j -= 1
+                }
+            }
+            keep = needed
+        }
+        var result: [VisibleRow] = []
+        var hiddenBelow: Int?
+        for (index, item) in all.enumerated() {
+            if let depth = hiddenBelow {
+                if item.row.depth > depth { continue }
+                hiddenBelow = nil
+            }
+            guard keep[index] else { continue }
+            result.append(item)
+            if item.isCollapsed && filterTerms == nil { hiddenBelow = item.row.depth }
+        }
+        return result
+    }
+
+    /// The list rows to show under the filter.
+    public var visibleListRows: [ListRow] {
+        guard let list else { return [] }
+        guard let (text, inverted) = filterTerms else { return list.rows }
+        return list.rows.filter { $0.text.lowercased().contains(text) != inverted }
+    }
+
+    /// The filter's text (lower-cased) and whether it is inverted, or nil when there is no filter.
+    var filterTerms: (String, Bool)? {
+        var text = filter
+        if case .filter(let typing) = mode { text = typing }
+        let inverted = text.hasPrefix("!")
+        if inverted { text.removeFirst() }
+        return text.isEmpty ? nil : (text.lowercased(), inverted)
+    }
+
+    /// How many rows the left pane shows.
+    public var rowCount: Int { view == .topology ? visibleRows.count : visibleListRows.count }
+
+    var selectedRowID: String? {
+        let rows = visibleRows
+        return rows.indices.contains(selected) ? rows[selected].id : nil
+    }
+
+    /// The object the selection stands for.
+    public var selectedRef: ObjectRef? {
+        switch view {
+        case .topology:
+            let rows = visibleRows
+            return rows.indices.contains(selected) ? rows[selected].row.ref : nil
+        case .list:
+            let rows = visibleListRows
+            return rows.indices.contains(selected) ? rows[selected].ref : nil
+        }
+    }
+
+    /// The selected row's label (for messages).
+    public var selectedLabel: String? {
+        switch view {
+        case .topology:
+            let rows = visibleRows
+            return rows.indices.contains(selected) ? rows[selected].row.label : nil
+        case .list:
+            let rows = visibleListRows
+            return rows.indices.contains(selected) ? rows[selected].text : nil
+        }
+    }
+
+    mutating func clampSelection() {
+        selected = min(max(0, selected), max(0, rowCount - 1))
+    }
+
+    /// Shows text in the diagnostics pane (results of probes, doctor, applies, errors).
+    public mutating func showDiagnostics(title: String, lines: [StyledLine]) {
+        showDiagnostics(title: title, blocks: lines.map { .line($0) })
+    }
+
+    /// Shows blocks (lines and side-by-side columns) in the diagnostics pane.
+    public mutating func showDiagnostics(title: String, blocks: [DiagnosticsBlock]) {
+        diagnosticsTitle = title
+        diagnostics = blocks
+        diagnosticsScroll = 0
+    }
+
+    /// The diagnostics pane's lines at a width: side-by-side blocks become two columns from 100 cells, else one
+    /// column after the other.
+    public func diagnosticsLines(width: Int) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        for block in diagnostics {
+            switch block {
+            case .line(let line): lines.append(line)
+            case .sideBySide(let left, let right):
+                guard width >= 100 else { lines += left + right; continue }
+                let column = (width - 3) / 2
+                for index in 0..<max(left.count, right.count) {
+                    let l = index < left.count ? left[index].padded(to: column) : StyledLine(String(repeating: " ", count: column))
+                    let r = index < right.count ? right[index] : StyledLine("")
+                    lines.append(StyledLine(spans: l.spans + [(text: " \(glyphs.vertical) ", role: .border)] + r.spans))
+                }
+            }
+        }
+        return lines
+    }
+
+    /// Advances the spinner (the shell calls this on its timer while work runs).
+    public mutating func tick() { if busy != nil { spinnerFrame += 1 } }
+}

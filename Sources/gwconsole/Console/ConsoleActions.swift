@@ -1,0 +1,263 @@
+import ConsoleUI
+import Dataplane
+import Diagnostics
+import Foundation
+import GatewayAPI
+import GatewayCore
+
+/// What the console does on a key: probes, doctor, apply, delete, the data plane, scenario steps. Each runs on the
+/// console's worker thread with its output captured, and returns what to show.
+struct ConsoleActions {
+    let global: GlobalOptions
+
+    /// The outcome of an action: a one-line message and, when there is more to read, diagnostics blocks.
+    struct Outcome: Sendable {
+        var message: StyledLine
+        var title: String?
+        var blocks: [DiagnosticsBlock] = []
+        var scenario: ScenarioPanel?
+        var theme: String?
+    }
+
+    // MARK: probe
+
+    /// Probes the route the selection concerns: the request through its Gateway (with the page it returns), the
+    /// backend plain and TLS side by side, the findings about it, and the nginx error-log lines of the request.
+    func probe(_ ref: ObjectRef) throws -> Outcome {
+        let data = try ConsoleData.open(global)
+        guard let route = data.routes(for: ref).first else {
+            return Outcome(message: StyledLine("nothing to probe: no route sends traffic through \(ref.kind) \(ref.namespacedName)", role: .warning))
+        }
+        let state = data.state
+        guard state.running else {
+            return Outcome(message: StyledLine("the data plane is down: u starts it, then p probes", role: .warning))
+        }
+        guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway, let record = state.gateways[gateway.namespacedName],
+              let binding = record.bindings.first(where: { parent.listeners.contains($0.listener) && $0.protocol == "HTTP" }) else {
+            return Outcome(message: StyledLine("HTTPRoute \(route.ref.namespacedName) is not served by a running HTTP listener (see its Conditions tab)", role: .warning))
+        }
+        let host = route.source.spec.hostnames?.first ?? "example.com"
+        let path = route.rules.first?.source.matches?.first?.path?.value ?? "/"
+        let url = "http://\(host):\(binding.port)\(path)"
+        let resolve = "\(host):\(binding.port):\(binding.address)"
+
+        // The request, and the error-log lines nginx wrote meanwhile.
+        let errorLog = store(data) + "/dp/\(record.index)/run/logs/error.log"
+        let offset = ((try? FileManager.default.attributesOfItem(atPath: errorLog)[.size]) as? NSNumber)?.uint64Value ?? 0
+        let result = HTTPProbe.perform(HTTPProbe.Request(url: url, resolve: [resolve]))
+        usleep(50_000)
+        var logLines: [String] = []
+        if let handle = FileHandle(forReadingAtPath: errorLog) {
+            try? handle.seek(toOffset: offset)
+            logLines = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+            try? handle.close()
+        }
+        let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
+        let backends = try BackendProbe.analyse(url: url, resolve: [resolve], graph: data.graph, state: state, snapshot: snapshot)
+
+        var blocks: [DiagnosticsBlock] = []
+        let good = (200..<400).contains(result.status)
+        let statusLine = result.status == 0 ? "no response (\(result.error ?? "?"))" : "\(result.status) \(reason(result.status))"
+        blocks.append(.line(StyledLine(spans: [("curl --resolve \(resolve) \(url)", .title), ("  →  ", .dim), (statusLine, good ? .accepted : .error),
+                                               ("  (\(result.timings.total) ms)", .dim)])))
+        for line in bodyLines(result).prefix(12) { blocks.append(.line(StyledLine("  " + line, role: good ? .normal : .error))) }
+        for backend in backends {
+            blocks.append(.line(StyledLine("")))
+            blocks.append(.line(StyledLine(spans: [("Backend \(backend.service) endpoint \(backend.endpoint): ", .title),
+                                                   ("gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks)", .normal),
+                                                   (backend.agrees ? "  agrees" : "  MISMATCH", backend.agrees ? .accepted : .error)])))
+            let sni = data.graph.policies.first { $0.ref.namespacedName == backend.policy }?.source.spec.validation.hostname
+            let left = column("plain HTTP (what the gateway sends\(backend.policy == nil ? " now" : " without a policy"))", backend.plain)
+            let right = column("TLS (SNI \(sni ?? host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))", backend.tls)
+            blocks.append(.sideBySide(left: left, right: right))
+        }
+        // Findings about this route and its backends.
+        let related = [route.ref.namespacedName] + route.rules.flatMap { $0.backends.compactMap { $0.service?.namespacedName } }
+            + route.rules.flatMap { $0.backends.compactMap { $0.policy?.namespacedName } }
+        let findings = DoctorChecks.run(graph: data.graph, state: state, snapshot: snapshot, namespace: route.ref.namespace, stateDirectory: data.store.directory)
+            .filter { finding in finding.objects.contains { object in related.contains { object.contains($0) } } }
+        blocks.append(.line(StyledLine("")))
+        blocks += findings.isEmpty ? [.line(StyledLine("Findings: none — the route, its backends and policies check out", role: .accepted))]
+            : [.line(StyledLine("Findings", role: .title))] + findingBlocks(findings)
+        blocks.append(.line(StyledLine("")))
+        blocks.append(.line(StyledLine("nginx error log (\(errorLog)) during the request:", role: .title)))
+        if logLines.isEmpty { blocks.append(.line(StyledLine("  (no lines)", role: .dim))) }
+        for line in logLines.suffix(8) { blocks.append(.line(StyledLine("  " + line, role: line.contains("[error]") || line.contains("[crit]") ? .error : .dim))) }
+        return Outcome(message: StyledLine("probed HTTPRoute \(route.ref.namespacedName): \(statusLine)", role: good ? .accepted : .error),
+                       title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks)
+    }
+
+    func store(_ data: ConsoleData) -> String { data.store.directory }
+
+    func reason(_ status: Int) -> String {
+        [200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
+         502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"][status] ?? ""
+    }
+
+    /// The response body as lines (HTML error pages as nginx sends them).
+    func bodyLines(_ result: HTTPProbe.Result) -> [String] {
+        result.body.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+    }
+
+    func column(_ title: String, _ result: HTTPProbe.Result) -> [StyledLine] {
+        var lines = [StyledLine(title, role: .title)]
+        let good = (200..<400).contains(result.status)
+        lines.append(StyledLine(ProbeText.summary(result), role: good ? .accepted : .error))
+        for line in bodyLines(result).prefix(8) { lines.append(StyledLine("  " + line, role: .dim)) }
+        return lines
+    }
+
+    func findingBlocks(_ findings: [Doctor.Finding]) -> [DiagnosticsBlock] {
+        var blocks: [DiagnosticsBlock] = []
+        for finding in findings {
+            let role: Role = finding.severity == "error" ? .error : (finding.severity == "warning" ? .warning : .dim)
+            blocks.append(.line(StyledLine(spans: [("\(finding.severity.uppercased()) \(finding.code)", role), (": \(finding.summary)", .normal)])))
+            blocks.append(.line(StyledLine("  objects: \(finding.objects.joined(separator: ", "))", role: .dim)))
+            for evidence in finding.evidence {
+                for (index, line) in evidence.split(separator: "\n").enumerated() {
+                    blocks.append(.line(StyledLine((index == 0 ? "  evidence: " : "            ") + line)))
+                }
+            }
+            for (index, line) in finding.fix.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                blocks.append(.line(StyledLine((index == 0 ? "  fix: " : "       ") + line, role: .accepted)))
+            }
+        }
+        return blocks
+    }
+
+    // MARK: doctor
+
+    func doctor() throws -> Outcome {
+        let data = try ConsoleData.open(global)
+        let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
+        var findings = DoctorChecks.run(graph: data.graph, state: data.state, snapshot: snapshot, namespace: global.effectiveNamespace, stateDirectory: data.store.directory)
+        let rank = ["error": 0, "warning": 1, "info": 2]
+        findings.sort { (rank[$0.severity] ?? 3, $0.code) < (rank[$1.severity] ?? 3, $1.code) }
+        if findings.isEmpty {
+            return Outcome(message: StyledLine("doctor: no findings", role: .accepted), title: "Doctor (namespace \(global.effectiveNamespace))",
+                           blocks: [.line(StyledLine("No findings: every Gateway, route and backend checked is healthy.", role: .accepted))])
+        }
+        let errors = findings.filter { $0.severity == "error" }.count
+        return Outcome(message: StyledLine("doctor: \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")", role: errors > 0 ? .error : .warning),
+                       title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings))
+    }
+
+    // MARK: changes
+
+    /// Applies manifests from a file as `gwconsole apply -f` does; errors leave everything unchanged.
+    func apply(path: String) -> Outcome {
+        captured(title: "Apply \(path)") {
+            let objects = try ManifestLoading.load(paths: [(path as NSString).expandingTildeInPath], recursive: false, global: global)
+            if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
+            try applyObjects(objects)
+        }
+    }
+
+    /// Stores objects in one transaction and reconciles; prints what `apply` prints.
+    func applyObjects(_ objects: [DecodedObject]) throws {
+        let store = try global.openStore()
+        let outcomes: [ApplyOutcome]
+        do {
+            outcomes = try store.apply(objects)
+        } catch let error as ObjectStoreError {
+            let object = objects[error.index]
+            throw CLIError("\(object.position.map { "\($0): " } ?? "")\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied")
+        }
+        _ = try global.openReconciledStore(trigger: "console apply")
+        for (object, outcome) in zip(objects, outcomes) {
+            Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
+        }
+        for line in try Preflight.check(objects, store: store, global: global) where !line.ok {
+            Output.error("Warning: \(line.text)")
+        }
+    }
+
+    func delete(_ ref: ObjectRef) -> Outcome {
+        captured(title: "Delete \(ref.kind) \(ref.namespacedName)") {
+            guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else { throw CLIError("error: unknown kind \(ref.kind)") }
+            let store = try global.openStore()
+            let results = try store.delete([ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)])
+            guard results.first.flatMap({ $0 }) != nil else { throw CLIError("Error from server (NotFound): \(type.qualifiedPlural) \"\(ref.name)\" not found") }
+            _ = try global.openReconciledStore(trigger: "console delete", force: true)
+            Output.out("\(type.qualifiedSingular) \"\(ref.name)\" deleted\n")
+        }
+    }
+
+    /// Starts (true), stops (false) or toggles (nil) the data plane.
+    func dataplane(_ up: Bool?) -> Outcome {
+        captured(title: "Data plane") {
+            let store = try global.openStore()
+            let manager = DataplaneManager(stateDirectory: store.directory)
+            if up ?? !manager.isRunning {
+                let offset = Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? manager.load().portOffset
+                do { try manager.up(portOffset: offset, pinnedAddress: nil) } catch let error as DataplaneError { throw CLIError("error: \(error)") }
+                let (_, graph) = try global.openReconciledStore(trigger: "console up", force: true)
+                try DataplaneReport.print(manager: manager, graph: graph, only: nil, json: false)
+            } else {
+                try manager.down()
+                _ = try global.openReconciledStore(trigger: "console down", force: true)
+                Output.out("data plane stopped\n")
+            }
+        }
+    }
+
+    /// Runs the step after the last completed one, with its checks.
+    func scenarioNext(_ panel: ScenarioPanel) -> Outcome {
+        let number = panel.completed + 1
+        guard number <= panel.steps.count else {
+            return Outcome(message: StyledLine("scenario \(panel.name): all \(panel.steps.count) steps are done (:scenario \(panel.name) shows it again)", role: .accepted))
+        }
+        var outcome = captured(title: "Scenario \(panel.name) step \(number): \(panel.steps[number - 1].title)") {
+            let scenario = try ScenarioCommand.load(panel.name)
+            let store = try global.openStore()
+            guard DataplaneManager(stateDirectory: store.directory).isRunning else {
+                throw CLIError("error: the data plane is not running: u starts it, then n runs the step")
+            }
+            try ScenarioRunner(global: global, scenario: scenario).runStep(number, store: store, checks: true)
+        }
+        var updated = panel
+        if let store = try? global.openStore(), let progress = ScenarioProgress.load(stateDirectory: store.directory), progress.name == panel.name {
+            updated.completed = progress.completed
+        }
+        updated.log = [StyledLine("Step \(number): \(panel.steps[number - 1].title)", role: .title)]
+            + outcome.blocks.compactMap { if case .line(let line) = $0 { return line } else { return nil } }
+        outcome.scenario = updated
+        return outcome
+    }
+
+    /// The scenario panel for a name (built in or a file), with the progress recorded for this state directory.
+    func scenarioPanel(_ name: String) throws -> ScenarioPanel {
+        let scenario = try ScenarioCommand.load(name)
+        let store = try global.openStore()
+        let progress = ScenarioProgress.load(stateDirectory: store.directory)
+        let steps = scenario.steps.map { step in
+            ScenarioPanel.Step(title: step.title, prose: step.prose ?? "", manifest: [step.apply, step.delete.map { "# delete:\n" + $0 }].compactMap { $0 }.joined(separator: "\n"))
+        }
+        return ScenarioPanel(name: scenario.name, title: scenario.title, steps: steps,
+                             completed: progress?.name == scenario.name ? min(progress!.completed, steps.count) : 0)
+    }
+
+    /// Runs `body` with its output captured: the output goes to the diagnostics pane, the last line to the status
+    /// line; an error shows in the error colour.
+    func captured(title: String, _ body: () throws -> Void) -> Outcome {
+        let (result, text) = Output.capturing(body)
+        var lines = StyledLine.lines(text).map { line -> StyledLine in
+            let t = line.text
+            if t.contains("✗") || t.hasPrefix("error") || t.hasPrefix("Error") { return StyledLine(t, role: .error) }
+            if t.hasPrefix("Warning") { return StyledLine(t, role: .warning) }
+            if t.contains("✓") { return StyledLine(t, role: .accepted) }
+            return line
+        }
+        switch result {
+        case .success:
+            let last = lines.last(where: { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty })?.text.trimmingCharacters(in: .whitespaces) ?? "done"
+            return Outcome(message: StyledLine(last, role: lines.contains { $0.spans.first?.role == .warning } ? .warning : .accepted),
+                           title: title, blocks: lines.map { .line($0) })
+        case .failure(let error):
+            let message = (error as? CLIError)?.message ?? "error: \(error)"
+            lines += StyledLine.lines(message, role: .error)
+            return Outcome(message: StyledLine(message.split(separator: "\n").last.map(String.init) ?? message, role: .error),
+                           title: title + " — failed", blocks: lines.map { .line($0) })
+        }
+    }
+}

@@ -1,0 +1,271 @@
+import ConsoleUI
+import Dataplane
+import Foundation
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+import ResourcePrinters
+
+/// What the console reads: the topology, lists by kind, and each detail tab of the selection. Reads only; every
+/// change goes through `ConsoleActions`.
+struct ConsoleData {
+    let global: GlobalOptions
+    let store: Store
+    let graph: Graph
+
+    /// Opens the store and brings status up to date, as every command does.
+    static func open(_ global: GlobalOptions) throws -> ConsoleData {
+        let (store, graph) = try global.openReconciledStore(readOnly: true)
+        return ConsoleData(global: global, store: store, graph: graph)
+    }
+
+    var state: DataplaneManager.State { DataplaneManager(stateDirectory: store.directory).load() }
+
+    /// The header: the state directory, namespace, data plane, the first Gateway's address, problems.
+    func header(rows: [TreeRow]) -> HeaderInfo {
+        var info = HeaderInfo()
+        info.source = "embedded " + abbreviate(store.directory)
+        info.namespace = global.effectiveNamespace
+        let state = self.state
+        info.dataplane = state.running ? "up" : "down"
+        let keys = state.gateways.keys.sorted()
+        if state.running, let key = keys.first(where: { $0.hasPrefix(global.effectiveNamespace + "/") }) ?? keys.first,
+           let binding = state.gateways[key]?.bindings.first(where: { $0.protocol == "HTTP" }) ?? state.gateways[key]?.bindings.first {
+            info.gateway = "GW_IP=\(binding.address) GW_PORT=\(binding.port)"
+        }
+        info.problems = rows.filter { [.error, .conflicted, .notAttached].contains($0.role) && $0.ref != nil }.count
+        return info
+    }
+
+    func abbreviate(_ path: String) -> String {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        return !home.isEmpty && path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+    }
+
+    /// A flat list of a kind in the namespace, as `get` prints it; nil when the kind is unknown.
+    func list(_ kind: String) throws -> ResourceList? {
+        let extra = try ObjectQuery.unstructuredTypes(store)
+        guard let type = ResourceRegistry.resolve(kind, extra: extra) else { return nil }
+        let objects = try store.list(type.groupKind, namespace: type.namespaced ? global.effectiveNamespace : "")
+        let table = ResourceTable.table(type, objects: objects.map(\.object), options: TableOptions(wide: false, allNamespaces: false, qualifyNames: false))
+        var lines = table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let header = lines.first ?? ""
+        let rows = zip(lines.dropFirst(), objects).map { line, object in
+            ListRow(text: line, ref: ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name),
+                    role: role(of: object))
+        }
+        return ResourceList(title: type.plural, header: header, rows: rows)
+    }
+
+    /// A row's colour from its status: not accepted/ready → error.
+    func role(of object: StoredObject) -> Role {
+        let status = object.status ?? [:]
+        let conditions = status["conditions"]?.arrayValue ?? status["parents"]?.arrayValue?.first?["conditions"]?.arrayValue
+            ?? status["ancestors"]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+        if conditions.contains(where: { ["Accepted", "Programmed", "ResolvedRefs"].contains($0["type"]?.stringValue ?? "") && $0["status"]?.stringValue == "False" }) {
+            return .error
+        }
+        if let phase = status["phase"]?.stringValue, phase != "Running" { return .pending }
+        return .normal
+    }
+
+    func stored(_ ref: ObjectRef) throws -> (ResourceType, StoredObject)? {
+        guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else { return nil }
+        guard let object = try store.get(ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)) else { return nil }
+        return (type, object)
+    }
+
+    /// The lines of a detail tab for an object.
+    func detail(_ ref: ObjectRef?, tab: DetailTab, fullConfig: Bool, glyphs: Glyphs) -> [StyledLine] {
+        guard let ref else { return [] }
+        do {
+            guard let (type, object) = try stored(ref) else {
+                return [StyledLine("\(ref.kind) \(ref.namespacedName) is not in the store (referenced, not created)", role: .warning)]
+            }
+            switch tab {
+            case .describe:
+                return StyledLine.lines(Describer.describe(type, object: object.object, events: events(for: ref), sections: GraphSections.sections(for: ref, in: graph)))
+            case .yaml:
+                return yaml(type, object: object)
+            case .conditions:
+                return conditions(object)
+            case .nginx:
+                return nginx(ref, full: fullConfig, glyphs: glyphs)
+            case .events:
+                return history(ref)
+            case .scenario:
+                return []
+            }
+        } catch {
+            return [StyledLine("cannot read \(ref.kind) \(ref.namespacedName): \(error)", role: .error)]
+        }
+    }
+
+    func yaml(_ type: ResourceType, object: StoredObject) -> [StyledLine] {
+        var value = object.object
+        var note: StyledLine?
+        if type.kind == "Secret" && type.group.isEmpty {
+            // Secret data is not shown by default: sizes only, as describe does.
+            for field in ["data", "stringData"] {
+                guard case .object(let members)? = value[field] else { continue }
+                value[field] = .object(members.mapValues { .string("<hidden: \(($0.stringValue ?? "").count) characters>") })
+            }
+            note = StyledLine("# data hidden; gwconsole get secret \(object.name) -o yaml prints it", role: .configComment)
+        }
+        let lines = StyledLine.lines(YAMLWriter.write(value)).map { line -> StyledLine in
+            let text = line.text
+            guard let colon = text.firstIndex(of: ":") else { return line }
+            return StyledLine(spans: [(String(text[..<colon]), .configDirective), (String(text[colon...]), .normal)])
+        }
+        return (note.map { [$0] } ?? []) + lines
+    }
+
+    /// Every condition in the status, with where it sits (the object, a listener, a parent, an ancestor).
+    func conditions(_ object: StoredObject) -> [StyledLine] {
+        var rows: [(String, JSONValue)] = []
+        let status = object.status ?? [:]
+        for condition in status["conditions"]?.arrayValue ?? [] { rows.append((object.groupKind.kind, condition)) }
+        for listener in status["listeners"]?.arrayValue ?? [] {
+            let name = "listener \(listener["name"]?.stringValue ?? "?") (\(listener["attachedRoutes"]?.intValue.map { String($0) } ?? "0") routes)"
+            for condition in listener["conditions"]?.arrayValue ?? [] { rows.append((name, condition)) }
+        }
+        for parent in status["parents"]?.arrayValue ?? [] {
+            let ref = parent["parentRef"]
+            let name = "parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")"
+            for condition in parent["conditions"]?.arrayValue ?? [] { rows.append((name, condition)) }
+        }
+        for ancestor in status["ancestors"]?.arrayValue ?? [] {
+            let ref = ancestor["ancestorRef"]
+            let name = "ancestor \(ref?["kind"]?.stringValue ?? "Gateway") \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")"
+            for condition in ancestor["conditions"]?.arrayValue ?? [] { rows.append((name, condition)) }
+        }
+        if rows.isEmpty { return [StyledLine("no conditions in status", role: .dim)] }
+        var table = "WHERE\tTYPE\tSTATUS\tREASON\tAGE\n"
+        for (place, condition) in rows {
+            table += [place, condition["type"]?.stringValue ?? "", condition["status"]?.stringValue ?? "", condition["reason"]?.stringValue ?? "",
+                      condition["lastTransitionTime"]?.stringValue.map { AgeFormatter.age(since: $0) } ?? ""].joined(separator: "\t") + "\n"
+        }
+        let lines = KubectlTable.render(table).split(separator: "\n").map(String.init)
+        var out = [StyledLine(lines[0], role: .title)]
+        for (line, (_, condition)) in zip(lines.dropFirst(), rows) {
+            let type = condition["type"]?.stringValue ?? "", status = condition["status"]?.stringValue ?? ""
+            let good = type == "Conflicted" ? status == "False" : status == "True"
+            out.append(StyledLine(line, role: good ? .accepted : (type == "Conflicted" ? .conflicted : .error)))
+            if let message = condition["message"]?.stringValue, !message.isEmpty {
+                out.append(StyledLine("    " + message, role: .dim))
+            }
+        }
+        return out
+    }
+
+    /// The routes an object concerns: itself, the routes of a Gateway, the routes using a Service, policy or CA.
+    func routes(for ref: ObjectRef) -> [RouteNode] {
+        switch ref.kind {
+        case "HTTPRoute": return graph.route(ref).map { [$0] } ?? []
+        case "Gateway":
+            let attached = graph.gateway(ref)?.listeners.flatMap(\.attachedRoutes) ?? []
+            return graph.routes.filter { attached.contains($0.ref) }
+        case "GatewayClass":
+            let gateways = graph.gateways.filter { $0.source.spec.gatewayClassName == ref.name }.map(\.ref)
+            return graph.routes.filter { route in route.parents.contains { $0.accepted && gateways.contains($0.gateway ?? ref) } }
+        case "Service":
+            return graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.service == ref } } }
+        case "BackendTLSPolicy":
+            return graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.policy == ref } } }
+        case "ConfigMap":
+            let policies = graph.policies.filter { policy in
+                policy.ref.namespace == ref.namespace && (policy.source.spec.validation.caCertificateRefs ?? []).contains { $0.name == ref.name }
+            }.map(\.ref)
+            return graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.policy.map(policies.contains) ?? false } } }
+        default: return []
+        }
+    }
+
+    /// The Gateways whose config an object shapes.
+    func gateways(for ref: ObjectRef) -> [GatewayNode] {
+        if ref.kind == "Gateway" { return graph.gateway(ref).map { [$0] } ?? [] }
+        let refs = Set(routes(for: ref).flatMap { $0.parents.filter(\.accepted).compactMap(\.gateway) })
+        return graph.gateways.filter { refs.contains($0.ref) }
+    }
+
+    /// The NGINX tab: the blocks the object produced (with their server for context), or the whole config with them
+    /// marked.
+    func nginx(_ ref: ObjectRef, full: Bool, glyphs: Glyphs) -> [StyledLine] {
+        let gateways = gateways(for: ref)
+        guard !gateways.isEmpty else {
+            return [StyledLine("\(ref.kind) \(ref.namespacedName) shapes no Gateway's config (not attached, or no route uses it)", role: .dim)]
+        }
+        guard let snapshot = try? Reconciler(store: store, config: global.controllerConfig).snapshot() else { return [] }
+        let state = self.state
+        var names = ["\(ref.kind) \(ref.namespacedName)"]
+        if ref.kind == "Service" { names = ["Service \(ref.namespacedName):"] + names }
+        if ref.kind == "ConfigMap" {
+            names = graph.policies.filter { ($0.source.spec.validation.caCertificateRefs ?? []).contains { $0.name == ref.name } && $0.ref.namespace == ref.namespace }
+                .map { "BackendTLSPolicy \($0.ref.namespacedName)" }
+        }
+        var out: [StyledLine] = []
+        for gateway in gateways {
+            let text = Render.dump(gateway, graph: graph, snapshot: snapshot, state: state, stateDirectory: store.directory)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let blocks = ref.kind == "Gateway" ? [] : ConfigExcerpt.blocks(in: lines, naming: names)
+            out.append(StyledLine("# Gateway \(gateway.ref.namespacedName)" + (full || ref.kind == "Gateway" ? ": the full config (nginx -T)" : ": the parts \(ref.kind) \(ref.name) produced (c: the full config)"), role: .title))
+            if full || ref.kind == "Gateway" {
+                let marked = Set(blocks.flatMap { Array($0.lines) })
+                out += ConfigHighlighter.styled(lines, marked: marked, glyphs: glyphs)
+            } else if blocks.isEmpty {
+                out.append(StyledLine("  (no block names \(ref.kind) \(ref.namespacedName); c shows the full config)", role: .dim))
+            } else {
+                for block in blocks {
+                    if !block.context.isEmpty {
+                        out += ConfigHighlighter.styled(block.context.map { lines[$0] } + ["    ..."])
+                    }
+                    out += ConfigHighlighter.styled(Array(lines[block.lines]), marked: Set(0..<block.lines.count), glyphs: glyphs)
+                    out.append(StyledLine(""))
+                }
+            }
+        }
+        return out
+    }
+
+    /// A Gateway's data plane history as describe events.
+    func events(for ref: ObjectRef) -> [Describer.Event] {
+        guard ref.kind == "Gateway", let record = state.gateways[ref.namespacedName] else { return [] }
+        return record.history.suffix(10).map { entry in
+            Describer.Event(type: entry.result == "Applied" ? "Normal" : "Warning",
+                            reason: entry.result == "Applied" ? "ConfigApplied" : "ConfigRejected",
+                            age: AgeFormatter.age(since: entry.time), from: "gwconsole-dataplane",
+                            message: "generation \(entry.generation) (\(entry.trigger))" + (entry.message.isEmpty ? "" : ": \(entry.message)"))
+        }
+    }
+
+    /// The Events tab: the config generations of the Gateways the object shapes, and what the last change did.
+    func history(_ ref: ObjectRef) -> [StyledLine] {
+        let state = self.state
+        let gateways = gateways(for: ref)
+        guard !gateways.isEmpty else { return [StyledLine("no Gateway config involves \(ref.kind) \(ref.namespacedName)", role: .dim)] }
+        var out: [StyledLine] = []
+        for gateway in gateways {
+            guard let record = state.gateways[gateway.ref.namespacedName] else {
+                out.append(StyledLine("Gateway \(gateway.ref.namespacedName): no generations (the data plane is down: u starts it)", role: .dim))
+                continue
+            }
+            out.append(StyledLine("Gateway \(gateway.ref.namespacedName): config generations, newest last", role: .title))
+            for entry in record.history.suffix(12) {
+                let serving = entry.generation == record.generation ? " (serving)" : ""
+                out.append(StyledLine("  \(entry.generation)  \(AgeFormatter.age(since: entry.time)) ago  \(entry.result)\(serving)  \(entry.trigger)"
+                                      + (entry.message.isEmpty ? "" : ": \(entry.message)"), role: entry.result == "Applied" ? .accepted : .error))
+            }
+            let kept = record.history.map(\.generation).filter { FileManager.default.fileExists(atPath: store.directory + "/dp/\(record.index)/generations/\($0)") }
+            if kept.count >= 2 {
+                let (from, to) = (kept[kept.count - 2], kept[kept.count - 1])
+                out.append(StyledLine(""))
+                out.append(StyledLine("What generation \(to) changed (gwconsole config diff \(from) \(to)):", role: .title))
+                let diff = ConfigDiff.diff(root: store.directory + "/dp/\(record.index)/generations", from: from, to: to)
+                out += ConfigHighlighter.diff(diff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            }
+            out.append(StyledLine(""))
+        }
+        return out
+    }
+}

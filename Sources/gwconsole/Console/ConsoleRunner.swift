@@ -1,0 +1,304 @@
+import ConsoleUI
+import Dataplane
+import Foundation
+import GatewayAPI
+import GatewayCore
+
+/// Options of the console (the root command's).
+struct ConsoleOptions {
+    var theme: String?
+    var scenario: String?
+}
+
+/// Hands a value that is only touched by one thread at a time to the worker thread.
+struct Handoff<T>: @unchecked Sendable { let value: T }
+
+/// Results of background work, waiting for the UI thread.
+final class ConsoleInbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [ConsoleActions.Outcome] = []
+    func post(_ outcome: ConsoleActions.Outcome) { lock.lock(); items.append(outcome); lock.unlock() }
+    func drain() -> [ConsoleActions.Outcome] { lock.lock(); defer { items = []; lock.unlock() }; return items }
+}
+
+/// The ncurses console's shell: owns the terminal, reads the store, runs effects (in the background when they
+/// touch nginx or the network) and feeds results back into the pure `ConsoleModel`.
+final class ConsoleRunner {
+    var global: GlobalOptions
+    let options: ConsoleOptions
+    let config: ConsoleConfig
+    let catalog: ThemeCatalog
+    var model = ConsoleModel()
+    let screen: CursesScreen
+    var data: ConsoleData?
+    var revision: Int64 = -1
+    var running = false
+    let worker = DispatchQueue(label: "gwconsole.console.worker")
+    let inbox = ConsoleInbox()
+    var dirty = true
+    var pendingEdits: [ObjectRef: (text: String, errors: String)] = [:]
+    var startupMessages: [String] = []
+
+    static func run(global: GlobalOptions, options: ConsoleOptions) throws {
+        let runner = try ConsoleRunner(global: global, options: options)
+        try runner.run()
+    }
+
+    init(global: GlobalOptions, options: ConsoleOptions) throws {
+        self.global = global
+        self.options = options
+        let environment = ProcessInfo.processInfo.environment
+        let configDirectory = ConsoleConfig.directory(environment: environment)
+        var config = ConsoleConfig()
+        do {
+            config = try ConsoleConfig.load(file: configDirectory + "/config.yaml")
+        } catch {
+            startupMessages.append("config \(configDirectory)/config.yaml: \(error); using defaults")
+        }
+        self.config = config
+        catalog = ThemeCatalog(configDirectory: configDirectory)
+        let themeName = options.theme ?? environment["GWCONSOLE_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? config.theme ?? "default"
+        let (theme, warning) = catalog.load(themeName)
+        if let warning { startupMessages.append(warning) }
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        screen = CursesScreen(theme: theme, useColor: !noColor)
+        model.themeName = theme.name
+        model.mouse = config.mouse
+        model.glyphs = config.ascii || !CursesScreen.localeIsUTF8 ? .ascii : .unicode
+        if self.global.namespace == nil, let namespace = config.namespace { self.global.namespace = namespace }
+    }
+
+    func run() throws {
+        // Stray stderr output would garble the screen: it goes to the state directory's console.log meanwhile.
+        let store = try global.openStore()
+        let savedStderr = dup(STDERR_FILENO)
+        let log = open(store.directory + "/console.log", O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        if log >= 0 { dup2(log, STDERR_FILENO); close(log) }
+        screen.start(mouse: config.mouse)
+        defer {
+            screen.stop()
+            if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO); close(savedStderr) }
+        }
+        try reload()
+        model.completions = completions()
+        if !startupMessages.isEmpty { model.message = StyledLine(startupMessages.joined(separator: "; "), role: .warning) }
+        if let name = options.scenario {
+            perform(.scenario(name))
+            // Show where the scenario stands: probe its route when traffic can flow.
+            if running, let route = data?.graph.routes.first { background("probing HTTPRoute \(route.ref.namespacedName)") { try $0.probe(route.ref) } }
+        }
+        loadDetail()
+        var nextCheck = Date()
+        while true {
+            for outcome in inbox.drain() { receive(outcome) }
+            if Date() >= nextCheck {
+                checkForChanges()
+                nextCheck = Date().addingTimeInterval(Double(config.refreshMillis) / 1000)
+            }
+            if dirty || model.busy != nil {
+                model.tick()
+                screen.refreshSize()
+                ConsoleRenderer.draw(&model, on: screen)
+                screen.flush()
+                dirty = false
+            }
+            guard let key = screen.key() else { continue }
+            dirty = true
+            if key == .resize { continue }
+            let layout = ConsoleLayout(rows: screen.rows, columns: screen.columns, model: model)
+            for effect in model.handle(key, layout: layout) {
+                if effect == .quit { return }
+                perform(effect)
+            }
+        }
+    }
+
+    // MARK: reading
+
+    func reload() throws {
+        let data = try ConsoleData.open(global)
+        self.data = data
+        revision = try data.store.revision()
+        running = DataplaneManager(stateDirectory: data.store.directory).isRunning
+        let rows = TopologyTree.rows(data.graph)
+        model.setTree(rows)
+        model.header = data.header(rows: rows)
+        if case .list(let kind) = model.view { model.setList(try data.list(kind)) }
+        dirty = true
+    }
+
+    func checkForChanges() {
+        guard let data else { return }
+        let changed = ((try? data.store.revision()) ?? revision) != revision
+            || DataplaneManager(stateDirectory: data.store.directory).isRunning != running
+        guard changed else { return }
+        do {
+            try reload()
+            loadDetail()
+        } catch {
+            model.message = StyledLine("cannot reload: \(error)", role: .error)
+        }
+    }
+
+    func loadDetail() {
+        guard let data else { return }
+        model.detail = data.detail(model.selectedRef, tab: model.detailTab, fullConfig: model.fullConfig, glyphs: model.glyphs)
+        if model.detailTab == .nginx && model.fullConfig,
+           let first = model.detail.firstIndex(where: { $0.spans.first?.role == .configHighlight }) {
+            model.detailScroll = max(0, first - 3)
+        }
+        dirty = true
+    }
+
+    func completions() -> [String: [String]] {
+        var namespaces = Set(["default"])
+        if let store = data?.store {
+            for type in ResourceRegistry.all where type.namespaced {
+                for object in (try? store.list(type.groupKind)) ?? [] { namespaces.insert(object.namespace) }
+            }
+        }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath)) ?? [])
+            .filter { file in [".yaml", ".yml", ".json", ".md"].contains { file.hasSuffix($0) } }
+        return ["ns": namespaces.sorted(), "scenario": BuiltinScenarios.files.map(\.name), "theme": catalog.names, "apply": files.sorted()]
+    }
+
+    // MARK: effects
+
+    func perform(_ effect: Effect) {
+        dirty = true
+        let actions = ConsoleActions(global: global)
+        switch effect {
+        case .quit: break
+        case .loadDetail: loadDetail()
+        case .reload:
+            do { try reload(); loadDetail() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
+        case .showList(let kind):
+            do {
+                guard let list = try data?.list(kind) else {
+                    model.message = StyledLine("unknown command or kind \"\(kind)\" (? lists them)", role: .error)
+                    return
+                }
+                model.view = .list(kind)
+                model.selected = 0
+                model.scroll = 0
+                model.focus = .tree
+                model.setList(list)
+                loadDetail()
+            } catch {
+                model.message = StyledLine("cannot list \(kind): \(error)", role: .error)
+            }
+        case .probe(let ref):
+            background("probing \(ref.kind) \(ref.namespacedName)") { try $0.probe(ref) }
+        case .doctor:
+            background("doctor: checking the namespace \(global.effectiveNamespace)") { try $0.doctor() }
+        case .apply(let path):
+            background("applying \(path)") { $0.apply(path: path) }
+        case .delete(let ref):
+            background("deleting \(ref.kind) \(ref.namespacedName)") { $0.delete(ref) }
+        case .dataplane(let up):
+            let starting = up ?? !running
+            background(starting ? "starting the data plane" : "stopping the data plane") { $0.dataplane(starting) }
+        case .scenarioNext:
+            guard let panel = model.scenario else { return }
+            let number = panel.completed + 1
+            background("scenario \(panel.name): step \(number)") { actions in
+                var outcome = actions.scenarioNext(panel)
+                // A step that sends traffic: show the probe of its route too.
+                if number <= panel.steps.count, outcome.message.spans.first?.role != .error,
+                   let checks = try? ScenarioCommand.load(panel.name).steps[number - 1].checks, let probe = checks.compactMap(\.probe).first,
+                   let data = try? ConsoleData.open(actions.global),
+                   let route = data.graph.routes.first(where: { ($0.source.spec.hostnames ?? []).contains(probe.host) }),
+                   let probed = try? actions.probe(route.ref) {
+                    outcome.blocks += [.line(StyledLine(""))] + probed.blocks
+                    outcome.message = StyledLine(spans: outcome.message.spans + [(text: "   " + probed.message.text, role: probed.message.spans.first?.role ?? .normal)])
+                }
+                return outcome
+            }
+        case .scenario(let name):
+            do {
+                model.scenario = try actions.scenarioPanel(name)
+                model.detailTab = .scenario
+                model.detailScroll = 0
+                let panel = model.scenario!
+                model.message = StyledLine("scenario \(panel.name): \(panel.completed) of \(panel.steps.count) steps done; n runs the next", role: .accepted)
+            } catch {
+                model.message = StyledLine((error as? CLIError)?.message ?? "\(error)", role: .error)
+            }
+        case .theme(let name):
+            let (theme, warning) = catalog.load(name)
+            screen.apply(theme)
+            model.themeName = theme.name
+            model.message = warning.map { StyledLine($0, role: .warning) } ?? StyledLine("theme \(theme.name)", role: .accepted)
+        case .namespace(let name):
+            guard NameRules.dns1123Label(name) == nil else {
+                model.message = StyledLine("\"\(name)\" is not a valid namespace name (a DNS label: a-z, 0-9, -)", role: .error)
+                return
+            }
+            global.namespace = name
+            do { try reload(); loadDetail() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
+            model.message = StyledLine("namespace \(name)", role: .accepted)
+        case .edit(let ref):
+            edit(ref)
+        }
+    }
+
+    /// Runs work on the worker thread with a spinner; one piece of work at a time.
+    func background(_ label: String, _ job: @escaping (ConsoleActions) throws -> ConsoleActions.Outcome) {
+        if let busy = model.busy {
+            model.message = StyledLine("busy: \(busy); wait for it", role: .warning)
+            return
+        }
+        model.busy = label
+        let actions = Handoff(value: ConsoleActions(global: global))
+        let work = Handoff(value: job)
+        let inbox = self.inbox
+        worker.async {
+            let outcome: ConsoleActions.Outcome
+            do {
+                outcome = try work.value(actions.value)
+            } catch {
+                let message = (error as? CLIError)?.message ?? "\(error)"
+                outcome = ConsoleActions.Outcome(message: StyledLine(message, role: .error))
+            }
+            inbox.post(outcome)
+        }
+    }
+
+    func receive(_ outcome: ConsoleActions.Outcome) {
+        model.busy = nil
+        model.message = outcome.message
+        if let title = outcome.title, !outcome.blocks.isEmpty { model.showDiagnostics(title: title, blocks: outcome.blocks) }
+        if let scenario = outcome.scenario { model.scenario = scenario }
+        do { try reload() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
+        model.completions = completions()
+        loadDetail()
+    }
+
+    func edit(_ ref: ObjectRef) {
+        guard let data, let (_, object) = try? data.stored(ref) else {
+            model.message = StyledLine("\(ref.kind) \(ref.namespacedName) is not in the store: nothing to edit", role: .warning)
+            return
+        }
+        let pending = pendingEdits[ref]
+        let editor = ConsoleEditor(global: global, editor: ConsoleEditor.command(configured: config.editor))
+        let result = editor.edit(ref: ref, text: pending?.text ?? ConsoleEditor.editable(object.object), previousErrors: pending?.errors,
+                                 suspend: { screen.suspend() }, resume: { screen.resume() })
+        dirty = true
+        switch result {
+        case .cancelled(let message):
+            pendingEdits[ref] = nil
+            model.message = StyledLine(message, role: .dim)
+        case .invalid(let text, let errors):
+            pendingEdits[ref] = (text, errors)
+            model.showDiagnostics(title: "Edit of \(ref.kind) \(ref.namespacedName) not applied", lines:
+                StyledLine.lines(errors, role: .error) + [StyledLine("nothing was applied; e reopens your edit with these errors on top", role: .dim)])
+            model.message = StyledLine("edit not applied: \(errors.split(separator: "\n").first ?? "") (e reopens it)", role: .error)
+        case .ready(let objects, _):
+            pendingEdits[ref] = nil
+            let handoff = Handoff(value: objects)
+            background("applying the edit of \(ref.kind) \(ref.namespacedName)") { actions in
+                actions.captured(title: "Edit of \(ref.kind) \(ref.namespacedName)") { try actions.applyObjects(handoff.value) }
+            }
+        }
+    }
+}

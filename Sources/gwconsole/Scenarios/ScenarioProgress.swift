@@ -1,0 +1,23 @@
+import Foundation
+
+/// How far the user got in a scenario (`<state>/scenario.json`): written by each passing step, cleared by reset.
+struct ScenarioProgress: Codable, Equatable {
+    var name: String
+    var completed: Int
+
+    static func path(_ stateDirectory: String) -> String { stateDirectory + "/scenario.json" }
+
+    static func load(stateDirectory: String) -> ScenarioProgress? {
+        guard let data = FileManager.default.contents(atPath: path(stateDirectory)) else { return nil }
+        return try? JSONDecoder().decode(ScenarioProgress.self, from: data)
+    }
+
+    func save(stateDirectory: String) {
+        guard let data = try? JSONEncoder().encode(self) else { return }
+        FileManager.default.createFile(atPath: ScenarioProgress.path(stateDirectory), contents: data, attributes: [.posixPermissions: 0o600])
+    }
+
+    static func clear(stateDirectory: String) {
+        try? FileManager.default.removeItem(atPath: path(stateDirectory))
+    }
+}
