@@ -1,6 +1,7 @@
 #include "cncurses.h"
 #include <langinfo.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,12 @@ static void restore_terminal(int sig) {
 
 void gw_install_terminal_restore(void) {
     if (tcgetattr(STDIN_FILENO, &saved_modes) == 0) saved = 1;
+    /* A parent may have blocked or ignored signals (test runners, some shells): ncurses needs SIGWINCH for resizes,
+       and the restore handler needs the others delivered. */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGWINCH);
+    signal(SIGWINCH, SIG_DFL);
     int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGTERM, SIGHUP, SIGINT, SIGQUIT};
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action;
@@ -94,5 +101,7 @@ void gw_install_terminal_restore(void) {
         sigemptyset(&action.sa_mask);
         action.sa_flags = SA_RESETHAND;
         sigaction(signals[i], &action, NULL);
+        sigaddset(&unblock, signals[i]);
     }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
 }

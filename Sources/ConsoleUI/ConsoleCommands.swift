@@ -89,6 +89,7 @@ public enum ConsoleCommands {
         case "down": return [.dataplane(false)]
         case "help", "h":
             model.mode = .help
+            model.helpScroll = 0
             return []
         default:
             return [.showList(name)]

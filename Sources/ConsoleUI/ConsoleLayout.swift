@@ -45,7 +45,9 @@ public struct ConsoleLayout: Sendable, Equatable {
             detail = Rect(top: 1, left: 0, height: showDetail ? upper : 0, width: showDetail ? columns : 0)
             divider = nil
         } else {
-            let treeWidth = min(max(36, columns * 2 / 5), columns - 30)
+            // As wide as the rows need, within 45% (55% from 120 columns) of the screen.
+            let share = columns >= 120 ? columns * 11 / 20 : columns * 9 / 20
+            let treeWidth = min(max(36, min(model.treeContentWidth + 1, share)), columns - 30)
             tree = Rect(top: 1, left: 0, height: upper, width: treeWidth)
             divider = treeWidth
             detail = Rect(top: 1, left: treeWidth + 2, height: upper, width: columns - treeWidth - 2)

@@ -6,7 +6,13 @@ extension ConsoleModel {
         if key == .resize { return [] }
         switch mode {
         case .help:
-            mode = .normal
+            switch key {
+            case .char("j"), .down: helpScroll += 1
+            case .char("k"), .up: helpScroll = max(0, helpScroll - 1)
+            case .pageDown, .char(" "): helpScroll += 10
+            case .pageUp: helpScroll = max(0, helpScroll - 10)
+            default: mode = .normal
+            }
             return []
         case .confirm(_, let effect):
             mode = .normal
@@ -74,7 +80,7 @@ extension ConsoleModel {
         let treePage = max(1, layout.contentHeight(.tree))
         switch key {
         case .char("q"): return [.quit]
-        case .char("?"): mode = .help; return []
+        case .char("?"): mode = .help; helpScroll = 0; return []
         case .char("/"): mode = .filter(filter); return []
         case .char(":"): mode = .command(""); return []
         case .tab: focus = Pane.allCases[(Pane.allCases.firstIndex(of: focus)! + 1) % Pane.allCases.count]; return []
@@ -198,7 +204,8 @@ extension ConsoleModel {
         case .tree?:
             scroll = min(max(0, scroll + delta), max(0, rowCount - layout.contentHeight(.tree)))
         case .detail?:
-            detailScroll = min(max(0, detailScroll + delta), max(0, detail.count - layout.contentHeight(.detail)))
+            let count = detailLines(width: layout.detail.width).count
+            detailScroll = min(max(0, detailScroll + delta), max(0, count - layout.contentHeight(.detail)))
         case .diagnostics?:
             let count = diagnosticsLines(width: max(0, layout.diagnostics.width - 1)).count
             diagnosticsScroll = min(max(0, diagnosticsScroll + delta), max(0, count - layout.contentHeight(.diagnostics)))

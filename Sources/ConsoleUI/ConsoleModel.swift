@@ -141,6 +141,8 @@ public struct ConsoleModel: Sendable {
     public var scenario: ScenarioPanel?
 
     public var mode = InputMode.normal
+    /// How far the help overlay is scrolled (it is longer than a small terminal).
+    public var helpScroll = 0
     public var message: StyledLine?
     public var busy: String?
     public var spinnerFrame = 0
@@ -175,8 +177,8 @@ public struct ConsoleModel: Sendable {
         public var isCollapsed: Bool
     }
 
-    /// The topology rows to show: collapsed subtrees hidden; with a filter, matching rows and their ancestors
-    /// (`!text` keeps the rows that do not match).
+    /// The topology rows to show: collapsed subtrees hidden; with a filter, matching rows with their subtrees and
+    /// ancestors (`!text`: the rows without the text, and not under one with it).
     public var visibleRows: [VisibleRow] {
         var all: [VisibleRow] = []
         var path: [String] = []
@@ -189,19 +191,35 @@ public struct ConsoleModel: Sendable {
         }
         var keep = Array(repeating: true, count: all.count)
         if let (text, inverted) = filterTerms {
-            for (index, item) in all.enumerated() { keep[index] = item.row.label.lowercased().contains(text) != inverted }
-            // Ancestors of kept rows stay, for context.
-            var needed = Array(repeating: false, count: all.count)
-            for index in all.indices where keep[index] {
-                needed[index] = true
-                var depth = all[index].row.depth
-                var j = index - 1
-                while j >= 0 && depth > 0 {
-                    if all[j].row.depth < depth { needed[j] = true; depth = all[j].row.depth }
-                    j -= 1
+            let matches = all.map { $0.row.label.lowercased().contains(text) }
+            if inverted {
+                // Rows without the text, and not under a row with it.
+                var hiddenDepth: Int?
+                for index in all.indices {
+                    let depth = all[index].row.depth
+                    if let hidden = hiddenDepth, depth > hidden { keep[index] = false; continue }
+                    hiddenDepth = matches[index] ? depth : nil
+                    keep[index] = !matches[index]
+                }
+            } else {
+                // Matching rows with their subtrees, and their ancestors for context.
+                keep = Array(repeating: false, count: all.count)
+                var matchDepth: Int?
+                for index in all.indices {
+                    let depth = all[index].row.depth
+                    if let under = matchDepth, depth > under { keep[index] = true; continue }
+                    matchDepth = nil
+                    guard matches[index] else { continue }
+                    matchDepth = depth
+                    keep[index] = true
+                    var ancestorDepth = depth
+                    var j = index - 1
+                    while j >= 0 && ancestorDepth > 0 {
+                        if all[j].row.depth < ancestorDepth { keep[j] = true; ancestorDepth = all[j].row.depth }
+                        j -= 1
+                    }
                 }
             }
-            keep = needed
         }
         var result: [VisibleRow] = []
         var hiddenBelow: Int?
@@ -231,6 +249,14 @@ public struct ConsoleModel: Sendable {
         let inverted = text.hasPrefix("!")
         if inverted { text.removeFirst() }
         return text.isEmpty ? nil : (text.lowercased(), inverted)
+    }
+
+    /// The width the left pane's rows need (indent, fold marker, glyph and label; or the list's header and rows).
+    public var treeContentWidth: Int {
+        switch view {
+        case .topology: return visibleRows.map { $0.row.depth * 2 + 3 + $0.row.label.count }.max() ?? 0
+        case .list: return ([list?.header.count ?? 0] + visibleListRows.map(\.text.count)).max() ?? 0
+        }
     }
 
     /// How many rows the left pane shows.
@@ -299,6 +325,11 @@ public struct ConsoleModel: Sendable {
             }
         }
         return lines
+    }
+
+    /// The detail pane's lines at a width (the Scenario tab is drawn from the scenario).
+    public func detailLines(width: Int) -> [StyledLine] {
+        detailTab == .scenario ? ConsoleRenderer.scenarioLines(self, width: width) : detail
     }
 
     /// Advances the spinner (the shell calls this on its timer while work runs).

@@ -15,7 +15,7 @@ public enum ConsoleRenderer {
         drawStatus(model, layout: layout, on: screen)
         drawFooter(model, layout: layout, on: screen)
         switch model.mode {
-        case .help: drawHelp(model, on: screen)
+        case .help: drawHelp(&model, on: screen)
         case .confirm(let question, _): drawBox([question, "", "y: yes    any other key: no"], title: "Confirm", on: screen)
         default: break
         }
@@ -23,10 +23,11 @@ public enum ConsoleRenderer {
 
     static func drawHeader(_ model: ConsoleModel, layout: ConsoleLayout, on screen: Screen) {
         let h = model.header
-        var parts = ["gwconsole", h.source, "ns \(h.namespace)", "data plane \(h.dataplane)"]
+        var parts = ["gwconsole", "ns \(h.namespace)", "data plane \(h.dataplane)"]
         if let gateway = h.gateway { parts.append(gateway) }
         parts.append(h.problems == 0 ? "no problems" : "\(h.problems) problem\(h.problems == 1 ? "" : "s")")
-        screen.put(" " + parts.joined(separator: "  \(model.glyphs.vertical)  "), row: 0, column: 0, width: layout.columns, role: .header)
+        parts.append(h.source)
+        screen.put(" " + parts.joined(separator: " \(model.glyphs.vertical) "), row: 0, column: 0, width: layout.columns, role: .header)
     }
 
     static func title(_ text: String, rect: ConsoleLayout.Rect, focused: Bool, glyphs: Glyphs, on screen: Screen) {
@@ -105,8 +106,8 @@ public enum ConsoleRenderer {
             screen.put(model.fullConfig ? "[full config]" : "[this object]", row: rect.top, column: col, role: .dim)
         }
         let height = layout.contentHeight(.detail)
-        model.detailScroll = max(0, min(model.detailScroll, max(0, model.detail.count - height)))
-        let lines = model.detailTab == .scenario ? scenarioLines(model) : model.detail
+        let lines = model.detailLines(width: rect.width)
+        model.detailScroll = max(0, min(model.detailScroll, max(0, lines.count - height)))
         for (offset, line) in lines.dropFirst(model.detailScroll).prefix(height).enumerated() {
             line.draw(on: screen, row: rect.top + 1 + offset, column: rect.left, width: rect.width)
         }
@@ -116,7 +117,7 @@ public enum ConsoleRenderer {
     }
 
     /// The scenario tab: steps with their state, the next step's prose and manifest, the last step's log.
-    public static func scenarioLines(_ model: ConsoleModel) -> [StyledLine] {
+    public static func scenarioLines(_ model: ConsoleModel, width: Int) -> [StyledLine] {
         guard let scenario = model.scenario else { return [] }
         var lines = [StyledLine("\(scenario.title) (\(scenario.name))", role: .title), StyledLine("")]
         for (index, step) in scenario.steps.enumerated() {
@@ -129,7 +130,7 @@ public enum ConsoleRenderer {
         if scenario.completed < scenario.steps.count {
             let step = scenario.steps[scenario.completed]
             lines.append(StyledLine("Next (n): step \(scenario.completed + 1) — \(step.title)", role: .title))
-            lines += wrap(step.prose, width: 100).map { StyledLine("  " + $0) }
+            lines += wrap(step.prose, width: max(20, width - 2)).map { StyledLine("  " + $0) }
             if !step.manifest.isEmpty {
                 lines += StyledLine.lines(step.manifest).prefix(40).map { StyledLine("    " + $0.text, role: .configString) }
             }
@@ -205,21 +206,38 @@ public enum ConsoleRenderer {
         return keys
     }
 
-    static func drawHelp(_ model: ConsoleModel, on screen: Screen) {
-        var lines = KeyMap.entries.map { $0.keys.padding(toLength: 18, withPad: " ", startingAt: 0) + " " + $0.action }
+    /// The help overlay: every key with its action (the action wrapped beside the keys), the commands and lists.
+    public static func helpLines(width: Int, themeName: String) -> [String] {
+        let keyWidth = 18
+        var lines: [String] = []
+        for entry in KeyMap.entries {
+            let wrapped = wrap(entry.action, width: max(10, width - keyWidth - 1))
+            for (index, part) in wrapped.enumerated() {
+                lines.append((index == 0 ? entry.keys : "").padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " " + part)
+            }
+        }
         lines.append("")
-        lines.append("Commands: " + ConsoleCommands.commands.map { ":" + $0.name + ($0.argument.map { " " + $0 } ?? "") }.joined(separator: " "))
-        lines.append("Lists: " + ConsoleCommands.kinds.map { ":" + $0 }.joined(separator: " "))
+        lines += wrap("Commands: " + ConsoleCommands.commands.map { ":" + $0.name + ($0.argument.map { " " + $0 } ?? "") }.joined(separator: "  "), width: width)
+        lines += wrap("Lists: " + ConsoleCommands.kinds.map { ":" + $0 }.joined(separator: " "), width: width)
         lines.append("")
-        lines.append("theme \(model.themeName)   any key closes this help")
-        drawBox(lines, title: "Keys", on: screen)
+        lines.append("theme \(themeName)   j/k scroll   any other key closes")
+        return lines
     }
 
-    /// A centred box with a title; lines are clipped and wrapped to the screen.
-    static func drawBox(_ content: [String], title: String, on screen: Screen) {
+    static func drawHelp(_ model: inout ConsoleModel, on screen: Screen) {
+        let width = min(100, screen.columns - 4)
+        var lines = helpLines(width: width - 4, themeName: model.themeName)
+        let room = max(1, screen.rows - 4)
+        model.helpScroll = min(model.helpScroll, max(0, lines.count - room))
+        lines = Array(lines.dropFirst(model.helpScroll))
+        drawBox(lines, title: "Keys" + (model.helpScroll > 0 || lines.count > room ? " (j/k scroll)" : ""), on: screen, wrapLines: false)
+    }
+
+    /// A centred box with a title; lines are clipped (and wrapped unless `wrapLines` is false) to the screen.
+    static func drawBox(_ content: [String], title: String, on screen: Screen, wrapLines: Bool = true) {
         let maxWidth = max(10, screen.columns - 4)
         var lines: [String] = []
-        for line in content { lines += line.isEmpty ? [""] : wrap(line, width: maxWidth - 4) }
+        for line in content { lines += line.isEmpty || !wrapLines ? [line] : wrap(line, width: maxWidth - 4) }
         let width = min(maxWidth, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(screen.rows - 2, lines.count + 2)
         let top = max(0, (screen.rows - height) / 2), left = max(0, (screen.columns - width) / 2)

@@ -37,6 +37,10 @@ public enum ThemeColor: Sendable, Equatable, Hashable {
             let n = index - 16
             rgb = (cube[n / 36], cube[(n / 6) % 6], cube[n % 6])
         }
+        // Greys (and near-greys) become black or white: the nearest hue of a grey is noise.
+        if max(rgb.0, rgb.1, rgb.2) - min(rgb.0, rgb.1, rgb.2) < 40 {
+            return (rgb.0 + rgb.1 + rgb.2) / 3 < 100 ? 0 : 7
+        }
         let basics = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229)]
         var best = 0, bestDistance = Int.max
         for (candidate, basic) in basics.enumerated() {

@@ -2,59 +2,251 @@ import Dataplane
 import Foundation
 import Testing
 
-/// The console in a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
-@Suite("Console in tmux", .serialized)
-struct ConsoleTests {
-    /// Runs tmux. Not with Foundation's Process and a pipe: the first command starts the tmux server, a daemon that
-    /// would inherit the pipe and keep it open; Spawn closes every descriptor above stderr in the child.
+/// A terminal for the console: a private tmux server; send-keys types, capture-pane reads the screen.
+final class TmuxTerminal {
+    let socket = "gwconsole-test-\(UUID().uuidString.prefix(8))"
+    let session = "console"
+    let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-tty-\(UUID().uuidString)").path
+
+    /// Starts `command` (a shell command line) in a terminal of the given size. After the command ends, the
+    /// terminal's modes (stty -a) are written to `exitFile`, so tests can check the console restored them.
+    init(_ command: String, environment: [String: String] = [:], columns: Int = 140, rows: Int = 40) throws {
+        let env = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let line = "env \(env) \(command); echo \"status $?\" > \(exitFile); stty -a >> \(exitFile); sleep 600"
+        _ = try tmux(["new-session", "-d", "-s", session, "-x", String(columns), "-y", String(rows), line])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(atPath: exitFile)
+    }
+
+    /// Runs tmux with posix_spawn: the tmux server is a daemon that would hold a pipe of Foundation's Process open.
+    @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-tmux-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        _ = try Spawn.run("/usr/bin/tmux", arguments, outputPath: output)
+        _ = try Spawn.run("/usr/bin/tmux", ["-L", socket] + arguments, outputPath: output)
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
     }
 
-    /// Polls the pane until `text` shows (or a few seconds pass); returns the last capture.
-    func waitFor(_ text: String, session: String) throws -> String {
-        var screen = ""
-        for _ in 0..<50 {
-            screen = try tmux(["capture-pane", "-t", session, "-p"])
-            if screen.contains(text) { return screen }
+    var screen: String { (try? tmux(["capture-pane", "-t", session, "-p"])) ?? "" }
+
+    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
+
+    /// Types text literally (no key-name lookup).
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", session, "-l", text]) }
+
+    /// Polls the screen until `predicate` holds (or `seconds` pass); returns the last screen.
+    @discardableResult
+    func waitUntil(_ seconds: Double = 10, _ predicate: (String) -> Bool) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var text = screen
+        while !predicate(text) && Date() < deadline {
             usleep(100_000)
+            text = screen
         }
-        return screen
+        return text
     }
 
-    @Test("opens on the guide's state, navigates to the route, shows its description, follows another process's change, quits")
+    @discardableResult
+    func waitFor(_ text: String, seconds: Double = 10) -> String { waitUntil(seconds) { $0.contains(text) } }
+
+    /// The terminal's modes after the console exited, once it has.
+    func exitReport(seconds: Double = 10) -> String? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: exitFile, encoding: .utf8), text.contains("speed") { return text }
+            usleep(100_000)
+        }
+        return nil
+    }
+
+    func resize(columns: Int, rows: Int) throws { try tmux(["resize-window", "-t", session, "-x", String(columns), "-y", String(rows)]) }
+}
+
+/// The console in a real terminal, on real state, with a real data plane where traffic flows.
+@Suite("Console in tmux", .serialized)
+struct ConsoleTests {
+    /// Checks `stty -a` shows a cooked terminal again (canonical mode and echo on).
+    func expectRestored(_ report: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let report else { Issue.record("the console did not exit", sourceLocation: sourceLocation); return }
+        let modes = report.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init)
+        #expect(modes.contains("icanon") && modes.contains("echo") && modes.contains("icrnl"), "terminal modes after exit: \(report)", sourceLocation: sourceLocation)
+    }
+
+    @Test("opens on the guide's state; navigates; filters; follows another process's change; survives a resize; quits restoring the terminal")
     func navigate() throws {
         let cli = CLI()
         try cli.run(["apply", "-f", CLI.guide])
-        let session = "gwconsole-test-\(UUID().uuidString.prefix(8))"
-        _ = try tmux(["new-session", "-d", "-s", session, "-x", "140", "-y", "30", "\(CLI.binary) --state \(cli.state)"])
-        defer { _ = try? tmux(["kill-session", "-t", session]) }
-        let first = try waitFor("GatewayClass nginx", session: session)
-        #expect(first.contains("… Gateway default/gateway"))
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state)")
+        let first = term.waitFor("GatewayClass nginx")
+        #expect(first.contains("… Gateway default/gateway"), "not programmed: the data plane is down\n\(first)")
         #expect(first.contains("✓ HTTPRoute default/secure-app"))
         #expect(first.contains("BackendTLSPolicy default/backend-tls (Accepted)"))
-        _ = try tmux(["send-keys", "-t", session, "j", "j", "j"])
-        let route = try waitFor("Kind:         HTTPRoute", session: session)
-        #expect(route.contains("Section Name:  http"))
+        #expect(first.contains("data plane down"))
+        try term.send("j", "j", "j")
+        let route = term.waitFor("Kind:         HTTPRoute")
+        #expect(route.contains("Section Name:  http"), "\(route)")
+        // The YAML and Conditions tabs of the route.
+        try term.send("y")
+        #expect(term.waitFor("kind: HTTPRoute").contains("sectionName: http"))
+        try term.send("3")
+        let conditions = term.waitFor("ResolvedRefs")
+        #expect(conditions.contains("parent default/gateway/http") && conditions.contains("Accepted"), "\(conditions)")
+        try term.send("d")
+        // A filter: only the policy's branch.
+        try term.send("/")
+        try term.type("backend-cert")
+        try term.send("Enter")
+        let filtered = term.waitFor("/backend-cert")
+        #expect(filtered.contains("ConfigMap default/backend-cert (CA)") && filtered.contains("GatewayClass nginx"))
+        try term.send("Escape")
+        term.waitFor("Topology (8)")
+        // A flat list by kind.
+        try term.send(":")
+        try term.type("svc")
+        try term.send("Enter")
+        let list = term.waitFor("services (1)")
+        #expect(list.contains("secure-app") && list.contains("ClusterIP"), "\(list)")
+        try term.send("Escape")
+        term.waitFor("Topology")
         // Another process deletes the policy: the console follows within a second.
         try cli.run(["delete", "btlspolicy", "backend-tls"])
-        var live = ""
-        for _ in 0..<50 {
-            live = try tmux(["capture-pane", "-t", session, "-p"])
-            if !live.contains("BackendTLSPolicy default/backend-tls") { break }
-            usleep(100_000)
-        }
+        let live = term.waitUntil(3) { !$0.contains("BackendTLSPolicy default/backend-tls") }
         #expect(!live.contains("BackendTLSPolicy default/backend-tls") && live.contains("Service default/secure-app:8443"), "\(live)")
-        _ = try tmux(["send-keys", "-t", session, "q"])
-        var exited = false
-        for _ in 0..<30 {
-            let sessions = try tmux(["list-sessions", "-F", "#{session_name}"])
-            if !sessions.contains(session) { exited = true; break }
-            usleep(100_000)
-        }
-        #expect(exited, "q quits and the session ends")
+        // Resize to 80x24 and back: the layout follows.
+        try term.resize(columns: 80, rows: 24)
+        let small = term.waitUntil(5) { $0.split(separator: "\n", omittingEmptySubsequences: false).count <= 24 && $0.contains("Topology") }
+        #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 } && small.contains("q quit") == false, "80 columns cut the footer:\n\(small)")
+        #expect(small.contains("GatewayClass nginx"))
+        try term.resize(columns: 160, rows: 48)
+        #expect(term.waitFor("q quit").contains("Topology"))
+        // Help lists every key; any key closes it.
+        try term.send("?")
+        #expect(term.waitFor("Keys").contains("Ctrl-d"))
+        try term.send("Escape")
+        try term.send("q")
+        expectRestored(term.exitReport())
+    }
+
+    @Test("scenario mode on a live data plane: the 400 and its diagnosis, then n to the policy and hello from pod secure-app; themes switch")
+    func scenario() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        try live.run(["scenario", "run", "secure-backend", "--step", "4"])
+        let env = ["GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset)]
+        let term = try TmuxTerminal("\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160, rows: 48)
+        // The console opens on step 5 with the probe of the route: the guide's 400 page, the plain-vs-TLS comparison, the finding.
+        let opened = term.waitFor("PlainHTTPToTLSBackend", seconds: 20)
+        #expect(opened.contains("▸ 5. Create the CA ConfigMap"), "\(opened)")
+        #expect(opened.contains("400 Bad Request"))
+        #expect(opened.contains("<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>"))
+        #expect(opened.contains("MISMATCH with the gateway") && opened.contains("gateway sends plain HTTP; backend speaks TLS"), "\(opened)")
+        #expect(opened.contains("200 hello from pod secure-app"), "the TLS column shows the backend answers TLS")
+        // The NGINX tab of the route shows the location it produced.
+        try term.send("j", "j", "j", "c")
+        let nginx = term.waitFor("HTTPRoute default/secure-app rule 0 match 0")
+        #expect(nginx.contains("proxy_pass http://default_secure-app_8443;"), "\(nginx)")
+        try term.send("6")
+        // Steps 5 (CA), 6 (policy) and 7 (traffic): n three times.
+        try term.send("n")
+        term.waitFor("✓ 5. Create the CA ConfigMap", seconds: 20)
+        try term.send("n")
+        term.waitFor("✓ 6. Create the BackendTLSPolicy", seconds: 20)
+        try term.send("n")
+        let done = term.waitFor("All 7 steps done.", seconds: 30)
+        let after = term.waitFor("hello from pod secure-app", seconds: 10)
+        #expect(done.contains("All 7 steps done."), "\(done)")
+        #expect(after.contains("→  200 OK"), "\(after)")
+        #expect(after.contains("BackendTLSPolicy default/backend-tls"))
+        // The probe of the route now: 200 through the Gateway, the backend agrees.
+        try term.send("p")
+        let probed = term.waitFor("probed HTTPRoute default/secure-app: 200 OK", seconds: 20)
+        #expect(probed.contains("agrees with the gateway"), "\(probed)")
+        // Themes by command, with completion.
+        try term.send(":")
+        try term.type("theme sol")
+        try term.send("Tab", "Enter")
+        #expect(term.waitFor("theme solarized-dark").contains("theme solarized-dark"))
+        try term.send(":")
+        try term.type("theme nope")
+        try term.send("Enter")
+        #expect(term.waitFor("not found").contains("theme \"nope\" not found"))
+        try term.send("C-c")
+        expectRestored(term.exitReport())
+    }
+
+    @Test("e edits in $EDITOR and applies on save; an invalid edit applies nothing and says why; Ctrl-d asks, then deletes")
+    func editAndDelete() throws {
+        let cli = CLI()
+        try cli.run(["apply", "-f", CLI.guide])
+        let editor = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-editor-\(UUID().uuidString).sh").path
+        defer { try? FileManager.default.removeItem(atPath: editor) }
+        // The "editor" rewrites the file as the test says (via a mode file), like a user typing.
+        let mode = editor + ".mode"
+        try """
+            #!/bin/sh
+            case "$(cat \(mode))" in
+              host) sed -i 's/secure-app.example.com/shop.example.com/' "$1" ;;
+              bad) sed -i 's/port: 8443/port: eighty/' "$1" ;;
+              none) ;;
+            esac
+            """.write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        defer { try? FileManager.default.removeItem(atPath: mode) }
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state)", environment: ["EDITOR": editor], columns: 160, rows: 48)
+        term.waitFor("GatewayClass nginx")
+        try term.send("j", "j", "j")
+        term.waitFor("Kind:         HTTPRoute")
+
+        try "bad".write(toFile: mode, atomically: true, encoding: .utf8)
+        try term.send("e")
+        let invalid = term.waitFor("not applied")
+        #expect(invalid.contains("port") && invalid.contains("nothing was applied"), "\(invalid)")
+        #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("port: 8443"), "nothing applied")
+
+        try "none".write(toFile: mode, atomically: true, encoding: .utf8)
+        try term.send("e")
+        // Reopened with the errors on top; saved unchanged, so cancelled.
+        #expect(term.waitFor("edit cancelled").contains("no changes"))
+
+        try "host".write(toFile: mode, atomically: true, encoding: .utf8)
+        try term.send("e")
+        let applied = term.waitFor("httproute.gateway.networking.k8s.io/secure-app configured")
+        #expect(applied.contains("shop.example.com"), "the description shows the new hostname:\n\(applied)")
+        #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("shop.example.com"))
+
+        try term.send("C-d")
+        #expect(term.waitFor("(y/N)").contains("Delete HTTPRoute default/secure-app?"))
+        try term.send("n")
+        term.waitFor("cancelled")
+        #expect(try cli.run(["get", "httproutes"]).stdout.contains("secure-app"))
+        try term.send("C-d")
+        term.waitFor("(y/N)")
+        try term.send("y")
+        term.waitFor("deleted")
+        #expect(try cli.run(["get", "httproutes"]).stderr.contains("No resources found"))
+        try term.send("q")
+        expectRestored(term.exitReport())
+    }
+
+    @Test("without a UTF-8 locale the console draws ASCII; NO_COLOR is honoured; killed, it restores the terminal")
+    func asciiAndSignals() throws {
+        let cli = CLI()
+        try cli.run(["apply", "-f", CLI.guide])
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state)", environment: ["LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"], columns: 120, rows: 30)
+        let screen = term.waitFor("GatewayClass nginx")
+        #expect(screen.contains("+ GatewayClass nginx") && screen.contains("~ Gateway default/gateway"), "\(screen)")
+        #expect(!screen.contains("✓") && !screen.contains("│"))
+        // SIGTERM (as when the terminal's window closes): the handler restores the terminal.
+        let pids = try term.tmux(["list-panes", "-t", term.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = term.exitFile + ".pgrep"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        _ = try Spawn.run("/usr/bin/pgrep", ["-P", pids], outputPath: output)
+        let children = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(!children.isEmpty)
+        for child in children { kill(child, SIGTERM) }
+        expectRestored(term.exitReport())
     }
 }

@@ -6,17 +6,7 @@ import Testing
 
 @Suite("Topology tree")
 struct TopologyTreeTests {
-    func guideGraph() throws -> Graph {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let objects = try ManifestDecoder().decode(ManifestReader().read(paths: [root.appendingPathComponent("scenarios/securing-backend-traffic.md").path]))
-        var snapshot = ResourceSnapshot()
-        snapshot.gatewayClasses = [try GatewayClass.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-                                                            "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]])]
-        for object in objects {
-            try snapshot.insert(kind: object.type.kind, object: object.object)
-        }
-        return GraphBuilder.build(snapshot, config: ControllerConfig())
-    }
+    func guideGraph() throws -> Graph { try GuideFixture.graph() }
 
     @Test("the guide's topology, drawn at 80 columns")
     func guide() throws {

@@ -72,7 +72,7 @@ struct RenderTests {
         let (config, problem) = try renderAndTest(yaml)
         #expect(problem == nil, "\(problem ?? "")")
         let upstreams = try #require(config.file("conf.d/upstreams.conf")).content
-        #expect(upstreams.contains("upstream default_secure-app_8443 {\n    server 127.0.0.5:8443;\n}"))
+        #expect(upstreams.contains("upstream default_secure-app_8443 {\n    # Service default/secure-app:8443\n    server 127.0.0.5:8443;\n}"))
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("server_name \"secure-app.example.com\";"))
         for line in ["proxy_pass https://default_secure-app_8443;", "proxy_ssl_server_name on;", "proxy_ssl_name \"secure-app.example.com\";",

@@ -35,6 +35,6 @@ int gw_key_resize(void);
 int gw_key_btab(void);
 /// Restores the terminal from a signal handler (async-signal-safe: tcsetattr and write only), then lets the signal
 /// take its default course. Installed for SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE, SIGTERM, SIGHUP,
-/// SIGINT and SIGQUIT; call after the terminal's modes were saved.
+/// SIGINT and SIGQUIT, and unblocks them and SIGWINCH (a parent may have blocked them); call before initscr.
 void gw_install_terminal_restore(void);
 #endif

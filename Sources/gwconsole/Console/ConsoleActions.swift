@@ -64,8 +64,8 @@ struct ConsoleActions {
         for backend in backends {
             blocks.append(.line(StyledLine("")))
             blocks.append(.line(StyledLine(spans: [("Backend \(backend.service) endpoint \(backend.endpoint): ", .title),
-                                                   ("gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks)", .normal),
-                                                   (backend.agrees ? "  agrees" : "  MISMATCH", backend.agrees ? .accepted : .error)])))
+                                                   (backend.agrees ? "agrees with the gateway" : "MISMATCH with the gateway", backend.agrees ? .accepted : .error)])))
+            blocks.append(.line(StyledLine("  gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks)")))
             let sni = data.graph.policies.first { $0.ref.namespacedName == backend.policy }?.source.spec.validation.hostname
             let left = column("plain HTTP (what the gateway sends\(backend.policy == nil ? " now" : " without a policy"))", backend.plain)
             let right = column("TLS (SNI \(sni ?? host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))", backend.tls)
