@@ -111,6 +111,27 @@ struct ConsoleTests {
         #expect(list.contains("secure-app") && list.contains("ClusterIP"), "\(list)")
         try term.send("Escape")
         term.waitFor("Topology")
+        // :apply a file: a second route shows in the tree.
+        let extra = cli.state + "/../gwconsole-extra-\(UUID().uuidString.prefix(6)).yaml"
+        try """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: shop}
+            spec:
+              parentRefs: [{name: gateway, sectionName: http}]
+              hostnames: [shop.example.com]
+              rules: [{backendRefs: [{name: secure-app, port: 8443}]}]
+            """.write(toFile: extra, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: extra) }
+        try term.send(":")
+        try term.type("apply \(extra)")
+        try term.send("Enter")
+        let applied = term.waitFor("HTTPRoute default/shop")
+        #expect(applied.contains("httproute.gateway.networking.k8s.io/shop created"), "\(applied)")
+        try term.send(":")
+        try term.type("apply /nonexistent.yaml")
+        try term.send("Enter")
+        #expect(term.waitFor("nothing was applied").contains("/nonexistent.yaml"))
         // Another process deletes the policy: the console follows within a second.
         try cli.run(["delete", "btlspolicy", "backend-tls"])
         let live = term.waitUntil(3) { !$0.contains("BackendTLSPolicy default/backend-tls") }
@@ -144,6 +165,12 @@ struct ConsoleTests {
         #expect(opened.contains("<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>"))
         #expect(opened.contains("MISMATCH with the gateway") && opened.contains("gateway sends plain HTTP; backend speaks TLS"), "\(opened)")
         #expect(opened.contains("200 hello from pod secure-app"), "the TLS column shows the backend answers TLS")
+        // Doctor for the namespace, from the command line.
+        try term.send(":")
+        try term.type("doctor")
+        try term.send("Enter")
+        let doctor = term.waitFor("Doctor (namespace default)", seconds: 20)
+        #expect(doctor.contains("ERROR PlainHTTPToTLSBackend"), "\(doctor)")
         // The NGINX tab of the route shows the location it produced.
         try term.send("j", "j", "j", "c")
         let nginx = term.waitFor("HTTPRoute default/secure-app rule 0 match 0")
@@ -173,6 +200,12 @@ struct ConsoleTests {
         try term.type("theme nope")
         try term.send("Enter")
         #expect(term.waitFor("not found").contains("theme \"nope\" not found"))
+        // u stops the data plane (and its nginx processes); u again starts it.
+        try term.send("u")
+        #expect(term.waitFor("data plane stopped", seconds: 20).contains("data plane down"))
+        #expect((try live.run(["status"])).stdout.contains("# data plane: stopped"))
+        try term.send("u")
+        #expect(term.waitFor("data plane up", seconds: 20).contains("GW_PORT="))
         try term.send("C-c")
         expectRestored(term.exitReport())
     }
