@@ -268,26 +268,19 @@ public struct ConsoleModel: Sendable {
     }
 
     /// The object the selection stands for.
-    public var selectedRef: ObjectRef? {
-        switch view {
-        case .topology:
-            let rows = visibleRows
-            return rows.indices.contains(selected) ? rows[selected].row.ref : nil
-        case .list:
-            let rows = visibleListRows
-            return rows.indices.contains(selected) ? rows[selected].ref : nil
-        }
-    }
+    public var selectedRef: ObjectRef? { selectedItem?.ref }
 
     /// The selected row's label (for messages).
-    public var selectedLabel: String? {
+    public var selectedLabel: String? { selectedItem?.label }
+
+    var selectedItem: (ref: ObjectRef?, label: String)? {
         switch view {
         case .topology:
             let rows = visibleRows
-            return rows.indices.contains(selected) ? rows[selected].row.label : nil
+            return rows.indices.contains(selected) ? (rows[selected].row.ref, rows[selected].row.label) : nil
         case .list:
             let rows = visibleListRows
-            return rows.indices.contains(selected) ? rows[selected].text : nil
+            return rows.indices.contains(selected) ? (rows[selected].ref, rows[selected].text) : nil
         }
     }
 

@@ -45,7 +45,7 @@ struct Describe: ParsableCommand {
                 }
                 sections += objects.map { object in
                     let ref = ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name)
-                    return Describer.describe(request.type, object: object.object, events: events(for: ref, store: store),
+                    return Describer.describe(request.type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
                                               sections: GraphSections.sections(for: ref, in: graph))
                 }
             }
@@ -58,8 +58,8 @@ struct Describe: ParsableCommand {
     }
 
     /// A Gateway's data plane history as events: each generation applied or refused, newest last.
-    func events(for ref: ObjectRef, store: Store) -> [Describer.Event] {
-        guard ref.kind == "Gateway", let record = DataplaneManager(stateDirectory: store.directory).load().gateways[ref.namespacedName] else { return [] }
+    static func events(for ref: ObjectRef, stateDirectory: String) -> [Describer.Event] {
+        guard ref.kind == "Gateway", let record = DataplaneManager(stateDirectory: stateDirectory).load().gateways[ref.namespacedName] else { return [] }
         return record.history.suffix(10).map { entry in
             Describer.Event(type: entry.result == "Applied" ? "Normal" : "Warning",
                             reason: entry.result == "Applied" ? "ConfigApplied" : "ConfigRejected",

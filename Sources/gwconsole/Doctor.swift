@@ -154,16 +154,10 @@ enum DoctorChecks {
         guard let reports = try? BackendProbe.analyse(url: url, resolve: [resolve], graph: graph, state: state, snapshot: snapshot) else { return [] }
         // One request through the Gateway, and the error-log lines nginx wrote for it.
         let errorLog = stateDirectory + "/dp/\(state.gateways[gateway.namespacedName]?.index ?? 0)/run/logs/error.log"
-        let offset = ((try? FileManager.default.attributesOfItem(atPath: errorLog)[.size]) as? NSNumber)?.uint64Value ?? 0
+        let tail = ErrorLogTail(path: errorLog)
         let through = HTTPProbe.get(url, resolve: [resolve])
         usleep(50_000)
-        var logLines: [String] = []
-        if let handle = FileHandle(forReadingAtPath: errorLog) {
-            try? handle.seek(toOffset: offset)
-            logLines = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-                .filter { $0.contains("[error]") || $0.contains("[crit]") || $0.contains("[warn]") }.map(String.init)
-            try? handle.close()
-        }
+        let logLines = tail.newLines().filter { $0.contains("[error]") || $0.contains("[crit]") || $0.contains("[warn]") }
         let requestEvidence = ["GET \(url) through the Gateway → \(ProbeText.summary(through))"] + logLines.suffix(3).map { "nginx error log: \($0)" }
         var findings: [Doctor.Finding] = []
         for report in reports {

@@ -10,44 +10,38 @@ import Glibc
 public enum Spawn {
     /// Runs `executable` with `arguments`, stdin from /dev/null and stdout/stderr to `outputPath`; returns the exit status.
     public static func run(_ executable: String, _ arguments: [String], outputPath: String) throws -> Int32 {
+        try spawnAndWait(executable, arguments) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+    }
+
+    /// Runs a program on the terminal (stdin, stdout and stderr inherited; nothing else) and waits for it: for an
+    /// editor the console hands the terminal to.
+    public static func interactive(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        try spawnAndWait(executable, arguments) { _ in }
+    }
+
+    /// Spawns with the given descriptor set-up, every descriptor from 3 up closed and clean signal state; waits.
+    private static func spawnAndWait(_ executable: String, _ arguments: [String],
+                                     descriptors: (inout posix_spawn_file_actions_t) -> Void) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        descriptors(&actions)
         gw_spawn_closefrom(&actions, 3)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
         var attributes = posix_spawnattr_t()
         gw_spawnattr_clean_signals(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw DataplaneError("cannot run \(executable): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS are macros.
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
-
-    /// Runs a program on the terminal (stdin, stdout and stderr inherited; nothing else) and waits for it: for an
-    /// editor the console hands the terminal to.
-    public static func interactive(_ executable: String, _ arguments: [String]) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        gw_spawn_closefrom(&actions, 3)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var attributes = posix_spawnattr_t()
-        gw_spawnattr_clean_signals(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw DataplaneError("cannot run \(executable): \(String(cString: strerror(rc)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }

@@ -42,16 +42,11 @@ struct ConsoleActions {
         let resolve = "\(host):\(binding.port):\(binding.address)"
 
         // The request, and the error-log lines nginx wrote meanwhile.
-        let errorLog = store(data) + "/dp/\(record.index)/run/logs/error.log"
-        let offset = ((try? FileManager.default.attributesOfItem(atPath: errorLog)[.size]) as? NSNumber)?.uint64Value ?? 0
+        let errorLog = data.store.directory + "/dp/\(record.index)/run/logs/error.log"
+        let tail = ErrorLogTail(path: errorLog)
         let result = HTTPProbe.perform(HTTPProbe.Request(url: url, resolve: [resolve]))
         usleep(50_000)
-        var logLines: [String] = []
-        if let handle = FileHandle(forReadingAtPath: errorLog) {
-            try? handle.seek(toOffset: offset)
-            logLines = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
-            try? handle.close()
-        }
+        let logLines = tail.newLines()
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let backends = try BackendProbe.analyse(url: url, resolve: [resolve], graph: data.graph, state: state, snapshot: snapshot)
 
@@ -86,8 +81,6 @@ struct ConsoleActions {
         return Outcome(message: StyledLine("probed HTTPRoute \(route.ref.namespacedName): \(statusLine)", role: good ? .accepted : .error),
                        title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks)
     }
-
-    func store(_ data: ConsoleData) -> String { data.store.directory }
 
     func reason(_ status: Int) -> String {
         [200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",

@@ -61,9 +61,7 @@ struct ConsoleData {
     /// A row's colour from its status: not accepted/ready → error.
     func role(of object: StoredObject) -> Role {
         let status = object.status ?? [:]
-        let conditions = status["conditions"]?.arrayValue ?? status["parents"]?.arrayValue?.first?["conditions"]?.arrayValue
-            ?? status["ancestors"]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
-        if conditions.contains(where: { ["Accepted", "Programmed", "ResolvedRefs"].contains($0["type"]?.stringValue ?? "") && $0["status"]?.stringValue == "False" }) {
+        if object.leadingConditions.contains(where: { ["Accepted", "Programmed", "ResolvedRefs"].contains($0["type"]?.stringValue ?? "") && $0["status"]?.stringValue == "False" }) {
             return .error
         }
         if let phase = status["phase"]?.stringValue, phase != "Running" { return .pending }
@@ -85,7 +83,7 @@ struct ConsoleData {
             }
             switch tab {
             case .describe:
-                return StyledLine.lines(Describer.describe(type, object: object.object, events: events(for: ref), sections: GraphSections.sections(for: ref, in: graph)))
+                return StyledLine.lines(Describer.describe(type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory), sections: GraphSections.sections(for: ref, in: graph)))
             case .yaml:
                 return yaml(type, object: object)
             case .conditions:
@@ -226,17 +224,6 @@ struct ConsoleData {
             }
         }
         return out
-    }
-
-    /// A Gateway's data plane history as describe events.
-    func events(for ref: ObjectRef) -> [Describer.Event] {
-        guard ref.kind == "Gateway", let record = state.gateways[ref.namespacedName] else { return [] }
-        return record.history.suffix(10).map { entry in
-            Describer.Event(type: entry.result == "Applied" ? "Normal" : "Warning",
-                            reason: entry.result == "Applied" ? "ConfigApplied" : "ConfigRejected",
-                            age: AgeFormatter.age(since: entry.time), from: "gwconsole-dataplane",
-                            message: "generation \(entry.generation) (\(entry.trigger))" + (entry.message.isEmpty ? "" : ": \(entry.message)"))
-        }
     }
 
     /// The Events tab: the config generations of the Gateways the object shapes, and what the last change did.

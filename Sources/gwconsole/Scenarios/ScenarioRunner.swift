@@ -119,14 +119,21 @@ struct ScenarioRunner {
         let want = object.status ?? "True"
         let description = "\(type.singular) \(object.name): \(conditionType) is \(want)"
         guard let found else { return (description, .failure(Failure(message: "\(type.singular) \(object.name) not found"))) }
-        let status = found.status ?? [:]
-        let conditions = status["conditions"]?.arrayValue ?? status["parents"]?.arrayValue?.first?["conditions"]?.arrayValue
-            ?? status["ancestors"]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+        let conditions = found.leadingConditions
         guard let condition = conditions.first(where: { $0["type"]?.stringValue == conditionType }) else {
             return (description, .failure(Failure(message: "no \(conditionType) condition in status yet")))
         }
         let got = condition["status"]?.stringValue ?? ""
         if got == want { return (description, .success(())) }
         return (description, .failure(Failure(message: "expected \(conditionType)=\(want), got \(got) (\(condition["reason"]?.stringValue ?? "")): \(condition["message"]?.stringValue ?? "")")))
+    }
+}
+
+extension StoredObject {
+    /// The conditions that speak for the object: its own, else its first parent's (routes) or ancestor's (policies).
+    var leadingConditions: [JSONValue] {
+        let status = self.status ?? [:]
+        return status["conditions"]?.arrayValue ?? status["parents"]?.arrayValue?.first?["conditions"]?.arrayValue
+            ?? status["ancestors"]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
     }
 }
