@@ -62,6 +62,11 @@ public final class CursesScreen: Screen {
             if style.dim { attrs |= gw_attr_dim() }
             if colorCount > 0 {
                 let fg = code(style.foreground), bg = code(style.background)
+                // Folded onto few colours, a selection may look like plain text: then it is reversed.
+                let normal = theme.style(for: .normal)
+                if [.selection, .tabActive].contains(role), !style.reverse, fg == code(normal.foreground), bg == code(normal.background) {
+                    attrs |= gw_attr_reverse()
+                }
                 if fg != -1 || bg != -1 {
                     let key = "\(fg)/\(bg)"
                     let pair = pairs[key] ?? {

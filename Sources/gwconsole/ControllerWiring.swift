@@ -27,7 +27,7 @@ extension GlobalOptions {
         } catch let error as StoreError {
             guard readOnly else { throw CLIError("error: the controller could not write status: \(error)") }
             Output.error("Warning: status may be stale: the controller could not write it: \(error)")
-            return (store, GraphBuilder.build(try reconciler.snapshot(), config: controllerConfig))
+            return (store, try reconciler.currentGraph())
         }
     }
 }

@@ -31,6 +31,11 @@ public struct Reconciler: Sendable {
         return config
     }
 
+    /// The graph of the store as it is, with the data plane's report, without writing anything.
+    public func currentGraph() throws -> Graph {
+        GraphBuilder.build(try snapshot(), config: effectiveConfig)
+    }
+
     /// Reconciles when the store changed since the last reconcile; returns the current graph either way.
     @discardableResult
     public func reconcileIfNeeded(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {

@@ -13,10 +13,16 @@ struct ConsoleData {
     let store: Store
     let graph: Graph
 
-    /// Opens the store and brings status up to date, as every command does.
-    static func open(_ global: GlobalOptions) throws -> ConsoleData {
-        let (store, graph) = try global.openReconciledStore(readOnly: true)
-        return ConsoleData(global: global, store: store, graph: graph)
+    /// Opens the store and brings status up to date, as every command does. Without `reconcile`, it only reads:
+    /// the graph is computed from the store as it is (the console's live refresh, which must not wait on nginx).
+    static func open(_ global: GlobalOptions, reconcile: Bool = true) throws -> ConsoleData {
+        if reconcile {
+            let (store, graph) = try global.openReconciledStore(readOnly: true)
+            return ConsoleData(global: global, store: store, graph: graph)
+        }
+        let store = try global.openStore()
+        let reconciler = Reconciler(store: store, config: global.controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory))
+        return ConsoleData(global: global, store: store, graph: try reconciler.currentGraph())
     }
 
     var state: DataplaneManager.State { DataplaneManager(stateDirectory: store.directory).load() }

@@ -115,8 +115,10 @@ final class ConsoleRunner {
 
     // MARK: reading
 
-    func reload() throws {
-        let data = try ConsoleData.open(global)
+    /// Reads the store again; `reconcile` brings status up to date first (on start, after the console's own work
+    /// and on Ctrl-r; live refreshes only read, so they never wait on a reconcile or an nginx reload).
+    func reload(reconcile: Bool = true) throws {
+        let data = try ConsoleData.open(global, reconcile: reconcile)
         self.data = data
         revision = try data.store.revision()
         running = DataplaneManager(stateDirectory: data.store.directory).isRunning
@@ -133,7 +135,7 @@ final class ConsoleRunner {
             || DataplaneManager(stateDirectory: data.store.directory).isRunning != running
         guard changed else { return }
         do {
-            try reload()
+            try reload(reconcile: false)
             loadDetail()
         } catch {
             model.message = StyledLine("cannot reload: \(error)", role: .error)
