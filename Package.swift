@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Diagnostics"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane", "Diagnostics"]),
     ],
     swiftLanguageModes: [.v6]

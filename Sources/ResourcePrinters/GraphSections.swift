@@ -9,6 +9,12 @@ public enum GraphSections {
         public var title: String
         public var headers: [String]
         public var rows: [[String]]
+
+        public init(title: String, headers: [String], rows: [[String]]) {
+            self.title = title
+            self.headers = headers
+            self.rows = rows
+        }
     }
 
     public static func sections(for ref: ObjectRef, in graph: Graph) -> [Section] {

@@ -24,7 +24,7 @@ struct Apply: ParsableCommand {
             guard !filename.isEmpty else { throw CLIError("error: must specify one of -f or --filename") }
             let objects = try ManifestLoading.load(paths: filename, recursive: recursive, global: global)
             if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "apply")
             let outcomes: [ApplyOutcome]
             do {
                 outcomes = try store.apply(objects, dryRun: dryRun)

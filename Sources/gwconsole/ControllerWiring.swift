@@ -14,11 +14,23 @@ extension GlobalOptions {
         return config
     }
 
+    /// The core's configuration for a cluster: its data plane is the cluster's (NGF's), taken as programming what
+    /// the core accepts.
+    var clusterControllerConfig: ControllerConfig {
+        var config = controllerConfig
+        config.dataplane = DataplaneState(address: nil, programmed: true, detail: "")
+        return config
+    }
+
     /// Opens the store and brings statuses up to date with it, as the embedded controller does on every change.
     /// A command that only reads still works when status cannot be written (a read-only state directory, a full
     /// disk): it warns and shows the status last written.
     func openReconciledStore(readOnly: Bool = false, trigger: String = "reconcile", force: Bool = false) throws -> (Store, Graph) {
         let store = try openStore()
+        if clusterMode {
+            // The cluster's controller writes status there; the core's own view is computed, never written.
+            return (store, try Reconciler(store: store, config: clusterControllerConfig).currentGraph())
+        }
         let reconciler = Reconciler(store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory))
         do {
             return (store, force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger))

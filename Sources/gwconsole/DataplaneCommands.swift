@@ -26,7 +26,7 @@ struct Up: ParsableCommand {
             if let address, !(IPAddress.isIPv4(address) && address.hasPrefix("127.")) {
                 throw CLIError("error: --address must be a loopback IPv4 address (127.0.0.0/8), got \"\(address)\"")
             }
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "up")
             let manager = DataplaneManager(stateDirectory: store.directory)
             do {
                 try manager.up(portOffset: offset, pinnedAddress: address)
@@ -47,7 +47,7 @@ struct Down: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "down")
             let manager = DataplaneManager(stateDirectory: store.directory)
             let count = manager.load().gateways.count
             try manager.down()

@@ -23,7 +23,7 @@ struct Delete: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "delete")
             var targets: [(type: ResourceType, key: ObjectKey)] = []
             if !filename.isEmpty {
                 guard arguments.isEmpty else { throw CLIError("error: cannot specify both -f and KIND NAME arguments") }

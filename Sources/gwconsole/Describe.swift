@@ -45,8 +45,10 @@ struct Describe: ParsableCommand {
                 }
                 sections += objects.map { object in
                     let ref = ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name)
+                    var sections = GraphSections.sections(for: ref, in: graph)
+                    if global.clusterMode, let views = StatusViews.section(for: ref, stored: object, graph: graph) { sections.append(views) }
                     return Describer.describe(request.type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
-                                              sections: GraphSections.sections(for: ref, in: graph))
+                                              sections: sections)
                 }
             }
             if sections.isEmpty && errors.isEmpty {

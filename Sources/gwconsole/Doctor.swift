@@ -33,7 +33,15 @@ struct Doctor: ParsableCommand {
             let state = DataplaneManager(stateDirectory: store.directory).load()
             let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
-            var findings = DoctorChecks.run(graph: graph, state: state, snapshot: snapshot, namespace: namespace, stateDirectory: store.directory)
+            var findings: [Finding]
+            if global.clusterMode {
+                // The cluster's data plane is NGF's, not ours: graph checks and the two status views, no local probes.
+                findings = DoctorChecks.run(graph: graph, state: DataplaneManager.State.clusterManaged, snapshot: snapshot, namespace: namespace,
+                                            stateDirectory: store.directory)
+                findings += StatusViews.findings(store: store, graph: graph, namespace: namespace)
+            } else {
+                findings = DoctorChecks.run(graph: graph, state: state, snapshot: snapshot, namespace: namespace, stateDirectory: store.directory)
+            }
             let rank = ["error": 0, "warning": 1, "info": 2]
             findings.sort { (rank[$0.severity] ?? 3, $0.code) < (rank[$1.severity] ?? 3, $1.code) }
             if output == "json" {

@@ -33,6 +33,15 @@ struct Get: ParsableCommand {
                 let objects = try ObjectQuery.fetch(request, namespace: namespace, store: store, notFound: &notFound)
                 results.append((request.type, objects))
             }
+            if global.clusterMode, let report = try global.cluster().report() {
+                // A kind the cluster does not serve is not an error: say so, list the rest.
+                for (type, _) in results {
+                    if let why = report.notInstalled[type.groupKind.description] { Output.error("Warning: \(type.qualifiedPlural): not installed in cluster \(report.context): \(why)") }
+                    if let why = report.forbidden[type.groupKind.description] { Output.error("Warning: \(type.qualifiedPlural): \(why)") }
+                }
+                results = results.filter { report.notInstalled[$0.0.groupKind.description] == nil }
+                if results.isEmpty { return }
+            }
             try print(results, format: format, singleObject: query.requests.count == 1 && query.requests[0].names.count == 1,
                       namespace: namespace)
             if !notFound.isEmpty { throw CLIError(notFound.joined(separator: "\n")) }

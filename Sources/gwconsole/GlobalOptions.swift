@@ -13,8 +13,29 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The controller name this gwconsole acts as (default: NGF's, gateway.nginx.org/nginx-gateway-controller).", valueName: "name"))
     var controllerName: String?
 
-    /// The state directory, by the documented order of precedence.
+    @Option(name: .long, help: ArgumentHelp("Cluster mode: read this kubeconfig (else $KUBECONFIG, ~/.kube/config).", valueName: "file"))
+    var kubeconfig: String?
+
+    @Option(name: .long, help: ArgumentHelp("Cluster mode: use this kubeconfig context (else its current-context).", valueName: "name"))
+    var context: String?
+
+    @Flag(name: .long, help: "Cluster mode with the pod's service-account credentials.")
+    var inCluster = false
+
+    /// Whether commands read a Kubernetes cluster instead of the embedded state.
+    var clusterMode: Bool { kubeconfig != nil || context != nil || inCluster }
+
+    /// The cluster session in cluster mode.
+    func cluster() throws -> ClusterSession { try ClusterSession.session(self) }
+
+    /// The state directory: the embedded state's, or in cluster mode the cluster's cache under it.
     func stateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if clusterMode, let session = try? cluster() { return session.cacheDirectory }
+        return baseStateDirectory(environment: environment)
+    }
+
+    /// The embedded state directory, by the documented order of precedence.
+    func baseStateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let state, !state.isEmpty { return state }
         if let env = environment["GWCONSOLE_STATE"], !env.isEmpty { return env }
         if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return (xdg as NSString).appendingPathComponent("gwconsole") }
@@ -22,9 +43,24 @@ struct GlobalOptions: ParsableArguments {
         return (home as NSString).appendingPathComponent(".local/state/gwconsole")
     }
 
-    var effectiveNamespace: String { (namespace?.isEmpty == false ? namespace : nil) ?? "default" }
+    var effectiveNamespace: String {
+        if let namespace, !namespace.isEmpty { return namespace }
+        if clusterMode, let session = try? cluster() { return session.connection.namespace }
+        return "default"
+    }
 
+    /// The store for a command that changes objects or the data plane: the embedded state only (cluster mode
+    /// reads clusters).
+    func openWritableStore(for action: String) throws -> Store {
+        if clusterMode {
+            throw CLIError("error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (drop --context/--kubeconfig/--in-cluster)")
+        }
+        return try openStore()
+    }
+
+    /// The store commands read: the embedded state, or in cluster mode the cache of the cluster, synced first.
     func openStore() throws -> Store {
+        if clusterMode { return try cluster().store() }
         do {
             return try Store(directory: stateDirectory())
         } catch let error as StoreError {

@@ -9,6 +9,8 @@ CURLcode gw_curl_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode gw_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode gw_curl_setopt_write_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
 CURLcode gw_curl_setopt_header_function(CURL *handle, size_t (*fn)(char *, size_t, size_t, void *));
+/// Sets the progress callback (CURLOPT_XFERINFOFUNCTION); returning non-zero aborts the transfer.
+CURLcode gw_curl_setopt_xferinfo_function(CURL *handle, int (*fn)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t));
 /// Sets a blob option (CURLOPT_CAINFO_BLOB …); libcurl copies the bytes.
 CURLcode gw_curl_setopt_blob(CURL *handle, CURLoption option, const void *data, size_t length);
 CURLcode gw_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);

@@ -51,6 +51,15 @@ public final class DataplaneManager: @unchecked Sendable {
         public var gateways: [String: GatewayRecord] = [:]
         /// The index (and so the address) each Gateway got, kept when it is deleted so it comes back on the same one.
         public var assigned: [String: Int]? = [:]
+
+        public init() {}
+
+        /// A data plane run by someone else (a cluster's NGF): taken as running, with nothing of ours to inspect.
+        public static var clusterManaged: State {
+            var state = State()
+            state.running = true
+            return state
+        }
     }
 
     public func load() -> State {

@@ -264,6 +264,15 @@ public final class Store: @unchecked Sendable {
         return try body()
     }
 
+    /// One write transaction under the store's lock (for extensions in this module).
+    func withWriteTransaction<T>(_ body: () throws -> T) throws -> T {
+        try locked { try db.writeTransaction { try body() } }
+    }
+
+    func execute(_ sql: String, _ values: [SQLValue]) throws { try db.prepare(sql).run(values) }
+
+    func bumpRevision() throws { _ = try nextRevision() }
+
     private func fetch(_ key: ObjectKey) throws -> StoredObject? {
         let stmt = try db.prepare("SELECT \(Store.columns) FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
         stmt.bind([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])

@@ -17,6 +17,8 @@ struct ConsoleActions {
         var blocks: [DiagnosticsBlock] = []
         var scenario: ScenarioPanel?
         var theme: String?
+        /// A note from a background watcher, not the end of the current work.
+        var quiet = false
     }
 
     // MARK: probe
@@ -148,7 +150,7 @@ struct ConsoleActions {
 
     /// Stores objects in one transaction and reconciles; prints what `apply` prints.
     func applyObjects(_ objects: [DecodedObject]) throws {
-        let store = try global.openStore()
+        let store = try global.openWritableStore(for: "apply")
         let outcomes: [ApplyOutcome]
         do {
             outcomes = try store.apply(objects)
@@ -168,7 +170,7 @@ struct ConsoleActions {
     func delete(_ ref: ObjectRef) -> Outcome {
         captured(title: "Delete \(ref.kind) \(ref.namespacedName)") {
             guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else { throw CLIError("error: unknown kind \(ref.kind)") }
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "delete")
             let results = try store.delete([ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)])
             guard results.first.flatMap({ $0 }) != nil else { throw CLIError("Error from server (NotFound): \(type.qualifiedPlural) \"\(ref.name)\" not found") }
             _ = try global.openReconciledStore(trigger: "console delete", force: true)
@@ -179,7 +181,7 @@ struct ConsoleActions {
     /// Starts (true), stops (false) or toggles (nil) the data plane.
     func dataplane(_ up: Bool?) -> Outcome {
         captured(title: "Data plane") {
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "the data plane (u)")
             let manager = DataplaneManager(stateDirectory: store.directory)
             if up ?? !manager.isRunning {
                 let offset = Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? manager.load().portOffset
@@ -202,7 +204,7 @@ struct ConsoleActions {
         }
         var outcome = captured(title: "Scenario \(panel.name) step \(number): \(panel.steps[number - 1].title)") {
             let scenario = try ScenarioCommand.load(panel.name)
-            let store = try global.openStore()
+            let store = try global.openWritableStore(for: "a scenario step")
             guard DataplaneManager(stateDirectory: store.directory).isRunning else {
                 throw CLIError("error: the data plane is not running: u starts it, then n runs the step")
             }

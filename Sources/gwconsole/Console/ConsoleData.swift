@@ -16,7 +16,7 @@ struct ConsoleData {
     /// Opens the store and brings status up to date, as every command does. Without `reconcile`, it only reads:
     /// the graph is computed from the store as it is (the console's live refresh, which must not wait on nginx).
     static func open(_ global: GlobalOptions, reconcile: Bool = true) throws -> ConsoleData {
-        if reconcile {
+        if reconcile || global.clusterMode {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             return ConsoleData(global: global, store: store, graph: graph)
         }
@@ -30,8 +30,21 @@ struct ConsoleData {
     /// The header: the state directory, namespace, data plane, the first Gateway's address, problems.
     func header(rows: [TreeRow]) -> HeaderInfo {
         var info = HeaderInfo()
-        info.source = "embedded " + abbreviate(store.directory)
+        if global.clusterMode, let session = try? global.cluster() {
+            info.source = "cluster \(session.connection.contextName) \(session.connection.server) (read-only)"
+        } else {
+            info.source = "embedded " + abbreviate(store.directory)
+        }
         info.namespace = global.effectiveNamespace
+        if global.clusterMode {
+            info.dataplane = "the cluster's"
+            let gateway = graph.gateways.first { $0.ref.namespace == global.effectiveNamespace } ?? graph.gateways.first
+            if let gateway, let stored = try? stored(gateway.ref), let address = stored.1.status?["addresses"]?.arrayValue?.first?["value"]?.stringValue {
+                info.gateway = "Gateway \(gateway.ref.namespacedName) at \(address)"
+            }
+            info.problems = rows.filter { [.error, .conflicted, .notAttached].contains($0.role) && $0.ref != nil }.count
+            return info
+        }
         let state = self.state
         info.dataplane = state.running ? "up" : "down"
         let keys = state.gateways.keys.sorted()

@@ -10,6 +10,14 @@ struct ConsoleOptions {
     var scenario: String?
 }
 
+/// Tells the cluster watchers to stop.
+final class ClusterWatchers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var stopped: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+    func stop() { lock.lock(); flag = true; lock.unlock() }
+}
+
 /// Hands a value that is only touched by one thread at a time to the worker thread.
 struct Handoff<T>: @unchecked Sendable { let value: T }
 
@@ -80,6 +88,8 @@ final class ConsoleRunner {
             if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO); close(savedStderr) }
         }
         try reload()
+        let watchers = try startClusterWatchers()
+        defer { watchers?.stop() }
         model.completions = completions()
         if !startupMessages.isEmpty { model.message = StyledLine(startupMessages.joined(separator: "; "), role: .warning) }
         if let name = options.scenario {
@@ -111,6 +121,25 @@ final class ConsoleRunner {
                 perform(effect)
             }
         }
+    }
+
+    /// In cluster mode, one watch per kind keeps the cache current; the live refresh shows what they write.
+    func startClusterWatchers() throws -> ClusterWatchers? {
+        guard global.clusterMode else { return nil }
+        let session = try global.cluster()
+        let watchers = ClusterWatchers()
+        let store = try session.store()
+        let inbox = self.inbox
+        for type in ClusterSession.kinds {
+            guard let version = session.report()?.served[type.groupKind.description] else { continue }
+            let sync = Handoff(value: ClusterSync(session: session, store: store))
+            Thread.detachNewThread {
+                sync.value.watch(type, version: version, stop: { watchers.stopped }, onError: { message in
+                    inbox.post(ConsoleActions.Outcome(message: StyledLine(message, role: .warning), quiet: true))
+                })
+            }
+        }
+        return watchers
     }
 
     // MARK: reading
@@ -267,6 +296,12 @@ final class ConsoleRunner {
     }
 
     func receive(_ outcome: ConsoleActions.Outcome) {
+        if outcome.quiet {
+            // A note from a background watcher: show it, nothing else changes.
+            model.message = outcome.message
+            dirty = true
+            return
+        }
         model.busy = nil
         model.message = outcome.message
         if let title = outcome.title, !outcome.blocks.isEmpty { model.showDiagnostics(title: title, blocks: outcome.blocks) }

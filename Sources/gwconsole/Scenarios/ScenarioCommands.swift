@@ -82,7 +82,7 @@ struct ScenarioCommand: ParsableCommand {
             try reportingErrors {
                 let scenario = try ScenarioCommand.load(name)
                 let runner = ScenarioRunner(global: global, scenario: scenario)
-                let store = try global.openStore()
+                let store = try global.openWritableStore(for: "scenario reset")
                 var objects: [DecodedObject] = []
                 for (index, step) in scenario.steps.enumerated() {
                     if let text = step.apply { objects += try runner.objects(text, step: index + 1) }

@@ -18,7 +18,7 @@ struct ScenarioRunner {
 
     /// Runs steps 1...`upTo` (all when nil); checks run unless `checks` is false.
     func run(upTo: Int?, checks: Bool) throws {
-        let store = try global.openStore()
+        let store = try global.openWritableStore(for: "scenario run")
         guard DataplaneManager(stateDirectory: store.directory).isRunning else {
             throw CLIError("error: the data plane is not running: start it with gwconsole up, then run the scenario")
         }

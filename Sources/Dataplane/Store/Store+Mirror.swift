@@ -1,0 +1,55 @@
+import Foundation
+import GatewayAPI
+
+/// Writing objects as another API server holds them (cluster mode's cache): uid, resourceVersion, generation,
+/// creation time and status are the cluster's, kept as they come; nothing is defaulted or validated.
+extension Store {
+    /// Replaces every object of a kind (in `namespace`, or all when nil) with `objects`, in one transaction.
+    public func mirrorReplace(_ groupKind: GroupKind, namespace: String?, objects: [JSONValue]) throws {
+        try withWriteTransaction {
+            if let namespace {
+                try execute("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ?", [.text(groupKind.group), .text(groupKind.kind), .text(namespace)])
+            } else {
+                try execute("DELETE FROM objects WHERE grp = ? AND kind = ?", [.text(groupKind.group), .text(groupKind.kind)])
+            }
+            for object in objects { try mirrorWrite(groupKind, object) }
+            try bumpRevision()
+        }
+    }
+
+    /// Creates or replaces one object (a watch's ADDED or MODIFIED).
+    public func mirrorUpsert(_ groupKind: GroupKind, object: JSONValue) throws {
+        try withWriteTransaction {
+            try mirrorWrite(groupKind, object)
+            try bumpRevision()
+        }
+    }
+
+    /// Removes one object (a watch's DELETED).
+    public func mirrorDelete(_ key: ObjectKey) throws {
+        try withWriteTransaction {
+            try execute("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?",
+                        [.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
+            try bumpRevision()
+        }
+    }
+
+    private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue) throws {
+        let metadata = object["metadata"] ?? [:]
+        guard let name = metadata["name"]?.stringValue else { return }
+        var body = object
+        body["status"] = nil
+        var meta = metadata
+        for field in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"] { meta[field] = nil }
+        body["metadata"] = meta
+        let resourceVersion = Int64(metadata["resourceVersion"]?.stringValue ?? "") ?? 0
+        let status: SQLValue = object["status"].map { .text(JSONWriter.compact($0)) } ?? .null
+        let values: [SQLValue] = [
+            .text(groupKind.group), .text(groupKind.kind), .text(metadata["namespace"]?.stringValue ?? ""), .text(name),
+            .text(object["apiVersion"]?.stringValue ?? ""), .text(metadata["uid"]?.stringValue ?? ""), .int(resourceVersion),
+            .int(metadata["generation"]?.intValue ?? 0), .text(metadata["creationTimestamp"]?.stringValue ?? ""),
+            .text(JSONWriter.compact(body)), status,
+        ]
+        try execute("INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    }
+}

@@ -1,2 +1,0 @@
-/// Module home for KubeClient (built by a later issue).
-public enum KubeClientModule {}

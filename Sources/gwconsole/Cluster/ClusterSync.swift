@@ -1,0 +1,92 @@
+import Dataplane
+import Foundation
+import GatewayAPI
+import KubeClient
+
+/// Copies the cluster's objects into the cache store: discovery, then a paged list of every kind gwconsole reads;
+/// `watch` keeps it current (events, bookmarks, relist on 410 Gone, reconnect on a dropped stream).
+struct ClusterSync {
+    let session: ClusterSession
+    let store: Store
+
+    /// Lists every served kind into the store. Kinds the server lacks are "not installed"; kinds the user may not
+    /// list cluster-wide are listed in the context's namespace, else reported as forbidden.
+    @discardableResult
+    func syncAll() throws -> ClusterSession.SyncReport {
+        let discovery = try session.api.discover(ClusterSession.kinds)
+        var report = ClusterSession.SyncReport(context: session.connection.contextName, server: session.connection.server,
+                                               time: Store.timestamp(Date()), served: [:], notInstalled: [:], forbidden: [:])
+        for (groupKind, why) in discovery.missing { report.notInstalled[groupKind.description] = why }
+        for type in ClusterSession.kinds {
+            guard let version = discovery.served[type.groupKind] else {
+                try store.mirrorReplace(type.groupKind, namespace: nil, objects: [])
+                continue
+            }
+            report.served[type.groupKind.description] = version
+            do {
+                let (items, _) = try session.api.list(type, version: version, namespace: nil)
+                try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
+            } catch KubeError.status(403, _, let message) where type.namespaced {
+                do {
+                    let (items, _) = try session.api.list(type, version: version, namespace: session.connection.namespace)
+                    try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
+                    report.forbidden[type.groupKind.description] = "listed in namespace \(session.connection.namespace) only: \(message)"
+                } catch KubeError.status(403, _, let inner) {
+                    try store.mirrorReplace(type.groupKind, namespace: nil, objects: [])
+                    report.forbidden[type.groupKind.description] = inner
+                    Output.error("Warning: \(inner)")
+                }
+            } catch KubeError.status(403, _, let message) {
+                try store.mirrorReplace(type.groupKind, namespace: nil, objects: [])
+                report.forbidden[type.groupKind.description] = message
+                Output.error("Warning: \(message)")
+            }
+        }
+        if let data = try? JSONEncoder().encode(report) {
+            FileManager.default.createFile(atPath: session.reportPath, contents: data, attributes: [.posixPermissions: 0o600])
+        }
+        return report
+    }
+
+    /// Keeps one kind current until `stop()` says so: list, then watch from the list's resourceVersion; relist on
+    /// 410 Gone; reconnect (with backoff) when the stream drops or the server is briefly unreachable.
+    func watch(_ type: ResourceType, version: String, stop: @escaping @Sendable () -> Bool, onError: @escaping @Sendable (String) -> Void) {
+        var resourceVersion: String?
+        var failures = 0
+        while !stop() {
+            do {
+                if resourceVersion == nil {
+                    let (items, listVersion) = try session.api.list(type, version: version, namespace: nil)
+                    try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
+                    resourceVersion = listVersion
+                }
+                try session.api.watch(type, version: version, namespace: nil, resourceVersion: resourceVersion!, timeoutSeconds: 60) { event in
+                    do {
+                        switch event {
+                        case .added(let object), .modified(let object):
+                            try store.mirrorUpsert(type.groupKind, object: object)
+                            resourceVersion = object["metadata"]?["resourceVersion"]?.stringValue ?? resourceVersion
+                        case .deleted(let object):
+                            let metadata = object["metadata"] ?? [:]
+                            try store.mirrorDelete(ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? metadata["namespace"]?.stringValue ?? "" : "",
+                                                             name: metadata["name"]?.stringValue ?? ""))
+                            resourceVersion = metadata["resourceVersion"]?.stringValue ?? resourceVersion
+                        case .bookmark(let version):
+                            resourceVersion = version
+                        }
+                    } catch {
+                        onError("cannot cache \(type.plural): \(error)")
+                    }
+                    return !stop()
+                }
+                failures = 0
+            } catch KubeError.status(410, _, _) {
+                resourceVersion = nil   // too old: relist
+            } catch {
+                failures += 1
+                onError("watch \(type.qualifiedPlural): \(error)")
+                usleep(UInt32(min(5.0, 0.2 * pow(2, Double(min(failures, 5)))) * 1_000_000))
+            }
+        }
+    }
+}

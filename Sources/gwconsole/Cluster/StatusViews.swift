@@ -1,0 +1,45 @@
+import Dataplane
+import Foundation
+import GatewayAPI
+import GatewayCore
+import ResourcePrinters
+
+/// Cluster mode's two views of status: what the cluster's controller wrote, and what gwconsole's core computes.
+enum StatusViews {
+    /// The status the core computes for each object it processes.
+    static func computed(_ graph: Graph) -> [ObjectRef: JSONValue] {
+        var result: [ObjectRef: JSONValue] = [:]
+        for update in StatusBuilder.updates(graph, now: Store.timestamp(Date())) { result[update.ref] = update.status }
+        return result
+    }
+
+    /// The describe section: where the views differ (or that they agree).
+    static func section(for ref: ObjectRef, stored: StoredObject, graph: Graph) -> GraphSections.Section? {
+        guard let computed = computed(graph)[ref] else { return nil }
+        let differences = StatusDrift.differences(cluster: stored.status, computed: computed, controllerName: graph.controllerName)
+        if differences.isEmpty {
+            return GraphSections.Section(title: "Status Views", headers: ["Cluster's Controller", "gwconsole"], rows: [["agrees", "agrees"]])
+        }
+        func text(_ entry: StatusDrift.Entry?) -> String { entry.map { "\($0.status) \($0.reason)" } ?? "<absent>" }
+        return GraphSections.Section(title: "Status Views (differ)", headers: ["Where", "Condition", "Cluster's Controller", "gwconsole"],
+                                     rows: differences.map { [$0.place, $0.type, text($0.cluster), text($0.computed)] })
+    }
+
+    /// StatusDrift findings for doctor: every object whose two views differ.
+    static func findings(store: Store, graph: Graph, namespace: String?) -> [Doctor.Finding] {
+        var findings: [Doctor.Finding] = []
+        for (ref, status) in computed(graph).sorted(by: { $0.key.namespacedName < $1.key.namespacedName }) {
+            guard namespace == nil || ref.namespace.isEmpty || ref.namespace == namespace,
+                  let stored = try? store.get(ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)) else { continue }
+            let differences = StatusDrift.differences(cluster: stored.status, computed: status, controllerName: graph.controllerName)
+            guard !differences.isEmpty else { continue }
+            let name = ref.namespace.isEmpty ? ref.name : ref.namespacedName
+            findings.append(Doctor.Finding(
+                code: "StatusDrift", severity: "warning", objects: ["\(ref.kind) \(name)"],
+                summary: "the status the cluster's controller wrote differs from what gwconsole computes for the same objects",
+                evidence: differences.map(\.summary),
+                fix: "if the cluster lags, wait and look again; if its controller ignores or rejects the object, check its logs and the GatewayClass's controllerName (\(graph.controllerName))"))
+        }
+        return findings
+    }
+}
