@@ -47,8 +47,9 @@ let package = Package(
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Diagnostics"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane", "Diagnostics"]),
+        .target(name: "TestSupport", dependencies: ["Dataplane", "Diagnostics"], path: "Tests/TestSupport"),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Diagnostics", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "Dataplane", "Diagnostics", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -90,7 +90,8 @@ public struct Kubeconfig: Sendable, Equatable {
     public static func parse(_ text: String, file: String) throws -> Kubeconfig {
         var config = Kubeconfig()
         guard let root = try YAMLReader.parseDocument(text, file: file, lineOffset: 0) else { return config }
-        let reader = FieldReader(file: file, directory: (file as NSString).deletingLastPathComponent)
+        let absolute = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        let reader = FieldReader(file: file, directory: (absolute as NSString).deletingLastPathComponent)
         config.currentContext = try reader.string(root, "current-context")
         for entry in try reader.namedList(root, "clusters") {
             guard let body = entry.node["cluster"] else { throw reader.error(entry.node, FieldPath("clusters").appending(entry.name), "a cluster entry needs cluster:") }
