@@ -11,6 +11,7 @@ packages=(
   nginx-light           # the embedded data plane and local workloads
   curl                  # tests drive the data plane as the guide does
   tmux                  # tests drive the console in a real terminal
+  python3               # tests run a Kubernetes API server double (standard library only)
 )
 
 missing=()

@@ -120,7 +120,9 @@ public final class FakeCluster: @unchecked Sendable {
 
     /// The guide's Gateway, HTTPRoute, Service, ConfigMap and BackendTLSPolicy as a cluster holds them, with the
     /// status a controller wrote (`routeAccepted` lets a test make the cluster's view disagree).
-    public static func guideObjects(btlsVersion: String = "v1", routeAccepted: Bool = true) -> [String] {
+    public static func guideObjects(btlsVersion: String = "v1", routeAccepted: Bool = true,
+                                    caPEM: String? = CertificateInspector.issue(commonName: "backend-ca", dnsName: nil, isCA: true)?.cert) -> [String] {
+        let ca = (caPEM ?? "").replacingOccurrences(of: "\n", with: "\\n")
         let condition = { (type: String, status: String, reason: String) in
             "{\"type\":\"\(type)\",\"status\":\"\(status)\",\"reason\":\"\(reason)\",\"message\":\"\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\",\"observedGeneration\":1}"
         }
@@ -130,6 +132,7 @@ public final class FakeCluster: @unchecked Sendable {
             #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gateway","namespace":"default"},"spec":{"gatewayClassName":"nginx","listeners":[{"name":"http","port":80,"protocol":"HTTP","hostname":"*.example.com"}]},"status":{"addresses":[{"type":"IPAddress","value":"10.0.0.7"}],"conditions":[\#(condition("Accepted", "True", "Accepted")),\#(condition("Programmed", "True", "Programmed"))]}}"#,
             #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"secure-app","namespace":"default"},"spec":{"parentRefs":[{"name":"gateway","sectionName":"http"}],"hostnames":["secure-app.example.com"],"rules":[{"backendRefs":[{"name":"secure-app","port":8443}]}]},"status":{"parents":[{"parentRef":{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gateway","namespace":"default","sectionName":"http"},"controllerName":"\#(controller)","conditions":[\#(condition("Accepted", routeAccepted ? "True" : "False", routeAccepted ? "Accepted" : "NotAllowedByListeners")),\#(condition("ResolvedRefs", "True", "ResolvedRefs"))]}]}}"#,
             #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"secure-app","namespace":"default"},"spec":{"selector":{"app":"secure-app"},"ports":[{"name":"https","port":8443,"targetPort":8443,"protocol":"TCP"}],"clusterIP":"10.96.12.34","type":"ClusterIP"}}"#,
+            #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"backend-cert","namespace":"default"},"data":{"ca.crt":"\#(ca)"}}"#,
             #"{"apiVersion":"\#(btlsVersion == "v1" ? "gateway.networking.k8s.io/v1" : "gateway.networking.k8s.io/v1alpha3")","kind":"BackendTLSPolicy","metadata":{"name":"backend-tls","namespace":"default"},"spec":{"targetRefs":[{"group":"","kind":"Service","name":"secure-app"}],"validation":{"caCertificateRefs":[{"group":"","kind":"ConfigMap","name":"backend-cert"}],"hostname":"secure-app.example.com"}}}"#,
         ]
     }

@@ -1,0 +1,79 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Cluster mode end to end: the real binary against the API server double, through a kubeconfig.
+@Suite("Cluster mode", .serialized)
+struct ClusterModeTests {
+    @Test("get -A lists the cluster's Gateways, routes and policies; describe shows both status views; the cache is private")
+    func read() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
+        let kubeconfig = try cluster.kubeconfig()
+        let cli = CLI()
+        let get = try cli.run(["--kubeconfig", kubeconfig, "--context", "admin", "get", "gateways,httproutes,backendtlspolicies", "-A"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(get.stdout.contains("gateway.gateway.networking.k8s.io/gateway") || get.stdout.contains("default     gateway"), "\(get.stdout)")
+        #expect(get.stdout.contains("secure-app") && get.stdout.contains("backend-tls"), "\(get.stdout)")
+        let describe = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "secure-app"])
+        #expect(describe.stdout.contains("Status Views:") && describe.stdout.contains("agrees"), "the two views agree on the guide:\n\(describe.stdout)")
+        #expect(describe.stdout.contains("gateway.nginx.org/nginx-gateway-controller"))
+        // The cache lives under the state directory, per context, readable by the owner only.
+        let cache = cli.state + "/clusters/admin"
+        #expect(FileManager.default.fileExists(atPath: cache + "/state.db"))
+        #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o700)
+    }
+
+    @Test("doctor reports StatusDrift where the cluster's controller and gwconsole disagree")
+    func drift() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects(routeAccepted: false))
+        let cli = CLI()
+        let doctor = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "doctor", "-A"])
+        #expect(doctor.stdout.contains("WARNING StatusDrift"), "\(doctor.stdout)\(doctor.stderr)")
+        #expect(doctor.stdout.contains("parent default/gateway/http Accepted: cluster False (NotAllowedByListeners), gwconsole True (Accepted)"), "\(doctor.stdout)")
+        #expect(!doctor.stdout.contains("DataplaneDown"), "the cluster's data plane is not ours to start")
+        let describe = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "describe", "httproute", "secure-app"])
+        #expect(describe.stdout.contains("Status Views (differ)"), "\(describe.stdout)")
+    }
+
+    @Test("cluster mode is read-only; a missing CRD group is 'not installed', not an error; auth and TLS errors say what to do")
+    func errors() throws {
+        let bare = try FakeCluster(arguments: ["--no-gateway-api"])
+        let cli = CLI()
+        let kubeconfig = try bare.kubeconfig()
+        let get = try cli.run(["--kubeconfig", kubeconfig, "get", "gateways", "-A"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(get.stderr.contains("gateways.gateway.networking.k8s.io: not installed in cluster admin"), "\(get.stderr)")
+        let apply = try cli.run(["--kubeconfig", kubeconfig, "apply", "-f", CLI.guide])
+        #expect(apply.status == 1 && apply.stderr.contains("in cluster mode gwconsole only reads the cluster"), "\(apply.stderr)")
+        let unauthorized = try cli.run(["--kubeconfig", kubeconfig, "--context", "nobody", "get", "svc"])
+        #expect(unauthorized.status == 1 && unauthorized.stderr.contains("You must be logged in to the server (Unauthorized)"), "\(unauthorized.stderr)")
+        let untrusted = try cli.run(["--kubeconfig", kubeconfig, "--context", "untrusted", "get", "svc"])
+        #expect(untrusted.status == 1 && untrusted.stderr.contains("is not trusted"), "\(untrusted.stderr)")
+        let insecure = try cli.run(["--kubeconfig", kubeconfig, "--context", "insecure", "get", "svc", "-A"])
+        #expect(insecure.status == 0 && insecure.stderr.contains("Warning: insecure-skip-tls-verify"), "\(insecure.stderr)")
+        let missing = try cli.run(["--kubeconfig", kubeconfig, "--context", "prod", "get", "svc"])
+        #expect(missing.status == 1 && missing.stderr.contains("context \"prod\" does not exist"), "\(missing.stderr)")
+    }
+
+    @Test("the console opens on the cluster and shows a watch event within a second")
+    func console() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
+        let cli = CLI()
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state) --kubeconfig \(try cluster.kubeconfig())", columns: 160, rows: 40)
+        let first = term.waitFor("HTTPRoute default/secure-app", seconds: 15)
+        #expect(first.contains("cluster admin https://localhost:\(cluster.port)"), "\(first)")
+        #expect(first.contains("BackendTLSPolicy default/backend-tls"))
+        term.waitUntil(5) { _ in (try? cluster.control("GET", "/_test/watches").contains("httproutes")) ?? false }
+        try cluster.control("POST", "/_test/objects", json: #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"shop","namespace":"default"},"spec":{"parentRefs":[{"name":"gateway"}],"hostnames":["shop.example.com"]}}"#)
+        let start = Date()
+        let live = term.waitFor("HTTPRoute default/shop", seconds: 5)
+        #expect(live.contains("HTTPRoute default/shop"), "\(live)")
+        #expect(Date().timeIntervalSince(start) < 1.5, "the watch event showed after \(Date().timeIntervalSince(start)) s")
+        // Changes are refused: the cluster is read-only here.
+        try term.send("j", "j", "j", "C-d")
+        term.waitFor("(y/N)")
+        try term.send("y")
+        #expect(term.waitFor("only reads the cluster").contains("only reads the cluster"))
+        try term.send("q")
+    }
+}
