@@ -139,11 +139,12 @@ public final class KubeAPI: @unchecked Sendable {
     // MARK: writing
 
     /// Server-side apply with field manager `gwconsole`; returns the object as stored.
-    public func apply(_ object: JSONValue, type: ResourceType, version: String, force: Bool = false) throws -> JSONValue {
+    public func apply(_ object: JSONValue, type: ResourceType, version: String, force: Bool = false, dryRun: Bool = false) throws -> JSONValue {
         let namespace = object["metadata"]?["namespace"]?.stringValue
         guard let name = object["metadata"]?["name"]?.stringValue else { throw KubeError.protocolError("the object has no metadata.name") }
         var query = [("fieldManager", "gwconsole")]
         if force { query.append(("force", "true")) }
+        if dryRun { query.append(("dryRun", "All")) }
         return try json("PATCH", KubeAPI.path(type, version: version, namespace: type.namespaced ? (namespace ?? "default") : nil, name: name) + KubeAPI.query(query),
                         body: Data(JSONWriter.compact(object).utf8), contentType: "application/apply-patch+yaml")
     }

@@ -24,6 +24,10 @@ struct Apply: ParsableCommand {
             guard !filename.isEmpty else { throw CLIError("error: must specify one of -f or --filename") }
             let objects = try ManifestLoading.load(paths: filename, recursive: recursive, global: global)
             if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
+            if global.clusterMode && global.write {
+                try ClusterWrites(session: try global.cluster()).apply(objects, dryRun: dryRun)
+                return
+            }
             let store = try global.openWritableStore(for: "apply")
             let outcomes: [ApplyOutcome]
             do {

@@ -23,7 +23,7 @@ struct Delete: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let store = try global.openWritableStore(for: "delete")
+            let store = global.clusterMode && global.write ? try global.openStore() : try global.openWritableStore(for: "delete")
             var targets: [(type: ResourceType, key: ObjectKey)] = []
             if !filename.isEmpty {
                 guard arguments.isEmpty else { throw CLIError("error: cannot specify both -f and KIND NAME arguments") }
@@ -42,6 +42,10 @@ struct Delete: ParsableCommand {
                                                                 namespace: request.type.namespaced ? global.effectiveNamespace : "", name: name)))
                     }
                 }
+            }
+            if global.clusterMode && global.write {
+                try ClusterWrites(session: try global.cluster()).delete(targets.map { ($0.type, $0.key) }, ignoreNotFound: ignoreNotFound)
+                return
             }
             let deleted: [StoredObject?]
             do {

@@ -22,6 +22,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Cluster mode with the pod's service-account credentials.")
     var inCluster = false
 
+    @Flag(name: .long, help: "Cluster mode: let apply and delete change the cluster (server-side apply, field manager gwconsole).")
+    var write = false
+
     /// Whether commands read a Kubernetes cluster instead of the embedded state.
     var clusterMode: Bool { kubeconfig != nil || context != nil || inCluster }
 
@@ -53,7 +56,7 @@ struct GlobalOptions: ParsableArguments {
     /// reads clusters).
     func openWritableStore(for action: String) throws -> Store {
         if clusterMode {
-            throw CLIError("error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (drop --context/--kubeconfig/--in-cluster)")
+            throw CLIError("error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (apply and delete change it with --write; drop --context/--kubeconfig/--in-cluster for the embedded state)")
         }
         return try openStore()
     }

@@ -33,6 +33,9 @@ struct Probe: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
     var output: String?
 
+    @Option(name: .long, help: ArgumentHelp("Cluster mode: where the Gateway listens (else its NGINX Service's LoadBalancer address or NodePort).", valueName: "ip:port"))
+    var gatewayAddress: String?
+
     struct Report: Codable {
         var request: String
         var result: HTTPProbe.Result
@@ -61,6 +64,21 @@ struct Probe: ParsableCommand {
             if let route {
                 let ref = ObjectRef(group: HTTPRoute.group, kind: "HTTPRoute", namespace: global.effectiveNamespace, name: route)
                 guard let node = graph.route(ref) else { throw CLIError("Error from server (NotFound): httproutes.gateway.networking.k8s.io \"\(route)\" not found") }
+                if global.clusterMode {
+                    // The cluster's NGINX: its Service's address, and the request only (its backends are inside the cluster).
+                    guard let parent = node.parents.first(where: \.accepted), let gateway = parent.gateway, let gatewayNode = graph.gateway(gateway),
+                          let listener = gatewayNode.listeners.first(where: { parent.listeners.contains($0.name) }) else {
+                        throw CLIError("error: route \(ref.namespacedName) is not accepted by a Gateway (see describe httproute \(route))")
+                    }
+                    let found = try GatewayAddress.find(gateway: gateway, listenerPort: Int(listener.port), store: store, override: gatewayAddress).get()
+                    let host = node.source.spec.hostnames?.first ?? "example.com"
+                    let path = node.rules.first?.source.matches?.first?.path?.value ?? "/"
+                    let url = "http://\(host):\(found.port)\(path)"
+                    let result = HTTPProbe.perform(HTTPProbe.Request(url: url, resolve: ["\(host):\(found.port):\(found.address)"], headers: header))
+                    Output.out("Gateway \(gateway.namespacedName) at \(found.address):\(found.port) (\(found.how))\n")
+                    Output.out(ProbeText.render(url: url, result: result))
+                    return
+                }
                 guard let parent = node.parents.first(where: \.accepted), let gateway = parent.gateway,
                       let binding = state.gateways[gateway.namespacedName]?.bindings.first(where: { parent.listeners.contains($0.listener) }) else {
                     throw CLIError("error: route \(ref.namespacedName) is not served by a running Gateway (gwconsole up, and see describe httproute)")

@@ -55,6 +55,55 @@ struct ClusterModeTests {
         #expect(missing.status == 1 && missing.stderr.contains("context \"prod\" does not exist"), "\(missing.stderr)")
     }
 
+    @Test("--write: apply shows the plan, dry-runs on the server, then server-side applies as gwconsole; delete deletes; without --write nothing changes")
+    func write() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
+        let cli = CLI()
+        let kubeconfig = try cluster.kubeconfig()
+        let manifest = cli.state + "-shop.yaml"
+        try """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: shop}
+            spec:
+              parentRefs: [{name: gateway}]
+              hostnames: [shop.example.com]
+            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: manifest) }
+        let refused = try cli.run(["--kubeconfig", kubeconfig, "apply", "-f", manifest])
+        #expect(refused.status == 1 && refused.stderr.contains("--write"), "\(refused.stderr)")
+        let dry = try cli.run(["--kubeconfig", kubeconfig, "--write", "apply", "-f", manifest, "--dry-run"])
+        #expect(dry.stdout.contains("httproute.gateway.networking.k8s.io/shop will be created") && dry.stdout.contains("dry run: nothing changed"), "\(dry.stdout)\(dry.stderr)")
+        #expect(!(try cluster.control("GET", "/_test/objects")).contains("\"shop\""))
+        let applied = try cli.run(["--kubeconfig", kubeconfig, "--write", "apply", "-f", manifest])
+        #expect(applied.status == 0 && applied.stdout.contains("httproute.gateway.networking.k8s.io/shop created"), "\(applied.stdout)\(applied.stderr)")
+        let patches = try cluster.control("GET", "/_test/requests")
+        #expect(patches.contains("fieldManager=gwconsole") && patches.contains("dryRun=All"))
+        #expect(try cli.run(["--kubeconfig", kubeconfig, "get", "httproutes"]).stdout.contains("shop"))
+        let deleted = try cli.run(["--kubeconfig", kubeconfig, "--write", "delete", "httproute", "shop"])
+        #expect(deleted.stdout.contains("httproute.gateway.networking.k8s.io \"shop\" deleted"), "\(deleted.stdout)\(deleted.stderr)")
+        #expect(!(try cluster.control("GET", "/_test/objects")).contains("\"shop\""))
+    }
+
+    @Test("probe --route finds the Gateway at its NGINX Service's LoadBalancer address (or --gateway-address) and sends the request")
+    func probe() throws {
+        let live = LiveDataplane()
+        let address = live.backendAddress(1)
+        try live.startBackend(name: "cluster-nginx", address: address, port: 18080, body: "location / { return 200 'hello from the cluster for $host'; }")
+        let service = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"gateway-nginx","namespace":"default","labels":{"gateway.networking.k8s.io/gateway-name":"gateway"}},"spec":{"type":"LoadBalancer","ports":[{"name":"http","port":18080,"targetPort":80,"protocol":"TCP"}]},"status":{"loadBalancer":{"ingress":[{"ip":"\#(address)"}]}}}"#
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects() + [service])
+        let cli = CLI()
+        let probe = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "probe", "--route", "secure-app"])
+        #expect(probe.status == 0, "\(probe.stderr)")
+        #expect(probe.stdout.contains("Gateway default/gateway at \(address):18080 (LoadBalancer ingress of Service default/gateway-nginx)"), "\(probe.stdout)")
+        #expect(probe.stdout.contains("hello from the cluster for secure-app.example.com"), "\(probe.stdout)")
+        let override = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "probe", "--route", "secure-app", "--gateway-address", "\(address):18080"])
+        #expect(override.stdout.contains("(--gateway-address)") && override.stdout.contains("Status:   200"), "\(override.stdout)")
+        let bare = try FakeCluster(objects: FakeCluster.guideObjects())
+        let none = try cli.run(["--kubeconfig", try bare.kubeconfig(), "probe", "--route", "secure-app"])
+        #expect(none.status == 1 && none.stderr.contains("give --gateway-address IP:PORT"), "\(none.stderr)")
+    }
+
     @Test("the console opens on the cluster and shows a watch event within a second")
     func console() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
