@@ -39,8 +39,13 @@ struct GlobalOptions: ParsableArguments {
 
     /// The embedded state directory, by the documented order of precedence.
     func baseStateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let state, !state.isEmpty { return state }
-        if let env = environment["GWCONSOLE_STATE"], !env.isEmpty { return env }
+        // Absolute: nginx runs with its own prefix, so a relative path would point elsewhere for it.
+        func absolute(_ path: String) -> String {
+            let expanded = (path as NSString).expandingTildeInPath
+            return expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
+        }
+        if let state, !state.isEmpty { return absolute(state) }
+        if let env = environment["GWCONSOLE_STATE"], !env.isEmpty { return absolute(env) }
         if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return (xdg as NSString).appendingPathComponent("gwconsole") }
         let home = environment["HOME"] ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(".local/state/gwconsole")

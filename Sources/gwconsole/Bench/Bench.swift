@@ -1,0 +1,307 @@
+import ArgumentParser
+import ConsoleUI
+import Dataplane
+import Diagnostics
+import Foundation
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+
+/// `gwconsole bench`: times the pipeline on synthetic clusters against nginx's own cost of loading the config.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmark decode, store, graph+status, render, nginx -t, apply-to-serving and console frames.")
+
+    @Option(name: .long, help: "Route counts to measure (repeatable; default 100, 1000, 10000, 50000).")
+    var routes: [Int] = []
+
+    @Flag(name: .long, help: "A smoke run: 100 routes, one run each, a few seconds.")
+    var quick = false
+
+    @Option(name: .long, help: "Runs per metric (default 5; 1 with --quick).")
+    var runs: Int?
+
+    @Option(name: .long, help: "The share of Services with a BackendTLSPolicy (0-1).")
+    var tlsShare = 0.5
+
+    @Flag(name: .long, help: "Skip the metrics that start nginx data planes (apply-to-serving, the guide).")
+    var noDataplane = false
+
+    @Option(name: [.customShort("o"), .long], help: "Output format: json.")
+    var output: String?
+
+    struct Result: Codable {
+        var routes: Int
+        var metric: String
+        var median_ms: Double
+        var min_ms: Double
+        var max_ms: Double
+    }
+
+    struct Report: Codable {
+        var machine: [String: String]
+        var results: [Result]
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let counts = quick ? [100] : (routes.isEmpty ? [100, 1_000, 10_000, 50_000] : routes)
+            let runs = max(1, self.runs ?? (quick ? 1 : 5))
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-bench-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            // Data planes and pods of their own: addresses apart from the user's (127.0.100.x), high ports.
+            setenv("GWCONSOLE_ADDRESS_BASE", "127.0.177", 1)
+            let runner = BenchRunner(scratch: scratch, runs: runs, tlsShare: tlsShare, dataplane: !noDataplane, log: output != "json")
+            for count in counts { try runner.measure(routes: count) }
+            if !noDataplane { try runner.measureGuide() }
+            if output == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                Output.out(String(decoding: try encoder.encode(Report(machine: BenchRunner.machine(), results: runner.results)), as: UTF8.self) + "\n")
+            } else {
+                Output.out(BenchRunner.table(runner.results))
+            }
+        }
+    }
+}
+
+/// Runs the measurements and keeps the results.
+final class BenchRunner {
+    let scratch: String
+    let runs: Int
+    let tlsShare: Double
+    let dataplane: Bool
+    let log: Bool
+    var results: [Bench.Result] = []
+
+    init(scratch: String, runs: Int, tlsShare: Double, dataplane: Bool, log: Bool) {
+        self.scratch = scratch
+        self.runs = runs
+        self.tlsShare = tlsShare
+        self.dataplane = dataplane
+        self.log = log
+    }
+
+    static func machine() -> [String: String] {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        var uts = utsname()
+        uname(&uts)
+        let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        #if DEBUG
+        let build = "debug"
+        #else
+        let build = "release"
+        #endif
+        return ["cpu": cpu, "cores": String(ProcessInfo.processInfo.activeProcessorCount), "kernel": release, "build": build,
+                "nginx": nginxVersion()]
+    }
+
+    static func nginxVersion() -> String {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-nginx-v-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try? Spawn.run("/usr/sbin/nginx", ["-v"], outputPath: out)
+        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Times `body` `count` times; records median, min and max in milliseconds.
+    func time(_ metric: String, routes: Int, count: Int? = nil, _ body: () throws -> Void) rethrows {
+        var samples: [Double] = []
+        for _ in 0..<(count ?? runs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        }
+        record(metric, routes: routes, samples: samples)
+    }
+
+    func record(_ metric: String, routes: Int, samples: [Double]) {
+        let sorted = samples.sorted()
+        let result = Bench.Result(routes: routes, metric: metric, median_ms: round3(sorted[sorted.count / 2]), min_ms: round3(sorted.first!), max_ms: round3(sorted.last!))
+        results.append(result)
+        if log { FileHandle.standardError.write(Data("bench: \(routes) routes: \(metric) \(result.median_ms) ms\n".utf8)) }
+    }
+
+    func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+    func median(_ metric: String, _ routes: Int) -> Double? { results.first { $0.metric == metric && $0.routes == routes }?.median_ms }
+
+    static var peakRSSMegabytes: Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    func measure(routes count: Int) throws {
+        let cluster = SyntheticCluster(routes: count, tlsShare: tlsShare, endpoint: "127.0.0.1")
+        let yaml = Data(cluster.manifests().utf8)
+        var objects: [DecodedObject] = []
+        try time("decode", routes: count) {
+            objects = try ManifestDecoder().decode(ManifestReader.documents(from: yaml, file: "bench.yaml"))
+        }
+        var store: Store!
+        var index = 0
+        try time("store write", routes: count, count: min(runs, 3)) {
+            index += 1
+            store = try Store(directory: scratch + "/store-\(count)-\(index)")
+            _ = try store.apply(objects)
+        }
+        var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
+        config.ruleCheck = RuleCheck.check
+        config.dataplane = DataplaneState(address: "127.0.0.1", programmed: true, detail: "")
+        let reconciler = Reconciler(store: store, config: config)
+        var snapshot = ResourceSnapshot()
+        try time("snapshot read", routes: count) { snapshot = try reconciler.snapshot() }
+        var graph = GraphBuilder.build(snapshot, config: config)
+        time("graph + status", routes: count) {
+            graph = GraphBuilder.build(snapshot, config: config)
+            _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
+        }
+        guard let gateway = graph.gateways.first else { throw CLIError("bench: the synthetic Gateway was not accepted") }
+        let dir = scratch + "/render-\(count)"
+        let settings = RenderSettings(address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
+                                      generation: 1, workersAsRoot: geteuid() == 0)
+        var rendered: RenderedConfig!
+        time("render", routes: count) { rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings) }
+        try write(rendered, settings: settings)
+        var failure: String?
+        try time("nginx -t", routes: count, count: min(runs, 3)) {
+            failure = try nginxTest(settings)
+        }
+        if let failure { throw CLIError("bench: nginx -t refused the rendered config: \(failure)") }
+        if let core = median("graph + status", count), let render = median("render", count), let nginx = median("nginx -t", count) {
+            results.append(Bench.Result(routes: count, metric: "core / nginx -t (ratio)", median_ms: round3((core + render) / nginx), min_ms: 0, max_ms: 0))
+        }
+        // The console: first frame (tree built from the graph) and redraws at 160x48.
+        var model = ConsoleModel()
+        let screen = GridScreen(rows: 48, columns: 160)
+        time("console first frame", routes: count) {
+            model = ConsoleModel()
+            model.setTree(TopologyTree.rows(graph))
+            model.selected = min(3, max(0, model.rowCount - 1))
+            ConsoleRenderer.draw(&model, on: screen)
+        }
+        time("console frame", routes: count, count: runs * 4) {
+            model.selected = (model.selected + 1) % max(1, model.rowCount)
+            ConsoleRenderer.draw(&model, on: screen)
+        }
+        if dataplane && count <= 10_000 { try applyToServing(count: count, store: store, config: config, objects: objects) }
+        results.append(Bench.Result(routes: count, metric: "peak RSS (MB)", median_ms: round3(BenchRunner.peakRSSMegabytes), min_ms: 0, max_ms: 0))
+    }
+
+    func write(_ rendered: RenderedConfig, settings: RenderSettings) throws {
+        let fm = FileManager.default
+        for sub in ["logs", "temp/client_body", "temp/proxy", "temp/fastcgi", "temp/uwsgi", "temp/scgi"] {
+            try fm.createDirectory(atPath: settings.runtimeDirectory + "/" + sub, withIntermediateDirectories: true)
+        }
+        for file in rendered.files {
+            let path = settings.configDirectory + "/" + file.path
+            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try file.content.write(toFile: path, atomically: false, encoding: .utf8)
+        }
+    }
+
+    func nginxTest(_ settings: RenderSettings) throws -> String? {
+        let out = settings.runtimeDirectory + "/logs/test.log"
+        let status = try Spawn.run("/usr/sbin/nginx", ["-t", "-q", "-p", settings.runtimeDirectory + "/", "-e", settings.runtimeDirectory + "/logs/error.log",
+                                                      "-c", settings.configDirectory + "/" + RenderedConfig.mainFile], outputPath: out)
+        return status == 0 ? nil : (try? String(contentsOfFile: out, encoding: .utf8)) ?? "status \(status)"
+    }
+
+    /// One route changed on a running data plane until a request through the Gateway sees the change.
+    func applyToServing(count: Int, store: Store, config: ControllerConfig, objects: [DecodedObject]) throws {
+        let manager = DataplaneManager(stateDirectory: store.directory)
+        try manager.up(portOffset: 37_000, pinnedAddress: nil)
+        defer { try? manager.down() }
+        let reconciler = Reconciler(store: store, config: config, dataplane: manager)
+        _ = try reconciler.reconcile(trigger: "bench")
+        guard let route = objects.first(where: { $0.type.kind == "HTTPRoute" }), let binding = manager.load().gateways.values.first?.bindings.first else {
+            throw CLIError("bench: the data plane did not program the synthetic Gateway: \(manager.load().gateways.values.first?.message ?? "")")
+        }
+        var samples: [Double] = []
+        for run in 0..<min(runs, 3) {
+            var changed = route
+            let path = "/changed-\(run)-\(UUID().uuidString.prefix(6))"
+            if case .array(var rules)? = changed.object.value(at: ["spec", "rules"]), case .object(var rule) = rules[0] {
+                rule["matches"] = [["path": ["type": "PathPrefix", "value": .string(path)]]]
+                rules[0] = .object(rule)
+                changed.object.set(.array(rules), at: ["spec", "rules"])
+            }
+            let host = "host-0.example.com"
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try store.apply([changed])
+            _ = try reconciler.reconcile(trigger: "bench change")
+            let deadline = Date().addingTimeInterval(30)
+            var last = 0
+            while Date() < deadline {
+                var request = HTTPProbe.Request(url: "http://\(host):\(binding.port)\(path)", resolve: ["\(host):\(binding.port):\(binding.address)"])
+                request.timeoutSeconds = 2
+                let result = HTTPProbe.perform(request)
+                last = result.status
+                if result.status != 404 && result.status != 0 { break }
+                usleep(1_000)
+            }
+            if Date() >= deadline {
+                let record = manager.load().gateways.values.first
+                let servers = (try? String(contentsOfFile: store.directory + "/dp/\(record?.index ?? 1)/current/conf.d/servers.conf", encoding: .utf8)) ?? ""
+                let mentions = servers.split(separator: "\n").filter { $0.contains("changed") || $0.contains("host-0.example.com") }.prefix(4).joined(separator: " | ")
+                throw CLIError("bench: the changed route never served \(path) (last status \(last); config: \(mentions)); data plane: \(record.map { "\($0.programmed ? "programmed" : "not programmed") \($0.message)" } ?? "no Gateway")")
+            }
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        }
+        record("apply to serving (one route)", routes: count, samples: samples)
+    }
+
+    /// The guide: applying the BackendTLSPolicy until the probe through the Gateway answers 200.
+    func measureGuide() throws {
+        let dir = scratch + "/guide"
+        let global = try GlobalOptions.parse(["--state", dir])
+        let store = try global.openStore()
+        let manager = DataplaneManager(stateDirectory: store.directory)
+        try manager.up(portOffset: 37_100, pinnedAddress: nil)
+        defer {
+            // Stop the Gateway's nginx and the guide's pod.
+            try? manager.down()
+            _ = try? global.openReconciledStore(trigger: "bench done", force: true)
+        }
+        let scenario = try ScenarioCommand.load("secure-backend")
+        let runner = ScenarioRunner(global: global, scenario: scenario)
+        let (setup, _) = Output.capturing { for step in 1...5 { try runner.runStep(step, store: store, checks: step == 4) } }
+        try setup.get()
+        guard let binding = manager.load().gateways.values.first?.bindings.first(where: { $0.protocol == "HTTP" }) else { throw CLIError("bench: the guide's Gateway is not programmed") }
+        let policy = try runner.objects(scenario.steps[5].apply ?? "", step: 6)
+        var samples: [Double] = []
+        for _ in 0..<min(runs, 3) {
+            let keys = policy.map { ObjectKey(groupKind: $0.type.groupKind, namespace: $0.namespace, name: $0.name) }
+            _ = try store.delete(keys)
+            _ = try global.openReconciledStore(trigger: "bench reset", force: true)
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try store.apply(policy)
+            _ = try global.openReconciledStore(trigger: "bench policy", force: true)
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                let result = HTTPProbe.get("http://secure-app.example.com:\(binding.port)/", resolve: ["secure-app.example.com:\(binding.port):\(binding.address)"])
+                if result.status == 200 { break }
+                usleep(1_000)
+            }
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        }
+        record("guide: BackendTLSPolicy apply to first 200", routes: 1, samples: samples)
+        var model = ConsoleModel()
+        let (_, graph) = try global.openReconciledStore(readOnly: true)
+        time("guide: console first frame", routes: 1) {
+            model.setTree(TopologyTree.rows(graph))
+            ConsoleRenderer.draw(&model, on: GridScreen(rows: 48, columns: 160))
+        }
+    }
+
+    static func table(_ results: [Bench.Result]) -> String {
+        var text = "ROUTES\tMETRIC\tMEDIAN\tMIN\tMAX\n"
+        for r in results {
+            let unit = r.metric.contains("ratio") || r.metric.contains("MB") ? "" : " ms"
+            let extra = unit.isEmpty ? ["", ""] : [String(format: "%.2f ms", r.min_ms), String(format: "%.2f ms", r.max_ms)]
+            text += [String(r.routes), r.metric, String(format: "%.2f", r.median_ms) + unit, extra[0], extra[1]].joined(separator: "\t") + "\n"
+        }
+        return KubectlTable.render(text)
+    }
+}
