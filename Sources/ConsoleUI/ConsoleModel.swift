@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 
 /// The detail pane's views of the selected object.
@@ -151,10 +152,15 @@ public struct ConsoleModel: Sendable {
 
     public init() {}
 
+    /// Which tree this is (unique per `setTree`), for the visible-rows cache.
+    private var treeVersion = 0
+    private let rowsCache = RowsCache()
+
     /// Replaces the topology, keeping the selection on the same row when it still exists.
     public mutating func setTree(_ rows: [TreeRow]) {
         let previous = selectedRowID
         tree = rows
+        treeVersion = RowsCache.nextVersion()
         if let previous, view == .topology, let index = visibleRows.firstIndex(where: { $0.id == previous }) {
             selected = index
         }
@@ -180,6 +186,16 @@ public struct ConsoleModel: Sendable {
     /// The topology rows to show: collapsed subtrees hidden; with a filter, matching rows with their subtrees and
     /// ancestors (`!text`: the rows without the text, and not under one with it).
     public var visibleRows: [VisibleRow] {
+        var filterText = filter
+        if case .filter(let typing) = mode { filterText = typing }
+        let key = RowsCache.Key(version: treeVersion, collapsed: collapsed, filter: filterText)
+        if let cached = rowsCache.rows(for: key) { return cached }
+        let rows = computeVisibleRows()
+        rowsCache.store(rows, for: key)
+        return rows
+    }
+
+    func computeVisibleRows() -> [VisibleRow] {
         var all: [VisibleRow] = []
         var path: [String] = []
         for (index, row) in tree.enumerated() {
@@ -327,4 +343,40 @@ public struct ConsoleModel: Sendable {
 
     /// Advances the spinner (the shell calls this on its timer while work runs).
     public mutating func tick() { if busy != nil { spinnerFrame += 1 } }
+}
+
+/// The last visible-rows computation: drawing asks for the rows many times per frame; the tree, the folds and the
+/// filter decide them.
+final class RowsCache: @unchecked Sendable {
+    struct Key: Equatable {
+        var version: Int
+        var collapsed: Set<String>
+        var filter: String
+    }
+
+    private let lock = NSLock()
+    private var key: Key?
+    private var rows: [ConsoleModel.VisibleRow] = []
+    nonisolated(unsafe) private static var counter = 0
+    private static let counterLock = NSLock()
+
+    static func nextVersion() -> Int {
+        counterLock.lock()
+        defer { counterLock.unlock() }
+        counter += 1
+        return counter
+    }
+
+    func rows(for key: Key) -> [ConsoleModel.VisibleRow]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return self.key == key ? rows : nil
+    }
+
+    func store(_ rows: [ConsoleModel.VisibleRow], for key: Key) {
+        lock.lock()
+        self.key = key
+        self.rows = rows
+        lock.unlock()
+    }
 }

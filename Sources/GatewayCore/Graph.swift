@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAPI
 
 /// The Gateway API graph as the controller sees it: what attaches to what, what resolved, and the conditions
@@ -6,15 +7,38 @@ public struct Graph: Sendable {
     public var controllerName: String
     public var gatewayClasses: [GatewayClassNode] = []
     /// Gateways of this controller's class, sorted by namespace and name.
-    public var gateways: [GatewayNode] = []
-    public var routes: [RouteNode] = []
-    public var policies: [PolicyNode] = []
+    public var gateways: [GatewayNode] = [] { didSet { lookup = NodeLookup() } }
+    public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
+    public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
     /// Which objects refer to which, both ways, for navigation.
     public var references = ReferenceIndex()
 
-    public func gateway(_ ref: ObjectRef) -> GatewayNode? { gateways.first { $0.ref == ref } }
-    public func route(_ ref: ObjectRef) -> RouteNode? { routes.first { $0.ref == ref } }
-    public func policy(_ ref: ObjectRef) -> PolicyNode? { policies.first { $0.ref == ref } }
+    /// Positions by reference, built on first use and dropped when a list changes.
+    private var lookup = NodeLookup()
+
+    public init(controllerName: String) { self.controllerName = controllerName }
+
+    public func gateway(_ ref: ObjectRef) -> GatewayNode? { lookup.position(\.gateways, ref, gateways.map(\.ref)).map { gateways[$0] } }
+    public func route(_ ref: ObjectRef) -> RouteNode? { lookup.position(\.routes, ref, routes.map(\.ref)).map { routes[$0] } }
+    public func policy(_ ref: ObjectRef) -> PolicyNode? { lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] } }
+}
+
+/// A lazily built ref → position index (thread-safe; a graph may be read from several threads).
+final class NodeLookup: @unchecked Sendable {
+    private let lock = NSLock()
+    var gateways: [ObjectRef: Int]?
+    var routes: [ObjectRef: Int]?
+    var policies: [ObjectRef: Int]?
+
+    func position(_ cache: ReferenceWritableKeyPath<NodeLookup, [ObjectRef: Int]?>, _ ref: ObjectRef, _ refs: @autoclosure () -> [ObjectRef]) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built = self[keyPath: cache] { return built[ref] }
+        var built: [ObjectRef: Int] = [:]
+        for (index, item) in refs().enumerated() where built[item] == nil { built[item] = index }
+        self[keyPath: cache] = built
+        return built[ref]
+    }
 }
 
 public struct GatewayClassNode: Sendable {
@@ -122,10 +146,20 @@ public struct PolicyNode: Sendable {
 public struct ReferenceIndex: Sendable {
     public var uses: [ObjectRef: [ObjectRef]] = [:]
     public var usedBy: [ObjectRef: [ObjectRef]] = [:]
+    /// The pairs already recorded: a Gateway used by 50,000 routes must not be scanned for each.
+    private var seen: Set<Pair> = []
+
+    struct Pair: Hashable {
+        var from: ObjectRef
+        var to: ObjectRef
+    }
+
+    public init() {}
 
     mutating func add(_ from: ObjectRef, _ to: ObjectRef) {
-        if !(uses[from]?.contains(to) ?? false) { uses[from, default: []].append(to) }
-        if !(usedBy[to]?.contains(from) ?? false) { usedBy[to, default: []].append(from) }
+        guard seen.insert(Pair(from: from, to: to)).inserted else { return }
+        uses[from, default: []].append(to)
+        usedBy[to, default: []].append(from)
     }
 
     public func referencedBy(_ ref: ObjectRef) -> [ObjectRef] { (usedBy[ref] ?? []).sorted() }

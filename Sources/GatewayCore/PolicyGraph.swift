@@ -136,9 +136,22 @@ enum PolicyGraph {
 
     /// The policy in effect for a Service port: a policy naming the port (sectionName) wins over one naming the Service only.
     static func effective(_ nodes: [PolicyNode], service: ObjectRef, portName: String?) -> PolicyNode? {
+        effective(PolicyIndex(nodes), service: service, portName: portName)
+    }
+
+    /// Policies by the Service port they target, so each backend finds its policy without a scan.
+    struct PolicyIndex {
+        var byKey: [TargetKey: [PolicyNode]] = [:]
+        init(_ nodes: [PolicyNode]) {
+            for node in nodes {
+                for key in Set(targetKeys(node)) { byKey[key, default: []].append(node) }
+            }
+        }
+    }
+
+    static func effective(_ index: PolicyIndex, service: ObjectRef, portName: String?) -> PolicyNode? {
         func winner(section: String?) -> PolicyNode? {
-            nodes.filter { node in targetKeys(node).contains(TargetKey(service: service, section: section)) }
-                .sorted(by: precedes).first
+            index.byKey[TargetKey(service: service, section: section)]?.sorted(by: precedes).first
         }
         if let portName, let specific = winner(section: portName) { return specific }
         return winner(section: nil)
@@ -147,21 +160,28 @@ enum PolicyGraph {
     /// Ancestors: the Gateways whose accepted routes send traffic to a targeted Service port. As NGF orders them:
     /// Gateways already listed first, then new ones, each by creation time; with other controllers' entries, at most 16.
     static func assignAncestors(_ nodes: inout [PolicyNode], gateways: [GatewayNode], routes: [RouteNode], controllerName: String) {
+        // Which Gateways send traffic to each Service port (through accepted routes and rules that are not dropped).
+        var gatewaysByTarget: [TargetKey: Set<ObjectRef>] = [:]
+        for route in routes {
+            let parents = Set(route.parents.filter(\.accepted).compactMap(\.gateway))
+            guard !parents.isEmpty else { continue }
+            for rule in route.rules where rule.dropped == nil {
+                for backend in rule.backends {
+                    guard let service = backend.service else { continue }
+                    gatewaysByTarget[TargetKey(service: service, section: nil), default: []].formUnion(parents)
+                    if let portName = backend.portName {
+                        gatewaysByTarget[TargetKey(service: service, section: portName), default: []].formUnion(parents)
+                    }
+                }
+            }
+        }
         for index in nodes.indices {
             let keys = targetKeys(nodes[index])
             let previous = nodes[index].source.status?.ancestors ?? []
             let existing = Set(previous.filter { $0.controllerName == controllerName }.map { "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)" })
             let others = previous.filter { $0.controllerName != controllerName }.count
-            let using = gateways.filter { gateway in
-                routes.contains { route in
-                    route.parents.contains { $0.accepted && $0.gateway == gateway.ref } && route.rules.contains { rule in
-                        rule.dropped == nil && rule.backends.contains { backend in
-                            guard let service = backend.service else { return false }
-                            return keys.contains { $0.service == service && ($0.section == nil || $0.section == backend.portName) }
-                        }
-                    }
-                }
-            }
+            let sending = keys.reduce(into: Set<ObjectRef>()) { $0.formUnion(gatewaysByTarget[$1] ?? []) }
+            let using = gateways.filter { sending.contains($0.ref) }
             let ordered = using.sorted { a, b in
                 let ea = existing.contains(a.ref.namespacedName), eb = existing.contains(b.ref.namespacedName)
                 if ea != eb { return ea }
@@ -174,12 +194,13 @@ enum PolicyGraph {
 
     /// Records the policy in effect on every backend; an invalid one makes the backend unresolved.
     static func applyToBackends(_ nodes: [PolicyNode], routes: inout [RouteNode]) {
+        let index = PolicyIndex(nodes)
         for r in routes.indices {
             for u in routes[r].rules.indices {
                 for b in routes[r].rules[u].backends.indices {
                     let backend = routes[r].rules[u].backends[b]
                     guard let service = backend.service, backend.problem == nil,
-                          let policy = effective(nodes, service: service, portName: backend.portName) else { continue }
+                          let policy = effective(index, service: service, portName: backend.portName) else { continue }
                     routes[r].rules[u].backends[b].policy = policy.ref
                     if !policy.valid {
                         let reason = policy.conditions.first { $0.status == "False" }?.message ?? "it is invalid"

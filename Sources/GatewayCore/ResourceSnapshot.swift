@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAPI
 
 /// Everything the controller reads, typed: the input of `GraphBuilder`.
@@ -7,28 +8,74 @@ public struct ResourceSnapshot: Sendable {
     public var httpRoutes: [HTTPRoute] = []
     public var referenceGrants: [ReferenceGrant] = []
     public var backendTLSPolicies: [BackendTLSPolicy] = []
-    public var namespaces: [Namespace] = []
-    public var services: [Service] = []
-    public var configMaps: [ConfigMap] = []
-    public var secrets: [Secret] = []
-    public var endpointSlices: [EndpointSlice] = []
+    public var namespaces: [Namespace] = [] { didSet { lookup = Lookup() } }
+    public var services: [Service] = [] { didSet { lookup = Lookup() } }
+    public var configMaps: [ConfigMap] = [] { didSet { lookup = Lookup() } }
+    public var secrets: [Secret] = [] { didSet { lookup = Lookup() } }
+    public var endpointSlices: [EndpointSlice] = [] { didSet { lookup = Lookup() } }
+
+    /// Indexes by namespace/name, built on first use and dropped when an array changes: lookups stay O(1) at
+    /// tens of thousands of objects.
+    private var lookup = Lookup()
 
     public init() {}
 
+    final class Lookup: @unchecked Sendable {
+        private let lock = NSLock()
+        private var services: [String: Int]?
+        private var configMaps: [String: Int]?
+        private var secrets: [String: Int]?
+        private var namespaces: [String: Int]?
+        private var slices: [String: [Int]]?
+
+        func index<T>(_ cache: ReferenceWritableKeyPath<Lookup, [String: Int]?>, _ items: [T], key: (T) -> String) -> [String: Int] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let built = self[keyPath: cache] { return built }
+            var built: [String: Int] = [:]
+            for (i, item) in items.enumerated() where built[key(item)] == nil { built[key(item)] = i }
+            self[keyPath: cache] = built
+            return built
+        }
+
+        func slices(_ items: [EndpointSlice]) -> [String: [Int]] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let slices { return slices }
+            var built: [String: [Int]] = [:]
+            for (i, slice) in items.enumerated() {
+                guard let service = slice.metadata.labels?["kubernetes.io/service-name"] else { continue }
+                built[slice.namespace + "/" + service, default: []].append(i)
+            }
+            slices = built
+            return built
+        }
+
+        var servicesKey: ReferenceWritableKeyPath<Lookup, [String: Int]?> { \.services }
+        var configMapsKey: ReferenceWritableKeyPath<Lookup, [String: Int]?> { \.configMaps }
+        var secretsKey: ReferenceWritableKeyPath<Lookup, [String: Int]?> { \.secrets }
+        var namespacesKey: ReferenceWritableKeyPath<Lookup, [String: Int]?> { \.namespaces }
+    }
+
     public func service(_ namespace: String, _ name: String) -> Service? {
-        services.first { $0.namespace == namespace && $0.name == name }
+        lookup.index(lookup.servicesKey, services) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map { services[$0] }
     }
 
     public func configMap(_ namespace: String, _ name: String) -> ConfigMap? {
-        configMaps.first { $0.namespace == namespace && $0.name == name }
+        lookup.index(lookup.configMapsKey, configMaps) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map { configMaps[$0] }
     }
 
     public func secret(_ namespace: String, _ name: String) -> Secret? {
-        secrets.first { $0.namespace == namespace && $0.name == name }
+        lookup.index(lookup.secretsKey, secrets) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map { secrets[$0] }
+    }
+
+    /// The EndpointSlices of a Service (by the kubernetes.io/service-name label).
+    public func endpointSlices(service namespace: String, _ name: String) -> [EndpointSlice] {
+        (lookup.slices(endpointSlices)[namespace + "/" + name] ?? []).map { endpointSlices[$0] }
     }
 
     func namespaceLabels(_ name: String) -> [String: String] {
-        namespaces.first { $0.name == name }?.metadata.labels ?? ["kubernetes.io/metadata.name": name]
+        lookup.index(lookup.namespacesKey, namespaces) { $0.name }[name].flatMap { namespaces[$0].metadata.labels } ?? ["kubernetes.io/metadata.name": name]
     }
 }
 

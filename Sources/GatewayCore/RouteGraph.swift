@@ -25,6 +25,23 @@ enum RouteGraph {
             }
             nodes.append(RouteNode(ref: ref, source: route, parents: parents, rules: rules))
         }
+        // Each listener's attached routes, in route order; a route with two parentRefs to one listener counts once.
+        var attached: [ObjectRef: [String: [ObjectRef]]] = [:]
+        var seen = Set<[String]>()
+        for node in nodes {
+            for parent in node.parents where parent.accepted {
+                guard let gateway = parent.gateway else { continue }
+                for listener in parent.listeners where seen.insert([gateway.namespacedName, listener, node.ref.namespacedName]).inserted {
+                    attached[gateway, default: [:]][listener, default: []].append(node.ref)
+                }
+            }
+        }
+        for g in gateways.indices {
+            guard let byListener = attached[gateways[g].ref] else { continue }
+            for l in gateways[g].listeners.indices {
+                gateways[g].listeners[l].attachedRoutes = byListener[gateways[g].listeners[l].name] ?? []
+            }
+        }
         return nodes
     }
 
@@ -85,12 +102,8 @@ enum RouteGraph {
         if rules.allSatisfy({ $0.dropped != nil }) && !rules.isEmpty {
             return result(gateway.ref, [], Conditions.routeNotAccepted("UnsupportedValue", "All rules are invalid: " + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(separator: "; ")))
         }
-        for listener in matching {
-            if let li = gateways[gatewayIndex].listeners.firstIndex(where: { $0.name == listener.name }),
-               !gateways[gatewayIndex].listeners[li].attachedRoutes.contains(ObjectRef(route)) {
-                gateways[gatewayIndex].listeners[li].attachedRoutes.append(ObjectRef(route))
-            }
-        }
+        // Listeners get their attached routes after every route is attached (RouteGraph.routes): appending here would
+        // copy a listener's list per route.
         return result(gateway.ref, matching.map(\.name), Conditions.routeAccepted)
     }
 

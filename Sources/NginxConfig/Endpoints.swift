@@ -7,9 +7,7 @@ public enum Endpoints {
         guard let svc = snapshot.service(service.namespace, service.name),
               let servicePort = (svc.spec?.ports ?? []).first(where: { $0.port == port }) else { return [] }
         var result: [String] = []
-        let slices = snapshot.endpointSlices.filter {
-            $0.namespace == service.namespace && $0.metadata.labels?["kubernetes.io/service-name"] == service.name
-        }
+        let slices = snapshot.endpointSlices(service: service.namespace, service.name)
         for slice in slices where slice.addressType == "IPv4" || slice.addressType == "IPv6" {
             // The slice port for this Service port: same name; else the target port number.
             let slicePort = (slice.ports ?? []).first { ($0.name ?? "") == (servicePort.name ?? "") }?.port

@@ -68,7 +68,9 @@ struct Bench: ParsableCommand {
 /// Runs the measurements and keeps the results.
 final class BenchRunner {
     let scratch: String
-    let runs: Int
+    let baseRuns: Int
+    var runsOverride: Int?
+    var runs: Int { runsOverride ?? baseRuns }
     let tlsShare: Double
     let dataplane: Bool
     let log: Bool
@@ -76,7 +78,7 @@ final class BenchRunner {
 
     init(scratch: String, runs: Int, tlsShare: Double, dataplane: Bool, log: Bool) {
         self.scratch = scratch
-        self.runs = runs
+        self.baseRuns = runs
         self.tlsShare = tlsShare
         self.dataplane = dataplane
         self.log = log
@@ -133,6 +135,10 @@ final class BenchRunner {
     }
 
     func measure(routes count: Int) throws {
+        // Big clusters take seconds per step: fewer runs, so the whole suite stays within minutes.
+        let saved = runsOverride
+        runsOverride = count >= 50_000 ? 1 : (count >= 10_000 ? min(runs, 3) : nil)
+        defer { runsOverride = saved }
         let cluster = SyntheticCluster(routes: count, tlsShare: tlsShare, endpoint: "127.0.0.1")
         let yaml = Data(cluster.manifests().utf8)
         var objects: [DecodedObject] = []
