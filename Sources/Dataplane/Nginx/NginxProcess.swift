@@ -117,16 +117,27 @@ struct NginxProcess {
         }
     }
 
-    /// Stops the master gracefully (QUIT), then forcefully after a few seconds.
+    /// Stops the master gracefully (QUIT), then forcefully after a few seconds; workers it leaves behind (still
+    /// busy when it was killed, or shutting down after a reload) are killed too, so `down` leaves no nginx.
     func stop() {
         guard let pid else { return }
         kill(pid, SIGQUIT)
+        var stopped = false
         for _ in 0..<150 {
-            if !NginxProcess.isAlive(pid) { return }
+            if !NginxProcess.isAlive(pid) { stopped = true; break }
             usleep(20_000)
         }
-        kill(pid, SIGKILL)
-        usleep(50_000)
+        if !stopped {
+            kill(pid, SIGKILL)
+            usleep(50_000)
+        }
+        for _ in 0..<25 {
+            let left = orphans()
+            if left.isEmpty { return }
+            usleep(20_000)
+            if NginxProcess.isAlive(pid) { continue }
+            for orphan in left { kill(orphan, SIGKILL) }
+        }
     }
 
     /// The generation the running nginx reports on its control socket.
