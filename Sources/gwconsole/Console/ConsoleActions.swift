@@ -226,7 +226,8 @@ struct ConsoleActions {
         let store = try global.openStore()
         let progress = ScenarioProgress.load(stateDirectory: store.directory)
         let steps = scenario.steps.map { step in
-            ScenarioPanel.Step(title: step.title, prose: step.prose ?? "", manifest: [step.apply, step.delete.map { "# delete:\n" + $0 }].compactMap { $0 }.joined(separator: "\n"))
+            ScenarioPanel.Step(title: step.title, prose: step.prose ?? "",
+                               manifest: SecretRedaction.redact([step.apply, step.delete.map { "# delete:\n" + $0 }].compactMap { $0 }.joined(separator: "\n")))
         }
         return ScenarioPanel(name: scenario.name, title: scenario.title, steps: steps,
                              completed: progress?.name == scenario.name ? min(progress!.completed, steps.count) : 0)

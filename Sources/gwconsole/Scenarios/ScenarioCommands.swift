@@ -46,14 +46,18 @@ struct ScenarioCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a scenario's steps, manifests and checks.")
         @Argument(help: "A built-in scenario or a scenario file.") var name: String
+        @Flag(name: .long, help: "Show Secret values in the manifests (hidden by default).") var showSecrets = false
         mutating func run() throws {
             try reportingErrors {
+                var text: String
                 if let builtin = BuiltinScenarios.files.first(where: { $0.name == name }) {
-                    Output.out(builtin.text.hasSuffix("\n") ? builtin.text : builtin.text + "\n")
+                    text = builtin.text
                 } else {
                     _ = try ScenarioCommand.load(name)
-                    Output.out(try String(contentsOfFile: name, encoding: .utf8))
+                    text = try String(contentsOfFile: name, encoding: .utf8)
                 }
+                if !showSecrets { text = SecretRedaction.redact(text) }
+                Output.out(text.hasSuffix("\n") ? text : text + "\n")
             }
         }
     }
