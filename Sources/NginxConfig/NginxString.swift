@@ -8,7 +8,15 @@ public enum NginxString {
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "contains control characters"
         }
-        return nil
+        return lengthProblem(value)
+    }
+
+    /// nginx reads each parameter into a 4 KiB buffer: a longer one fails the whole config ("too long parameter").
+    static let maxParameterBytes = 4_000
+
+    static func lengthProblem(_ value: String) -> String? {
+        quoted(value).utf8.count > maxParameterBytes
+            ? "is \(value.utf8.count) bytes long, more than nginx reads in one parameter (\(maxParameterBytes) bytes escaped)" : nil
     }
 
     /// A double-quoted nginx string for a literal value: `"` and `\` escaped, and `$` written as `${gw_dollar}`

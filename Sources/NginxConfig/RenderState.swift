@@ -273,12 +273,14 @@ struct RenderState {
         where !setNames.contains(name.lowercased()) && !removed.contains(name.lowercased()) {
             w.line("proxy_set_header \(name) \"\(value)\";")
         }
+        // Header names are quoted too: `#` and `'` are legal in an HTTP token, and would start a comment or a
+        // string in nginx's config.
         for header in request?.set ?? [] {
-            w.line("proxy_set_header \(header.name) \(NginxString.quoted(header.value));")
+            w.line("proxy_set_header \(NginxString.literal(header.name)) \(NginxString.quoted(header.value));")
         }
         for header in request?.add ?? [] {
             guard let variable = NginxString.headerVariable(header.name) else {
-                w.line("proxy_set_header \(header.name) \(NginxString.quoted(header.value));")
+                w.line("proxy_set_header \(NginxString.literal(header.name)) \(NginxString.quoted(header.value));")
                 continue
             }
             let combined = "$gw_add_\(next())"
@@ -287,16 +289,16 @@ struct RenderState {
                 m.line("default \"\(variable),\(NginxString.quoted(header.value).dropFirst().dropLast())\";")
             }
             maps.line()
-            w.line("proxy_set_header \(header.name) \(combined);")
+            w.line("proxy_set_header \(NginxString.literal(header.name)) \(combined);")
         }
         for name in request?.remove ?? [] {
-            w.line("proxy_set_header \(name) \"\";")
+            w.line("proxy_set_header \(NginxString.literal(name)) \"\";")
         }
         for name in (response?.remove ?? []) + (response?.set ?? []).map(\.name) {
-            w.line("proxy_hide_header \(name);")
+            w.line("proxy_hide_header \(NginxString.literal(name));")
         }
         for header in (response?.set ?? []) + (response?.add ?? []) {
-            w.line("add_header \(header.name) \(NginxString.quoted(header.value)) always;")
+            w.line("add_header \(NginxString.literal(header.name)) \(NginxString.quoted(header.value)) always;")
         }
         if let path = rewrite?.path {
             writePathRewrite(path, candidate: candidate, into: &w)

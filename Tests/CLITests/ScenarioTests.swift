@@ -63,7 +63,7 @@ struct ScenarioTests {
     @Test("the built-in scenario is the one in docs/scenarios")
     func builtinMatchesDocs() throws {
         let docs = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("docs/scenarios/secure-backend.yaml"), encoding: .utf8)
-        let shown = try CLI().run(["scenario", "show", "secure-backend"], withState: false).stdout
+        let shown = try CLI().run(["scenario", "show", "secure-backend", "--show-secrets"], withState: false).stdout
         #expect(shown == docs)
     }
 }
