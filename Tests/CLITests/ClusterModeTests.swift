@@ -109,7 +109,7 @@ struct ClusterModeTests {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
         let cli = CLI()
         let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state) --kubeconfig \(try cluster.kubeconfig())", columns: 160, rows: 40)
-        let first = term.waitFor("HTTPRoute default/secure-app", seconds: 15)
+        let first = term.waitForAll(["HTTPRoute default/secure-app", "cluster admin", "BackendTLSPolicy default/backend-tls"], seconds: 15)
         #expect(first.contains("cluster admin https://localhost:\(cluster.port)"), "\(first)")
         #expect(first.contains("BackendTLSPolicy default/backend-tls"))
         term.waitUntil(5) { _ in (try? cluster.control("GET", "/_test/watches").contains("httproutes")) ?? false }

@@ -52,6 +52,10 @@ final class TmuxTerminal {
     @discardableResult
     func waitFor(_ text: String, seconds: Double = 10) -> String { waitUntil(seconds) { $0.contains(text) } }
 
+    /// Waits until every text shows at once (a capture can catch a frame half drawn).
+    @discardableResult
+    func waitForAll(_ texts: [String], seconds: Double = 10) -> String { waitUntil(seconds) { screen in texts.allSatisfy { screen.contains($0) } } }
+
     /// The terminal's modes after the console exited, once it has.
     func exitReport(seconds: Double = 10) -> String? {
         let deadline = Date().addingTimeInterval(seconds)
@@ -86,20 +90,20 @@ struct ConsoleTests {
         #expect(first.contains("BackendTLSPolicy default/backend-tls (Accepted)"))
         #expect(first.contains("data plane down"))
         try term.send("j", "j", "j")
-        let route = term.waitFor("Kind:         HTTPRoute")
+        let route = term.waitForAll(["Kind:         HTTPRoute", "Section Name:  http"])
         #expect(route.contains("Section Name:  http"), "\(route)")
         // The YAML and Conditions tabs of the route.
         try term.send("y")
-        #expect(term.waitFor("kind: HTTPRoute").contains("sectionName: http"))
+        #expect(term.waitForAll(["kind: HTTPRoute", "sectionName: http"]).contains("sectionName: http"))
         try term.send("3")
-        let conditions = term.waitFor("ResolvedRefs")
+        let conditions = term.waitForAll(["ResolvedRefs", "parent default/gateway/http", "Accepted"])
         #expect(conditions.contains("parent default/gateway/http") && conditions.contains("Accepted"), "\(conditions)")
         try term.send("d")
         // A filter: only the policy's branch.
         try term.send("/")
         try term.type("backend-cert")
         try term.send("Enter")
-        let filtered = term.waitFor("/backend-cert")
+        let filtered = term.waitForAll(["/backend-cert", "ConfigMap default/backend-cert (CA)"])
         #expect(filtered.contains("ConfigMap default/backend-cert (CA)") && filtered.contains("GatewayClass nginx"))
         try term.send("Escape")
         term.waitFor("Topology (8)")
@@ -107,7 +111,7 @@ struct ConsoleTests {
         try term.send(":")
         try term.type("svc")
         try term.send("Enter")
-        let list = term.waitFor("services (1)")
+        let list = term.waitForAll(["services (1)", "ClusterIP"])
         #expect(list.contains("secure-app") && list.contains("ClusterIP"), "\(list)")
         try term.send("Escape")
         term.waitFor("Topology")
@@ -159,7 +163,7 @@ struct ConsoleTests {
         let env = ["GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset)]
         let term = try TmuxTerminal("\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160, rows: 48)
         // The console opens on step 5 with the probe of the route: the guide's 400 page, the plain-vs-TLS comparison, the finding.
-        let opened = term.waitFor("PlainHTTPToTLSBackend", seconds: 20)
+        let opened = term.waitForAll(["PlainHTTPToTLSBackend", "▸ 5. Create the CA ConfigMap", "MISMATCH with the gateway", "200 hello from pod secure-app"], seconds: 20)
         #expect(opened.contains("▸ 5. Create the CA ConfigMap"), "\(opened)")
         #expect(opened.contains("400 Bad Request"))
         #expect(opened.contains("<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>"))
@@ -173,7 +177,7 @@ struct ConsoleTests {
         #expect(doctor.contains("ERROR PlainHTTPToTLSBackend"), "\(doctor)")
         // The NGINX tab of the route shows the location it produced.
         try term.send("j", "j", "j", "c")
-        let nginx = term.waitFor("HTTPRoute default/secure-app rule 0 match 0")
+        let nginx = term.waitForAll(["HTTPRoute default/secure-app rule 0 match 0", "proxy_pass http://default_secure-app_8443;"])
         #expect(nginx.contains("proxy_pass http://default_secure-app_8443;"), "\(nginx)")
         try term.send("6")
         // Steps 5 (CA), 6 (policy) and 7 (traffic): n three times.
@@ -183,13 +187,13 @@ struct ConsoleTests {
         term.waitFor("✓ 6. Create the BackendTLSPolicy", seconds: 20)
         try term.send("n")
         let done = term.waitFor("All 7 steps done.", seconds: 30)
-        let after = term.waitFor("hello from pod secure-app", seconds: 10)
+        let after = term.waitForAll(["hello from pod secure-app", "→  200 OK", "BackendTLSPolicy default/backend-tls"], seconds: 10)
         #expect(done.contains("All 7 steps done."), "\(done)")
         #expect(after.contains("→  200 OK"), "\(after)")
         #expect(after.contains("BackendTLSPolicy default/backend-tls"))
         // The probe of the route now: 200 through the Gateway, the backend agrees.
         try term.send("p")
-        let probed = term.waitFor("probed HTTPRoute default/secure-app: 200 OK", seconds: 20)
+        let probed = term.waitForAll(["probed HTTPRoute default/secure-app: 200 OK", "agrees with the gateway"], seconds: 20)
         #expect(probed.contains("agrees with the gateway"), "\(probed)")
         // Themes by command, with completion.
         try term.send(":")
@@ -235,7 +239,7 @@ struct ConsoleTests {
 
         try "bad".write(toFile: mode, atomically: true, encoding: .utf8)
         try term.send("e")
-        let invalid = term.waitFor("not applied")
+        let invalid = term.waitForAll(["not applied", "nothing was applied"])
         #expect(invalid.contains("port") && invalid.contains("nothing was applied"), "\(invalid)")
         #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("port: 8443"), "nothing applied")
 
@@ -246,7 +250,7 @@ struct ConsoleTests {
 
         try "host".write(toFile: mode, atomically: true, encoding: .utf8)
         try term.send("e")
-        let applied = term.waitFor("httproute.gateway.networking.k8s.io/secure-app configured")
+        let applied = term.waitForAll(["httproute.gateway.networking.k8s.io/secure-app configured", "shop.example.com"])
         #expect(applied.contains("shop.example.com"), "the description shows the new hostname:\n\(applied)")
         #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("shop.example.com"))
 

@@ -46,7 +46,7 @@ struct SecretsTests {
         try term.send("Enter")
         term.waitFor("secrets (1)")
         try term.send("y")
-        let yaml = term.waitFor("data hidden")
+        let yaml = term.waitForAll(["data hidden", "tls.key: \"<hidden: "])
         #expect(yaml.contains("tls.key: \"<hidden: ") && !leaks(yaml), "\(yaml)")
         try term.send("q")
 
