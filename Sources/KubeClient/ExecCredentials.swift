@@ -55,7 +55,7 @@ public final class ExecCredentials: @unchecked Sendable {
         cached = fresh
         if fresh.expirationTimestamp != nil, let file = cacheFile, let data = try? JSONEncoder().encode(fresh) {
             try? FileManager.default.createDirectory(atPath: cacheDirectory!, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            FileManager.default.createFile(atPath: file, contents: data, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: file, contents: data, attributes: [.posixPermissions: 0o600])
         }
         return fresh
     }

@@ -83,10 +83,7 @@ public final class KubeHTTP: @unchecked Sendable {
     /// false to stop. Returns the response status and, for non-2xx, the body.
     public func stream(_ path: String, timeoutSeconds: Int, onLine: @escaping (Data) -> Bool) throws -> Response {
         let credential = try exec?.credential()
-        let saved = self.timeoutSeconds
-        defer { self.timeoutSeconds = saved }
-        self.timeoutSeconds = timeoutSeconds
-        return try perform("GET", path, body: nil, contentType: nil, credential: credential, stream: onLine)
+        return try perform("GET", path, body: nil, contentType: nil, credential: credential, stream: onLine, timeout: timeoutSeconds)
     }
 
     final class Sink {
@@ -98,8 +95,10 @@ public final class KubeHTTP: @unchecked Sendable {
         var status = 0
     }
 
+    /// One transfer. `timeout` overrides `timeoutSeconds` (watches); the instance is shared by threads, so
+    /// nothing here writes to it.
     func perform(_ method: String, _ path: String, body: Data?, contentType: String?, credential: ExecCredentials.Credential?,
-                 stream: ((Data) -> Bool)?) throws -> Response {
+                 stream: ((Data) -> Bool)?, timeout: Int? = nil) throws -> Response {
         guard let handle = curl_easy_init() else { throw KubeError.transport("libcurl could not start") }
         defer { curl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>?
@@ -123,7 +122,7 @@ public final class KubeHTTP: @unchecked Sendable {
         _ = gw_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
         _ = gw_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = gw_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 10)
-        _ = gw_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
+        _ = gw_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeout ?? timeoutSeconds)
         _ = gw_curl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         _ = gw_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
         if let pem = connection.caPEM { setBlob(handle, CURLOPT_CAINFO_BLOB, pem) }

@@ -43,7 +43,7 @@ struct ClusterSync {
             }
         }
         if let data = try? JSONEncoder().encode(report) {
-            FileManager.default.createFile(atPath: session.reportPath, contents: data, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: session.reportPath, contents: data, attributes: [.posixPermissions: 0o600])
         }
         return report
     }

@@ -14,7 +14,7 @@ struct ScenarioProgress: Codable, Equatable {
 
     func save(stateDirectory: String) {
         guard let data = try? JSONEncoder().encode(self) else { return }
-        FileManager.default.createFile(atPath: ScenarioProgress.path(stateDirectory), contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: ScenarioProgress.path(stateDirectory), contents: data, attributes: [.posixPermissions: 0o600])
     }
 
     static func clear(stateDirectory: String) {
