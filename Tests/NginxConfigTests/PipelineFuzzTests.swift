@@ -167,39 +167,27 @@ struct PipelineFuzzTests {
 /// What the fuzzer found, kept as regression tests.
 @Suite("Fuzz findings")
 struct FuzzFindingTests {
-    let base = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw}
-        spec: {gatewayClassName: nginx, listeners: [{name: http, port: 80, protocol: HTTP}]}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: svc}
-        spec: {ports: [{name: http, port: 80}]}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata: {name: svc-1, labels: {kubernetes.io/service-name: svc}}
-        addressType: IPv4
-        ports: [{name: http, port: 8080}]
-        endpoints: [{addresses: [127.0.0.9]}]
-        ---
+    /// The Gateway, Service and EndpointSlice every render test starts from (RenderTests.swift).
+    let base = baseObjects
 
-        """
-
-    @Test("a header named '#' (a legal HTTP token) is quoted, not the start of a comment that broke the whole config (seed 7, case 2787)")
-    func hashHeaderName() throws {
-        let (config, problem) = try renderAndTest(base + """
+    func route(_ rules: String) -> String {
+        base + """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata: {name: r}
             spec:
               parentRefs: [{name: gw}]
               rules:
+            \(rules)
+            """
+    }
+
+    @Test("a header named '#' (a legal HTTP token) is quoted, not the start of a comment that broke the whole config (seed 7, case 2787)")
+    func hashHeaderName() throws {
+        let (config, problem) = try renderAndTest(route("""
               - filters: [{type: RequestHeaderModifier, requestHeaderModifier: {remove: ["#"], set: [{name: "it's", value: x}]}}]
                 backendRefs: [{name: svc, port: 80}]
-            """)
+            """))
         #expect(problem == nil, "\(problem ?? "")")
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("proxy_set_header \"#\" \"\";") && servers.contains("proxy_set_header \"it's\" \"x\";"))
@@ -208,19 +196,13 @@ struct FuzzFindingTests {
     @Test("a value longer than nginx reads in one parameter drops its rule instead of failing the config (seed 7, case 2667)")
     func longValue() throws {
         let long = String(repeating: "A", count: 4_090)   // within the API's 4096 for a header value
-        let (config, problem) = try renderAndTest(base + """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: r}
-            spec:
-              parentRefs: [{name: gw}]
-              rules:
+        let (config, problem) = try renderAndTest(route("""
               - matches: [{path: {type: PathPrefix, value: /ok}}]
                 backendRefs: [{name: svc, port: 80}]
               - matches: [{path: {type: PathPrefix, value: /long}}]
                 filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-Long, value: "\(long)"}]}}]
                 backendRefs: [{name: svc, port: 80}]
-            """)
+            """))
         #expect(problem == nil, "\(problem ?? "")")
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("location \"/ok/\"") && !servers.contains(long) && !servers.contains("/long"), "\(servers)")
