@@ -28,28 +28,36 @@ struct Apply: ParsableCommand {
                 try ClusterWrites(session: try global.cluster()).apply(objects, dryRun: dryRun)
                 return
             }
-            let store = try global.openWritableStore(for: "apply")
-            let outcomes: [ApplyOutcome]
-            do {
-                outcomes = try store.apply(objects, dryRun: dryRun)
-            } catch let error as ObjectStoreError {
-                let object = objects[error.index]
-                let position = object.position.map { "\($0): " } ?? ""
-                throw CLIError("\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied")
-            } catch let error as StoreError {
-                throw CLIError("error: \(error)\nerror: nothing was applied")
+            try ApplyFlow.run(objects, global: global, dryRun: dryRun)
+        }
+    }
+}
+
+/// Storing objects as `apply` does, for the command and the console: one transaction (nothing stored when one
+/// object is refused), a reconcile, kubectl's lines, and the pre-flight of BackendTLSPolicies.
+enum ApplyFlow {
+    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, trigger: String = "apply") throws {
+        let store = try global.openWritableStore(for: "apply")
+        let outcomes: [ApplyOutcome]
+        do {
+            outcomes = try store.apply(objects, dryRun: dryRun)
+        } catch let error as ObjectStoreError {
+            let object = objects[error.index]
+            let position = object.position.map { "\($0): " } ?? ""
+            throw CLIError("\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied")
+        } catch let error as StoreError {
+            throw CLIError("error: \(error)\nerror: nothing was applied")
+        }
+        if !dryRun { _ = try global.openReconciledStore(trigger: trigger) }
+        for (object, outcome) in zip(objects, outcomes) {
+            Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n")
+            if !object.type.supported {
+                Output.error("Warning: \(object.type.qualifiedSingular)/\(object.name): kind \(object.type.kind) (\(object.apiVersion)) is not supported by gwconsole: it is stored and listed, not processed")
             }
-            if !dryRun { _ = try global.openReconciledStore(trigger: "apply") }
-            for (object, outcome) in zip(objects, outcomes) {
-                Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n")
-                if !object.type.supported {
-                    Output.error("Warning: \(object.type.qualifiedSingular)/\(object.name): kind \(object.type.kind) (\(object.apiVersion)) is not supported by gwconsole: it is stored and listed, not processed")
-                }
-            }
-            // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
-            for line in try Preflight.check(objects, store: store, global: global) {
-                if dryRun { Output.out("preflight: \(line.text)\n") } else if !line.ok { Output.error("Warning: \(line.text)") }
-            }
+        }
+        // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
+        for line in try Preflight.check(objects, store: store, global: global) {
+            if dryRun { Output.out("preflight: \(line.text)\n") } else if !line.ok { Output.error("Warning: \(line.text)") }
         }
     }
 }

@@ -63,7 +63,9 @@ struct Doctor: ParsableCommand {
 
 /// The checks behind `doctor`: from the graph, the data plane's record, and real probes of backends.
 enum DoctorChecks {
-    static func run(graph: Graph, state: DataplaneManager.State, snapshot: ResourceSnapshot, namespace: String?, stateDirectory: String) -> [Doctor.Finding] {
+    /// `routes` limits the route checks (which probe backends) to those routes; nil checks every route in scope.
+    static func run(graph: Graph, state: DataplaneManager.State, snapshot: ResourceSnapshot, namespace: String?, stateDirectory: String,
+                    routes: Set<ObjectRef>? = nil) -> [Doctor.Finding] {
         var findings: [Doctor.Finding] = []
         func inScope(_ ref: ObjectRef) -> Bool { namespace == nil || ref.namespace == namespace }
         if !state.running {
@@ -93,7 +95,7 @@ enum DoctorChecks {
                                                fix: "see describe gateway \(gateway.ref.name); \(failing?.message ?? "")"))
             }
         }
-        for route in graph.routes where inScope(route.ref) {
+        for route in graph.routes where inScope(route.ref) && routes?.contains(route.ref) != false {
             for parent in route.parents where !parent.accepted {
                 let condition = parent.conditions.first
                 findings.append(Doctor.Finding(code: "RouteNotAccepted", severity: "error", objects: ["HTTPRoute \(route.ref.namespacedName)"],

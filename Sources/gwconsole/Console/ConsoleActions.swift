@@ -71,7 +71,9 @@ struct ConsoleActions {
         // Findings about this route and its backends.
         let related = [route.ref.namespacedName] + route.rules.flatMap { $0.backends.compactMap { $0.service?.namespacedName } }
             + route.rules.flatMap { $0.backends.compactMap { $0.policy?.namespacedName } }
-        let findings = DoctorChecks.run(graph: data.graph, state: state, snapshot: snapshot, namespace: route.ref.namespace, stateDirectory: data.store.directory)
+        // Only this route's checks: the doctor's backend checks send requests, and other routes are not asked about.
+        let findings = DoctorChecks.run(graph: data.graph, state: state, snapshot: snapshot, namespace: route.ref.namespace,
+                                        stateDirectory: data.store.directory, routes: [route.ref])
             .filter { finding in finding.objects.contains { object in related.contains { object.contains($0) } } }
         blocks.append(.line(StyledLine("")))
         blocks += findings.isEmpty ? [.line(StyledLine("Findings: none — the route, its backends and policies check out", role: .accepted))]
@@ -148,23 +150,9 @@ struct ConsoleActions {
         }
     }
 
-    /// Stores objects in one transaction and reconciles; prints what `apply` prints.
+    /// Stores objects as `gwconsole apply` does (ApplyFlow); prints what it prints.
     func applyObjects(_ objects: [DecodedObject]) throws {
-        let store = try global.openWritableStore(for: "apply")
-        let outcomes: [ApplyOutcome]
-        do {
-            outcomes = try store.apply(objects)
-        } catch let error as ObjectStoreError {
-            let object = objects[error.index]
-            throw CLIError("\(object.position.map { "\($0): " } ?? "")\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied")
-        }
-        _ = try global.openReconciledStore(trigger: "console apply")
-        for (object, outcome) in zip(objects, outcomes) {
-            Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\n")
-        }
-        for line in try Preflight.check(objects, store: store, global: global) where !line.ok {
-            Output.error("Warning: \(line.text)")
-        }
+        try ApplyFlow.run(objects, global: global, dryRun: false, trigger: "console apply")
     }
 
     func delete(_ ref: ObjectRef) -> Outcome {
