@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .target(name: "TestSupport", dependencies: ["Dataplane", "Diagnostics"], path: "Tests/TestSupport"),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Diagnostics", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Diagnostics", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Diagnostics", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

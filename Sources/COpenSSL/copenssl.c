@@ -79,15 +79,40 @@ void gw_x509_info_free(gw_x509_info *info) {
     memset(info, 0, sizeof(*info));
 }
 
-int gw_pem_private_key_ok(const char *pem_key, size_t length) {
+/* Never prompt for a passphrase (OpenSSL's default callback reads the terminal): an encrypted key fails to load. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u) { (void)buf; (void)size; (void)rwflag; (void)u; return -1; }
+
+static EVP_PKEY *read_private_key(const char *pem_key, size_t length) {
     BIO *bio = BIO_new_mem_buf(pem_key, (int)length);
-    if (bio == NULL) return 0;
-    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    if (bio == NULL) return NULL;
+    EVP_PKEY *key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
     BIO_free(bio);
     ERR_clear_error();
+    return key;
+}
+
+int gw_pem_private_key_ok(const char *pem_key, size_t length) {
+    EVP_PKEY *key = read_private_key(pem_key, length);
     if (key == NULL) return 0;
     EVP_PKEY_free(key);
     return 1;
+}
+
+int gw_tls_key_pair_check(const char *cert_pem, size_t cert_length, const char *key_pem, size_t key_length) {
+    if (strstr(key_pem, "ENCRYPTED") != NULL) return GW_KEY_PAIR_ENCRYPTED_KEY;
+    BIO *bio = BIO_new_mem_buf(cert_pem, (int)cert_length);
+    if (bio == NULL) return GW_KEY_PAIR_BAD_CERT;
+    X509 *cert = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+    BIO_free(bio);
+    ERR_clear_error();
+    if (cert == NULL) return GW_KEY_PAIR_BAD_CERT;
+    EVP_PKEY *key = read_private_key(key_pem, key_length);
+    if (key == NULL) { X509_free(cert); return GW_KEY_PAIR_BAD_KEY; }
+    int matches = X509_check_private_key(cert, key);
+    ERR_clear_error();
+    EVP_PKEY_free(key);
+    X509_free(cert);
+    return matches == 1 ? GW_KEY_PAIR_OK : GW_KEY_PAIR_MISMATCH;
 }
 
 const char *gw_openssl_version(void) { return OpenSSL_version(OPENSSL_VERSION); }

@@ -43,6 +43,20 @@ public enum CertificateInspector {
         return nil
     }
 
+    /// The check the controller uses for a TLS Secret (`tls.crt`, `tls.key`): nil when nginx can load the pair,
+    /// else why not (not a PEM certificate, a key OpenSSL cannot read or that needs a passphrase, a key for
+    /// another certificate). nginx refuses a whole configuration over one such Secret, so it must not reach it.
+    public static let tlsKeyPairCheck: @Sendable (String, String) -> String? = { cert, key in
+        let result = cert.withCString { c in key.withCString { k in gw_tls_key_pair_check(c, strlen(c), k, strlen(k)) } }
+        switch Int(result) {
+        case GW_KEY_PAIR_OK: return nil
+        case GW_KEY_PAIR_BAD_CERT: return "tls.crt is not a PEM certificate that OpenSSL can read"
+        case GW_KEY_PAIR_ENCRYPTED_KEY: return "tls.key is encrypted; nginx cannot load a key that needs a passphrase"
+        case GW_KEY_PAIR_BAD_KEY: return "tls.key is not a PEM private key that OpenSSL can read (PKCS#8, PKCS#1 or SEC1 PEM expected)"
+        default: return "tls.key does not belong to the certificate in tls.crt"
+        }
+    }
+
     /// Issues a certificate (EC P-256): for staging faults and for tests. nil issuer: self-signed.
     public static func issue(commonName: String, dnsName: String?, issuer: (cert: String, key: String)? = nil,
                              notBeforeDays: Int = -1, notAfterDays: Int = 365, isCA: Bool = false) -> (cert: String, key: String)? {

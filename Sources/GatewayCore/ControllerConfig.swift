@@ -10,6 +10,8 @@ public struct ControllerConfig: Sendable {
     public var dataplane: DataplaneState
     /// Checks CA certificate data: nil when it is usable, else why not. Injected so the core stays pure.
     public var certificateCheck: @Sendable (String) -> String?
+    /// Checks a TLS Secret's certificate and key PEM: nil when nginx can load them, else why not. Injected as above.
+    public var keyPairCheck: @Sendable (String, String) -> String? = PEMShape.keyPairCheck
     /// Checks that a rule can be rendered safely for the data plane: nil, or why it must be dropped.
     public var ruleCheck: @Sendable (HTTPRouteRule) -> String? = { _ in nil }
     /// What the data plane reports per Gateway; Gateways not listed get `dataplane`.
@@ -55,5 +57,14 @@ public enum PEMShape {
         }
         let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
         return Base64.decode(String(body)).map { $0.isEmpty ? "the certificate is empty" : nil } ?? "the certificate is not valid base64"
+    }
+
+    /// A structural check of a TLS pair: a PEM certificate and a PEM private key block.
+    public static let keyPairCheck: @Sendable (String, String) -> String? = { cert, key in
+        if let problem = check(cert) { return "tls.crt: \(problem)" }
+        guard key.range(of: "-----BEGIN ") != nil, key.range(of: "PRIVATE KEY-----") != nil else {
+            return "tls.key is not a PEM private key"
+        }
+        return nil
     }
 }

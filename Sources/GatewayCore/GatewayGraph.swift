@@ -32,7 +32,7 @@ enum GatewayGraph {
             .map { gateway in
                 let ref = ObjectRef(gateway)
                 references.add(ref, ObjectRef(group: GatewayClass.group, kind: GatewayClass.kind, namespace: "", name: gateway.spec.gatewayClassName))
-                var drafts = gateway.spec.listeners.map { listener($0, gateway: gateway, snapshot: snapshot, references: &references) }
+                var drafts = gateway.spec.listeners.map { listener($0, gateway: gateway, snapshot: snapshot, config: config, references: &references) }
                 markConflicts(&drafts)
                 let addressProblem = (gateway.spec.addresses ?? []).isEmpty ? nil
                     : "spec.addresses is not supported: the embedded data plane assigns the Gateway's address"
@@ -106,7 +106,8 @@ enum GatewayGraph {
     }
 
     /// One listener: protocol, route kinds and certificate references.
-    static func listener(_ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, references: inout ReferenceIndex) -> ListenerDraft {
+    static func listener(_ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, config: ControllerConfig,
+                         references: inout ReferenceIndex) -> ListenerDraft {
         var accepted = Conditions.listenerAccepted
         var resolved = Conditions.listenerResolvedRefs
         var supportedKinds = supportedRouteKinds
@@ -143,7 +144,7 @@ enum GatewayGraph {
                     resolved = Conditions.listenerRefNotPermitted("Certificate reference to Secret \(namespace)/\(ref.name) is not permitted by any ReferenceGrant")
                 } else if let secret = snapshot.secret(namespace, ref.name) {
                     references.add(ObjectRef(gateway), target)
-                    if let problem = tlsSecretProblem(secret) {
+                    if let problem = tlsSecretProblem(secret, config) {
                         resolved = Conditions.listenerInvalidCertificateRef("Secret \(namespace)/\(ref.name) is not a valid TLS Secret: \(problem)")
                     } else {
                         certificate = target
@@ -165,13 +166,15 @@ enum GatewayGraph {
                              certificate: certificate, usable: !supportedKinds.isEmpty)
     }
 
-    static func tlsSecretProblem(_ secret: Secret) -> String? {
+    static func tlsSecretProblem(_ secret: Secret, _ config: ControllerConfig) -> String? {
         if let type = secret.type, type != "kubernetes.io/tls" { return "type is \(type), expected kubernetes.io/tls" }
         let data = secret.data ?? [:]
+        var pem: [String] = []
         for key in ["tls.crt", "tls.key"] {
             guard let value = data[key], let decoded = Base64.decode(value), !decoded.isEmpty else { return "\(key) is missing or empty" }
+            pem.append(String(decoding: decoded, as: UTF8.self))
         }
-        return nil
+        return config.keyPairCheck(pem[0], pem[1])
     }
 
     /// Listeners on one port must agree on the protocol; on one port and protocol, hostnames must differ.

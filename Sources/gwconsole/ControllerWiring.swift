@@ -10,6 +10,7 @@ extension GlobalOptions {
         let env = ProcessInfo.processInfo.environment["GWCONSOLE_CONTROLLER_NAME"]
         let name = controllerName ?? (env?.isEmpty == false ? env : nil) ?? ControllerConfig.defaultControllerName
         var config = ControllerConfig(controllerName: name, certificateCheck: CertificateInspector.caBundleCheck)
+        config.keyPairCheck = CertificateInspector.tlsKeyPairCheck
         config.ruleCheck = RuleCheck.check
         return config
     }

@@ -18,15 +18,17 @@ let programmedDataplane = ControllerConfig(dataplane: DataplaneState(address: "1
 let baseAccepted = ["Accepted=True/Accepted", "ResolvedRefs=True/ResolvedRefs"]
 let listenerOK = ["Accepted=True/Accepted", "Programmed=False/Pending", "ResolvedRefs=True/ResolvedRefs", "Conflicted=False/NoConflicts"]
 
+let tlsKeyPEM = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCkFBQUEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo="
+
 let tlsSecret = """
     apiVersion: v1
     kind: Secret
     metadata:
       name: gw-cert
     type: kubernetes.io/tls
-    data:
-      tls.crt: dGxzLmNydA==
-      tls.key: dGxzLmtleQ==
+    data:  # PEM-shaped (the core's structural check; OpenSSL's is tested with real keys in HostileReferenceTests)
+      tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkFBQUEKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=
+      tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCkFBQUEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=
     ---
 
     """
@@ -93,6 +95,9 @@ let statusCases: [StatusCase] = [
                expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"],
                         "Gateway default/gateway": ["Accepted=False/ListenersNotValid", "Programmed=False/Invalid"]]),
     StatusCase(name: "a certificate Secret that is not kubernetes.io/tls", yaml: tlsSecret.replacingOccurrences(of: "kubernetes.io/tls", with: "Opaque") + gateway(listeners: httpsListener),
+               expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"]]),
+    StatusCase(name: "a TLS Secret whose tls.key is not PEM (nginx would refuse the whole config): InvalidCertificateRef",
+               yaml: tlsSecret.replacingOccurrences(of: "tls.key: \(tlsKeyPEM)", with: "tls.key: dGxzLmtleQ==") + gateway(listeners: httpsListener),
                expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"]]),
     StatusCase(name: "a certificate ref that is not a Secret", yaml: gateway(listeners: httpsListener.replacingOccurrences(of: "- name: gw-cert", with: "- {kind: ConfigMap, name: gw-cert}")),
                expect: ["Gateway default/gateway listener https": ["Accepted=False/InvalidCertificateRef", "Programmed=False/Invalid", "ResolvedRefs=False/InvalidCertificateRef", "Conflicted=False/NoConflicts"]]),

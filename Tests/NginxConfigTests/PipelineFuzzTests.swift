@@ -56,16 +56,20 @@ struct PipelineFuzzTests {
         } else if g.chance(30) {
             filters.append("{\"type\":\"URLRewrite\",\"urlRewrite\":{\"path\":{\"type\":\"ReplacePrefixMatch\",\"replacePrefixMatch\":\(jsonString(path()))}}}")
         }
-        let backend = filters.contains { $0.contains("RequestRedirect") } ? "" : ",\"backendRefs\":[{\"name\":\"svc\",\"port\":443}]"
+        // Reference names are ObjectNames (1-253 characters, no pattern): the API server takes hostile ones, and
+        // they reach status messages and config comments as written.
+        let otherBackend = g.chance(40) ? ",{\"name\":\(jsonString(value())),\"port\":443}" : ""
+        let backend = filters.contains { $0.contains("RequestRedirect") } ? "" : ",\"backendRefs\":[{\"name\":\"svc\",\"port\":443}\(otherBackend)]"
+        let parent = g.chance(10) ? value() : "gw"
         let hostnames = g.chance(50) ? "\"hostnames\":[\(jsonString(g.chance(50) ? strict() : "app.example.com"))]," : ""
         var docs = [
             "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"Gateway\",\"metadata\":{\"name\":\"gw\"},\"spec\":{\"gatewayClassName\":\"nginx\",\"listeners\":[{\"name\":\"http\",\"port\":80,\"protocol\":\"HTTP\"\(listenerHost)}]}}",
-            "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"r\"},\"spec\":{\(hostnames)\"parentRefs\":[{\"name\":\"gw\"}],\"rules\":[{\"matches\":[\(match)],\"filters\":[\(filters.joined(separator: ","))]\(backend)}]}}",
+            "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"r\"},\"spec\":{\(hostnames)\"parentRefs\":[{\"name\":\(jsonString(parent))}],\"rules\":[{\"matches\":[\(match)],\"filters\":[\(filters.joined(separator: ","))]\(backend)}]}}",
             "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"svc\"},\"spec\":{\"ports\":[{\"name\":\"https\",\"port\":443}]}}",
             "{\"apiVersion\":\"discovery.k8s.io/v1\",\"kind\":\"EndpointSlice\",\"metadata\":{\"name\":\"svc-1\",\"labels\":{\"kubernetes.io/service-name\":\"svc\"}},\"addressType\":\"IPv4\",\"ports\":[{\"name\":\"https\",\"port\":8443}],\"endpoints\":[{\"addresses\":[\"127.0.0.9\"]}]}",
         ]
         if g.chance(40) {
-            docs.append("{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"BackendTLSPolicy\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"targetRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"svc\"}],\"validation\":{\"hostname\":\(jsonString(g.chance(50) ? "svc.example.com" : strict())),\"wellKnownCACertificates\":\"System\"}}}")
+            docs.append("{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"BackendTLSPolicy\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"targetRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"svc\"}\(g.chance(30) ? ",{\"group\":\"\",\"kind\":\"Service\",\"name\":\(jsonString(value()))}" : "")],\"validation\":{\"hostname\":\(jsonString(g.chance(50) ? "svc.example.com" : strict())),\"wellKnownCACertificates\":\"System\"}}}")
         }
         return "# fuzz case (JSON documents are YAML flow mappings)\n" + docs.joined(separator: "\n---\n")
     }
@@ -206,5 +210,20 @@ struct FuzzFindingTests {
         #expect(problem == nil, "\(problem ?? "")")
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("location \"/ok/\"") && !servers.contains(long) && !servers.contains("/long"), "\(servers)")
+    }
+
+    @Test("a backendRef name with a newline (an ObjectName has no pattern) stays inside its comment (seed 20261127, reference-name fuzzing)")
+    func newlineInReferenceName() throws {
+        let (config, problem) = try renderAndTest(route("""
+              - matches: [{path: {type: PathPrefix, value: /ok}}]
+                backendRefs: [{name: svc, port: 80}]
+              - matches: [{path: {type: PathPrefix, value: /missing}}]
+                backendRefs: [{name: "x\\nreturn 200 gwinjected;\\n}\\nserver { gwinjected; } #", port: 80}]
+            """))
+        #expect(problem == nil, "\(problem ?? "")")
+        let servers = try #require(config.file("conf.d/servers.conf")).content
+        #expect(!PipelineFuzzTests.directives(servers).contains("gwinjected"), "\(servers)")
+        #expect(servers.contains("# backend Service default/x\\x0Areturn 200 gwinjected;"), "\(servers)")
+        #expect(!servers.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("return 200 gwinjected") })
     }
 }

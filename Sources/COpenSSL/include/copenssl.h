@@ -17,6 +17,11 @@ int gw_x509_parse_pem(const char *pem, size_t length, gw_x509_info *out, int max
 void gw_x509_info_free(gw_x509_info *info);
 /// Checks that `pem_key` is a PEM private key that OpenSSL can load; 1 when it can.
 int gw_pem_private_key_ok(const char *pem_key, size_t length);
+/// What gw_tls_key_pair_check found.
+enum { GW_KEY_PAIR_OK = 0, GW_KEY_PAIR_BAD_CERT = 1, GW_KEY_PAIR_BAD_KEY = 2, GW_KEY_PAIR_MISMATCH = 3, GW_KEY_PAIR_ENCRYPTED_KEY = 4 };
+/// Checks a TLS Secret's pair as nginx will load it: the first PEM certificate, a PEM private key OpenSSL reads
+/// without a passphrase, and the key belonging to the certificate. Returns one of GW_KEY_PAIR_*.
+int gw_tls_key_pair_check(const char *cert_pem, size_t cert_length, const char *key_pem, size_t key_length);
 /// The linked OpenSSL version text.
 const char *gw_openssl_version(void);
 #endif

@@ -153,6 +153,7 @@ final class BenchRunner {
             _ = try store.apply(objects)
         }
         var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
+        config.keyPairCheck = CertificateInspector.tlsKeyPairCheck
         config.ruleCheck = RuleCheck.check
         config.dataplane = DataplaneState(address: "127.0.0.1", programmed: true, detail: "")
         let reconciler = Reconciler(store: store, config: config)
