@@ -62,6 +62,7 @@ extension GatewayAPIValidation {
                     group(ref.group, refPath.appending("group"), &errors)
                     kind(ref.kind, refPath.appending("kind"), &errors)
                     objectName(ref.name, refPath.appending("name"), &errors)
+                    if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) { errors.invalid(refPath.appending("namespace"), ns, problem) }
                 }
                 if (tls.options ?? [:]).count > 16 {
                     errors.tooMany(tlsPath.appending("options"), count: tls.options!.count, max: 16)
