@@ -37,7 +37,12 @@ struct Apply: ParsableCommand {
 /// object is refused), a reconcile, kubectl's lines, and the pre-flight of BackendTLSPolicies.
 enum ApplyFlow {
     static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, trigger: String = "apply") throws {
-        let store = try global.openWritableStore(for: "apply")
+        let store: Store
+        do {
+            store = try global.openWritableStore(for: "apply")
+        } catch let error as CLIError {
+            throw CLIError(error.message + "\nerror: nothing was applied")
+        }
         let outcomes: [ApplyOutcome]
         do {
             outcomes = try store.apply(objects, dryRun: dryRun)
@@ -64,11 +69,22 @@ enum ApplyFlow {
 
 /// Reads and decodes manifests for apply and delete, turning every problem into one positioned report.
 enum ManifestLoading {
+    static func checkCount(_ count: Int) throws {
+        let limit = ResourceLimits.current.maxObjectsPerApply
+        if count > limit {
+            throw CLIError("error: \(count) objects in one apply, over the limit of \(limit) (GWCONSOLE_MAX_APPLY_OBJECTS); "
+                           + "split them into several applies\nerror: nothing was applied")
+        }
+    }
+
     static func load(paths: [String], recursive: Bool, global: GlobalOptions) throws -> [DecodedObject] {
         do {
             let documents = try ManifestReader(recursive: recursive).read(paths: paths)
+            try checkCount(documents.count)
             let decoder = ManifestDecoder(defaultNamespace: global.effectiveNamespace, enforceNamespace: global.namespace != nil)
-            return try decoder.decode(documents)
+            let objects = try decoder.decode(documents)
+            try checkCount(objects.count)  // a List document holds many
+            return objects
         } catch let error as ManifestErrors {
             let count = error.errors.count
             throw CLIError(error.errors.map(\.description).joined(separator: "\n")

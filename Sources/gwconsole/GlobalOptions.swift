@@ -63,7 +63,9 @@ struct GlobalOptions: ParsableArguments {
         if clusterMode {
             throw CLIError("error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (apply and delete change it with --write; drop --context/--kubeconfig/--in-cluster for the embedded state)")
         }
-        return try openStore()
+        let store = try openStore()
+        if let reason = store.readOnlyReason { throw CLIError("error: cannot \(action): \(reason)") }
+        return store
     }
 
     /// The store commands read: the embedded state, or in cluster mode the cache of the cluster, synced first.

@@ -144,9 +144,27 @@ struct LoadingTests {
 
     @Test("- reads standard input")
     func stdin() throws {
-        let documents = try ManifestReader().read(paths: ["-"]) { Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n".utf8) }
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(Data("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\n".utf8))
+        try pipe.fileHandleForWriting.close()
+        let documents = try ManifestReader().read(paths: ["-"], stdin: pipe.fileHandleForReading)
         #expect(documents.first?.file == "stdin")
         #expect(try ManifestDecoder().decode(documents).map(\.name) == ["piped"])
+    }
+
+    @Test("input is read only up to the byte limit: an endless device is an error naming it, not a hang")
+    func inputLimit() throws {
+        #expect {
+            _ = try ManifestReader(maxBytes: 1 << 20).read(paths: ["/dev/zero"])
+        } throws: { ($0 as? ManifestError)?.description == "/dev/zero: more than 1 MiB of manifests in one apply (the limit, GWCONSOLE_MAX_INPUT_BYTES); split them into several applies" }
+        // Over several files the total counts.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-limit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+        for name in ["a.yaml", "b.yaml"] { try doc.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        #expect(try ManifestReader(maxBytes: doc.utf8.count * 2).read(paths: [dir.path]).count == 2)
+        #expect(throws: ManifestError.self) { try ManifestReader(maxBytes: doc.utf8.count * 2 - 1).read(paths: [dir.path]) }
     }
 
     @Test("plain YAML scalars resolve by the core schema; quoted ones stay strings")

@@ -39,6 +39,10 @@ public struct Reconciler: Sendable {
     /// Reconciles when the store changed since the last reconcile; returns the current graph either way.
     @discardableResult
     public func reconcileIfNeeded(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
+        // Supervision: a Gateway's nginx master that died is restarted by the next command that reads.
+        if let dataplane, case let dead = dataplane.gatewaysWithoutMaster(), !dead.isEmpty {
+            return try reconcile(now: now, trigger: "restart (nginx master of \(dead.joined(separator: ", ")) was not running)")
+        }
         if try store.revision() == store.meta(Reconciler.reconciledKey) {
             return GraphBuilder.build(try snapshot(), config: effectiveConfig)
         }

@@ -13,8 +13,12 @@ public final class DataplaneManager: @unchecked Sendable {
     var root: String { stateDirectory + "/dp" }
     var stateFile: String { root + "/state.json" }
 
-    public init(stateDirectory: String) {
+    /// The largest configuration written for one Gateway; a larger one is refused and the last good one serves.
+    public let maxConfigBytes: Int
+
+    public init(stateDirectory: String, maxConfigBytes: Int = ResourceLimits.current.maxConfigBytes) {
         self.stateDirectory = stateDirectory
+        self.maxConfigBytes = maxConfigBytes
     }
 
     // MARK: Persistent state
@@ -98,6 +102,8 @@ public final class DataplaneManager: @unchecked Sendable {
         guard NginxProcess.locate() != nil else { throw DataplaneError("nginx is not installed (apt-get install nginx-light), or set GWCONSOLE_NGINX") }
         var state = load()
         state.running = true
+        // `up` again retries what failed: a generation nginx refused for an outside cause (a busy port) is tried anew.
+        for key in state.gateways.keys { state.gateways[key]!.failedFingerprint = nil }
         state.portOffset = portOffset
         state.pinnedAddress = pinnedAddress
         if let pinnedAddress {
@@ -116,6 +122,14 @@ public final class DataplaneManager: @unchecked Sendable {
             state.gateways[key]!.generation = 0
         }
         try save(state)
+    }
+
+    /// Gateways (`namespace/name`) whose nginx master is gone while the data plane is up (killed, crashed); their
+    /// orphaned workers may still serve, but nothing can reload them. The next reconcile restarts them.
+    public func gatewaysWithoutMaster() -> [String] {
+        let state = load()
+        guard state.running else { return [] }
+        return state.gateways.filter { $0.value.generation > 0 && process($0.value).pid == nil }.map(\.key).sorted()
     }
 
     func directory(_ record: GatewayRecord) -> String { root + "/\(record.index)" }
@@ -176,13 +190,28 @@ public final class DataplaneManager: @unchecked Sendable {
         let fingerprint = Self.fingerprint(Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: neutral))
         let alive = nginx.pid != nil && record.generation > 0
 
-        // Unchanged config on a live nginx: nothing to do.
-        if alive && (fingerprint == record.fingerprint || fingerprint == record.failedFingerprint) { return }
+        // Unchanged config on a live nginx: nothing to do. Back to the config that serves after a failed attempt:
+        // the failure no longer applies.
+        if alive && fingerprint == record.fingerprint {
+            if !record.programmed {
+                record.programmed = true
+                record.message = ""
+                record.failedFingerprint = nil
+            }
+            return
+        }
+        if alive && fingerprint == record.failedFingerprint { return }
         func fail(_ message: String) {
             record.failedFingerprint = fingerprint
             record.programmed = false
             record.message = message
             record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Failed", message: message))
+        }
+        let size = rendered.files.reduce(0) { $0 + $1.content.utf8.count }
+        if size > maxConfigBytes {
+            fail("generation \(generation) not written: its configuration is \(ResourceLimits.size(size)), over the limit of "
+                 + "\(ResourceLimits.size(maxConfigBytes)) (GWCONSOLE_MAX_CONFIG_BYTES)\(record.generation > 0 ? "; generation \(record.generation) keeps serving" : "")")
+            return
         }
         do {
             try nginx.prepare()

@@ -80,11 +80,17 @@ struct NginxProcess {
         return result
     }
 
-    /// Starts a master on `config`; returns nginx's message on failure. Workers orphaned by a dead master are
-    /// stopped first, since they still hold the listening sockets.
+    /// Starts a master on `config`; returns nginx's message on failure. Workers orphaned by a dead master still
+    /// hold the listening sockets: they are asked to quit gracefully first (they close their listeners at once and
+    /// finish the requests they have), and killed once the new master serves.
     func start(config: String) throws -> String? {
-        for orphan in orphans() { kill(orphan, SIGKILL) }
-        if !orphans().isEmpty { usleep(100_000) }
+        let orphaned = orphans()
+        for orphan in orphaned { kill(orphan, SIGQUIT) }
+        waitForRetirement(of: orphaned, timeout: 2)
+        defer {
+            for _ in 0..<50 where orphaned.contains(where: NginxProcess.isAlive) { usleep(20_000) }
+            for orphan in orphaned where NginxProcess.isAlive(orphan) { kill(orphan, SIGKILL) }
+        }
         try? FileManager.default.removeItem(atPath: controlSocket)
         let (status, output) = try run(["-c", config])
         if status != 0 { return output.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -6,11 +6,19 @@ final class SQLiteDatabase {
     private(set) var handle: OpaquePointer?
     let path: String
 
-    init(path: String, busyTimeoutMilliseconds: Int32 = 60_000) throws {
+    /// Why this connection cannot write (it was opened read-only on a read-only file system), or nil.
+    let readOnlyReason: String?
+
+    /// Opens `path` for reading and writing, or with `readOnlyReason` read-only and immutable: no locks and no
+    /// journal files, which only holds while nothing can write the file — a read-only file system.
+    init(path: String, busyTimeoutMilliseconds: Int32 = 60_000, readOnlyReason: String? = nil) throws {
         self.path = path
+        self.readOnlyReason = readOnlyReason
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let flags = readOnlyReason == nil ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+            : SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX
+        let name = readOnlyReason == nil ? path : "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
@@ -18,6 +26,13 @@ final class SQLiteDatabase {
         }
         handle = db
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    }
+
+    /// A storage error with what the file system says about the state directory.
+    func error(_ rc: Int32, _ message: String) -> StoreError {
+        let error = StoreError.fromSQLite(rc, message)
+        guard case .storage(let text) = error, let reason = StorageCheck.explain((path as NSString).deletingLastPathComponent) else { return error }
+        return .storage("\(text): \(reason)")
     }
 
     deinit { sqlite3_close_v2(handle) }
@@ -30,20 +45,21 @@ final class SQLiteDatabase {
         if rc != SQLITE_OK {
             let text = message.map { String(cString: $0) } ?? lastError
             sqlite3_free(message)
-            throw StoreError.fromSQLite(rc, text)
+            throw error(rc, text)
         }
     }
 
     func prepare(_ sql: String) throws -> Statement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else { throw StoreError.fromSQLite(rc, lastError) }
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, lastError) }
         return Statement(stmt, db: self)
     }
 
     /// Runs `body` in a write transaction taken up front (BEGIN IMMEDIATE), so that concurrent writers queue
     /// on the database lock instead of failing midway; rolls back on any error.
     func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+        if let readOnlyReason { throw StoreError.storage("cannot write the state database: \(readOnlyReason)") }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -87,7 +103,7 @@ final class SQLiteDatabase {
             switch rc {
             case SQLITE_ROW: return true
             case SQLITE_DONE: return false
-            default: throw StoreError.fromSQLite(rc, db.lastError)
+            default: throw db.error(rc, db.lastError)
             }
         }
 

@@ -18,8 +18,12 @@ public final class Store: @unchecked Sendable {
 
     /// Opens (creating if needed) the store in `directory`. The directory is made 0700 and the database 0600,
     /// since it holds Secret data.
-    public init(directory: String) throws {
+    /// The most objects `apply` may leave in the store (a cluster's cache, written by the mirror, is not limited).
+    public let maxObjects: Int
+
+    public init(directory: String, maxObjects: Int = ResourceLimits.current.maxStoredObjects) throws {
         self.directory = directory
+        self.maxObjects = maxObjects
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if !fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
@@ -34,6 +38,11 @@ public final class Store: @unchecked Sendable {
         let path = (directory as NSString).appendingPathComponent("state.db")
         let oldMask = umask(0o077)
         defer { umask(oldMask) }
+        if StorageCheck.isReadOnly(directory), FileManager.default.fileExists(atPath: path) {
+            // Readable, not writable: reads work, every write says why not.
+            db = try SQLiteDatabase(path: path, readOnlyReason: StorageCheck.explain(directory) ?? "the state directory \(directory) is not writable")
+            return
+        }
         db = try SQLiteDatabase(path: path)
         try db.execute("PRAGMA journal_mode=WAL")
         try db.execute("PRAGMA synchronous=NORMAL")
@@ -41,7 +50,19 @@ public final class Store: @unchecked Sendable {
         try migrate()
     }
 
+    /// Why this store cannot be written (its directory is read-only), or nil.
+    public var readOnlyReason: String? { db.readOnlyReason }
+
+    /// Whether the schema and the built-in namespaces exist; read first, so opening a full disk's store works.
+    private func isMigrated() -> Bool {
+        guard let stmt = try? db.prepare("SELECT value FROM meta WHERE key = 'schema'"), (try? stmt.step()) == true else { return false }
+        return Store.builtinNamespaces.allSatisfy { namespace in
+            (try? fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace))) != nil
+        }
+    }
+
     private func migrate() throws {
+        if isMigrated() { return }
         try db.writeTransaction {
             try db.execute("""
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -64,6 +85,13 @@ public final class Store: @unchecked Sendable {
     }
 
     // MARK: Reading
+
+    /// How many objects the store holds.
+    func objectCount() throws -> Int {
+        let stmt = try db.prepare("SELECT COUNT(*) FROM objects")
+        guard try stmt.step() else { return 0 }
+        return Int(stmt.int(0))
+    }
 
     /// The change counter: it grows with every write, so a reader re-reads only when it moved.
     public func revision() throws -> Int64 {
@@ -158,6 +186,14 @@ public final class Store: @unchecked Sendable {
                         outcomes.append(try applyOne(incoming, created: created, incomingNamespaces: incomingNamespaces))
                     } catch let error as StoreError {
                         throw ObjectStoreError(index: index, error: error)
+                    }
+                }
+                let createdCount = outcomes.filter { $0.action == .created }.count
+                if createdCount > 0 {
+                    let total = try objectCount()
+                    if total > maxObjects {
+                        throw StoreError.limit("the store would hold \(total) objects after this apply (\(createdCount) new), over the limit of "
+                                               + "\(maxObjects) (GWCONSOLE_MAX_OBJECTS); delete objects first or raise the limit")
                     }
                 }
                 if rollBack { throw DryRunRollback(outcomes: outcomes) }

@@ -9,6 +9,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case namespaceNotFound(String)
     case conflict(String)
     case forbidden(String)
+    /// A resource limit (ResourceLimits) would be exceeded.
+    case limit(String)
 
     static func fromSQLite(_ code: Int32, _ message: String) -> StoreError {
         switch code & 0xFF {
@@ -27,6 +29,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .namespaceNotFound(let ns): return "namespaces \"\(ns)\" not found"
         case .conflict(let m): return m
         case .forbidden(let m): return m
+        case .limit(let m): return m
         }
     }
 }

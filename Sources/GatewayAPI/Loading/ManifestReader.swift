@@ -4,21 +4,40 @@ import Foundation
 /// `-` for standard input, checking UTF-8 and cutting each into documents.
 public struct ManifestReader: Sendable {
     public var recursive: Bool
+    /// Bytes read over all paths before the read stops with an error (a device like /dev/zero never ends).
+    public var maxBytes: Int
 
-    public init(recursive: Bool = false) { self.recursive = recursive }
+    public init(recursive: Bool = false, maxBytes: Int = ResourceLimits.current.maxInputBytes) {
+        self.recursive = recursive
+        self.maxBytes = maxBytes
+    }
 
-    /// Reads every path in order; the first unreadable path or invalid text stops the read.
-    public func read(paths: [String], stdin: () -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) throws -> [ManifestDocument] {
+    /// Reads every path in order; the first unreadable path, invalid text or the byte limit stops the read.
+    public func read(paths: [String], stdin: FileHandle = .standardInput) throws -> [ManifestDocument] {
         var documents: [ManifestDocument] = []
+        var total = 0
+        func limited(_ handle: FileHandle, _ name: String) throws -> Data {
+            let data = try Self.readBounded(handle, limit: maxBytes - total)
+            total += data.count
+            if total > maxBytes {
+                throw ManifestError(position: nil, message: "\(name): more than \(ResourceLimits.size(maxBytes)) of manifests in one apply "
+                                    + "(the limit, GWCONSOLE_MAX_INPUT_BYTES); split them into several applies")
+            }
+            return data
+        }
         for path in paths {
             if path == "-" {
-                documents += try Self.documents(from: stdin(), file: "stdin")
+                documents += try Self.documents(from: limited(stdin, "stdin"), file: "stdin")
                 continue
             }
             for file in try files(at: path) {
                 let data: Data
                 do {
-                    data = try Data(contentsOf: URL(fileURLWithPath: file))
+                    let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+                    defer { try? handle.close() }
+                    data = try limited(handle, file)
+                } catch let error as ManifestError {
+                    throw error
                 } catch {
                     throw ManifestError(position: nil, message: "\(file): cannot read: \(Self.reason(error))")
                 }
@@ -29,6 +48,16 @@ public struct ManifestReader: Sendable {
             }
         }
         return documents
+    }
+
+    /// Reads to the end or to one byte past `limit`, whichever comes first.
+    static func readBounded(_ handle: FileHandle, limit: Int) throws -> Data {
+        var data = Data()
+        while data.count <= limit {
+            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else { break }
+            data.append(chunk)
+        }
+        return data
     }
 
     /// Cuts `data` into documents after checking it is UTF-8.
