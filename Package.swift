@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "GatewayCore", dependencies: ["GatewayAPI"]),
         .target(name: "NginxConfig", dependencies: ["GatewayAPI", "GatewayCore"]),
         .target(name: "ResourcePrinters", dependencies: ["GatewayAPI", "GatewayCore"]),
+        // The pipeline as one function of bytes, for the seeded fuzz tests and the libFuzzer build (scripts/fuzz.sh).
+        .target(name: "PipelineFuzzing", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig"]),
 
         // Shell modules.
         .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite", "CSystem"]),
@@ -43,7 +45,7 @@ let package = Package(
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
-        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane"]),
+        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "PipelineFuzzing"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),

@@ -3,6 +3,7 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
+import PipelineFuzzing
 import Testing
 
 /// Seeded fuzzing of decode → graph → status → render with hostile strings in every field a route, Gateway or
@@ -74,49 +75,6 @@ struct PipelineFuzzTests {
         return "# fuzz case (JSON documents are YAML flow mappings)\n" + docs.joined(separator: "\n---\n")
     }
 
-    static let allowedDirectives: Set<String> = [
-        "access_log", "add_header", "client_body_temp_path", "default_type", "error_log", "error_page", "events", "fastcgi_temp_path",
-        "geo", "http", "if", "include", "listen", "location", "map", "map_hash_bucket_size", "pid", "proxy_hide_header",
-        "proxy_http_version", "proxy_pass", "proxy_set_header", "proxy_ssl_name", "proxy_ssl_server_name", "proxy_ssl_trusted_certificate",
-        "proxy_ssl_verify", "proxy_ssl_verify_depth", "proxy_temp_path", "recursive_error_pages", "return", "rewrite", "scgi_temp_path",
-        "server", "server_name", "server_names_hash_bucket_size", "set", "split_clients", "ssl_certificate", "ssl_certificate_key",
-        "ssl_reject_handshake", "upstream", "user", "uwsgi_temp_path", "variables_hash_bucket_size", "worker_connections",
-        "worker_processes", "internal",
-    ]
-
-    /// The directives of a config (first word of each statement outside map/geo/split_clients data blocks).
-    static func directives(_ text: String) -> [String] {
-        var result: [String] = []
-        var blocks: [String] = []
-        var statement = ""
-        var quote: Character?
-        var escaped = false
-        var comment = false
-        func firstWord() -> String { String(statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).first ?? "") }
-        for c in text {
-            if comment { if c == "\n" { comment = false }; continue }
-            if let q = quote {
-                statement.append(c)
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
-                continue
-            }
-            switch c {
-            case "\"", "'": quote = c; statement.append(c)
-            case "#": comment = true
-            case ";", "{":
-                let word = firstWord()
-                if !["map", "geo", "split_clients"].contains(blocks.last ?? "") { result.append(word) }
-                if c == "{" { blocks.append(word) }
-                statement = ""
-            case "}":
-                _ = blocks.popLast()
-                statement = ""
-            default: statement.append(c)
-            }
-        }
-        return result
-    }
-
     @Test("hostile strings in every field: no crash, no injected directive, sampled configs pass nginx -t")
     func fuzz() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -148,7 +106,7 @@ struct PipelineFuzzTests {
             let config_ = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
             rendered += 1
             let text = config_.files.filter { !$0.secret }.map(\.content).joined(separator: "\n")
-            let unknown = PipelineFuzzTests.directives(text).filter { !PipelineFuzzTests.allowedDirectives.contains($0) }
+            let unknown = ConfigDirectives.unexpected(in: text)
             #expect(unknown.isEmpty, "case \(index): directives \(unknown) from\n\(yaml)")
             // Payloads may appear inside quoted strings (escaped); as a directive they would be in `unknown` above.
             guard rendered % 5 == 1 else { continue }
@@ -222,8 +180,41 @@ struct FuzzFindingTests {
             """))
         #expect(problem == nil, "\(problem ?? "")")
         let servers = try #require(config.file("conf.d/servers.conf")).content
-        #expect(!PipelineFuzzTests.directives(servers).contains("gwinjected"), "\(servers)")
+        #expect(!ConfigDirectives.names(in: servers).contains("gwinjected"), "\(servers)")
         #expect(servers.contains("# backend Service default/x\\x0Areturn 200 gwinjected;"), "\(servers)")
         #expect(!servers.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("return 200 gwinjected") })
+    }
+}
+
+/// The function libFuzzer drives (scripts/fuzz.sh), on its seed corpus, and the property check it relies on.
+@Suite("libFuzzer entry")
+struct FuzzEntryTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fuzz/corpus").path
+
+    @Test("the seeds: manifests that should render do, with no unexpected directive; hostile ones are rejected")
+    func seeds() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.corpus).sorted()
+        #expect(files.count >= 10)
+        var rendered = 0
+        for file in files {
+            let outcome = FuzzPipeline.run(try Data(contentsOf: URL(fileURLWithPath: Self.corpus + "/" + file)), file: file)
+            switch outcome {
+            case .rendered(let unexpected, let config):
+                rendered += 1
+                #expect(unexpected.isEmpty, "\(file): \(unexpected)")
+                #expect(config.contains("server {"), "\(file)")
+            case .rejected, .noGateway:
+                #expect(!["guide.yaml", "routes.yaml"].contains(file), "\(file): \(outcome)")
+            }
+        }
+        #expect(rendered >= 2)
+    }
+
+    @Test("the property check sees a directive hidden anywhere outside quotes and comments")
+    func detects() {
+        #expect(ConfigDirectives.unexpected(in: "server {\n    # x; gwinjected;\n    return 200 \"a; gwinjected b\";\n}\n").isEmpty)
+        #expect(ConfigDirectives.unexpected(in: "server {\n    # comment\ngwinjected on;\n}\n") == ["gwinjected"])
+        #expect(ConfigDirectives.unexpected(in: "map $a $b { \"x\" y; }\nserver { return 200; }\nlocation / { evil; }") == ["evil"])
     }
 }
