@@ -7,4 +7,11 @@ int gw_spawn_closefrom(posix_spawn_file_actions_t *actions, int lowfd);
 /// Initialises spawn attributes so the child starts with no blocked signals and default dispositions (a parent's
 /// blocked or ignored signals would otherwise carry over: nginx needs HUP and QUIT, a terminal program WINCH).
 int gw_spawnattr_clean_signals(posix_spawnattr_t *attr);
+/// Adds "start a new session" to spawn attributes (POSIX_SPAWN_SETSID, hidden without _GNU_SOURCE): a daemon that
+/// does not detach itself must not get the terminal's signals (Ctrl-C) meant for its parent.
+int gw_spawnattr_new_session(posix_spawnattr_t *attr);
+/// Takes copies of the TCP listening sockets held by `pids` (workers a killed nginx master left behind) with
+/// pidfd_getfd (Linux 5.6+, needs ptrace rights over them), one per socket, as close-on-exec descriptors numbered
+/// from 100 so they cannot collide with the descriptors a spawn lays out. Returns how many were stored in `out`.
+int gw_take_listening_sockets(const int *pids, int npids, int *out, int max);
 #endif

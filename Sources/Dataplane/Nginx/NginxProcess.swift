@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -80,22 +81,42 @@ struct NginxProcess {
         return result
     }
 
-    /// Starts a master on `config`; returns nginx's message on failure. Workers orphaned by a dead master still
-    /// hold the listening sockets: they are asked to quit gracefully first (they close their listeners at once and
-    /// finish the requests they have), and killed once the new master serves.
+    /// Starts a master on `config`; returns nginx's message on failure.
+    ///
+    /// Workers orphaned by a dead master still hold the listening sockets. The new master takes copies of those
+    /// sockets (nginx inherits listeners named in `$NGINX`, as in its binary upgrade), so connections keep queueing
+    /// on the same sockets while it starts; then the orphans quit gracefully and are killed if they linger. Where
+    /// the sockets cannot be taken (no pidfd_getfd), the orphans quit first and connections are refused until the
+    /// new master binds.
     func start(config: String) throws -> String? {
         let orphaned = orphans()
-        for orphan in orphaned { kill(orphan, SIGQUIT) }
-        waitForRetirement(of: orphaned, timeout: 2)
+        var sockets: [Int32] = []
+        if !orphaned.isEmpty {
+            var taken = [Int32](repeating: -1, count: 16)
+            let count = gw_take_listening_sockets(orphaned.map { Int32($0) }, Int32(orphaned.count), &taken, Int32(taken.count))
+            sockets = Array(taken.prefix(Int(max(count, 0))))
+        }
+        defer { for socket in sockets { close(socket) } }
+        func retireOrphans() {
+            for orphan in orphaned { kill(orphan, SIGQUIT) }
+            waitForRetirement(of: orphaned, timeout: 2)
+        }
+        if sockets.isEmpty { retireOrphans() }
         defer {
+            if !sockets.isEmpty { retireOrphans() }
             for _ in 0..<50 where orphaned.contains(where: NginxProcess.isAlive) { usleep(20_000) }
             for orphan in orphaned where NginxProcess.isAlive(orphan) { kill(orphan, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: controlSocket)
-        let (status, output) = try run(["-c", config])
-        if status != 0 { return output.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let inherit = sockets.isEmpty ? [] : ["NGINX=" + sockets.indices.map { "\(3 + $0);" }.joined()]
+        let outputPath = runtime + "/logs/nginx-command.log"
+        // nginx does not detach when it inherits sockets: it is not waited for, and an exit shows as no pid.
+        let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog, "-c", config], outputPath: outputPath,
+                                   passing: sockets, environment: inherit, wait: sockets.isEmpty)
+        func output() -> String { ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        if status != 0 { return output() }
         for _ in 0..<100 where pid == nil { usleep(20_000) }
-        return pid == nil ? "nginx did not start (no pid in \(pidFile))" : nil
+        return pid == nil ? "nginx did not start (no pid in \(pidFile))\(output().isEmpty ? "" : ": " + output())" : nil
     }
 
     func reload() -> Bool {

@@ -9,11 +9,17 @@ import Glibc
 /// every descriptor above stderr is closed in the child.
 public enum Spawn {
     /// Runs `executable` with `arguments`, stdin from /dev/null and stdout/stderr to `outputPath`; returns the exit status.
-    public static func run(_ executable: String, _ arguments: [String], outputPath: String) throws -> Int32 {
-        try spawnAndWait(executable, arguments) { actions in
+    /// `passing` descriptors become 3, 4, … in the child (everything else above stderr is closed), and
+    /// `environment` entries (`NAME=value`) are added to this process's environment for it.
+    /// With `wait: false` it returns at once with 0: for a daemon that stays in the foreground (nginx does not
+    /// detach when it inherits sockets); the child then starts a session of its own.
+    public static func run(_ executable: String, _ arguments: [String], outputPath: String,
+                           passing: [Int32] = [], environment: [String] = [], wait: Bool = true) throws -> Int32 {
+        try spawnAndWait(executable, arguments, firstClosed: 3 + Int32(passing.count), environment: environment, wait: wait) { actions in
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            for (index, fd) in passing.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, 3 + Int32(index)) }
         }
     }
 
@@ -24,21 +30,35 @@ public enum Spawn {
     }
 
     /// Spawns with the given descriptor set-up, every descriptor from 3 up closed and clean signal state; waits.
-    private static func spawnAndWait(_ executable: String, _ arguments: [String],
-                                     descriptors: (inout posix_spawn_file_actions_t) -> Void) throws -> Int32 {
+    private static func spawnAndWait(_ executable: String, _ arguments: [String], firstClosed: Int32 = 3, environment: [String] = [],
+                                     wait: Bool = true, descriptors: (inout posix_spawn_file_actions_t) -> Void) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         descriptors(&actions)
-        gw_spawn_closefrom(&actions, 3)
+        gw_spawn_closefrom(&actions, firstClosed)
         var attributes = posix_spawnattr_t()
         gw_spawnattr_clean_signals(&attributes)
+        if !wait { gw_spawnattr_new_session(&attributes) }
         defer { posix_spawnattr_destroy(&attributes) }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let rc: Int32
+        if environment.isEmpty {
+            rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        } else {
+            var inherited: [String] = []
+            var index = 0
+            while let entry = environ[index] { inherited.append(String(cString: entry)); index += 1 }
+            let names = Set(environment.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
+            let entries = inherited.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + environment
+            let envp = entries.map { strdup($0) } + [nil]
+            defer { for pointer in envp { free(pointer) } }
+            rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        }
         guard rc == 0 else { throw DataplaneError("cannot run \(executable): \(String(cString: strerror(rc)))") }
+        if !wait { return 0 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS are macros.
