@@ -36,7 +36,8 @@ struct NginxProcess {
     /// master must not inherit any of our descriptors).
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let outputPath = runtime + "/logs/nginx-command.log"
-        let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog] + arguments, outputPath: outputPath)
+        // $NGINX names sockets to inherit (nginx's binary upgrade); one in the user's environment must not reach it.
+        let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog] + arguments, outputPath: outputPath, environment: ["NGINX"])
         return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
@@ -108,7 +109,7 @@ struct NginxProcess {
             for orphan in orphaned where NginxProcess.isAlive(orphan) { kill(orphan, SIGKILL) }
         }
         try? FileManager.default.removeItem(atPath: controlSocket)
-        let inherit = sockets.isEmpty ? [] : ["NGINX=" + sockets.indices.map { "\(3 + $0);" }.joined()]
+        let inherit = sockets.isEmpty ? ["NGINX"] : ["NGINX=" + sockets.indices.map { "\(3 + $0);" }.joined()]
         let outputPath = runtime + "/logs/nginx-command.log"
         // nginx does not detach when it inherits sockets: it is not waited for, and an exit shows as no pid.
         let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog, "-c", config], outputPath: outputPath,

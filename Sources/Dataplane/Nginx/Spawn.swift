@@ -10,7 +10,7 @@ import Glibc
 public enum Spawn {
     /// Runs `executable` with `arguments`, stdin from /dev/null and stdout/stderr to `outputPath`; returns the exit status.
     /// `passing` descriptors become 3, 4, … in the child (everything else above stderr is closed), and
-    /// `environment` entries (`NAME=value`) are added to this process's environment for it.
+    /// `environment` entries change this process's environment for it: `NAME=value` sets, a bare `NAME` removes.
     /// With `wait: false` it returns at once with 0: for a daemon that stays in the foreground (nginx does not
     /// detach when it inherits sockets); the child then starts a session of its own.
     public static func run(_ executable: String, _ arguments: [String], outputPath: String,
@@ -52,7 +52,8 @@ public enum Spawn {
             var index = 0
             while let entry = environ[index] { inherited.append(String(cString: entry)); index += 1 }
             let names = Set(environment.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
-            let entries = inherited.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) } + environment
+            let entries = inherited.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) }
+                + environment.filter { $0.contains("=") }
             let envp = entries.map { strdup($0) } + [nil]
             defer { for pointer in envp { free(pointer) } }
             rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
