@@ -23,6 +23,56 @@ struct ClusterModeTests {
         #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o700)
     }
 
+    @Test("kubeconfig credentials (tokens, client keys, exec tokens) and Secret data never appear in output or the state directory")
+    func credentialsHidden() throws {
+        let (cert, key) = try LiveDataplane.guideCertificateAndKey()
+        let secret = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"app-tls\",\"namespace\":\"default\"},\"type\":\"kubernetes.io/tls\","
+            + "\"data\":{\"tls.crt\":\"\(Data(cert.utf8).base64EncodedString())\",\"tls.key\":\"\(Data(key.utf8).base64EncodedString())\"}}"
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects() + [secret], tokens: ["admin-token=admin", "exec-issued-token=admin"])
+        let cli = CLI()
+        let plugin = cli.state + "-plugin.sh"
+        try "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"exec-issued-token\",\"expirationTimestamp\":\"2999-01-01T00:00:00Z\"}}'\n"
+            .write(toFile: plugin, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: plugin)
+        defer { try? FileManager.default.removeItem(atPath: plugin) }
+        let kubeconfig = try cluster.kubeconfig(
+            extraUsers: "- name: exec-user\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: \(plugin), interactiveMode: Never}",
+            extraContexts: "- name: exec\n  context: {cluster: fake, user: exec-user}")
+        var output = ""
+        let commands = [["get", "secrets", "-A"], ["get", "secret", "app-tls", "-o", "wide"], ["describe", "secret", "app-tls"],
+                        ["get", "gateways,httproutes", "-A", "-o", "yaml"], ["describe", "gateway", "gateway"], ["doctor", "-A"],
+                        ["render"], ["apply", "-f", CLI.guide], ["--write", "delete", "secret", "nothing-here"]]
+        // Every command with each way to authenticate; the failing contexts (401, untrusted CA) with two.
+        for context in ["admin", "cert", "exec", "insecure", "nobody", "untrusted"] {
+            for command in ["admin", "cert", "exec"].contains(context) ? commands : [commands[0], commands[5]] {
+                let result = try cli.run(["--kubeconfig", kubeconfig, "--context", context] + command)
+                output += result.stdout + result.stderr
+            }
+        }
+        #expect(output.contains("app-tls"), "the commands ran and listed the Secret")
+        #expect(output.contains("Unauthorized"), "the wrong token was refused")
+        // Everything under the state directory: the per-context caches, the exec credential cache.
+        var stored = ""
+        for file in FileManager.default.enumerator(atPath: cli.state)?.allObjects as? [String] ?? [] {
+            let path = cli.state + "/" + file
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let text = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self)
+            if text.contains("exec-issued-token") || text.contains(Data(key.utf8).base64EncodedString().prefix(40)) {
+                #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600, "\(file) holds a credential")
+            }
+            stored += text
+        }
+        let keyBody = key.split(separator: "\n")[1]
+        for secretText in ["admin-token", "wrong-token", "exec-issued-token", String(keyBody), Data(key.utf8).base64EncodedString().prefix(40).description] {
+            #expect(!output.contains(secretText), "\(secretText.prefix(12))… appeared in output")
+        }
+        #expect(!stored.contains("admin-token") && !stored.contains("wrong-token"), "static tokens are never written")
+        // Asked for explicitly, as kubectl: the Secret's data.
+        let explicit = try cli.run(["--kubeconfig", kubeconfig, "get", "secret", "app-tls", "-o", "yaml"])
+        #expect(explicit.stdout.contains(Data(key.utf8).base64EncodedString().prefix(40)), "\(explicit.stderr)")
+    }
+
     @Test("doctor reports StatusDrift where the cluster's controller and gwconsole disagree")
     func drift() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects(routeAccepted: false))
