@@ -16,11 +16,11 @@ public final class Store: @unchecked Sendable {
     /// Namespaces every cluster has.
     public static let builtinNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
 
-    /// Opens (creating if needed) the store in `directory`. The directory is made 0700 and the database 0600,
-    /// since it holds Secret data.
     /// The most objects `apply` may leave in the store (a cluster's cache, written by the mirror, is not limited).
     public let maxObjects: Int
 
+    /// Opens (creating if needed) the store in `directory`. The directory is made 0700 and the database 0600,
+    /// since it holds Secret data. On a read-only file system an existing store opens read-only.
     public init(directory: String, maxObjects: Int = ResourceLimits.current.maxStoredObjects) throws {
         self.directory = directory
         self.maxObjects = maxObjects

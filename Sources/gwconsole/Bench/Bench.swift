@@ -149,7 +149,7 @@ final class BenchRunner {
         var index = 0
         try time("store write", routes: count, count: min(runs, 3)) {
             index += 1
-            store = try Store(directory: scratch + "/store-\(count)-\(index)")
+            store = try Store(directory: scratch + "/store-\(count)-\(index)", maxObjects: .max)  // synthetic clusters may exceed the default
             _ = try store.apply(objects)
         }
         var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
