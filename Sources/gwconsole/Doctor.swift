@@ -79,6 +79,15 @@ enum DoctorChecks {
                                                summary: "the last change to this Gateway's config was not applied; the last good config keeps serving",
                                                evidence: [record.message], fix: "correct the object named in nginx's message; gwconsole config history shows the attempts"))
             }
+            // The last thing that happened to this Gateway's nginx was a restart after its master died.
+            if let record = state.gateways[gateway.ref.namespacedName], state.running, let last = record.history.last,
+               last.trigger.hasPrefix("restart") {
+                findings.append(Doctor.Finding(code: "DataplaneRestarted", severity: "warning", objects: ["Gateway \(gateway.ref.namespacedName)"],
+                                               summary: "this Gateway's nginx master was not running and was restarted (its workers kept serving)",
+                                               evidence: ["generation \(last.generation) at \(last.time): \(last.trigger): \(last.result)",
+                                                          "nginx error log: \(stateDirectory)/dp/\(record.index)/run/logs/error.log"],
+                                               fix: "find why nginx stopped (a signal, the OOM killer: the system log and the error log above); the next config change clears this"))
+            }
             for listener in gateway.listeners where listener.valid && listener.attachedRoutes.isEmpty {
                 let host = listener.hostname ?? "any host"
                 findings.append(Doctor.Finding(code: "NoRouteForHost", severity: "warning", objects: ["Gateway \(gateway.ref.namespacedName) listener \(listener.name)"],

@@ -90,6 +90,8 @@ struct FaultsUnderLoadTests {
         let restarted = try #require(rig.masterPID)
         #expect(restarted != master && NginxAlive.check(restarted))
         #expect(try rig.run(["config", "history"]).stdout.contains("restart (nginx master of default/gw was not running)"))
+        let doctor = try rig.run(["doctor"]).stdout
+        #expect(doctor.contains("WARNING DataplaneRestarted") && doctor.contains("restart (nginx master of default/gw was not running)"), "\(doctor)")
         // The new master took the orphans' listening sockets, so connections queued on them the whole time.
         #expect(load.failed == 0, "\(load)")
         let errorLog = (try? String(contentsOfFile: rig.live.cli.state + "/dp/1/run/logs/error.log", encoding: .utf8)) ?? ""
