@@ -64,7 +64,7 @@ struct GlobalOptions: ParsableArguments {
             throw CLIError("error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (apply and delete change it with --write; drop --context/--kubeconfig/--in-cluster for the embedded state)")
         }
         let store = try openStore()
-        if let reason = store.readOnlyReason { throw CLIError("error: cannot \(action): \(reason)") }
+        if let reason = store.readOnlyReason { throw CLIError("error: \(action) needs to write the state, but \(reason)") }
         return store
     }
 
