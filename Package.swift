@@ -29,8 +29,9 @@ let package = Package(
 
         // Shell modules.
         .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite", "CSystem"]),
-        .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl"]),
-        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "COpenSSL"]),
+        .target(name: "CurlSupport", dependencies: ["CCurl"]),
+        .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl", "CurlSupport"]),
+        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "CurlSupport", "COpenSSL"]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
 
         .executableTarget(

@@ -1,4 +1,5 @@
 import CCurl
+import CurlSupport
 import Foundation
 
 /// One HTTP(S) request with libcurl, as `curl --resolve HOST:PORT:ADDR URL` makes it, with what a troubleshooter
@@ -56,7 +57,6 @@ public enum HTTPProbe {
 
     final class Sink {
         var body = Data()
-        var headers: [String] = []
         var truncated = false
         let limit: Int
         init(limit: Int) { self.limit = limit }
@@ -115,17 +115,8 @@ public enum HTTPProbe {
             return bytes
         }
         _ = gw_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
-        _ = gw_curl_setopt_header_function(handle) { pointer, size, count, userdata in
-            guard let pointer, let userdata else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
-            let bytes = size * count
-            let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.hasPrefix("HTTP/") { sink.headers = [] }  // a new response (after 100-continue or a redirect)
-            if !line.isEmpty { sink.headers.append(line) }
-            return bytes
-        }
-        _ = gw_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        let headers = CurlHeaders()
+        headers.install(on: handle)
         let code = curl_easy_perform(handle)
         var status = 0
         _ = gw_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -144,7 +135,7 @@ public enum HTTPProbe {
             verify = value
         }
         let chain = isTLS ? peerChain(handle) : []
-        return Result(status: status, headers: sink.headers, body: String(decoding: sink.body, as: UTF8.self), bodyTruncated: sink.truncated,
+        return Result(status: status, headers: headers.lines, body: String(decoding: sink.body, as: UTF8.self), bodyTruncated: sink.truncated,
                       error: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)), timings: timings, peerChain: chain, verifyResult: verify)
     }
 

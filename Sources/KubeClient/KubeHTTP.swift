@@ -1,4 +1,5 @@
 import CCurl
+import CurlSupport
 import Foundation
 import GatewayAPI
 
@@ -88,11 +89,10 @@ public final class KubeHTTP: @unchecked Sendable {
 
     final class Sink {
         var body = Data()
-        var headers: [String] = []
+        let headers = CurlHeaders()
         var pending = Data()
         var onLine: ((Data) -> Bool)?
         var stopped = false
-        var status = 0
     }
 
     /// One transfer. `timeout` overrides `timeoutSeconds` (watches); the instance is shared by threads, so
@@ -154,7 +154,7 @@ public final class KubeHTTP: @unchecked Sendable {
             let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
             let bytes = size * count
             let chunk = Data(bytes: pointer, count: bytes)
-            guard let onLine = sink.onLine, (200..<300).contains(sink.status) else {
+            guard let onLine = sink.onLine, (200..<300).contains(sink.headers.status) else {
                 sink.body.append(chunk)
                 return bytes
             }
@@ -167,19 +167,7 @@ public final class KubeHTTP: @unchecked Sendable {
             return bytes
         }
         _ = gw_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context.toOpaque())
-        _ = gw_curl_setopt_header_function(handle) { pointer, size, count, userdata in
-            guard let pointer, let userdata else { return 0 }
-            let sink = Unmanaged<Sink>.fromOpaque(userdata).takeUnretainedValue()
-            let bytes = size * count
-            let line = String(decoding: UnsafeRawBufferPointer(start: pointer, count: bytes), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.hasPrefix("HTTP/") {
-                sink.headers = []
-                sink.status = Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-            }
-            if !line.isEmpty { sink.headers.append(line) }
-            return bytes
-        }
-        _ = gw_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context.toOpaque())
+        sink.headers.install(on: handle)
         let code = curl_easy_perform(handle)
         withExtendedLifetime(upload) {}
         var status = 0
@@ -199,7 +187,7 @@ public final class KubeHTTP: @unchecked Sendable {
             }
         }
         if let onLine = stream, !sink.pending.isEmpty, (200..<300).contains(status) { _ = onLine(sink.pending) }
-        return Response(status: status, headers: sink.headers, body: sink.body)
+        return Response(status: status, headers: sink.headers.lines, body: sink.body)
     }
 
     func setBlob(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ text: String) {
