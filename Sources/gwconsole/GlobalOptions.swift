@@ -31,12 +31,6 @@ struct GlobalOptions: ParsableArguments {
     /// The cluster session in cluster mode.
     func cluster() throws -> ClusterSession { try ClusterSession.session(self) }
 
-    /// The state directory: the embedded state's, or in cluster mode the cluster's cache under it.
-    func stateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if clusterMode, let session = try? cluster() { return session.cacheDirectory }
-        return baseStateDirectory(environment: environment)
-    }
-
     /// The embedded state directory, by the documented order of precedence.
     func baseStateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         // Absolute: nginx runs with its own prefix, so a relative path would point elsewhere for it.
@@ -72,7 +66,7 @@ struct GlobalOptions: ParsableArguments {
     func openStore() throws -> Store {
         if clusterMode { return try cluster().store() }
         do {
-            return try Store(directory: stateDirectory())
+            return try Store(directory: baseStateDirectory())
         } catch let error as StoreError {
             throw CLIError("error: \(error)")
         }

@@ -64,10 +64,15 @@ public struct Reconciler: Sendable {
         while true {
             attempt += 1
             let (snapshot, versions) = try snapshotWithVersions()
-            var graph = GraphBuilder.build(snapshot, config: effectiveConfig)
+            let before = effectiveConfig
+            var graph = GraphBuilder.build(snapshot, config: before)
             if let dataplane, dataplane.isRunning {
                 try dataplane.sync(graph: graph, snapshot: snapshot, trigger: trigger, now: now)
-                graph = GraphBuilder.build(snapshot, config: effectiveConfig)
+                // Status again only when the data plane's report changed (programmed, failed, an address).
+                let after = effectiveConfig
+                if after.gatewayDataplane != before.gatewayDataplane || after.dataplane != before.dataplane {
+                    graph = GraphBuilder.build(snapshot, config: after)
+                }
             }
             do {
                 for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
