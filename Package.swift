@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
-        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "PipelineFuzzing"]),
+        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Diagnostics", "PipelineFuzzing"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),

@@ -1,4 +1,5 @@
 import Dataplane
+import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
@@ -35,6 +36,12 @@ struct PipelineFuzzTests {
 
     static func jsonString(_ text: String) -> String { JSONWriter.compact(.string(text)) }
 
+    /// A real certificate and key (base64 of PEM) for HTTPS listeners, so sampled configs load in `nginx -t`.
+    static let certificate: (crt: String, key: String) = {
+        let pair = CertificateInspector.issue(commonName: "fuzz.example.com", dnsName: "fuzz.example.com")!
+        return (Data(pair.cert.utf8).base64EncodedString(), Data(pair.key.utf8).base64EncodedString())
+    }()
+
     /// One case: a Gateway, a route with random matches and filters, a Service with endpoints, maybe a policy.
     static func manifests(_ g: inout Generator) -> String {
         // Free-text fields (header and query values, paths) get hostile strings often; fields the API validates
@@ -63,12 +70,28 @@ struct PipelineFuzzTests {
         let backend = filters.contains { $0.contains("RequestRedirect") } ? "" : ",\"backendRefs\":[{\"name\":\"svc\",\"port\":443}\(otherBackend)]"
         let parent = g.chance(10) ? value() : "gw"
         let hostnames = g.chance(50) ? "\"hostnames\":[\(jsonString(g.chance(50) ? strict() : "app.example.com"))]," : ""
+        // Sometimes an HTTPS listener with a real certificate (and a hostile hostname now and then), sometimes the
+        // route in another namespace reaching the Service through a ReferenceGrant.
+        let https = g.chance(25)
+        let crossNamespace = g.chance(20)
+        let httpsListener = https ? ",{\"name\":\"https\",\"port\":443,\"protocol\":\"HTTPS\"\(g.chance(30) ? ",\"hostname\":\(jsonString(strict()))" : ""),\"tls\":{\"certificateRefs\":[{\"name\":\"cert\"}]}}" : ""
+        let allowed = crossNamespace ? ",\"allowedRoutes\":{\"namespaces\":{\"from\":\"All\"}}" : ""
+        let routeNamespace = crossNamespace ? ",\"namespace\":\"other\"" : ""
+        let backendsFrom = crossNamespace ? backend.replacingOccurrences(of: "\"name\":\"svc\",", with: "\"name\":\"svc\",\"namespace\":\"default\",") : backend
+        let parentNamespace = crossNamespace ? ",\"namespace\":\"default\"" : ""
         var docs = [
-            "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"Gateway\",\"metadata\":{\"name\":\"gw\"},\"spec\":{\"gatewayClassName\":\"nginx\",\"listeners\":[{\"name\":\"http\",\"port\":80,\"protocol\":\"HTTP\"\(listenerHost)}]}}",
-            "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"r\"},\"spec\":{\(hostnames)\"parentRefs\":[{\"name\":\(jsonString(parent))}],\"rules\":[{\"matches\":[\(match)],\"filters\":[\(filters.joined(separator: ","))]\(backend)}]}}",
+            "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"Gateway\",\"metadata\":{\"name\":\"gw\"},\"spec\":{\"gatewayClassName\":\"nginx\",\"listeners\":[{\"name\":\"http\",\"port\":80,\"protocol\":\"HTTP\"\(listenerHost)\(allowed)}\(httpsListener)]}}",
+            "{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"HTTPRoute\",\"metadata\":{\"name\":\"r\"\(routeNamespace)},\"spec\":{\(hostnames)\"parentRefs\":[{\"name\":\(jsonString(parent))\(parentNamespace)}],\"rules\":[{\"matches\":[\(match)],\"filters\":[\(filters.joined(separator: ","))]\(backendsFrom)}]}}",
             "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"svc\"},\"spec\":{\"ports\":[{\"name\":\"https\",\"port\":443}]}}",
             "{\"apiVersion\":\"discovery.k8s.io/v1\",\"kind\":\"EndpointSlice\",\"metadata\":{\"name\":\"svc-1\",\"labels\":{\"kubernetes.io/service-name\":\"svc\"}},\"addressType\":\"IPv4\",\"ports\":[{\"name\":\"https\",\"port\":8443}],\"endpoints\":[{\"addresses\":[\"127.0.0.9\"]}]}",
         ]
+        if https {
+            docs.append("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"cert\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"\(certificate.crt)\",\"tls.key\":\"\(certificate.key)\"}}")
+        }
+        if crossNamespace {
+            let from = g.chance(10) ? value() : "other"
+            docs.append("{\"apiVersion\":\"gateway.networking.k8s.io/v1beta1\",\"kind\":\"ReferenceGrant\",\"metadata\":{\"name\":\"g\"},\"spec\":{\"from\":[{\"group\":\"gateway.networking.k8s.io\",\"kind\":\"HTTPRoute\",\"namespace\":\(jsonString(from))}],\"to\":[{\"group\":\"\",\"kind\":\"Service\"}]}}")
+        }
         if g.chance(40) {
             docs.append("{\"apiVersion\":\"gateway.networking.k8s.io/v1\",\"kind\":\"BackendTLSPolicy\",\"metadata\":{\"name\":\"p\"},\"spec\":{\"targetRefs\":[{\"group\":\"\",\"kind\":\"Service\",\"name\":\"svc\"}\(g.chance(30) ? ",{\"group\":\"\",\"kind\":\"Service\",\"name\":\(jsonString(value()))}" : "")],\"validation\":{\"hostname\":\(jsonString(g.chance(50) ? "svc.example.com" : strict())),\"wellKnownCACertificates\":\"System\"}}}")
         }
@@ -80,7 +103,7 @@ struct PipelineFuzzTests {
         let environment = ProcessInfo.processInfo.environment
         let cases = Int(environment["GWCONSOLE_FUZZ_CASES"] ?? "") ?? 1_000
         var generator = Generator(state: UInt64(environment["GWCONSOLE_FUZZ_SEED"] ?? "") ?? 20_261_127)
-        var rejected = 0, rendered = 0, tested = 0
+        var rejected = 0, rendered = 0, tested = 0, tls = 0, crossNamespace = 0
         for index in 0..<cases {
             let yaml = PipelineFuzzTests.manifests(&generator)
             let objects: [DecodedObject]
@@ -94,7 +117,8 @@ struct PipelineFuzzTests {
             snapshot.gatewayClasses = [try GatewayClass.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
                                                                 "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]])]
             for object in objects { try snapshot.insert(kind: object.type.kind, object: object.object) }
-            var config = ControllerConfig()
+            var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
+            config.keyPairCheck = CertificateInspector.tlsKeyPairCheck
             config.ruleCheck = RuleCheck.check
             let graph = GraphBuilder.build(snapshot, config: config)
             _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
@@ -107,6 +131,8 @@ struct PipelineFuzzTests {
             rendered += 1
             let text = config_.files.filter { !$0.secret }.map(\.content).joined(separator: "\n")
             let unknown = ConfigDirectives.unexpected(in: text)
+            if text.contains("ssl_certificate ") { tls += 1 }
+            if text.contains("HTTPRoute other/r") { crossNamespace += 1 }
             #expect(unknown.isEmpty, "case \(index): directives \(unknown) from\n\(yaml)")
             // Payloads may appear inside quoted strings (escaped); as a directive they would be in `unknown` above.
             guard rendered % 5 == 1 else { continue }
@@ -122,7 +148,9 @@ struct PipelineFuzzTests {
             #expect(status == 0, "case \(index): nginx -t refused: \((try? String(contentsOfFile: dir + "/run/logs/t.log", encoding: .utf8)) ?? "")\n\(yaml)")
         }
         #expect(rendered > cases / 10, "enough cases get through validation to reach the renderer (\(rendered) of \(cases))")
-        print("fuzz: \(cases) cases, \(rejected) rejected by validation, \(rendered) rendered, \(tested) checked with nginx -t")
+        #expect(tls > 0 && crossNamespace > 0, "HTTPS listeners and cross-namespace routes reach the renderer")
+        print("fuzz: \(cases) cases, \(rejected) rejected by validation, \(rendered) rendered (\(tls) with an HTTPS server, "
+              + "\(crossNamespace) with a cross-namespace route), \(tested) checked with nginx -t")
     }
 }
 
