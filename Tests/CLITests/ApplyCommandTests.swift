@@ -1,3 +1,4 @@
+import Dataplane
 import Foundation
 import Testing
 
@@ -72,6 +73,29 @@ struct ApplyCommandTests {
         // Nothing changed.
         let after = try cli.run(["get", "cm,secret,svc,deploy,gtw,httproute,backendtlspolicy", "-o", "json"]).stdout
         #expect(after == before)
+    }
+
+    @Test("every file of the hostile corpus: apply exits 1 with the file's expected error and the store is unchanged")
+    func hostileCorpus() throws {
+        let directory = CLI.repositoryRoot.appendingPathComponent("Tests/GatewayAPITests/Fixtures/hostile").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasSuffix(".expect") }.sorted()
+        #expect(files.count >= 15)
+        let cli = CLI()
+        try cli.run(["apply", "-f", CLI.guide])
+        let before = try cli.run(["get", "cm,secret,svc,deploy,gtw,httproute,backendtlspolicy", "-A", "-o", "json"]).stdout
+        let revision = try Store(directory: cli.state).revision()
+        for file in files {
+            let path = directory + "/" + file
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            let expected = FileManager.default.fileExists(atPath: path + ".expect")
+                ? try String(contentsOfFile: path + ".expect", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                : String(text.prefix { $0 != "\n" }.dropFirst("# expect: ".count))
+            let result = try cli.run(["apply", "-f", path])
+            #expect(result.status == 1 && result.stderr.contains("nothing was applied"), "\(file): \(result.stderr)")
+            #expect(result.stderr.contains(directory + "/" + expected), "\(file): \(result.stderr)")
+        }
+        #expect(try Store(directory: cli.state).revision() == revision, "no write at all")
+        #expect(try cli.run(["get", "cm,secret,svc,deploy,gtw,httproute,backendtlspolicy", "-A", "-o", "json"]).stdout == before)
     }
 
     @Test("several processes applying at once: every object lands, none lost")
