@@ -18,11 +18,7 @@ final class FaultRig {
         var description: String { "\(failed) of \(sent) requests failed \(reasons)" }
     }
 
-    static let base = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw}
-        spec: {gatewayClassName: nginx, listeners: [{name: http, port: 80, protocol: HTTP}]}
+    static let base = TestManifests.gateway + """
         ---
         apiVersion: v1
         kind: Service

@@ -144,17 +144,7 @@ struct FaultsUnderLoadTests {
         try FaultRig.shell("/bin/dd", ["if=/dev/zero", "of=" + filler, "bs=64k"])
         var routes = ""
         for i in 0..<40 {
-            routes += """
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: HTTPRoute
-                metadata: {name: full-\(i)}
-                spec:
-                  parentRefs: [{name: gw}]
-                  hostnames: [full-\(i).example.com]
-                  rules: [{filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: /full-\(i)-\(String(repeating: "x", count: 800))}, statusCode: 302}}]}]
-
-                """
+            routes += "---\n" + TestManifests.redirectRoute("full-\(i)", host: "full-\(i).example.com", to: "/full-\(i)-" + String(repeating: "x", count: 800))
         }
         var applied = CLI.Result(status: -1, stdout: "", stderr: "")
         let load = try rig.underLoad { applied = try rig.run(["apply", "-f", "-"], stdin: routes) }
@@ -181,14 +171,7 @@ struct FaultsUnderLoadTests {
             let group = DispatchGroup()
             for w in 0..<writers {
                 DispatchQueue.global().async(group: group) {
-                    let text = """
-                        apiVersion: gateway.networking.k8s.io/v1
-                        kind: HTTPRoute
-                        metadata: {name: writer-\(w)}
-                        spec:
-                          parentRefs: [{name: gw}]
-                          hostnames: [writer-\(w).example.com]
-                          rules: [{filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: /writer-\(w)}, statusCode: 302}}]}]
+                    let text = TestManifests.redirectRoute("writer-\(w)", host: "writer-\(w).example.com", to: "/writer-\(w)") + """
                         ---
                         apiVersion: v1
                         kind: ConfigMap

@@ -21,21 +21,7 @@ struct HostileReferenceTests {
         try ManifestDecoder().decode(ManifestReader.documents(from: Data(text.utf8), file: file))
     }
 
-    static let base = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw}
-        spec: {gatewayClassName: nginx, listeners: [{name: http, port: 80, protocol: HTTP}]}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: good}
-        spec:
-          parentRefs: [{name: gw}]
-          hostnames: [good.example.com]
-          rules:
-          - filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: /ok}, statusCode: 302}}]
-        """
+    static let base = TestManifests.gateway + "---\n" + TestManifests.redirectRoute("good", host: "good.example.com", to: "/ok")
 
     static func key(_ object: DecodedObject) -> ObjectKey {
         ObjectKey(groupKind: object.type.groupKind, namespace: object.type.namespaced ? (object.namespace.isEmpty ? "default" : object.namespace) : "",

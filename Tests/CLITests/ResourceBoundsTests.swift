@@ -30,21 +30,8 @@ struct ResourceBoundsTests {
     }
 
     func route(_ path: String) throws -> [DecodedObject] {
-        try ManifestDecoder().decode(ManifestReader.documents(from: Data("""
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw}
-            spec: {gatewayClassName: nginx, listeners: [{name: http, port: 80, protocol: HTTP}]}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: r}
-            spec:
-              parentRefs: [{name: gw}]
-              hostnames: [bounds.example.com]
-              rules:
-              - filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: \(path)}, statusCode: 302}}]
-            """.utf8), file: "bounds.yaml"))
+        let yaml = TestManifests.gateway + "---\n" + TestManifests.redirectRoute("r", host: "bounds.example.com", to: path)
+        return try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: "bounds.yaml"))
     }
 
     @Test("1,000 apply/probe cycles with 100 reloads: this process's descriptors and the nginx processes stay flat")

@@ -159,20 +159,8 @@ struct PipelineFuzzTests {
 /// What the fuzzer found, kept as regression tests.
 @Suite("Fuzz findings")
 struct FuzzFindingTests {
-    /// The Gateway, Service and EndpointSlice every render test starts from (RenderTests.swift).
-    let base = baseObjects
-
-    func route(_ rules: String) -> String {
-        base + """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: r}
-            spec:
-              parentRefs: [{name: gw}]
-              rules:
-            \(rules)
-            """
-    }
+    /// The render tests' Gateway, Service and EndpointSlice with a route of `rules` (RenderTests.swift).
+    func route(_ rules: String) -> String { routeObjects(rules) }
 
     @Test("a header named '#' (a legal HTTP token) is quoted, not the start of a comment that broke the whole config (seed 7, case 2787)")
     func hashHeaderName() throws {

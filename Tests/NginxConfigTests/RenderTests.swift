@@ -60,6 +60,19 @@ let baseObjects = """
 
     """
 
+/// `baseObjects` and an HTTPRoute `r` on Gateway `gw` with `rules` (YAML list items, indented two spaces).
+func routeObjects(_ rules: String) -> String {
+    baseObjects + """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: r}
+        spec:
+          parentRefs: [{name: gw}]
+          rules:
+        \(rules)
+        """
+}
+
 @Suite("Rendering")
 struct RenderTests {
     @Test("the guide renders as NGF does: upstream per Service port, backend TLS with SNI, verification and a CA bundle")
@@ -87,13 +100,7 @@ struct RenderTests {
     @Test("hostile strings in every rendered field stay inside their quotes, and nginx -t accepts the config")
     func injection() throws {
         let hostile = "x\\\" ; return 200 pwned; } server { listen 9; $host ${gw_dollar} '"
-        let (config, problem) = try renderAndTest(baseObjects + """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: r}
-            spec:
-              parentRefs: [{name: gw}]
-              rules:
+        let (config, problem) = try renderAndTest(routeObjects("""
               - matches:
                 - path: {type: Exact, value: "/a\\"b;}{ c"}
                   headers: [{name: X-H, value: "\(hostile)"}]
@@ -112,7 +119,7 @@ struct RenderTests {
                 backendRefs: [{name: svc, port: 80}]
               - matches: [{path: {value: /redirect}}]
                 filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: "/to\\";return 200 pwned;"}}}]
-            """)
+            """))
         #expect(problem == nil, "\(problem ?? "")")
         let servers = try #require(config.file("conf.d/servers.conf")).content + (config.file("conf.d/maps.conf")?.content ?? "")
         for line in servers.split(separator: "\n") {
@@ -139,13 +146,7 @@ struct RenderTests {
 
     @Test("precedence orders candidates as the spec does")
     func precedence() throws {
-        let (config, problem) = try renderAndTest(baseObjects + """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: r}
-            spec:
-              parentRefs: [{name: gw}]
-              rules:
+        let (config, problem) = try renderAndTest(routeObjects("""
               - matches: [{path: {value: /p}}]
                 backendRefs: [{name: svc, port: 80}]
               - matches: [{path: {value: /p}, headers: [{name: A, value: "1"}, {name: B, value: "2"}]}]
@@ -154,7 +155,7 @@ struct RenderTests {
                 backendRefs: [{name: svc, port: 80}]
               - matches: [{path: {value: /p}, headers: [{name: A, value: "1"}]}]
                 backendRefs: [{name: svc, port: 80}]
-            """)
+            """))
         #expect(problem == nil, "\(problem ?? "")")
         let maps = try #require(config.file("conf.d/maps.conf")).content
         // Selector entries in order: method first, then most headers, then one header, then no conditions.

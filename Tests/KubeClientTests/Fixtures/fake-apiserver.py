@@ -642,30 +642,22 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Audit-Id", str(uuid.uuid4()))
         self.send_header("Cache-Control", "no-cache, private")
 
-    def send_json(self, code, value, headers=None):
-        data = (dumps(value) + "\n").encode()
+    def send_body(self, code, data, headers):
         self.send_response(code)
         self.send_common_headers()
-        self.send_header("Content-Type", "application/json")
-        for name, header in (headers or {}).items():
+        for name, header in headers.items():
             self.send_header(name, header)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def send_json(self, code, value, headers=None):
+        self.send_body(code, (dumps(value) + "\n").encode(), {"Content-Type": "application/json", **(headers or {})})
+
     def send_text(self, code, text, headers=None):
-        data = text.encode()
-        self.send_response(code)
-        self.send_common_headers()
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for name, header in (headers or {}).items():
-            self.send_header(name, header)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        self.send_body(code, text.encode(), {"Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff",
+                                             **(headers or {})})
 
     def send_error_status(self, error):
         if error.plain:
