@@ -31,10 +31,4 @@ public final class CurlHeaders {
         }
         if !line.isEmpty { lines.append(line) }
     }
-
-    /// The value of the first header named `name` (case-insensitive), trimmed.
-    public func value(_ name: String) -> String? {
-        let prefix = name.lowercased() + ":"
-        return lines.first { $0.lowercased().hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces) }
-    }
 }

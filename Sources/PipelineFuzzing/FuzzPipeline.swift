@@ -12,16 +12,29 @@ public enum FuzzPipeline {
         case rejected
         /// Decoded, but no Gateway of ours to render.
         case noGateway
-        /// Rendered; the directives no renderer writes (empty when the property holds).
-        case rendered(unexpected: [String], config: String)
+        /// Rendered; the directives no renderer writes (empty when the property holds) and the files.
+        case rendered(unexpected: [String], config: RenderedConfig)
     }
 
     /// The GatewayClass every case gets, so Gateways are ours.
     static let gatewayClass: JSONValue = ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
                                           "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]]
 
+    /// The core's configuration for fuzzing: structural certificate checks (the pure defaults) and the renderer's
+    /// rule check. The seeded tests pass OpenSSL's checks, as the product wires them.
+    public static var defaultConfig: ControllerConfig {
+        var config = ControllerConfig()
+        config.ruleCheck = RuleCheck.check
+        return config
+    }
+
+    /// Paths for the rendered files that nothing writes to.
+    public static let defaultSettings = RenderSettings(address: "127.0.0.1", portOffset: 31_000, configDirectory: "/fuzz/gen",
+                                                       runtimeDirectory: "/fuzz/run", generation: 1, workersAsRoot: false)
+
     /// Runs `data` (YAML or JSON manifests) through the pipeline.
-    public static func run(_ data: Data, file: String = "fuzz.yaml") -> Outcome {
+    public static func run(_ data: Data, file: String = "fuzz.yaml", config: ControllerConfig = defaultConfig,
+                           settings: RenderSettings = defaultSettings) -> Outcome {
         let objects: [DecodedObject]
         do {
             objects = try ManifestDecoder().decode(ManifestReader.documents(from: data, file: file))
@@ -32,16 +45,16 @@ public enum FuzzPipeline {
         guard let gatewayClass = try? GatewayClass.decode(gatewayClass) else { return .rejected }
         snapshot.gatewayClasses = [gatewayClass]
         for object in objects { try? snapshot.insert(kind: object.type.kind, object: object.object) }
-        var config = ControllerConfig()
-        config.ruleCheck = RuleCheck.check
         let graph = GraphBuilder.build(snapshot, config: config)
         _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
         guard let gateway = graph.gateways.first else { return .noGateway }
-        let settings = RenderSettings(address: "127.0.0.1", portOffset: 31_000, configDirectory: "/fuzz/gen", runtimeDirectory: "/fuzz/run",
-                                      generation: 1, workersAsRoot: false)
         let rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
-        let text = rendered.files.filter { !$0.secret }.map(\.content).joined(separator: "\n")
-        return .rendered(unexpected: ConfigDirectives.unexpected(in: text), config: text)
+        return .rendered(unexpected: ConfigDirectives.unexpected(in: text(of: rendered)), config: rendered)
+    }
+
+    /// The configuration's text without secret files (key material is not config).
+    public static func text(of config: RenderedConfig) -> String {
+        config.files.filter { !$0.secret }.map(\.content).joined(separator: "\n")
     }
 }
 
@@ -50,7 +63,7 @@ public enum FuzzPipeline {
 public func gwconsoleFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     if case .rendered(let unexpected, let config) = FuzzPipeline.run(Data(bytes: data, count: size)), !unexpected.isEmpty {
-        fatalError("user input became nginx directives \(unexpected):\n\(config)")
+        fatalError("user input became nginx directives \(unexpected):\n\(FuzzPipeline.text(of: config))")
     }
     return 0
 }

@@ -105,40 +105,30 @@ struct PipelineFuzzTests {
         var generator = Generator(state: UInt64(environment["GWCONSOLE_FUZZ_SEED"] ?? "") ?? 20_261_127)
         let nginxEvery = max(1, Int(environment["GWCONSOLE_FUZZ_NGINX_EVERY"] ?? "") ?? 1)
         var rejected = 0, rendered = 0, tested = 0, tls = 0, crossNamespace = 0
+        var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
+        config.keyPairCheck = CertificateInspector.tlsKeyPairCheck
+        config.ruleCheck = RuleCheck.check
         for index in 0..<cases {
             let yaml = PipelineFuzzTests.manifests(&generator)
-            let objects: [DecodedObject]
-            do {
-                objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: "case-\(index).yaml"))
-            } catch {
-                rejected += 1
-                continue
-            }
-            var snapshot = ResourceSnapshot()
-            snapshot.gatewayClasses = [try GatewayClass.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-                                                                "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]])]
-            for object in objects { try snapshot.insert(kind: object.type.kind, object: object.object) }
-            var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
-            config.keyPairCheck = CertificateInspector.tlsKeyPairCheck
-            config.ruleCheck = RuleCheck.check
-            let graph = GraphBuilder.build(snapshot, config: config)
-            _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
-            guard let gateway = graph.gateways.first else { continue }
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-fuzz-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let settings = RenderSettings(address: "127.0.0.1", portOffset: 31_000, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
                                           generation: 1, workersAsRoot: geteuid() == 0)
-            let config_ = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+            let output: RenderedConfig, unknown: [String]
+            switch FuzzPipeline.run(Data(yaml.utf8), file: "case-\(index).yaml", config: config, settings: settings) {
+            case .rejected: rejected += 1; continue
+            case .noGateway: continue
+            case .rendered(let unexpected, let files): (unknown, output) = (unexpected, files)
+            }
             rendered += 1
-            let text = config_.files.filter { !$0.secret }.map(\.content).joined(separator: "\n")
-            let unknown = ConfigDirectives.unexpected(in: text)
+            let text = FuzzPipeline.text(of: output)
             if text.contains("ssl_certificate ") { tls += 1 }
             if text.contains("HTTPRoute other/r") { crossNamespace += 1 }
             #expect(unknown.isEmpty, "case \(index): directives \(unknown) from\n\(yaml)")
             // Payloads may appear inside quoted strings (escaped); as a directive they would be in `unknown` above.
             // Every rendered config goes through `nginx -t`; GWCONSOLE_FUZZ_NGINX_EVERY=N samples every Nth (long runs).
             guard (rendered - 1) % nginxEvery == 0 else { continue }
-            for file in config_.files {
+            for file in output.files {
                 let path = dir + "/gen/" + file.path
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try file.content.write(toFile: path, atomically: false, encoding: .utf8)
@@ -221,7 +211,7 @@ struct FuzzEntryTests {
             case .rendered(let unexpected, let config):
                 rendered += 1
                 #expect(unexpected.isEmpty, "\(file): \(unexpected)")
-                #expect(config.contains("server {"), "\(file)")
+                #expect(FuzzPipeline.text(of: config).contains("server {"), "\(file)")
             case .rejected, .noGateway:
                 #expect(!["guide.yaml", "routes.yaml"].contains(file), "\(file): \(outcome)")
             }
