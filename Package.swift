@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
         .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Diagnostics", "PipelineFuzzing"]),
-        .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI"]),
+        .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .target(name: "TestSupport", dependencies: ["Dataplane", "Diagnostics"], path: "Tests/TestSupport"),

@@ -17,6 +17,11 @@ public final class KubeAPI: @unchecked Sendable {
         public var served: [GroupKind: String] = [:]
         /// Kinds the server does not serve, with why ("the group gateway.networking.k8s.io is not installed").
         public var missing: [GroupKind: String] = [:]
+
+        public init(served: [GroupKind: String] = [:], missing: [GroupKind: String] = [:]) {
+            self.served = served
+            self.missing = missing
+        }
     }
 
     /// Asks /api and /apis which groups and versions exist, then which resources each version serves.
@@ -160,7 +165,7 @@ public final class KubeAPI: @unchecked Sendable {
         let text = String(decoding: response.body, as: UTF8.self)
         guard (200..<300).contains(response.status) else { throw KubeError.from(code: response.status, body: text) }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: response.body)
+            return try response.body.withUnsafeBytes { try JSONValue.parse($0) }
         } catch {
             throw KubeError.protocolError("\(method) \(path) answered \(response.status) with a body that is not JSON: \(text.prefix(200))")
         }

@@ -18,81 +18,125 @@ public enum GraphSections {
     }
 
     public static func sections(for ref: ObjectRef, in graph: Graph) -> [Section] {
-        switch ref.kind {
-        case "Gateway": return gatewaySections(ref, graph)
-        case "HTTPRoute": return routeSections(ref, graph)
-        case "Service": return serviceSections(ref, graph)
-        default: return []
-        }
+        Index(graph).sections(for: ref)
     }
 
-    static func gatewaySections(_ ref: ObjectRef, _ graph: Graph) -> [Section] {
-        guard let gateway = graph.gateway(ref) else {
-            return [Section(title: "Attached Routes", headers: [], rows: []), referencedBy(ref, graph)]
-        }
-        var attached: [[String]] = []
-        for listener in gateway.listeners {
-            for route in listener.attachedRoutes {
-                let hostnames = graph.route(route)?.source.spec.hostnames?.joined(separator: ",") ?? "*"
-                attached.append([listener.name, "\(listener.protocol)/\(listener.port)", route.namespacedName, hostnames])
-            }
-        }
-        let routes = graph.routes.filter { $0.parents.contains { $0.gateway == ref && $0.accepted } }
-        let effective = graph.policies.filter { $0.ancestors.contains(ref) }.map(policyRow)
-        return [
-            Section(title: "Attached Routes", headers: ["Listener", "Port", "Route", "Hostnames"], rows: attached),
-            Section(title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"], rows: routes.flatMap(backendRows)),
-            Section(title: "Directly Attached Policies", headers: [], rows: []),
-            Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
-            referencedBy(ref, graph),
-        ]
+    /// The sections of every object that has any (Gateways and routes of the graph, Services that routes or
+    /// policies use, objects something refers to), for the persisted views. An object missing here has the
+    /// sections `sections(for:in:)` gives over an empty graph.
+    public static func all(_ graph: Graph) -> [ObjectRef: [Section]] {
+        let index = Index(graph)
+        var refs = Set(graph.gateways.map(\.ref)).union(graph.routes.map(\.ref)).union(index.serviceUses.keys)
+        refs.formUnion(graph.policies.flatMap(\.targets))
+        refs.formUnion(graph.references.usedBy.keys)
+        var result: [ObjectRef: [Section]] = [:]
+        for ref in refs where ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) { result[ref] = index.sections(for: ref) }
+        return result
     }
 
-    static func routeSections(_ ref: ObjectRef, _ graph: Graph) -> [Section] {
-        guard let route = graph.route(ref) else { return [referencedBy(ref, graph)] }
-        let parents = route.parents.map { parent -> [String] in
-            let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
-            return [name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
-                    parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
-                    parent.conditions.first?.reason ?? ""]
-        }
-        let policies = Set(route.rules.flatMap { $0.backends.compactMap(\.policy) })
-        let effective = graph.policies.filter { policies.contains($0.ref) }.map(policyRow)
-        return [
-            Section(title: "Attached To", headers: ["Parent", "Listeners", "Reason"], rows: parents),
-            Section(title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"], rows: backendRows(route)),
-            Section(title: "Directly Attached Policies", headers: [], rows: []),
-            Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
-            referencedBy(ref, graph),
-        ]
-    }
+    /// The sections of an object with no graph data (what a missing view stands for).
+    public static func empty(for ref: ObjectRef) -> [Section] { sections(for: ref, in: Graph(controllerName: "")) }
 
-    static func serviceSections(_ ref: ObjectRef, _ graph: Graph) -> [Section] {
-        let routes = graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.service == ref } } }
-            .map { route -> [String] in
-                let ports = Set(route.rules.flatMap { $0.backends.filter { $0.service == ref }.compactMap(\.port) }).sorted().map(String.init)
-                return [route.ref.namespacedName, ports.joined(separator: ","),
-                        route.parents.filter(\.accepted).compactMap { $0.gateway?.namespacedName }.joined(separator: ",")]
-            }
-        let direct = graph.policies.filter { $0.targets.contains(ref) }.map(policyRow)
-        var effective: [[String]] = []
-        for route in graph.routes {
-            for rule in route.rules {
-                for backend in rule.backends where backend.service == ref {
-                    if let policy = backend.policy, let node = graph.policy(policy) {
-                        let row = ["\(backend.port.map(String.init) ?? "")\(backend.portName.map { " (\($0))" } ?? "")",
-                                   "BackendTLSPolicy \(policy.namespacedName)", acceptedText(node)]
-                        if !effective.contains(row) { effective.append(row) }
+    /// Lookups built once per graph, so that deriving every object's sections is linear in the graph.
+    struct Index {
+        let graph: Graph
+        /// Each Service's uses by backends, in route, rule and backend order.
+        var serviceUses: [ObjectRef: [(route: Int, backend: BackendNode)]] = [:]
+        var policyPosition: [ObjectRef: Int] = [:]
+        /// Policies by the objects they target, in graph order.
+        var policiesByTarget: [ObjectRef: [Int]] = [:]
+
+        init(_ graph: Graph) {
+            self.graph = graph
+            for (position, route) in graph.routes.enumerated() {
+                for rule in route.rules {
+                    for backend in rule.backends {
+                        if let service = backend.service { serviceUses[service, default: []].append((position, backend)) }
                     }
                 }
             }
+            for (position, policy) in graph.policies.enumerated() {
+                if policyPosition[policy.ref] == nil { policyPosition[policy.ref] = position }
+                for target in Set(policy.targets) { policiesByTarget[target, default: []].append(position) }
+            }
         }
-        return [
-            Section(title: "Routes", headers: ["Route", "Ports", "Gateways"], rows: routes),
-            Section(title: "Directly Attached Policies", headers: ["Policy", "Targets", "Accepted"], rows: direct),
-            Section(title: "Effective Policies", headers: ["Port", "Policy", "Accepted"], rows: effective),
-            referencedBy(ref, graph),
-        ]
+
+        func sections(for ref: ObjectRef) -> [Section] {
+            switch ref.kind {
+            case "Gateway": return gatewaySections(ref)
+            case "HTTPRoute": return routeSections(ref)
+            case "Service": return serviceSections(ref)
+            default: return []
+            }
+        }
+
+        func gatewaySections(_ ref: ObjectRef) -> [Section] {
+            guard let gateway = graph.gateway(ref) else {
+                return [Section(title: "Attached Routes", headers: [], rows: []), referencedBy(ref, graph)]
+            }
+            var attached: [[String]] = []
+            for listener in gateway.listeners {
+                for route in listener.attachedRoutes {
+                    let hostnames = graph.route(route)?.source.spec.hostnames?.joined(separator: ",") ?? "*"
+                    attached.append([listener.name, "\(listener.protocol)/\(listener.port)", route.namespacedName, hostnames])
+                }
+            }
+            let routes = graph.routes.filter { $0.parents.contains { $0.gateway == ref && $0.accepted } }
+            let effective = graph.policies.filter { $0.ancestors.contains(ref) }.map(policyRow)
+            return [
+                Section(title: "Attached Routes", headers: ["Listener", "Port", "Route", "Hostnames"], rows: attached),
+                Section(title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"], rows: routes.flatMap(backendRows)),
+                Section(title: "Directly Attached Policies", headers: [], rows: []),
+                Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
+                referencedBy(ref, graph),
+            ]
+        }
+
+        func routeSections(_ ref: ObjectRef) -> [Section] {
+            guard let route = graph.route(ref) else { return [referencedBy(ref, graph)] }
+            let parents = route.parents.map { parent -> [String] in
+                let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
+                return [name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
+                        parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
+                        parent.conditions.first?.reason ?? ""]
+            }
+            let policies = Set(route.rules.flatMap { $0.backends.compactMap(\.policy) })
+            let effective = policies.compactMap { policyPosition[$0] }.sorted().map { policyRow(graph.policies[$0]) }
+            return [
+                Section(title: "Attached To", headers: ["Parent", "Listeners", "Reason"], rows: parents),
+                Section(title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"], rows: backendRows(route)),
+                Section(title: "Directly Attached Policies", headers: [], rows: []),
+                Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
+                referencedBy(ref, graph),
+            ]
+        }
+
+        func serviceSections(_ ref: ObjectRef) -> [Section] {
+            let uses = serviceUses[ref] ?? []
+            var routePositions: [Int] = []
+            for use in uses where routePositions.last != use.route { routePositions.append(use.route) }
+            let routes = routePositions.map { position -> [String] in
+                let route = graph.routes[position]
+                let ports = Set(uses.filter { $0.route == position }.compactMap(\.backend.port)).sorted().map(String.init)
+                return [route.ref.namespacedName, ports.joined(separator: ","),
+                        route.parents.filter(\.accepted).compactMap { $0.gateway?.namespacedName }.joined(separator: ",")]
+            }
+            let direct = (policiesByTarget[ref] ?? []).map { policyRow(graph.policies[$0]) }
+            var effective: [[String]] = []
+            for use in uses {
+                guard let policy = use.backend.policy, let node = graph.policy(policy) else { continue }
+                let backend = use.backend
+                let row = ["\(backend.port.map(String.init) ?? "")\(backend.portName.map { " (\($0))" } ?? "")",
+                           "BackendTLSPolicy \(policy.namespacedName)", acceptedText(node)]
+                if !effective.contains(row) { effective.append(row) }
+            }
+            return [
+                Section(title: "Routes", headers: ["Route", "Ports", "Gateways"], rows: routes),
+                Section(title: "Directly Attached Policies", headers: ["Policy", "Targets", "Accepted"], rows: direct),
+                Section(title: "Effective Policies", headers: ["Port", "Policy", "Accepted"], rows: effective),
+                referencedBy(ref, graph),
+            ]
+        }
     }
 
     static func backendRows(_ route: RouteNode) -> [[String]] {
@@ -119,5 +163,31 @@ public enum GraphSections {
     static func referencedBy(_ ref: ObjectRef, _ graph: Graph) -> Section {
         Section(title: "Referenced By", headers: ["Kind", "Name"],
                 rows: graph.references.referencedBy(ref).map { [$0.kind, $0.namespacedName] })
+    }
+}
+
+extension GraphSections {
+    /// Sections as the JSON text the store's views keep.
+    public static func encode(_ sections: [Section]) -> String {
+        JSONWriter.compact(.array(sections.map { section in
+            .object([
+                "title": .string(section.title),
+                "headers": .array(section.headers.map(JSONValue.string)),
+                "rows": .array(section.rows.map { .array($0.map(JSONValue.string)) }),
+            ])
+        }))
+    }
+
+    /// Sections from a view's JSON text; nil when it is not such text.
+    public static func decode(_ text: String) -> [Section]? {
+        guard let items = (try? JSONValue.parse(text))?.arrayValue else { return nil }
+        var sections: [Section] = []
+        for item in items {
+            guard let title = item["title"]?.stringValue, let headers = item["headers"]?.arrayValue,
+                  let rows = item["rows"]?.arrayValue else { return nil }
+            sections.append(Section(title: title, headers: headers.compactMap(\.stringValue),
+                                    rows: rows.map { ($0.arrayValue ?? []).compactMap(\.stringValue) }))
+        }
+        return sections
     }
 }

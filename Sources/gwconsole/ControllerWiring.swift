@@ -1,8 +1,10 @@
 import Dataplane
 import Diagnostics
 import Foundation
+import GatewayAPI
 import GatewayCore
 import NginxConfig
+import ResourcePrinters
 
 extension GlobalOptions {
     /// The controller configuration: NGF's controller name unless --controller-name or $GWCONSOLE_CONTROLLER_NAME.
@@ -23,6 +25,38 @@ extension GlobalOptions {
         return config
     }
 
+    /// The embedded controller's reconciler: it programs the data plane and persists the views reads show.
+    func reconciler(_ store: Store) -> Reconciler {
+        Reconciler(store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory),
+                   views: GlobalOptions.views)
+    }
+
+    /// Describe's sections of every object, keyed for the store's views.
+    static let views: @Sendable (Graph) -> [ObjectKey: String] = { graph in
+        var views: [ObjectKey: String] = [:]
+        for (ref, sections) in GraphSections.all(graph) {
+            views[ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)] =
+                GraphSections.encode(sections)
+        }
+        return views
+    }
+
+    /// Opens the store for a command that reads what is persisted (objects, their status, their views): status
+    /// is brought up to date only when it may be stale, and no graph is built otherwise. A command that only reads
+    /// still works when status cannot be written: it warns and shows the status last written.
+    func openFreshStore(trigger: String = "reconcile") throws -> Store {
+        let store = try openStore()
+        if clusterMode { return store }
+        do {
+            try reconciler(store).refreshIfStale(trigger: trigger)
+        } catch let error as DataplaneError {
+            throw CLIError("error: the data plane: \(error)")
+        } catch let error as StoreError {
+            Output.error("Warning: status may be stale: the controller could not write it: \(error)")
+        }
+        return store
+    }
+
     /// Opens the store and brings statuses up to date with it, as the embedded controller does on every change.
     /// A command that only reads still works when status cannot be written (a read-only state directory, a full
     /// disk): it warns and shows the status last written.
@@ -32,7 +66,7 @@ extension GlobalOptions {
             // The cluster's controller writes status there; the core's own view is computed, never written.
             return (store, try Reconciler(store: store, config: clusterControllerConfig).currentGraph())
         }
-        let reconciler = Reconciler(store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory))
+        let reconciler = reconciler(store)
         do {
             return (store, force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger))
         } catch let error as DataplaneError {

@@ -34,7 +34,7 @@ struct Up: ParsableCommand {
                 throw CLIError("error: \(error)")
             }
             let (_, graph) = try global.openReconciledStore(trigger: "up", force: true)
-            try DataplaneReport.print(manager: manager, graph: graph, only: nil, json: output == "json")
+            try DataplaneReport.print(manager: manager, gateways: graph.gateways.map(\.ref), only: nil, json: output == "json")
         }
     }
 }
@@ -71,17 +71,15 @@ struct Status: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let (store, graph) = try global.openReconciledStore(trigger: "status")
+            // A dead nginx master is restarted, a change nobody reconciled is reconciled; nothing else is rebuilt.
+            let store = try global.openFreshStore(trigger: "status")
             let manager = DataplaneManager(stateDirectory: store.directory)
-            if manager.isRunning {
-                // Restart a dead nginx, program Gateways created since `up`.
-                _ = try global.openReconciledStore(trigger: "status", force: true)
-            }
+            let gateways = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
             let only = gateway.map { ObjectRef.gateway(global.effectiveNamespace, $0) }
-            if let only, graph.gateway(only) == nil {
+            if let only, !gateways.contains(only) {
                 throw CLIError("Error from server (NotFound): gateways.gateway.networking.k8s.io \"\(only.name)\" not found")
             }
-            try DataplaneReport.print(manager: manager, graph: graph, only: only, json: output == "json")
+            try DataplaneReport.print(manager: manager, gateways: gateways, only: only, json: output == "json")
         }
     }
 }
@@ -137,13 +135,22 @@ enum DataplaneReport {
         var gwPort: Int?
     }
 
-    static func print(manager: DataplaneManager, graph: Graph, only: ObjectRef?, json: Bool) throws {
+    /// The Gateways of this controller's GatewayClasses, by namespace and name, read from the store.
+    static func gateways(store: Store, controllerName: String) throws -> [ObjectRef] {
+        let classes = Set(try store.list(ResourceRegistry.gatewayClass.groupKind)
+            .filter { $0.body.value(at: ["spec", "controllerName"])?.stringValue == controllerName }.map(\.name))
+        return try store.list(ResourceRegistry.gateway.groupKind)
+            .filter { classes.contains($0.body.value(at: ["spec", "gatewayClassName"])?.stringValue ?? "") }
+            .map { ObjectRef.gateway($0.namespace, $0.name) }
+    }
+
+    static func print(manager: DataplaneManager, gateways: [ObjectRef], only: ObjectRef?, json: Bool) throws {
         let state = manager.load()
         var reports: [GatewayReport] = []
-        for node in graph.gateways where only == nil || node.ref == only {
-            let record = state.gateways[node.ref.namespacedName]
+        for ref in gateways where only == nil || ref == only {
+            let record = state.gateways[ref.namespacedName]
             let http = record?.bindings.first { $0.protocol == "HTTP" }
-            reports.append(GatewayReport(gateway: node.ref.namespacedName, address: record?.address, programmed: state.running && (record?.programmed ?? false),
+            reports.append(GatewayReport(gateway: ref.namespacedName, address: record?.address, programmed: state.running && (record?.programmed ?? false),
                                          message: state.running ? (record?.message ?? "not accepted") : "the data plane is not running",
                                          listeners: record?.bindings ?? [], gwIP: http?.address, gwPort: http?.port))
         }

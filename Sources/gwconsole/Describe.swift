@@ -19,19 +19,25 @@ struct Describe: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let (store, graph) = try global.openReconciledStore(readOnly: true)
+            let store = try global.openFreshStore()
             let query = try ObjectQuery.parse(arguments, store: store)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
+            let sources = SectionSources(global: global, store: store)
             var sections: [String] = []
             var errors: [String] = []
             for request in query.requests {
                 let ns = request.type.namespaced ? namespace : ""
-                let all = try store.list(request.type.groupKind, namespace: ns)
                 var objects: [StoredObject] = []
                 if request.names.isEmpty {
-                    objects = all
+                    objects = try store.list(request.type.groupKind, namespace: ns)
                 } else {
                     for name in request.names {
+                        if let ns, let exact = try store.get(ObjectKey(groupKind: request.type.groupKind, namespace: ns, name: name)) {
+                            objects.append(exact)
+                            continue
+                        }
+                        // kubectl's prefix match: only when no object has the name exactly.
+                        let all = try store.list(request.type.groupKind, namespace: ns)
                         if let exact = all.first(where: { $0.name == name }) {
                             objects.append(exact)
                         } else {
@@ -43,12 +49,11 @@ struct Describe: ParsableCommand {
                         }
                     }
                 }
-                sections += objects.map { object in
+                for object in objects {
                     let ref = ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name)
-                    var sections = GraphSections.sections(for: ref, in: graph)
-                    if global.clusterMode, let views = StatusViews.section(for: ref, stored: object, graph: graph) { sections.append(views) }
-                    return Describer.describe(request.type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
-                                              sections: sections)
+                    sections.append(Describer.describe(request.type, object: object.object,
+                                                       events: Describe.events(for: ref, stateDirectory: store.directory),
+                                                       sections: try sources.sections(for: ref, stored: object)))
                 }
             }
             if sections.isEmpty && errors.isEmpty {
@@ -56,6 +61,44 @@ struct Describe: ParsableCommand {
             }
             Output.out(sections.joined(separator: "\n\n"))
             if !errors.isEmpty { throw CLIError(errors.joined(separator: "\n")) }
+        }
+    }
+
+    /// Where describe's graph sections come from: the store's views when they are current (no graph built), else
+    /// a graph built once (cluster mode, whose core status is computed and never written; a state that could not
+    /// be reconciled).
+    final class SectionSources {
+        let global: GlobalOptions
+        let store: Store
+        private var graph: Graph?
+
+        init(global: GlobalOptions, store: Store) {
+            self.global = global
+            self.store = store
+        }
+
+        func sections(for ref: ObjectRef, stored: StoredObject) throws -> [GraphSections.Section] {
+            let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
+            if global.clusterMode {
+                let graph = try built()
+                var sections = GraphSections.sections(for: ref, in: graph)
+                if let views = StatusViews.section(for: ref, stored: stored, graph: graph) { sections.append(views) }
+                return sections
+            }
+            guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
+            if let view = try Reconciler.currentView(key, store: store) {
+                return view.flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
+            }
+            return GraphSections.sections(for: ref, in: try built())
+        }
+
+        private func built() throws -> Graph {
+            if let graph { return graph }
+            let built = global.clusterMode
+                ? try Reconciler(store: store, config: global.clusterControllerConfig).currentGraph()
+                : try global.reconciler(store).currentGraph()
+            graph = built
+            return built
         }
     }
 

@@ -35,7 +35,7 @@ struct GWConsole: ParsableCommand {
             }
             return
         }
-        let (store, _) = try global.openReconciledStore(readOnly: true)
+        let store = try global.openFreshStore()
         print(try Overview.render(store: store))
     }
 }

@@ -24,23 +24,26 @@ struct Get: ParsableCommand {
             guard let format = OutputFormat(output) else {
                 throw CLIError("error: unable to match a printer suitable for the output format \"\(output ?? "")\", allowed formats are: json,name,wide,yaml")
             }
-            let (store, _) = try global.openReconciledStore(readOnly: true)
-            let query = try ObjectQuery.parse(arguments, store: store)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             var results: [(ResourceType, [StoredObject])] = []
             var notFound: [String] = []
-            for request in query.requests {
-                let objects = try ObjectQuery.fetch(request, namespace: namespace, store: store, notFound: &notFound)
-                results.append((request.type, objects))
-            }
-            if global.clusterMode, let report = try global.cluster().report() {
-                // A kind the cluster does not serve is not an error: say so, list the rest.
-                for (type, _) in results {
-                    if let why = report.notInstalled[type.groupKind.description] { Output.error("Warning: \(type.qualifiedPlural): not installed in cluster \(report.context): \(why)") }
-                    if let why = report.forbidden[type.groupKind.description] { Output.error("Warning: \(type.qualifiedPlural): \(why)") }
+            let query: ObjectQuery
+            if global.clusterMode {
+                // As kubectl: fetch what is printed, with the status the cluster's controller wrote.
+                let session = try global.cluster()
+                query = try ObjectQuery.parse(arguments, store: nil)
+                let discovery = try session.discovery()
+                for request in query.requests {
+                    guard let objects = try session.fetch(request, namespace: namespace, discovery: discovery, notFound: &notFound) else { continue }
+                    results.append((request.type, objects))
                 }
-                results = results.filter { report.notInstalled[$0.0.groupKind.description] == nil }
-                if results.isEmpty { return }
+                if results.isEmpty && notFound.isEmpty { return }
+            } else {
+                let store = try global.openFreshStore()
+                query = try ObjectQuery.parse(arguments, store: store)
+                for request in query.requests {
+                    results.append((request.type, try ObjectQuery.fetch(request, namespace: namespace, store: store, notFound: &notFound)))
+                }
             }
             try print(results, format: format, singleObject: query.requests.count == 1 && query.requests[0].names.count == 1,
                       namespace: namespace)

@@ -14,7 +14,7 @@ struct Logs: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let (store, _) = try global.openReconciledStore(readOnly: true)
+            let store = try global.openFreshStore()
             let pods = try store.list(ResourceRegistry.pod.groupKind, namespace: global.effectiveNamespace)
             guard let match = pods.first(where: { $0.name == pod }) ?? pods.first(where: { $0.name.hasPrefix(pod) }) else {
                 throw CLIError("Error from server (NotFound): pods \"\(pod)\" not found")

@@ -19,26 +19,33 @@ struct ObjectQuery {
     ]
 
     /// Parses `KIND[,KIND] [NAME...]` or `KIND/NAME ...`.
-    static func parse(_ arguments: [String], store: Store) throws -> ObjectQuery {
+    static func parse(_ arguments: [String], store: Store?) throws -> ObjectQuery {
         guard let first = arguments.first else {
             throw CLIError("""
                 error: you must specify the type of resource to get. Use "gwconsole api-resources" for a complete list of supported resources.
                 Supported: \(ResourceRegistry.all.map(\.plural).joined(separator: ", "))
                 """)
         }
-        let extra = try unstructuredTypes(store)
+        // Kinds outside the registry are looked up in the store only when a name needs them.
+        var extraTypes: [ResourceType]?
+        func resolve(_ name: String) throws -> [ResourceType] {
+            if let category = categories[name.lowercased()] { return category }
+            if let type = ResourceRegistry.resolve(name, extra: []) { return [type] }
+            if extraTypes == nil { extraTypes = try store.map(unstructuredTypes) ?? [] }
+            return try ObjectQuery.resolve(name, extra: extraTypes ?? [])
+        }
         if arguments.allSatisfy({ $0.contains("/") }) {
             var requests: [Request] = []
             for argument in arguments {
                 let parts = argument.split(separator: "/", maxSplits: 1).map(String.init)
                 guard parts.count == 2, !parts[1].isEmpty else { throw CLIError("error: arguments in resource/name form must have a single resource and name") }
-                let type = try resolve(parts[0], extra: extra)
+                let type = try resolve(parts[0])
                 requests.append(Request(type: type[0], names: [parts[1]]))
             }
             return ObjectQuery(requests: requests)
         }
         var types: [ResourceType] = []
-        for kindName in first.split(separator: ",").map(String.init) { types += try resolve(kindName, extra: extra) }
+        for kindName in first.split(separator: ",").map(String.init) { types += try resolve(kindName) }
         let names = Array(arguments.dropFirst())
         if names.contains(where: { $0.contains("/") }) {
             throw CLIError("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form")

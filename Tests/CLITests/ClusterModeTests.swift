@@ -23,6 +23,31 @@ struct ClusterModeTests {
         #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o700)
     }
 
+    @Test("get reads what it prints, as kubectl: one GET for one object, one list for a kind, discovery reused; the cluster's status shown")
+    func getFetchesWhatItPrints() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects(routeAccepted: false))
+        let kubeconfig = try cluster.kubeconfig()
+        let cli = CLI()
+        _ = try cluster.control("DELETE", "/_test/requests")
+        let one = try cli.run(["--kubeconfig", kubeconfig, "get", "httproute", "secure-app", "-o", "yaml"])
+        #expect(one.status == 0, "\(one.stderr)")
+        // The status the cluster's controller wrote, not one gwconsole computed.
+        #expect(one.stdout.contains("name: secure-app") && one.stdout.contains("status: \"False\""), "\(one.stdout)")
+        let first = try cluster.control("GET", "/_test/requests")
+        #expect(first.contains("/namespaces/default/httproutes/secure-app"), "\(first)")
+        #expect(!first.contains("/services") && !first.contains("/secrets") && !first.contains("/endpointslices"), "nothing else is read: \(first)")
+        _ = try cluster.control("DELETE", "/_test/requests")
+        let list = try cli.run(["--kubeconfig", kubeconfig, "get", "httproutes", "-A"])
+        #expect(list.status == 0 && list.stdout.contains("secure-app"), "\(list.stdout)\(list.stderr)")
+        let second = try cluster.control("GET", "/_test/requests")
+        #expect(second.contains("/apis/gateway.networking.k8s.io/v1/httproutes") && !second.contains("\"/apis\""),
+                "one list; discovery came from the cache: \(second)")
+        let missing = try cli.run(["--kubeconfig", kubeconfig, "get", "httproute", "nothing-here"])
+        #expect(missing.status == 1 && missing.stderr.contains("Error from server (NotFound): httproutes.gateway.networking.k8s.io \"nothing-here\" not found"),
+                "\(missing.stderr)")
+        #expect((try FileManager.default.attributesOfItem(atPath: cli.state + "/clusters/admin/discovery.json")[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test("kubeconfig credentials (tokens, client keys, exec tokens) and Secret data never appear in output or the state directory")
     func credentialsHidden() throws {
         let (cert, key) = try LiveDataplane.guideCertificateAndKey()

@@ -9,14 +9,29 @@ public struct Reconciler: Sendable {
     public let config: ControllerConfig
     /// The data plane to program; nil to compute status only.
     public let dataplane: DataplaneManager?
+    /// Derives what read commands show beside each object from the graph (describe's sections), persisted per
+    /// object at every reconcile so that reads never build the graph; nil to derive nothing.
+    public let views: (@Sendable (Graph) -> [ObjectKey: String])?
 
     /// The meta key holding the store revision the last reconcile saw.
     static let reconciledKey = "reconciled_revision"
+    /// The meta key holding the store revision the persisted views were derived at.
+    static let viewsKey = "views_revision"
 
-    public init(store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil) {
+    /// The persisted view of `key` when it is current (derived at the store's revision), else nil: the caller
+    /// builds the graph instead.
+    public static func currentView(_ key: ObjectKey, store: Store) throws -> String?? {
+        let revision = try store.revision()
+        guard try store.meta(viewsKey) == revision, try store.meta(reconciledKey) == revision else { return nil }
+        return .some(try store.view(key))
+    }
+
+    public init(store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
+                views: (@Sendable (Graph) -> [ObjectKey: String])? = nil) {
         self.store = store
         self.config = config
         self.dataplane = dataplane
+        self.views = views
     }
 
     /// The controller config with what the data plane reports per Gateway.
@@ -36,17 +51,34 @@ public struct Reconciler: Sendable {
         GraphBuilder.build(try snapshot(), config: effectiveConfig)
     }
 
-    /// Reconciles when the store changed since the last reconcile; returns the current graph either way.
+    /// What read commands call before reading: reconciles only when status may be stale (the store changed since
+    /// the last reconcile, a Gateway's nginx master died and must be restarted, a running pod lost its nginx). Otherwise it reads two
+    /// counters and a pid file, and builds no graph. Returns the graph when it reconciled.
     @discardableResult
-    public func reconcileIfNeeded(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
-        // Supervision: a Gateway's nginx master that died is restarted by the next command that reads.
+    public func refreshIfStale(now: Date = Date(), trigger: String = "reconcile") throws -> Graph? {
         if let dataplane, case let dead = dataplane.gatewaysWithoutMaster(), !dead.isEmpty {
             return try reconcile(now: now, trigger: "restart (nginx master of \(dead.joined(separator: ", ")) was not running)")
         }
-        if try store.revision() == store.meta(Reconciler.reconciledKey) {
-            return GraphBuilder.build(try snapshot(), config: effectiveConfig)
+        if let dataplane, dataplane.isRunning, try WorkloadManager(store: store).hasDeadPods() {
+            return try reconcile(now: now, trigger: "restart (a pod's nginx was not running)")
         }
+        if try isReconciled() { return nil }
         return try reconcile(now: now, trigger: trigger)
+    }
+
+    /// Whether the statuses (and views, when this reconciler derives them) were written for the store as it is.
+    public func isReconciled() throws -> Bool {
+        let revision = try store.revision()
+        guard try store.meta(Reconciler.reconciledKey) == revision else { return false }
+        if views == nil { return true }
+        return try store.meta(Reconciler.viewsKey) == revision
+    }
+
+    /// Reconciles when status may be stale (see `refreshIfStale`); returns the current graph either way.
+    @discardableResult
+    public func reconcileIfNeeded(now: Date = Date(), trigger: String = "reconcile") throws -> Graph {
+        if let graph = try refreshIfStale(now: now, trigger: trigger) { return graph }
+        return GraphBuilder.build(try snapshot(), config: effectiveConfig)
     }
 
     /// Builds the graph and writes statuses. A status write that meets a concurrent change starts over.
@@ -82,7 +114,10 @@ public struct Reconciler: Sendable {
                     if stored.status == update.status { continue }
                     try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
                 }
-                try store.setMeta(Reconciler.reconciledKey, try store.revision())
+                let revision = try store.revision()
+                if let views { try store.replaceViews(views(graph)) }
+                try store.setMeta(Reconciler.reconciledKey, revision)
+                if views != nil { try store.setMeta(Reconciler.viewsKey, revision) }
                 return graph
             } catch StoreError.conflict(_) where attempt < 5 {
                 continue

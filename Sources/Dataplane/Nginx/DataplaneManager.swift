@@ -217,7 +217,10 @@ public final class DataplaneManager: @unchecked Sendable {
             try nginx.prepare()
             try Self.write(rendered, to: genDir)
             record.lastGenerationWritten = generation
-            if let problem = try nginx.test(config: genDir + "/nginx.conf") {
+            // One parse per change: a running master validates the new config itself on HUP and keeps its old
+            // workers when it refuses it, so only a master that must start is tested first (`nginx -t`).
+            let reloading = nginx.pid != nil
+            if !reloading, let problem = try nginx.test(config: genDir + "/nginx.conf") {
                 fail("nginx rejected generation \(generation): \(problem)")
                 if !alive, record.generation > 0 { _ = try? nginx.start(config: dir + "/current/nginx.conf") }
                 return
@@ -238,7 +241,8 @@ public final class DataplaneManager: @unchecked Sendable {
             } else {
                 _ = nginx.reload()
             }
-            if nginx.waitForGeneration(generation, logOffset: logOffset) {
+            let outcome = nginx.waitForGeneration(generation, logOffset: logOffset)
+            if outcome == .serving {
                 nginx.waitForRetirement(of: oldWorkers)
                 record.generation = generation
                 record.programmed = true
@@ -252,9 +256,18 @@ public final class DataplaneManager: @unchecked Sendable {
                 let said = nginx.errorLogTail(since: logOffset)
                 if previous > 0 {
                     try? Self.link(dir + "/current", to: "generations/\(previous)")
-                    if nginx.pid != nil { _ = nginx.reload() } else { _ = try? nginx.start(config: dir + "/current/nginx.conf") }
+                    if nginx.pid == nil {
+                        _ = try? nginx.start(config: dir + "/current/nginx.conf")
+                    } else if outcome != .refused {
+                        // Refused: the master still runs the previous config. Otherwise make sure it does.
+                        _ = nginx.reload()
+                    }
                 }
-                fail("nginx did not take generation \(generation)\(said.isEmpty ? "" : ": \(said)")")
+                if outcome == .refused {
+                    fail("nginx rejected generation \(generation): \(said)")
+                } else {
+                    fail("nginx did not take generation \(generation)\(said.isEmpty ? "" : ": \(said)")")
+                }
             }
         } catch {
             fail("could not write generation \(generation): \(error)")

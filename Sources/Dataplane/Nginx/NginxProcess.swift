@@ -173,33 +173,62 @@ struct NginxProcess {
         UnixHTTP.get(socketPath: controlSocket, path: "/generation").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
-    /// Waits until nginx reports `generation` (a reload took effect) several times in a row: old workers keep
-    /// accepting for a moment after a reload, and one of them would still answer with the old generation.
-    /// Stops early when the error log shows the reload failed (an `[emerg]` since `logOffset`).
-    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, timeout: TimeInterval = 5) -> Bool {
+    /// How a reload or start ended.
+    enum ReloadOutcome: Equatable {
+        /// The new workers serve the generation.
+        case serving
+        /// nginx refused the config (an `[emerg]` in its log); a running master keeps its previous config.
+        case refused
+        /// No answer in time, or the master died.
+        case noAnswer
+    }
+
+    /// Waits until nginx serves `generation`. With `logOffset` (the error log's size before the signal), it first
+    /// waits for nginx's own verdict on the config, however long parsing a large config takes: `[emerg]` is a
+    /// refusal, "start worker processes" means it was taken. Then it waits until nginx reports the generation
+    /// several times in a row: old workers keep accepting for a moment after a reload, and one of them would
+    /// still answer with the old generation.
+    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, parseTimeout: TimeInterval = 600,
+                           timeout: TimeInterval = 5) -> ReloadOutcome {
+        if let logOffset {
+            let parseDeadline = Date().addingTimeInterval(parseTimeout)
+            var delay: useconds_t = 1_000
+            while true {
+                let said = errorLogSince(logOffset)
+                if said.contains("[emerg]") { return .refused }
+                if said.contains("start worker process") || runningGeneration() == generation { break }
+                if pid == nil || Date() >= parseDeadline { return .noAnswer }
+                usleep(delay)
+                delay = min(delay * 2, 20_000)
+            }
+        }
         let deadline = Date().addingTimeInterval(timeout)
         var streak = 0
         while Date() < deadline {
-            if let logOffset, errorLogTail(since: logOffset).contains("[emerg]") { return false }
+            if let logOffset, errorLogSince(logOffset).contains("[emerg]") { return .refused }
             if runningGeneration() == generation {
                 streak += 1
-                if streak >= 5 { return true }
+                if streak >= 5 { return .serving }
                 usleep(5_000)
             } else {
                 streak = 0
                 usleep(10_000)
             }
         }
-        return false
+        return .noAnswer
+    }
+
+    /// Everything the error log got since `offset` bytes.
+    func errorLogSince(_ offset: UInt64) -> String {
+        guard let handle = FileHandle(forReadingAtPath: errorLog) else { return "" }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
     }
 
     /// Error log lines written since `offset` bytes (what a failed reload said).
     func errorLogTail(since offset: UInt64) -> String {
-        guard let handle = FileHandle(forReadingAtPath: errorLog) else { return "" }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        let data = handle.readDataToEndOfFile()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+        errorLogSince(offset).split(separator: "\n")
             .filter { $0.contains("[emerg]") || $0.contains("[alert]") || $0.contains("[crit]") || $0.contains("[error]") }
             .joined(separator: "\n")
     }

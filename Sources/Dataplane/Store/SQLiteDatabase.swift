@@ -114,6 +114,13 @@ final class SQLiteDatabase {
 
         func int(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
 
+        /// A text column's UTF-8 bytes, valid only inside `body` (no String made); nil for NULL.
+        func withBytes<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+            guard let pointer = sqlite3_column_text(stmt, column) else { return nil }
+            let count = Int(sqlite3_column_bytes(stmt, column))
+            return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(pointer), count: count))
+        }
+
         func text(_ column: Int32) -> String? {
             guard let cString = sqlite3_column_text(stmt, column) else { return nil }
             return String(cString: cString)

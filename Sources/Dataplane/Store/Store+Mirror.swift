@@ -35,21 +35,30 @@ extension Store {
     }
 
     private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue) throws {
+        guard let stored = StoredObject(mirroring: object, groupKind: groupKind) else { return }
+        let values: [SQLValue] = [
+            .text(groupKind.group), .text(groupKind.kind), .text(stored.namespace), .text(stored.name), .text(stored.apiVersion),
+            .text(stored.uid), .int(stored.resourceVersion), .int(stored.generation), .text(stored.creationTimestamp),
+            .text(JSONWriter.compact(stored.body)), stored.status.map { .text(JSONWriter.compact($0)) } ?? .null,
+        ]
+        try execute("INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    }
+}
+
+extension StoredObject {
+    /// An object as another API server serves it, in the store's form: server metadata and status kept apart from
+    /// the body, as the cache holds it (nil without a name).
+    public init?(mirroring object: JSONValue, groupKind: GroupKind) {
         let metadata = object["metadata"] ?? [:]
-        guard let name = metadata["name"]?.stringValue else { return }
+        guard let name = metadata["name"]?.stringValue else { return nil }
         var body = object
         body["status"] = nil
         var meta = metadata
         for field in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"] { meta[field] = nil }
         body["metadata"] = meta
-        let resourceVersion = Int64(metadata["resourceVersion"]?.stringValue ?? "") ?? 0
-        let status: SQLValue = object["status"].map { .text(JSONWriter.compact($0)) } ?? .null
-        let values: [SQLValue] = [
-            .text(groupKind.group), .text(groupKind.kind), .text(metadata["namespace"]?.stringValue ?? ""), .text(name),
-            .text(object["apiVersion"]?.stringValue ?? ""), .text(metadata["uid"]?.stringValue ?? ""), .int(resourceVersion),
-            .int(metadata["generation"]?.intValue ?? 0), .text(metadata["creationTimestamp"]?.stringValue ?? ""),
-            .text(JSONWriter.compact(body)), status,
-        ]
-        try execute("INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        self.init(groupKind: groupKind, apiVersion: object["apiVersion"]?.stringValue ?? "", namespace: metadata["namespace"]?.stringValue ?? "",
+                  name: name, uid: metadata["uid"]?.stringValue ?? "", resourceVersion: Int64(metadata["resourceVersion"]?.stringValue ?? "") ?? 0,
+                  generation: metadata["generation"]?.intValue ?? 0, creationTimestamp: metadata["creationTimestamp"]?.stringValue ?? "",
+                  body: body, status: object["status"])
     }
 }

@@ -13,6 +13,9 @@ public final class Store: @unchecked Sendable {
     private let db: SQLiteDatabase
     private let lock = NSLock()
 
+    /// The schema version: 2 added the views table (what reads show beside each object, derived at reconcile).
+    static let schemaVersion: Int64 = 2
+
     /// Namespaces every cluster has.
     public static let builtinNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
 
@@ -55,7 +58,8 @@ public final class Store: @unchecked Sendable {
 
     /// Whether the schema and the built-in namespaces exist; read first, so opening a full disk's store works.
     private func isMigrated() -> Bool {
-        guard let stmt = try? db.prepare("SELECT value FROM meta WHERE key = 'schema'"), (try? stmt.step()) == true else { return false }
+        guard let stmt = try? db.prepare("SELECT value FROM meta WHERE key = 'schema'"), (try? stmt.step()) == true,
+              stmt.int(0) >= Store.schemaVersion else { return false }
         return Store.builtinNamespaces.allSatisfy { namespace in
             (try? fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace))) != nil
         }
@@ -72,8 +76,12 @@ public final class Store: @unchecked Sendable {
                     generation INTEGER NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL, status TEXT,
                     PRIMARY KEY (grp, kind, namespace, name));
                 CREATE INDEX IF NOT EXISTS objects_by_namespace ON objects (namespace);
+                CREATE TABLE IF NOT EXISTS views (
+                    grp TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
+                    PRIMARY KEY (grp, kind, namespace, name));
                 INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('schema', 1), ('next_cluster_ip', 1);
                 """)
+            try db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run([.int(Store.schemaVersion)])
             let now = Store.timestamp(Date())
             for namespace in Store.builtinNamespaces where try fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace)) == nil {
                 let body: JSONValue = ["apiVersion": "v1", "kind": "Namespace",
@@ -307,6 +315,16 @@ public final class Store: @unchecked Sendable {
 
     func execute(_ sql: String, _ values: [SQLValue]) throws { try db.prepare(sql).run(values) }
 
+    /// Runs a query, calling `row` for each result row (for extensions in this module; take the lock around it).
+    func query(_ sql: String, _ values: [SQLValue], row: (SQLiteDatabase.Statement) throws -> Void) throws {
+        let stmt = try db.prepare(sql)
+        stmt.bind(values)
+        while try stmt.step() { try row(stmt) }
+    }
+
+    /// Runs `body` under the store's lock (for extensions in this module).
+    func withLock<T>(_ body: () throws -> T) throws -> T { try locked(body) }
+
     func bumpRevision() throws { _ = try nextRevision() }
 
     private func fetch(_ key: ObjectKey) throws -> StoredObject? {
@@ -316,9 +334,8 @@ public final class Store: @unchecked Sendable {
     }
 
     private static func row(_ stmt: SQLiteDatabase.Statement) throws -> StoredObject {
-        let bodyText = stmt.text(9) ?? "{}"
-        let body = try JSONReader.parse(bodyText, file: "state.db").toJSON()
-        let status = try stmt.text(10).map { try JSONReader.parse($0, file: "state.db").toJSON() }
+        let body = try stmt.withBytes(9) { try JSONValue.parse($0) } ?? [:]
+        let status = try stmt.withBytes(10) { try JSONValue.parse($0) }
         return StoredObject(
             groupKind: GroupKind(group: stmt.text(0) ?? "", kind: stmt.text(1) ?? ""), apiVersion: stmt.text(4) ?? "",
             namespace: stmt.text(2) ?? "", name: stmt.text(3) ?? "", uid: stmt.text(5) ?? "",

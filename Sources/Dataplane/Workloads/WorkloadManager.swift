@@ -61,6 +61,16 @@ public struct WorkloadManager: Sendable {
         try syncEndpointSlices()
     }
 
+    /// Whether a pod the store shows running has lost its nginx (killed, crashed): a cheap check for read commands,
+    /// which sync workloads only then.
+    public func hasDeadPods() throws -> Bool {
+        try store.list(ResourceRegistry.pod.groupKind).contains { pod in
+            pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true"
+                && pod.status?["containerStatuses"]?.arrayValue?.first?["state"]?["running"] != nil
+                && process(pod.namespace, pod.name).pid == nil
+        }
+    }
+
     func podRoot(_ namespace: String, _ name: String) -> String { root + "/\(namespace)_\(name)" }
 
     func process(_ namespace: String, _ name: String) -> NginxProcess {

@@ -192,6 +192,7 @@ final class BenchRunner {
             model.selected = (model.selected + 1) % max(1, model.rowCount)
             ConsoleRenderer.draw(&model, on: screen)
         }
+        try measureCommands(count: count, store: store, reconciler: reconciler, cluster: cluster)
         if dataplane && count <= 10_000 { try applyToServing(count: count, store: store, config: config, objects: objects) }
         results.append(Bench.Result(routes: count, metric: "peak RSS (MB)", median_ms: round3(BenchRunner.peakRSSMegabytes), min_ms: 0, max_ms: 0))
     }
@@ -213,6 +214,28 @@ final class BenchRunner {
         let status = try Spawn.run("/usr/sbin/nginx", ["-t", "-q", "-p", settings.runtimeDirectory + "/", "-e", settings.runtimeDirectory + "/logs/error.log",
                                                       "-c", settings.configDirectory + "/" + RenderedConfig.mainFile], outputPath: out)
         return status == 0 ? nil : (try? String(contentsOfFile: out, encoding: .utf8)) ?? "status \(status)"
+    }
+
+    /// Read commands as a user runs them: the gwconsole binary itself on the bench's store, statuses written first.
+    func measureCommands(count: Int, store: Store, reconciler: Reconciler, cluster: SyntheticCluster) throws {
+        _ = try reconciler.reconcile(trigger: "bench")
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let namespace = cluster.namespace(of: 4)
+        let output = scratch + "/command-\(count).out"
+        let commands: [(String, [String])] = [
+            ("get ns", ["get", "ns"]),
+            ("get httproute NAME", ["-n", namespace, "get", "httproute", "route-4"]),
+            ("describe httproute NAME", ["-n", namespace, "describe", "httproute", "route-4"]),
+            ("get httproutes -A", ["get", "httproutes", "-A"]),
+        ]
+        for (name, arguments) in commands {
+            try time("cli: \(name)", routes: count, count: count >= 10_000 ? min(runs, 3) : runs) {
+                let status = try Spawn.run(executable, ["--state", store.directory] + arguments, outputPath: output)
+                if status != 0 {
+                    throw CLIError("bench: gwconsole \(arguments.joined(separator: " ")) exited \(status): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
+                }
+            }
+        }
     }
 
     /// One route changed on a running data plane until a request through the Gateway sees the change.

@@ -175,7 +175,7 @@ struct ConsoleActions {
                 let offset = Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? manager.load().portOffset
                 do { try manager.up(portOffset: offset, pinnedAddress: nil) } catch let error as DataplaneError { throw CLIError("error: \(error)") }
                 let (_, graph) = try global.openReconciledStore(trigger: "console up", force: true)
-                try DataplaneReport.print(manager: manager, graph: graph, only: nil, json: false)
+                try DataplaneReport.print(manager: manager, gateways: graph.gateways.map(\.ref), only: nil, json: false)
             } else {
                 try manager.down()
                 _ = try global.openReconciledStore(trigger: "console down", force: true)

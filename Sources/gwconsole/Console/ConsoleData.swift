@@ -21,8 +21,7 @@ struct ConsoleData {
             return ConsoleData(global: global, store: store, graph: graph)
         }
         let store = try global.openStore()
-        let reconciler = Reconciler(store: store, config: global.controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory))
-        return ConsoleData(global: global, store: store, graph: try reconciler.currentGraph())
+        return ConsoleData(global: global, store: store, graph: try global.reconciler(store).currentGraph())
     }
 
     var state: DataplaneManager.State { DataplaneManager(stateDirectory: store.directory).load() }

@@ -1,0 +1,114 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+import Testing
+@testable import ResourcePrinters
+
+/// The views the store persists (describe's sections for every object, derived once per reconcile) must say
+/// exactly what describe computes from the graph for that one object.
+@Suite struct GraphViewsTests {
+    static let manifests = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: other}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: nginx}
+        spec: {controllerName: gateway.nginx.org/nginx-gateway-controller}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gateway, namespace: default}
+        spec:
+          gatewayClassName: nginx
+          listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: elsewhere, namespace: default}
+        spec:
+          gatewayClassName: someone-else
+          listeners: [{name: http, port: 80, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: split, namespace: default}
+        spec:
+          parentRefs: [{name: gateway}]
+          hostnames: [a.example.com]
+          rules:
+          - backendRefs: [{name: app, port: 80}, {name: app, port: 8443}, {name: missing, port: 80}]
+          - matches: [{path: {type: PathPrefix, value: /b}}]
+            backendRefs: [{name: app, port: 80}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: orphan, namespace: other}
+        spec:
+          parentRefs: [{name: nowhere, namespace: default}]
+          rules: [{backendRefs: [{name: app, namespace: default, port: 80}]}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: app, namespace: default}
+        spec:
+          ports: [{name: http, port: 80}, {name: https, port: 8443}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: unused, namespace: default}
+        spec:
+          ports: [{port: 80}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: tls, namespace: default}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: app, sectionName: https}, {group: "", kind: Service, name: unused}]
+          validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: missing-ca}], hostname: app.example.com}
+        """
+
+    func graph() throws -> (Graph, [ObjectRef]) {
+        let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(Self.manifests.utf8), file: "views.yaml"))
+        var snapshot = ResourceSnapshot()
+        snapshot.namespaces = try ["default", "other"].map { name in
+            try Namespace.decode(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+        }
+        var refs: [ObjectRef] = []
+        for (index, decoded) in objects.enumerated() where decoded.type.kind != "Namespace" {
+            var object = decoded.object
+            object.set(.int(1), at: ["metadata", "generation"])
+            object.set(.string(String(format: "2024-05-15T12:00:%02dZ", index)), at: ["metadata", "creationTimestamp"])
+            try snapshot.insert(kind: decoded.type.kind, object: object)
+            refs.append(ObjectRef(group: decoded.type.group, kind: decoded.type.kind, namespace: decoded.namespace, name: decoded.name))
+        }
+        return (GraphBuilder.build(snapshot, config: ControllerConfig()), refs)
+    }
+
+    @Test("every object's persisted view equals the sections describe computes from the graph")
+    func viewsMatchTheGraph() throws {
+        let (graph, refs) = try graph()
+        let views = GraphSections.all(graph)
+        #expect(views[ObjectRef(group: "", kind: "Service", namespace: "default", name: "app")] != nil)
+        for ref in refs {
+            let expected = GraphSections.sections(for: ref, in: graph)
+            let persisted = views[ref].map(GraphSections.encode).flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
+            #expect(persisted == expected, "\(ref.kind) \(ref.namespacedName)")
+        }
+    }
+
+    @Test("a Service used twice by one route lists the route once with both ports, and its effective policy per port")
+    func serviceSections() throws {
+        let (graph, _) = try graph()
+        let sections = GraphSections.sections(for: ObjectRef(group: "", kind: "Service", namespace: "default", name: "app"), in: graph)
+        let routes = try #require(sections.first { $0.title == "Routes" })
+        #expect(routes.rows.map { $0[0] } == ["default/split", "other/orphan"])
+        #expect(routes.rows[0][1] == "80,8443")
+        let direct = try #require(sections.first { $0.title == "Directly Attached Policies" })
+        #expect(direct.rows.map { $0[0] } == ["BackendTLSPolicy default/tls"])
+        let unused = GraphSections.sections(for: ObjectRef(group: "", kind: "Service", namespace: "default", name: "unused"), in: graph)
+        #expect(unused.first { $0.title == "Routes" }?.rows.isEmpty == true)
+        #expect(unused.first { $0.title == "Directly Attached Policies" }?.rows.count == 1)
+    }
+}
