@@ -35,6 +35,14 @@ public enum CertificateInspector {
     /// The check the controller uses for a CA bundle (`ca.crt`): nil when OpenSSL reads at least one
     /// certificate from it, else why not.
     public static let caBundleCheck: @Sendable (String) -> String? = { text in
+        caBundleResults.value(for: text) { uncachedCABundleCheck(text) }
+    }
+
+    /// OpenSSL's verdicts by bundle text: thousands of policies share a handful of CA ConfigMaps.
+    static let caBundleResults = CheckResults<String>()
+    static let keyPairResults = CheckResults<[String]>()
+
+    static func uncachedCABundleCheck(_ text: String) -> String? {
         let parsed = certificates(pem: text)
         if parsed.isEmpty { return "the data is not a PEM certificate that OpenSSL can read" }
         if !parsed.contains(where: \.isCA) {
@@ -47,6 +55,10 @@ public enum CertificateInspector {
     /// else why not (not a PEM certificate, a key OpenSSL cannot read or that needs a passphrase, a key for
     /// another certificate). nginx refuses a whole configuration over one such Secret, so it must not reach it.
     public static let tlsKeyPairCheck: @Sendable (String, String) -> String? = { cert, key in
+        keyPairResults.value(for: [cert, key]) { uncachedKeyPairCheck(cert, key) }
+    }
+
+    static func uncachedKeyPairCheck(_ cert: String, _ key: String) -> String? {
         let result = cert.withCString { c in key.withCString { k in gw_tls_key_pair_check(c, strlen(c), k, strlen(k)) } }
         switch Int(result) {
         case GW_KEY_PAIR_OK: return nil
@@ -66,5 +78,27 @@ public enum CertificateInspector {
         defer { free(cert); free(key) }
         guard ok == 1, let cert, let key else { return nil }
         return (String(cString: cert), String(cString: key))
+    }
+}
+
+/// Results of a pure check by input, kept for the process (bounded: cleared when it grows past `limit`).
+final class CheckResults<Key: Hashable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Key: String?] = [:]
+    private let limit = 4_096
+
+    func value(for key: Key, _ compute: () -> String?) -> String? {
+        lock.lock()
+        if let known = results[key] {
+            lock.unlock()
+            return known
+        }
+        lock.unlock()
+        let value = compute()
+        lock.lock()
+        if results.count >= limit { results.removeAll() }
+        results[key] = value
+        lock.unlock()
+        return value
     }
 }

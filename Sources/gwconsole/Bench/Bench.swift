@@ -160,6 +160,7 @@ final class BenchRunner {
         var snapshot = ResourceSnapshot()
         try time("snapshot read", routes: count) { snapshot = try reconciler.snapshot() }
         var graph = GraphBuilder.build(snapshot, config: config)
+        time("graph", routes: count) { graph = GraphBuilder.build(snapshot, config: config) }
         time("graph + status", routes: count) {
             graph = GraphBuilder.build(snapshot, config: config)
             _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
