@@ -78,3 +78,22 @@ int gw_take_listening_sockets(const int *pids, int npids, int *out, int max) {
     return 0;
 #endif
 }
+
+static volatile sig_atomic_t gw_stop_flag = 0;
+
+static void gw_stop_handler(int signal) {
+    (void)signal;
+    gw_stop_flag = 1;
+}
+
+void gw_install_stop_handler(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = gw_stop_handler;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int gw_stop_requested(void) { return gw_stop_flag; }

@@ -19,6 +19,9 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "Validate and report what would change, and predict BackendTLSPolicy verification, without storing anything.")
     var dryRun = false
 
+    @Flag(name: .long, help: "Return once statuses are written, before the data plane serves the change (with a resident controller).")
+    var noWait = false
+
     mutating func run() throws {
         try reportingErrors {
             guard !filename.isEmpty else { throw CLIError("error: must specify one of -f or --filename") }
@@ -28,7 +31,7 @@ struct Apply: ParsableCommand {
                 try ClusterWrites(session: try global.cluster()).apply(objects, dryRun: dryRun)
                 return
             }
-            try ApplyFlow.run(objects, global: global, dryRun: dryRun)
+            try ApplyFlow.run(objects, global: global, dryRun: dryRun, wait: !noWait)
         }
     }
 }
@@ -36,7 +39,7 @@ struct Apply: ParsableCommand {
 /// Storing objects as `apply` does, for the command and the console: one transaction (nothing stored when one
 /// object is refused), a reconcile, kubectl's lines, and the pre-flight of BackendTLSPolicies.
 enum ApplyFlow {
-    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, trigger: String = "apply") throws {
+    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, wait: Bool = true, trigger: String = "apply") throws {
         let store: Store
         do {
             store = try global.openWritableStore(for: "apply")
@@ -53,7 +56,7 @@ enum ApplyFlow {
         } catch let error as StoreError {
             throw CLIError("error: \(error)\nerror: nothing was applied")
         }
-        if !dryRun { _ = try global.openReconciledStore(trigger: trigger) }
+        if !dryRun { try global.reconcileChange(store, trigger: trigger, request: wait ? .serve : .status) }
         for (object, outcome) in zip(objects, outcomes) {
             Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n")
             if !object.type.supported {

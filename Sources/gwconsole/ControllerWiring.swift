@@ -48,11 +48,32 @@ extension GlobalOptions {
         let store = try openStore()
         if clusterMode { return store }
         do {
-            try reconciler(store).refreshIfStale(trigger: trigger)
+            let reconciler = reconciler(store)
+            // With a resident controller, it reconciles what is stale: a change it has not seen, a dead nginx or pod.
+            if ControllerProcess.enabled, ControllerPaths(stateDirectory: store.directory).isRunning {
+                if try !reconciler.isStale() || ControllerProcess.reconcile(self, store: store, request: .serve) { return store }
+            }
+            try reconciler.refreshIfStale(trigger: trigger)
         } catch let error as DataplaneError {
             throw CLIError("error: the data plane: \(error)")
         } catch let error as StoreError {
             Output.error("Warning: status may be stale: the controller could not write it: \(error)")
+        }
+        return store
+    }
+
+    /// Brings statuses up to date after a change, through the resident controller when it runs (no graph is built
+    /// here then), else in-process. `request`: what to wait for (statuses written, or the data plane serving).
+    @discardableResult
+    func reconcileChange(_ store: Store, trigger: String, request: ControllerRequest = .serve) throws -> Store {
+        do {
+            if try ControllerProcess.reconcile(self, store: store, request: request) { return store }
+            let reconciler = reconciler(store)
+            _ = request == .force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger)
+        } catch let error as DataplaneError {
+            throw CLIError("error: the data plane: \(error)")
+        } catch let error as StoreError {
+            throw CLIError("error: the controller could not write status: \(error)")
         }
         return store
     }
@@ -68,6 +89,9 @@ extension GlobalOptions {
         }
         let reconciler = reconciler(store)
         do {
+            if try ControllerProcess.reconcile(self, store: store, request: force ? .force : .status) {
+                return (store, try reconciler.currentGraph())
+            }
             return (store, force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger))
         } catch let error as DataplaneError {
             throw CLIError("error: the data plane: \(error)")

@@ -33,8 +33,10 @@ struct Up: ParsableCommand {
             } catch let error as DataplaneError {
                 throw CLIError("error: \(error)")
             }
-            let (_, graph) = try global.openReconciledStore(trigger: "up", force: true)
-            try DataplaneReport.print(manager: manager, gateways: graph.gateways.map(\.ref), only: nil, json: output == "json")
+            ControllerProcess.start(global, store: store)
+            try global.reconcileChange(store, trigger: "up", request: .force)
+            let gateways = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
+            try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: output == "json")
         }
     }
 }
@@ -50,6 +52,7 @@ struct Down: ParsableCommand {
             let store = try global.openWritableStore(for: "down")
             let manager = DataplaneManager(stateDirectory: store.directory)
             let count = manager.load().gateways.count
+            ControllerProcess.stop(stateDirectory: store.directory)
             try manager.down()
             _ = try global.openReconciledStore(trigger: "down", force: true)
             Output.out("data plane stopped (\(count) Gateway\(count == 1 ? "" : "s"))\n")

@@ -53,7 +53,7 @@ struct Delete: ParsableCommand {
             } catch let error as StoreError {
                 throw CLIError("Error from server (Forbidden): \(error)")
             }
-            _ = try global.openReconciledStore(trigger: "delete")
+            try global.reconcileChange(store, trigger: "delete")
             var missing: [String] = []
             for (target, result) in zip(targets, deleted) {
                 if result != nil {

@@ -14,7 +14,7 @@ struct GWConsole: ParsableCommand {
             With no subcommand, gwconsole shows an overview of the embedded state. State lives in --state DIR, \
             else $GWCONSOLE_STATE, else $XDG_STATE_HOME/gwconsole, else ~/.local/state/gwconsole.
             """,
-        subcommands: [Apply.self, Get.self, Describe.self, Delete.self, Up.self, Down.self, Status.self, Render.self, ConfigCommand.self, Logs.self, ScenarioCommand.self, Probe.self, Doctor.self, Bench.self])
+        subcommands: [Apply.self, Get.self, Describe.self, Delete.self, Up.self, Down.self, Status.self, Render.self, ConfigCommand.self, Logs.self, ScenarioCommand.self, Probe.self, Doctor.self, Bench.self, ControllerCommand.self])
 
     @OptionGroup var global: GlobalOptions
 

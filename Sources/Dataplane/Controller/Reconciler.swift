@@ -54,6 +54,13 @@ public struct Reconciler: Sendable {
     /// What read commands call before reading: reconciles only when status may be stale (the store changed since
     /// the last reconcile, a Gateway's nginx master died and must be restarted, a running pod lost its nginx). Otherwise it reads two
     /// counters and a pid file, and builds no graph. Returns the graph when it reconciled.
+    /// Whether status may be stale: the checks of `refreshIfStale`, without acting on them.
+    public func isStale() throws -> Bool {
+        if let dataplane, !dataplane.gatewaysWithoutMaster().isEmpty { return true }
+        if let dataplane, dataplane.isRunning, try WorkloadManager(store: store).hasDeadPods() { return true }
+        return try !isReconciled()
+    }
+
     @discardableResult
     public func refreshIfStale(now: Date = Date(), trigger: String = "reconcile") throws -> Graph? {
         if let dataplane, case let dead = dataplane.gatewaysWithoutMaster(), !dead.isEmpty {
@@ -107,22 +114,87 @@ public struct Reconciler: Sendable {
                 }
             }
             do {
-                for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
-                    let key = ObjectKey(groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
-                                        namespace: update.ref.namespace, name: update.ref.name)
-                    guard let stored = versions[key] else { continue }
-                    if stored.status == update.status { continue }
-                    try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
-                }
+                try writeStatuses(graph, versions: versions, now: now, cache: nil)
                 let revision = try store.revision()
                 if let views { try store.replaceViews(views(graph)) }
-                try store.setMeta(Reconciler.reconciledKey, revision)
-                if views != nil { try store.setMeta(Reconciler.viewsKey, revision) }
+                try markReconciled(revision)
                 return graph
             } catch StoreError.conflict(_) where attempt < 5 {
                 continue
             }
         }
+    }
+
+    /// The resident controller's reconcile: the cache decodes only what changed since the last pass. Statuses are
+    /// written from the graph with the data plane's current report first (`statusWritten` is told the revision
+    /// they cover), then the data plane is synced, and statuses written again when its report changed.
+    /// `workloads`: sync local pods and their EndpointSlices first (their inputs changed, or one died).
+    @discardableResult
+    public func reconcile(cache: ControllerCache, workloads: Bool, now: Date = Date(), trigger: String = "reconcile",
+                          statusWritten: (Int64) -> Void = { _ in }) throws -> Graph {
+        let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
+        defer { lock?.release() }
+        try ensureGatewayClass(now: now)
+        if workloads, let dataplane { try WorkloadManager(store: store).sync(running: dataplane.isRunning) }
+        var attempt = 0
+        while true {
+            attempt += 1
+            try cache.refresh(from: store)
+            _ = cache.takePending()
+            let snapshot = cache.snapshot
+            let before = effectiveConfig
+            var graph = GraphBuilder.build(snapshot, config: before)
+            do {
+                try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
+                try finishPass(graph, cache: cache).map(statusWritten)
+                if let dataplane, dataplane.isRunning {
+                    try dataplane.sync(graph: graph, snapshot: snapshot, trigger: trigger, now: now)
+                    let after = effectiveConfig
+                    if after.gatewayDataplane != before.gatewayDataplane || after.dataplane != before.dataplane {
+                        graph = GraphBuilder.build(snapshot, config: after)
+                        try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
+                        try finishPass(graph, cache: cache).map(statusWritten)
+                    }
+                }
+                return graph
+            } catch StoreError.conflict(_) where attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    /// Writes every status that differs from the stored one; a concurrent change throws `StoreError.conflict`.
+    func writeStatuses(_ graph: Graph, versions: [ObjectKey: StoredObject], now: Date, cache: ControllerCache?) throws {
+        for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
+            let key = ObjectKey(groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
+                                namespace: update.ref.namespace, name: update.ref.name)
+            guard let stored = versions[key] else { continue }
+            if stored.status == update.status { continue }
+            let written = try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
+            cache?.recordOwnWrite(written)
+        }
+    }
+
+    /// Views, then the reconciled mark: when nothing but the controller's own writes happened since the cache's
+    /// view, the store's revision is reconciled; returns it (nil when someone else wrote meanwhile: the next
+    /// pass covers that change).
+    func finishPass(_ graph: Graph, cache: ControllerCache) throws -> Int64? {
+        if let views {
+            let derived = views(graph)
+            if derived != cache.views {
+                try store.replaceViews(derived, previous: cache.views)
+                cache.views = derived
+            }
+        }
+        let refresh = try cache.refresh(from: store)
+        guard refresh.isEmpty else { return nil }
+        try markReconciled(cache.revision)
+        return cache.revision
+    }
+
+    func markReconciled(_ revision: Int64) throws {
+        try store.setMeta(Reconciler.reconciledKey, revision)
+        if views != nil { try store.setMeta(Reconciler.viewsKey, revision) }
     }
 
     /// The built-in GatewayClass, as an installed NGF provides: created unless one with its name exists.

@@ -35,7 +35,18 @@ final class SQLiteDatabase {
         return .storage("\(text): \(reason)")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        checkpoint()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Copies what the write-ahead log holds into the database file, as far as readers allow (never waits). With a
+    /// resident controller holding the database open, closing a connection no longer does it, and a reader that
+    /// must open the file immutable (a read-only file system) sees only the database file.
+    func checkpoint() {
+        guard readOnlyReason == nil else { return }
+        sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+    }
 
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
@@ -69,6 +80,13 @@ final class SQLiteDatabase {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Runs `body` in a read transaction: every query in it sees one consistent state of the database.
+    func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        defer { try? execute("COMMIT") }
+        return try body()
     }
 
     final class Statement {

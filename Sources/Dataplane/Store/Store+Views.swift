@@ -5,14 +5,16 @@ import GatewayAPI
 /// decodes the object it shows and its view, never the whole store. Writing views never bumps the revision.
 extension Store {
     /// Replaces the views with `views`: rows whose text changed are written, rows of objects not in it removed.
-    public func replaceViews(_ views: [ObjectKey: String]) throws {
+    /// `previous`: what the caller last wrote, when it knows (else the rows are read to compare).
+    public func replaceViews(_ views: [ObjectKey: String], previous: [ObjectKey: String]? = nil) throws {
         try withWriteTransaction {
-            var existing: [ObjectKey: String] = [:]
-            existing.reserveCapacity(views.count)
-            try query("SELECT grp, kind, namespace, name, body FROM views", []) { row in
-                let key = ObjectKey(groupKind: GroupKind(group: row.text(0) ?? "", kind: row.text(1) ?? ""),
-                                    namespace: row.text(2) ?? "", name: row.text(3) ?? "")
-                existing[key] = row.text(4) ?? ""
+            var existing: [ObjectKey: String] = previous ?? [:]
+            if previous == nil {
+                try query("SELECT grp, kind, namespace, name, body FROM views", []) { row in
+                    let key = ObjectKey(groupKind: GroupKind(group: row.text(0) ?? "", kind: row.text(1) ?? ""),
+                                        namespace: row.text(2) ?? "", name: row.text(3) ?? "")
+                    existing[key] = row.text(4) ?? ""
+                }
             }
             for key in existing.keys where views[key] == nil {
                 try execute("DELETE FROM views WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))

@@ -13,8 +13,9 @@ public final class Store: @unchecked Sendable {
     private let db: SQLiteDatabase
     private let lock = NSLock()
 
-    /// The schema version: 2 added the views table (what reads show beside each object, derived at reconcile).
-    static let schemaVersion: Int64 = 2
+    /// The schema version: 2 added the views table (what reads show beside each object, derived at reconcile),
+    /// 3 the change feed (rows by resourceVersion, and tombstones of deleted objects).
+    static let schemaVersion: Int64 = 3
 
     /// Namespaces every cluster has.
     public static let builtinNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
@@ -53,6 +54,9 @@ public final class Store: @unchecked Sendable {
         try migrate()
     }
 
+    /// Copies the write-ahead log into the database file (see `SQLiteDatabase.checkpoint`).
+    public func checkpoint() { lock.withLock { db.checkpoint() } }
+
     /// Why this store cannot be written (its directory is read-only), or nil.
     public var readOnlyReason: String? { db.readOnlyReason }
 
@@ -76,6 +80,11 @@ public final class Store: @unchecked Sendable {
                     generation INTEGER NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL, status TEXT,
                     PRIMARY KEY (grp, kind, namespace, name));
                 CREATE INDEX IF NOT EXISTS objects_by_namespace ON objects (namespace);
+                CREATE INDEX IF NOT EXISTS objects_by_revision ON objects (resource_version);
+                CREATE TABLE IF NOT EXISTS tombstones (
+                    grp TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                    resource_version INTEGER NOT NULL);
+                CREATE INDEX IF NOT EXISTS tombstones_by_revision ON tombstones (resource_version);
                 CREATE TABLE IF NOT EXISTS views (
                     grp TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL,
                     PRIMARY KEY (grp, kind, namespace, name));
@@ -282,15 +291,20 @@ public final class Store: @unchecked Sendable {
                 var result: [StoredObject?] = []
                 for key in keys {
                     guard let existing = try fetch(key) else { result.append(nil); continue }
+                    let rv = try nextRevision()
                     if key.groupKind == ResourceRegistry.namespace.groupKind {
                         if Store.builtinNamespaces.contains(key.name) {
                             throw StoreError.forbidden("namespaces \"\(key.name)\" is forbidden: this namespace may not be deleted")
                         }
+                        // What is in it goes with it; each object leaves a tombstone for the change feed.
+                        try db.prepare("INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE namespace = ?")
+                            .run([.int(rv), .text(key.name)])
                         try db.prepare("DELETE FROM objects WHERE namespace = ?").run([.text(key.name)])
                     }
                     try db.prepare("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
                         .run([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
-                    _ = try nextRevision()
+                    try db.prepare("INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)")
+                        .run([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name), .int(rv)])
                     result.append(existing)
                 }
                 return result
@@ -331,6 +345,34 @@ public final class Store: @unchecked Sendable {
         let stmt = try db.prepare("SELECT \(Store.columns) FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
         stmt.bind([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
         return try stmt.step() ? try Store.row(stmt) : nil
+    }
+
+    /// What changed after `revision`: objects written since (created, updated, status written) and objects deleted
+    /// since, read in one consistent view with the revision it reached. The resident controller's change feed.
+    public func changes(since revision: Int64) throws -> StoreChanges {
+        try locked {
+            try db.readTransaction {
+                var changes = StoreChanges(revision: 0, upserted: [], deleted: [])
+                let current = try db.prepare("SELECT value FROM meta WHERE key = 'revision'")
+                current.bind([])
+                changes.revision = try current.step() ? current.int(0) : 0
+                let rows = try db.prepare("SELECT \(Store.columns) FROM objects WHERE resource_version > ? ORDER BY resource_version")
+                rows.bind([.int(revision)])
+                while try rows.step() { changes.upserted.append(try Store.row(rows)) }
+                let tombstones = try db.prepare("SELECT grp, kind, namespace, name FROM tombstones WHERE resource_version > ? ORDER BY resource_version")
+                tombstones.bind([.int(revision)])
+                while try tombstones.step() {
+                    changes.deleted.append(ObjectKey(groupKind: GroupKind(group: tombstones.text(0) ?? "", kind: tombstones.text(1) ?? ""),
+                                                     namespace: tombstones.text(2) ?? "", name: tombstones.text(3) ?? ""))
+                }
+                return changes
+            }
+        }
+    }
+
+    /// Forgets tombstones up to `revision` (the resident controller has seen them).
+    public func pruneTombstones(through revision: Int64) throws {
+        try locked { try db.writeTransaction { try db.prepare("DELETE FROM tombstones WHERE resource_version <= ?").run([.int(revision)]) } }
     }
 
     private static func row(_ stmt: SQLiteDatabase.Statement) throws -> StoredObject {

@@ -54,3 +54,14 @@ public struct ObjectKey: Sendable, Hashable {
         self.name = name
     }
 }
+
+/// What changed in the store after a revision (see `Store.changes(since:)`): deletions apply before upserts, since
+/// a row present is always the object's latest state.
+public struct StoreChanges: Sendable {
+    /// The store's revision this view reached.
+    public var revision: Int64
+    public var upserted: [StoredObject]
+    public var deleted: [ObjectKey]
+
+    public var isEmpty: Bool { upserted.isEmpty && deleted.isEmpty }
+}

@@ -194,6 +194,7 @@ final class BenchRunner {
             ConsoleRenderer.draw(&model, on: screen)
         }
         try measureCommands(count: count, store: store, reconciler: reconciler, cluster: cluster)
+        try measureIncremental(count: count, store: store, config: config, objects: objects)
         if dataplane && count <= 10_000 { try applyToServing(count: count, store: store, config: config, objects: objects) }
         results.append(Bench.Result(routes: count, metric: "peak RSS (MB)", median_ms: round3(BenchRunner.peakRSSMegabytes), min_ms: 0, max_ms: 0))
     }
@@ -219,7 +220,8 @@ final class BenchRunner {
 
     /// Read commands as a user runs them: the gwconsole binary itself on the bench's store, statuses written first.
     func measureCommands(count: Int, store: Store, reconciler: Reconciler, cluster: SyntheticCluster) throws {
-        _ = try reconciler.reconcile(trigger: "bench")
+        // Statuses and views as the CLI's controller writes them: the commands then only read.
+        _ = try Reconciler(store: store, config: reconciler.config, views: GlobalOptions.views).reconcile(trigger: "bench")
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let namespace = cluster.namespace(of: 4)
         let output = scratch + "/command-\(count).out"
@@ -239,30 +241,77 @@ final class BenchRunner {
         }
     }
 
-    /// One route changed on a running data plane until a request through the Gateway sees the change.
+    /// One route's path changed in the store (the same change `applyToServing` makes).
+    func changedRoute(_ route: DecodedObject, run: Int) -> (DecodedObject, String) {
+        var changed = route
+        let path = "/changed-\(run)-\(UUID().uuidString.prefix(6))"
+        if case .array(var rules)? = changed.object.value(at: ["spec", "rules"]), case .object(var rule) = rules[0] {
+            rule["matches"] = [["path": ["type": "PathPrefix", "value": .string(path)]]]
+            rules[0] = .object(rule)
+            changed.object.set(.array(rules), at: ["spec", "rules"])
+        }
+        return (changed, path)
+    }
+
+    /// The resident controller's share of a one-route change, in this process: the change feed into its cache
+    /// (decoding only the changed route), the graph, statuses and the render of the Gateway's config.
+    func measureIncremental(count: Int, store: Store, config: ControllerConfig, objects: [DecodedObject]) throws {
+        guard let route = objects.first(where: { $0.type.kind == "HTTPRoute" }) else { return }
+        let cache = ControllerCache()
+        try cache.refresh(from: store)
+        let dir = scratch + "/incremental-\(count)"
+        let settings = RenderSettings(address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
+                                      generation: 1, workersAsRoot: geteuid() == 0)
+        var samples: (change: [Double], graph: [Double], render: [Double]) = ([], [], [])
+        for run in 0..<runs {
+            _ = try store.apply([changedRoute(route, run: run).0])
+            let start = DispatchTime.now().uptimeNanoseconds
+            try cache.refresh(from: store)
+            _ = cache.takePending()
+            let snapshot = cache.snapshot
+            let graph = GraphBuilder.build(snapshot, config: config)
+            _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
+            let built = DispatchTime.now().uptimeNanoseconds
+            if let gateway = graph.gateways.first { _ = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings) }
+            let end = DispatchTime.now().uptimeNanoseconds
+            samples.change.append(Double(end - start) / 1_000_000)
+            samples.graph.append(Double(built - start) / 1_000_000)
+            samples.render.append(Double(end - built) / 1_000_000)
+        }
+        record("one-route change: cache + graph + status", routes: count, samples: samples.graph)
+        record("one-route change: render", routes: count, samples: samples.render)
+        record("one-route change: core total", routes: count, samples: samples.change)
+        if let core = median("one-route change: core total", count), let nginx = median("nginx -t", count) {
+            results.append(Bench.Result(routes: count, metric: "one-route change core / nginx -t (ratio)", median_ms: round3(core / nginx), min_ms: 0, max_ms: 0))
+        }
+    }
+
+    /// One route changed on a running data plane until a request through the Gateway sees the change: stored,
+    /// the resident controller woken, statuses written, the config rendered and reloaded (nginx's one parse).
     func applyToServing(count: Int, store: Store, config: ControllerConfig, objects: [DecodedObject]) throws {
         let manager = DataplaneManager(stateDirectory: store.directory)
         try manager.up(portOffset: 37_000, pinnedAddress: nil)
-        defer { try? manager.down() }
-        let reconciler = Reconciler(store: store, config: config, dataplane: manager)
-        _ = try reconciler.reconcile(trigger: "bench")
-        guard let route = objects.first(where: { $0.type.kind == "HTTPRoute" }), let binding = manager.load().gateways.values.first?.bindings.first else {
-            throw CLIError("bench: the data plane did not program the synthetic Gateway: \(manager.load().gateways.values.first?.message ?? "")")
+        let paths = ControllerPaths(stateDirectory: store.directory)
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        _ = try Spawn.run(executable, ["--state", store.directory, "controller"], outputPath: paths.log, wait: false)
+        defer {
+            ControllerProcess.stop(stateDirectory: store.directory)
+            try? manager.down()
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while !paths.isRunning && Date() < deadline { usleep(5_000) }
+        guard case .reconciled? = ControllerClient.sync(paths, revision: try store.revision(), request: .force),
+              let route = objects.first(where: { $0.type.kind == "HTTPRoute" }), let binding = manager.load().gateways.values.first?.bindings.first else {
+            throw CLIError("bench: the resident controller did not program the synthetic Gateway: \(manager.load().gateways.values.first?.message ?? "")")
         }
         var samples: [Double] = []
         for run in 0..<min(runs, 3) {
-            var changed = route
-            let path = "/changed-\(run)-\(UUID().uuidString.prefix(6))"
-            if case .array(var rules)? = changed.object.value(at: ["spec", "rules"]), case .object(var rule) = rules[0] {
-                rule["matches"] = [["path": ["type": "PathPrefix", "value": .string(path)]]]
-                rules[0] = .object(rule)
-                changed.object.set(.array(rules), at: ["spec", "rules"])
-            }
+            let (changed, path) = changedRoute(route, run: run)
             let host = "host-0.example.com"
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try store.apply([changed])
-            _ = try reconciler.reconcile(trigger: "bench change")
-            let deadline = Date().addingTimeInterval(30)
+            _ = ControllerClient.sync(paths, revision: try store.revision(), request: .status)
+            let deadline = Date().addingTimeInterval(120)
             var last = 0
             while Date() < deadline {
                 var request = HTTPProbe.Request(url: "http://\(host):\(binding.port)\(path)", resolve: ["\(host):\(binding.port):\(binding.address)"])
@@ -274,13 +323,16 @@ final class BenchRunner {
             }
             if Date() >= deadline {
                 let record = manager.load().gateways.values.first
-                let servers = (try? String(contentsOfFile: store.directory + "/dp/\(record?.index ?? 1)/current/conf.d/servers.conf", encoding: .utf8)) ?? ""
-                let mentions = servers.split(separator: "\n").filter { $0.contains("changed") || $0.contains("host-0.example.com") }.prefix(4).joined(separator: " | ")
-                throw CLIError("bench: the changed route never served \(path) (last status \(last); config: \(mentions)); data plane: \(record.map { "\($0.programmed ? "programmed" : "not programmed") \($0.message)" } ?? "no Gateway")")
+                throw CLIError("bench: the changed route never served \(path) (last status \(last)); data plane: \(record.map { "\($0.programmed ? "programmed" : "not programmed") \($0.message)" } ?? "no Gateway")")
             }
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+            // The next change starts from a settled controller (its status pass after the reload).
+            _ = ControllerClient.sync(paths, revision: try store.revision(), request: .serve)
         }
         record("apply to serving (one route)", routes: count, samples: samples)
+        if let serving = median("apply to serving (one route)", count), let nginx = median("nginx -t", count) {
+            results.append(Bench.Result(routes: count, metric: "apply to serving / nginx -t (ratio)", median_ms: round3(serving / nginx), min_ms: 0, max_ms: 0))
+        }
     }
 
     /// The guide: applying the BackendTLSPolicy until the probe through the Gateway answers 200.
@@ -291,7 +343,8 @@ final class BenchRunner {
         let manager = DataplaneManager(stateDirectory: store.directory)
         try manager.up(portOffset: 37_100, pinnedAddress: nil)
         defer {
-            // Stop the Gateway's nginx and the guide's pod.
+            // Stop the controller, the Gateway's nginx and the guide's pod.
+            ControllerProcess.stop(stateDirectory: store.directory)
             try? manager.down()
             _ = try? global.openReconciledStore(trigger: "bench done", force: true)
         }
@@ -308,7 +361,7 @@ final class BenchRunner {
             _ = try global.openReconciledStore(trigger: "bench reset", force: true)
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try store.apply(policy)
-            _ = try global.openReconciledStore(trigger: "bench policy", force: true)
+            try global.reconcileChange(store, trigger: "bench policy")
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
                 let result = HTTPProbe.get("http://secure-app.example.com:\(binding.port)/", resolve: ["secure-app.example.com:\(binding.port):\(binding.address)"])

@@ -161,7 +161,7 @@ struct ConsoleActions {
             let store = try global.openWritableStore(for: "delete")
             let results = try store.delete([ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)])
             guard results.first.flatMap({ $0 }) != nil else { throw CLIError("Error from server (NotFound): \(type.qualifiedPlural) \"\(ref.name)\" not found") }
-            _ = try global.openReconciledStore(trigger: "console delete", force: true)
+            try global.reconcileChange(store, trigger: "console delete", request: .force)
             Output.out("\(type.qualifiedSingular) \"\(ref.name)\" deleted\n")
         }
     }
@@ -174,9 +174,12 @@ struct ConsoleActions {
             if up ?? !manager.isRunning {
                 let offset = Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? manager.load().portOffset
                 do { try manager.up(portOffset: offset, pinnedAddress: nil) } catch let error as DataplaneError { throw CLIError("error: \(error)") }
-                let (_, graph) = try global.openReconciledStore(trigger: "console up", force: true)
-                try DataplaneReport.print(manager: manager, gateways: graph.gateways.map(\.ref), only: nil, json: false)
+                ControllerProcess.start(global, store: store)
+                try global.reconcileChange(store, trigger: "console up", request: .force)
+                let gateways = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
+                try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: false)
             } else {
+                ControllerProcess.stop(stateDirectory: store.directory)
                 try manager.down()
                 _ = try global.openReconciledStore(trigger: "console down", force: true)
                 Output.out("data plane stopped\n")

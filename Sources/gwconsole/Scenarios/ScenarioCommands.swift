@@ -95,7 +95,7 @@ struct ScenarioCommand: ParsableCommand {
                 for (object, result) in zip(objects.reversed(), try store.delete(keys)) where result != nil {
                     Output.out("\(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
                 }
-                _ = try global.openReconciledStore(trigger: "scenario reset", force: true)
+                try global.reconcileChange(store, trigger: "scenario reset", request: .force)
                 ScenarioProgress.clear(stateDirectory: store.directory)
             }
         }

@@ -49,7 +49,7 @@ struct ScenarioRunner {
                 Output.out("  \(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
             }
         }
-        _ = try global.openReconciledStore(trigger: "scenario \(scenario.name) step \(number)", force: true)
+        try global.reconcileChange(store, trigger: "scenario \(scenario.name) step \(number)", request: .force)
         if checks {
             for check in step.checks ?? [] {
                 let (description, outcome) = try evaluate(check, store: store)
@@ -72,7 +72,7 @@ struct ScenarioRunner {
             if case .success = outcome { return (description, outcome) }
             if Date() > deadline { return (description, outcome) }
             usleep(250_000)
-            _ = try? global.openReconciledStore(trigger: "scenario check", force: true)
+            _ = try? global.reconcileChange(store, trigger: "scenario check", request: .force)
         }
     }
 

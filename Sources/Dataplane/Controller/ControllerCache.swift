@@ -1,0 +1,168 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+
+/// The resident controller's copy of the store: each object's stored version and its typed form, kept current from
+/// the store's change feed, so that a change decodes only the objects it touched instead of the whole store.
+public final class ControllerCache: @unchecked Sendable {
+    /// The store revision the cache reflects.
+    public private(set) var revision: Int64 = -1
+    /// Every object the core reads, as stored (resourceVersion, status).
+    public private(set) var versions: [ObjectKey: StoredObject] = [:]
+    /// Status writes of the controller's own, by key and the resourceVersion they got: seen again in the change feed,
+    /// they update the copy but change nothing the graph depends on.
+    private var ownWrites: [ObjectKey: Int64] = [:]
+    private var typed: [GroupKind: [ObjectKey: any KubeResource]] = [:]
+    /// The views last written (nil: not known, read them from the store).
+    public var views: [ObjectKey: String]?
+    private var assembled = ResourceSnapshot()
+    private var staleKinds: Set<GroupKind> = []
+
+    /// The kinds the core reads.
+    static let kinds: [ResourceType] = [
+        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute, ResourceRegistry.referenceGrant,
+        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service, ResourceRegistry.configMap,
+        ResourceRegistry.secret, ResourceRegistry.endpointSlice,
+    ]
+    static let kindSet = Set(kinds.map(\.groupKind))
+
+    public init() {}
+
+    /// What one refresh found.
+    public struct Refresh: Sendable {
+        /// Kinds whose content changed (not only by the controller's own status writes).
+        public var changedKinds: Set<GroupKind> = []
+        /// Objects that changed, for the log.
+        public var changedObjects = 0
+        public var isEmpty: Bool { changedKinds.isEmpty }
+    }
+
+    /// What changed since the last `takePending()`: the changes a pass has yet to act on.
+    public private(set) var pending = Refresh()
+
+    /// Takes the pending changes: the pass about to run acts on them.
+    public func takePending() -> Refresh {
+        defer { pending = Refresh() }
+        return pending
+    }
+
+    /// Brings the cache to the store's current revision: everything on the first call, then only what changed.
+    /// What it found is also added to `pending`.
+    @discardableResult
+    public func refresh(from store: Store) throws -> Refresh {
+        let refresh = try read(store)
+        pending.changedKinds.formUnion(refresh.changedKinds)
+        pending.changedObjects += refresh.changedObjects
+        return refresh
+    }
+
+    private func read(_ store: Store) throws -> Refresh {
+        if revision < 0 { return try load(store) }
+        let changes = try store.changes(since: revision)
+        var refresh = Refresh()
+        for key in changes.deleted where versions[key] != nil {
+            versions[key] = nil
+            typed[key.groupKind]?[key] = nil
+            ownWrites[key] = nil
+            note(key.groupKind, &refresh)
+        }
+        for stored in changes.upserted {
+            let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
+            guard ControllerCache.kindSet.contains(stored.groupKind) else {
+                // Workloads: not in the snapshot, but their changes are the controller's business (pods, endpoints).
+                refresh.changedKinds.insert(stored.groupKind)
+                continue
+            }
+            let own = ownWrites[key] == stored.resourceVersion
+            if own { ownWrites[key] = nil }
+            if own, versions[key]?.body == stored.body {
+                // The controller's own status write: the copy takes the status (later statuses keep its times).
+                versions[key] = stored
+                typed[key.groupKind]?[key] = Self.decode(stored)
+                staleKinds.insert(key.groupKind)
+                continue
+            }
+            versions[key] = stored
+            typed[key.groupKind, default: [:]][key] = Self.decode(stored)
+            note(key.groupKind, &refresh)
+        }
+        revision = changes.revision
+        return refresh
+    }
+
+    /// Records a status the controller wrote, so that the change feed's echo of it is known as its own.
+    public func recordOwnWrite(_ stored: StoredObject) {
+        let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
+        ownWrites[key] = stored.resourceVersion
+        versions[key] = stored
+    }
+
+    /// The typed objects the core reads, assembled again only for the kinds that changed.
+    public var snapshot: ResourceSnapshot {
+        for kind in staleKinds { assemble(kind) }
+        staleKinds = []
+        return assembled
+    }
+
+    private func note(_ kind: GroupKind, _ refresh: inout Refresh) {
+        refresh.changedKinds.insert(kind)
+        refresh.changedObjects += 1
+        staleKinds.insert(kind)
+    }
+
+    private func load(_ store: Store) throws -> Refresh {
+        let changes = try store.changes(since: 0)
+        versions = [:]
+        typed = [:]
+        for stored in changes.upserted where ControllerCache.kindSet.contains(stored.groupKind) {
+            let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
+            versions[key] = stored
+            typed[key.groupKind, default: [:]][key] = Self.decode(stored)
+        }
+        revision = changes.revision
+        staleKinds = ControllerCache.kindSet
+        var refresh = Refresh()
+        refresh.changedKinds = ControllerCache.kindSet
+        refresh.changedObjects = versions.count
+        return refresh
+    }
+
+    /// The typed form of a stored object; nil when it does not decode (it was validated when applied).
+    static func decode(_ stored: StoredObject) -> (any KubeResource)? {
+        let object = stored.object
+        switch stored.groupKind {
+        case ResourceRegistry.gatewayClass.groupKind: return try? GatewayClass.decode(object)
+        case ResourceRegistry.gateway.groupKind: return try? Gateway.decode(object)
+        case ResourceRegistry.httpRoute.groupKind: return try? HTTPRoute.decode(object)
+        case ResourceRegistry.referenceGrant.groupKind: return try? ReferenceGrant.decode(object)
+        case ResourceRegistry.backendTLSPolicy.groupKind: return try? BackendTLSPolicy.decode(object)
+        case ResourceRegistry.namespace.groupKind: return try? Namespace.decode(object)
+        case ResourceRegistry.service.groupKind: return try? Service.decode(object)
+        case ResourceRegistry.configMap.groupKind: return try? ConfigMap.decode(object)
+        case ResourceRegistry.secret.groupKind: return try? Secret.decode(object)
+        case ResourceRegistry.endpointSlice.groupKind: return try? EndpointSlice.decode(object)
+        default: return nil
+        }
+    }
+
+    /// One kind's array, in the store's order (namespace, then name).
+    private func assemble(_ kind: GroupKind) {
+        func sorted<T: KubeResource>(_ type: T.Type) -> [T] {
+            (typed[kind] ?? [:]).sorted { ($0.key.namespace, $0.key.name) < ($1.key.namespace, $1.key.name) }
+                .compactMap { $0.value as? T }
+        }
+        switch kind {
+        case ResourceRegistry.gatewayClass.groupKind: assembled.gatewayClasses = sorted(GatewayClass.self)
+        case ResourceRegistry.gateway.groupKind: assembled.gateways = sorted(Gateway.self)
+        case ResourceRegistry.httpRoute.groupKind: assembled.httpRoutes = sorted(HTTPRoute.self)
+        case ResourceRegistry.referenceGrant.groupKind: assembled.referenceGrants = sorted(ReferenceGrant.self)
+        case ResourceRegistry.backendTLSPolicy.groupKind: assembled.backendTLSPolicies = sorted(BackendTLSPolicy.self)
+        case ResourceRegistry.namespace.groupKind: assembled.namespaces = sorted(Namespace.self)
+        case ResourceRegistry.service.groupKind: assembled.services = sorted(Service.self)
+        case ResourceRegistry.configMap.groupKind: assembled.configMaps = sorted(ConfigMap.self)
+        case ResourceRegistry.secret.groupKind: assembled.secrets = sorted(Secret.self)
+        case ResourceRegistry.endpointSlice.groupKind: assembled.endpointSlices = sorted(EndpointSlice.self)
+        default: break
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Dataplane
+import Foundation
+
+/// `gwconsole controller`: the resident controller of a state directory, in the foreground. `gwconsole up` starts
+/// it in the background (its log: <state>/controller.log) and `down` stops it; commands wake it over
+/// <state>/controller.sock and wait for the statuses they caused.
+struct ControllerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "controller",
+        abstract: "Run the resident controller of the state directory in the foreground (gwconsole up starts it).")
+
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() throws {
+        try reportingErrors {
+            let store = try global.openWritableStore(for: "controller")
+            let controller = ResidentController(reconciler: global.reconciler(store), settings: ControllerProcess.settings(global)) { line in
+                FileHandle.standardError.write(Data("\(Store.timestamp(Date())) \(line)\n".utf8))
+            }
+            do {
+                if try !controller.run() { Output.error("a controller already runs for \(store.directory)") }
+            } catch let error as DataplaneError {
+                throw CLIError("error: the controller: \(error)")
+            }
+        }
+    }
+}
+
+/// Starting and stopping the resident controller, and handing it the reconciles commands would do themselves.
+enum ControllerProcess {
+    /// Set to 0 (GWCONSOLE_CONTROLLER=0), commands never start or use a resident controller: they reconcile
+    /// in-process, as before one existed.
+    static var enabled: Bool { ProcessInfo.processInfo.environment["GWCONSOLE_CONTROLLER"] != "0" }
+
+    /// What a controller acts with besides the store: --controller-name and the GWCONSOLE_ variables (limits,
+    /// addresses, nginx binary). A command whose settings differ from the running controller's reconciles itself,
+    /// so that a setting given to one command applies to that command, as without a controller.
+    static func settings(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let ignored: Set<String> = ["GWCONSOLE_THEME", "GWCONSOLE_STATE", "GWCONSOLE_CONTROLLER", "GWCONSOLE_PORT_OFFSET"]
+        let variables = environment.filter { $0.key.hasPrefix("GWCONSOLE_") && !ignored.contains($0.key) && !$0.key.hasPrefix("GWCONSOLE_FUZZ") }
+        return (["controller-name=\(global.controllerName ?? "")"] + variables.keys.sorted().map { "\($0)=\(variables[$0]!)" })
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// Starts the controller unless one runs with these settings (one with others is replaced); waits until it
+    /// holds its lock. False when it could not start.
+    @discardableResult
+    static func start(_ global: GlobalOptions, store: Store) -> Bool {
+        let paths = ControllerPaths(stateDirectory: store.directory)
+        guard enabled, store.readOnlyReason == nil else { return false }
+        if paths.isRunning {
+            if paths.runningSettings == settings(global) { return true }
+            stop(stateDirectory: store.directory)
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var arguments = ["--state", store.directory]
+        if let name = global.controllerName { arguments += ["--controller-name", name] }
+        arguments.append("controller")
+        guard (try? Spawn.run(executable, arguments, outputPath: paths.log, wait: false)) != nil else { return false }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if paths.isRunning { return true }
+            usleep(5_000)
+        }
+        return false
+    }
+
+    /// Stops the controller (SIGTERM, then SIGKILL after a while); returns once it no longer holds its lock.
+    static func stop(stateDirectory: String) {
+        let paths = ControllerPaths(stateDirectory: stateDirectory)
+        guard paths.isRunning, let pid = paths.pid else { return }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while paths.isRunning && Date() < deadline { usleep(10_000) }
+        if paths.isRunning {
+            kill(pid, SIGKILL)
+            while paths.isRunning { usleep(10_000) }
+        }
+    }
+
+    /// Has the running controller reconcile through the store's revision; false when none answered (the caller
+    /// reconciles in-process). A data plane that is up gets its controller back first when it died.
+    static func reconcile(_ global: GlobalOptions, store: Store, request: ControllerRequest) throws -> Bool {
+        guard enabled else { return false }
+        let paths = ControllerPaths(stateDirectory: store.directory)
+        if !paths.isRunning {
+            guard DataplaneManager(stateDirectory: store.directory).isRunning, start(global, store: store) else { return false }
+        }
+        // Other settings than the controller's (a limit set for this command): this command reconciles itself.
+        guard paths.runningSettings == settings(global) else { return false }
+        switch ControllerClient.sync(paths, revision: try store.revision(), request: request) {
+        case .reconciled?: return true
+        case .failed(let why)?:
+            Output.error("Warning: the resident controller could not reconcile (\(why)); reconciling here")
+            return false
+        case nil: return false
+        }
+    }
+}
