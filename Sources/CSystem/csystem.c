@@ -97,3 +97,7 @@ void gw_install_stop_handler(void) {
 }
 
 int gw_stop_requested(void) { return gw_stop_flag; }
+
+const void *gw_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
+}

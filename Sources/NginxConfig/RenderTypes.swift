@@ -64,14 +64,6 @@ public struct RenderedConfig: Sendable, Equatable {
 
     public func file(_ path: String) -> RenderedFile? { files.first { $0.path == path } }
 
-    /// Everything but the generation number: two renders with equal content need no reload.
-    public var contentKey: String {
-        files.map { file in
-            "\(file.path)\n" + file.content.split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.contains(Renderer.generationMarker) }.joined(separator: "\n")
-        }.joined(separator: "\n\u{1}\n")
-    }
-
     /// The whole config as `nginx -T` prints it: each file after a `# configuration file` line.
     public func dump(hidingSecrets: Bool = true) -> String {
         files.map { file in

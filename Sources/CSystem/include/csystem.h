@@ -14,6 +14,8 @@ int gw_spawnattr_new_session(posix_spawnattr_t *attr);
 /// pidfd_getfd (Linux 5.6+, needs ptrace rights over them), one per socket, as close-on-exec descriptors numbered
 /// from 100 so they cannot collide with the descriptors a spawn lays out. Returns how many were stored in `out`.
 int gw_take_listening_sockets(const int *pids, int npids, int *out, int max);
+/// memmem (a GNU extension, hidden without _GNU_SOURCE): the first `needle` in `haystack`, or NULL.
+const void *gw_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 /// Installs SIGTERM and SIGINT handlers that only set a flag (async-signal-safe), for a daemon's main loop.
 void gw_install_stop_handler(void);
 /// Whether SIGTERM or SIGINT arrived since `gw_install_stop_handler`.

@@ -127,11 +127,13 @@ public struct Reconciler: Sendable {
 
     /// The resident controller's reconcile: the cache decodes only what changed since the last pass. Statuses are
     /// written from the graph with the data plane's current report first (`statusWritten` is told the revision
-    /// they cover), then the data plane is synced, and statuses written again when its report changed.
+    /// they cover), then the data plane is synced and statuses written again when its report changed (`served`
+    /// is told then), and last the views, off the path from a change to traffic.
     /// `workloads`: sync local pods and their EndpointSlices first (their inputs changed, or one died).
     @discardableResult
     public func reconcile(cache: ControllerCache, workloads: Bool, now: Date = Date(), trigger: String = "reconcile",
-                          statusWritten: (Int64) -> Void = { _ in }) throws -> Graph {
+                          phase: (String) -> Void = { _ in }, statusWritten: (Int64) -> Void = { _ in },
+                          served: () -> Void = {}) throws -> Graph {
         let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
         defer { lock?.release() }
         try ensureGatewayClass(now: now)
@@ -144,18 +146,26 @@ public struct Reconciler: Sendable {
             let snapshot = cache.snapshot
             let before = effectiveConfig
             var graph = GraphBuilder.build(snapshot, config: before)
+            phase("graph")
             do {
                 try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
-                try finishPass(graph, cache: cache).map(statusWritten)
+                var marked = try markStatuses(cache)
+                marked.map(statusWritten)
+                phase("status")
                 if let dataplane, dataplane.isRunning {
                     try dataplane.sync(graph: graph, snapshot: snapshot, trigger: trigger, now: now)
+                    phase("dataplane")
                     let after = effectiveConfig
                     if after.gatewayDataplane != before.gatewayDataplane || after.dataplane != before.dataplane {
                         graph = GraphBuilder.build(snapshot, config: after)
                         try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
-                        try finishPass(graph, cache: cache).map(statusWritten)
+                        marked = try markStatuses(cache)
+                        marked.map(statusWritten)
                     }
                 }
+                served()
+                try writeViews(graph, cache: cache, covering: marked)
+                phase("views")
                 return graph
             } catch StoreError.conflict(_) where attempt < 5 {
                 continue
@@ -175,21 +185,25 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// Views, then the reconciled mark: when nothing but the controller's own writes happened since the cache's
-    /// view, the store's revision is reconciled; returns it (nil when someone else wrote meanwhile: the next
-    /// pass covers that change).
-    func finishPass(_ graph: Graph, cache: ControllerCache) throws -> Int64? {
-        if let views {
-            let derived = views(graph)
-            if derived != cache.views {
-                try store.replaceViews(derived, previous: cache.views)
-                cache.views = derived
-            }
-        }
+    /// The reconciled mark: when nothing but the controller's own writes happened since the cache's view, the
+    /// store's revision has its statuses; returns it (nil when someone else wrote meanwhile: the next pass covers
+    /// that change).
+    func markStatuses(_ cache: ControllerCache) throws -> Int64? {
         let refresh = try cache.refresh(from: store)
         guard refresh.isEmpty else { return nil }
-        try markReconciled(cache.revision)
+        try store.setMeta(Reconciler.reconciledKey, cache.revision)
         return cache.revision
+    }
+
+    /// The views of `graph`, written where they changed, marked as of `revision` (the statuses' mark they go with).
+    func writeViews(_ graph: Graph, cache: ControllerCache, covering revision: Int64?) throws {
+        guard let views else { return }
+        let derived = views(graph)
+        if derived != cache.views {
+            try store.replaceViews(derived, previous: cache.views)
+            cache.views = derived
+        }
+        if let revision { try store.setMeta(Reconciler.viewsKey, revision) }
     }
 
     func markReconciled(_ revision: Int64) throws {

@@ -107,16 +107,24 @@ public final class ResidentController: @unchecked Sendable {
         let trigger = !deadMasters.isEmpty ? "restart (nginx master of \(deadMasters.joined(separator: ", ")) was not running)"
             : deadPods ? "restart (a pod's nginx was not running)" : first ? "controller start" : "change"
         let start = DispatchTime.now().uptimeNanoseconds
-        try reconciler.reconcile(cache: cache, workloads: workloads, trigger: trigger) { revision in
+        var last = start
+        var phases: [String] = []
+        func phase(_ name: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            phases.append(String(format: "%@ %.1f", name, Double(now - last) / 1_000_000))
+            last = now
+        }
+        try reconciler.reconcile(cache: cache, workloads: workloads, trigger: trigger, phase: phase, statusWritten: { revision in
             lock.withLock { reconciled = max(reconciled, revision) }
             answer(.statusWritten)
-        }
-        let finished = lock.withLock {
-            served = max(served, reconciled)
-            return (reconciled, served)
-        }
+        }, served: {
+            lock.withLock { served = max(served, reconciled) }
+            answer(.passFinished(passNumber))
+        })
+        let finished = lock.withLock { (reconciled, served) }
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-        log(String(format: "pass %d (%@, %d objects changed): %.1f ms, reconciled %lld", passNumber, trigger, pending.changedObjects, ms, finished.0))
+        log(String(format: "pass %d (%@, %d objects changed): %.1f ms (%@), reconciled %lld", passNumber, trigger, pending.changedObjects, ms,
+                   phases.joined(separator: ", "), finished.0))
         reconciler.store.checkpoint()
         answer(.passFinished(passNumber))
     }

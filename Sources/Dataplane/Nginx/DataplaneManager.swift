@@ -2,6 +2,10 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
+import CSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The embedded data plane: one nginx per Gateway under `<state>/dp/<n>/`, each on its own loopback address.
 ///
@@ -185,9 +189,7 @@ public final class DataplaneManager: @unchecked Sendable {
         let settings = RenderSettings(address: record.address, portOffset: portOffset, configDirectory: genDir,
                                       runtimeDirectory: dir + "/run", generation: generation, workersAsRoot: geteuid() == 0)
         let rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
-        var neutral = settings
-        neutral.configDirectory = "/generation"
-        let fingerprint = Self.fingerprint(Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: neutral))
+        let fingerprint = Self.fingerprint(rendered, configDirectory: genDir)
         let alive = nginx.pid != nil && record.generation > 0
 
         // Unchanged config on a live nginx: nothing to do. Back to the config that serves after a failed attempt:
@@ -281,19 +283,80 @@ public final class DataplaneManager: @unchecked Sendable {
         try? fm.removeItem(atPath: dir)
         try fm.createDirectory(atPath: dir + "/conf.d", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try fm.createDirectory(atPath: dir + "/secrets", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // A new generation's directory: files are written straight (no temporary and rename each); switching the
+        // `current` link is what makes a generation take effect, at once.
         for file in config.files {
             let path = dir + "/" + file.path
-            guard fm.createFile(atPath: path, contents: Data(file.content.utf8), attributes: [.posixPermissions: file.secret ? 0o600 : 0o644]) else {
-                throw DataplaneError("cannot write \(path)")
+            let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, file.secret ? 0o600 : 0o644)
+            guard fd >= 0 else { throw DataplaneError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            fchmod(fd, file.secret ? 0o600 : 0o644)
+            var content = file.content
+            let written = content.withUTF8 { bytes -> Bool in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { return false }
+                    offset += n
+                }
+                return true
             }
+            guard written else { throw DataplaneError("cannot write \(path): \(String(cString: strerror(errno)))") }
         }
     }
 
-    /// A fingerprint of a config's content independent of its generation and directory (FNV-1a, 64 bits).
-    static func fingerprint(_ config: RenderedConfig) -> String {
+    /// A fingerprint of a config's content independent of its generation and directory (FNV-1a, 64 bits): the
+    /// generation's directory counts as one fixed token, and the line that reports the generation is left out.
+    static func fingerprint(_ config: RenderedConfig, configDirectory: String) -> String {
         var hash: UInt64 = 0xcbf29ce484222325
-        for byte in config.contentKey.utf8 {
-            hash ^= UInt64(byte)
+        func mix(_ bytes: UnsafeRawBufferPointer) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100000001b3
+            }
+        }
+        let marker = Array(Renderer.generationMarker.utf8)
+        let directory = Array(configDirectory.utf8)
+        let token = Array("\u{1}generation\u{1}".utf8)
+        for file in config.files {
+            var path = file.path
+            path.withUTF8 { mix(UnsafeRawBufferPointer($0)) }
+            var content = file.content
+            content.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                guard let base = bytes.baseAddress else { return }
+                func find(_ needle: [UInt8], from: Int) -> Int? {
+                    needle.withUnsafeBytes { n in
+                        gw_memmem(base + from, bytes.count - from, n.baseAddress, n.count).map { $0 - base }
+                    }
+                }
+                var position = 0
+                var nextDirectory = find(directory, from: 0)
+                var nextMarker = find(marker, from: 0)
+                while position < bytes.count {
+                    if let d = nextDirectory, d < position { nextDirectory = find(directory, from: position) }
+                    if let m = nextMarker, m < position { nextMarker = find(marker, from: position) }
+                    let d = nextDirectory ?? Int.max, m = nextMarker ?? Int.max
+                    if d == Int.max && m == Int.max {
+                        mix(UnsafeRawBufferPointer(rebasing: bytes[position...]))
+                        break
+                    }
+                    if d < m {
+                        mix(UnsafeRawBufferPointer(rebasing: bytes[position..<d]))
+                        token.withUnsafeBytes { mix($0) }
+                        position = d + directory.count
+                    } else {
+                        // Leave out the marker's whole line.
+                        var lineStart = m
+                        while lineStart > position && bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+                        mix(UnsafeRawBufferPointer(rebasing: bytes[position..<lineStart]))
+                        let newline = memchr(base + m, 0x0A, bytes.count - m).map { UnsafeRawPointer($0) - base }
+                        position = (newline ?? bytes.count - 1) + 1
+                    }
+                }
+            }
+            hash ^= 1
             hash = hash &* 0x100000001b3
         }
         return String(hash, radix: 16)

@@ -330,6 +330,10 @@ final class BenchRunner {
             _ = ControllerClient.sync(paths, revision: try store.revision(), request: .serve)
         }
         record("apply to serving (one route)", routes: count, samples: samples)
+        if log, let passes = try? String(contentsOfFile: paths.log, encoding: .utf8) {
+            let lines = passes.split(separator: "\n").filter { $0.contains("(change") }.suffix(3)
+            FileHandle.standardError.write(Data(lines.map { "bench: controller: \($0)\n" }.joined().utf8))
+        }
         if let serving = median("apply to serving (one route)", count), let nginx = median("nginx -t", count) {
             results.append(Bench.Result(routes: count, metric: "apply to serving / nginx -t (ratio)", median_ms: round3(serving / nginx), min_ms: 0, max_ms: 0))
         }
