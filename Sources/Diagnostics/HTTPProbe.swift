@@ -34,6 +34,8 @@ public enum HTTPProbe {
         public var peerChain: [PeerCertificate]
         /// For TLS: nil when not TLS, 0 when the chain verified, else OpenSSL's verify code.
         public var verifyResult: Int?
+        /// libcurl's result code (CURLE_OK is 0); nil when libcurl did not run.
+        public var curlCode: Int?
     }
 
     /// Options of one probe.
@@ -136,7 +138,8 @@ public enum HTTPProbe {
         }
         let chain = isTLS ? peerChain(handle) : []
         return Result(status: status, headers: headers.lines, body: String(decoding: sink.body, as: UTF8.self), bodyTruncated: sink.truncated,
-                      error: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)), timings: timings, peerChain: chain, verifyResult: verify)
+                      error: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)), timings: timings, peerChain: chain, verifyResult: verify,
+                      curlCode: Int(code.rawValue))
     }
 
     static func peerChain(_ handle: UnsafeMutableRawPointer) -> [PeerCertificate] {

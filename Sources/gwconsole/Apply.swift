@@ -19,6 +19,9 @@ struct Apply: ParsableCommand {
     @Flag(name: .long, help: "Validate and report what would change, and predict BackendTLSPolicy verification, without storing anything.")
     var dryRun = false
 
+    @Flag(name: [.customShort("v"), .long], help: "Print every pre-flight line (alike ones are folded into one otherwise).")
+    var verbose = false
+
     @Flag(name: .long, help: "Return once statuses are written, before the data plane serves the change (with a resident controller).")
     var noWait = false
 
@@ -31,7 +34,7 @@ struct Apply: ParsableCommand {
                 try ClusterWrites(session: try global.cluster()).apply(objects, dryRun: dryRun)
                 return
             }
-            try ApplyFlow.run(objects, global: global, dryRun: dryRun, wait: !noWait)
+            try ApplyFlow.run(objects, global: global, dryRun: dryRun, wait: !noWait, verbose: verbose)
         }
     }
 }
@@ -39,7 +42,8 @@ struct Apply: ParsableCommand {
 /// Storing objects as `apply` does, for the command and the console: one transaction (nothing stored when one
 /// object is refused), a reconcile, kubectl's lines, and the pre-flight of BackendTLSPolicies.
 enum ApplyFlow {
-    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, wait: Bool = true, trigger: String = "apply") throws {
+    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, wait: Bool = true, verbose: Bool = false,
+                    trigger: String = "apply") throws {
         let store: Store
         do {
             store = try global.openWritableStore(for: "apply")
@@ -64,8 +68,9 @@ enum ApplyFlow {
             }
         }
         // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
-        for line in try Preflight.check(objects, store: store, global: global) {
-            if dryRun { Output.out("preflight: \(line.text)\n") } else if !line.ok { Output.error("Warning: \(line.text)") }
+        let lines = try Preflight.check(objects, store: store, global: global)
+        for line in verbose ? lines.map { ($0.ok, $0.text) } : Preflight.folded(dryRun ? lines : lines.filter { !$0.ok }) {
+            if dryRun { Output.out("preflight: \(line.1)\n") } else if !line.0 { Output.error("Warning: \(line.1)") }
         }
     }
 }

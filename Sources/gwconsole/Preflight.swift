@@ -10,13 +10,17 @@ import NginxConfig
 enum Preflight {
     struct Line {
         var ok: Bool
-        var text: String
+        /// What was checked: the policy, and the Service endpoint or reference.
+        var subject: String
+        /// What was found and what it means for requests.
+        var outcome: String
+        var text: String { "\(subject): \(outcome)" }
     }
 
     static func check(_ objects: [DecodedObject], store: Store, global: GlobalOptions) throws -> [Line] {
         let policies = objects.filter { $0.type.groupKind == ResourceRegistry.backendTLSPolicy.groupKind }
         guard !policies.isEmpty else { return [] }
-        let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
+        let snapshot = try backendSnapshot(store, namespaces: Set(policies.map(\.namespace)))
         var lines: [Line] = []
         for object in policies {
             guard let policy = try? BackendTLSPolicy.decode(object.object) else { continue }
@@ -26,39 +30,66 @@ enum Preflight {
             if let ref = policy.spec.validation.caCertificateRefs?.first {
                 caPEM = caData(ref, namespace: object.namespace, objects: objects, snapshot: snapshot)
                 if caPEM == nil {
-                    lines.append(Line(ok: false, text: "\(name): \(ref.kind) \(object.namespace)/\(ref.name) has no usable ca.crt: requests will get 500"))
+                    lines.append(Line(ok: false, subject: name, outcome: "\(ref.kind) \(object.namespace)/\(ref.name) has no usable ca.crt: requests will get 500"))
                     continue
                 }
             }
             for target in policy.spec.targetRefs where target.kind == "Service" && target.group == "" {
                 guard let service = snapshot.service(object.namespace, target.name) else {
-                    lines.append(Line(ok: false, text: "\(name): Service \(object.namespace)/\(target.name) does not exist"))
+                    lines.append(Line(ok: false, subject: name, outcome: "Service \(object.namespace)/\(target.name) does not exist"))
                     continue
                 }
                 for port in service.spec?.ports ?? [] where target.sectionName == nil || target.sectionName == port.name {
                     let endpoints = Endpoints.addresses(service: .service(object.namespace, target.name), port: port.port, portName: port.name, snapshot: snapshot)
                     if endpoints.isEmpty {
-                        lines.append(Line(ok: true, text: "\(name): Service \(object.namespace)/\(target.name):\(port.port) has no ready endpoints to check"))
+                        lines.append(Line(ok: true, subject: name, outcome: "Service \(object.namespace)/\(target.name):\(port.port) has no ready endpoints to check"))
                     }
                     for endpoint in endpoints {
                         let (ip, number) = BackendProbe.split(endpoint)
                         var request = HTTPProbe.Request(url: "https://\(hostname):\(number)/", resolve: ["\(hostname):\(number):\(ip)"])
                         request.caPEM = caPEM
                         request.timeoutSeconds = 3
-                        let result = HTTPProbe.perform(request)
-                        let subject = "\(name): Service \(object.namespace)/\(target.name) endpoint \(endpoint) with SNI \(hostname)"
-                        if result.verifyResult == 0 && result.status != 0 {
-                            lines.append(Line(ok: true, text: "\(subject): the certificate verifies; nginx will accept it"))
-                        } else if result.status == 0 && result.verifyResult == nil || (result.error ?? "").contains("wrong version") || (result.error ?? "").contains("SSL_connect") {
-                            lines.append(Line(ok: false, text: "\(subject): no TLS handshake (\(result.error ?? "no answer")): requests will get 502"))
-                        } else {
-                            lines.append(Line(ok: false, text: "\(subject): the certificate does not verify (\(result.error ?? "OpenSSL code \(result.verifyResult ?? -1)")): requests will get 502"))
-                        }
+                        let verdict = TLSVerdict(HTTPProbe.perform(request))
+                        lines.append(Line(ok: verdict == .verified,
+                                          subject: "\(name): Service \(object.namespace)/\(target.name) endpoint \(endpoint) with SNI \(hostname)",
+                                          outcome: verdict.consequence))
                     }
                 }
             }
         }
         return lines
+    }
+
+    /// What the check reads, from the policies' namespaces only: Services, their EndpointSlices, CA ConfigMaps
+    /// and Secrets (never the routes, which a large store has thousands of).
+    static func backendSnapshot(_ store: Store, namespaces: Set<String>) throws -> ResourceSnapshot {
+        var snapshot = ResourceSnapshot()
+        for namespace in namespaces.sorted() {
+            func load<T: KubeResource>(_ type: ResourceType, _: T.Type) throws -> [T] {
+                try store.list(type.groupKind, namespace: namespace).compactMap { try? T.decode($0.object) }
+            }
+            snapshot.services += try load(ResourceRegistry.service, Service.self)
+            snapshot.endpointSlices += try load(ResourceRegistry.endpointSlice, EndpointSlice.self)
+            snapshot.configMaps += try load(ResourceRegistry.configMap, ConfigMap.self)
+            snapshot.secrets += try load(ResourceRegistry.secret, Secret.self)
+        }
+        return snapshot
+    }
+
+    /// The lines as printed: alike outcomes past `limit` folded into one line with a count and the first names.
+    static func folded(_ lines: [Line], limit: Int = 3) -> [(ok: Bool, text: String)] {
+        var order: [String] = []
+        var groups: [String: [Line]] = [:]
+        for line in lines {
+            if groups[line.outcome] == nil { order.append(line.outcome) }
+            groups[line.outcome, default: []].append(line)
+        }
+        return order.flatMap { outcome -> [(ok: Bool, text: String)] in
+            let group = groups[outcome]!
+            if group.count <= limit { return group.map { ($0.ok, $0.text) } }
+            let names = group.prefix(limit).map(\.subject).joined(separator: "; ")
+            return [(group[0].ok, "\(group.count) checks: \(outcome) — \(names); and \(group.count - limit) more (-v shows all)")]
+        }
     }
 
     /// The ca.crt of a CA reference, from the same apply or the store.

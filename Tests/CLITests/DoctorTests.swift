@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import GatewayAPI
 import Testing
@@ -163,6 +164,41 @@ struct PreflightTests {
         #expect(try live.run(["get", "cm,btlspolicy", "-o", "json"]).stdout == revision, "a dry run stores nothing")
         let configured = try live.run(["apply", "--dry-run", "-f", "-"], stdin: "kind: ConfigMap\napiVersion: v1\nmetadata: {name: backend-cert}\ndata: {ca.crt: changed}\n")
         #expect(configured.stdout == "configmap/backend-cert configured (dry run)\n")
+    }
+
+    @Test("backends nobody listens on are unreachable, not certificates that do not verify; many alike fold into one line, -v shows each")
+    func unreachableFolded() throws {
+        let live = LiveDataplane()
+        let ca = try #require(Diagnostics.CertificateInspector.issue(commonName: "fold-ca", dnsName: nil, isCA: true)?.cert)
+        var manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca}\ndata:\n  ca.crt: |\n"
+            + ca.split(separator: "\n").map { "    \($0)\n" }.joined()
+        for i in 0..<6 {
+            manifests += """
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: down-\(i)}
+                spec: {ports: [{name: https, port: 443, targetPort: 8443}]}
+                ---
+                \(LiveDataplane.endpointSlice(service: "down-\(i)", portName: "https", port: 8443, addresses: [live.backendAddress(50 + i)]))
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: tls-\(i)}
+                spec:
+                  targetRefs: [{group: '', kind: Service, name: down-\(i)}]
+                  validation: {caCertificateRefs: [{group: '', kind: ConfigMap, name: ca}], hostname: down.example.com}
+
+                """
+        }
+        let applied = try live.run(["apply", "-f", "-"], stdin: manifests)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let warnings = applied.stderr.split(separator: "\n").filter { $0.hasPrefix("Warning:") }
+        #expect(warnings.count == 1, "six alike warnings fold into one: \(applied.stderr)")
+        #expect(applied.stderr.contains("6 checks: the backend is unreachable") && applied.stderr.contains("and 3 more (-v shows all)"), "\(applied.stderr)")
+        #expect(!applied.stderr.contains("does not verify"), "a refused connection is no certificate verdict: \(applied.stderr)")
+        let verbose = try live.run(["apply", "-v", "-f", "-"], stdin: manifests)
+        #expect(verbose.stderr.split(separator: "\n").filter { $0.contains("is unreachable") }.count == 6, "\(verbose.stderr)")
     }
 }
 

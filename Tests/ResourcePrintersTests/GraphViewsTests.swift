@@ -112,3 +112,23 @@ import Testing
         #expect(unused.first { $0.title == "Directly Attached Policies" }?.rows.count == 1)
     }
 }
+
+/// Ages are read from Kubernetes timestamps without a formatter; they must agree with Foundation's reading.
+@Suite struct TimestampTests {
+    @Test("RFC 3339 timestamps read as ISO8601DateFormatter reads them", arguments: [
+        "2026-12-01T18:06:01Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-05-15T12:00:07.250Z",
+        "2026-03-01T00:00:00+02:00", "1999-12-31T23:30:00-05:30",
+    ])
+    func agrees(_ text: String) throws {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        let expected = try #require(formatter.date(from: text))
+        let parsed = try #require(AgeFormatter.parseRFC3339(text))
+        #expect(abs(parsed.timeIntervalSince1970 - expected.timeIntervalSince1970) < 0.001)
+    }
+
+    @Test("what is not such a timestamp is left to the formatter", arguments: ["", "2026-13-01T00:00:00Z", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00", "garbage"])
+    func rejects(_ text: String) {
+        #expect(AgeFormatter.parseRFC3339(text) == nil)
+    }
+}
