@@ -17,9 +17,14 @@ public enum TLSVerdict: Equatable, Sendable {
     /// The verdict of one libcurl request (`HTTPProbe.perform` over https).
     public init(_ result: HTTPProbe.Result) {
         let detail = result.error ?? "no answer"
-        switch result.curlCode.map { UInt32(truncatingIfNeeded: $0) } ?? UInt32.max {
+        let code = result.curlCode.map { UInt32(truncatingIfNeeded: $0) } ?? UInt32.max
+        switch code {
         case CURLE_OK.rawValue:
-            self = result.verifyResult.map { $0 == 0 } ?? true ? .verified : .notVerified(code: result.verifyResult ?? -1, detail: detail)
+            if let verify = result.verifyResult, verify != 0 {
+                self = .notVerified(code: verify, detail: detail)
+            } else {
+                self = .verified
+            }
         case CURLE_COULDNT_CONNECT.rawValue, CURLE_COULDNT_RESOLVE_HOST.rawValue, CURLE_COULDNT_RESOLVE_PROXY.rawValue:
             self = .unreachable(detail: detail)
         case CURLE_OPERATION_TIMEDOUT.rawValue:

@@ -69,8 +69,13 @@ enum ApplyFlow {
         }
         // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
         let lines = try Preflight.check(objects, store: store, global: global)
-        for line in verbose ? lines.map { ($0.ok, $0.text) } : Preflight.folded(dryRun ? lines : lines.filter { !$0.ok }) {
-            if dryRun { Output.out("preflight: \(line.1)\n") } else if !line.0 { Output.error("Warning: \(line.1)") }
+        let shown = verbose ? lines.map { (ok: $0.ok, text: $0.text) } : Preflight.folded(dryRun ? lines : lines.filter { !$0.ok })
+        for line in shown {
+            if dryRun {
+                Output.out("preflight: \(line.text)\n")
+            } else if !line.ok {
+                Output.error("Warning: \(line.text)")
+            }
         }
     }
 }
