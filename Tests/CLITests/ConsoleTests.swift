@@ -135,7 +135,7 @@ struct ConsoleTests {
         try term.send(":")
         try term.type("apply /nonexistent.yaml")
         try term.send("Enter")
-        #expect(term.waitFor("nothing was applied").contains("/nonexistent.yaml"))
+        #expect(term.waitForAll(["nothing was applied", "/nonexistent.yaml"]).contains("/nonexistent.yaml"))
         // Another process deletes the policy: the console follows within a second.
         try cli.run(["delete", "btlspolicy", "backend-tls"])
         let live = term.waitUntil(3) { !$0.contains("BackendTLSPolicy default/backend-tls") }
@@ -146,10 +146,14 @@ struct ConsoleTests {
         #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 } && small.contains("q quit") == false, "80 columns cut the footer:\n\(small)")
         #expect(small.contains("GatewayClass nginx"))
         try term.resize(columns: 160, rows: 48)
-        #expect(term.waitFor("q quit").contains("Topology"))
-        // Help lists every key; any key closes it.
+        let large = term.waitUntil(5) { screen in
+            screen.contains("q quit") && screen.split(separator: "\n", omittingEmptySubsequences: false).count >= 48
+        }
+        #expect(large.contains("Topology"), "\(large)")
+        // Help lists every key; any key closes it. (A capture can catch the overlay half drawn: wait for all of it.)
         try term.send("?")
-        #expect(term.waitFor("Keys").contains("Ctrl-d"))
+        let help = term.waitForAll(["Keys", "Ctrl-d"])
+        #expect(help.contains("Keys") && help.contains("Ctrl-d"), "\(help)")
         try term.send("Escape")
         try term.send("q")
         expectRestored(term.exitReport())
@@ -203,7 +207,7 @@ struct ConsoleTests {
         try term.send(":")
         try term.type("theme nope")
         try term.send("Enter")
-        #expect(term.waitFor("not found").contains("theme \"nope\" not found"))
+        #expect(term.waitForAll(["not found", "theme \"nope\" not found"]).contains("theme \"nope\" not found"))
         // u stops the data plane (and its nginx processes); u again starts it.
         try term.send("u")
         #expect(term.waitFor("data plane stopped", seconds: 20).contains("data plane down"))
@@ -246,7 +250,7 @@ struct ConsoleTests {
         try "none".write(toFile: mode, atomically: true, encoding: .utf8)
         try term.send("e")
         // Reopened with the errors on top; saved unchanged, so cancelled.
-        #expect(term.waitFor("edit cancelled").contains("no changes"))
+        #expect(term.waitForAll(["edit cancelled", "no changes"]).contains("no changes"))
 
         try "host".write(toFile: mode, atomically: true, encoding: .utf8)
         try term.send("e")
@@ -255,7 +259,7 @@ struct ConsoleTests {
         #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("shop.example.com"))
 
         try term.send("C-d")
-        #expect(term.waitFor("(y/N)").contains("Delete HTTPRoute default/secure-app?"))
+        #expect(term.waitForAll(["(y/N)", "Delete HTTPRoute default/secure-app?"]).contains("Delete HTTPRoute default/secure-app?"))
         try term.send("n")
         term.waitFor("cancelled")
         #expect(try cli.run(["get", "httproutes"]).stdout.contains("secure-app"))
