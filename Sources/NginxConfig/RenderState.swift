@@ -10,6 +10,8 @@ struct RenderState {
     var maps = ConfigWriter()
     var upstreams: [String: [String]] = [:]
     var secretFiles: [String: String] = [:]
+    /// CA bundle files by content (see `writeBackend`).
+    var caBundleFiles: [String: String] = [:]
     private var conditionVariables: [String: String] = [:]
     private var counter = 0
 
@@ -244,8 +246,12 @@ struct RenderState {
             if policy.source.spec.validation.wellKnownCACertificates == "System" {
                 bundle = settings.systemCABundle
             } else {
-                let file = "secrets/ca_\(policy.ref.namespace)_\(policy.ref.name).crt"
-                secretFiles[file] = policy.caCertificates ?? ""
+                // One file per distinct bundle, named after the first policy that uses it: thousands of policies
+                // sharing a CA would otherwise write (and nginx read) thousands of copies per generation.
+                let content = policy.caCertificates ?? ""
+                let file = caBundleFiles[content] ?? "secrets/ca_\(policy.ref.namespace)_\(policy.ref.name).crt"
+                caBundleFiles[content] = file
+                secretFiles[file] = content
                 bundle = settings.configDirectory + "/" + file
             }
             w.line("proxy_ssl_trusted_certificate \(NginxString.literal(bundle));")

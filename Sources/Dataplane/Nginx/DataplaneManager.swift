@@ -243,7 +243,8 @@ public final class DataplaneManager: @unchecked Sendable {
             } else {
                 _ = nginx.reload()
             }
-            let outcome = nginx.waitForGeneration(generation, logOffset: logOffset)
+            // Once nginx took the config its old workers are retired, so the next request cannot meet the old one.
+            let outcome = nginx.waitForGeneration(generation, logOffset: logOffset, retiring: oldWorkers)
             if outcome == .serving {
                 nginx.waitForRetirement(of: oldWorkers)
                 record.generation = generation

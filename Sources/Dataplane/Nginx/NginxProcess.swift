@@ -145,6 +145,14 @@ struct NginxProcess {
         }
     }
 
+    /// Retires a reload's old workers now: nginx's master would tell them to finish gracefully only 100 ms after
+    /// starting the new ones, and until then they keep accepting with the old config. Called once a new worker
+    /// has answered; in-flight requests finish.
+    func retire(_ workers: [pid_t]) {
+        for worker in workers where NginxProcess.isAlive(worker) { kill(worker, SIGQUIT) }
+        waitForRetirement(of: workers)
+    }
+
     /// Stops the master gracefully (QUIT), then forcefully after a few seconds; workers it leaves behind (still
     /// busy when it was killed, or shutting down after a reload) are killed too, so `down` leaves no nginx.
     func stop() {
@@ -185,21 +193,30 @@ struct NginxProcess {
 
     /// Waits until nginx serves `generation`. With `logOffset` (the error log's size before the signal), it first
     /// waits for nginx's own verdict on the config, however long parsing a large config takes: `[emerg]` is a
-    /// refusal, "start worker processes" means it was taken. Then it waits until nginx reports the generation
-    /// several times in a row: old workers keep accepting for a moment after a reload, and one of them would
-    /// still answer with the old generation.
-    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, parseTimeout: TimeInterval = 600,
-                           timeout: TimeInterval = 5) -> ReloadOutcome {
+    /// refusal, "start worker processes" means it was taken; then `oldWorkers` are retired at once (nginx's
+    /// master would let them accept with the old config for another 100 ms). Then it waits until nginx reports
+    /// the generation on its control socket, several times in a row while old workers may still answer.
+    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, retiring oldWorkers: [pid_t] = [],
+                           parseTimeout: TimeInterval = 600, timeout: TimeInterval = 5) -> ReloadOutcome {
+        var needed = 5
         if let logOffset {
-            let parseDeadline = Date().addingTimeInterval(parseTimeout)
-            var delay: useconds_t = 1_000
+            let start = Date()
+            let parseDeadline = start.addingTimeInterval(parseTimeout)
             while true {
                 let said = errorLogSince(logOffset)
                 if said.contains("[emerg]") { return .refused }
-                if said.contains("start worker process") || runningGeneration() == generation { break }
+                if said.contains("start worker process") {
+                    // Connections queue on the shared listening sockets until a new worker accepts them.
+                    if !oldWorkers.isEmpty {
+                        retire(oldWorkers)
+                        needed = 1
+                    }
+                    break
+                }
+                if runningGeneration() == generation { break }
                 if pid == nil || Date() >= parseDeadline { return .noAnswer }
-                usleep(delay)
-                delay = min(delay * 2, 20_000)
+                // A small config parses in milliseconds: look every millisecond at first, then every 20.
+                usleep(Date().timeIntervalSince(start) < 0.2 ? 1_000 : 20_000)
             }
         }
         let deadline = Date().addingTimeInterval(timeout)
@@ -208,11 +225,11 @@ struct NginxProcess {
             if let logOffset, errorLogSince(logOffset).contains("[emerg]") { return .refused }
             if runningGeneration() == generation {
                 streak += 1
-                if streak >= 5 { return .serving }
+                if streak >= needed { return .serving }
                 usleep(5_000)
             } else {
                 streak = 0
-                usleep(10_000)
+                usleep(2_000)
             }
         }
         return .noAnswer
