@@ -13,8 +13,9 @@ public final class ControllerCache: @unchecked Sendable {
     /// they update the copy but change nothing the graph depends on.
     private var ownWrites: [ObjectKey: Int64] = [:]
     private var typed: [GroupKind: [ObjectKey: any KubeResource]] = [:]
-    /// The views last written (nil: not known, read them from the store).
+    /// The views last written (nil: not known, read them from the store), and the revision they were marked with.
     public var views: [ObjectKey: String]?
+    public var viewsMark: Int64?
     private var assembled = ResourceSnapshot()
     private var staleKinds: Set<GroupKind> = []
 

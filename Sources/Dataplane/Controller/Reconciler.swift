@@ -198,12 +198,17 @@ public struct Reconciler: Sendable {
     /// The views of `graph`, written where they changed, marked as of `revision` (the statuses' mark they go with).
     func writeViews(_ graph: Graph, cache: ControllerCache, covering revision: Int64?) throws {
         guard let views else { return }
+        // Someone else wrote views since (a command reconciling in-process): compare with the rows, not memory.
+        if try store.meta(Reconciler.viewsKey) != cache.viewsMark { cache.views = nil }
         let derived = views(graph)
         if derived != cache.views {
             try store.replaceViews(derived, previous: cache.views)
             cache.views = derived
         }
-        if let revision { try store.setMeta(Reconciler.viewsKey, revision) }
+        if let revision {
+            try store.setMeta(Reconciler.viewsKey, revision)
+            cache.viewsMark = revision
+        }
     }
 
     func markReconciled(_ revision: Int64) throws {

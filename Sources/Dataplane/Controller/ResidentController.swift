@@ -125,6 +125,8 @@ public final class ResidentController: @unchecked Sendable {
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
         log(String(format: "pass %d (%@, %d objects changed): %.1f ms (%@), reconciled %lld", passNumber, trigger, pending.changedObjects, ms,
                    phases.joined(separator: ", "), finished.0))
+        // Tombstones up to what the cache has seen are of no use to anyone else (only a controller reads them).
+        try? reconciler.store.pruneTombstones(through: cache.revision)
         reconciler.store.checkpoint()
         answer(.passFinished(passNumber))
     }
