@@ -10,36 +10,66 @@ struct ClusterSync {
     let store: Store
 
     /// Lists every served kind into the store. Kinds the server lacks are "not installed"; kinds the user may not
-    /// list cluster-wide are listed in the context's namespace, else reported as forbidden.
+    /// list cluster-wide are listed in the context's namespace, else reported as forbidden. The lists are sent
+    /// at once (one thread per kind: the wait is the server's), then written in one order.
     @discardableResult
     func syncAll() throws -> ClusterSession.SyncReport {
         let discovery = try session.api.discover(ClusterSession.kinds)
         var report = ClusterSession.SyncReport(context: session.connection.contextName, server: session.connection.server,
                                                time: Store.timestamp(Date()), served: [:], notInstalled: [:], forbidden: [:])
         for (groupKind, why) in discovery.missing { report.notInstalled[groupKind.description] = why }
-        for type in ClusterSession.kinds {
+        enum Listed {
+            case items([JSONValue])
+            case namespaceOnly([JSONValue], String)
+            case forbidden(String)
+            case failed(any Error)
+        }
+        let kinds = ClusterSession.kinds
+        let results = ListResults(count: kinds.count)
+        let api = session.api
+        let namespace = session.connection.namespace
+        DispatchQueue.concurrentPerform(iterations: kinds.count) { index in
+            let type = kinds[index]
+            guard let version = discovery.served[type.groupKind] else { return }
+            let listed: Listed
+            do {
+                listed = .items(try api.list(type, version: version, namespace: nil).items)
+            } catch KubeError.status(403, _, let message) where type.namespaced {
+                do {
+                    listed = .namespaceOnly(try api.list(type, version: version, namespace: namespace).items,
+                                            "listed in namespace \(namespace) only: \(message)")
+                } catch KubeError.status(403, _, let inner) {
+                    listed = .forbidden(inner)
+                } catch {
+                    listed = .failed(error)
+                }
+            } catch KubeError.status(403, _, let message) {
+                listed = .forbidden(message)
+            } catch {
+                listed = .failed(error)
+            }
+            results.set(index, listed)
+        }
+        for (index, type) in kinds.enumerated() {
             guard let version = discovery.served[type.groupKind] else {
                 try store.mirrorReplace(type.groupKind, namespace: nil, objects: [])
                 continue
             }
             report.served[type.groupKind.description] = version
-            do {
-                let (items, _) = try session.api.list(type, version: version, namespace: nil)
+            switch results.get(index) as? Listed {
+            case .items(let items)?:
                 try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
-            } catch KubeError.status(403, _, let message) where type.namespaced {
-                do {
-                    let (items, _) = try session.api.list(type, version: version, namespace: session.connection.namespace)
-                    try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
-                    report.forbidden[type.groupKind.description] = "listed in namespace \(session.connection.namespace) only: \(message)"
-                } catch KubeError.status(403, _, let inner) {
-                    try store.mirrorReplace(type.groupKind, namespace: nil, objects: [])
-                    report.forbidden[type.groupKind.description] = inner
-                    Output.error("Warning: \(inner)")
-                }
-            } catch KubeError.status(403, _, let message) {
+            case .namespaceOnly(let items, let why)?:
+                try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
+                report.forbidden[type.groupKind.description] = why
+            case .forbidden(let message)?:
                 try store.mirrorReplace(type.groupKind, namespace: nil, objects: [])
                 report.forbidden[type.groupKind.description] = message
                 Output.error("Warning: \(message)")
+            case .failed(let error)?:
+                throw error
+            case nil:
+                throw KubeError.protocolError("listing \(type.qualifiedPlural) gave no answer")
             }
         }
         if let data = try? JSONEncoder().encode(report) {
@@ -89,4 +119,16 @@ struct ClusterSync {
             }
         }
     }
+}
+
+/// Results of concurrent lists, one slot per kind.
+final class ListResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Any?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Any) { lock.withLock { slots[index] = value } }
+
+    func get(_ index: Int) -> Any? { lock.withLock { slots[index] } }
 }
