@@ -7,14 +7,18 @@ import GatewayCore
 public final class ControllerCache: @unchecked Sendable {
     /// The store revision the cache reflects.
     public private(set) var revision: Int64 = -1
-    /// Every object the core reads, as stored (resourceVersion, status).
+    /// Every object the core reads, as stored: resourceVersion, generation and status (the body is left out: the
+    /// typed form holds the content, and a second copy would double the memory at tens of thousands of objects).
     public private(set) var versions: [ObjectKey: StoredObject] = [:]
+    /// A hash of each object's body, to tell a status-only change (the controller's own write) from a content one.
+    private var bodyHashes: [ObjectKey: Int] = [:]
     /// Status writes of the controller's own, by key and the resourceVersion they got: seen again in the change feed,
     /// they update the copy but change nothing the graph depends on.
     private var ownWrites: [ObjectKey: Int64] = [:]
     private var typed: [GroupKind: [ObjectKey: any KubeResource]] = [:]
-    /// The views last written (nil: not known, read them from the store), and the revision they were marked with.
-    public var views: [ObjectKey: String]?
+    /// Hashes of the views last written (nil: not known, read them from the store), and the revision they were
+    /// marked with.
+    public var views: [ObjectKey: Int]?
     public var viewsMark: Int64?
     private var assembled = ResourceSnapshot()
     private var staleKinds: Set<GroupKind> = []
@@ -63,6 +67,7 @@ public final class ControllerCache: @unchecked Sendable {
         var refresh = Refresh()
         for key in changes.deleted where versions[key] != nil {
             versions[key] = nil
+            bodyHashes[key] = nil
             typed[key.groupKind]?[key] = nil
             ownWrites[key] = nil
             note(key.groupKind, &refresh)
@@ -76,14 +81,14 @@ public final class ControllerCache: @unchecked Sendable {
             }
             let own = ownWrites[key] == stored.resourceVersion
             if own { ownWrites[key] = nil }
-            if own, versions[key]?.body == stored.body {
+            if own, bodyHashes[key] == stored.body.hashValue {
                 // The controller's own status write: the copy takes the status (later statuses keep its times).
-                versions[key] = stored
+                keep(stored, key)
                 typed[key.groupKind]?[key] = Self.decode(stored)
                 staleKinds.insert(key.groupKind)
                 continue
             }
-            versions[key] = stored
+            keep(stored, key)
             typed[key.groupKind, default: [:]][key] = Self.decode(stored)
             note(key.groupKind, &refresh)
         }
@@ -95,7 +100,14 @@ public final class ControllerCache: @unchecked Sendable {
     public func recordOwnWrite(_ stored: StoredObject) {
         let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
         ownWrites[key] = stored.resourceVersion
-        versions[key] = stored
+        keep(stored, key)
+    }
+
+    private func keep(_ stored: StoredObject, _ key: ObjectKey) {
+        var slim = stored
+        slim.body = [:]
+        versions[key] = slim
+        bodyHashes[key] = stored.body.hashValue
     }
 
     /// The typed objects the core reads, assembled again only for the kinds that changed.
@@ -112,15 +124,15 @@ public final class ControllerCache: @unchecked Sendable {
     }
 
     private func load(_ store: Store) throws -> Refresh {
-        let changes = try store.changes(since: 0)
         versions = [:]
+        bodyHashes = [:]
         typed = [:]
-        for stored in changes.upserted where ControllerCache.kindSet.contains(stored.groupKind) {
+        revision = try store.scan { stored in
+            guard ControllerCache.kindSet.contains(stored.groupKind) else { return }
             let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
-            versions[key] = stored
+            keep(stored, key)
             typed[key.groupKind, default: [:]][key] = Self.decode(stored)
         }
-        revision = changes.revision
         staleKinds = ControllerCache.kindSet
         var refresh = Refresh()
         refresh.changedKinds = ControllerCache.kindSet

@@ -201,9 +201,10 @@ public struct Reconciler: Sendable {
         // Someone else wrote views since (a command reconciling in-process): compare with the rows, not memory.
         if try store.meta(Reconciler.viewsKey) != cache.viewsMark { cache.views = nil }
         let derived = views(graph)
-        if derived != cache.views {
+        let hashes = derived.mapValues(\.hashValue)
+        if hashes != cache.views {
             try store.replaceViews(derived, previous: cache.views)
-            cache.views = derived
+            cache.views = hashes
         }
         if let revision {
             try store.setMeta(Reconciler.viewsKey, revision)

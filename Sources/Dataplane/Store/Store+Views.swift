@@ -5,21 +5,21 @@ import GatewayAPI
 /// decodes the object it shows and its view, never the whole store. Writing views never bumps the revision.
 extension Store {
     /// Replaces the views with `views`: rows whose text changed are written, rows of objects not in it removed.
-    /// `previous`: what the caller last wrote, when it knows (else the rows are read to compare).
-    public func replaceViews(_ views: [ObjectKey: String], previous: [ObjectKey: String]? = nil) throws {
+    /// `previous`: the hashes of what the caller last wrote, when it knows (else the rows are read to compare).
+    public func replaceViews(_ views: [ObjectKey: String], previous: [ObjectKey: Int]? = nil) throws {
         try withWriteTransaction {
-            var existing: [ObjectKey: String] = previous ?? [:]
+            var existing: [ObjectKey: Int] = previous ?? [:]
             if previous == nil {
                 try query("SELECT grp, kind, namespace, name, body FROM views", []) { row in
                     let key = ObjectKey(groupKind: GroupKind(group: row.text(0) ?? "", kind: row.text(1) ?? ""),
                                         namespace: row.text(2) ?? "", name: row.text(3) ?? "")
-                    existing[key] = row.text(4) ?? ""
+                    existing[key] = (row.text(4) ?? "").hashValue
                 }
             }
             for key in existing.keys where views[key] == nil {
                 try execute("DELETE FROM views WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))
             }
-            for (key, body) in views where existing[key] != body {
+            for (key, body) in views where existing[key] != body.hashValue {
                 try execute("INSERT OR REPLACE INTO views (grp, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?)",
                             Store.keyValues(key) + [.text(body)])
             }

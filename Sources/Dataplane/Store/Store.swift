@@ -370,6 +370,22 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// Every object, one at a time (nothing is held but the one being read), in one consistent view; returns the
+    /// revision of that view. The resident controller's first load.
+    public func scan(_ each: (StoredObject) throws -> Void) throws -> Int64 {
+        try locked {
+            try db.readTransaction {
+                let current = try db.prepare("SELECT value FROM meta WHERE key = 'revision'")
+                current.bind([])
+                let revision = try current.step() ? current.int(0) : 0
+                let rows = try db.prepare("SELECT \(Store.columns) FROM objects")
+                rows.bind([])
+                while try rows.step() { try each(try Store.row(rows)) }
+                return revision
+            }
+        }
+    }
+
     /// Forgets tombstones up to `revision` (the resident controller has seen them).
     public func pruneTombstones(through revision: Int64) throws {
         try locked { try db.writeTransaction { try db.prepare("DELETE FROM tombstones WHERE resource_version <= ?").run([.int(revision)]) } }
