@@ -22,8 +22,6 @@ struct Apply: ParsableCommand {
     @Flag(name: [.customShort("v"), .long], help: "Print every pre-flight line (alike ones are folded into one otherwise).")
     var verbose = false
 
-    @Flag(name: .long, help: "Return once statuses are written, before the data plane serves the change (with a resident controller).")
-    var noWait = false
 
     mutating func run() throws {
         try reportingErrors {
@@ -34,7 +32,7 @@ struct Apply: ParsableCommand {
                 try ClusterWrites(session: try global.cluster()).apply(objects, dryRun: dryRun)
                 return
             }
-            try ApplyFlow.run(objects, global: global, dryRun: dryRun, wait: !noWait, verbose: verbose)
+            try ApplyFlow.run(objects, global: global, dryRun: dryRun, verbose: verbose)
         }
     }
 }
@@ -42,7 +40,7 @@ struct Apply: ParsableCommand {
 /// Storing objects as `apply` does, for the command and the console: one transaction (nothing stored when one
 /// object is refused), a reconcile, kubectl's lines, and the pre-flight of BackendTLSPolicies.
 enum ApplyFlow {
-    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, wait: Bool = true, verbose: Bool = false,
+    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, verbose: Bool = false,
                     trigger: String = "apply") throws {
         let store: Store
         do {
@@ -60,7 +58,7 @@ enum ApplyFlow {
         } catch let error as StoreError {
             throw CLIError("error: \(error)\nerror: nothing was applied")
         }
-        if !dryRun { try global.reconcileChange(store, trigger: trigger, request: wait ? .serve : .status) }
+        if !dryRun { try global.reconcileChange(store, trigger: trigger) }
         for (object, outcome) in zip(objects, outcomes) {
             Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n")
             if !object.type.supported {

@@ -125,10 +125,10 @@ public struct Reconciler: Sendable {
         }
     }
 
-    /// The resident controller's reconcile: the cache decodes only what changed since the last pass. Statuses are
-    /// written from the graph with the data plane's current report first (`statusWritten` is told the revision
-    /// they cover), then the data plane is synced and statuses written again when its report changed (`served`
-    /// is told then), and last the views, off the path from a change to traffic.
+    /// The resident controller's reconcile: the cache decodes only what changed since the last pass. As NGF does,
+    /// the data plane is synced first, then statuses are written with its verdict (`statusWritten` is told the
+    /// revision they cover, `served` that the data plane serves it), and last the views, off the path from a
+    /// change to traffic.
     /// `workloads`: sync local pods and their EndpointSlices first (their inputs changed, or one died).
     @discardableResult
     public func reconcile(cache: ControllerCache, workloads: Bool, now: Date = Date(), trigger: String = "reconcile",
@@ -148,21 +148,19 @@ public struct Reconciler: Sendable {
             var graph = GraphBuilder.build(snapshot, config: before)
             phase("graph")
             do {
-                try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
-                var marked = try markStatuses(cache)
-                marked.map(statusWritten)
-                phase("status")
                 if let dataplane, dataplane.isRunning {
                     try dataplane.sync(graph: graph, snapshot: snapshot, trigger: trigger, now: now)
                     phase("dataplane")
+                    // Status from the data plane's verdict: a second graph only when its report changed.
                     let after = effectiveConfig
                     if after.gatewayDataplane != before.gatewayDataplane || after.dataplane != before.dataplane {
                         graph = GraphBuilder.build(snapshot, config: after)
-                        try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
-                        marked = try markStatuses(cache)
-                        marked.map(statusWritten)
                     }
                 }
+                try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
+                let marked = try markStatuses(cache)
+                marked.map(statusWritten)
+                phase("status")
                 served()
                 try writeViews(graph, cache: cache, covering: marked)
                 phase("views")
