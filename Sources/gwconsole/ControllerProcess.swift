@@ -66,17 +66,25 @@ enum ControllerProcess {
         return false
     }
 
-    /// Stops the controller (SIGTERM, then SIGKILL after a while); returns once it no longer holds its lock.
+    /// Stops the controller (SIGTERM, then SIGKILL after a while); returns once it no longer holds its lock. Only a
+    /// process that is this state directory's controller is signalled (a pid file can outlive its process).
     static func stop(stateDirectory: String) {
         let paths = ControllerPaths(stateDirectory: stateDirectory)
-        guard paths.isRunning, let pid = paths.pid else { return }
+        guard paths.isRunning, let pid = paths.pid, isController(pid, stateDirectory: stateDirectory) else { return }
         kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(15)
+        var deadline = Date().addingTimeInterval(15)
         while paths.isRunning && Date() < deadline { usleep(10_000) }
-        if paths.isRunning {
-            kill(pid, SIGKILL)
-            while paths.isRunning { usleep(10_000) }
-        }
+        guard paths.isRunning, isController(pid, stateDirectory: stateDirectory) else { return }
+        kill(pid, SIGKILL)
+        deadline = Date().addingTimeInterval(5)
+        while paths.isRunning && Date() < deadline { usleep(10_000) }
+    }
+
+    /// Whether `pid` runs `gwconsole --state DIR … controller` for this state directory.
+    static func isController(_ pid: pid_t, stateDirectory: String) -> Bool {
+        guard let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { return false }
+        let arguments = cmdline.split(separator: "\0").map(String.init)
+        return arguments.last == "controller" && arguments.contains(stateDirectory)
     }
 
     /// Has the running controller reconcile through the store's revision; false when none answered (the caller
