@@ -44,7 +44,7 @@ let package = Package(
         ),
 
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore"]),
+        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore", "NginxConfig"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
         .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Diagnostics", "PipelineFuzzing"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI", "GatewayCore"]),

@@ -5,7 +5,7 @@ import CCurl
 public enum TLSVerdict: Equatable, Sendable {
     /// Nothing answered: refused, no route, no such host.
     case unreachable(detail: String)
-    /// A connection was made but nothing came back in time.
+    /// Nothing came back in time (no connection, or no answer on it).
     case timedOut
     /// Something answered, but no TLS handshake completed (a plain-HTTP server, a protocol mismatch).
     case handshakeFailed(detail: String)
@@ -32,9 +32,11 @@ public enum TLSVerdict: Equatable, Sendable {
         case CURLE_PEER_FAILED_VERIFICATION.rawValue:
             self = .notVerified(code: result.verifyResult ?? -1, detail: detail)
         default:
-            // A verify code other than 0 after a handshake is a certificate verdict; anything else is the handshake.
-            if let code = result.verifyResult, code != 0, result.status != 0 {
-                self = .notVerified(code: code, detail: detail)
+            // After a completed handshake (a peer chain, or an HTTP status) the certificate verdict stands, whatever
+            // failed later in the transfer; without one, the handshake itself failed.
+            let handshook = result.status != 0 || !result.peerChain.isEmpty
+            if handshook, let code = result.verifyResult {
+                self = code == 0 ? .verified : .notVerified(code: code, detail: detail)
             } else {
                 self = .handshakeFailed(detail: detail)
             }
@@ -58,7 +60,9 @@ public enum TLSVerdict: Equatable, Sendable {
         case .unreachable(let detail): return "the backend is unreachable (\(detail)), so nothing about its certificate is known; requests will get 502"
         case .timedOut: return "the backend did not answer in time; requests will get 502 or 504"
         case .handshakeFailed(let detail): return "no TLS handshake (\(detail)): requests will get 502"
-        case .notVerified(let code, let detail): return "the certificate does not verify (\(detail); OpenSSL code \(code)): requests will get 502"
+        case .notVerified(let code, let detail):
+            // Code 0 with a verification failure: the chain was fine, the name was not (libcurl checks it itself).
+            return "the certificate does not verify (\(detail)\(code > 0 ? "; OpenSSL code \(code)" : "")): requests will get 502"
         case .verified: return "the certificate verifies; nginx will accept it"
         }
     }

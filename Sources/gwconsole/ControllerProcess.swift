@@ -48,19 +48,22 @@ enum ControllerProcess {
     @discardableResult
     static func start(_ global: GlobalOptions, store: Store) -> Bool {
         let paths = ControllerPaths(stateDirectory: store.directory)
-        guard enabled, store.readOnlyReason == nil else { return false }
+        guard enabled, store.readOnlyReason == nil, paths.socketPathFits else { return false }
         if paths.isRunning {
             if paths.runningSettings == settings(global) { return true }
             stop(stateDirectory: store.directory)
         }
+        unlink(paths.settings)  // a killed controller's; the new one writes its own once it listens
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var arguments = ["--state", store.directory]
         if let name = global.controllerName { arguments += ["--controller-name", name] }
         arguments.append("controller")
         guard (try? Spawn.run(executable, arguments, outputPath: paths.log, wait: false)) != nil else { return false }
+        // Ready once it holds its lock and has written the settings it acts with (it listens before that).
+        let wanted = settings(global)
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if paths.isRunning { return true }
+            if paths.runningSettings == wanted, paths.isRunning { return true }
             usleep(5_000)
         }
         return false

@@ -52,6 +52,28 @@ struct ResidentControllerTests {
         #expect(history.contains("apply"), "the in-process reconcile programmed the Gateway:\n\(history)")
     }
 
+    @Test("deleting what the graph does not read (a Deployment) returns, and the controller stops its pods")
+    func deleteWorkload() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        #expect(try live.run(["apply", "-f", CLI.guide]).status == 0)
+        #expect(try live.run(["get", "pods"]).stdout.contains("Running"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["--state", live.cli.state, "delete", "deployment", "secure-app"]
+        process.environment = live.environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let returned = !process.isRunning
+        if !returned { process.terminate() }
+        #expect(returned && process.terminationStatus == 0, "delete returned")
+        let pods = try live.run(["get", "pods"])
+        #expect(!pods.stdout.contains("secure-app"), "the Deployment's pod is gone: \(pods.stdout)\(pods.stderr)")
+    }
+
     @Test("the controller killed during applies under load: every applied route is stored, accepted and served; the next command restarts it")
     func killedMidApply() throws {
         let rig = try FaultRig()

@@ -51,6 +51,12 @@ public final class ControllerCache: @unchecked Sendable {
         return pending
     }
 
+    /// Puts back changes a pass took and could not finish, so that the next pass acts on them.
+    public func restorePending(_ taken: Refresh) {
+        pending.changedKinds.formUnion(taken.changedKinds)
+        pending.changedObjects += taken.changedObjects
+    }
+
     /// Brings the cache to the store's current revision: everything on the first call, then only what changed.
     /// What it found is also added to `pending`.
     @discardableResult
@@ -65,7 +71,13 @@ public final class ControllerCache: @unchecked Sendable {
         if revision < 0 { return try load(store) }
         let changes = try store.changes(since: revision)
         var refresh = Refresh()
-        for key in changes.deleted where versions[key] != nil {
+        for key in changes.deleted {
+            guard versions[key] != nil else {
+                // Workloads (a Deployment, a Pod) are the controller's business too; an object of a cached kind
+                // created and deleted between two looks changed nothing.
+                if !ControllerCache.kindSet.contains(key.groupKind) { refresh.changedKinds.insert(key.groupKind) }
+                continue
+            }
             versions[key] = nil
             bodyHashes[key] = nil
             typed[key.groupKind]?[key] = nil

@@ -19,6 +19,9 @@ public struct ControllerPaths: Sendable {
     /// The running controller's settings, or nil.
     public var runningSettings: String? { try? String(contentsOfFile: settings, encoding: .utf8) }
 
+    /// Whether the socket's path fits a unix socket address (a very long state path does not).
+    public var socketPathFits: Bool { UnixSocket.address(socket) != nil }
+
     /// Whether a controller holds this state directory's lock now.
     public var isRunning: Bool {
         let fd = open(lock, O_RDWR | O_CLOEXEC)

@@ -102,6 +102,8 @@ public struct Reconciler: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            // The revision the snapshot covers at least (its lists are read one after another).
+            let covered = try store.revision()
             let (snapshot, versions) = try snapshotWithVersions()
             let before = effectiveConfig
             var graph = GraphBuilder.build(snapshot, config: before)
@@ -114,8 +116,12 @@ public struct Reconciler: Sendable {
                 }
             }
             do {
-                try writeStatuses(graph, versions: versions, now: now, cache: nil)
-                let revision = try store.revision()
+                let written = try writeStatuses(graph, versions: versions, now: now, cache: nil)
+                // Only this reconcile's own writes since the snapshot: the current revision is reconciled. Else
+                // another writer's change may be missing from the snapshot: mark what it surely covers, and the
+                // next reader reconciles again.
+                let current = try store.revision()
+                let revision = current == covered + Int64(written) ? current : covered
                 if let views { try store.replaceViews(views(graph)) }
                 try markReconciled(revision)
                 return graph
@@ -139,10 +145,14 @@ public struct Reconciler: Sendable {
         try ensureGatewayClass(now: now)
         if workloads, let dataplane { try WorkloadManager(store: store).sync(running: dataplane.isRunning) }
         var attempt = 0
+        var taken = ControllerCache.Refresh()
         while true {
             attempt += 1
             try cache.refresh(from: store)
-            _ = cache.takePending()
+            let pending = cache.takePending()
+            taken.changedKinds.formUnion(pending.changedKinds)
+            taken.changedObjects += pending.changedObjects
+            let covered = cache.revision
             let snapshot = cache.snapshot
             let before = effectiveConfig
             var graph = GraphBuilder.build(snapshot, config: before)
@@ -158,8 +168,8 @@ public struct Reconciler: Sendable {
                     }
                 }
                 try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
-                let marked = try markStatuses(cache)
-                marked.map(statusWritten)
+                let marked = try markStatuses(cache, covered: covered)
+                statusWritten(marked)
                 phase("status")
                 served()
                 try writeViews(graph, cache: cache, covering: marked)
@@ -167,34 +177,52 @@ public struct Reconciler: Sendable {
                 return graph
             } catch StoreError.conflict(_) where attempt < 5 {
                 continue
+            } catch {
+                cache.restorePending(taken)
+                throw error
             }
         }
     }
 
+    /// A look that found nothing to do: the store's revision is reconciled as it is (the changes since the last
+    /// pass were the controller's own writes, or changed nothing it reads).
+    public func markIdle(_ cache: ControllerCache) throws {
+        if try store.meta(Reconciler.reconciledKey) != cache.revision { try store.setMeta(Reconciler.reconciledKey, cache.revision) }
+        if views != nil, cache.viewsMark != nil, try store.meta(Reconciler.viewsKey) != cache.revision {
+            try store.setMeta(Reconciler.viewsKey, cache.revision)
+            cache.viewsMark = cache.revision
+        }
+    }
+
     /// Writes every status that differs from the stored one; a concurrent change throws `StoreError.conflict`.
-    func writeStatuses(_ graph: Graph, versions: [ObjectKey: StoredObject], now: Date, cache: ControllerCache?) throws {
+    /// Returns how many it wrote (each took one revision).
+    @discardableResult
+    func writeStatuses(_ graph: Graph, versions: [ObjectKey: StoredObject], now: Date, cache: ControllerCache?) throws -> Int {
+        var written = 0
         for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
             let key = ObjectKey(groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
                                 namespace: update.ref.namespace, name: update.ref.name)
             guard let stored = versions[key] else { continue }
             if stored.status == update.status { continue }
-            let written = try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
-            cache?.recordOwnWrite(written)
+            let updated = try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
+            cache?.recordOwnWrite(updated)
+            written += 1
         }
+        return written
     }
 
-    /// The reconciled mark: when nothing but the controller's own writes happened since the cache's view, the
-    /// store's revision has its statuses; returns it (nil when someone else wrote meanwhile: the next pass covers
-    /// that change).
-    func markStatuses(_ cache: ControllerCache) throws -> Int64? {
+    /// The reconciled mark: when nothing but the controller's own writes happened since its snapshot (taken at
+    /// `covered`), the store's revision has its statuses; else `covered` has them, and the next pass takes the
+    /// rest. Returns the revision marked. (Under a stream of writes every pass still marks what it covered.)
+    func markStatuses(_ cache: ControllerCache, covered: Int64) throws -> Int64 {
         let refresh = try cache.refresh(from: store)
-        guard refresh.isEmpty else { return nil }
-        try store.setMeta(Reconciler.reconciledKey, cache.revision)
-        return cache.revision
+        let revision = refresh.isEmpty ? cache.revision : covered
+        try store.setMeta(Reconciler.reconciledKey, revision)
+        return revision
     }
 
     /// The views of `graph`, written where they changed, marked as of `revision` (the statuses' mark they go with).
-    func writeViews(_ graph: Graph, cache: ControllerCache, covering revision: Int64?) throws {
+    func writeViews(_ graph: Graph, cache: ControllerCache, covering revision: Int64) throws {
         guard let views else { return }
         // Someone else wrote views since (a command reconciling in-process): compare with the rows, not memory.
         if try store.meta(Reconciler.viewsKey) != cache.viewsMark { cache.views = nil }
@@ -204,10 +232,8 @@ public struct Reconciler: Sendable {
             try store.replaceViews(derived, previous: cache.views)
             cache.views = hashes
         }
-        if let revision {
-            try store.setMeta(Reconciler.viewsKey, revision)
-            cache.viewsMark = revision
-        }
+        try store.setMeta(Reconciler.viewsKey, revision)
+        cache.viewsMark = revision
     }
 
     func markReconciled(_ revision: Int64) throws {

@@ -48,7 +48,17 @@ public final class ResidentController: @unchecked Sendable {
     public func run() throws -> Bool {
         let lockFD = open(paths.lock, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard lockFD >= 0 else { throw DataplaneError("cannot open \(paths.lock): \(String(cString: strerror(errno)))") }
-        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+        // Commands probe the lock for an instant (`ControllerPaths.isRunning`): only a lock held for a while is
+        // another controller's.
+        var locked = false
+        for _ in 0..<100 {
+            if flock(lockFD, LOCK_EX | LOCK_NB) == 0 {
+                locked = true
+                break
+            }
+            usleep(10_000)
+        }
+        guard locked else {
             close(lockFD)
             return false
         }
@@ -80,6 +90,8 @@ public final class ResidentController: @unchecked Sendable {
             }
         }
         answerAll("error the controller stopped")
+        unlink(paths.pidFile)
+        unlink(paths.settings)
         log("controller \(getpid()) stopped")
         return true
     }
@@ -93,6 +105,12 @@ public final class ResidentController: @unchecked Sendable {
         let deadPods = try dataplane?.isRunning == true && WorkloadManager(store: reconciler.store).hasDeadPods()
         let pending = cache.pending
         guard first || forced || !pending.isEmpty || !deadMasters.isEmpty || deadPods else {
+            // Nothing to act on: what moved the revision since the last pass needs no reconcile.
+            try reconciler.markIdle(cache)
+            lock.withLock {
+                reconciled = max(reconciled, cache.revision)
+                served = max(served, cache.revision)
+            }
             answer(.idle)
             return
         }

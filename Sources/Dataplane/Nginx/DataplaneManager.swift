@@ -40,6 +40,9 @@ public final class DataplaneManager: @unchecked Sendable {
         public var fingerprint: String
         /// The fingerprint of the last config nginx refused (not retried while the serving nginx lives).
         public var failedFingerprint: String?
+        /// When that config last failed: a master that cannot be started again is retried every few seconds, not
+        /// on every look (each try writes a generation).
+        public var failedAt: Date?
         public var history: [HistoryEntry]
     }
 
@@ -203,11 +206,15 @@ public final class DataplaneManager: @unchecked Sendable {
             return
         }
         if alive && fingerprint == record.failedFingerprint { return }
+        if !alive, fingerprint == record.failedFingerprint, let failedAt = record.failedAt, now.timeIntervalSince(failedAt) < 5 { return }
         func fail(_ message: String) {
+            record.failedAt = now
+            Self.prune(dir + "/generations", keep: [record.generation])
             record.failedFingerprint = fingerprint
             record.programmed = false
             record.message = message
             record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Failed", message: message))
+            record.history = Array(record.history.suffix(Self.historyLimit))
         }
         let size = rendered.files.reduce(0) { $0 + $1.content.utf8.count }
         if size > maxConfigBytes {
@@ -254,6 +261,7 @@ public final class DataplaneManager: @unchecked Sendable {
                 record.failedFingerprint = nil
                 record.bindings = rendered.bindings
                 record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Applied", message: ""))
+                record.history = Array(record.history.suffix(Self.historyLimit))
                 Self.prune(dir + "/generations", keep: [generation, previous])
             } else {
                 let said = nginx.errorLogTail(since: logOffset)
@@ -276,6 +284,9 @@ public final class DataplaneManager: @unchecked Sendable {
             fail("could not write generation \(generation): \(error)")
         }
     }
+
+    /// The history kept per Gateway (`config history`, describe's events).
+    static let historyLimit = 200
 
     // MARK: Files
 
@@ -308,7 +319,8 @@ public final class DataplaneManager: @unchecked Sendable {
     }
 
     /// A fingerprint of a config's content independent of its generation and directory (FNV-1a, 64 bits): the
-    /// generation's directory counts as one fixed token, and the line that reports the generation is left out.
+    /// generation's directory counts as one fixed token, and the line that reports the generation (`return 200
+    /// "N\n"; # gw-generation`, the renderer's own) is left out; any other line with the marker counts.
     static func fingerprint(_ config: RenderedConfig, configDirectory: String) -> String {
         var hash: UInt64 = 0xcbf29ce484222325
         func mix(_ bytes: UnsafeRawBufferPointer) {
@@ -348,12 +360,18 @@ public final class DataplaneManager: @unchecked Sendable {
                         token.withUnsafeBytes { mix($0) }
                         position = d + directory.count
                     } else {
-                        // Leave out the marker's whole line.
                         var lineStart = m
                         while lineStart > position && bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
-                        mix(UnsafeRawBufferPointer(rebasing: bytes[position..<lineStart]))
                         let newline = memchr(base + m, 0x0A, bytes.count - m).map { UnsafeRawPointer($0) - base }
-                        position = (newline ?? bytes.count - 1) + 1
+                        let lineEnd = newline ?? bytes.count
+                        if Self.isGenerationLine(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
+                            mix(UnsafeRawBufferPointer(rebasing: bytes[position..<lineStart]))
+                            position = lineEnd + 1
+                        } else {
+                            // The marker inside other text (a quoted user value): hashed as it is.
+                            mix(UnsafeRawBufferPointer(rebasing: bytes[position..<(m + marker.count)]))
+                            position = m + marker.count
+                        }
                     }
                 }
             }
@@ -361,6 +379,14 @@ public final class DataplaneManager: @unchecked Sendable {
             hash = hash &* 0x100000001b3
         }
         return String(hash, radix: 16)
+    }
+
+    /// The renderer's generation line: `return 200 "<digits>\n"; # gw-generation`, with leading spaces.
+    static func isGenerationLine(_ line: UnsafeRawBufferPointer) -> Bool {
+        let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let head = "return 200 \"", tail = "\\n\"; " + Renderer.generationMarker
+        guard text.hasPrefix(head), text.hasSuffix(tail), text.count > head.count + tail.count else { return false }
+        return text.dropFirst(head.count).dropLast(tail.count).allSatisfy(\.isNumber)
     }
 
     static func link(_ path: String, to target: String) throws {

@@ -1,6 +1,7 @@
-/// The fast JSON reader for text gwconsole wrote itself (the store's rows, caches): straight to `JSONValue`,
-/// with no positions, no intermediate tree and no copy of the input. User manifests go through `JSONReader`,
-/// which keeps positions for errors that name a line and a field.
+/// The fast JSON reader for JSON whose errors need no line and field (the store's rows, API server responses):
+/// straight to `JSONValue`, with no positions, no intermediate tree and no copy of the input. User manifests go
+/// through `JSONReader`, which keeps positions for errors that name a line and a field. Numbers are read as
+/// `Int64`/`Double` read them, a little more leniently than JSON's grammar (`+1`, `01`).
 extension JSONValue {
     public struct ParseError: Error, CustomStringConvertible {
         public var offset: Int
