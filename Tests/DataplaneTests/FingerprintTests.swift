@@ -43,3 +43,29 @@ import Testing
         #expect(marked != markedToo)
     }
 }
+
+/// nginx's verdict on a reload, read from its error log: only the signalled master's own lines count.
+@Suite struct ReloadVerdictTests {
+    let accepted = """
+        2026/12/01 19:16:37 [notice] 100#100: signal 1 (SIGHUP) received from 7, reconfiguring
+        2026/12/01 19:16:37 [notice] 100#100: reconfiguring
+        2026/12/01 19:16:37 [notice] 100#100: start worker processes
+        2026/12/01 19:16:37 [notice] 100#100: start worker process 205
+        """
+
+    @Test("the master's start of new workers after its reconfiguring is the acceptance; its [emerg] the refusal")
+    func master() {
+        #expect(NginxProcess.reloadVerdict(accepted, master: 100) == .serving)
+        let refused = "2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n2026/12/01 19:16:37 [emerg] 100#100: unknown directive \"bogus\"\n"
+        #expect(NginxProcess.reloadVerdict(refused, master: 100) == .refused)
+        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n", master: 100) == .noAnswer, "still parsing")
+    }
+
+    @Test("a worker's error, a respawned worker, or another master's lines are no verdict")
+    func others() {
+        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [emerg] 204#204: open() failed\n", master: 100) == .noAnswer)
+        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: start worker process 206\n", master: 100) == .noAnswer)
+        #expect(NginxProcess.reloadVerdict(accepted, master: 1000) == .noAnswer)
+        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 300#300: start worker processes\n", master: nil) == .serving, "a fresh start")
+    }
+}

@@ -238,6 +238,7 @@ public final class DataplaneManager: @unchecked Sendable {
             try Self.link(dir + "/current", to: "generations/\(generation)")
             let logOffset = nginx.errorLogSize
             let oldWorkers = nginx.workers()
+            var signalled: pid_t?
             if nginx.pid == nil {
                 if let problem = try nginx.start(config: dir + "/current/nginx.conf") {
                     if previous > 0 {
@@ -248,10 +249,11 @@ public final class DataplaneManager: @unchecked Sendable {
                     return
                 }
             } else {
+                signalled = nginx.pid
                 _ = nginx.reload()
             }
             // Once nginx took the config its old workers are retired, so the next request cannot meet the old one.
-            let outcome = nginx.waitForGeneration(generation, logOffset: logOffset, retiring: oldWorkers)
+            let outcome = nginx.waitForGeneration(generation, logOffset: logOffset, master: signalled, retiring: oldWorkers)
             if outcome == .serving {
                 nginx.waitForRetirement(of: oldWorkers)
                 record.generation = generation

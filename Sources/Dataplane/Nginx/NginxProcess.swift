@@ -196,16 +196,19 @@ struct NginxProcess {
     /// refusal, "start worker processes" means it was taken; then `oldWorkers` are retired at once (nginx's
     /// master would let them accept with the old config for another 100 ms). Then it waits until nginx reports
     /// the generation on its control socket, several times in a row while old workers may still answer.
-    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, retiring oldWorkers: [pid_t] = [],
+    /// `master`: the pid signalled to reload (nil for a master that was just started). Only its own lines count:
+    /// its `[emerg]`, and "start worker processes" after its "reconfiguring" (a worker's error, or a respawned
+    /// worker, is no verdict on the new config).
+    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, master: pid_t? = nil, retiring oldWorkers: [pid_t] = [],
                            parseTimeout: TimeInterval = 600, timeout: TimeInterval = 5) -> ReloadOutcome {
         var needed = 5
         if let logOffset {
             let start = Date()
             let parseDeadline = start.addingTimeInterval(parseTimeout)
             while true {
-                let said = errorLogSince(logOffset)
-                if said.contains("[emerg]") { return .refused }
-                if said.contains("start worker process") {
+                let verdict = NginxProcess.reloadVerdict(errorLogSince(logOffset), master: master)
+                if verdict == .refused { return .refused }
+                if verdict == .serving {
                     // Connections queue on the shared listening sockets until a new worker accepts them.
                     if !oldWorkers.isEmpty {
                         retire(oldWorkers)
@@ -222,7 +225,7 @@ struct NginxProcess {
         let deadline = Date().addingTimeInterval(timeout)
         var streak = 0
         while Date() < deadline {
-            if let logOffset, errorLogSince(logOffset).contains("[emerg]") { return .refused }
+            if let logOffset, NginxProcess.reloadVerdict(errorLogSince(logOffset), master: master) == .refused { return .refused }
             if runningGeneration() == generation {
                 streak += 1
                 if streak >= needed { return .serving }
@@ -231,6 +234,22 @@ struct NginxProcess {
                 streak = 0
                 usleep(2_000)
             }
+        }
+        return .noAnswer
+    }
+
+    /// nginx's verdict on a config from its error log since the signal: `.serving` when it started the new
+    /// workers, `.refused` on an `[emerg]`, else `.noAnswer` (still parsing). See `waitForGeneration`.
+    static func reloadVerdict(_ said: String, master: pid_t?) -> ReloadOutcome {
+        guard let master else {
+            if said.contains("[emerg]") { return .refused }
+            return said.contains("start worker process") ? .serving : .noAnswer
+        }
+        var reconfiguring = false
+        for line in said.split(separator: "\n") where line.contains(" \(master)#") {
+            if line.contains("[emerg]") { return .refused }
+            if line.contains("reconfiguring") { reconfiguring = true }
+            if reconfiguring && line.contains("start worker processes") { return .serving }
         }
         return .noAnswer
     }
