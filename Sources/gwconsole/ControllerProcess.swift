@@ -29,6 +29,11 @@ struct ControllerCommand: ParsableCommand {
 
 /// Starting and stopping the resident controller, and handing it the reconciles commands would do themselves.
 enum ControllerProcess {
+    /// This gwconsole binary, to start another process of it (the controller; the bench's commands).
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// Set to 0 (GWCONSOLE_CONTROLLER=0), commands never start or use a resident controller: they reconcile
     /// in-process, as before one existed.
     static var enabled: Bool { ProcessInfo.processInfo.environment["GWCONSOLE_CONTROLLER"] != "0" }
@@ -54,7 +59,6 @@ enum ControllerProcess {
             stop(stateDirectory: store.directory)
         }
         unlink(paths.settings)  // a killed controller's; the new one writes its own once it listens
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var arguments = ["--state", store.directory]
         if let name = global.controllerName { arguments += ["--controller-name", name] }
         arguments.append("controller")

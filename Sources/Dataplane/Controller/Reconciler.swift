@@ -51,26 +51,28 @@ public struct Reconciler: Sendable {
         GraphBuilder.build(try snapshot(), config: effectiveConfig)
     }
 
-    /// What read commands call before reading: reconciles only when status may be stale (the store changed since
-    /// the last reconcile, a Gateway's nginx master died and must be restarted, a running pod lost its nginx). Otherwise it reads two
-    /// counters and a pid file, and builds no graph. Returns the graph when it reconciled.
-    /// Whether status may be stale: the checks of `refreshIfStale`, without acting on them.
-    public func isStale() throws -> Bool {
-        if let dataplane, !dataplane.gatewaysWithoutMaster().isEmpty { return true }
-        if let dataplane, dataplane.isRunning, try WorkloadManager(store: store).hasDeadPods() { return true }
-        return try !isReconciled()
-    }
-
-    @discardableResult
-    public func refreshIfStale(now: Date = Date(), trigger: String = "reconcile") throws -> Graph? {
+    /// Why status may be stale, as a reconcile's trigger, or nil: a Gateway's nginx master died and must be
+    /// restarted, a running pod lost its nginx, or the store changed since the last reconcile (`trigger`). It reads
+    /// two counters and pid files, and builds no graph.
+    func staleness(trigger: String) throws -> String? {
         if let dataplane, case let dead = dataplane.gatewaysWithoutMaster(), !dead.isEmpty {
-            return try reconcile(now: now, trigger: "restart (nginx master of \(dead.joined(separator: ", ")) was not running)")
+            return "restart (nginx master of \(dead.joined(separator: ", ")) was not running)"
         }
         if let dataplane, dataplane.isRunning, try WorkloadManager(store: store).hasDeadPods() {
-            return try reconcile(now: now, trigger: "restart (a pod's nginx was not running)")
+            return "restart (a pod's nginx was not running)"
         }
-        if try isReconciled() { return nil }
-        return try reconcile(now: now, trigger: trigger)
+        return try isReconciled() ? nil : trigger
+    }
+
+    /// Whether status may be stale (see `staleness`), without acting on it.
+    public func isStale() throws -> Bool { try staleness(trigger: "") != nil }
+
+    /// What read commands call before reading: reconciles only when status may be stale (see `staleness`).
+    /// Returns the graph when it reconciled.
+    @discardableResult
+    public func refreshIfStale(now: Date = Date(), trigger: String = "reconcile") throws -> Graph? {
+        guard let reason = try staleness(trigger: trigger) else { return nil }
+        return try reconcile(now: now, trigger: reason)
     }
 
     /// Whether the statuses (and views, when this reconciler derives them) were written for the store as it is.

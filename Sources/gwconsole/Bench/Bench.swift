@@ -222,7 +222,7 @@ final class BenchRunner {
     func measureCommands(count: Int, store: Store, reconciler: Reconciler, cluster: SyntheticCluster) throws {
         // Statuses and views as the CLI's controller writes them: the commands then only read.
         _ = try Reconciler(store: store, config: reconciler.config, views: GlobalOptions.views).reconcile(trigger: "bench")
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable = ControllerProcess.executable
         let namespace = cluster.namespace(of: 4)
         let output = scratch + "/command-\(count).out"
         let commands: [(String, [String])] = [
@@ -300,7 +300,7 @@ final class BenchRunner {
         let manager = DataplaneManager(stateDirectory: store.directory)
         try manager.up(portOffset: 37_000, pinnedAddress: nil)
         let paths = ControllerPaths(stateDirectory: store.directory)
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable = ControllerProcess.executable
         _ = try Spawn.run(executable, ["--state", store.directory, "controller"], outputPath: paths.log, wait: false)
         defer {
             ControllerProcess.stop(stateDirectory: store.directory)
