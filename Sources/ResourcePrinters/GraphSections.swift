@@ -168,19 +168,27 @@ public enum GraphSections {
 
 extension GraphSections {
     /// Sections as the JSON text the store's views keep.
-    public static func encode(_ sections: [Section]) -> String {
-        JSONWriter.compact(.array(sections.map { section in
+    public static func encode(_ sections: [Section]) -> String { JSONWriter.compact(value(sections)) }
+
+    /// Sections as JSON.
+    public static func value(_ sections: [Section]) -> JSONValue {
+        .array(sections.map { section in
             .object([
                 "title": .string(section.title),
                 "headers": .array(section.headers.map(JSONValue.string)),
                 "rows": .array(section.rows.map { .array($0.map(JSONValue.string)) }),
             ])
-        }))
+        })
     }
 
     /// Sections from a view's JSON text; nil when it is not such text.
     public static func decode(_ text: String) -> [Section]? {
-        guard let items = (try? JSONValue.parse(text))?.arrayValue else { return nil }
+        (try? JSONValue.parse(text)).flatMap(decode(value:))
+    }
+
+    /// Sections from JSON; nil when it is not sections.
+    public static func decode(value: JSONValue) -> [Section]? {
+        guard let items = value.arrayValue else { return nil }
         var sections: [Section] = []
         for item in items {
             guard let title = item["title"]?.stringValue, let headers = item["headers"]?.arrayValue,

@@ -8,12 +8,14 @@ import Foundation
 struct ControllerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controller",
-        abstract: "Run the resident controller of the state directory in the foreground (gwconsole up starts it).")
+        abstract: "Run the resident controller of the state directory in the foreground (gwconsole up starts it).",
+        discussion: "In cluster mode (--context/--kubeconfig/--in-cluster) it is the context's cache keeper: watches keep the cache current and describe's views derived (describe and doctor start it; it stops after 10 minutes without a command).")
 
     @OptionGroup var global: GlobalOptions
 
     mutating func run() throws {
         try reportingErrors {
+            if global.clusterMode { return try ClusterKeeper.run(global) }
             let store = try global.openWritableStore(for: "controller")
             let controller = ResidentController(reconciler: global.reconciler(store), settings: ControllerProcess.settings(global)) { line in
                 FileHandle.standardError.write(Data("\(Store.timestamp(Date())) \(line)\n".utf8))
@@ -75,13 +77,15 @@ enum ControllerProcess {
 
     /// Stops the controller (SIGTERM, then SIGKILL after a while); returns once it no longer holds its lock. Only a
     /// process that is this state directory's controller is signalled (a pid file can outlive its process).
-    static func stop(stateDirectory: String) {
+    /// `commandLineNames`: the state directory its command line names (a cluster's keeper names the base one).
+    static func stop(stateDirectory: String, commandLineNames: String? = nil) {
         let paths = ControllerPaths(stateDirectory: stateDirectory)
-        guard paths.isRunning, let pid = paths.pid, isController(pid, stateDirectory: stateDirectory) else { return }
+        let named = commandLineNames ?? stateDirectory
+        guard paths.isRunning, let pid = paths.pid, isController(pid, stateDirectory: named) else { return }
         kill(pid, SIGTERM)
         var deadline = Date().addingTimeInterval(15)
         while paths.isRunning && Date() < deadline { usleep(10_000) }
-        guard paths.isRunning, isController(pid, stateDirectory: stateDirectory) else { return }
+        guard paths.isRunning, isController(pid, stateDirectory: named) else { return }
         kill(pid, SIGKILL)
         deadline = Date().addingTimeInterval(5)
         while paths.isRunning && Date() < deadline { usleep(10_000) }

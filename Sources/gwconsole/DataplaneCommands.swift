@@ -49,6 +49,13 @@ struct Down: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
+            if global.clusterMode {
+                // A cluster's data plane is the cluster's; what runs here for it is its cache keeper.
+                let session = try global.cluster()
+                let stopped = ClusterKeeper.stop(global, session: session)
+                Output.out("cache keeper of context \(session.connection.contextName) \(stopped ? "stopped" : "was not running")\n")
+                return
+            }
             let store = try global.openWritableStore(for: "down")
             let manager = DataplaneManager(stateDirectory: store.directory)
             let count = manager.load().gateways.count

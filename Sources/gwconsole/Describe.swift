@@ -23,6 +23,18 @@ struct Describe: ParsableCommand {
             let query = try ObjectQuery.parse(arguments, store: store)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             let sources = SectionSources(global: global, store: store)
+            if global.clusterMode {
+                // With a cache keeper, the named objects are brought to their current versions in the cache and the
+                // sections read from its views; without one (or when it lags), the cluster is listed again.
+                let session = try global.cluster()
+                if ClusterKeeper.isReady(global, session: session, store: store) {
+                    if try ClusterKeeper.catchUp(query.requests, namespace: namespace, global: global, session: session, store: store) {
+                        sources.keeperViews = true
+                    } else {
+                        try session.resync()
+                    }
+                }
+            }
             var sections: [String] = []
             var errors: [String] = []
             for request in query.requests {
@@ -71,6 +83,8 @@ struct Describe: ParsableCommand {
         let global: GlobalOptions
         let store: Store
         private var graph: Graph?
+        /// Cluster mode: the cache keeper's views are current (see `ClusterKeeper.catchUp`).
+        var keeperViews = false
 
         init(global: GlobalOptions, store: Store) {
             self.global = global
@@ -79,6 +93,18 @@ struct Describe: ParsableCommand {
 
         func sections(for ref: ObjectRef, stored: StoredObject) throws -> [GraphSections.Section] {
             let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
+            if global.clusterMode && keeperViews {
+                let hasSections = ["Gateway", "HTTPRoute", "Service"].contains(ref.kind)
+                guard let text = try store.view(key), let view = ClusterViews.decode(text) else {
+                    return hasSections ? GraphSections.empty(for: ref) : []
+                }
+                var sections = view.sections
+                if let computed = view.computed {
+                    sections.append(StatusViews.section(stored: stored, computed: computed,
+                                                        controllerName: global.clusterControllerConfig.controllerName))
+                }
+                return sections
+            }
             if global.clusterMode {
                 let graph = try built()
                 var sections = GraphSections.sections(for: ref, in: graph)

@@ -64,7 +64,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The store commands read: the embedded state, or in cluster mode the cache of the cluster, synced first.
     func openStore() throws -> Store {
-        if clusterMode { return try cluster().store() }
+        if clusterMode { return try cluster().store(keeper: self) }
         do {
             return try Store(directory: baseStateDirectory())
         } catch let error as StoreError {

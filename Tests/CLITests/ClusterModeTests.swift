@@ -23,6 +23,50 @@ struct ClusterModeTests {
         #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o700)
     }
 
+    @Test("describe starts the context's cache keeper; later describes and doctor list nothing, show a change at once, and down stops it")
+    func cacheKeeper() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
+        let kubeconfig = try cluster.kubeconfig()
+        let cli = CLI()
+        let first = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "secure-app"])
+        #expect(first.status == 0 && first.stdout.contains("backend-tls"), "\(first.stdout)\(first.stderr)")
+        // The keeper watches every kind it reads, from where the first describe's lists left off.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? cluster.control("GET", "/_test/watches"))?.contains("endpointslices") != true { usleep(20_000) }
+        #expect(try cluster.control("GET", "/_test/watches").contains("httproutes"), "the keeper watches")
+        _ = try cluster.control("DELETE", "/_test/requests")
+        // A change to the described object shows in the very next describe (it is fetched and awaited in the cache).
+        let changed = FakeCluster.guideObjects()[2].replacingOccurrences(of: "\"hostnames\":[\"secure-app.example.com\"]",
+                                                                          with: "\"hostnames\":[\"secure-app.example.com\",\"changed.example.com\"]")
+        try cluster.control("POST", "/_test/objects", json: changed)
+        let second = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "secure-app"])
+        #expect(second.status == 0 && second.stdout.contains("changed.example.com"), "\(second.stdout)\(second.stderr)")
+        #expect(second.stdout.contains("Status Views:") && second.stdout.contains("agrees"), "\(second.stdout)")
+        #expect(second.stdout.contains("BackendTLSPolicy default/backend-tls"), "the keeper's views: \(second.stdout)")
+        let requests = try cluster.control("GET", "/_test/requests")
+        #expect(requests.contains("/namespaces/default/httproutes/secure-app"), "\(requests)")
+        #expect(!requests.contains("/services") && !requests.contains("/secrets") && !requests.contains("/configmaps"),
+                "describe lists nothing with a keeper: \(requests)")
+        // A change elsewhere reaches the views through the keeper's watch.
+        try cluster.control("DELETE", "/_test/objects/gateway.networking.k8s.io/backendtlspolicies/default/backend-tls")
+        var third = ""
+        let until = Date().addingTimeInterval(10)
+        repeat {
+            third = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "secure-app"]).stdout
+        } while third.contains("BackendTLSPolicy default/backend-tls") && Date() < until
+        #expect(!third.contains("BackendTLSPolicy default/backend-tls"), "the deleted policy left the views: \(third)")
+        _ = try cluster.control("DELETE", "/_test/requests")
+        let doctor = try cli.run(["--kubeconfig", kubeconfig, "doctor", "-A"])
+        #expect(!doctor.stdout.isEmpty, "\(doctor.stderr)")
+        let doctorRequests = try cluster.control("GET", "/_test/requests")
+        #expect(!doctorRequests.contains("/httproutes") && !doctorRequests.contains("/services"), "doctor read the keeper's cache: \(doctorRequests)")
+        let down = try cli.run(["--kubeconfig", kubeconfig, "down"])
+        #expect(down.status == 0 && down.stdout.contains("cache keeper of context admin stopped"), "\(down.stdout)\(down.stderr)")
+        let gone = Date().addingTimeInterval(10)
+        while Date() < gone, (try? cluster.control("GET", "/_test/watches"))?.contains("httproutes") == true { usleep(20_000) }
+        #expect(try !cluster.control("GET", "/_test/watches").contains("httproutes"), "the keeper's watches closed")
+    }
+
     @Test("get reads what it prints, as kubectl: one GET for one object, one list for a kind, discovery reused; the cluster's status shown")
     func getFetchesWhatItPrints() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects(routeAccepted: false))

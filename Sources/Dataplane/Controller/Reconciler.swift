@@ -12,6 +12,9 @@ public struct Reconciler: Sendable {
     /// Derives what read commands show beside each object from the graph (describe's sections), persisted per
     /// object at every reconcile so that reads never build the graph; nil to derive nothing.
     public let views: (@Sendable (Graph) -> [ObjectKey: String])?
+    /// Whether it writes statuses (and the built-in GatewayClass): false for a cluster's cache, whose statuses
+    /// are the cluster controller's; the core's own are computed into the views.
+    public let writesStatus: Bool
 
     /// The meta key holding the store revision the last reconcile saw.
     static let reconciledKey = "reconciled_revision"
@@ -27,11 +30,12 @@ public struct Reconciler: Sendable {
     }
 
     public init(store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
-                views: (@Sendable (Graph) -> [ObjectKey: String])? = nil) {
+                views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true) {
         self.store = store
         self.config = config
         self.dataplane = dataplane
         self.views = views
+        self.writesStatus = writesStatus
     }
 
     /// The controller config with what the data plane reports per Gateway.
@@ -144,7 +148,7 @@ public struct Reconciler: Sendable {
                           served: () -> Void = {}) throws -> Graph {
         let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
         defer { lock?.release() }
-        try ensureGatewayClass(now: now)
+        if writesStatus { try ensureGatewayClass(now: now) }
         if workloads, let dataplane { try WorkloadManager(store: store).sync(running: dataplane.isRunning) }
         var attempt = 0
         var taken = ControllerCache.Refresh()
@@ -169,7 +173,7 @@ public struct Reconciler: Sendable {
                         graph = GraphBuilder.build(snapshot, config: after)
                     }
                 }
-                try writeStatuses(graph, versions: cache.versions, now: now, cache: cache)
+                if writesStatus { try writeStatuses(graph, versions: cache.versions, now: now, cache: cache) }
                 let marked = try markStatuses(cache, covered: covered)
                 statusWritten(marked)
                 phase("status")

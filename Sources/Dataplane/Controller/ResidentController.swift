@@ -19,11 +19,15 @@ public final class ResidentController: @unchecked Sendable {
     let cache = ControllerCache()
     private let lock = NSLock()
     private var waiters: [Waiter] = []
-    private let wake = DispatchSemaphore(value: 0)
+    private let wakeUp = DispatchSemaphore(value: 0)
     private var reconciled: Int64 = -1
     private var served: Int64 = -1
     private var log: (String) -> Void
     private let settings: String
+    /// Stop after this long without a request (a cluster's cache keeper, which nobody stops); nil: never.
+    private let idleExit: TimeInterval?
+    private var lastRequest = Date()
+    private var stopped = false
 
     struct Waiter {
         var fd: Int32
@@ -37,12 +41,19 @@ public final class ResidentController: @unchecked Sendable {
 
     /// `reconciler` must have the data plane; `log` gets one line per pass.
     /// `settings`: what it acts with, for commands to compare with theirs (see `ControllerPaths.settings`).
-    public init(reconciler: Reconciler, settings: String, log: @escaping (String) -> Void) {
+    public init(reconciler: Reconciler, settings: String, idleExit: TimeInterval? = nil, log: @escaping (String) -> Void) {
         self.reconciler = reconciler
         self.paths = ControllerPaths(stateDirectory: reconciler.store.directory)
         self.settings = settings
+        self.idleExit = idleExit
         self.log = log
     }
+
+    /// Wakes the loop for a change written in this process (a cluster watch's event): no request, no wait.
+    public func wake() { wakeUp.signal() }
+
+    /// Whether the controller stopped or is stopping (for threads of its process that work for it).
+    public var isStopping: Bool { gw_stop_requested() != 0 || lock.withLock { stopped } }
 
     /// Runs until SIGTERM or SIGINT. Returns false at once when another controller already runs here.
     public func run() throws -> Bool {
@@ -76,10 +87,14 @@ public final class ResidentController: @unchecked Sendable {
         log("controller \(getpid()) serving \(paths.stateDirectory)")
         var first = true
         while gw_stop_requested() == 0 {
-            if cache.pending.isEmpty && !first { _ = wake.wait(timeout: .now() + 1) }
+            if cache.pending.isEmpty && !first { _ = wakeUp.wait(timeout: .now() + 1) }
             if gw_stop_requested() != 0 { break }
             // Its state directory removed (a test's, a scratch one): nothing left to control.
             if !FileManager.default.fileExists(atPath: reconciler.store.directory + "/state.db") { break }
+            if let idleExit, lock.withLock({ waiters.isEmpty && Date().timeIntervalSince(lastRequest) > idleExit }) {
+                log("no request for \(Int(idleExit)) s: stopping")
+                break
+            }
             do {
                 try pass(first: first)
                 first = false
@@ -89,6 +104,7 @@ public final class ResidentController: @unchecked Sendable {
                 usleep(200_000)
             }
         }
+        lock.withLock { stopped = true }
         answerAll("error the controller stopped")
         unlink(paths.pidFile)
         unlink(paths.settings)
@@ -196,7 +212,7 @@ public final class ResidentController: @unchecked Sendable {
 
     /// Accepts requests: one line each, `sync REVISION status|serve|force`; every request also wakes the loop.
     private func accept(_ listener: Int32) {
-        while gw_stop_requested() == 0 {
+        while !isStopping {
             var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 500) > 0 else { continue }
             let fd = Glibc.accept(listener, nil, nil)
@@ -213,8 +229,11 @@ public final class ResidentController: @unchecked Sendable {
                 close(fd)
                 continue
             }
-            lock.withLock { waiters.append(Waiter(fd: fd, revision: revision, request: request, pass: passesStarted + 1)) }
-            wake.signal()
+            lock.withLock {
+                waiters.append(Waiter(fd: fd, revision: revision, request: request, pass: passesStarted + 1))
+                lastRequest = Date()
+            }
+            wakeUp.signal()
         }
     }
 }

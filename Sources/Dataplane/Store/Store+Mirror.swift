@@ -4,44 +4,48 @@ import GatewayAPI
 /// Writing objects as another API server holds them (cluster mode's cache): uid, resourceVersion, generation,
 /// creation time and status are the cluster's, kept as they come; nothing is defaulted or validated.
 extension Store {
-    /// Replaces every object of a kind (in `namespace`, or all when nil) with `objects`, in one transaction.
+    /// Replaces every object of a kind (in `namespace`, or all when nil) with `objects`, in one transaction. Every
+    /// row written and every object gone takes the store's next revision (the change feed's), not the cluster's.
     public func mirrorReplace(_ groupKind: GroupKind, namespace: String?, objects: [JSONValue]) throws {
         try withWriteTransaction {
+            let revision = try nextRevision()
+            var scope = "grp = ? AND kind = ?"
+            var values: [SQLValue] = [.text(groupKind.group), .text(groupKind.kind)]
             if let namespace {
-                try execute("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ?", [.text(groupKind.group), .text(groupKind.kind), .text(namespace)])
-            } else {
-                try execute("DELETE FROM objects WHERE grp = ? AND kind = ?", [.text(groupKind.group), .text(groupKind.kind)])
+                scope += " AND namespace = ?"
+                values.append(.text(namespace))
             }
-            for object in objects { try mirrorWrite(groupKind, object) }
-            try bumpRevision()
+            try execute("INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE \(scope)", [.int(revision)] + values)
+            try execute("DELETE FROM objects WHERE \(scope)", values)
+            for object in objects { try mirrorWrite(groupKind, object, revision: revision) }
         }
     }
 
     /// Creates or replaces one object (a watch's ADDED or MODIFIED).
     public func mirrorUpsert(_ groupKind: GroupKind, object: JSONValue) throws {
         try withWriteTransaction {
-            try mirrorWrite(groupKind, object)
-            try bumpRevision()
+            try mirrorWrite(groupKind, object, revision: try nextRevision())
         }
     }
 
     /// Removes one object (a watch's DELETED).
     public func mirrorDelete(_ key: ObjectKey) throws {
         try withWriteTransaction {
-            try execute("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?",
-                        [.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
-            try bumpRevision()
+            let revision = try nextRevision()
+            try execute("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))
+            try execute("INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)",
+                        Store.keyValues(key) + [.int(revision)])
         }
     }
 
-    private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue) throws {
+    private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue, revision: Int64) throws {
         guard let stored = StoredObject(mirroring: object, groupKind: groupKind) else { return }
         let values: [SQLValue] = [
             .text(groupKind.group), .text(groupKind.kind), .text(stored.namespace), .text(stored.name), .text(stored.apiVersion),
             .text(stored.uid), .int(stored.resourceVersion), .int(stored.generation), .text(stored.creationTimestamp),
-            .text(JSONWriter.compact(stored.body)), stored.status.map { .text(JSONWriter.compact($0)) } ?? .null,
+            .text(JSONWriter.compact(stored.body)), stored.status.map { .text(JSONWriter.compact($0)) } ?? .null, .int(revision),
         ]
-        try execute("INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        try execute("INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
     }
 }
 

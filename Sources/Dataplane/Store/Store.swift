@@ -14,8 +14,9 @@ public final class Store: @unchecked Sendable {
     private let lock = NSLock()
 
     /// The schema version: 2 added the views table (what reads show beside each object, derived at reconcile),
-    /// 3 the change feed (rows by resourceVersion, and tombstones of deleted objects).
-    static let schemaVersion: Int64 = 3
+    /// 3 the change feed (rows by resourceVersion, and tombstones of deleted objects), 4 the revision each row
+    /// last changed at (`changed`: a cluster's cache keeps the cluster's resourceVersions, so the feed reads this).
+    static let schemaVersion: Int64 = 4
 
     /// Namespaces every cluster has.
     public static let builtinNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
@@ -78,7 +79,7 @@ public final class Store: @unchecked Sendable {
                     grp TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
                     api_version TEXT NOT NULL, uid TEXT NOT NULL, resource_version INTEGER NOT NULL,
                     generation INTEGER NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL, status TEXT,
-                    PRIMARY KEY (grp, kind, namespace, name));
+                    changed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (grp, kind, namespace, name));
                 CREATE INDEX IF NOT EXISTS objects_by_namespace ON objects (namespace);
                 CREATE INDEX IF NOT EXISTS objects_by_revision ON objects (resource_version);
                 CREATE TABLE IF NOT EXISTS tombstones (
@@ -90,6 +91,14 @@ public final class Store: @unchecked Sendable {
                     PRIMARY KEY (grp, kind, namespace, name));
                 INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('schema', 1), ('next_cluster_ip', 1);
                 """)
+            // Schema 3 → 4: the change column, from the resourceVersions (the same counter in an embedded store).
+            var columns: [String] = []
+            try query("PRAGMA table_info(objects)", []) { columns.append($0.text(1) ?? "") }
+            if !columns.contains("changed") {
+                try db.execute("ALTER TABLE objects ADD COLUMN changed INTEGER NOT NULL DEFAULT 0")
+                try db.execute("UPDATE objects SET changed = resource_version")
+            }
+            try db.execute("CREATE INDEX IF NOT EXISTS objects_by_change ON objects (changed)")
             try db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run([.int(Store.schemaVersion)])
             let now = Store.timestamp(Date())
             for namespace in Store.builtinNamespaces where try fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace)) == nil {
@@ -272,8 +281,8 @@ public final class Store: @unchecked Sendable {
                 }
                 if existing.status == status { return existing }
                 let rv = try nextRevision()
-                try db.prepare("UPDATE objects SET status = ?, resource_version = ? WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
-                    .run([status.map { .text(JSONWriter.compact($0)) } ?? .null, .int(rv),
+                try db.prepare("UPDATE objects SET status = ?, resource_version = ?, changed = ? WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
+                    .run([status.map { .text(JSONWriter.compact($0)) } ?? .null, .int(rv), .int(rv),
                           .text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
                 var updated = existing
                 updated.status = status
@@ -339,7 +348,6 @@ public final class Store: @unchecked Sendable {
     /// Runs `body` under the store's lock (for extensions in this module).
     func withLock<T>(_ body: () throws -> T) throws -> T { try locked(body) }
 
-    func bumpRevision() throws { _ = try nextRevision() }
 
     private func fetch(_ key: ObjectKey) throws -> StoredObject? {
         let stmt = try db.prepare("SELECT \(Store.columns) FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
@@ -356,7 +364,7 @@ public final class Store: @unchecked Sendable {
                 let current = try db.prepare("SELECT value FROM meta WHERE key = 'revision'")
                 current.bind([])
                 changes.revision = try current.step() ? current.int(0) : 0
-                let rows = try db.prepare("SELECT \(Store.columns) FROM objects WHERE resource_version > ? ORDER BY resource_version")
+                let rows = try db.prepare("SELECT \(Store.columns) FROM objects WHERE changed > ? ORDER BY changed")
                 rows.bind([.int(revision)])
                 while try rows.step() { changes.upserted.append(try Store.row(rows)) }
                 let tombstones = try db.prepare("SELECT grp, kind, namespace, name FROM tombstones WHERE resource_version > ? ORDER BY resource_version")
@@ -401,7 +409,8 @@ public final class Store: @unchecked Sendable {
             body: body, status: status)
     }
 
-    private func nextRevision() throws -> Int64 {
+    /// Takes the next revision (inside a write transaction).
+    func nextRevision() throws -> Int64 {
         try db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'revision'").run()
         let stmt = try db.prepare("SELECT value FROM meta WHERE key = 'revision'")
         stmt.bind([])
@@ -414,9 +423,10 @@ public final class Store: @unchecked Sendable {
                         status: JSONValue?, created: String) throws -> StoredObject {
         let rv = try nextRevision()
         let uid = UUID().uuidString.lowercased()
-        try db.prepare("INSERT INTO objects (\(Store.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run([
+        try db.prepare("INSERT INTO objects (\(Store.columns), changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run([
             .text(groupKind.group), .text(groupKind.kind), .text(namespace), .text(name), .text(apiVersion), .text(uid),
             .int(rv), .int(1), .text(created), .text(JSONWriter.compact(body)), status.map { .text(JSONWriter.compact($0)) } ?? .null,
+            .int(rv),
         ])
         return StoredObject(groupKind: groupKind, apiVersion: apiVersion, namespace: namespace, name: name, uid: uid,
                             resourceVersion: rv, generation: 1, creationTimestamp: created, body: body, status: status)
@@ -425,10 +435,10 @@ public final class Store: @unchecked Sendable {
     private func update(_ existing: StoredObject, apiVersion: String, body: JSONValue, generation: Int64) throws -> StoredObject {
         let rv = try nextRevision()
         try db.prepare("""
-            UPDATE objects SET api_version = ?, body = ?, generation = ?, resource_version = ?
+            UPDATE objects SET api_version = ?, body = ?, generation = ?, resource_version = ?, changed = ?
             WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?
             """).run([
-            .text(apiVersion), .text(JSONWriter.compact(body)), .int(generation), .int(rv),
+            .text(apiVersion), .text(JSONWriter.compact(body)), .int(generation), .int(rv), .int(rv),
             .text(existing.groupKind.group), .text(existing.groupKind.kind), .text(existing.namespace), .text(existing.name),
         ])
         var updated = existing

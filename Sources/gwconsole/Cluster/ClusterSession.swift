@@ -57,8 +57,21 @@ final class ClusterSession: @unchecked Sendable {
         return session
     }
 
-    /// The cache store, brought up to date with the cluster once per process.
-    func store() throws -> Store {
+    /// Lists every kind into the cache again (a command that could not rely on its keeper).
+    func resync() throws {
+        do {
+            try ClusterSync(session: self, store: try Store(directory: cacheDirectory)).syncAll()
+        } catch let error as KubeError {
+            throw CLIError(error.description)
+        } catch let error as StoreError {
+            throw CLIError("error: \(error)")
+        }
+    }
+
+    /// The cache store, brought up to date with the cluster once per process: by its cache keeper when one runs
+    /// with every kind current (nothing is listed), else by listing every kind, after which a keeper is started for
+    /// the next command (`keeper`: the options it runs with; nil starts none).
+    func store(keeper: GlobalOptions? = nil) throws -> Store {
         let store: Store
         do {
             store = try Store(directory: cacheDirectory)
@@ -69,11 +82,16 @@ final class ClusterSession: @unchecked Sendable {
         let needed = !ClusterSession.synced.contains(cacheDirectory)
         ClusterSession.lock.unlock()
         if needed {
+            if let keeper, ClusterKeeper.isReady(keeper, session: self, store: store) {
+                ClusterSession.lock.withLock { _ = ClusterSession.synced.insert(cacheDirectory) }
+                return store
+            }
             do {
                 try ClusterSync(session: self, store: store).syncAll()
             } catch let error as KubeError {
                 throw CLIError(error.description)
             }
+            if let keeper { ClusterKeeper.start(keeper, session: self) }
             ClusterSession.lock.lock()
             ClusterSession.synced.insert(cacheDirectory)
             ClusterSession.lock.unlock()

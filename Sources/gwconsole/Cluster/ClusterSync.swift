@@ -19,7 +19,7 @@ struct ClusterSync {
                                                time: Store.timestamp(Date()), served: [:], notInstalled: [:], forbidden: [:])
         for (groupKind, why) in discovery.missing { report.notInstalled[groupKind.description] = why }
         enum Listed {
-            case items([JSONValue])
+            case items([JSONValue], String?)
             case namespaceOnly([JSONValue], String)
             case forbidden(String)
             case failed(any Error)
@@ -33,7 +33,8 @@ struct ClusterSync {
             guard let version = discovery.served[type.groupKind] else { return }
             let listed: Listed
             do {
-                listed = .items(try api.list(type, version: version, namespace: nil).items)
+                let (items, resourceVersion) = try api.list(type, version: version, namespace: nil)
+                listed = .items(items, resourceVersion)
             } catch KubeError.status(403, _, let message) where type.namespaced {
                 do {
                     listed = .namespaceOnly(try api.list(type, version: version, namespace: namespace).items,
@@ -57,8 +58,10 @@ struct ClusterSync {
             }
             report.served[type.groupKind.description] = version
             switch results.get(index) as? Listed {
-            case .items(let items)?:
+            case .items(let items, let resourceVersion)?:
                 try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
+                // Where a watch of the kind can start (the cache keeper's) without listing again.
+                try ClusterSync.recordWatchStart(store, type, resourceVersion)
             case .namespaceOnly(let items, let why)?:
                 try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
                 report.forbidden[type.groupKind.description] = why
@@ -78,19 +81,46 @@ struct ClusterSync {
         return report
     }
 
-    /// Keeps one kind current until `stop()` says so: list, then watch from the list's resourceVersion; relist on
-    /// 410 Gone; reconnect (with backoff) when the stream drops or the server is briefly unreachable.
-    func watch(_ type: ResourceType, version: String, stop: @escaping @Sendable () -> Bool, onError: @escaping @Sendable (String) -> Void) {
+    /// The store meta key holding the resourceVersion a watch of `type` resumes from (cluster-wide lists only).
+    static func watchKey(_ type: ResourceType) -> String { "watch_rv:" + type.groupKind.description }
+
+    /// Records where a watch of `type` can start: the resourceVersion the cache is current at (nil or not a
+    /// number: none, the watch lists first).
+    static func recordWatchStart(_ store: Store, _ type: ResourceType, _ resourceVersion: String?) throws {
+        if let resourceVersion, let number = Int64(resourceVersion) {
+            try store.setMeta(watchKey(type), number)
+        } else {
+            try store.setMeta(watchKey(type), -1)
+        }
+    }
+
+    /// Keeps one kind current until `stop()` says so: watch from the resourceVersion the cache is current at (or
+    /// list first, when it has none), relist on 410 Gone, reconnect (with backoff) when the stream drops or the
+    /// server is briefly unreachable. Each event is written to the store, its resourceVersion kept (so that a
+    /// restarted watcher resumes where this one stopped), and `changed` told. `health` hears of each failure
+    /// (true) and recovery (false).
+    func watch(_ type: ResourceType, version: String, resume: Bool = false, stop: @escaping @Sendable () -> Bool,
+               changed: @escaping @Sendable () -> Void = {}, health: @escaping @Sendable (Bool) -> Void = { _ in },
+               onError: @escaping @Sendable (String) -> Void) {
         var resourceVersion: String?
+        if resume, let stored = try? store.meta(ClusterSync.watchKey(type)), stored >= 0 { resourceVersion = String(stored) }
         var failures = 0
         while !stop() {
             do {
                 if resourceVersion == nil {
                     let (items, listVersion) = try session.api.list(type, version: version, namespace: nil)
                     try store.mirrorReplace(type.groupKind, namespace: nil, objects: items)
+                    try ClusterSync.recordWatchStart(store, type, listVersion)
                     resourceVersion = listVersion
+                    changed()
                 }
+                var connected = false
                 try session.api.watch(type, version: version, namespace: nil, resourceVersion: resourceVersion!, timeoutSeconds: 60) { event in
+                    if !connected {
+                        connected = true
+                        if failures > 0 { health(false) }
+                        failures = 0
+                    }
                     do {
                         switch event {
                         case .added(let object), .modified(let object):
@@ -104,15 +134,19 @@ struct ClusterSync {
                         case .bookmark(let version):
                             resourceVersion = version
                         }
+                        try ClusterSync.recordWatchStart(store, type, resourceVersion)
+                        if case .bookmark = event {} else { changed() }
                     } catch {
                         onError("cannot cache \(type.plural): \(error)")
                     }
                     return !stop()
                 }
+                if failures > 0 { health(false) }
                 failures = 0
             } catch KubeError.status(410, _, _) {
                 resourceVersion = nil   // too old: relist
             } catch {
+                if failures == 0 { health(true) }
                 failures += 1
                 onError("watch \(type.qualifiedPlural): \(error)")
                 usleep(UInt32(min(5.0, 0.2 * pow(2, Double(min(failures, 5)))) * 1_000_000))

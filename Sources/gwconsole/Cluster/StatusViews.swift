@@ -16,7 +16,12 @@ enum StatusViews {
     /// The describe section: where the views differ (or that they agree).
     static func section(for ref: ObjectRef, stored: StoredObject, graph: Graph) -> GraphSections.Section? {
         guard let computed = computed(graph)[ref] else { return nil }
-        let differences = StatusDrift.differences(cluster: stored.status, computed: computed, controllerName: graph.controllerName)
+        return section(stored: stored, computed: computed, controllerName: graph.controllerName)
+    }
+
+    /// The describe section for an object's stored status beside the one the core computed for it.
+    static func section(stored: StoredObject, computed: JSONValue, controllerName: String) -> GraphSections.Section {
+        let differences = StatusDrift.differences(cluster: stored.status, computed: computed, controllerName: controllerName)
         if differences.isEmpty {
             return GraphSections.Section(title: "Status Views", headers: ["Cluster's Controller", "gwconsole"], rows: [["agrees", "agrees"]])
         }
