@@ -79,6 +79,34 @@ public enum TopologyTree {
         return rows
     }
 
+    /// The rows as the JSON text the store's views keep (derived at reconcile, so that the console's first frame
+    /// and its refresh read the tree instead of building the graph): one array per row.
+    public static func encode(_ rows: [TreeRow]) -> String {
+        JSONWriter.compact(.array(rows.map { row in
+            var fields: [JSONValue] = [.int(Int64(row.depth)), .string(row.label), .string(row.role.rawValue)]
+            if let ref = row.ref { fields += [.string(ref.group), .string(ref.kind), .string(ref.namespace), .string(ref.name)] }
+            return .array(fields)
+        }))
+    }
+
+    /// Rows from `encode`'s text; nil when it is not such text.
+    public static func decode(_ text: String) -> [TreeRow]? {
+        guard let items = (try? JSONValue.parse(text))?.arrayValue else { return nil }
+        var rows: [TreeRow] = []
+        rows.reserveCapacity(items.count)
+        for item in items {
+            guard let fields = item.arrayValue, fields.count == 3 || fields.count == 7, let depth = fields[0].intValue,
+                  let label = fields[1].stringValue, let role = fields[2].stringValue.flatMap(Role.init(rawValue:)) else { return nil }
+            var ref: ObjectRef?
+            if fields.count == 7 {
+                ref = ObjectRef(group: fields[3].stringValue ?? "", kind: fields[4].stringValue ?? "",
+                                namespace: fields[5].stringValue ?? "", name: fields[6].stringValue ?? "")
+            }
+            rows.append(TreeRow(depth: Int(depth), label: label, role: role, ref: ref))
+        }
+        return rows
+    }
+
     /// Draws rows with indentation and a glyph per state.
     public static func draw(_ rows: [TreeRow], on screen: Screen, top: Int, left: Int, height: Int, selected: Int?, glyphs: Glyphs = .unicode) {
         for (offset, row) in rows.prefix(height).enumerated() {

@@ -1,3 +1,4 @@
+import ConsoleUI
 import Dataplane
 import Diagnostics
 import Foundation
@@ -31,9 +32,9 @@ extension GlobalOptions {
                    views: GlobalOptions.views)
     }
 
-    /// Describe's sections of every object, keyed for the store's views.
+    /// Describe's sections of every object, keyed for the store's views, and the console's topology tree.
     static let views: @Sendable (Graph) -> [ObjectKey: String] = { graph in
-        var views: [ObjectKey: String] = [:]
+        var views: [ObjectKey: String] = [ConsoleData.topologyKey: TopologyTree.encode(TopologyTree.rows(graph))]
         for (ref, sections) in GraphSections.all(graph) {
             views[ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)] =
                 GraphSections.encode(sections)

@@ -29,6 +29,16 @@ struct TopologyTreeTests {
         #expect(screen.role(row: 1, column: 2) == .pending)
     }
 
+    @Test("the tree persisted as a view reads back row for row (the console's first frame draws it without a graph)")
+    func persisted() throws {
+        let rows = TopologyTree.rows(try guideGraph()) + [TreeRow(depth: 0, label: "Not attached \"quoted\" ✓", role: .notAttached, ref: nil)]
+        let decoded = try #require(TopologyTree.decode(TopologyTree.encode(rows)))
+        #expect(decoded == rows)
+        #expect(decoded.contains { $0.ref?.kind == "BackendTLSPolicy" && $0.role == .accepted })
+        #expect(TopologyTree.decode("[[0, \"x\", \"no-such-role\"]]") == nil, "an unknown role is not a tree")
+        #expect(TopologyTree.decode("{}") == nil)
+    }
+
     @Test("routes and policies that attach nowhere are listed, not hidden")
     func unattached() throws {
         var snapshot = ResourceSnapshot()

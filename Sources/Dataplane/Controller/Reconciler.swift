@@ -29,6 +29,9 @@ public struct Reconciler: Sendable {
         return .some(try store.view(key))
     }
 
+    /// The store revision the persisted views were last derived at (nil: never).
+    public static func viewsRevision(_ store: Store) throws -> Int64? { try store.meta(viewsKey) }
+
     public init(store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
                 views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true) {
         self.store = store

@@ -150,6 +150,18 @@ public final class Store: @unchecked Sendable {
         }
     }
 
+    /// Every namespace: the Namespace objects and any namespace an object is in (read from the index; nothing
+    /// is decoded).
+    public func namespacesInUse() throws -> [String] {
+        try locked {
+            let stmt = try db.prepare("SELECT DISTINCT namespace FROM objects WHERE namespace != '' UNION SELECT name FROM objects WHERE grp = '' AND kind = 'Namespace' ORDER BY 1")
+            stmt.bind([])
+            var result: [String] = []
+            while try stmt.step() { result.append(stmt.text(0) ?? "") }
+            return result
+        }
+    }
+
     /// Every group/kind with at least one object, with one apiVersion seen for it.
     public func kinds() throws -> [(groupKind: GroupKind, apiVersion: String)] {
         try locked {

@@ -180,19 +180,6 @@ final class BenchRunner {
         if let core = median("graph + status", count), let render = median("render", count), let nginx = median("nginx -t", count) {
             results.append(Bench.Result(routes: count, metric: "core / nginx -t (ratio)", median_ms: round3((core + render) / nginx), min_ms: 0, max_ms: 0))
         }
-        // The console: first frame (tree built from the graph) and redraws at 160x48.
-        var model = ConsoleModel()
-        let screen = GridScreen(rows: 48, columns: 160)
-        time("console first frame", routes: count) {
-            model = ConsoleModel()
-            model.setTree(TopologyTree.rows(graph))
-            model.selected = min(3, max(0, model.rowCount - 1))
-            ConsoleRenderer.draw(&model, on: screen)
-        }
-        time("console frame", routes: count, count: runs * 4) {
-            model.selected = (model.selected + 1) % max(1, model.rowCount)
-            ConsoleRenderer.draw(&model, on: screen)
-        }
         try measureCommands(count: count, store: store, reconciler: reconciler, cluster: cluster)
         try measureIncremental(count: count, store: store, config: config, objects: objects)
         if dataplane && count <= 10_000 { try applyToServing(count: count, store: store, config: config, objects: objects) }
@@ -222,6 +209,23 @@ final class BenchRunner {
     func measureCommands(count: Int, store: Store, reconciler: Reconciler, cluster: SyntheticCluster) throws {
         // Statuses and views as the CLI's controller writes them: the commands then only read.
         _ = try Reconciler(store: store, config: reconciler.config, views: GlobalOptions.views).reconcile(trigger: "bench")
+        // The console: its first frame as it opens (the tree read from the store's views, no graph) and redraws at
+        // 160x48 in the in-memory screen.
+        let options = try GlobalOptions.parse(["--state", store.directory])
+        var model = ConsoleModel()
+        let screen = GridScreen(rows: 48, columns: 160)
+        try time("console first frame", routes: count) {
+            let data = try ConsoleData.open(options, reconcile: false)
+            model = ConsoleModel()
+            model.setTree(data.tree)
+            model.header = data.header(rows: data.tree)
+            model.selected = min(3, max(0, model.rowCount - 1))
+            ConsoleRenderer.draw(&model, on: screen)
+        }
+        time("console frame", routes: count, count: runs * 4) {
+            model.selected = (model.selected + 1) % max(1, model.rowCount)
+            ConsoleRenderer.draw(&model, on: screen)
+        }
         let executable = ControllerProcess.executable
         let namespace = cluster.namespace(of: 4)
         let output = scratch + "/command-\(count).out"
@@ -394,9 +398,11 @@ final class BenchRunner {
         }
         record("guide: BackendTLSPolicy apply to first 200", routes: 1, samples: samples)
         var model = ConsoleModel()
-        let (_, graph) = try global.openReconciledStore(readOnly: true)
-        time("guide: console first frame", routes: 1) {
-            model.setTree(TopologyTree.rows(graph))
+        _ = try global.openFreshStore()
+        try time("guide: console first frame", routes: 1) {
+            let data = try ConsoleData.open(global, reconcile: false)
+            model.setTree(data.tree)
+            model.header = data.header(rows: data.tree)
             ConsoleRenderer.draw(&model, on: GridScreen(rows: 48, columns: 160))
         }
     }

@@ -11,17 +11,41 @@ import ResourcePrinters
 struct ConsoleData {
     let global: GlobalOptions
     let store: Store
-    let graph: Graph
+    /// The topology the tree shows: the one the controller derived at its last reconcile (no graph is built), or
+    /// from the graph when there is none.
+    let tree: [TreeRow]
+    private let lazyGraph: LazyGraph
 
-    /// Opens the store and brings status up to date, as every command does. Without `reconcile`, it only reads:
-    /// the graph is computed from the store as it is (the console's live refresh, which must not wait on nginx).
+    /// The graph, built on first use (the NGINX and Events tabs, probe, doctor): the first frame and the live
+    /// refresh read what the controller persisted instead.
+    var graph: Graph { lazyGraph.value }
+
+    /// Opens the store and brings status up to date, as every command does (a reconcile only when status may be
+    /// stale). Without `reconcile`, it only reads (the console's live refresh, which must not wait on nginx).
     static func open(_ global: GlobalOptions, reconcile: Bool = true) throws -> ConsoleData {
-        if reconcile || global.clusterMode {
+        if global.clusterMode {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
-            return ConsoleData(global: global, store: store, graph: graph)
+            return ConsoleData(global: global, store: store, tree: TopologyTree.rows(graph), lazyGraph: LazyGraph(graph))
         }
-        let store = try global.openStore()
-        return ConsoleData(global: global, store: store, graph: try global.reconciler(store).currentGraph())
+        let store = reconcile ? try global.openFreshStore() : try global.openStore()
+        let reconciler = global.reconciler(store)
+        let lazy = LazyGraph { try reconciler.currentGraph() }
+        let key = ConsoleData.topologyKey
+        if let view = try ConsoleData.view(key, store: store), let text = view, let rows = TopologyTree.decode(text) {
+            return ConsoleData(global: global, store: store, tree: rows, lazyGraph: lazy)
+        }
+        return ConsoleData(global: global, store: store, tree: TopologyTree.rows(try lazy.get()), lazyGraph: lazy)
+    }
+
+    /// Where the store's views keep the topology tree.
+    static let topologyKey = ObjectKey(groupKind: GroupKind(group: "console.gwconsole", kind: "Topology"), namespace: "", name: "tree")
+
+    /// A persisted view the console may show: the current one, or while a resident controller runs (it derives
+    /// the next after each change) the last one written; nil when there is none to show (build the graph).
+    static func view(_ key: ObjectKey, store: Store) throws -> String?? {
+        if let current = try Reconciler.currentView(key, store: store) { return current }
+        guard ControllerPaths(stateDirectory: store.directory).isRunning, try Reconciler.viewsRevision(store) != nil else { return nil }
+        return .some(try store.view(key))
     }
 
     var state: DataplaneManager.State { DataplaneManager(stateDirectory: store.directory).load() }
@@ -101,7 +125,8 @@ struct ConsoleData {
             }
             switch tab {
             case .describe:
-                return StyledLine.lines(Describer.describe(type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory), sections: GraphSections.sections(for: ref, in: graph)))
+                return StyledLine.lines(Describer.describe(type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
+                                                           sections: try sections(for: ref, type: type)))
             case .yaml:
                 return yaml(type, object: object)
             case .conditions:
@@ -116,6 +141,16 @@ struct ConsoleData {
         } catch {
             return [StyledLine("cannot read \(ref.kind) \(ref.namespacedName): \(error)", role: .error)]
         }
+    }
+
+    /// Describe's sections: from the object's view (no graph), else from the graph.
+    func sections(for ref: ObjectRef, type: ResourceType) throws -> [GraphSections.Section] {
+        guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
+        if !global.clusterMode,
+           let view = try ConsoleData.view(ObjectKey(groupKind: type.groupKind, namespace: ref.namespace, name: ref.name), store: store) {
+            return view.flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
+        }
+        return GraphSections.sections(for: ref, in: graph)
     }
 
     func yaml(_ type: ResourceType, object: StoredObject) -> [StyledLine] {
@@ -273,4 +308,30 @@ struct ConsoleData {
         }
         return out
     }
+}
+
+/// A graph built once, when first asked for (thread-safe: background actions read it too).
+final class LazyGraph: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: Graph?
+    private let build: () throws -> Graph
+
+    init(_ build: @escaping () throws -> Graph) { self.build = build }
+
+    init(_ graph: Graph) {
+        built = graph
+        build = { graph }
+    }
+
+    func get() throws -> Graph {
+        try lock.withLock {
+            if let built { return built }
+            let graph = try build()
+            built = graph
+            return graph
+        }
+    }
+
+    /// The graph; an empty one when it cannot be built (the store unreadable: the tabs say what they lack).
+    var value: Graph { (try? get()) ?? Graph(controllerName: "") }
 }

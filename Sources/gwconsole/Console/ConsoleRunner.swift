@@ -40,6 +40,7 @@ final class ConsoleRunner {
     let screen: CursesScreen
     var data: ConsoleData?
     var revision: Int64 = -1
+    var viewsRevision: Int64?
     var running = false
     let worker = DispatchQueue(label: "gwconsole.console.worker")
     let inbox = ConsoleInbox()
@@ -150,8 +151,9 @@ final class ConsoleRunner {
         let data = try ConsoleData.open(global, reconcile: reconcile)
         self.data = data
         revision = try data.store.revision()
+        viewsRevision = try Reconciler.viewsRevision(data.store)
         running = DataplaneManager(stateDirectory: data.store.directory).isRunning
-        let rows = TopologyTree.rows(data.graph)
+        let rows = data.tree
         model.setTree(rows)
         model.header = data.header(rows: rows)
         if case .list(let kind) = model.view { model.setList(try data.list(kind)) }
@@ -160,7 +162,10 @@ final class ConsoleRunner {
 
     func checkForChanges() {
         guard let data else { return }
+        // A change, the views the controller derived for it (the tree shown meanwhile is the one before), the data
+        // plane started or stopped.
         let changed = ((try? data.store.revision()) ?? revision) != revision
+            || ((try? Reconciler.viewsRevision(data.store)) ?? viewsRevision) != viewsRevision
             || DataplaneManager(stateDirectory: data.store.directory).isRunning != running
         guard changed else { return }
         do {
@@ -183,11 +188,7 @@ final class ConsoleRunner {
 
     func completions() -> [String: [String]] {
         var namespaces = Set(["default"])
-        if let store = data?.store {
-            for type in ResourceRegistry.all where type.namespaced {
-                for object in (try? store.list(type.groupKind)) ?? [] { namespaces.insert(object.namespace) }
-            }
-        }
+        if let store = data?.store { namespaces.formUnion((try? store.namespacesInUse()) ?? []) }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath)) ?? [])
             .filter { file in [".yaml", ".yml", ".json", ".md"].contains { file.hasSuffix($0) } }
         return ["ns": namespaces.sorted(), "scenario": BuiltinScenarios.files.map(\.name), "theme": catalog.names, "apply": files.sorted()]
