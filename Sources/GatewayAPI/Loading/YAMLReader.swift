@@ -24,7 +24,7 @@ public enum YAMLReader {
         let parser: Parser
         let root: Node?
         do {
-            parser = try Parser(yaml: text, resolver: .basic, constructor: .default)
+            parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
             root = try parser.nextRoot()
             if root != nil, try parser.nextRoot() != nil {
                 throw ManifestError(
@@ -40,6 +40,15 @@ public enum YAMLReader {
         return try withExtendedLifetime(parser) {
             try convert(root, file: file, lineOffset: lineOffset, budget: &budget, path: FieldPath())
         }
+    }
+
+    /// Yams' own parse of `text` into its node trees, nothing else (the bench's yardstick for decoding); returns
+    /// how many documents it found.
+    public static func yamsParse(_ text: String) throws -> Int {
+        let parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+        var count = 0
+        while try parser.nextRoot() != nil { count += 1 }
+        return count
     }
 
     private static func position(_ mark: Mark?, _ file: String, _ lineOffset: Int) -> SourcePosition? {

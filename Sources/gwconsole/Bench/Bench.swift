@@ -1,7 +1,7 @@
 import ArgumentParser
 import ConsoleUI
 import Dataplane
-import Diagnostics
+import Probing
 import Foundation
 import GatewayAPI
 import GatewayCore
@@ -144,6 +144,12 @@ final class BenchRunner {
         var objects: [DecodedObject] = []
         try time("decode", routes: count) {
             objects = try ManifestDecoder().decode(ManifestReader.documents(from: yaml, file: "bench.yaml"))
+        }
+        // The yardstick: Yams' own parse of the same bytes into its node trees.
+        let text = String(decoding: yaml, as: UTF8.self)
+        try time("Yams parse (same bytes)", routes: count) { _ = try YAMLReader.yamsParse(text) }
+        if let decode = median("decode", count), let yams = median("Yams parse (same bytes)", count) {
+            results.append(Bench.Result(routes: count, metric: "decode / Yams parse (ratio)", median_ms: round3(decode / yams), min_ms: 0, max_ms: 0))
         }
         var store: Store!
         var index = 0
