@@ -24,21 +24,24 @@ let package = Package(
         .target(name: "GatewayCore", dependencies: ["GatewayAPI"]),
         .target(name: "NginxConfig", dependencies: ["GatewayAPI", "GatewayCore"]),
         .target(name: "ResourcePrinters", dependencies: ["GatewayAPI", "GatewayCore"]),
+        // Diagnosis: findings from the graph, the data plane's record and what probes observed.
+        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig"]),
         // The pipeline as one function of bytes, for the seeded fuzz tests and the libFuzzer build (scripts/fuzz.sh).
         .target(name: "PipelineFuzzing", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig"]),
 
         // Shell modules.
-        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "CSQLite", "CSystem"]),
+        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CSQLite", "CSystem"]),
         .target(name: "CurlSupport", dependencies: ["CCurl"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl", "CurlSupport"]),
-        .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "CCurl", "CurlSupport", "COpenSSL"]),
+        // Probing: requests with libcurl, certificates with OpenSSL, and the observations doctor's rules read.
+        .target(name: "Probing", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL"]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
 
         .executableTarget(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "ConsoleUI",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,13 +49,14 @@ let package = Package(
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore", "NginxConfig"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
-        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Diagnostics", "PipelineFuzzing"]),
+        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Probing", "PipelineFuzzing"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
-        .target(name: "TestSupport", dependencies: ["Dataplane", "Diagnostics"], path: "Tests/TestSupport"),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Diagnostics", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Diagnostics", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "GatewayAPI", "GatewayCore"]),
+        .target(name: "TestSupport", dependencies: ["Dataplane", "Probing"], path: "Tests/TestSupport"),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Probing", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Probing", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

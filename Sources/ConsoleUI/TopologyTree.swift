@@ -82,11 +82,24 @@ public enum TopologyTree {
     /// The rows as the JSON text the store's views keep (derived at reconcile, so that the console's first frame
     /// and its refresh read the tree instead of building the graph): one array per row.
     public static func encode(_ rows: [TreeRow]) -> String {
-        JSONWriter.compact(.array(rows.map { row in
-            var fields: [JSONValue] = [.int(Int64(row.depth)), .string(row.label), .string(row.role.rawValue)]
-            if let ref = row.ref { fields += [.string(ref.group), .string(ref.kind), .string(ref.namespace), .string(ref.name)] }
-            return .array(fields)
-        }))
+        // Written straight to text: a JSONValue of every row first would hold the tree twice more in memory.
+        var out = "["
+        out.reserveCapacity(rows.count * 96)
+        for (index, row) in rows.enumerated() {
+            if index > 0 { out += "," }
+            out += "[\(row.depth),"
+            JSONWriter.writeString(row.label, into: &out)
+            out += ","
+            JSONWriter.writeString(row.role.rawValue, into: &out)
+            if let ref = row.ref {
+                for field in [ref.group, ref.kind, ref.namespace, ref.name] {
+                    out += ","
+                    JSONWriter.writeString(field, into: &out)
+                }
+            }
+            out += "]"
+        }
+        return out + "]"
     }
 
     /// Rows from `encode`'s text; nil when it is not such text.

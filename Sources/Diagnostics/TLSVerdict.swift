@@ -1,5 +1,3 @@
-import CCurl
-
 /// What a TLS request to a backend tells about it, in the terms that decide what nginx will do: a backend that
 /// cannot be reached says nothing about its certificate.
 public enum TLSVerdict: Equatable, Sendable {
@@ -13,35 +11,6 @@ public enum TLSVerdict: Equatable, Sendable {
     case notVerified(code: Int, detail: String)
     /// The certificate verifies with the CA and name given.
     case verified
-
-    /// The verdict of one libcurl request (`HTTPProbe.perform` over https).
-    public init(_ result: HTTPProbe.Result) {
-        let detail = result.error ?? "no answer"
-        let code = result.curlCode.map { UInt32(truncatingIfNeeded: $0) } ?? UInt32.max
-        switch code {
-        case CURLE_OK.rawValue:
-            if let verify = result.verifyResult, verify != 0 {
-                self = .notVerified(code: verify, detail: detail)
-            } else {
-                self = .verified
-            }
-        case CURLE_COULDNT_CONNECT.rawValue, CURLE_COULDNT_RESOLVE_HOST.rawValue, CURLE_COULDNT_RESOLVE_PROXY.rawValue:
-            self = .unreachable(detail: detail)
-        case CURLE_OPERATION_TIMEDOUT.rawValue:
-            self = .timedOut
-        case CURLE_PEER_FAILED_VERIFICATION.rawValue:
-            self = .notVerified(code: result.verifyResult ?? -1, detail: detail)
-        default:
-            // After a completed handshake (a peer chain, or an HTTP status) the certificate verdict stands, whatever
-            // failed later in the transfer; without one, the handshake itself failed.
-            let handshook = result.status != 0 || !result.peerChain.isEmpty
-            if handshook, let code = result.verifyResult {
-                self = code == 0 ? .verified : .notVerified(code: code, detail: detail)
-            } else {
-                self = .handshakeFailed(detail: detail)
-            }
-        }
-    }
 
     /// The kind of verdict, for folding many alike into one line.
     public var kind: String {
@@ -64,6 +33,27 @@ public enum TLSVerdict: Equatable, Sendable {
             // Code 0 with a verification failure: the chain was fine, the name was not (libcurl checks it itself).
             return "the certificate does not verify (\(detail)\(code > 0 ? "; OpenSSL code \(code)" : "")): requests will get 502"
         case .verified: return "the certificate verifies; nginx will accept it"
+        }
+    }
+}
+
+/// Why a certificate did not verify, from OpenSSL's verify code (X509_V_ERR_*).
+public enum CertificateProblem: Equatable, Sendable {
+    /// 62 (X509_V_ERR_HOSTNAME_MISMATCH), or a name libcurl's own check refused (code 0).
+    case hostnameMismatch
+    /// 10 (X509_V_ERR_CERT_HAS_EXPIRED).
+    case expired
+    /// 9 (X509_V_ERR_CERT_NOT_YET_VALID).
+    case notYetValid
+    /// Any other code: an unknown issuer, a self-signed chain, a broken chain.
+    case untrusted(code: Int)
+
+    public init(opensslCode code: Int) {
+        switch code {
+        case 62, 0: self = .hostnameMismatch
+        case 10: self = .expired
+        case 9: self = .notYetValid
+        default: self = .untrusted(code: code)
         }
     }
 }

@@ -1,10 +1,10 @@
 import ConsoleUI
 import Dataplane
-import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
+import Probing
 import ResourcePrinters
 
 extension GlobalOptions {

@@ -1,7 +1,7 @@
 import ArgumentParser
+import ConsoleUI
 import Dataplane
 import Foundation
-import ConsoleUI
 import GatewayAPI
 
 /// `gwconsole`: an operations console and kubectl-style CLI for the Gateway API on NGINX.

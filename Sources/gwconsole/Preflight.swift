@@ -4,6 +4,7 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
+import Probing
 
 /// The pre-flight TLS check: handshake with every endpoint of a policy's Service using the policy's CA and hostname,
 /// as nginx will, and predict whether requests will verify or get 502.
@@ -45,7 +46,7 @@ enum Preflight {
                         lines.append(Line(ok: true, subject: name, outcome: "Service \(object.namespace)/\(target.name):\(port.port) has no ready endpoints to check"))
                     }
                     for endpoint in endpoints {
-                        let (ip, number) = BackendProbe.split(endpoint)
+                        let (ip, number) = BackendReport.split(endpoint)
                         var request = HTTPProbe.Request(url: "https://\(hostname):\(number)/", resolve: ["\(hostname):\(number):\(ip)"])
                         request.caPEM = caPEM
                         request.timeoutSeconds = 3

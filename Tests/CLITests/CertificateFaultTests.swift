@@ -1,5 +1,5 @@
-import Diagnostics
 import Foundation
+import Probing
 import Testing
 
 /// Backend TLS faults with certificates generated here, served by real nginx backends.

@@ -1,5 +1,5 @@
-import Diagnostics
 import Foundation
+import Probing
 import Testing
 
 /// The guide end to end against real nginx processes on loopback.

@@ -1,6 +1,6 @@
-import Diagnostics
 import Foundation
 import GatewayAPI
+import Probing
 import Testing
 
 @Suite("Doctor", .serialized)
@@ -169,7 +169,7 @@ struct PreflightTests {
     @Test("backends nobody listens on are unreachable, not certificates that do not verify; many alike fold into one line, -v shows each")
     func unreachableFolded() throws {
         let live = LiveDataplane()
-        let ca = try #require(Diagnostics.CertificateInspector.issue(commonName: "fold-ca", dnsName: nil, isCA: true)?.cert)
+        let ca = try #require(Probing.CertificateInspector.issue(commonName: "fold-ca", dnsName: nil, isCA: true)?.cert)
         var manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca}\ndata:\n  ca.crt: |\n"
             + ca.split(separator: "\n").map { "    \($0)\n" }.joined()
         for i in 0..<6 {

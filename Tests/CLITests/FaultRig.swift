@@ -1,6 +1,6 @@
 import Dataplane
-import Diagnostics
 import Foundation
+import Probing
 import Testing
 
 /// A serving Gateway for fault injection: the real binary, a real nginx data plane, a backend nginx for the

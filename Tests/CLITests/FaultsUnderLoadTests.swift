@@ -1,5 +1,5 @@
-import Diagnostics
 import Foundation
+import Probing
 import Testing
 
 /// Faults injected while a second process sends requests through the Gateway: the steady route keeps serving

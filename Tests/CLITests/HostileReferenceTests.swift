@@ -1,8 +1,8 @@
 import Dataplane
-import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 import Testing
 
 /// Every file under Fixtures/hostile-refs holds valid objects with certificate or key material nginx cannot use

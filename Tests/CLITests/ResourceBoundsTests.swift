@@ -1,8 +1,8 @@
 import Dataplane
-import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 import Testing
 
 /// Long-running use must not leak: descriptors of this process and nginx processes stay flat over 1,000 apply/probe

@@ -1,10 +1,10 @@
 import Dataplane
-import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
 import PipelineFuzzing
+import Probing
 import Testing
 
 /// Seeded fuzzing of decode → graph → status → render with hostile strings in every field a route, Gateway or

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import GatewayAPI
+import Testing
 @testable import ResourcePrinters
 
 @Suite("describe output")

@@ -1,6 +1,6 @@
 import Dataplane
-import Diagnostics
 import Foundation
+import Probing
 
 /// A Kubernetes API server double for tests (Tests/KubeClientTests/Fixtures/fake-apiserver.py): HTTPS with a test
 /// CA on loopback, bearer tokens and client certificates, the API's wire format. Stops when released.

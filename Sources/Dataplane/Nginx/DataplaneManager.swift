@@ -1,8 +1,8 @@
+import CSystem
 import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
-import CSystem
 #if canImport(Glibc)
 import Glibc
 #endif

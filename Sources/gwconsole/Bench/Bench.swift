@@ -1,11 +1,11 @@
 import ArgumentParser
 import ConsoleUI
 import Dataplane
-import Probing
 import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
+import Probing
 
 /// `gwconsole bench`: times the pipeline on synthetic clusters against nginx's own cost of loading the config.
 struct Bench: ParsableCommand {

@@ -1,5 +1,5 @@
-import Diagnostics
 import Foundation
+import Probing
 
 /// Synthetic manifests for benchmarks: one Gateway, N HTTPRoutes over N/10 hostnames (10 paths each) and up to
 /// 10 namespaces, each rule to its own Service with an EndpointSlice, and a BackendTLSPolicy on a share of the

@@ -1,4 +1,5 @@
 import Dataplane
+import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
@@ -31,20 +32,13 @@ enum StatusViews {
     }
 
     /// StatusDrift findings for doctor: every object whose two views differ.
-    static func findings(store: Store, graph: Graph, namespace: String?) -> [Doctor.Finding] {
-        var findings: [Doctor.Finding] = []
-        for (ref, status) in computed(graph).sorted(by: { $0.key.namespacedName < $1.key.namespacedName }) {
-            guard namespace == nil || ref.namespace.isEmpty || ref.namespace == namespace,
-                  let stored = try? store.get(ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)) else { continue }
-            let differences = StatusDrift.differences(cluster: stored.status, computed: status, controllerName: graph.controllerName)
-            guard !differences.isEmpty else { continue }
-            let name = ref.namespace.isEmpty ? ref.name : ref.namespacedName
-            findings.append(Doctor.Finding(
-                code: "StatusDrift", severity: "warning", objects: ["\(ref.kind) \(name)"],
-                summary: "the status the cluster's controller wrote differs from what gwconsole computes for the same objects",
-                evidence: differences.map(\.summary),
-                fix: "if the cluster lags, wait and look again; if its controller ignores or rejects the object, check its logs and the GatewayClass's controllerName (\(graph.controllerName))"))
+    static func findings(store: Store, graph: Graph, namespace: String?) -> [Finding] {
+        let computed = computed(graph)
+        var written: [ObjectRef: JSONValue?] = [:]
+        for ref in computed.keys where namespace == nil || ref.namespace.isEmpty || ref.namespace == namespace {
+            let key = ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)
+            if let stored = try? store.get(key) { written[ref] = .some(stored.status) }
         }
-        return findings
+        return StatusDriftRule.findings(computed: computed, written: written, controllerName: graph.controllerName, namespace: namespace)
     }
 }

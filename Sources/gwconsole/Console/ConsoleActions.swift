@@ -4,6 +4,7 @@ import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 
 /// What the console does on a key: probes, doctor, apply, delete, the data plane, scenario steps. Each runs on the
 /// console's worker thread with its output captured, and returns what to show.
@@ -50,7 +51,8 @@ struct ConsoleActions {
         usleep(50_000)
         let logLines = tail.newLines()
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
-        let backends = try BackendProbe.analyse(url: url, resolve: [resolve], graph: data.graph, state: state, snapshot: snapshot)
+        let dataplane = state.facts(stateDirectory: data.store.directory)
+        let backends = BackendProbe.analyse(url: url, resolve: [resolve], graph: data.graph, dataplane: dataplane, snapshot: snapshot)
 
         var blocks: [DiagnosticsBlock] = []
         let good = (200..<400).contains(result.status)
@@ -62,8 +64,8 @@ struct ConsoleActions {
             blocks.append(.line(StyledLine("")))
             blocks.append(.line(StyledLine(spans: [("Backend \(backend.service) endpoint \(backend.endpoint): ", .title),
                                                    (backend.agrees ? "agrees with the gateway" : "MISMATCH with the gateway", backend.agrees ? .accepted : .error)])))
-            blocks.append(.line(StyledLine("  gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks)")))
-            let sni = data.graph.policies.first { $0.ref.namespacedName == backend.policy }?.source.spec.validation.hostname
+            blocks.append(.line(StyledLine("  gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks.rawValue)")))
+            let sni = backend.sni
             let left = column("plain HTTP (what the gateway sends\(backend.policy == nil ? " now" : " without a policy"))", backend.plain)
             let right = column("TLS (SNI \(sni ?? host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))", backend.tls)
             blocks.append(.sideBySide(left: left, right: right))
@@ -72,8 +74,7 @@ struct ConsoleActions {
         let related = [route.ref.namespacedName] + route.rules.flatMap { $0.backends.compactMap { $0.service?.namespacedName } }
             + route.rules.flatMap { $0.backends.compactMap { $0.policy?.namespacedName } }
         // Only this route's checks: the doctor's backend checks send requests, and other routes are not asked about.
-        let findings = DoctorChecks.run(graph: data.graph, state: state, snapshot: snapshot, namespace: route.ref.namespace,
-                                        stateDirectory: data.store.directory, routes: [route.ref])
+        let findings = diagnose(data, snapshot: snapshot, namespace: route.ref.namespace, routes: [route.ref])
             .filter { finding in finding.objects.contains { object in related.contains { object.contains($0) } } }
         blocks.append(.line(StyledLine("")))
         blocks += findings.isEmpty ? [.line(StyledLine("Findings: none — the route, its backends and policies check out", role: .accepted))]
@@ -96,7 +97,7 @@ struct ConsoleActions {
         result.body.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
     }
 
-    func column(_ title: String, _ result: HTTPProbe.Result) -> [StyledLine] {
+    func column(_ title: String, _ result: ProbeResult) -> [StyledLine] {
         var lines = [StyledLine(title, role: .title)]
         let good = (200..<400).contains(result.status)
         lines.append(StyledLine(ProbeText.summary(result), role: good ? .accepted : .error))
@@ -104,11 +105,25 @@ struct ConsoleActions {
         return lines
     }
 
-    func findingBlocks(_ findings: [Doctor.Finding]) -> [DiagnosticsBlock] {
+    /// Doctor's findings for the namespace (only `routes`' route checks when given), most severe first: the same
+    /// rules and probes as `gwconsole doctor`.
+    func diagnose(_ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil) -> [Finding] {
+        let dataplane = global.clusterMode ? DataplaneFacts.clusterManaged : data.state.facts(stateDirectory: data.store.directory)
+        var input = DoctorInput(graph: data.graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
+        input.observations = DoctorProbe.observe(input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
+        return Finding.ordered(DoctorRules.findings(input))
+    }
+
+    func findingBlocks(_ findings: [Finding]) -> [DiagnosticsBlock] {
         var blocks: [DiagnosticsBlock] = []
         for finding in findings {
-            let role: Role = finding.severity == "error" ? .error : (finding.severity == "warning" ? .warning : .dim)
-            blocks.append(.line(StyledLine(spans: [("\(finding.severity.uppercased()) \(finding.code)", role), (": \(finding.summary)", .normal)])))
+            let role: Role
+            switch finding.severity {
+            case .error: role = .error
+            case .warning: role = .warning
+            case .info: role = .dim
+            }
+            blocks.append(.line(StyledLine(spans: [("\(finding.severity.rawValue.uppercased()) \(finding.code.rawValue)", role), (": \(finding.summary)", .normal)])))
             blocks.append(.line(StyledLine("  objects: \(finding.objects.joined(separator: ", "))", role: .dim)))
             for evidence in finding.evidence {
                 for (index, line) in evidence.split(separator: "\n").enumerated() {
@@ -127,14 +142,12 @@ struct ConsoleActions {
     func doctor() throws -> Outcome {
         let data = try ConsoleData.open(global)
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
-        var findings = DoctorChecks.run(graph: data.graph, state: data.state, snapshot: snapshot, namespace: global.effectiveNamespace, stateDirectory: data.store.directory)
-        let rank = ["error": 0, "warning": 1, "info": 2]
-        findings.sort { (rank[$0.severity] ?? 3, $0.code) < (rank[$1.severity] ?? 3, $1.code) }
+        let findings = diagnose(data, snapshot: snapshot, namespace: global.effectiveNamespace)
         if findings.isEmpty {
             return Outcome(message: StyledLine("doctor: no findings", role: .accepted), title: "Doctor (namespace \(global.effectiveNamespace))",
                            blocks: [.line(StyledLine("No findings: every Gateway, route and backend checked is healthy.", role: .accepted))])
         }
-        let errors = findings.filter { $0.severity == "error" }.count
+        let errors = findings.filter { $0.severity == .error }.count
         return Outcome(message: StyledLine("doctor: \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")", role: errors > 0 ? .error : .warning),
                        title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings))
     }

@@ -1,8 +1,8 @@
 import Dataplane
-import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 
 /// Replays a scenario against the embedded state: apply, reconcile, check; stops at the first unmet check.
 struct ScenarioRunner {

@@ -1,42 +1,14 @@
 import CCurl
 import CurlSupport
+import Diagnostics
 import Foundation
 
 /// One HTTP(S) request with libcurl, as `curl --resolve HOST:PORT:ADDR URL` makes it, with what a troubleshooter
 /// needs: status, headers, body, timings, and for TLS the peer chain and the verification result.
 public enum HTTPProbe {
-    public struct Timings: Sendable, Equatable, Codable {
-        public var nameLookup: Double
-        public var connect: Double
-        public var tlsHandshake: Double
-        public var firstByte: Double
-        public var total: Double
-    }
-
-    /// A certificate as libcurl reports it for the peer chain.
-    public struct PeerCertificate: Sendable, Equatable, Codable {
-        public var subject: String
-        public var issuer: String
-        public var notBefore: String
-        public var notAfter: String
-        public var subjectAltNames: String?
-    }
-
-    public struct Result: Sendable, Equatable, Codable {
-        /// 0 when no response came.
-        public var status: Int
-        public var headers: [String]
-        public var body: String
-        public var bodyTruncated: Bool
-        /// libcurl's error text when the request failed.
-        public var error: String?
-        public var timings: Timings
-        public var peerChain: [PeerCertificate]
-        /// For TLS: nil when not TLS, 0 when the chain verified, else OpenSSL's verify code.
-        public var verifyResult: Int?
-        /// libcurl's result code (CURLE_OK is 0); nil when libcurl did not run.
-        public var curlCode: Int?
-    }
+    public typealias Timings = ProbeTimings
+    public typealias PeerCertificate = Diagnostics.PeerCertificate
+    public typealias Result = ProbeResult
 
     /// Options of one probe.
     public struct Request: Sendable {

@@ -1,0 +1,44 @@
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+
+/// A route's own findings: not accepted by a parent, a backend that does not resolve, a Service with no endpoints.
+enum RouteRules {
+    static func findings(_ route: RouteNode, _ input: DoctorInput) -> [Finding] {
+        var findings: [Finding] = []
+        let name = route.ref.namespacedName
+        for parent in route.parents where !parent.accepted {
+            let condition = parent.conditions.first
+            findings.append(Finding(.routeNotAccepted, .error, objects: ["HTTPRoute \(name)"],
+                                    summary: "not attached to \(parent.parentRef.name)\(parent.parentRef.sectionName.map { "/\($0)" } ?? ""): \(condition?.reason ?? "")",
+                                    evidence: ["Accepted=False \(condition?.reason ?? ""): \(condition?.message ?? "")"],
+                                    fix: "make the parentRef name a listener that allows this route (namespace, kind, hostname)"))
+        }
+        for rule in route.rules where rule.dropped == nil {
+            for backend in rule.backends {
+                if let problem = backend.problem {
+                    findings.append(unresolved(problem, route: route, rule: rule.index))
+                    continue
+                }
+                guard let service = backend.service, let port = backend.port else { continue }
+                if Endpoints.addresses(service: service, port: port, portName: backend.portName, snapshot: input.snapshot).isEmpty {
+                    findings.append(Finding(.noReadyEndpoints, .error, objects: ["Service \(service.namespacedName)"],
+                                            summary: "requests routed to Service \(service.namespacedName):\(port) get 503: it has no ready endpoints",
+                                            evidence: ["no ready endpoint in the Service's EndpointSlices"],
+                                            fix: "run its pods (gwconsole up runs nginx Deployments) or write an EndpointSlice for your own process"))
+                }
+            }
+        }
+        return findings
+    }
+
+    /// A backendRef that does not resolve: requests for the rule get 500.
+    static func unresolved(_ problem: (reason: String, message: String), route: RouteNode, rule: Int) -> Finding {
+        let permitted = problem.reason != "RefNotPermitted"
+        let code: FindingCode = !permitted ? .backendRefNotPermitted : (problem.reason == "BackendNotFound" ? .backendNotFound : .backendInvalid)
+        return Finding(code, .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
+                       summary: "requests for this rule get 500: \(problem.message)", evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],
+                       fix: permitted ? "create the Service and port the route names, or correct the backendRef"
+                           : "create a ReferenceGrant in the Service's namespace from HTTPRoute in \(route.ref.namespace)")
+    }
+}
