@@ -26,11 +26,11 @@ public enum TopologyTree {
             rows.append(TreeRow(depth: 0, label: "GatewayClass \(gc.ref.name)", role: gc.accepted ? .accepted : .error, ref: gc.ref))
             for gateway in graph.gateways where gateway.source.spec.gatewayClassName == gc.ref.name {
                 let address = gateway.addresses.first.map { " \($0)" } ?? ""
-                let programmed = gateway.conditions.first { $0.type == "Programmed" }?.status == "True"
+                let programmed = gateway.conditions.first { $0.type == .programmed }?.status == .true
                 rows.append(TreeRow(depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)",
                                     role: !gateway.accepted ? .error : (programmed ? .programmed : .pending), ref: gateway.ref))
                 for listener in gateway.listeners {
-                    let conflicted = listener.conditions.contains { $0.type == "Conflicted" && $0.status == "True" }
+                    let conflicted = listener.conditions.contains { $0.type == .conflicted && $0.status == .true }
                     rows.append(TreeRow(depth: 2, label: "listener \(listener.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
                                         role: conflicted ? .conflicted : (listener.valid ? .accepted : .error), ref: gateway.ref))
                     for routeRef in listener.attachedRoutes {
@@ -54,7 +54,7 @@ public enum TopologyTree {
 
     static func routeRows(_ route: RouteNode, graph: Graph, depth: Int) -> [TreeRow] {
         let accepted = route.parents.contains(where: \.accepted)
-        let resolved = route.parents.allSatisfy { $0.conditions.first { $0.type == "ResolvedRefs" }?.status == "True" }
+        let resolved = route.parents.allSatisfy { $0.conditions.first { $0.type == .resolvedRefs }?.status == .true }
         var rows = [TreeRow(depth: depth, label: "HTTPRoute \(route.ref.namespacedName)",
                             role: !accepted ? .notAttached : (resolved ? .resolved : .error), ref: route.ref)]
         for rule in route.rules {
@@ -66,7 +66,7 @@ public enum TopologyTree {
                 rows.append(TreeRow(depth: depth + 2, label: name + (backend.problem.map { " (\($0.reason))" } ?? ""),
                                     role: backend.valid ? .resolved : .error, ref: backend.service))
                 if let policyRef = backend.policy, let policy = graph.policy(policyRef) {
-                    rows.append(TreeRow(depth: depth + 3, label: "BackendTLSPolicy \(policyRef.namespacedName) (\(policy.conditions.first?.reason ?? ""))",
+                    rows.append(TreeRow(depth: depth + 3, label: "BackendTLSPolicy \(policyRef.namespacedName) (\(policy.conditions.first?.reason?.rawValue ?? ""))",
                                         role: policy.inEffect ? .accepted : (policy.conflicted ? .conflicted : .error), ref: policyRef))
                     for ca in policy.source.spec.validation.caCertificateRefs ?? [] {
                         rows.append(TreeRow(depth: depth + 4, label: "\(ca.kind) \(policyRef.namespace)/\(ca.name) (CA)",

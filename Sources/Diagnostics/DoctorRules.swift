@@ -79,11 +79,10 @@ public enum DoctorRules {
                                         fix: "attach an HTTPRoute: parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}] with matching hostnames"))
             }
             for listener in gateway.listeners where !listener.valid {
-                let failing = listener.conditions.first { $0.status == ($0.type == "Conflicted" ? "True" : "False") && $0.type != "Programmed" }
-                    ?? listener.conditions.first { $0.status == "False" }
+                let failing = listener.conditions.first { !$0.isHealthy && $0.type != .programmed } ?? listener.conditions.first { !$0.isHealthy }
                 findings.append(Finding(.listenerNotProgrammed, .error, objects: ["Gateway \(name) listener \(listener.name)"],
-                                        summary: "listener \(listener.name) does not serve: \(failing?.reason ?? "")",
-                                        evidence: listener.conditions.map { "\($0.type)=\($0.status) \($0.reason ?? ""): \($0.message ?? "")" },
+                                        summary: "listener \(listener.name) does not serve: \(failing?.reason?.rawValue ?? "")",
+                                        evidence: listener.conditions.map { "\($0.type)=\($0.status.rawValue) \($0.reason?.rawValue ?? ""): \($0.message ?? "")" },
                                         fix: "see describe gateway \(gateway.ref.name); \(failing?.message ?? "")"))
             }
         }

@@ -7,10 +7,10 @@ enum PolicyRules {
         var findings: [Finding] = []
         for policy in input.graph.policies where input.inScope(policy.ref) {
             let name = "BackendTLSPolicy \(policy.ref.namespacedName)"
-            if let resolved = policy.conditions.first(where: { $0.type == "ResolvedRefs" }), resolved.status == "False" {
+            if let resolved = policy.conditions.first(where: { $0.type == .resolvedRefs }), resolved.status == .false {
                 let missing = (resolved.message ?? "").contains("does not exist")
                 findings.append(Finding(missing ? .caCertificateRefNotFound : .caCertificateInvalid, .error, objects: [name],
-                                        summary: resolved.message ?? "", evidence: ["ResolvedRefs=False \(resolved.reason ?? ""): \(resolved.message ?? "")"],
+                                        summary: resolved.message ?? "", evidence: ["ResolvedRefs=False \(resolved.reason?.rawValue ?? ""): \(resolved.message ?? "")"],
                                         fix: "create a ConfigMap with a ca.crt key holding the PEM CA certificate that signed the backend's certificate"))
             }
             if policy.conflicted {

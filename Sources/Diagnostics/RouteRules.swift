@@ -10,8 +10,8 @@ enum RouteRules {
         for parent in route.parents where !parent.accepted {
             let condition = parent.conditions.first
             findings.append(Finding(.routeNotAccepted, .error, objects: ["HTTPRoute \(name)"],
-                                    summary: "not attached to \(parent.parentRef.name)\(parent.parentRef.sectionName.map { "/\($0)" } ?? ""): \(condition?.reason ?? "")",
-                                    evidence: ["Accepted=False \(condition?.reason ?? ""): \(condition?.message ?? "")"],
+                                    summary: "not attached to \(parent.parentRef.name)\(parent.parentRef.sectionName.map { "/\($0)" } ?? ""): \(condition?.reason?.rawValue ?? "")",
+                                    evidence: ["Accepted=False \(condition?.reason?.rawValue ?? ""): \(condition?.message ?? "")"],
                                     fix: "make the parentRef name a listener that allows this route (namespace, kind, hostname)"))
         }
         for rule in route.rules where rule.dropped == nil {
@@ -33,9 +33,9 @@ enum RouteRules {
     }
 
     /// A backendRef that does not resolve: requests for the rule get 500.
-    static func unresolved(_ problem: (reason: String, message: String), route: RouteNode, rule: Int) -> Finding {
-        let permitted = problem.reason != "RefNotPermitted"
-        let code: FindingCode = !permitted ? .backendRefNotPermitted : (problem.reason == "BackendNotFound" ? .backendNotFound : .backendInvalid)
+    static func unresolved(_ problem: (reason: ConditionReason, message: String), route: RouteNode, rule: Int) -> Finding {
+        let permitted = problem.reason != .refNotPermitted
+        let code: FindingCode = !permitted ? .backendRefNotPermitted : (problem.reason == .backendNotFound ? .backendNotFound : .backendInvalid)
         return Finding(code, .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
                        summary: "requests for this rule get 500: \(problem.message)", evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],
                        fix: permitted ? "create the Service and port the route names, or correct the backendRef"

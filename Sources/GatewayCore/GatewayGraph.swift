@@ -51,11 +51,11 @@ enum GatewayGraph {
                 }
                 let dataplane = config.gatewayDataplane[ref] ?? config.dataplane
                 if !accepted {
-                    conditions.append(Conditions.gatewayNotProgrammed("Invalid", conditions[0].message ?? ""))
+                    conditions.append(Conditions.gatewayNotProgrammed(.invalid, conditions[0].message ?? ""))
                 } else if dataplane.programmed {
                     conditions.append(Conditions.gatewayProgrammed)
                 } else {
-                    conditions.append(Conditions.gatewayNotProgrammed("Pending", "Gateway is not programmed yet: \(dataplane.detail)"))
+                    conditions.append(Conditions.gatewayNotProgrammed(.pending, "Gateway is not programmed yet: \(dataplane.detail)"))
                 }
                 let listeners = drafts.map { $0.finish(gatewayAccepted: accepted, gatewayMessage: conditions[0].message ?? "", dataplane: dataplane) }
                 return GatewayNode(ref: ref, source: gateway, accepted: accepted, conditions: conditions, listeners: listeners,
@@ -76,28 +76,28 @@ enum GatewayGraph {
 
         /// Unsupported route kinds alongside supported ones leave the listener usable for the supported ones.
         var valid: Bool {
-            usable && accepted.status == "True" && conflicted.status == "False"
-                && (resolved.status == "True" || resolved.reason == "InvalidRouteKinds")
+            usable && accepted.status == .true && conflicted.status == .false
+                && (resolved.status == .true || resolved.reason == .invalidRouteKinds)
         }
 
         /// The message of the first failing condition, which Programmed=False repeats (as NGF does).
         var problem: String? {
-            [accepted, resolved].first { $0.status == "False" }?.message ?? (conflicted.status == "True" ? conflicted.message : nil)
+            [accepted, resolved].first { $0.status == .false }?.message ?? (conflicted.status == .true ? conflicted.message : nil)
         }
 
         /// The listener's conditions in NGF's order: Accepted, Programmed, ResolvedRefs, Conflicted.
         func finish(gatewayAccepted: Bool, gatewayMessage: String, dataplane: DataplaneState) -> ListenerNode {
             let programmed: Condition
             if !valid, let problem {
-                programmed = Conditions.listenerNotProgrammed("Invalid", problem)
+                programmed = Conditions.listenerNotProgrammed(.invalid, problem)
             } else if !valid {
-                programmed = Conditions.listenerNotProgrammed("Invalid", "Listener is not valid")
+                programmed = Conditions.listenerNotProgrammed(.invalid, "Listener is not valid")
             } else if !gatewayAccepted {
-                programmed = Conditions.listenerNotProgrammed("Invalid", gatewayMessage)
+                programmed = Conditions.listenerNotProgrammed(.invalid, gatewayMessage)
             } else if dataplane.programmed {
                 programmed = Conditions.listenerProgrammed
             } else {
-                programmed = Conditions.listenerNotProgrammed("Pending", "Listener is not programmed yet: \(dataplane.detail)")
+                programmed = Conditions.listenerNotProgrammed(.pending, "Listener is not programmed yet: \(dataplane.detail)")
             }
             return ListenerNode(name: listener.name, port: listener.port, protocol: listener.protocol, hostname: listener.hostname,
                                 valid: valid && gatewayAccepted, conditions: [accepted, programmed, resolved, conflicted],
@@ -123,14 +123,14 @@ enum GatewayGraph {
         if let kinds = listener.allowedRoutes?.kinds, !kinds.isEmpty {
             let valid = kinds.filter { ($0.group ?? routeGroup) == routeGroup && $0.kind == "HTTPRoute" }
             let invalid = kinds.filter { !(($0.group ?? routeGroup) == routeGroup && $0.kind == "HTTPRoute") }
-            supportedKinds = accepted.status == "True" ? valid.map { RouteGroupKind(group: $0.group ?? routeGroup, kind: $0.kind) } : []
+            supportedKinds = accepted.status == .true ? valid.map { RouteGroupKind(group: $0.group ?? routeGroup, kind: $0.kind) } : []
             if !invalid.isEmpty {
                 let names = invalid.map { "\($0.group ?? routeGroup)/\($0.kind)" }.joined(separator: ", ")
                 resolved = Conditions.listenerInvalidRouteKinds("Route kinds are not supported: \(names)")
             }
         }
 
-        if listener.protocol == "HTTPS", accepted.status == "True" {
+        if listener.protocol == "HTTPS", accepted.status == .true {
             let tls = listener.tls
             if (tls?.mode ?? "Terminate") != "Terminate" {
                 accepted = Conditions.listenerUnsupportedValue("tls.mode \"\(tls?.mode ?? "")\" is not supported for HTTPS, use \"Terminate\"")
@@ -159,8 +159,8 @@ enum GatewayGraph {
         }
 
         // As NGF: a certificate that does not resolve also makes the listener not accepted.
-        if resolved.status == "False", let reason = resolved.reason, reason == "InvalidCertificateRef" || reason == "RefNotPermitted" {
-            accepted = Conditions.make("Accepted", false, reason, resolved.message ?? "")
+        if resolved.status == .false, let reason = resolved.reason, reason == .invalidCertificateRef || reason == .refNotPermitted {
+            accepted = Conditions.make(.accepted, false, reason, resolved.message ?? "")
         }
         return ListenerDraft(listener: listener, accepted: accepted, resolved: resolved, supportedKinds: supportedKinds,
                              certificate: certificate, usable: !supportedKinds.isEmpty)
@@ -180,7 +180,7 @@ enum GatewayGraph {
     /// Listeners on one port must agree on the protocol; on one port and protocol, hostnames must differ.
     /// A conflicted listener is not accepted either (NGF's ProtocolConflict and HostnameConflict).
     static func markConflicts(_ listeners: inout [ListenerDraft]) {
-        let candidates = listeners.indices.filter { listeners[$0].accepted.status == "True" }
+        let candidates = listeners.indices.filter { listeners[$0].accepted.status == .true }
         for (_, indices) in Dictionary(grouping: candidates, by: { listeners[$0].listener.port }) where indices.count > 1 {
             let protocols = Set(indices.map { listeners[$0].listener.protocol })
             if protocols.count > 1 {
@@ -199,6 +199,6 @@ enum GatewayGraph {
 extension GatewayGraph.ListenerDraft {
     mutating func conflict(_ condition: Condition) {
         conflicted = condition
-        accepted = Conditions.make("Accepted", false, condition.reason ?? "", condition.message ?? "")
+        accepted = Conditions.make(.accepted, false, condition.reason ?? "", condition.message ?? "")
     }
 }

@@ -116,7 +116,7 @@ public struct BackendNode: Sendable {
     public var portName: String?
     public var weight: Int32
     /// Nil when the backend resolved; otherwise the ResolvedRefs reason and message.
-    public var problem: (reason: String, message: String)?
+    public var problem: (reason: ConditionReason, message: String)?
     /// The BackendTLSPolicy in effect for this Service port, valid or not.
     public var policy: ObjectRef?
 

@@ -54,7 +54,7 @@ enum PolicyGraph {
         for ref in refs {
             let kindOK = ref.group == "" && (ref.kind == "ConfigMap" || ref.kind == "Secret")
             if !kindOK {
-                if resolved.status == "True" { resolved = Conditions.policyInvalidKind("CA certificate reference \(ref.kind) \(ref.name) must be a ConfigMap or a Secret") }
+                if resolved.status == .true { resolved = Conditions.policyInvalidKind("CA certificate reference \(ref.kind) \(ref.name) must be a ConfigMap or a Secret") }
                 continue
             }
             let target = ObjectRef(group: "", kind: ref.kind, namespace: policy.namespace, name: ref.name)
@@ -79,7 +79,7 @@ enum PolicyGraph {
                 problem = "\(ref.kind) \(policy.namespace)/\(ref.name) has no ca.crt or it is empty"
             }
             if let problem {
-                if resolved.status == "True" { resolved = Conditions.policyInvalidCARef(problem) }
+                if resolved.status == .true { resolved = Conditions.policyInvalidCARef(problem) }
             } else if let data {
                 bundle.append(data.hasSuffix("\n") ? data : data + "\n")
             }
@@ -90,7 +90,7 @@ enum PolicyGraph {
         } else if !refs.isEmpty && bundle.isEmpty {
             accepted = Conditions.policyNoValidCA("No valid CACertificateRef found: \(resolved.message ?? "")")
         }
-        let valid = accepted.status == "True"
+        let valid = accepted.status == .true
         return PolicyNode(ref: ref, source: policy, valid: valid, conflicted: false, conditions: [accepted, resolved], ancestors: [],
                           caCertificates: bundle.isEmpty ? nil : bundle.joined(), targets: targets)
     }
@@ -127,7 +127,7 @@ enum PolicyGraph {
                 nodes[loser].conflicted = true
                 let section = key.section.map { " port \($0)" } ?? ""
                 let message = "Conflicts with BackendTLSPolicy \(winner.namespacedName), which targets Service \(key.service.namespacedName)\(section) and takes precedence (older)"
-                if nodes[loser].conditions[0].status == "True" {
+                if nodes[loser].conditions[0].status == .true {
                     nodes[loser].conditions[0] = Conditions.policyConflicted(message)
                 }
             }
@@ -203,7 +203,7 @@ enum PolicyGraph {
                           let policy = effective(index, service: service, portName: backend.portName) else { continue }
                     routes[r].rules[u].backends[b].policy = policy.ref
                     if !policy.valid {
-                        let reason = policy.conditions.first { $0.status == "False" }?.message ?? "it is invalid"
+                        let reason = policy.conditions.first { $0.status == .false }?.message ?? "it is invalid"
                         routes[r].rules[u].backends[b].problem = ("UnsupportedValue",
                             "The BackendTLSPolicy \(policy.ref.namespacedName) for Service \(service.namespacedName) is invalid: \(reason)")
                     }

@@ -56,51 +56,51 @@ enum RouteGraph {
         // Only Accepted here: ResolvedRefs and PartiallyInvalid follow once policies are known (`finishConditions`).
         func result(_ gateway: ObjectRef?, _ listeners: [String], _ accepted: Condition) -> ParentNode {
             ParentNode(index: index, parentRef: parentRef, gateway: gateway, listeners: listeners,
-                       accepted: accepted.status == "True", conditions: [accepted])
+                       accepted: accepted.status == .true, conditions: [accepted])
         }
         guard parentRef.group == Gateway.group, parentRef.kind == "Gateway" else {
-            return result(nil, [], Conditions.routeNotAccepted("NoMatchingParent", "Parent reference kind \(parentRef.kind!) (group \"\(parentRef.group!)\") is not supported, only Gateway"))
+            return result(nil, [], Conditions.routeNotAccepted(.noMatchingParent, "Parent reference kind \(parentRef.kind!) (group \"\(parentRef.group!)\") is not supported, only Gateway"))
         }
         guard let gatewayIndex = gateways.firstIndex(where: { $0.ref == .gateway(namespace, parentRef.name) }) else {
             if allGateways.contains(where: { $0.namespace == namespace && $0.name == parentRef.name }) {
                 return nil  // another controller's Gateway
             }
-            return result(nil, [], Conditions.routeNotAccepted("NoMatchingParent", "Gateway \(namespace)/\(parentRef.name) does not exist"))
+            return result(nil, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(namespace)/\(parentRef.name) does not exist"))
         }
         let gateway = gateways[gatewayIndex]
         if !gateway.accepted {
-            return result(gateway.ref, [], Conditions.routeNotAccepted("NoMatchingParent", "Gateway \(gateway.ref.namespacedName) is not accepted, so routes cannot attach to it"))
+            return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(gateway.ref.namespacedName) is not accepted, so routes cannot attach to it"))
         }
         var candidates = gateway.listeners
         if let section = parentRef.sectionName {
             candidates = candidates.filter { $0.name == section }
             if candidates.isEmpty {
-                return result(gateway.ref, [], Conditions.routeNotAccepted("NoMatchingParent", "Gateway \(gateway.ref.namespacedName) has no listener named \"\(section)\""))
+                return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(gateway.ref.namespacedName) has no listener named \"\(section)\""))
             }
         }
         if let port = parentRef.port {
             candidates = candidates.filter { $0.port == port }
             if candidates.isEmpty {
-                return result(gateway.ref, [], Conditions.routeNotAccepted("NoMatchingParent", "Gateway \(gateway.ref.namespacedName) has no listener on port \(port)\(parentRef.sectionName.map { " named \"\($0)\"" } ?? "")"))
+                return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(gateway.ref.namespacedName) has no listener on port \(port)\(parentRef.sectionName.map { " named \"\($0)\"" } ?? "")"))
             }
         }
         let valid = candidates.filter(\.valid)
         if valid.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted("NoMatchingParent", "No valid listener matches this parent reference: \(candidates.map(\.name).joined(separator: ", ")) \(candidates.count == 1 ? "is" : "are") not valid"))
+            return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "No valid listener matches this parent reference: \(candidates.map(\.name).joined(separator: ", ")) \(candidates.count == 1 ? "is" : "are") not valid"))
         }
         let allowed = valid.filter { allows($0, gateway: gateway.source, route: route, snapshot: snapshot) }
         if allowed.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted("NotAllowedByListeners", "The route is not allowed by the allowedRoutes of listener\(valid.count == 1 ? "" : "s") \(valid.map(\.name).joined(separator: ", "))"))
+            return result(gateway.ref, [], Conditions.routeNotAccepted(.notAllowedByListeners, "The route is not allowed by the allowedRoutes of listener\(valid.count == 1 ? "" : "s") \(valid.map(\.name).joined(separator: ", "))"))
         }
         let routeHosts = route.spec.hostnames ?? []
         let matching = allowed.filter { listener in
             routeHosts.isEmpty || routeHosts.contains { HostnameMatching.intersects($0, listener.hostname) }
         }
         if matching.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted("NoMatchingListenerHostname", "No listener hostname matches the route's hostnames: listener\(allowed.count == 1 ? "" : "s") \(allowed.map { "\($0.name) (\($0.hostname ?? "any"))" }.joined(separator: ", "))"))
+            return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingListenerHostname, "No listener hostname matches the route's hostnames: listener\(allowed.count == 1 ? "" : "s") \(allowed.map { "\($0.name) (\($0.hostname ?? "any"))" }.joined(separator: ", "))"))
         }
         if rules.allSatisfy({ $0.dropped != nil }) && !rules.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted("UnsupportedValue", "All rules are invalid: " + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(separator: "; ")))
+            return result(gateway.ref, [], Conditions.routeNotAccepted(.unsupportedValue, "All rules are invalid: " + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(separator: "; ")))
         }
         // Listeners get their attached routes after every route is attached (RouteGraph.routes): appending here would
         // copy a listener's list per route.
@@ -146,7 +146,7 @@ enum RouteGraph {
         let namespace = ref.namespace ?? route.namespace
         var node = BackendNode(index: index, source: ref, service: nil, port: ref.port, portName: nil, weight: ref.weight ?? 1, problem: nil, policy: nil)
         guard group == "", kind == "Service" else {
-            node.problem = ("InvalidKind", "Backend \(kind) \(ref.name)\(group.isEmpty ? "" : " (group \(group))") is not supported, only core Services")
+            node.problem = (.invalidKind, "Backend \(kind) \(ref.name)\(group.isEmpty ? "" : " (group \(group))") is not supported, only core Services")
             return node
         }
         let service = ObjectRef.service(namespace, ref.name)
@@ -154,11 +154,11 @@ enum RouteGraph {
         references.add(ObjectRef(route), service)
         guard ReferenceGrants.permits(snapshot.referenceGrants, fromGroup: HTTPRoute.group, fromKind: "HTTPRoute", fromNamespace: route.namespace,
                                       toGroup: "", toKind: "Service", toNamespace: namespace, toName: ref.name) else {
-            node.problem = ("RefNotPermitted", "Backend Service \(namespace)/\(ref.name) is in another namespace and no ReferenceGrant permits it")
+            node.problem = (.refNotPermitted, "Backend Service \(namespace)/\(ref.name) is in another namespace and no ReferenceGrant permits it")
             return node
         }
         guard let svc = snapshot.service(namespace, ref.name) else {
-            node.problem = ("BackendNotFound", "Backend Service \(namespace)/\(ref.name) does not exist")
+            node.problem = (.backendNotFound, "Backend Service \(namespace)/\(ref.name) does not exist")
             return node
         }
         if svc.spec?.type == "ExternalName" {
@@ -171,7 +171,7 @@ enum RouteGraph {
         }
         guard let servicePort = (svc.spec?.ports ?? []).first(where: { $0.port == port }) else {
             let ports = (svc.spec?.ports ?? []).map { String($0.port) }.joined(separator: ", ")
-            node.problem = ("BackendNotFound", "Backend Service \(namespace)/\(ref.name) has no port \(port) (ports: \(ports.isEmpty ? "none" : ports))")
+            node.problem = (.backendNotFound, "Backend Service \(namespace)/\(ref.name) has no port \(port) (ports: \(ports.isEmpty ? "none" : ports))")
             return node
         }
         node.portName = servicePort.name

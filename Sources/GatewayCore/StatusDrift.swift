@@ -7,15 +7,15 @@ public enum StatusDrift {
     /// One condition as a place, type, status and reason.
     public struct Entry: Sendable, Equatable, Hashable {
         public var place: String
-        public var type: String
-        public var status: String
-        public var reason: String
+        public var type: ConditionType
+        public var status: ConditionStatus
+        public var reason: ConditionReason
     }
 
     /// A condition the two views disagree on (nil: that view has no such condition).
     public struct Difference: Sendable, Equatable {
         public var place: String
-        public var type: String
+        public var type: ConditionType
         public var cluster: Entry?
         public var computed: Entry?
 
@@ -29,24 +29,23 @@ public enum StatusDrift {
     public static func entries(_ status: JSONValue?, controllerName: String) -> [Entry] {
         guard let status else { return [] }
         var entries: [Entry] = []
-        func add(_ place: String, _ conditions: [JSONValue]?) {
-            for condition in conditions ?? [] {
-                entries.append(Entry(place: place, type: condition["type"]?.stringValue ?? "", status: condition["status"]?.stringValue ?? "",
-                                     reason: condition["reason"]?.stringValue ?? ""))
+        func add(_ place: String, _ holder: JSONValue) {
+            for condition in holder.conditionList {
+                entries.append(Entry(place: place, type: condition.type, status: condition.status, reason: condition.reason ?? ""))
             }
         }
-        add("object", status["conditions"]?.arrayValue)
+        add("object", status)
         for listener in status["listeners"]?.arrayValue ?? [] {
-            add("listener \(listener["name"]?.stringValue ?? "?")", listener["conditions"]?.arrayValue)
+            add("listener \(listener["name"]?.stringValue ?? "?")", listener)
         }
         for parent in status["parents"]?.arrayValue ?? [] where parent["controllerName"]?.stringValue == controllerName {
             let ref = parent["parentRef"]
             add("parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")",
-                parent["conditions"]?.arrayValue)
+                parent)
         }
         for ancestor in status["ancestors"]?.arrayValue ?? [] where ancestor["controllerName"]?.stringValue == controllerName {
             let ref = ancestor["ancestorRef"]
-            add("ancestor \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")", ancestor["conditions"]?.arrayValue)
+            add("ancestor \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")", ancestor)
         }
         return entries
     }

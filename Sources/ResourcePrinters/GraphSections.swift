@@ -98,7 +98,7 @@ public enum GraphSections {
                 let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
                 return [name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
                         parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
-                        parent.conditions.first?.reason ?? ""]
+                        parent.conditions.first?.reason?.rawValue ?? ""]
             }
             let policies = Set(route.rules.flatMap { $0.backends.compactMap(\.policy) })
             let effective = policies.compactMap { policyPosition[$0] }.sorted().map { policyRow(graph.policies[$0]) }
@@ -157,7 +157,7 @@ public enum GraphSections {
 
     static func acceptedText(_ node: PolicyNode) -> String {
         let accepted = node.conditions.first
-        return accepted?.status == "True" ? "True" : "False (\(accepted?.reason ?? ""))"
+        return accepted?.status == .true ? "True" : "False (\(accepted?.reason?.rawValue ?? ""))"
     }
 
     static func referencedBy(_ ref: ObjectRef, _ graph: Graph) -> Section {

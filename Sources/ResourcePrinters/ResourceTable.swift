@@ -54,37 +54,34 @@ enum ResourceColumns {
         ResourceColumn(header: header) { object, _ in value(object) }
     }
 
-    static func conditionStatus(_ object: JSONValue, _ type: String) -> String {
-        for condition in object.value(at: ["status", "conditions"])?.arrayValue ?? [] where condition["type"]?.stringValue == type {
-            return condition["status"]?.stringValue ?? ""
-        }
-        return ""
+    static func conditionStatus(_ object: JSONValue, _ type: ConditionType) -> String {
+        (object["status"] ?? [:]).conditionList.condition(type)?.status.rawValue ?? ""
     }
 
     static func columns(for type: ResourceType, wide: Bool) -> [ResourceColumn] {
         switch type.groupKind {
         case ResourceRegistry.gatewayClass.groupKind:
             var cols = [column("CONTROLLER") { $0.value(at: ["spec", "controllerName"])?.stringValue ?? "" },
-                        column("ACCEPTED") { conditionStatus($0, "Accepted") }, ageColumn]
+                        column("ACCEPTED") { conditionStatus($0, .accepted) }, ageColumn]
             if wide { cols.append(column("DESCRIPTION") { $0.value(at: ["spec", "description"])?.stringValue ?? "" }) }
             return cols
         case ResourceRegistry.gateway.groupKind:
             return [column("CLASS") { $0.value(at: ["spec", "gatewayClassName"])?.stringValue ?? "" },
                     column("ADDRESS") { ($0.value(at: ["status", "addresses"])?.arrayValue ?? []).compactMap { $0["value"]?.stringValue }.joined(separator: ",") },
-                    column("PROGRAMMED") { conditionStatus($0, "Programmed") }, ageColumn]
+                    column("PROGRAMMED") { conditionStatus($0, .programmed) }, ageColumn]
         case ResourceRegistry.httpRoute.groupKind:
             return [column("HOSTNAMES") { object in
                         guard let hostnames = object.value(at: ["spec", "hostnames"]) else { return "" }
                         return JSONWriter.compact(hostnames)
                     },
                     column("PARENTS") { routeParents($0) },
-                    column("ACCEPTED") { entryConditions($0["status"]?["parents"], "Accepted") },
-                    column("RESOLVED") { entryConditions($0["status"]?["parents"], "ResolvedRefs") },
+                    column("ACCEPTED") { entryConditions($0["status"]?["parents"], .accepted) },
+                    column("RESOLVED") { entryConditions($0["status"]?["parents"], .resolvedRefs) },
                     ageColumn]
         case ResourceRegistry.backendTLSPolicy.groupKind:
             var cols = [column("TARGETS") { policyTargets($0) },
                         column("HOSTNAME") { $0.value(at: ["spec", "validation", "hostname"])?.stringValue ?? "" },
-                        column("ACCEPTED") { entryConditions($0["status"]?["ancestors"], "Accepted") },
+                        column("ACCEPTED") { entryConditions($0["status"]?["ancestors"], .accepted) },
                         ageColumn]
             if wide { cols.append(column("ANCESTORS") { policyAncestors($0) }) }
             return cols
@@ -147,13 +144,12 @@ enum ResourceColumns {
 
     /// The status of one condition type across status entries (route parents, policy ancestors): `True`,
     /// `False (Reason)`, joined with commas; `<none>` when there is no entry.
-    static func entryConditions(_ entries: JSONValue?, _ type: String) -> String {
+    static func entryConditions(_ entries: JSONValue?, _ type: ConditionType) -> String {
         let list = entries?.arrayValue ?? []
         if list.isEmpty { return "<none>" }
         return list.map { entry in
-            guard let condition = entry["conditions"]?.arrayValue?.first(where: { $0["type"]?.stringValue == type }) else { return "Unknown" }
-            let status = condition["status"]?.stringValue ?? "Unknown"
-            return status == "True" ? status : "\(status) (\(condition["reason"]?.stringValue ?? ""))"
+            guard let condition = entry.conditionList.condition(type) else { return "Unknown" }
+            return condition.status == .true ? condition.status.rawValue : "\(condition.status) (\(condition.reason?.rawValue ?? ""))"
         }.joined(separator: ",")
     }
 
@@ -169,7 +165,7 @@ enum ResourceColumns {
         if list.isEmpty { return "<none>" }
         return list.map { entry in
             let ref = entry["ancestorRef"] ?? [:]
-            let reason = entry["conditions"]?.arrayValue?.first { $0["type"]?.stringValue == "Accepted" }?["reason"]?.stringValue ?? "Unknown"
+            let reason = entry.conditionList.accepted?.reason?.rawValue ?? "Unknown"
             return "\(ref["namespace"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")=\(reason)"
         }.joined(separator: ",")
     }

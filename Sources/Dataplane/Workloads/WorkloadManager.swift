@@ -112,7 +112,7 @@ public struct WorkloadManager: Sendable {
         func write(phase: String, ready: Bool, state: JSONValue, restartCount: Int64, message: String? = nil) throws {
             var next: JSONValue = ["phase": .string(phase), "podIP": .string(ip!), "podIPs": [["ip": .string(ip!)]], "hostIP": "127.0.0.1",
                                    "startTime": status["startTime"] ?? .string(Store.timestamp(Date())),
-                                   "conditions": [["type": "Ready", "status": .string(ready ? "True" : "False")]],
+                                   "conditions": [["type": .string(ConditionType.ready.rawValue), "status": .string(ConditionStatus(ready).rawValue)]],
                                    "containerStatuses": [["name": .string(container?.name ?? "app"), "image": .string(container?.image ?? ""),
                                                           "imageID": "", "ready": .bool(ready), "restartCount": .int(restartCount),
                                                           "started": .bool(ready), "state": state]]]
@@ -209,7 +209,7 @@ public struct WorkloadManager: Sendable {
         let pods = try store.list(ResourceRegistry.pod.groupKind)
         for deployment in deployments {
             let owned = pods.filter { $0.namespace == deployment.namespace && $0.body.value(at: ["metadata", "ownerReferences"])?.arrayValue?.first?["name"]?.stringValue == deployment.name }
-            let ready = owned.filter { $0.status?["conditions"]?.arrayValue?.first?["status"] == "True" }.count
+            let ready = owned.filter { ($0.status ?? [:]).conditionList.isTrue(.ready) }.count
             let key = ObjectKey(groupKind: ResourceRegistry.deployment.groupKind, namespace: deployment.namespace, name: deployment.name)
             let status: JSONValue = ["observedGeneration": .int(deployment.metadata.generation ?? 1), "replicas": .int(Int64(owned.count)),
                                      "updatedReplicas": .int(Int64(owned.count)), "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready))]

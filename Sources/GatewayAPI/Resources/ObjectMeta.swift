@@ -43,26 +43,6 @@ public struct OwnerReference: Codable, Sendable, Equatable {
     }
 }
 
-/// A status condition (`metav1.Condition`).
-public struct Condition: Codable, Sendable, Equatable {
-    public var type: String
-    public var status: String
-    public var observedGeneration: Int64?
-    public var lastTransitionTime: String?
-    public var reason: String?
-    public var message: String?
-
-    public init(type: String, status: String, observedGeneration: Int64? = nil, lastTransitionTime: String? = nil,
-                reason: String? = nil, message: String? = nil) {
-        self.type = type
-        self.status = status
-        self.observedGeneration = observedGeneration
-        self.lastTransitionTime = lastTransitionTime
-        self.reason = reason
-        self.message = message
-    }
-}
-
 /// A label selector (`matchLabels` and `matchExpressions`).
 public struct LabelSelector: Codable, Sendable, Equatable {
     public var matchLabels: [String: String]?

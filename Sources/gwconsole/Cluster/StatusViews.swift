@@ -28,7 +28,7 @@ enum StatusViews {
         }
         func text(_ entry: StatusDrift.Entry?) -> String { entry.map { "\($0.status) \($0.reason)" } ?? "<absent>" }
         return GraphSections.Section(title: "Status Views (differ)", headers: ["Where", "Condition", "Cluster's Controller", "gwconsole"],
-                                     rows: differences.map { [$0.place, $0.type, text($0.cluster), text($0.computed)] })
+                                     rows: differences.map { [$0.place, $0.type.rawValue, text($0.cluster), text($0.computed)] })
     }
 
     /// StatusDrift findings for doctor: every object whose two views differ.

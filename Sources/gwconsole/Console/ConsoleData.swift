@@ -103,7 +103,7 @@ struct ConsoleData {
     /// A row's colour from its status: not accepted/ready → error.
     func role(of object: StoredObject) -> Role {
         let status = object.status ?? [:]
-        if object.leadingConditions.contains(where: { ["Accepted", "Programmed", "ResolvedRefs"].contains($0["type"]?.stringValue ?? "") && $0["status"]?.stringValue == "False" }) {
+        if object.leadingConditions.contains(where: { [.accepted, .programmed, .resolvedRefs].contains($0.type) && $0.status == .false }) {
             return .error
         }
         if let phase = status["phase"]?.stringValue, phase != "Running" { return .pending }
@@ -174,36 +174,34 @@ struct ConsoleData {
 
     /// Every condition in the status, with where it sits (the object, a listener, a parent, an ancestor).
     func conditions(_ object: StoredObject) -> [StyledLine] {
-        var rows: [(String, JSONValue)] = []
+        var rows: [(String, Condition)] = []
         let status = object.status ?? [:]
-        for condition in status["conditions"]?.arrayValue ?? [] { rows.append((object.groupKind.kind, condition)) }
+        for condition in status.conditionList { rows.append((object.groupKind.kind, condition)) }
         for listener in status["listeners"]?.arrayValue ?? [] {
             let name = "listener \(listener["name"]?.stringValue ?? "?") (\(listener["attachedRoutes"]?.intValue.map { String($0) } ?? "0") routes)"
-            for condition in listener["conditions"]?.arrayValue ?? [] { rows.append((name, condition)) }
+            for condition in listener.conditionList { rows.append((name, condition)) }
         }
         for parent in status["parents"]?.arrayValue ?? [] {
             let ref = parent["parentRef"]
             let name = "parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")"
-            for condition in parent["conditions"]?.arrayValue ?? [] { rows.append((name, condition)) }
+            for condition in parent.conditionList { rows.append((name, condition)) }
         }
         for ancestor in status["ancestors"]?.arrayValue ?? [] {
             let ref = ancestor["ancestorRef"]
             let name = "ancestor \(ref?["kind"]?.stringValue ?? "Gateway") \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")"
-            for condition in ancestor["conditions"]?.arrayValue ?? [] { rows.append((name, condition)) }
+            for condition in ancestor.conditionList { rows.append((name, condition)) }
         }
         if rows.isEmpty { return [StyledLine("no conditions in status", role: .dim)] }
         var table = "WHERE\tTYPE\tSTATUS\tREASON\tAGE\n"
         for (place, condition) in rows {
-            table += [place, condition["type"]?.stringValue ?? "", condition["status"]?.stringValue ?? "", condition["reason"]?.stringValue ?? "",
-                      condition["lastTransitionTime"]?.stringValue.map { AgeFormatter.age(since: $0) } ?? ""].joined(separator: "\t") + "\n"
+            table += [place, condition.type.rawValue, condition.status.rawValue, condition.reason?.rawValue ?? "",
+                      condition.lastTransitionTime.map { AgeFormatter.age(since: $0) } ?? ""].joined(separator: "\t") + "\n"
         }
         let lines = KubectlTable.render(table).split(separator: "\n").map(String.init)
         var out = [StyledLine(lines[0], role: .title)]
         for (line, (_, condition)) in zip(lines.dropFirst(), rows) {
-            let type = condition["type"]?.stringValue ?? "", status = condition["status"]?.stringValue ?? ""
-            let good = type == "Conflicted" ? status == "False" : status == "True"
-            out.append(StyledLine(line, role: good ? .accepted : (type == "Conflicted" ? .conflicted : .error)))
-            if let message = condition["message"]?.stringValue, !message.isEmpty {
+            out.append(StyledLine(line, role: condition.isHealthy ? .accepted : (condition.type == .conflicted ? .conflicted : .error)))
+            if let message = condition.message, !message.isEmpty {
                 out.append(StyledLine("    " + message, role: .dim))
             }
         }

@@ -115,25 +115,24 @@ struct ScenarioRunner {
             let text = value?.stringValue ?? value.map(JSONWriter.compact) ?? "<none>"
             return (description, text == want ? .success(()) : .failure(Failure(message: "expected \(field) \(want), got \(text)")))
         }
-        let conditionType = object.condition ?? "Accepted"
-        let want = object.status ?? "True"
+        let conditionType = object.condition.map(ConditionType.init(rawValue:)) ?? .accepted
+        let want = object.status.map(ConditionStatus.init(text:)) ?? .true
         let description = "\(type.singular) \(object.name): \(conditionType) is \(want)"
         guard let found else { return (description, .failure(Failure(message: "\(type.singular) \(object.name) not found"))) }
         let conditions = found.leadingConditions
-        guard let condition = conditions.first(where: { $0["type"]?.stringValue == conditionType }) else {
+        guard let condition = conditions.condition(conditionType) else {
             return (description, .failure(Failure(message: "no \(conditionType) condition in status yet")))
         }
-        let got = condition["status"]?.stringValue ?? ""
-        if got == want { return (description, .success(())) }
-        return (description, .failure(Failure(message: "expected \(conditionType)=\(want), got \(got) (\(condition["reason"]?.stringValue ?? "")): \(condition["message"]?.stringValue ?? "")")))
+        if condition.status == want { return (description, .success(())) }
+        return (description, .failure(Failure(message: "expected \(conditionType)=\(want), got \(condition.status) (\(condition.reason?.rawValue ?? "")): \(condition.message ?? "")")))
     }
 }
 
 extension StoredObject {
     /// The conditions that speak for the object: its own, else its first parent's (routes) or ancestor's (policies).
-    var leadingConditions: [JSONValue] {
+    var leadingConditions: [Condition] {
         let status = self.status ?? [:]
-        return status["conditions"]?.arrayValue ?? status["parents"]?.arrayValue?.first?["conditions"]?.arrayValue
-            ?? status["ancestors"]?.arrayValue?.first?["conditions"]?.arrayValue ?? []
+        let entry = status["conditions"] != nil ? status : status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
+        return entry?.conditionList ?? []
     }
 }
