@@ -75,91 +75,56 @@ extension ConsoleModel {
         return []
     }
 
+    /// The normal mode: the first binding of the table (`ConsoleModel.bindings`) that takes the key acts.
     mutating func handleNormal(_ key: Key, layout: ConsoleLayout) -> [Effect] {
         message = nil
-        let treePage = max(1, layout.contentHeight(.tree))
-        switch key {
-        case .char("q"): return [.quit]
-        case .char("?"): mode = .help; helpScroll = 0; return []
-        case .char("/"): mode = .filter(filter); return []
-        case .char(":"): mode = .command(""); return []
-        case .tab: focus = Pane.allCases[(Pane.allCases.firstIndex(of: focus)! + 1) % Pane.allCases.count]; return []
-        case .backTab: focus = Pane.allCases[(Pane.allCases.firstIndex(of: focus)! + Pane.allCases.count - 1) % Pane.allCases.count]; return []
-        case .escape:
-            if !filter.isEmpty { filter = ""; clampSelection(); return [.loadDetail] }
-            if focus != .tree { focus = .tree; return [] }
-            if view != .topology { view = .topology; selected = 0; scroll = 0; return [.loadDetail] }
-            return []
-        case .char("p"):
-            guard let ref = selectedRef else { message = StyledLine("select a route, Service or Gateway to probe", role: .warning); return [] }
-            return [.probe(ref)]
-        case .char("d"): return selectTab(.describe)
-        case .char("y"): return selectTab(.yaml)
-        case .char("c"):
-            if detailTab == .nginx { fullConfig.toggle(); return [.loadDetail] }
-            return selectTab(.nginx)
-        case .char("f") where detailTab == .nginx:
-            fullConfig.toggle()
+        guard let binding = ConsoleModel.bindings.first(where: { $0.matches(key) }) else { return [] }
+        return binding.action(&self, key, layout)
+    }
+
+    /// Movement: the tree's selection when it has the focus, else the focused pane scrolls.
+    mutating func moveOrScroll(_ delta: Int, layout: ConsoleLayout) -> [Effect] {
+        if focus == .tree { return move(delta) }
+        scroll(pane: focus, by: delta, layout: layout)
+        return []
+    }
+
+    /// h or ←: collapse the selected row, or go to its parent.
+    mutating func collapseOrParent() -> [Effect] {
+        let rows = visibleRows
+        guard rows.indices.contains(selected) else { return [] }
+        if rows[selected].hasChildren && !rows[selected].isCollapsed {
+            toggle(expand: false)
+        } else if rows[selected].row.depth > 0 {
+            let depth = rows[selected].row.depth
+            if let parent = rows[..<selected].lastIndex(where: { $0.row.depth < depth }) { return move(parent - selected) }
+        }
+        return []
+    }
+
+    /// Esc: clear the filter, else focus the tree, else leave a list.
+    mutating func back() -> [Effect] {
+        if !filter.isEmpty {
+            filter = ""
+            clampSelection()
             return [.loadDetail]
-        case .char("["), .char("]"):
-            let tabs = availableTabs
-            let index = tabs.firstIndex(of: detailTab) ?? 0
-            return selectTab(tabs[(index + (key == .char("]") ? 1 : tabs.count - 1)) % tabs.count])
-        case .char(let c) where ("1"..."6").contains(c):
-            let index = Int(String(c))! - 1
-            return availableTabs.indices.contains(index) ? selectTab(availableTabs[index]) : []
-        case .char("e"):
-            guard let ref = selectedRef else { message = StyledLine("select an object to edit", role: .warning); return [] }
-            return [.edit(ref)]
-        case .ctrl("d"):
-            guard let ref = selectedRef else { message = StyledLine("select an object to delete", role: .warning); return [] }
-            mode = .confirm("Delete \(ref.kind) \(ref.namespace.isEmpty ? ref.name : ref.namespacedName)? (y/N)", .delete(ref))
-            return []
-        case .char("u"): return [.dataplane(nil)]
-        case .char("n"):
-            guard scenario != nil else { message = StyledLine("no scenario: :scenario NAME (or gwconsole --scenario NAME)", role: .warning); return [] }
-            return [.scenarioNext]
-        case .ctrl("r"): return [.reload]
-        case .click(let row, let column): return click(row: row, column: column, layout: layout)
-        case .wheelUp(let row, let column): scroll(pane: pane(at: row, column: column, layout: layout), by: -3, layout: layout); return []
-        case .wheelDown(let row, let column): scroll(pane: pane(at: row, column: column, layout: layout), by: 3, layout: layout); return []
-        default: break
         }
-        // Movement keys act on the focused pane.
-        let delta: Int?
-        switch key {
-        case .char("j"), .down: delta = 1
-        case .char("k"), .up: delta = -1
-        case .pageDown, .ctrl("f"): delta = focus == .tree ? treePage : max(1, layout.contentHeight(focus))
-        case .pageUp, .ctrl("b"): delta = -(focus == .tree ? treePage : max(1, layout.contentHeight(focus)))
-        case .char("g"), .home: delta = -1_000_000
-        case .char("G"), .end: delta = 1_000_000
-        default: delta = nil
-        }
-        if let delta {
-            if focus == .tree { return move(delta) }
-            scroll(pane: focus, by: delta, layout: layout)
+        if focus != .tree {
+            focus = .tree
             return []
         }
-        guard focus == .tree, view == .topology else {
-            if key == .enter && view != .topology { return selectTab(.describe) }
-            return []
+        if view != .topology {
+            view = .topology
+            selected = 0
+            scroll = 0
+            return [.loadDetail]
         }
-        switch key {
-        case .enter, .char(" "), .char("l"), .right:
-            toggle(expand: key == .char("l") || key == .right ? true : nil)
-        case .char("h"), .left:
-            let rows = visibleRows
-            guard rows.indices.contains(selected) else { return [] }
-            if rows[selected].hasChildren && !rows[selected].isCollapsed {
-                toggle(expand: false)
-            } else if rows[selected].row.depth > 0 {
-                // To the parent row.
-                let depth = rows[selected].row.depth
-                if let parent = rows[..<selected].lastIndex(where: { $0.row.depth < depth }) { return move(parent - selected) }
-            }
-        default: break
-        }
+        return []
+    }
+
+    /// A warning in the status line, and nothing to do.
+    mutating func warn(_ text: String) -> [Effect] {
+        message = StyledLine(text, role: .warning)
         return []
     }
 

@@ -210,10 +210,10 @@ public enum ConsoleRenderer {
     public static func helpLines(width: Int, themeName: String) -> [String] {
         let keyWidth = 18
         var lines: [String] = []
-        for entry in KeyMap.entries {
-            let wrapped = wrap(entry.action, width: max(10, width - keyWidth - 1))
+        for binding in ConsoleModel.bindings {
+            let wrapped = wrap(binding.help, width: max(10, width - keyWidth - 1))
             for (index, part) in wrapped.enumerated() {
-                lines.append((index == 0 ? entry.keys : "").padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " " + part)
+                lines.append((index == 0 ? binding.label : "").padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " " + part)
             }
         }
         lines.append("")
