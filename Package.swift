@@ -5,7 +5,7 @@ let package = Package(
     name: "gwconsole",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "gwconsole", targets: ["gwconsole"]),
+        .executable(name: "gwconsole", targets: ["gwconsole"])
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -30,11 +30,17 @@ let package = Package(
         .target(name: "PipelineFuzzing", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig"]),
 
         // Shell modules.
-        .target(name: "Dataplane", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CSQLite", "CSystem"]),
+        .target(
+            name: "Dataplane",
+            dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CSQLite", "CSystem"]),
         .target(name: "CurlSupport", dependencies: ["CCurl"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl", "CurlSupport"]),
         // Probing: requests with libcurl, certificates with OpenSSL, and the observations doctor's rules read.
-        .target(name: "Probing", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL"]),
+        .target(
+            name: "Probing",
+            dependencies: [
+                "GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL",
+            ]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
 
         .executableTarget(
@@ -49,14 +55,23 @@ let package = Package(
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore", "NginxConfig"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
-        .testTarget(name: "NginxConfigTests", dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Probing", "PipelineFuzzing"]),
+        .testTarget(
+            name: "NginxConfigTests",
+            dependencies: ["NginxConfig", "GatewayCore", "GatewayAPI", "Dataplane", "Probing", "PipelineFuzzing"]),
         .testTarget(name: "ResourcePrintersTests", dependencies: ["ResourcePrinters", "GatewayAPI", "GatewayCore"]),
-        .testTarget(name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ConsoleUITests", dependencies: ["ConsoleUI", "GatewayCore", "GatewayAPI", "ResourcePrinters"],
+            exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "GatewayAPI", "GatewayCore"]),
         .target(name: "TestSupport", dependencies: ["Dataplane", "Probing"], path: "Tests/TestSupport"),
-        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Probing", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Probing", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Probing", "TestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Probing", "TestSupport"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,7 +4,8 @@ public enum ConfigHighlighter {
     public static func styled(_ lines: [String], marked: Set<Int> = [], glyphs: Glyphs = .unicode) -> [StyledLine] {
         let bar = glyphs == .ascii ? ">" : "▌"
         return lines.enumerated().map { index, line in
-            let lead: (text: String, role: Role) = marked.contains(index) ? (bar + " ", .configHighlight) : ("  ", .normal)
+            let lead: (text: String, role: Role) =
+                marked.contains(index) ? (bar + " ", .configHighlight) : ("  ", .normal)
             return StyledLine(spans: [lead] + tokens(line))
         }
     }
@@ -26,7 +27,10 @@ public enum ConfigHighlighter {
         while index < rest.endIndex {
             let c = rest[index]
             if c == "\"" || c == "'" {
-                if !plain.isEmpty { spans.append((plain, .normal)); plain = "" }
+                if !plain.isEmpty {
+                    spans.append((plain, .normal))
+                    plain = ""
+                }
                 var end = rest.index(after: index)
                 while end < rest.endIndex && rest[end] != c {
                     if rest[end] == "\\" && rest.index(after: end) < rest.endIndex { end = rest.index(after: end) }
@@ -38,7 +42,10 @@ public enum ConfigHighlighter {
                 continue
             }
             if c == "#" {
-                if !plain.isEmpty { spans.append((plain, .normal)); plain = "" }
+                if !plain.isEmpty {
+                    spans.append((plain, .normal))
+                    plain = ""
+                }
                 spans.append((String(rest[index...]), .configComment))
                 return spans
             }

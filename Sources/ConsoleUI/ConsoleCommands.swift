@@ -44,7 +44,10 @@ public enum ConsoleCommands {
         for candidate in candidates.dropFirst() {
             while !candidate.hasPrefix(common) { common.removeLast() }
         }
-        let completed = lead + (candidates.count == 1 ? first + (parts.count <= 1 && takesArgument(first) ? " " : "") : max(common, prefix))
+        let completed =
+            lead
+            + (candidates.count == 1
+                ? first + (parts.count <= 1 && takesArgument(first) ? " " : "") : max(common, prefix))
         return (completed, candidates)
     }
 

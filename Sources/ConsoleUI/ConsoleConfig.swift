@@ -38,17 +38,24 @@ public struct ConsoleConfig: Sendable, Equatable {
         var config = ConsoleConfig()
         guard let root = try YAMLReader.parseDocument(text, file: file, lineOffset: 0) else { return config }
         guard case .mapping(let members) = root.content else {
-            throw ManifestError(position: root.position, message: "the configuration is a mapping (fields: theme, namespace, mouse, ascii, refreshMillis, editor)")
+            throw ManifestError(
+                position: root.position,
+                message:
+                    "the configuration is a mapping (fields: theme, namespace, mouse, ascii, refreshMillis, editor)")
         }
         for member in members {
             let value = member.value.toJSON()
             let path = FieldPath(member.key)
             func string() throws -> String {
-                guard let text = value.stringValue else { throw ManifestError(position: member.value.position, path: path, message: "must be a string") }
+                guard let text = value.stringValue else {
+                    throw ManifestError(position: member.value.position, path: path, message: "must be a string")
+                }
                 return text
             }
             func bool() throws -> Bool {
-                guard let flag = value.boolValue else { throw ManifestError(position: member.value.position, path: path, message: "must be true or false") }
+                guard let flag = value.boolValue else {
+                    throw ManifestError(position: member.value.position, path: path, message: "must be true or false")
+                }
                 return flag
             }
             switch member.key {
@@ -59,12 +66,15 @@ public struct ConsoleConfig: Sendable, Equatable {
             case "ascii": config.ascii = try bool()
             case "refreshMillis":
                 guard let number = value.intValue, (100...60_000).contains(number) else {
-                    throw ManifestError(position: member.value.position, path: path, message: "must be a number of milliseconds from 100 to 60000")
+                    throw ManifestError(
+                        position: member.value.position, path: path,
+                        message: "must be a number of milliseconds from 100 to 60000")
                 }
                 config.refreshMillis = Int(number)
             default:
-                throw ManifestError(position: member.keyPosition, path: path,
-                                    message: "unknown field (fields: theme, namespace, mouse, ascii, refreshMillis, editor)")
+                throw ManifestError(
+                    position: member.keyPosition, path: path,
+                    message: "unknown field (fields: theme, namespace, mouse, ascii, refreshMillis, editor)")
             }
         }
         return config

@@ -65,7 +65,9 @@ extension ConsoleModel {
         case .tab:
             let (line, candidates) = ConsoleCommands.complete(text, arguments: completions)
             mode = .command(line)
-            message = candidates.count > 1 ? StyledLine(candidates.joined(separator: "  "), role: .dim)
+            message =
+                candidates.count > 1
+                ? StyledLine(candidates.joined(separator: "  "), role: .dim)
                 : (candidates.isEmpty ? StyledLine("no completions", role: .dim) : nil)
         case .char(let c):
             mode = .command(text + String(c))
@@ -97,7 +99,9 @@ extension ConsoleModel {
             toggle(expand: false)
         } else if rows[selected].row.depth > 0 {
             let depth = rows[selected].row.depth
-            if let parent = rows[..<selected].lastIndex(where: { $0.row.depth < depth }) { return move(parent - selected) }
+            if let parent = rows[..<selected].lastIndex(where: { $0.row.depth < depth }) {
+                return move(parent - selected)
+            }
         }
         return []
     }
@@ -173,7 +177,8 @@ extension ConsoleModel {
             detailScroll = min(max(0, detailScroll + delta), max(0, count - layout.contentHeight(.detail)))
         case .diagnostics?:
             let count = diagnosticsLines(width: max(0, layout.diagnostics.width - 1)).count
-            diagnosticsScroll = min(max(0, diagnosticsScroll + delta), max(0, count - layout.contentHeight(.diagnostics)))
+            diagnosticsScroll = min(
+                max(0, diagnosticsScroll + delta), max(0, count - layout.contentHeight(.diagnostics)))
         case nil: break
         }
     }

@@ -3,7 +3,12 @@ import GatewayCore
 
 /// The detail pane's views of the selected object.
 public enum DetailTab: String, Sendable, CaseIterable {
-    case describe = "Describe", yaml = "YAML", conditions = "Conditions", nginx = "NGINX", events = "Events", scenario = "Scenario"
+    case describe = "Describe"
+    case yaml = "YAML"
+    case conditions = "Conditions"
+    case nginx = "NGINX"
+    case events = "Events"
+    case scenario = "Scenario"
 }
 
 /// The console's panes, in Tab order.
@@ -213,7 +218,10 @@ public struct ConsoleModel: Sendable {
                 var hiddenDepth: Int?
                 for index in all.indices {
                     let depth = all[index].row.depth
-                    if let hidden = hiddenDepth, depth > hidden { keep[index] = false; continue }
+                    if let hidden = hiddenDepth, depth > hidden {
+                        keep[index] = false
+                        continue
+                    }
                     hiddenDepth = matches[index] ? depth : nil
                     keep[index] = !matches[index]
                 }
@@ -223,7 +231,10 @@ public struct ConsoleModel: Sendable {
                 var matchDepth: Int?
                 for index in all.indices {
                     let depth = all[index].row.depth
-                    if let under = matchDepth, depth > under { keep[index] = true; continue }
+                    if let under = matchDepth, depth > under {
+                        keep[index] = true
+                        continue
+                    }
                     matchDepth = nil
                     guard matches[index] else { continue }
                     matchDepth = depth
@@ -231,7 +242,10 @@ public struct ConsoleModel: Sendable {
                     var ancestorDepth = depth
                     var j = index - 1
                     while j >= 0 && ancestorDepth > 0 {
-                        if all[j].row.depth < ancestorDepth { keep[j] = true; ancestorDepth = all[j].row.depth }
+                        if all[j].row.depth < ancestorDepth {
+                            keep[j] = true
+                            ancestorDepth = all[j].row.depth
+                        }
                         j -= 1
                     }
                 }
@@ -324,10 +338,15 @@ public struct ConsoleModel: Sendable {
             switch block {
             case .line(let line): lines.append(line)
             case .sideBySide(let left, let right):
-                guard width >= 100 else { lines += left + right; continue }
+                guard width >= 100 else {
+                    lines += left + right
+                    continue
+                }
                 let column = (width - 3) / 2
                 for index in 0..<max(left.count, right.count) {
-                    let l = index < left.count ? left[index].padded(to: column) : StyledLine(String(repeating: " ", count: column))
+                    let l =
+                        index < left.count
+                        ? left[index].padded(to: column) : StyledLine(String(repeating: " ", count: column))
                     let r = index < right.count ? right[index] : StyledLine("")
                     lines.append(StyledLine(spans: l.spans + [(text: " \(glyphs.vertical) ", role: .border)] + r.spans))
                 }

@@ -16,7 +16,8 @@ public enum ConsoleRenderer {
         drawFooter(model, layout: layout, on: screen)
         switch model.mode {
         case .help: drawHelp(&model, on: screen)
-        case .confirm(let question, _): drawBox([question, "", "y: yes    any other key: no"], title: "Confirm", on: screen)
+        case .confirm(let question, _):
+            drawBox([question, "", "y: yes    any other key: no"], title: "Confirm", on: screen)
         default: break
         }
     }
@@ -27,13 +28,16 @@ public enum ConsoleRenderer {
         if let gateway = h.gateway { parts.append(gateway) }
         parts.append(h.problems == 0 ? "no problems" : "\(h.problems) problem\(h.problems == 1 ? "" : "s")")
         parts.append(h.source)
-        screen.put(" " + parts.joined(separator: " \(model.glyphs.vertical) "), row: 0, column: 0, width: layout.columns, role: .header)
+        screen.put(
+            " " + parts.joined(separator: " \(model.glyphs.vertical) "), row: 0, column: 0, width: layout.columns,
+            role: .header)
     }
 
     static func title(_ text: String, rect: ConsoleLayout.Rect, focused: Bool, glyphs: Glyphs, on screen: Screen) {
         guard rect.height > 0, rect.width > 0 else { return }
         let label = " \(text) "
-        let line = String(repeating: glyphs.horizontal, count: 1) + label
+        let line =
+            String(repeating: glyphs.horizontal, count: 1) + label
             + String(repeating: glyphs.horizontal, count: max(0, rect.width - label.count - 1))
         screen.put(line, row: rect.top, column: rect.left, width: rect.width, role: focused ? .borderFocus : .border)
     }
@@ -50,7 +54,8 @@ public enum ConsoleRenderer {
         switch model.view {
         case .topology:
             let rows = model.visibleRows
-            title("Topology (\(rows.count))\(filterNote)", rect: rect, focused: focused, glyphs: model.glyphs, on: screen)
+            title(
+                "Topology (\(rows.count))\(filterNote)", rect: rect, focused: focused, glyphs: model.glyphs, on: screen)
             for (offset, item) in rows.dropFirst(model.scroll).prefix(height).enumerated() {
                 let index = model.scroll + offset
                 let marker = item.hasChildren ? (item.isCollapsed ? model.glyphs.collapsed : " ") : " "
@@ -59,30 +64,41 @@ public enum ConsoleRenderer {
                 let isSelected = index == model.selected
                 screen.put(indent + marker, row: row, column: rect.left, role: isSelected ? .selection : .dim)
                 let glyphColumn = rect.left + indent.count + 1
-                screen.put(model.glyphs.status(item.row.role), row: row, column: glyphColumn, role: isSelected ? .selection : item.row.role)
+                screen.put(
+                    model.glyphs.status(item.row.role), row: row, column: glyphColumn,
+                    role: isSelected ? .selection : item.row.role)
                 let labelWidth = rect.width - (glyphColumn + 2 - rect.left)
-                screen.put(" " + String(item.row.label.prefix(max(0, labelWidth - 1))), row: row, column: glyphColumn + 1,
-                           width: max(0, labelWidth + 1), role: isSelected ? .selection : (item.row.role == .error ? .error : .normal))
+                screen.put(
+                    " " + String(item.row.label.prefix(max(0, labelWidth - 1))), row: row, column: glyphColumn + 1,
+                    width: max(0, labelWidth + 1),
+                    role: isSelected ? .selection : (item.row.role == .error ? .error : .normal))
             }
             if rows.isEmpty {
-                screen.put(model.filter.isEmpty ? "  nothing here yet: :apply FILE, or gwconsole apply -f" : "  no row matches the filter",
-                           row: rect.top + 1, column: rect.left, width: rect.width, role: .dim)
+                screen.put(
+                    model.filter.isEmpty
+                        ? "  nothing here yet: :apply FILE, or gwconsole apply -f" : "  no row matches the filter",
+                    row: rect.top + 1, column: rect.left, width: rect.width, role: .dim)
             }
         case .list(let kind):
             let rows = model.visibleListRows
-            title("\(model.list?.title ?? kind) (\(rows.count))\(filterNote)", rect: rect, focused: focused, glyphs: model.glyphs, on: screen)
+            title(
+                "\(model.list?.title ?? kind) (\(rows.count))\(filterNote)", rect: rect, focused: focused,
+                glyphs: model.glyphs, on: screen)
             guard let list = model.list else { return }
             screen.put(list.header, row: rect.top + 1, column: rect.left, width: rect.width, role: .title)
             let listHeight = max(0, height - 1)
             if model.selected >= model.scroll + listHeight { model.scroll = model.selected - listHeight + 1 }
             for (offset, row) in rows.dropFirst(model.scroll).prefix(listHeight).enumerated() {
                 let index = model.scroll + offset
-                screen.put(row.text, row: rect.top + 2 + offset, column: rect.left, width: rect.width,
-                           role: index == model.selected ? .selection : row.role)
+                screen.put(
+                    row.text, row: rect.top + 2 + offset, column: rect.left, width: rect.width,
+                    role: index == model.selected ? .selection : row.role)
             }
             if rows.isEmpty {
-                screen.put(list.rows.isEmpty ? "No resources found in \(model.header.namespace) namespace." : "no row matches the filter",
-                           row: rect.top + 2, column: rect.left, width: rect.width, role: .dim)
+                screen.put(
+                    list.rows.isEmpty
+                        ? "No resources found in \(model.header.namespace) namespace." : "no row matches the filter",
+                    row: rect.top + 2, column: rect.left, width: rect.width, role: .dim)
             }
         }
     }
@@ -91,7 +107,9 @@ public enum ConsoleRenderer {
         let rect = layout.detail
         if let divider = layout.divider {
             for row in rect.top..<(rect.top + rect.height) {
-                screen.put(model.glyphs.vertical, row: row, column: divider, role: model.focus == .detail ? .borderFocus : .border)
+                screen.put(
+                    model.glyphs.vertical, row: row, column: divider,
+                    role: model.focus == .detail ? .borderFocus : .border)
             }
         }
         guard rect.height > 0, rect.width > 0 else { return }
@@ -112,7 +130,9 @@ public enum ConsoleRenderer {
             line.draw(on: screen, row: rect.top + 1 + offset, column: rect.left, width: rect.width)
         }
         if lines.isEmpty {
-            screen.put(model.selectedRef == nil ? "select an object" : "nothing to show", row: rect.top + 1, column: rect.left, role: .dim)
+            screen.put(
+                model.selectedRef == nil ? "select an object" : "nothing to show", row: rect.top + 1, column: rect.left,
+                role: .dim)
         }
     }
 
@@ -123,8 +143,11 @@ public enum ConsoleRenderer {
         for (index, step) in scenario.steps.enumerated() {
             let done = index < scenario.completed
             let next = index == scenario.completed
-            lines.append(StyledLine(spans: [(done ? model.glyphs.ok : (next ? model.glyphs.collapsed : " "), done ? .accepted : .pending),
-                                            (" \(index + 1). \(step.title)", next ? .title : (done ? .normal : .dim))]))
+            lines.append(
+                StyledLine(spans: [
+                    (done ? model.glyphs.ok : (next ? model.glyphs.collapsed : " "), done ? .accepted : .pending),
+                    (" \(index + 1). \(step.title)", next ? .title : (done ? .normal : .dim)),
+                ]))
         }
         lines.append(StyledLine(""))
         if scenario.completed < scenario.steps.count {
@@ -132,7 +155,9 @@ public enum ConsoleRenderer {
             lines.append(StyledLine("Next (n): step \(scenario.completed + 1) — \(step.title)", role: .title))
             lines += wrap(step.prose, width: max(20, width - 2)).map { StyledLine("  " + $0) }
             if !step.manifest.isEmpty {
-                lines += StyledLine.lines(step.manifest).prefix(40).map { StyledLine("    " + $0.text, role: .configString) }
+                lines += StyledLine.lines(step.manifest).prefix(40).map {
+                    StyledLine("    " + $0.text, role: .configString)
+                }
             }
         } else {
             lines.append(StyledLine("All \(scenario.steps.count) steps done.", role: .accepted))
@@ -147,13 +172,15 @@ public enum ConsoleRenderer {
     static func drawDiagnostics(_ model: inout ConsoleModel, layout: ConsoleLayout, on screen: Screen) {
         let rect = layout.diagnostics
         guard rect.height > 0 else { return }
-        title(model.diagnosticsTitle, rect: rect, focused: model.focus == .diagnostics, glyphs: model.glyphs, on: screen)
+        title(
+            model.diagnosticsTitle, rect: rect, focused: model.focus == .diagnostics, glyphs: model.glyphs, on: screen)
         let height = layout.contentHeight(.diagnostics)
         let lines = model.diagnosticsLines(width: rect.width - 1)
         model.diagnosticsScroll = max(0, min(model.diagnosticsScroll, max(0, lines.count - height)))
         if model.diagnostics.isEmpty {
-            screen.put("p probes the selection (the gateway request, the backend plain and TLS)  :doctor lists findings",
-                       row: rect.top + 1, column: 1, width: rect.width - 1, role: .dim)
+            screen.put(
+                "p probes the selection (the gateway request, the backend plain and TLS)  :doctor lists findings",
+                row: rect.top + 1, column: 1, width: rect.width - 1, role: .dim)
         }
         for (offset, line) in lines.dropFirst(model.diagnosticsScroll).prefix(height).enumerated() {
             line.draw(on: screen, row: rect.top + 1 + offset, column: rect.left + 1, width: rect.width - 1)
@@ -167,11 +194,13 @@ public enum ConsoleRenderer {
     static func drawStatus(_ model: ConsoleModel, layout: ConsoleLayout, on screen: Screen) {
         var spans: [(String, Role)] = []
         if let busy = model.busy {
-            spans.append((model.glyphs.spinner[model.spinnerFrame % model.glyphs.spinner.count] + " " + busy + "   ", .message))
+            spans.append(
+                (model.glyphs.spinner[model.spinnerFrame % model.glyphs.spinner.count] + " " + busy + "   ", .message))
         }
         if let message = model.message { spans += message.spans.map { ($0.text, $0.role) } }
         screen.put("", row: layout.statusRow, column: 0, width: layout.columns, role: .normal)
-        StyledLine(spans: spans.map { (text: $0.0, role: $0.1) }).draw(on: screen, row: layout.statusRow, column: 0, width: layout.columns)
+        StyledLine(spans: spans.map { (text: $0.0, role: $0.1) }).draw(
+            on: screen, row: layout.statusRow, column: 0, width: layout.columns)
     }
 
     static func drawFooter(_ model: ConsoleModel, layout: ConsoleLayout, on screen: Screen) {
@@ -188,8 +217,9 @@ public enum ConsoleRenderer {
             text = footerKeys(model).joined(separator: "  ")
             role = .footer
         }
-        screen.put(model.glyphs == .ascii ? text.replacingOccurrences(of: "▏", with: "_") : text,
-                   row: layout.footerRow, column: 0, width: layout.columns, role: role)
+        screen.put(
+            model.glyphs == .ascii ? text.replacingOccurrences(of: "▏", with: "_") : text,
+            row: layout.footerRow, column: 0, width: layout.columns, role: role)
     }
 
     /// The keys that act in the current pane and mode.
@@ -213,11 +243,16 @@ public enum ConsoleRenderer {
         for binding in ConsoleModel.bindings {
             let wrapped = wrap(binding.help, width: max(10, width - keyWidth - 1))
             for (index, part) in wrapped.enumerated() {
-                lines.append((index == 0 ? binding.label : "").padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " " + part)
+                lines.append(
+                    (index == 0 ? binding.label : "").padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " "
+                        + part)
             }
         }
         lines.append("")
-        lines += wrap("Commands: " + ConsoleCommands.commands.map { ":" + $0.name + ($0.argument.map { " " + $0 } ?? "") }.joined(separator: "  "), width: width)
+        lines += wrap(
+            "Commands: "
+                + ConsoleCommands.commands.map { ":" + $0.name + ($0.argument.map { " " + $0 } ?? "") }.joined(
+                    separator: "  "), width: width)
         lines += wrap("Lists: " + ConsoleCommands.kinds.map { ":" + $0 }.joined(separator: " "), width: width)
         lines.append("")
         lines.append("theme \(themeName)   j/k scroll   any other key closes")
@@ -230,7 +265,9 @@ public enum ConsoleRenderer {
         let room = max(1, screen.rows - 4)
         model.helpScroll = min(model.helpScroll, max(0, lines.count - room))
         lines = Array(lines.dropFirst(model.helpScroll))
-        drawBox(lines, title: "Keys" + (model.helpScroll > 0 || lines.count > room ? " (j/k scroll)" : ""), on: screen, wrapLines: false)
+        drawBox(
+            lines, title: "Keys" + (model.helpScroll > 0 || lines.count > room ? " (j/k scroll)" : ""), on: screen,
+            wrapLines: false)
     }
 
     /// A centred box with a title; lines are clipped (and wrapped unless `wrapLines` is false) to the screen.
@@ -240,7 +277,8 @@ public enum ConsoleRenderer {
         for line in content { lines += line.isEmpty || !wrapLines ? [line] : wrap(line, width: maxWidth - 4) }
         let width = min(maxWidth, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(screen.rows - 2, lines.count + 2)
-        let top = max(0, (screen.rows - height) / 2), left = max(0, (screen.columns - width) / 2)
+        let top = max(0, (screen.rows - height) / 2)
+        let left = max(0, (screen.columns - width) / 2)
         screen.put(" " + title + " ", row: top, column: left, width: width, role: .title)
         for (index, line) in lines.prefix(height - 2).enumerated() {
             screen.put("  " + line, row: top + 1 + index, column: left, width: width, role: .overlay)
@@ -256,12 +294,22 @@ public enum ConsoleRenderer {
             var line = ""
             for word in paragraph.split(separator: " ") {
                 var word = String(word)
-                while word.count > width { 
-                    if !line.isEmpty { lines.append(line); line = "" }
+                while word.count > width {
+                    if !line.isEmpty {
+                        lines.append(line)
+                        line = ""
+                    }
                     lines.append(String(word.prefix(width)))
                     word = String(word.dropFirst(width))
                 }
-                if line.isEmpty { line = word } else if line.count + 1 + word.count <= width { line += " " + word } else { lines.append(line); line = word }
+                if line.isEmpty {
+                    line = word
+                } else if line.count + 1 + word.count <= width {
+                    line += " " + word
+                } else {
+                    lines.append(line)
+                    line = word
+                }
             }
             lines.append(line)
         }

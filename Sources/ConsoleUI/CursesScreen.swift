@@ -61,20 +61,25 @@ public final class CursesScreen: Screen {
             if style.reverse { attrs |= gw_attr_reverse() }
             if style.dim { attrs |= gw_attr_dim() }
             if colorCount > 0 {
-                let fg = code(style.foreground), bg = code(style.background)
+                let fg = code(style.foreground)
+                let bg = code(style.background)
                 // Folded onto few colours, a selection may look like plain text: then it is reversed.
                 let normal = theme.style(for: .normal)
-                if [.selection, .tabActive].contains(role), !style.reverse, fg == code(normal.foreground), bg == code(normal.background) {
+                if [.selection, .tabActive].contains(role), !style.reverse, fg == code(normal.foreground),
+                    bg == code(normal.background)
+                {
                     attrs |= gw_attr_reverse()
                 }
                 if fg != -1 || bg != -1 {
                     let key = "\(fg)/\(bg)"
-                    let pair = pairs[key] ?? {
-                        let next = Int16(pairs.count + 1)
-                        init_pair(next, fg, bg)
-                        pairs[key] = next
-                        return next
-                    }()
+                    let pair =
+                        pairs[key]
+                        ?? {
+                            let next = Int16(pairs.count + 1)
+                            init_pair(next, fg, bg)
+                            pairs[key] = next
+                            return next
+                        }()
                     attrs |= gw_color_pair(pair)
                 }
             } else if role == .selection || role == .tabActive || role == .header, !style.reverse {
@@ -100,11 +105,22 @@ public final class CursesScreen: Screen {
     }
 
     /// Leaves curses mode for a program that needs the terminal (an editor); `resume` takes it back.
-    public func suspend() { if started { def_prog_mode(); endwin() } }
-    public func resume() { if started { reset_prog_mode(); refresh() } }
+    public func suspend() {
+        if started {
+            def_prog_mode()
+            endwin()
+        }
+    }
+    public func resume() {
+        if started {
+            reset_prog_mode()
+            refresh()
+        }
+    }
 
     public func refreshSize() {
-        var r: Int32 = 0, c: Int32 = 0
+        var r: Int32 = 0
+        var c: Int32 = 0
         gw_getmaxyx(gw_stdscr(), &r, &c)
         rows = Int(r)
         columns = Int(c)
@@ -112,7 +128,9 @@ public final class CursesScreen: Screen {
 
     public func put(_ text: String, row: Int, column: Int, role: Role) {
         guard row >= 0, row < rows, column < columns, !text.isEmpty else { return }
-        _ = gw_put_utf8(gw_stdscr(), Int32(row), Int32(max(0, column)), terminalSafe(text), attributes[role] ?? 0, Int32(columns - max(0, column)))
+        _ = gw_put_utf8(
+            gw_stdscr(), Int32(row), Int32(max(0, column)), terminalSafe(text), attributes[role] ?? 0,
+            Int32(columns - max(0, column)))
     }
 
     public func clear() { erase() }
@@ -126,7 +144,9 @@ public final class CursesScreen: Screen {
         case 0: return Key.character(UInt32(bitPattern: code))
         case 1:
             if code == gw_key_mouse() {
-                var row: Int32 = 0, column: Int32 = 0, kind: Int32 = 0
+                var row: Int32 = 0
+                var column: Int32 = 0
+                var kind: Int32 = 0
                 guard gw_read_mouse(&row, &column, &kind) == 0 else { return nil }
                 switch kind {
                 case 1: return .click(row: Int(row), column: Int(column))
@@ -135,7 +155,10 @@ public final class CursesScreen: Screen {
                 default: return nil
                 }
             }
-            if code == gw_key_resize() { refreshSize(); return .resize }
+            if code == gw_key_resize() {
+                refreshSize()
+                return .resize
+            }
             if code == gw_key_btab() { return .backTab }
             switch code {
             case KEY_UP: return .up

@@ -8,12 +8,17 @@ public struct KeyBinding: Sendable {
     let matches: @Sendable (Key) -> Bool
     let action: @Sendable (inout ConsoleModel, Key, ConsoleLayout) -> [Effect]
 
-    init(_ label: String, _ help: String, keys: [Key], action: @escaping @Sendable (inout ConsoleModel, Key, ConsoleLayout) -> [Effect]) {
+    init(
+        _ label: String, _ help: String, keys: [Key],
+        action: @escaping @Sendable (inout ConsoleModel, Key, ConsoleLayout) -> [Effect]
+    ) {
         self.init(label, help, matching: { keys.contains($0) }, action: action)
     }
 
-    init(_ label: String, _ help: String, matching: @escaping @Sendable (Key) -> Bool,
-         action: @escaping @Sendable (inout ConsoleModel, Key, ConsoleLayout) -> [Effect]) {
+    init(
+        _ label: String, _ help: String, matching: @escaping @Sendable (Key) -> Bool,
+        action: @escaping @Sendable (inout ConsoleModel, Key, ConsoleLayout) -> [Effect]
+    ) {
         self.label = label
         self.help = help
         self.matches = matching
@@ -24,13 +29,16 @@ public struct KeyBinding: Sendable {
 extension ConsoleModel {
     /// Every key of the normal mode, in the order help lists them.
     public static let bindings: [KeyBinding] = [
-        KeyBinding("↑ ↓  j k", "move the selection (or scroll the focused pane)", keys: [.up, .down, .char("j"), .char("k")]) { model, key, layout in
+        KeyBinding(
+            "↑ ↓  j k", "move the selection (or scroll the focused pane)", keys: [.up, .down, .char("j"), .char("k")]
+        ) { model, key, layout in
             model.moveOrScroll(key == .down || key == .char("j") ? 1 : -1, layout: layout)
         },
         KeyBinding("g G  Home End", "first / last", keys: [.char("g"), .home, .char("G"), .end]) { model, key, layout in
             model.moveOrScroll(key == .char("g") || key == .home ? -1_000_000 : 1_000_000, layout: layout)
         },
-        KeyBinding("PgUp PgDn  ^b ^f", "page up / down", keys: [.pageUp, .pageDown, .ctrl("b"), .ctrl("f")]) { model, key, layout in
+        KeyBinding("PgUp PgDn  ^b ^f", "page up / down", keys: [.pageUp, .pageDown, .ctrl("b"), .ctrl("f")]) {
+            model, key, layout in
             let page = max(1, layout.contentHeight(model.focus))
             return model.moveOrScroll(key == .pageDown || key == .ctrl("f") ? page : -page, layout: layout)
         },
@@ -39,7 +47,8 @@ extension ConsoleModel {
             if model.focus == .tree { model.toggle(expand: nil) }
             return []
         },
-        KeyBinding("← → h l", "collapse / expand; h goes to the parent", keys: [.left, .right, .char("h"), .char("l")]) { model, key, _ in
+        KeyBinding("← → h l", "collapse / expand; h goes to the parent", keys: [.left, .right, .char("h"), .char("l")])
+        { model, key, _ in
             guard model.focus == .tree, model.view == .topology else { return [] }
             if key == .right || key == .char("l") {
                 model.toggle(expand: true)
@@ -47,7 +56,8 @@ extension ConsoleModel {
             }
             return model.collapseOrParent()
         },
-        KeyBinding("Tab Shift-Tab", "next / previous pane (tree, detail, diagnostics)", keys: [.tab, .backTab]) { model, key, _ in
+        KeyBinding("Tab Shift-Tab", "next / previous pane (tree, detail, diagnostics)", keys: [.tab, .backTab]) {
+            model, key, _ in
             let panes = Pane.allCases
             let index = panes.firstIndex(of: model.focus)!
             model.focus = panes[(index + (key == .tab ? 1 : panes.count - 1)) % panes.count]
@@ -60,12 +70,18 @@ extension ConsoleModel {
             model.mode = .filter(model.filter)
             return []
         },
-        KeyBinding(":", "command: kinds (:gw :hr :svc …) :ns :apply :probe :doctor :scenario :theme :q — Tab completes", keys: [.char(":")]) { model, _, _ in
+        KeyBinding(
+            ":", "command: kinds (:gw :hr :svc …) :ns :apply :probe :doctor :scenario :theme :q — Tab completes",
+            keys: [.char(":")]
+        ) { model, _, _ in
             model.mode = .command("")
             return []
         },
         // f is c's twin on the NGINX tab (the full config).
-        KeyBinding("d y c", "detail: Describe, YAML, NGINX config (c again: full config)", keys: [.char("d"), .char("y"), .char("c"), .char("f")]) { model, key, _ in
+        KeyBinding(
+            "d y c", "detail: Describe, YAML, NGINX config (c again: full config)",
+            keys: [.char("d"), .char("y"), .char("c"), .char("f")]
+        ) { model, key, _ in
             switch key {
             case .char("d"): return model.selectTab(.describe)
             case .char("y"): return model.selectTab(.yaml)
@@ -78,8 +94,10 @@ extension ConsoleModel {
                 return model.selectTab(.nginx)
             }
         },
-        KeyBinding("1-6  [ ]", "detail tabs: Describe YAML Conditions NGINX Events Scenario",
-                   keys: (1...6).map { Key.char(Character(String($0))) } + [.char("["), .char("]")]) { model, key, _ in
+        KeyBinding(
+            "1-6  [ ]", "detail tabs: Describe YAML Conditions NGINX Events Scenario",
+            keys: (1...6).map { Key.char(Character(String($0))) } + [.char("["), .char("]")]
+        ) { model, key, _ in
             let tabs = model.availableTabs
             guard case .char(let c) = key else { return [] }
             if c == "[" || c == "]" {
@@ -89,22 +107,28 @@ extension ConsoleModel {
             let index = Int(String(c))! - 1
             return tabs.indices.contains(index) ? model.selectTab(tabs[index]) : []
         },
-        KeyBinding("p", "probe the selection: through the Gateway, then the backend plain and TLS", keys: [.char("p")]) { model, _, _ in
+        KeyBinding("p", "probe the selection: through the Gateway, then the backend plain and TLS", keys: [.char("p")])
+        { model, _, _ in
             guard let ref = model.selectedRef else { return model.warn("select a route, Service or Gateway to probe") }
             return [.probe(ref)]
         },
-        KeyBinding("e", "edit the selection in $EDITOR; applied on save, nothing applied if invalid", keys: [.char("e")]) { model, _, _ in
+        KeyBinding(
+            "e", "edit the selection in $EDITOR; applied on save, nothing applied if invalid", keys: [.char("e")]
+        ) { model, _, _ in
             guard let ref = model.selectedRef else { return model.warn("select an object to edit") }
             return [.edit(ref)]
         },
         KeyBinding("Ctrl-d", "delete the selection (asks first)", keys: [.ctrl("d")]) { model, _, _ in
             guard let ref = model.selectedRef else { return model.warn("select an object to delete") }
-            model.mode = .confirm("Delete \(ref.kind) \(ref.namespace.isEmpty ? ref.name : ref.namespacedName)? (y/N)", .delete(ref))
+            model.mode = .confirm(
+                "Delete \(ref.kind) \(ref.namespace.isEmpty ? ref.name : ref.namespacedName)? (y/N)", .delete(ref))
             return []
         },
         KeyBinding("u", "start / stop the data plane", keys: [.char("u")]) { _, _, _ in [.dataplane(nil)] },
         KeyBinding("n", "scenario: run the next step and its checks", keys: [.char("n")]) { model, _, _ in
-            guard model.scenario != nil else { return model.warn("no scenario: :scenario NAME (or gwconsole --scenario NAME)") }
+            guard model.scenario != nil else {
+                return model.warn("no scenario: :scenario NAME (or gwconsole --scenario NAME)")
+            }
             return [.scenarioNext]
         },
         KeyBinding("Ctrl-r", "reload now", keys: [.ctrl("r")]) { _, _, _ in [.reload] },
@@ -114,19 +138,28 @@ extension ConsoleModel {
             return []
         },
         KeyBinding("q  Ctrl-c", "quit", keys: [.char("q"), .ctrl("c")]) { _, _, _ in [.quit] },
-        KeyBinding("mouse", "click selects a row, a pane or a tab; the wheel scrolls", matching: { key in
-            switch key {
-            case .click, .wheelUp, .wheelDown: return true
-            default: return false
-            }
-        }) { model, key, layout in
-            switch key {
-            case .click(let row, let column): return model.click(row: row, column: column, layout: layout)
-            case .wheelUp(let row, let column): model.scroll(pane: model.pane(at: row, column: column, layout: layout), by: -3, layout: layout)
-            case .wheelDown(let row, let column): model.scroll(pane: model.pane(at: row, column: column, layout: layout), by: 3, layout: layout)
-            default: break
-            }
-            return []
-        },
+        KeyBinding(
+            "mouse", "click selects a row, a pane or a tab; the wheel scrolls", matching: isMouse, action: mouse),
     ]
+
+    /// Whether a key is the mouse's.
+    static let isMouse: @Sendable (Key) -> Bool = { key in
+        switch key {
+        case .click, .wheelUp, .wheelDown: return true
+        default: return false
+        }
+    }
+
+    /// A click selects what it lands on; the wheel scrolls the pane under it.
+    static let mouse: @Sendable (inout ConsoleModel, Key, ConsoleLayout) -> [Effect] = { model, key, layout in
+        switch key {
+        case .click(let row, let column): return model.click(row: row, column: column, layout: layout)
+        case .wheelUp(let row, let column):
+            model.scroll(pane: model.pane(at: row, column: column, layout: layout), by: -3, layout: layout)
+        case .wheelDown(let row, let column):
+            model.scroll(pane: model.pane(at: row, column: column, layout: layout), by: 3, layout: layout)
+        default: break
+        }
+        return []
+    }
 }

@@ -22,17 +22,23 @@ extension Screen {
     public func put(_ text: String, row: Int, column: Int, width: Int, role: Role) {
         guard width > 0 else { return }
         let clipped = String(text.prefix(width))
-        put(clipped + String(repeating: " ", count: max(0, width - clipped.count)), row: row, column: column, role: role)
+        put(
+            clipped + String(repeating: " ", count: max(0, width - clipped.count)), row: row, column: column, role: role
+        )
     }
 }
 
 /// Makes text safe for a terminal: control characters (C0, DEL, C1 — the start of escape sequences a hostile
 /// object name or response body could carry) become visible `?`; tabs become spaces.
 public func terminalSafe(_ text: String) -> String {
-    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) else { return text }
+    guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) }) else {
+        return text
+    }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
-        if scalar == "\t" { out.append(contentsOf: "    ".unicodeScalars) } else if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
+        if scalar == "\t" {
+            out.append(contentsOf: "    ".unicodeScalars)
+        } else if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
             out.append("?")
         } else {
             out.append(scalar)
@@ -113,11 +119,13 @@ public struct Glyphs: Sendable, Equatable {
     public var collapsed: String
     public var spinner: [String]
 
-    public static let unicode = Glyphs(vertical: "│", horizontal: "─", ok: "✓", pending: "…", conflicted: "!", failed: "✗",
-                                       notAttached: "○", expanded: "▾", collapsed: "▸",
-                                       spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
-    public static let ascii = Glyphs(vertical: "|", horizontal: "-", ok: "+", pending: "~", conflicted: "!", failed: "x",
-                                     notAttached: "o", expanded: "v", collapsed: ">", spinner: ["|", "/", "-", "\\"])
+    public static let unicode = Glyphs(
+        vertical: "│", horizontal: "─", ok: "✓", pending: "…", conflicted: "!", failed: "✗",
+        notAttached: "○", expanded: "▾", collapsed: "▸",
+        spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
+    public static let ascii = Glyphs(
+        vertical: "|", horizontal: "-", ok: "+", pending: "~", conflicted: "!", failed: "x",
+        notAttached: "o", expanded: "v", collapsed: ">", spinner: ["|", "/", "-", "\\"])
 
     /// The status glyph for a role.
     public func status(_ role: Role) -> String {

@@ -8,7 +8,8 @@ public struct StyledLine: Sendable, Equatable {
     public var text: String { spans.map(\.text).joined() }
 
     public static func == (lhs: StyledLine, rhs: StyledLine) -> Bool {
-        lhs.spans.count == rhs.spans.count && zip(lhs.spans, rhs.spans).allSatisfy { $0.text == $1.text && $0.role == $1.role }
+        lhs.spans.count == rhs.spans.count
+            && zip(lhs.spans, rhs.spans).allSatisfy { $0.text == $1.text && $0.role == $1.role }
     }
 
     /// The line clipped to `width` cells and padded with spaces to exactly that width.

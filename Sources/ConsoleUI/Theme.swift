@@ -11,10 +11,22 @@ public enum ThemeColor: Sendable, Equatable, Hashable {
 
     /// Parses `default`, a name, `bright-NAME`, or a number 0–255.
     public init?(_ text: String) {
-        if text == "default" { self = .terminalDefault; return }
-        if let index = ThemeColor.names.firstIndex(of: text) { self = .index(index); return }
-        if text.hasPrefix("bright-"), let index = ThemeColor.names.firstIndex(of: String(text.dropFirst(7))) { self = .index(index + 8); return }
-        if let number = Int(text), (0...255).contains(number) { self = .index(number); return }
+        if text == "default" {
+            self = .terminalDefault
+            return
+        }
+        if let index = ThemeColor.names.firstIndex(of: text) {
+            self = .index(index)
+            return
+        }
+        if text.hasPrefix("bright-"), let index = ThemeColor.names.firstIndex(of: String(text.dropFirst(7))) {
+            self = .index(index + 8)
+            return
+        }
+        if let number = Int(text), (0...255).contains(number) {
+            self = .index(number)
+            return
+        }
         return nil
     }
 
@@ -41,11 +53,20 @@ public enum ThemeColor: Sendable, Equatable, Hashable {
         if max(rgb.0, rgb.1, rgb.2) - min(rgb.0, rgb.1, rgb.2) < 40 {
             return (rgb.0 + rgb.1 + rgb.2) / 3 < 100 ? 0 : 7
         }
-        let basics = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229)]
-        var best = 0, bestDistance = Int.max
+        let basics = [
+            (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
+            (229, 229, 229),
+        ]
+        var best = 0
+        var bestDistance = Int.max
         for (candidate, basic) in basics.enumerated() {
-            let d = (basic.0 - rgb.0) * (basic.0 - rgb.0) + (basic.1 - rgb.1) * (basic.1 - rgb.1) + (basic.2 - rgb.2) * (basic.2 - rgb.2)
-            if d < bestDistance { best = candidate; bestDistance = d }
+            let d =
+                (basic.0 - rgb.0) * (basic.0 - rgb.0) + (basic.1 - rgb.1) * (basic.1 - rgb.1) + (basic.2 - rgb.2)
+                * (basic.2 - rgb.2)
+            if d < bestDistance {
+                best = candidate
+                bestDistance = d
+            }
         }
         return best
     }
@@ -60,8 +81,10 @@ public struct Style: Sendable, Equatable {
     public var reverse = false
     public var dim = false
 
-    public init(foreground: ThemeColor = .terminalDefault, background: ThemeColor = .terminalDefault,
-                bold: Bool = false, underline: Bool = false, reverse: Bool = false, dim: Bool = false) {
+    public init(
+        foreground: ThemeColor = .terminalDefault, background: ThemeColor = .terminalDefault,
+        bold: Bool = false, underline: Bool = false, reverse: Bool = false, dim: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.bold = bold
@@ -122,7 +145,8 @@ public struct Theme: Sendable, Equatable {
 
     /// The built-in default theme (the same as themes/default.yaml).
     public static var standard: Theme {
-        (try? Theme.parse(BuiltinThemes.files["default"] ?? "", file: "default.yaml")) ?? Theme(name: "default", styles: [:])
+        (try? Theme.parse(BuiltinThemes.files["default"] ?? "", file: "default.yaml"))
+            ?? Theme(name: "default", styles: [:])
     }
 
     /// Parses a theme file; a problem names the file, line and field.
@@ -139,23 +163,29 @@ public struct Theme: Sendable, Equatable {
             switch member.key {
             case "name":
                 guard let text = member.value.toJSON().stringValue else {
-                    throw ManifestError(position: member.value.position, path: FieldPath("name"), message: "must be a string")
+                    throw ManifestError(
+                        position: member.value.position, path: FieldPath("name"), message: "must be a string")
                 }
                 name = text
             case "roles", "colors":
                 guard case .mapping(let entries) = member.value.content else {
-                    throw ManifestError(position: member.value.position, path: FieldPath(member.key), message: "must be a mapping of role to style")
+                    throw ManifestError(
+                        position: member.value.position, path: FieldPath(member.key),
+                        message: "must be a mapping of role to style")
                 }
                 for entry in entries {
                     let path = FieldPath(member.key).appending(entry.key)
                     guard let role = Role(rawValue: entry.key) else {
-                        throw ManifestError(position: entry.keyPosition, path: path,
-                                            message: "unknown role (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw ManifestError(
+                            position: entry.keyPosition, path: path,
+                            message: "unknown role (roles: \(Role.allCases.map(\.rawValue).joined(separator: ", ")))")
                     }
                     styles[role] = try parseStyle(entry.value, path: path)
                 }
             default:
-                throw ManifestError(position: member.keyPosition, path: FieldPath(member.key), message: "unknown field (fields: name, roles)")
+                throw ManifestError(
+                    position: member.keyPosition, path: FieldPath(member.key),
+                    message: "unknown field (fields: name, roles)")
             }
         }
         return Theme(name: name, styles: styles)
@@ -165,8 +195,11 @@ public struct Theme: Sendable, Equatable {
         let value = node.toJSON()
         let text = value.stringValue ?? value.intValue.map { String($0) }
         guard let text, let color = ThemeColor(text) else {
-            throw ManifestError(position: node.position, path: path,
-                                message: "unknown colour \(node.summary) (colours: default, \(ThemeColor.names.joined(separator: ", ")), bright-NAME, or 0-255)")
+            throw ManifestError(
+                position: node.position, path: path,
+                message:
+                    "unknown colour \(node.summary) (colours: default, \(ThemeColor.names.joined(separator: ", ")), bright-NAME, or 0-255)"
+            )
         }
         return color
     }
@@ -192,7 +225,9 @@ public struct Theme: Sendable, Equatable {
                 default: style.dim = flag
                 }
             default:
-                throw ManifestError(position: member.keyPosition, path: field, message: "unknown field (fields: fg, bg, bold, underline, reverse, dim)")
+                throw ManifestError(
+                    position: member.keyPosition, path: field,
+                    message: "unknown field (fields: fg, bg, bold, underline, reverse, dim)")
             }
         }
         return style

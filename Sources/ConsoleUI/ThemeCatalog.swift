@@ -31,12 +31,17 @@ public struct ThemeCatalog: Sendable {
             } catch let error as ManifestError {
                 return (.standard, "theme \(file): \(error); using the default theme")
             } catch {
-                return (.standard, "theme \(file): cannot read it (\(error.localizedDescription)); using the default theme")
+                return (
+                    .standard, "theme \(file): cannot read it (\(error.localizedDescription)); using the default theme"
+                )
             }
         }
         if let text = BuiltinThemes.files[nameOrPath], let theme = try? Theme.parse(text, file: nameOrPath + ".yaml") {
             return (theme, nil)
         }
-        return (.standard, "theme \"\(nameOrPath)\" not found (themes: \(names.joined(separator: ", "))); using the default theme")
+        return (
+            .standard,
+            "theme \"\(nameOrPath)\" not found (themes: \(names.joined(separator: ", "))); using the default theme"
+        )
     }
 }

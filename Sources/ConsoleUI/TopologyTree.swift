@@ -23,16 +23,25 @@ public enum TopologyTree {
     public static func rows(_ graph: Graph) -> [TreeRow] {
         var rows: [TreeRow] = []
         for gc in graph.gatewayClasses where gc.ours {
-            rows.append(TreeRow(depth: 0, label: "GatewayClass \(gc.ref.name)", role: gc.accepted ? .accepted : .error, ref: gc.ref))
+            rows.append(
+                TreeRow(
+                    depth: 0, label: "GatewayClass \(gc.ref.name)", role: gc.accepted ? .accepted : .error, ref: gc.ref)
+            )
             for gateway in graph.gateways where gateway.source.spec.gatewayClassName == gc.ref.name {
                 let address = gateway.addresses.first.map { " \($0)" } ?? ""
                 let programmed = gateway.conditions.first { $0.type == .programmed }?.status == .true
-                rows.append(TreeRow(depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)",
-                                    role: !gateway.accepted ? .error : (programmed ? .programmed : .pending), ref: gateway.ref))
+                rows.append(
+                    TreeRow(
+                        depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)",
+                        role: !gateway.accepted ? .error : (programmed ? .programmed : .pending), ref: gateway.ref))
                 for listener in gateway.listeners {
                     let conflicted = listener.conditions.contains { $0.type == .conflicted && $0.status == .true }
-                    rows.append(TreeRow(depth: 2, label: "listener \(listener.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
-                                        role: conflicted ? .conflicted : (listener.valid ? .accepted : .error), ref: gateway.ref))
+                    rows.append(
+                        TreeRow(
+                            depth: 2,
+                            label:
+                                "listener \(listener.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
+                            role: conflicted ? .conflicted : (listener.valid ? .accepted : .error), ref: gateway.ref))
                     for routeRef in listener.attachedRoutes {
                         guard let route = graph.route(routeRef) else { continue }
                         rows += routeRows(route, graph: graph, depth: 3)
@@ -46,7 +55,10 @@ public enum TopologyTree {
             rows.append(TreeRow(depth: 0, label: "Not attached", role: .notAttached, ref: nil))
             for route in unattached { rows += routeRows(route, graph: graph, depth: 1) }
             for policy in detached {
-                rows.append(TreeRow(depth: 1, label: "BackendTLSPolicy \(policy.ref.namespacedName)", role: .notAttached, ref: policy.ref))
+                rows.append(
+                    TreeRow(
+                        depth: 1, label: "BackendTLSPolicy \(policy.ref.namespacedName)", role: .notAttached,
+                        ref: policy.ref))
             }
         }
         return rows
@@ -55,23 +67,43 @@ public enum TopologyTree {
     static func routeRows(_ route: RouteNode, graph: Graph, depth: Int) -> [TreeRow] {
         let accepted = route.parents.contains(where: \.accepted)
         let resolved = route.parents.allSatisfy { $0.conditions.first { $0.type == .resolvedRefs }?.status == .true }
-        var rows = [TreeRow(depth: depth, label: "HTTPRoute \(route.ref.namespacedName)",
-                            role: !accepted ? .notAttached : (resolved ? .resolved : .error), ref: route.ref)]
+        var rows = [
+            TreeRow(
+                depth: depth, label: "HTTPRoute \(route.ref.namespacedName)",
+                role: !accepted ? .notAttached : (resolved ? .resolved : .error), ref: route.ref)
+        ]
         for rule in route.rules {
-            let match = rule.source.matches?.first?.path.map { "\($0.type ?? "PathPrefix") \($0.value ?? "/")" } ?? "PathPrefix /"
-            rows.append(TreeRow(depth: depth + 1, label: "rule \(rule.index) \(match)\(rule.dropped.map { " (dropped: \($0))" } ?? "")",
-                                role: rule.dropped == nil ? .accepted : .error, ref: route.ref))
+            let match =
+                rule.source.matches?.first?.path.map { "\($0.type ?? "PathPrefix") \($0.value ?? "/")" }
+                ?? "PathPrefix /"
+            rows.append(
+                TreeRow(
+                    depth: depth + 1,
+                    label: "rule \(rule.index) \(match)\(rule.dropped.map { " (dropped: \($0))" } ?? "")",
+                    role: rule.dropped == nil ? .accepted : .error, ref: route.ref))
             for backend in rule.backends {
-                let name = backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" } ?? backend.source.name
-                rows.append(TreeRow(depth: depth + 2, label: name + (backend.problem.map { " (\($0.reason))" } ?? ""),
-                                    role: backend.valid ? .resolved : .error, ref: backend.service))
+                let name =
+                    backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+                    ?? backend.source.name
+                rows.append(
+                    TreeRow(
+                        depth: depth + 2, label: name + (backend.problem.map { " (\($0.reason))" } ?? ""),
+                        role: backend.valid ? .resolved : .error, ref: backend.service))
                 if let policyRef = backend.policy, let policy = graph.policy(policyRef) {
-                    rows.append(TreeRow(depth: depth + 3, label: "BackendTLSPolicy \(policyRef.namespacedName) (\(policy.conditions.first?.reason?.rawValue ?? ""))",
-                                        role: policy.inEffect ? .accepted : (policy.conflicted ? .conflicted : .error), ref: policyRef))
+                    rows.append(
+                        TreeRow(
+                            depth: depth + 3,
+                            label:
+                                "BackendTLSPolicy \(policyRef.namespacedName) (\(policy.conditions.first?.reason?.rawValue ?? ""))",
+                            role: policy.inEffect ? .accepted : (policy.conflicted ? .conflicted : .error),
+                            ref: policyRef))
                     for ca in policy.source.spec.validation.caCertificateRefs ?? [] {
-                        rows.append(TreeRow(depth: depth + 4, label: "\(ca.kind) \(policyRef.namespace)/\(ca.name) (CA)",
-                                            role: policy.caCertificates == nil ? .error : .resolved,
-                                            ref: ObjectRef(group: "", kind: ca.kind, namespace: policyRef.namespace, name: ca.name)))
+                        rows.append(
+                            TreeRow(
+                                depth: depth + 4, label: "\(ca.kind) \(policyRef.namespace)/\(ca.name) (CA)",
+                                role: policy.caCertificates == nil ? .error : .resolved,
+                                ref: ObjectRef(group: "", kind: ca.kind, namespace: policyRef.namespace, name: ca.name))
+                        )
                     }
                 }
             }
@@ -109,11 +141,13 @@ public enum TopologyTree {
         rows.reserveCapacity(items.count)
         for item in items {
             guard let fields = item.arrayValue, fields.count == 3 || fields.count == 7, let depth = fields[0].intValue,
-                  let label = fields[1].stringValue, let role = fields[2].stringValue.flatMap(Role.init(rawValue:)) else { return nil }
+                let label = fields[1].stringValue, let role = fields[2].stringValue.flatMap(Role.init(rawValue:))
+            else { return nil }
             var ref: ObjectRef?
             if fields.count == 7 {
-                ref = ObjectRef(group: fields[3].stringValue ?? "", kind: fields[4].stringValue ?? "",
-                                namespace: fields[5].stringValue ?? "", name: fields[6].stringValue ?? "")
+                ref = ObjectRef(
+                    group: fields[3].stringValue ?? "", kind: fields[4].stringValue ?? "",
+                    namespace: fields[5].stringValue ?? "", name: fields[6].stringValue ?? "")
             }
             rows.append(TreeRow(depth: Int(depth), label: label, role: role, ref: ref))
         }
@@ -121,7 +155,10 @@ public enum TopologyTree {
     }
 
     /// Draws rows with indentation and a glyph per state.
-    public static func draw(_ rows: [TreeRow], on screen: Screen, top: Int, left: Int, height: Int, selected: Int?, glyphs: Glyphs = .unicode) {
+    public static func draw(
+        _ rows: [TreeRow], on screen: Screen, top: Int, left: Int, height: Int, selected: Int?,
+        glyphs: Glyphs = .unicode
+    ) {
         for (offset, row) in rows.prefix(height).enumerated() {
             let text = String(repeating: "  ", count: row.depth) + glyphs.status(row.role) + " " + row.label
             screen.put(text, row: top + offset, column: left, role: offset == selected ? .selection : row.role)

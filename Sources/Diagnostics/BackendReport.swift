@@ -18,8 +18,10 @@ public struct BackendReport: Sendable, Codable {
     /// What the backend speaks is what the Gateway sends.
     public var agrees: Bool
 
-    public init(route: String, rule: Int, service: String, endpoint: String, policy: String?, sni: String?, plain: ProbeResult,
-                tls: ProbeResult) {
+    public init(
+        route: String, rule: Int, service: String, endpoint: String, policy: String?, sni: String?, plain: ProbeResult,
+        tls: ProbeResult
+    ) {
         self.route = route
         self.rule = rule
         self.service = service
@@ -74,8 +76,10 @@ public struct RouteObservation: Sendable {
     /// looked at again without verifying.
     public var unverifiedChains: [String: [PeerCertificate]]
 
-    public init(url: String, throughGateway: ProbeResult, errorLogLines: [String], backends: [BackendReport],
-                trustedCA: [String: String?] = [:], unverifiedChains: [String: [PeerCertificate]] = [:]) {
+    public init(
+        url: String, throughGateway: ProbeResult, errorLogLines: [String], backends: [BackendReport],
+        trustedCA: [String: String?] = [:], unverifiedChains: [String: [PeerCertificate]] = [:]
+    ) {
         self.url = url
         self.throughGateway = throughGateway
         self.errorLogLines = errorLogLines

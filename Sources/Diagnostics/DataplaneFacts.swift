@@ -31,7 +31,9 @@ public struct DataplaneFacts: Sendable {
         /// Its nginx's error log.
         public var errorLog: String
 
-        public init(programmed: Bool, message: String, lastChange: Change?, bindings: [ListenerBinding], errorLog: String) {
+        public init(
+            programmed: Bool, message: String, lastChange: Change?, bindings: [ListenerBinding], errorLog: String
+        ) {
             self.programmed = programmed
             self.message = message
             self.lastChange = lastChange

@@ -14,8 +14,11 @@ public struct DoctorInput: Sendable {
     /// Only these routes' checks (nil: every route in the namespace).
     public var routes: Set<ObjectRef>?
 
-    public init(graph: Graph, snapshot: ResourceSnapshot, dataplane: DataplaneFacts, observations: [ObjectRef: RouteObservation] = [:],
-                namespace: String?, routes: Set<ObjectRef>? = nil) {
+    public init(
+        graph: Graph, snapshot: ResourceSnapshot, dataplane: DataplaneFacts,
+        observations: [ObjectRef: RouteObservation] = [:],
+        namespace: String?, routes: Set<ObjectRef>? = nil
+    ) {
         self.graph = graph
         self.snapshot = snapshot
         self.dataplane = dataplane
@@ -27,7 +30,9 @@ public struct DoctorInput: Sendable {
     func inScope(_ ref: ObjectRef) -> Bool { namespace == nil || ref.namespace == namespace }
 
     /// The routes whose checks run: in the namespace, and among `routes` when given.
-    public var routesInScope: [RouteNode] { graph.routes.filter { inScope($0.ref) && routes?.contains($0.ref) != false } }
+    public var routesInScope: [RouteNode] {
+        graph.routes.filter { inScope($0.ref) && routes?.contains($0.ref) != false }
+    }
 }
 
 /// Doctor's rules: findings, each with evidence and the fix, as pure functions of `DoctorInput`.
@@ -46,9 +51,12 @@ public enum DoctorRules {
 
     static func dataplaneFindings(_ input: DoctorInput) -> [Finding] {
         guard !input.dataplane.running else { return [] }
-        return [Finding(.dataplaneDown, .warning, objects: ["data plane"],
-                        summary: "the embedded data plane is not running, so no Gateway serves traffic",
-                        evidence: ["gwconsole status: data plane stopped"], fix: "gwconsole up")]
+        return [
+            Finding(
+                .dataplaneDown, .warning, objects: ["data plane"],
+                summary: "the embedded data plane is not running, so no Gateway serves traffic",
+                evidence: ["gwconsole status: data plane stopped"], fix: "gwconsole up")
+        ]
     }
 
     static func gatewayFindings(_ input: DoctorInput) -> [Finding] {
@@ -57,33 +65,56 @@ public enum DoctorRules {
             let name = gateway.ref.namespacedName
             if input.dataplane.running, let facts = input.dataplane.gateways[name] {
                 if !facts.programmed, !facts.message.isEmpty {
-                    findings.append(Finding(.configRejected, .error, objects: ["Gateway \(name)"],
-                                            summary: "the last change to this Gateway's config was not applied; the last good config keeps serving",
-                                            evidence: [facts.message],
-                                            fix: "correct the object named in nginx's message; gwconsole config history shows the attempts"))
+                    findings.append(
+                        Finding(
+                            .configRejected, .error, objects: ["Gateway \(name)"],
+                            summary:
+                                "the last change to this Gateway's config was not applied; the last good config keeps serving",
+                            evidence: [facts.message],
+                            fix:
+                                "correct the object named in nginx's message; gwconsole config history shows the attempts"
+                        ))
                 }
                 // The last thing that happened to this Gateway's nginx was a restart after its master died.
                 if let last = facts.lastChange, last.wasRestart {
-                    findings.append(Finding(.dataplaneRestarted, .warning, objects: ["Gateway \(name)"],
-                                            summary: "this Gateway's nginx master was not running and was restarted (its workers kept serving)",
-                                            evidence: ["generation \(last.generation) at \(last.time): \(last.trigger): \(last.result)",
-                                                       "nginx error log: \(facts.errorLog)"],
-                                            fix: "find why nginx stopped (a signal, the OOM killer: the system log and the error log above); the next config change clears this"))
+                    findings.append(
+                        Finding(
+                            .dataplaneRestarted, .warning, objects: ["Gateway \(name)"],
+                            summary:
+                                "this Gateway's nginx master was not running and was restarted (its workers kept serving)",
+                            evidence: [
+                                "generation \(last.generation) at \(last.time): \(last.trigger): \(last.result)",
+                                "nginx error log: \(facts.errorLog)",
+                            ],
+                            fix:
+                                "find why nginx stopped (a signal, the OOM killer: the system log and the error log above); the next config change clears this"
+                        ))
                 }
             }
             for listener in gateway.listeners where listener.valid && listener.attachedRoutes.isEmpty {
                 let host = listener.hostname ?? "any host"
-                findings.append(Finding(.noRouteForHost, .warning, objects: ["Gateway \(name) listener \(listener.name)"],
-                                        summary: "no route is attached to listener \(listener.name): requests for \(host) on port \(listener.port) get 404",
-                                        evidence: ["attachedRoutes: 0"],
-                                        fix: "attach an HTTPRoute: parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}] with matching hostnames"))
+                findings.append(
+                    Finding(
+                        .noRouteForHost, .warning, objects: ["Gateway \(name) listener \(listener.name)"],
+                        summary:
+                            "no route is attached to listener \(listener.name): requests for \(host) on port \(listener.port) get 404",
+                        evidence: ["attachedRoutes: 0"],
+                        fix:
+                            "attach an HTTPRoute: parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}] with matching hostnames"
+                    ))
             }
             for listener in gateway.listeners where !listener.valid {
-                let failing = listener.conditions.first { !$0.isHealthy && $0.type != .programmed } ?? listener.conditions.first { !$0.isHealthy }
-                findings.append(Finding(.listenerNotProgrammed, .error, objects: ["Gateway \(name) listener \(listener.name)"],
-                                        summary: "listener \(listener.name) does not serve: \(failing?.reason?.rawValue ?? "")",
-                                        evidence: listener.conditions.map { "\($0.type)=\($0.status.rawValue) \($0.reason?.rawValue ?? ""): \($0.message ?? "")" },
-                                        fix: "see describe gateway \(gateway.ref.name); \(failing?.message ?? "")"))
+                let failing =
+                    listener.conditions.first { !$0.isHealthy && $0.type != .programmed }
+                    ?? listener.conditions.first { !$0.isHealthy }
+                findings.append(
+                    Finding(
+                        .listenerNotProgrammed, .error, objects: ["Gateway \(name) listener \(listener.name)"],
+                        summary: "listener \(listener.name) does not serve: \(failing?.reason?.rawValue ?? "")",
+                        evidence: listener.conditions.map {
+                            "\($0.type)=\($0.status.rawValue) \($0.reason?.rawValue ?? ""): \($0.message ?? "")"
+                        },
+                        fix: "see describe gateway \(gateway.ref.name); \(failing?.message ?? "")"))
             }
         }
         return findings

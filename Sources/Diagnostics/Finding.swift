@@ -8,7 +8,9 @@ public struct Finding: Sendable, Equatable, Codable {
     public var evidence: [String]
     public var fix: String
 
-    public init(_ code: FindingCode, _ severity: Severity, objects: [String], summary: String, evidence: [String], fix: String) {
+    public init(
+        _ code: FindingCode, _ severity: Severity, objects: [String], summary: String, evidence: [String], fix: String
+    ) {
         self.code = code
         self.severity = severity
         self.objects = objects

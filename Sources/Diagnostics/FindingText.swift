@@ -8,7 +8,9 @@ public enum FindingText {
         for finding in findings {
             out += "\(finding.severity.rawValue.uppercased()) \(finding.code.rawValue): \(finding.summary)\n"
             out += "  objects: \(finding.objects.joined(separator: ", "))\n"
-            for line in finding.evidence { out += "  evidence: " + line.replacingOccurrences(of: "\n", with: "\n            ") + "\n" }
+            for line in finding.evidence {
+                out += "  evidence: " + line.replacingOccurrences(of: "\n", with: "\n            ") + "\n"
+            }
             out += "  fix: " + finding.fix.replacingOccurrences(of: "\n", with: "\n       ") + "\n\n"
         }
         return out

@@ -9,25 +9,39 @@ enum PolicyRules {
             let name = "BackendTLSPolicy \(policy.ref.namespacedName)"
             if let resolved = policy.conditions.first(where: { $0.type == .resolvedRefs }), resolved.status == .false {
                 let missing = (resolved.message ?? "").contains("does not exist")
-                findings.append(Finding(missing ? .caCertificateRefNotFound : .caCertificateInvalid, .error, objects: [name],
-                                        summary: resolved.message ?? "", evidence: ["ResolvedRefs=False \(resolved.reason?.rawValue ?? ""): \(resolved.message ?? "")"],
-                                        fix: "create a ConfigMap with a ca.crt key holding the PEM CA certificate that signed the backend's certificate"))
+                findings.append(
+                    Finding(
+                        missing ? .caCertificateRefNotFound : .caCertificateInvalid, .error, objects: [name],
+                        summary: resolved.message ?? "",
+                        evidence: ["ResolvedRefs=False \(resolved.reason?.rawValue ?? ""): \(resolved.message ?? "")"],
+                        fix:
+                            "create a ConfigMap with a ca.crt key holding the PEM CA certificate that signed the backend's certificate"
+                    ))
             }
             if policy.conflicted {
-                findings.append(Finding(.policyConflicted, .warning, objects: [name],
-                                        summary: policy.conditions.first?.message ?? "conflicts with an older policy", evidence: ["Accepted=False Conflicted"],
-                                        fix: "delete one of the policies, or give them different sectionNames"))
+                findings.append(
+                    Finding(
+                        .policyConflicted, .warning, objects: [name],
+                        summary: policy.conditions.first?.message ?? "conflicts with an older policy",
+                        evidence: ["Accepted=False Conflicted"],
+                        fix: "delete one of the policies, or give them different sectionNames"))
             }
             let missing = policy.targets.filter { input.snapshot.service($0.namespace, $0.name) == nil }
             if !missing.isEmpty {
-                findings.append(Finding(.policyTargetNotFound, .error, objects: [name],
-                                        summary: "the policy targets \(missing.map { "Service \($0.namespacedName)" }.joined(separator: ", ")), which does not exist",
-                                        evidence: missing.map { "no Service \($0.namespacedName)" },
-                                        fix: "correct spec.targetRefs to name the backend Service (in the policy's namespace)"))
+                findings.append(
+                    Finding(
+                        .policyTargetNotFound, .error, objects: [name],
+                        summary:
+                            "the policy targets \(missing.map { "Service \($0.namespacedName)" }.joined(separator: ", ")), which does not exist",
+                        evidence: missing.map { "no Service \($0.namespacedName)" },
+                        fix: "correct spec.targetRefs to name the backend Service (in the policy's namespace)"))
             } else if policy.ancestors.isEmpty {
-                findings.append(Finding(.policyNotAttached, .info, objects: [name],
-                                        summary: "no accepted route sends traffic to the Service it targets", evidence: ["status.ancestors is empty"],
-                                        fix: "check the targetRefs name (and sectionName = the Service port's name)"))
+                findings.append(
+                    Finding(
+                        .policyNotAttached, .info, objects: [name],
+                        summary: "no accepted route sends traffic to the Service it targets",
+                        evidence: ["status.ancestors is empty"],
+                        fix: "check the targetRefs name (and sectionName = the Service port's name)"))
             }
         }
         return findings

@@ -16,8 +16,11 @@ public struct ProbeResult: Sendable, Equatable, Codable {
     /// libcurl's result code (CURLE_OK is 0); nil when libcurl did not run.
     public var curlCode: Int?
 
-    public init(status: Int, headers: [String] = [], body: String = "", bodyTruncated: Bool = false, error: String? = nil,
-                timings: ProbeTimings = ProbeTimings(), peerChain: [PeerCertificate] = [], verifyResult: Int? = nil, curlCode: Int? = nil) {
+    public init(
+        status: Int, headers: [String] = [], body: String = "", bodyTruncated: Bool = false, error: String? = nil,
+        timings: ProbeTimings = ProbeTimings(), peerChain: [PeerCertificate] = [], verifyResult: Int? = nil,
+        curlCode: Int? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -41,7 +44,9 @@ public struct ProbeTimings: Sendable, Equatable, Codable {
     public var firstByte: Double
     public var total: Double
 
-    public init(nameLookup: Double = 0, connect: Double = 0, tlsHandshake: Double = 0, firstByte: Double = 0, total: Double = 0) {
+    public init(
+        nameLookup: Double = 0, connect: Double = 0, tlsHandshake: Double = 0, firstByte: Double = 0, total: Double = 0
+    ) {
         self.nameLookup = nameLookup
         self.connect = connect
         self.tlsHandshake = tlsHandshake
@@ -58,7 +63,9 @@ public struct PeerCertificate: Sendable, Equatable, Codable {
     public var notAfter: String
     public var subjectAltNames: String?
 
-    public init(subject: String, issuer: String, notBefore: String = "", notAfter: String = "", subjectAltNames: String? = nil) {
+    public init(
+        subject: String, issuer: String, notBefore: String = "", notAfter: String = "", subjectAltNames: String? = nil
+    ) {
         self.subject = subject
         self.issuer = issuer
         self.notBefore = notBefore
@@ -69,7 +76,10 @@ public struct PeerCertificate: Sendable, Equatable, Codable {
     /// A DNS name the certificate carries: its first DNS subjectAltName, else its CN.
     public var hostname: String? {
         if let sans = subjectAltNames,
-           let dns = sans.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { $0.hasPrefix("DNS:") }) {
+            let dns = sans.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: {
+                $0.hasPrefix("DNS:")
+            })
+        {
             return String(dns.dropFirst(4))
         }
         for part in subject.split(whereSeparator: { $0 == "," || $0 == "/" }) {

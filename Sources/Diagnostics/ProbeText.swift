@@ -7,11 +7,13 @@ public enum ProbeText {
         if let error = result.error { out += "Error:    \(error)\n" }
         out += "Status:   \(result.status == 0 ? "no response" : String(result.status))\n"
         let t = result.timings
-        out += "Timings:  name lookup \(t.nameLookup) ms, connect \(t.connect) ms, TLS handshake \(t.tlsHandshake) ms, first byte \(t.firstByte) ms, total \(t.total) ms\n"
+        out +=
+            "Timings:  name lookup \(t.nameLookup) ms, connect \(t.connect) ms, TLS handshake \(t.tlsHandshake) ms, first byte \(t.firstByte) ms, total \(t.total) ms\n"
         if let verify = result.verifyResult {
             out += "TLS:      \(verify == 0 ? "peer verified" : "peer NOT verified (OpenSSL verify code \(verify))")\n"
             for (index, cert) in result.peerChain.enumerated() {
-                out += "  [\(index)] subject \(cert.subject)\n      issuer  \(cert.issuer)\n      valid   \(cert.notBefore) – \(cert.notAfter)\n"
+                out +=
+                    "  [\(index)] subject \(cert.subject)\n      issuer  \(cert.issuer)\n      valid   \(cert.notBefore) – \(cert.notAfter)\n"
                 out += "      SANs    \(cert.subjectAltNames ?? "none (CN only)")\n"
             }
         }
@@ -22,11 +24,13 @@ public enum ProbeText {
     }
 
     public static func render(_ report: BackendReport) -> String {
-        var out = "\nBackend of HTTPRoute \(report.route) rule \(report.rule): Service \(report.service), endpoint \(report.endpoint)\n"
+        var out =
+            "\nBackend of HTTPRoute \(report.route) rule \(report.rule): Service \(report.service), endpoint \(report.endpoint)\n"
         out += "  gateway sends:  \(report.gatewaySends)\n"
         out += "  plain HTTP:     \(summary(report.plain))\n"
         out += "  TLS:            \(summary(report.tls))\n"
-        out += "  backend speaks: \(report.backendSpeaks.rawValue) — \(report.agrees ? "agrees with what the gateway sends" : "MISMATCH with what the gateway sends")\n"
+        out +=
+            "  backend speaks: \(report.backendSpeaks.rawValue) — \(report.agrees ? "agrees with what the gateway sends" : "MISMATCH with what the gateway sends")\n"
         return out
     }
 
@@ -36,8 +40,14 @@ public enum ProbeText {
             text = "no response (\(result.error ?? "?"))"
         } else {
             // The page's title (nginx's error pages) or its first text line; the status is not repeated.
-            var first = result.body.split(whereSeparator: \.isNewline).first(where: { $0.contains("<title>") || !$0.hasPrefix("<") })
-                .map { String($0).replacingOccurrences(of: "<head><title>", with: "").replacingOccurrences(of: "</title></head>", with: "") } ?? ""
+            var first =
+                result.body.split(whereSeparator: \.isNewline).first(where: {
+                    $0.contains("<title>") || !$0.hasPrefix("<")
+                })
+                .map {
+                    String($0).replacingOccurrences(of: "<head><title>", with: "").replacingOccurrences(
+                        of: "</title></head>", with: "")
+                } ?? ""
             if first.hasPrefix("\(result.status) ") { first.removeFirst("\(result.status) ".count) }
             text = "\(result.status) \(first)"
         }

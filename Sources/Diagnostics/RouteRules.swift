@@ -9,10 +9,13 @@ enum RouteRules {
         let name = route.ref.namespacedName
         for parent in route.parents where !parent.accepted {
             let condition = parent.conditions.first
-            findings.append(Finding(.routeNotAccepted, .error, objects: ["HTTPRoute \(name)"],
-                                    summary: "not attached to \(parent.parentRef.name)\(parent.parentRef.sectionName.map { "/\($0)" } ?? ""): \(condition?.reason?.rawValue ?? "")",
-                                    evidence: ["Accepted=False \(condition?.reason?.rawValue ?? ""): \(condition?.message ?? "")"],
-                                    fix: "make the parentRef name a listener that allows this route (namespace, kind, hostname)"))
+            findings.append(
+                Finding(
+                    .routeNotAccepted, .error, objects: ["HTTPRoute \(name)"],
+                    summary:
+                        "not attached to \(parent.parentRef.name)\(parent.parentRef.sectionName.map { "/\($0)" } ?? ""): \(condition?.reason?.rawValue ?? "")",
+                    evidence: ["Accepted=False \(condition?.reason?.rawValue ?? ""): \(condition?.message ?? "")"],
+                    fix: "make the parentRef name a listener that allows this route (namespace, kind, hostname)"))
         }
         for rule in route.rules where rule.dropped == nil {
             for backend in rule.backends {
@@ -21,11 +24,18 @@ enum RouteRules {
                     continue
                 }
                 guard let service = backend.service, let port = backend.port else { continue }
-                if Endpoints.addresses(service: service, port: port, portName: backend.portName, snapshot: input.snapshot).isEmpty {
-                    findings.append(Finding(.noReadyEndpoints, .error, objects: ["Service \(service.namespacedName)"],
-                                            summary: "requests routed to Service \(service.namespacedName):\(port) get 503: it has no ready endpoints",
-                                            evidence: ["no ready endpoint in the Service's EndpointSlices"],
-                                            fix: "run its pods (gwconsole up runs nginx Deployments) or write an EndpointSlice for your own process"))
+                if Endpoints.addresses(
+                    service: service, port: port, portName: backend.portName, snapshot: input.snapshot
+                ).isEmpty {
+                    findings.append(
+                        Finding(
+                            .noReadyEndpoints, .error, objects: ["Service \(service.namespacedName)"],
+                            summary:
+                                "requests routed to Service \(service.namespacedName):\(port) get 503: it has no ready endpoints",
+                            evidence: ["no ready endpoint in the Service's EndpointSlices"],
+                            fix:
+                                "run its pods (gwconsole up runs nginx Deployments) or write an EndpointSlice for your own process"
+                        ))
                 }
             }
         }
@@ -33,12 +43,19 @@ enum RouteRules {
     }
 
     /// A backendRef that does not resolve: requests for the rule get 500.
-    static func unresolved(_ problem: (reason: ConditionReason, message: String), route: RouteNode, rule: Int) -> Finding {
+    static func unresolved(_ problem: (reason: ConditionReason, message: String), route: RouteNode, rule: Int)
+        -> Finding
+    {
         let permitted = problem.reason != .refNotPermitted
-        let code: FindingCode = !permitted ? .backendRefNotPermitted : (problem.reason == .backendNotFound ? .backendNotFound : .backendInvalid)
-        return Finding(code, .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
-                       summary: "requests for this rule get 500: \(problem.message)", evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],
-                       fix: permitted ? "create the Service and port the route names, or correct the backendRef"
-                           : "create a ReferenceGrant in the Service's namespace from HTTPRoute in \(route.ref.namespace)")
+        let code: FindingCode =
+            !permitted
+            ? .backendRefNotPermitted : (problem.reason == .backendNotFound ? .backendNotFound : .backendInvalid)
+        return Finding(
+            code, .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
+            summary: "requests for this rule get 500: \(problem.message)",
+            evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],
+            fix: permitted
+                ? "create the Service and port the route names, or correct the backendRef"
+                : "create a ReferenceGrant in the Service's namespace from HTTPRoute in \(route.ref.namespace)")
     }
 }

@@ -26,12 +26,15 @@ public enum TLSVerdict: Equatable, Sendable {
     /// What it means for requests through nginx, in a sentence's second half.
     public var consequence: String {
         switch self {
-        case .unreachable(let detail): return "the backend is unreachable (\(detail)), so nothing about its certificate is known; requests will get 502"
+        case .unreachable(let detail):
+            return
+                "the backend is unreachable (\(detail)), so nothing about its certificate is known; requests will get 502"
         case .timedOut: return "the backend did not answer in time; requests will get 502 or 504"
         case .handshakeFailed(let detail): return "no TLS handshake (\(detail)): requests will get 502"
         case .notVerified(let code, let detail):
             // Code 0 with a verification failure: the chain was fine, the name was not (libcurl checks it itself).
-            return "the certificate does not verify (\(detail)\(code > 0 ? "; OpenSSL code \(code)" : "")): requests will get 502"
+            return
+                "the certificate does not verify (\(detail)\(code > 0 ? "; OpenSSL code \(code)" : "")): requests will get 502"
         case .verified: return "the certificate verifies; nginx will accept it"
         }
     }

@@ -17,8 +17,11 @@ public struct ControllerConfig: Sendable {
     /// What the data plane reports per Gateway; Gateways not listed get `dataplane`.
     public var gatewayDataplane: [ObjectRef: DataplaneState] = [:]
 
-    public init(controllerName: String = ControllerConfig.defaultControllerName, gatewayClassName: String = "nginx",
-                dataplane: DataplaneState = .notRunning, certificateCheck: @escaping @Sendable (String) -> String? = PEMShape.check) {
+    public init(
+        controllerName: String = ControllerConfig.defaultControllerName, gatewayClassName: String = "nginx",
+        dataplane: DataplaneState = .notRunning,
+        certificateCheck: @escaping @Sendable (String) -> String? = PEMShape.check
+    ) {
         self.controllerName = controllerName
         self.gatewayClassName = gatewayClassName
         self.dataplane = dataplane
@@ -45,18 +48,22 @@ public struct DataplaneState: Sendable, Equatable {
     }
 
     /// No data plane runs yet: Gateways are accepted but not programmed.
-    public static let notRunning = DataplaneState(address: nil, programmed: false, detail: "The embedded data plane is not running")
+    public static let notRunning = DataplaneState(
+        address: nil, programmed: false, detail: "The embedded data plane is not running")
 }
 
 /// A structural check of PEM certificate text (BEGIN/END markers around base64). The shell injects OpenSSL's.
 public enum PEMShape {
     public static let check: @Sendable (String) -> String? = { text in
-        let begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----"
-        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex) else {
+        let begin = "-----BEGIN CERTIFICATE-----"
+        let end = "-----END CERTIFICATE-----"
+        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex)
+        else {
             return "the data is not a PEM certificate"
         }
         let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
-        return Base64.decode(String(body)).map { $0.isEmpty ? "the certificate is empty" : nil } ?? "the certificate is not valid base64"
+        return Base64.decode(String(body)).map { $0.isEmpty ? "the certificate is empty" : nil }
+            ?? "the certificate is not valid base64"
     }
 
     /// A structural check of a TLS pair: a PEM certificate and a PEM private key block.

@@ -18,23 +18,34 @@ enum GatewayGraph {
                     conditions = [Conditions.classConflict, Conditions.classSupportedVersion]
                 }
             }
-            return GatewayClassNode(ref: ObjectRef(gc), source: gc, ours: ours, accepted: accepted, conditions: conditions)
+            return GatewayClassNode(
+                ref: ObjectRef(gc), source: gc, ours: ours, accepted: accepted, conditions: conditions)
         }
     }
 
     /// The Gateways of the accepted class of this controller, with listeners resolved.
-    static func gateways(_ snapshot: ResourceSnapshot, _ config: ControllerConfig, classes: [GatewayClassNode],
-                         references: inout ReferenceIndex) -> [GatewayNode] {
+    static func gateways(
+        _ snapshot: ResourceSnapshot, _ config: ControllerConfig, classes: [GatewayClassNode],
+        references: inout ReferenceIndex
+    ) -> [GatewayNode] {
         let acceptedClasses = Set(classes.filter { $0.ours && $0.accepted }.map(\.source.name))
         return snapshot.gateways
             .filter { acceptedClasses.contains($0.spec.gatewayClassName) }
             .sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
             .map { gateway in
                 let ref = ObjectRef(gateway)
-                references.add(ref, ObjectRef(group: GatewayClass.group, kind: GatewayClass.kind, namespace: "", name: gateway.spec.gatewayClassName))
-                var drafts = gateway.spec.listeners.map { listener($0, gateway: gateway, snapshot: snapshot, config: config, references: &references) }
+                references.add(
+                    ref,
+                    ObjectRef(
+                        group: GatewayClass.group, kind: GatewayClass.kind, namespace: "",
+                        name: gateway.spec.gatewayClassName))
+                var drafts = gateway.spec.listeners.map {
+                    listener($0, gateway: gateway, snapshot: snapshot, config: config, references: &references)
+                }
                 markConflicts(&drafts)
-                let addressProblem = (gateway.spec.addresses ?? []).isEmpty ? nil
+                let addressProblem =
+                    (gateway.spec.addresses ?? []).isEmpty
+                    ? nil
                     : "spec.addresses is not supported: the embedded data plane assigns the Gateway's address"
                 let validCount = drafts.filter(\.valid).count
                 var conditions: [Condition]
@@ -46,7 +57,9 @@ enum GatewayGraph {
                     conditions = [Conditions.gatewayNoValidListeners]
                     accepted = false
                 } else {
-                    conditions = [validCount == drafts.count ? Conditions.gatewayAccepted : Conditions.gatewayListenersPartlyValid]
+                    conditions = [
+                        validCount == drafts.count ? Conditions.gatewayAccepted : Conditions.gatewayListenersPartlyValid
+                    ]
                     accepted = true
                 }
                 let dataplane = config.gatewayDataplane[ref] ?? config.dataplane
@@ -55,11 +68,16 @@ enum GatewayGraph {
                 } else if dataplane.programmed {
                     conditions.append(Conditions.gatewayProgrammed)
                 } else {
-                    conditions.append(Conditions.gatewayNotProgrammed(.pending, "Gateway is not programmed yet: \(dataplane.detail)"))
+                    conditions.append(
+                        Conditions.gatewayNotProgrammed(.pending, "Gateway is not programmed yet: \(dataplane.detail)"))
                 }
-                let listeners = drafts.map { $0.finish(gatewayAccepted: accepted, gatewayMessage: conditions[0].message ?? "", dataplane: dataplane) }
-                return GatewayNode(ref: ref, source: gateway, accepted: accepted, conditions: conditions, listeners: listeners,
-                                   addresses: accepted ? [dataplane.address].compactMap { $0 } : [])
+                let listeners = drafts.map {
+                    $0.finish(
+                        gatewayAccepted: accepted, gatewayMessage: conditions[0].message ?? "", dataplane: dataplane)
+                }
+                return GatewayNode(
+                    ref: ref, source: gateway, accepted: accepted, conditions: conditions, listeners: listeners,
+                    addresses: accepted ? [dataplane.address].compactMap { $0 } : [])
             }
     }
 
@@ -82,7 +100,8 @@ enum GatewayGraph {
 
         /// The message of the first failing condition, which Programmed=False repeats (as NGF does).
         var problem: String? {
-            [accepted, resolved].first { $0.status == .false }?.message ?? (conflicted.status == .true ? conflicted.message : nil)
+            [accepted, resolved].first { $0.status == .false }?.message
+                ?? (conflicted.status == .true ? conflicted.message : nil)
         }
 
         /// The listener's conditions in NGF's order: Accepted, Programmed, ResolvedRefs, Conflicted.
@@ -97,17 +116,21 @@ enum GatewayGraph {
             } else if dataplane.programmed {
                 programmed = Conditions.listenerProgrammed
             } else {
-                programmed = Conditions.listenerNotProgrammed(.pending, "Listener is not programmed yet: \(dataplane.detail)")
+                programmed = Conditions.listenerNotProgrammed(
+                    .pending, "Listener is not programmed yet: \(dataplane.detail)")
             }
-            return ListenerNode(name: listener.name, port: listener.port, protocol: listener.protocol, hostname: listener.hostname,
-                                valid: valid && gatewayAccepted, conditions: [accepted, programmed, resolved, conflicted],
-                                supportedKinds: supportedKinds, certificate: certificate, source: listener)
+            return ListenerNode(
+                name: listener.name, port: listener.port, protocol: listener.protocol, hostname: listener.hostname,
+                valid: valid && gatewayAccepted, conditions: [accepted, programmed, resolved, conflicted],
+                supportedKinds: supportedKinds, certificate: certificate, source: listener)
         }
     }
 
     /// One listener: protocol, route kinds and certificate references.
-    static func listener(_ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, config: ControllerConfig,
-                         references: inout ReferenceIndex) -> ListenerDraft {
+    static func listener(
+        _ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, config: ControllerConfig,
+        references: inout ReferenceIndex
+    ) -> ListenerDraft {
         var accepted = Conditions.listenerAccepted
         var resolved = Conditions.listenerResolvedRefs
         var supportedKinds = supportedRouteKinds
@@ -116,14 +139,17 @@ enum GatewayGraph {
         switch listener.protocol {
         case "HTTP", "HTTPS": break
         default:
-            accepted = Conditions.listenerUnsupportedProtocol("Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\" or \"HTTPS\"")
+            accepted = Conditions.listenerUnsupportedProtocol(
+                "Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\" or \"HTTPS\"")
             supportedKinds = []
         }
 
         if let kinds = listener.allowedRoutes?.kinds, !kinds.isEmpty {
             let valid = kinds.filter { ($0.group ?? routeGroup) == routeGroup && $0.kind == "HTTPRoute" }
             let invalid = kinds.filter { !(($0.group ?? routeGroup) == routeGroup && $0.kind == "HTTPRoute") }
-            supportedKinds = accepted.status == .true ? valid.map { RouteGroupKind(group: $0.group ?? routeGroup, kind: $0.kind) } : []
+            supportedKinds =
+                accepted.status == .true
+                ? valid.map { RouteGroupKind(group: $0.group ?? routeGroup, kind: $0.kind) } : []
             if !invalid.isEmpty {
                 let names = invalid.map { "\($0.group ?? routeGroup)/\($0.kind)" }.joined(separator: ", ")
                 resolved = Conditions.listenerInvalidRouteKinds("Route kinds are not supported: \(names)")
@@ -133,25 +159,34 @@ enum GatewayGraph {
         if listener.protocol == "HTTPS", accepted.status == .true {
             let tls = listener.tls
             if (tls?.mode ?? "Terminate") != "Terminate" {
-                accepted = Conditions.listenerUnsupportedValue("tls.mode \"\(tls?.mode ?? "")\" is not supported for HTTPS, use \"Terminate\"")
+                accepted = Conditions.listenerUnsupportedValue(
+                    "tls.mode \"\(tls?.mode ?? "")\" is not supported for HTTPS, use \"Terminate\"")
             } else if let ref = tls?.certificateRefs?.first {
                 let namespace = ref.namespace ?? gateway.namespace
                 let target = ObjectRef(group: "", kind: ref.kind ?? "Secret", namespace: namespace, name: ref.name)
                 if (ref.group ?? "") != "" || (ref.kind ?? "Secret") != "Secret" {
-                    resolved = Conditions.listenerInvalidCertificateRef("Certificate reference \(ref.kind ?? "Secret") \(ref.name) must be a core Secret")
-                } else if !ReferenceGrants.permits(snapshot.referenceGrants, fromGroup: Gateway.group, fromKind: "Gateway", fromNamespace: gateway.namespace,
-                                                   toGroup: "", toKind: "Secret", toNamespace: namespace, toName: ref.name) {
-                    resolved = Conditions.listenerRefNotPermitted("Certificate reference to Secret \(namespace)/\(ref.name) is not permitted by any ReferenceGrant")
+                    resolved = Conditions.listenerInvalidCertificateRef(
+                        "Certificate reference \(ref.kind ?? "Secret") \(ref.name) must be a core Secret")
+                } else if !ReferenceGrants.permits(
+                    snapshot.referenceGrants, fromGroup: Gateway.group, fromKind: "Gateway",
+                    fromNamespace: gateway.namespace,
+                    toGroup: "", toKind: "Secret", toNamespace: namespace, toName: ref.name)
+                {
+                    resolved = Conditions.listenerRefNotPermitted(
+                        "Certificate reference to Secret \(namespace)/\(ref.name) is not permitted by any ReferenceGrant"
+                    )
                 } else if let secret = snapshot.secret(namespace, ref.name) {
                     references.add(ObjectRef(gateway), target)
                     if let problem = tlsSecretProblem(secret, config) {
-                        resolved = Conditions.listenerInvalidCertificateRef("Secret \(namespace)/\(ref.name) is not a valid TLS Secret: \(problem)")
+                        resolved = Conditions.listenerInvalidCertificateRef(
+                            "Secret \(namespace)/\(ref.name) is not a valid TLS Secret: \(problem)")
                     } else {
                         certificate = target
                     }
                 } else {
                     references.add(ObjectRef(gateway), target)
-                    resolved = Conditions.listenerInvalidCertificateRef("Secret \(namespace)/\(ref.name) does not exist")
+                    resolved = Conditions.listenerInvalidCertificateRef(
+                        "Secret \(namespace)/\(ref.name) does not exist")
                 }
             } else {
                 resolved = Conditions.listenerInvalidCertificateRef("An HTTPS listener needs tls.certificateRefs")
@@ -159,11 +194,14 @@ enum GatewayGraph {
         }
 
         // As NGF: a certificate that does not resolve also makes the listener not accepted.
-        if resolved.status == .false, let reason = resolved.reason, reason == .invalidCertificateRef || reason == .refNotPermitted {
+        if resolved.status == .false, let reason = resolved.reason,
+            reason == .invalidCertificateRef || reason == .refNotPermitted
+        {
             accepted = Conditions.make(.accepted, false, reason, resolved.message ?? "")
         }
-        return ListenerDraft(listener: listener, accepted: accepted, resolved: resolved, supportedKinds: supportedKinds,
-                             certificate: certificate, usable: !supportedKinds.isEmpty)
+        return ListenerDraft(
+            listener: listener, accepted: accepted, resolved: resolved, supportedKinds: supportedKinds,
+            certificate: certificate, usable: !supportedKinds.isEmpty)
     }
 
     static func tlsSecretProblem(_ secret: Secret, _ config: ControllerConfig) -> String? {
@@ -171,7 +209,9 @@ enum GatewayGraph {
         let data = secret.data ?? [:]
         var pem: [String] = []
         for key in ["tls.crt", "tls.key"] {
-            guard let value = data[key], let decoded = Base64.decode(value), !decoded.isEmpty else { return "\(key) is missing or empty" }
+            guard let value = data[key], let decoded = Base64.decode(value), !decoded.isEmpty else {
+                return "\(key) is missing or empty"
+            }
             pem.append(String(decoding: decoded, as: UTF8.self))
         }
         return config.keyPairCheck(pem[0], pem[1])
@@ -181,15 +221,19 @@ enum GatewayGraph {
     /// A conflicted listener is not accepted either (NGF's ProtocolConflict and HostnameConflict).
     static func markConflicts(_ listeners: inout [ListenerDraft]) {
         let candidates = listeners.indices.filter { listeners[$0].accepted.status == .true }
-        for (_, indices) in Dictionary(grouping: candidates, by: { listeners[$0].listener.port }) where indices.count > 1 {
+        for (_, indices) in Dictionary(grouping: candidates, by: { listeners[$0].listener.port })
+        where indices.count > 1 {
             let protocols = Set(indices.map { listeners[$0].listener.protocol })
             if protocols.count > 1 {
-                let message = "Multiple listeners for the same port \(listeners[indices[0]].listener.port) specify incompatible protocols; ensure only one protocol per port"
+                let message =
+                    "Multiple listeners for the same port \(listeners[indices[0]].listener.port) specify incompatible protocols; ensure only one protocol per port"
                 for i in indices { listeners[i].conflict(Conditions.listenerProtocolConflict(message)) }
                 continue
             }
-            for (_, same) in Dictionary(grouping: indices, by: { listeners[$0].listener.hostname ?? "" }) where same.count > 1 {
-                let message = "Multiple listeners for the same port \(listeners[same[0]].listener.port) specify the same hostname; ensure only one listener per hostname and port"
+            for (_, same) in Dictionary(grouping: indices, by: { listeners[$0].listener.hostname ?? "" })
+            where same.count > 1 {
+                let message =
+                    "Multiple listeners for the same port \(listeners[same[0]].listener.port) specify the same hostname; ensure only one listener per hostname and port"
                 for i in same { listeners[i].conflict(Conditions.listenerHostnameConflict(message)) }
             }
         }

@@ -18,9 +18,15 @@ public struct Graph: Sendable {
 
     public init(controllerName: String) { self.controllerName = controllerName }
 
-    public func gateway(_ ref: ObjectRef) -> GatewayNode? { lookup.position(\.gateways, ref, gateways.map(\.ref)).map { gateways[$0] } }
-    public func route(_ ref: ObjectRef) -> RouteNode? { lookup.position(\.routes, ref, routes.map(\.ref)).map { routes[$0] } }
-    public func policy(_ ref: ObjectRef) -> PolicyNode? { lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] } }
+    public func gateway(_ ref: ObjectRef) -> GatewayNode? {
+        lookup.position(\.gateways, ref, gateways.map(\.ref)).map { gateways[$0] }
+    }
+    public func route(_ ref: ObjectRef) -> RouteNode? {
+        lookup.position(\.routes, ref, routes.map(\.ref)).map { routes[$0] }
+    }
+    public func policy(_ ref: ObjectRef) -> PolicyNode? {
+        lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] }
+    }
 }
 
 /// A lazily built ref → position index (thread-safe; a graph may be read from several threads).
@@ -30,7 +36,10 @@ final class NodeLookup: @unchecked Sendable {
     var routes: [ObjectRef: Int]?
     var policies: [ObjectRef: Int]?
 
-    func position(_ cache: ReferenceWritableKeyPath<NodeLookup, [ObjectRef: Int]?>, _ ref: ObjectRef, _ refs: @autoclosure () -> [ObjectRef]) -> Int? {
+    func position(
+        _ cache: ReferenceWritableKeyPath<NodeLookup, [ObjectRef: Int]?>, _ ref: ObjectRef,
+        _ refs: @autoclosure () -> [ObjectRef]
+    ) -> Int? {
         lock.lock()
         defer { lock.unlock() }
         if let built = self[keyPath: cache] { return built[ref] }

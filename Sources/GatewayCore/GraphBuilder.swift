@@ -7,8 +7,10 @@ public enum GraphBuilder {
         var references = ReferenceIndex()
         graph.gatewayClasses = GatewayGraph.classes(snapshot, config)
         var gateways = GatewayGraph.gateways(snapshot, config, classes: graph.gatewayClasses, references: &references)
-        var routes = RouteGraph.routes(snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
-        graph.policies = PolicyGraph.policies(snapshot, config, gateways: gateways, routes: &routes, references: &references)
+        var routes = RouteGraph.routes(
+            snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
+        graph.policies = PolicyGraph.policies(
+            snapshot, config, gateways: gateways, routes: &routes, references: &references)
         RouteGraph.finishConditions(&routes)
         graph.gateways = gateways
         graph.routes = routes

@@ -1,3 +1,5 @@
+import GatewayAPI
+
 /// Hostname intersection as the Gateway API defines it for listeners and routes.
 public enum HostnameMatching {
     /// Whether two hostnames (each possibly `*.` wildcarded, nil meaning any) have a common match.
@@ -50,17 +52,21 @@ public enum SelectorMatching {
     }
 }
 
-import GatewayAPI
-
 /// Whether a ReferenceGrant lets an object of `fromKind` in `fromNamespace` refer to `to` in another namespace.
 enum ReferenceGrants {
-    static func permits(_ grants: [ReferenceGrant], fromGroup: String, fromKind: String, fromNamespace: String,
-                        toGroup: String, toKind: String, toNamespace: String, toName: String) -> Bool {
+    static func permits(
+        _ grants: [ReferenceGrant], fromGroup: String, fromKind: String, fromNamespace: String,
+        toGroup: String, toKind: String, toNamespace: String, toName: String
+    ) -> Bool {
         if fromNamespace == toNamespace { return true }
         return grants.contains { grant in
             grant.namespace == toNamespace
-                && grant.spec.from.contains { $0.group == fromGroup && $0.kind == fromKind && $0.namespace == fromNamespace }
-                && grant.spec.to.contains { $0.group == toGroup && $0.kind == toKind && ($0.name == nil || $0.name == toName) }
+                && grant.spec.from.contains {
+                    $0.group == fromGroup && $0.kind == fromKind && $0.namespace == fromNamespace
+                }
+                && grant.spec.to.contains {
+                    $0.group == toGroup && $0.kind == toKind && ($0.name == nil || $0.name == toName)
+                }
         }
     }
 }

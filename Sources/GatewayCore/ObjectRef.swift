@@ -15,7 +15,8 @@ public struct ObjectRef: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public init<T: KubeResource>(_ object: T) {
-        self.init(group: T.group, kind: T.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name ?? "")
+        self.init(
+            group: T.group, kind: T.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name ?? "")
     }
 
     /// `namespace/name`, or `name` for cluster-scoped objects.

@@ -5,9 +5,12 @@ enum PolicyGraph {
     /// How many CA certificate references are supported: one, as NGF supports.
     static let maxCACertificateRefs = 1
 
-    static func policies(_ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: [GatewayNode],
-                         routes: inout [RouteNode], references: inout ReferenceIndex) -> [PolicyNode] {
-        var nodes = snapshot.backendTLSPolicies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }.map { policy in
+    static func policies(
+        _ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: [GatewayNode],
+        routes: inout [RouteNode], references: inout ReferenceIndex
+    ) -> [PolicyNode] {
+        var nodes = snapshot.backendTLSPolicies.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }.map {
+            policy in
             node(policy, snapshot: snapshot, config: config, references: &references)
         }
         markConflicts(&nodes)
@@ -16,24 +19,32 @@ enum PolicyGraph {
         return nodes
     }
 
-    static func node(_ policy: BackendTLSPolicy, snapshot: ResourceSnapshot, config: ControllerConfig,
-                     references: inout ReferenceIndex) -> PolicyNode {
+    static func node(
+        _ policy: BackendTLSPolicy, snapshot: ResourceSnapshot, config: ControllerConfig,
+        references: inout ReferenceIndex
+    ) -> PolicyNode {
         let ref = ObjectRef(policy)
         let validation = policy.spec.validation
         var invalid: String?
         var targets: [ObjectRef] = []
         for (index, target) in policy.spec.targetRefs.enumerated() {
             if target.group != "" || target.kind != "Service" {
-                invalid = invalid ?? "spec.targetRefs[\(index)]: \(target.kind) \(target.name) cannot be targeted, only core Services"
+                invalid =
+                    invalid
+                    ?? "spec.targetRefs[\(index)]: \(target.kind) \(target.name) cannot be targeted, only core Services"
                 continue
             }
             let service = ObjectRef.service(policy.namespace, target.name)
             targets.append(service)
             references.add(ref, service)
         }
-        if validation.hostname.isEmpty || NameRules.dns1123Subdomain(validation.hostname) != nil || validation.hostname.hasPrefix("*")
-            || IPAddress.isValid(validation.hostname) {
-            invalid = invalid ?? "Invalid hostname: validation.hostname \"\(validation.hostname)\" must be a hostname, not a wildcard or an IP address"
+        if validation.hostname.isEmpty || NameRules.dns1123Subdomain(validation.hostname) != nil
+            || validation.hostname.hasPrefix("*")
+            || IPAddress.isValid(validation.hostname)
+        {
+            invalid =
+                invalid
+                ?? "Invalid hostname: validation.hostname \"\(validation.hostname)\" must be a hostname, not a wildcard or an IP address"
         }
         let refs = validation.caCertificateRefs ?? []
         if !refs.isEmpty && validation.wellKnownCACertificates != nil {
@@ -45,7 +56,9 @@ enum PolicyGraph {
             invalid = invalid ?? "Invalid WellKnownCACertificates: \"\(known)\" is not supported, only \"System\""
         }
         if refs.count > maxCACertificateRefs {
-            invalid = invalid ?? "validation.caCertificateRefs: Too many: \(refs.count): must have at most \(maxCACertificateRefs) item"
+            invalid =
+                invalid
+                ?? "validation.caCertificateRefs: Too many: \(refs.count): must have at most \(maxCACertificateRefs) item"
         }
 
         // CA references: kind, existence, ca.crt, PEM.
@@ -54,7 +67,10 @@ enum PolicyGraph {
         for ref in refs {
             let kindOK = ref.group == "" && (ref.kind == "ConfigMap" || ref.kind == "Secret")
             if !kindOK {
-                if resolved.status == .true { resolved = Conditions.policyInvalidKind("CA certificate reference \(ref.kind) \(ref.name) must be a ConfigMap or a Secret") }
+                if resolved.status == .true {
+                    resolved = Conditions.policyInvalidKind(
+                        "CA certificate reference \(ref.kind) \(ref.name) must be a ConfigMap or a Secret")
+                }
                 continue
             }
             let target = ObjectRef(group: "", kind: ref.kind, namespace: policy.namespace, name: ref.name)
@@ -74,7 +90,9 @@ enum PolicyGraph {
             if !exists {
                 problem = "\(ref.kind) \(policy.namespace)/\(ref.name) does not exist"
             } else if let data, !data.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                problem = config.certificateCheck(data).map { "\(ref.kind) \(policy.namespace)/\(ref.name) key ca.crt: \($0)" }
+                problem = config.certificateCheck(data).map {
+                    "\(ref.kind) \(policy.namespace)/\(ref.name) key ca.crt: \($0)"
+                }
             } else {
                 problem = "\(ref.kind) \(policy.namespace)/\(ref.name) has no ca.crt or it is empty"
             }
@@ -91,8 +109,9 @@ enum PolicyGraph {
             accepted = Conditions.policyNoValidCA("No valid CACertificateRef found: \(resolved.message ?? "")")
         }
         let valid = accepted.status == .true
-        return PolicyNode(ref: ref, source: policy, valid: valid, conflicted: false, conditions: [accepted, resolved], ancestors: [],
-                          caCertificates: bundle.isEmpty ? nil : bundle.joined(), targets: targets)
+        return PolicyNode(
+            ref: ref, source: policy, valid: valid, conflicted: false, conditions: [accepted, resolved], ancestors: [],
+            caCertificates: bundle.isEmpty ? nil : bundle.joined(), targets: targets)
     }
 
     /// Target keys: a Service and an optional section (port name).
@@ -109,7 +128,8 @@ enum PolicyGraph {
 
     /// Precedence: the oldest creationTimestamp, then namespace/name.
     static func precedes(_ a: PolicyNode, _ b: PolicyNode) -> Bool {
-        let ta = a.source.metadata.creationTimestamp ?? "", tb = b.source.metadata.creationTimestamp ?? ""
+        let ta = a.source.metadata.creationTimestamp ?? ""
+        let tb = b.source.metadata.creationTimestamp ?? ""
         if ta != tb { return ta < tb }
         return a.ref.namespacedName < b.ref.namespacedName
     }
@@ -126,7 +146,8 @@ enum PolicyGraph {
             for loser in ordered.dropFirst() where !nodes[loser].conflicted {
                 nodes[loser].conflicted = true
                 let section = key.section.map { " port \($0)" } ?? ""
-                let message = "Conflicts with BackendTLSPolicy \(winner.namespacedName), which targets Service \(key.service.namespacedName)\(section) and takes precedence (older)"
+                let message =
+                    "Conflicts with BackendTLSPolicy \(winner.namespacedName), which targets Service \(key.service.namespacedName)\(section) and takes precedence (older)"
                 if nodes[loser].conditions[0].status == .true {
                     nodes[loser].conditions[0] = Conditions.policyConflicted(message)
                 }
@@ -159,7 +180,9 @@ enum PolicyGraph {
 
     /// Ancestors: the Gateways whose accepted routes send traffic to a targeted Service port. As NGF orders them:
     /// Gateways already listed first, then new ones, each by creation time; with other controllers' entries, at most 16.
-    static func assignAncestors(_ nodes: inout [PolicyNode], gateways: [GatewayNode], routes: [RouteNode], controllerName: String) {
+    static func assignAncestors(
+        _ nodes: inout [PolicyNode], gateways: [GatewayNode], routes: [RouteNode], controllerName: String
+    ) {
         // Which Gateways send traffic to each Service port (through accepted routes and rules that are not dropped).
         var gatewaysByTarget: [TargetKey: Set<ObjectRef>] = [:]
         for route in routes {
@@ -178,14 +201,19 @@ enum PolicyGraph {
         for index in nodes.indices {
             let keys = targetKeys(nodes[index])
             let previous = nodes[index].source.status?.ancestors ?? []
-            let existing = Set(previous.filter { $0.controllerName == controllerName }.map { "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)" })
+            let existing = Set(
+                previous.filter { $0.controllerName == controllerName }.map {
+                    "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)"
+                })
             let others = previous.filter { $0.controllerName != controllerName }.count
             let sending = keys.reduce(into: Set<ObjectRef>()) { $0.formUnion(gatewaysByTarget[$1] ?? []) }
             let using = gateways.filter { sending.contains($0.ref) }
             let ordered = using.sorted { a, b in
-                let ea = existing.contains(a.ref.namespacedName), eb = existing.contains(b.ref.namespacedName)
+                let ea = existing.contains(a.ref.namespacedName)
+                let eb = existing.contains(b.ref.namespacedName)
                 if ea != eb { return ea }
-                let ta = a.source.metadata.creationTimestamp ?? "", tb = b.source.metadata.creationTimestamp ?? ""
+                let ta = a.source.metadata.creationTimestamp ?? ""
+                let tb = b.source.metadata.creationTimestamp ?? ""
                 return ta != tb ? ta < tb : a.ref.namespacedName < b.ref.namespacedName
             }
             nodes[index].ancestors = Array(ordered.prefix(max(0, 16 - others)).map(\.ref))
@@ -200,12 +228,15 @@ enum PolicyGraph {
                 for b in routes[r].rules[u].backends.indices {
                     let backend = routes[r].rules[u].backends[b]
                     guard let service = backend.service, backend.problem == nil,
-                          let policy = effective(index, service: service, portName: backend.portName) else { continue }
+                        let policy = effective(index, service: service, portName: backend.portName)
+                    else { continue }
                     routes[r].rules[u].backends[b].policy = policy.ref
                     if !policy.valid {
                         let reason = policy.conditions.first { $0.status == .false }?.message ?? "it is invalid"
-                        routes[r].rules[u].backends[b].problem = ("UnsupportedValue",
-                            "The BackendTLSPolicy \(policy.ref.namespacedName) for Service \(service.namespacedName) is invalid: \(reason)")
+                        routes[r].rules[u].backends[b].problem = (
+                            "UnsupportedValue",
+                            "The BackendTLSPolicy \(policy.ref.namespacedName) for Service \(service.namespacedName) is invalid: \(reason)"
+                        )
                     }
                 }
             }

@@ -28,7 +28,9 @@ public struct ResourceSnapshot: Sendable {
         private var namespaces: [String: Int]?
         private var slices: [String: [Int]]?
 
-        func index<T>(_ cache: ReferenceWritableKeyPath<Lookup, [String: Int]?>, _ items: [T], key: (T) -> String) -> [String: Int] {
+        func index<T>(_ cache: ReferenceWritableKeyPath<Lookup, [String: Int]?>, _ items: [T], key: (T) -> String)
+            -> [String: Int]
+        {
             lock.lock()
             defer { lock.unlock() }
             if let built = self[keyPath: cache] { return built }
@@ -58,15 +60,21 @@ public struct ResourceSnapshot: Sendable {
     }
 
     public func service(_ namespace: String, _ name: String) -> Service? {
-        lookup.index(lookup.servicesKey, services) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map { services[$0] }
+        lookup.index(lookup.servicesKey, services) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map {
+            services[$0]
+        }
     }
 
     public func configMap(_ namespace: String, _ name: String) -> ConfigMap? {
-        lookup.index(lookup.configMapsKey, configMaps) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map { configMaps[$0] }
+        lookup.index(lookup.configMapsKey, configMaps) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map {
+            configMaps[$0]
+        }
     }
 
     public func secret(_ namespace: String, _ name: String) -> Secret? {
-        lookup.index(lookup.secretsKey, secrets) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map { secrets[$0] }
+        lookup.index(lookup.secretsKey, secrets) { $0.namespace + "/" + $0.name }[namespace + "/" + name].map {
+            secrets[$0]
+        }
     }
 
     /// The EndpointSlices of a Service (by the kubernetes.io/service-name label).
@@ -75,7 +83,9 @@ public struct ResourceSnapshot: Sendable {
     }
 
     func namespaceLabels(_ name: String) -> [String: String] {
-        lookup.index(lookup.namespacesKey, namespaces) { $0.name }[name].flatMap { namespaces[$0].metadata.labels } ?? ["kubernetes.io/metadata.name": name]
+        lookup.index(lookup.namespacesKey, namespaces) { $0.name }[name].flatMap { namespaces[$0].metadata.labels } ?? [
+            "kubernetes.io/metadata.name": name
+        ]
     }
 }
 

@@ -3,10 +3,14 @@ import GatewayAPI
 /// HTTPRoutes: which listeners each parentRef attaches to, which rules are served, how backends resolve.
 enum RouteGraph {
     /// Filters the embedded data plane renders; others make their rule dropped.
-    static let supportedFilters: Set<String> = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite"]
+    static let supportedFilters: Set<String> = [
+        "RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite",
+    ]
 
-    static func routes(_ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: inout [GatewayNode],
-                       allGateways: [Gateway], references: inout ReferenceIndex) -> [RouteNode] {
+    static func routes(
+        _ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: inout [GatewayNode],
+        allGateways: [Gateway], references: inout ReferenceIndex
+    ) -> [RouteNode] {
         let sorted = snapshot.httpRoutes.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
         var nodes: [RouteNode] = []
         for route in sorted {
@@ -16,8 +20,9 @@ enum RouteGraph {
             }
             var parents: [ParentNode] = []
             for (index, parentRef) in (route.spec.parentRefs ?? []).enumerated() {
-                let parent = attach(index, parentRef, route: route, rules: rules, snapshot: snapshot, gateways: &gateways,
-                                    allGateways: allGateways, config: config)
+                let parent = attach(
+                    index, parentRef, route: route, rules: rules, snapshot: snapshot, gateways: &gateways,
+                    allGateways: allGateways, config: config)
                 if let parent {
                     parents.append(parent)
                     if let gateway = parent.gateway { references.add(ref, gateway) }
@@ -31,7 +36,8 @@ enum RouteGraph {
         for node in nodes {
             for parent in node.parents where parent.accepted {
                 guard let gateway = parent.gateway else { continue }
-                for listener in parent.listeners where seen.insert([gateway.namespacedName, listener, node.ref.namespacedName]).inserted {
+                for listener in parent.listeners
+                where seen.insert([gateway.namespacedName, listener, node.ref.namespacedName]).inserted {
                     attached[gateway, default: [:]][listener, default: []].append(node.ref)
                 }
             }
@@ -46,8 +52,10 @@ enum RouteGraph {
     }
 
     /// Attaches one parentRef. Returns nil when the parent belongs to another controller (its status is not ours).
-    static func attach(_ index: Int, _ given: ParentReference, route: HTTPRoute, rules: [RuleNode], snapshot: ResourceSnapshot,
-                       gateways: inout [GatewayNode], allGateways: [Gateway], config: ControllerConfig) -> ParentNode? {
+    static func attach(
+        _ index: Int, _ given: ParentReference, route: HTTPRoute, rules: [RuleNode], snapshot: ResourceSnapshot,
+        gateways: inout [GatewayNode], allGateways: [Gateway], config: ControllerConfig
+    ) -> ParentNode? {
         var parentRef = given
         parentRef.group = given.group ?? Gateway.group
         parentRef.kind = given.kind ?? "Gateway"
@@ -55,52 +63,94 @@ enum RouteGraph {
         let namespace = parentRef.namespace!
         // Only Accepted here: ResolvedRefs and PartiallyInvalid follow once policies are known (`finishConditions`).
         func result(_ gateway: ObjectRef?, _ listeners: [String], _ accepted: Condition) -> ParentNode {
-            ParentNode(index: index, parentRef: parentRef, gateway: gateway, listeners: listeners,
-                       accepted: accepted.status == .true, conditions: [accepted])
+            ParentNode(
+                index: index, parentRef: parentRef, gateway: gateway, listeners: listeners,
+                accepted: accepted.status == .true, conditions: [accepted])
         }
         guard parentRef.group == Gateway.group, parentRef.kind == "Gateway" else {
-            return result(nil, [], Conditions.routeNotAccepted(.noMatchingParent, "Parent reference kind \(parentRef.kind!) (group \"\(parentRef.group!)\") is not supported, only Gateway"))
+            return result(
+                nil, [],
+                Conditions.routeNotAccepted(
+                    .noMatchingParent,
+                    "Parent reference kind \(parentRef.kind!) (group \"\(parentRef.group!)\") is not supported, only Gateway"
+                ))
         }
         guard let gatewayIndex = gateways.firstIndex(where: { $0.ref == .gateway(namespace, parentRef.name) }) else {
             if allGateways.contains(where: { $0.namespace == namespace && $0.name == parentRef.name }) {
                 return nil  // another controller's Gateway
             }
-            return result(nil, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(namespace)/\(parentRef.name) does not exist"))
+            return result(
+                nil, [],
+                Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(namespace)/\(parentRef.name) does not exist"))
         }
         let gateway = gateways[gatewayIndex]
         if !gateway.accepted {
-            return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(gateway.ref.namespacedName) is not accepted, so routes cannot attach to it"))
+            return result(
+                gateway.ref, [],
+                Conditions.routeNotAccepted(
+                    .noMatchingParent,
+                    "Gateway \(gateway.ref.namespacedName) is not accepted, so routes cannot attach to it"))
         }
         var candidates = gateway.listeners
         if let section = parentRef.sectionName {
             candidates = candidates.filter { $0.name == section }
             if candidates.isEmpty {
-                return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(gateway.ref.namespacedName) has no listener named \"\(section)\""))
+                return result(
+                    gateway.ref, [],
+                    Conditions.routeNotAccepted(
+                        .noMatchingParent, "Gateway \(gateway.ref.namespacedName) has no listener named \"\(section)\"")
+                )
             }
         }
         if let port = parentRef.port {
             candidates = candidates.filter { $0.port == port }
             if candidates.isEmpty {
-                return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(gateway.ref.namespacedName) has no listener on port \(port)\(parentRef.sectionName.map { " named \"\($0)\"" } ?? "")"))
+                return result(
+                    gateway.ref, [],
+                    Conditions.routeNotAccepted(
+                        .noMatchingParent,
+                        "Gateway \(gateway.ref.namespacedName) has no listener on port \(port)\(parentRef.sectionName.map { " named \"\($0)\"" } ?? "")"
+                    ))
             }
         }
         let valid = candidates.filter(\.valid)
         if valid.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingParent, "No valid listener matches this parent reference: \(candidates.map(\.name).joined(separator: ", ")) \(candidates.count == 1 ? "is" : "are") not valid"))
+            return result(
+                gateway.ref, [],
+                Conditions.routeNotAccepted(
+                    .noMatchingParent,
+                    "No valid listener matches this parent reference: \(candidates.map(\.name).joined(separator: ", ")) \(candidates.count == 1 ? "is" : "are") not valid"
+                ))
         }
         let allowed = valid.filter { allows($0, gateway: gateway.source, route: route, snapshot: snapshot) }
         if allowed.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted(.notAllowedByListeners, "The route is not allowed by the allowedRoutes of listener\(valid.count == 1 ? "" : "s") \(valid.map(\.name).joined(separator: ", "))"))
+            return result(
+                gateway.ref, [],
+                Conditions.routeNotAccepted(
+                    .notAllowedByListeners,
+                    "The route is not allowed by the allowedRoutes of listener\(valid.count == 1 ? "" : "s") \(valid.map(\.name).joined(separator: ", "))"
+                ))
         }
         let routeHosts = route.spec.hostnames ?? []
         let matching = allowed.filter { listener in
             routeHosts.isEmpty || routeHosts.contains { HostnameMatching.intersects($0, listener.hostname) }
         }
         if matching.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted(.noMatchingListenerHostname, "No listener hostname matches the route's hostnames: listener\(allowed.count == 1 ? "" : "s") \(allowed.map { "\($0.name) (\($0.hostname ?? "any"))" }.joined(separator: ", "))"))
+            return result(
+                gateway.ref, [],
+                Conditions.routeNotAccepted(
+                    .noMatchingListenerHostname,
+                    "No listener hostname matches the route's hostnames: listener\(allowed.count == 1 ? "" : "s") \(allowed.map { "\($0.name) (\($0.hostname ?? "any"))" }.joined(separator: ", "))"
+                ))
         }
         if rules.allSatisfy({ $0.dropped != nil }) && !rules.isEmpty {
-            return result(gateway.ref, [], Conditions.routeNotAccepted(.unsupportedValue, "All rules are invalid: " + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(separator: "; ")))
+            return result(
+                gateway.ref, [],
+                Conditions.routeNotAccepted(
+                    .unsupportedValue,
+                    "All rules are invalid: "
+                        + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(
+                            separator: "; ")))
         }
         // Listeners get their attached routes after every route is attached (RouteGraph.routes): appending here would
         // copy a listener's list per route.
@@ -108,7 +158,8 @@ enum RouteGraph {
     }
 
     /// Whether a listener's allowedRoutes admit the route (namespaces From and kinds).
-    static func allows(_ listener: ListenerNode, gateway: Gateway, route: HTTPRoute, snapshot: ResourceSnapshot) -> Bool {
+    static func allows(_ listener: ListenerNode, gateway: Gateway, route: HTTPRoute, snapshot: ResourceSnapshot) -> Bool
+    {
         guard listener.supportedKinds.contains(where: { $0.kind == "HTTPRoute" }) else { return false }
         let namespaces = listener.source.allowedRoutes?.namespaces
         switch namespaces?.from ?? "Same" {
@@ -121,12 +172,15 @@ enum RouteGraph {
     }
 
     /// One rule: its filters and its backends.
-    static func rule(_ index: Int, _ rule: HTTPRouteRule, route: HTTPRoute, snapshot: ResourceSnapshot,
-                     config: ControllerConfig, references: inout ReferenceIndex) -> RuleNode {
+    static func rule(
+        _ index: Int, _ rule: HTTPRouteRule, route: HTTPRoute, snapshot: ResourceSnapshot,
+        config: ControllerConfig, references: inout ReferenceIndex
+    ) -> RuleNode {
         var dropped: String?
         let unsupported = (rule.filters ?? []).map(\.type).filter { !supportedFilters.contains($0) }
         if !unsupported.isEmpty {
-            dropped = "filter type\(unsupported.count == 1 ? "" : "s") \(unsupported.joined(separator: ", ")) \(unsupported.count == 1 ? "is" : "are") not supported"
+            dropped =
+                "filter type\(unsupported.count == 1 ? "" : "s") \(unsupported.joined(separator: ", ")) \(unsupported.count == 1 ? "is" : "are") not supported"
         }
         let backendFilters = (rule.backendRefs ?? []).flatMap { $0.filters ?? [] }.map(\.type)
         if dropped == nil, !backendFilters.isEmpty {
@@ -140,21 +194,36 @@ enum RouteGraph {
         return RuleNode(index: index, source: rule, dropped: dropped, backends: backends)
     }
 
-    static func backend(_ index: Int, _ ref: HTTPBackendRef, route: HTTPRoute, snapshot: ResourceSnapshot,
-                        references: inout ReferenceIndex) -> BackendNode {
-        let group = ref.group ?? "", kind = ref.kind ?? "Service"
+    static func backend(
+        _ index: Int, _ ref: HTTPBackendRef, route: HTTPRoute, snapshot: ResourceSnapshot,
+        references: inout ReferenceIndex
+    ) -> BackendNode {
+        let group = ref.group ?? ""
+        let kind = ref.kind ?? "Service"
         let namespace = ref.namespace ?? route.namespace
-        var node = BackendNode(index: index, source: ref, service: nil, port: ref.port, portName: nil, weight: ref.weight ?? 1, problem: nil, policy: nil)
+        var node = BackendNode(
+            index: index, source: ref, service: nil, port: ref.port, portName: nil, weight: ref.weight ?? 1,
+            problem: nil, policy: nil)
         guard group == "", kind == "Service" else {
-            node.problem = (.invalidKind, "Backend \(kind) \(ref.name)\(group.isEmpty ? "" : " (group \(group))") is not supported, only core Services")
+            node.problem = (
+                .invalidKind,
+                "Backend \(kind) \(ref.name)\(group.isEmpty ? "" : " (group \(group))") is not supported, only core Services"
+            )
             return node
         }
         let service = ObjectRef.service(namespace, ref.name)
         node.service = service
         references.add(ObjectRef(route), service)
-        guard ReferenceGrants.permits(snapshot.referenceGrants, fromGroup: HTTPRoute.group, fromKind: "HTTPRoute", fromNamespace: route.namespace,
-                                      toGroup: "", toKind: "Service", toNamespace: namespace, toName: ref.name) else {
-            node.problem = (.refNotPermitted, "Backend Service \(namespace)/\(ref.name) is in another namespace and no ReferenceGrant permits it")
+        guard
+            ReferenceGrants.permits(
+                snapshot.referenceGrants, fromGroup: HTTPRoute.group, fromKind: "HTTPRoute",
+                fromNamespace: route.namespace,
+                toGroup: "", toKind: "Service", toNamespace: namespace, toName: ref.name)
+        else {
+            node.problem = (
+                .refNotPermitted,
+                "Backend Service \(namespace)/\(ref.name) is in another namespace and no ReferenceGrant permits it"
+            )
             return node
         }
         guard let svc = snapshot.service(namespace, ref.name) else {
@@ -162,7 +231,10 @@ enum RouteGraph {
             return node
         }
         if svc.spec?.type == "ExternalName" {
-            node.problem = ("UnsupportedValue", "Backend Service \(namespace)/\(ref.name) is of type ExternalName, which is not supported")
+            node.problem = (
+                "UnsupportedValue",
+                "Backend Service \(namespace)/\(ref.name) is of type ExternalName, which is not supported"
+            )
             return node
         }
         guard let port = ref.port else {
@@ -171,7 +243,10 @@ enum RouteGraph {
         }
         guard let servicePort = (svc.spec?.ports ?? []).first(where: { $0.port == port }) else {
             let ports = (svc.spec?.ports ?? []).map { String($0.port) }.joined(separator: ", ")
-            node.problem = (.backendNotFound, "Backend Service \(namespace)/\(ref.name) has no port \(port) (ports: \(ports.isEmpty ? "none" : ports))")
+            node.problem = (
+                .backendNotFound,
+                "Backend Service \(namespace)/\(ref.name) has no port \(port) (ports: \(ports.isEmpty ? "none" : ports))"
+            )
             return node
         }
         node.portName = servicePort.name
@@ -202,6 +277,7 @@ enum RouteGraph {
     static func partiallyInvalid(_ rules: [RuleNode]) -> Condition? {
         let dropped = rules.filter { $0.dropped != nil }
         guard !dropped.isEmpty, dropped.count < rules.count else { return nil }
-        return Conditions.routePartiallyInvalid("Dropped Rule(s): " + dropped.map { "rule \($0.index): \($0.dropped!)" }.joined(separator: "; "))
+        return Conditions.routePartiallyInvalid(
+            "Dropped Rule(s): " + dropped.map { "rule \($0.index): \($0.dropped!)" }.joined(separator: "; "))
     }
 }

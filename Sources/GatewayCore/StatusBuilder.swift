@@ -14,20 +14,24 @@ public enum StatusBuilder {
         var updates: [Update] = []
         for node in graph.gatewayClasses where node.ours {
             var status = node.source.status ?? GatewayClassStatus()
-            status.conditions = stamp(node.conditions, previous: status.conditions, generation: node.source.metadata.generation, now: now)
+            status.conditions = stamp(
+                node.conditions, previous: status.conditions, generation: node.source.metadata.generation, now: now)
             updates.append(Update(ref: node.ref, status: encode(status)))
         }
         for node in graph.gateways {
             let generation = node.source.metadata.generation
             let previous = node.source.status
             var status = GatewayStatus()
-            status.addresses = node.addresses.isEmpty ? nil : node.addresses.map { GatewayStatusAddress(type: "IPAddress", value: $0) }
+            status.addresses =
+                node.addresses.isEmpty ? nil : node.addresses.map { GatewayStatusAddress(type: "IPAddress", value: $0) }
             status.conditions = stamp(node.conditions, previous: previous?.conditions, generation: generation, now: now)
             status.listeners = node.listeners.map { listener in
                 let old = previous?.listeners?.first { $0.name == listener.name }
-                return ListenerStatus(name: listener.name, supportedKinds: listener.supportedKinds,
-                                      attachedRoutes: Int32(listener.attachedRoutes.count),
-                                      conditions: stamp(listener.conditions, previous: old?.conditions, generation: generation, now: now) ?? [])
+                return ListenerStatus(
+                    name: listener.name, supportedKinds: listener.supportedKinds,
+                    attachedRoutes: Int32(listener.attachedRoutes.count),
+                    conditions: stamp(listener.conditions, previous: old?.conditions, generation: generation, now: now)
+                        ?? [])
             }
             updates.append(Update(ref: node.ref, status: encode(status)))
         }
@@ -36,9 +40,14 @@ public enum StatusBuilder {
             let previous = node.source.status?.parents ?? []
             var parents = previous.filter { $0.controllerName != graph.controllerName }
             for parent in node.parents {
-                let old = previous.first { $0.controllerName == graph.controllerName && $0.parentRef == parent.parentRef }
-                parents.append(RouteParentStatus(parentRef: parent.parentRef, controllerName: graph.controllerName,
-                                                 conditions: stamp(parent.conditions, previous: old?.conditions, generation: generation, now: now)))
+                let old = previous.first {
+                    $0.controllerName == graph.controllerName && $0.parentRef == parent.parentRef
+                }
+                parents.append(
+                    RouteParentStatus(
+                        parentRef: parent.parentRef, controllerName: graph.controllerName,
+                        conditions: stamp(
+                            parent.conditions, previous: old?.conditions, generation: generation, now: now)))
             }
             updates.append(Update(ref: node.ref, status: encode(HTTPRouteStatus(parents: parents))))
         }
@@ -47,10 +56,14 @@ public enum StatusBuilder {
             let previous = node.source.status?.ancestors ?? []
             var ancestors = previous.filter { $0.controllerName != graph.controllerName }
             for gateway in node.ancestors {
-                let ancestorRef = ParentReference(group: Gateway.group, kind: "Gateway", namespace: gateway.namespace, name: gateway.name)
+                let ancestorRef = ParentReference(
+                    group: Gateway.group, kind: "Gateway", namespace: gateway.namespace, name: gateway.name)
                 let old = previous.first { $0.controllerName == graph.controllerName && $0.ancestorRef == ancestorRef }
-                ancestors.append(PolicyAncestorStatus(ancestorRef: ancestorRef, controllerName: graph.controllerName,
-                                                      conditions: stamp(node.conditions, previous: old?.conditions, generation: generation, now: now)))
+                ancestors.append(
+                    PolicyAncestorStatus(
+                        ancestorRef: ancestorRef, controllerName: graph.controllerName,
+                        conditions: stamp(node.conditions, previous: old?.conditions, generation: generation, now: now))
+                )
             }
             updates.append(Update(ref: node.ref, status: encode(PolicyStatus(ancestors: ancestors))))
         }
@@ -59,11 +72,15 @@ public enum StatusBuilder {
 
     /// Fills observedGeneration, and lastTransitionTime: kept from the previous condition of the same type
     /// when its status is unchanged, else `now`.
-    static func stamp(_ conditions: [Condition], previous: [Condition]?, generation: Int64?, now: String) -> [Condition]? {
+    static func stamp(_ conditions: [Condition], previous: [Condition]?, generation: Int64?, now: String)
+        -> [Condition]?
+    {
         conditions.map { condition in
             var stamped = condition
             stamped.observedGeneration = generation
-            if let old = previous?.first(where: { $0.type == condition.type }), old.status == condition.status, let time = old.lastTransitionTime {
+            if let old = previous?.first(where: { $0.type == condition.type }), old.status == condition.status,
+                let time = old.lastTransitionTime
+            {
                 stamped.lastTransitionTime = time
             } else {
                 stamped.lastTransitionTime = now

@@ -31,28 +31,35 @@ public enum StatusDrift {
         var entries: [Entry] = []
         func add(_ place: String, _ holder: JSONValue) {
             for condition in holder.conditionList {
-                entries.append(Entry(place: place, type: condition.type, status: condition.status, reason: condition.reason ?? ""))
+                entries.append(
+                    Entry(place: place, type: condition.type, status: condition.status, reason: condition.reason ?? ""))
             }
         }
         add("object", status)
         for listener in status["listeners"]?.arrayValue ?? [] {
             add("listener \(listener["name"]?.stringValue ?? "?")", listener)
         }
-        for parent in status["parents"]?.arrayValue ?? [] where parent["controllerName"]?.stringValue == controllerName {
+        for parent in status["parents"]?.arrayValue ?? [] where parent["controllerName"]?.stringValue == controllerName
+        {
             let ref = parent["parentRef"]
-            add("parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")",
+            add(
+                "parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")",
                 parent)
         }
-        for ancestor in status["ancestors"]?.arrayValue ?? [] where ancestor["controllerName"]?.stringValue == controllerName {
+        for ancestor in status["ancestors"]?.arrayValue ?? []
+        where ancestor["controllerName"]?.stringValue == controllerName {
             let ref = ancestor["ancestorRef"]
-            add("ancestor \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")", ancestor)
+            add(
+                "ancestor \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")",
+                ancestor)
         }
         return entries
     }
 
     /// Where the views differ, in the computed view's order, then conditions only the cluster has.
     public static func differences(cluster: JSONValue?, computed: JSONValue?, controllerName: String) -> [Difference] {
-        let theirs = entries(cluster, controllerName: controllerName), ours = entries(computed, controllerName: controllerName)
+        let theirs = entries(cluster, controllerName: controllerName)
+        let ours = entries(computed, controllerName: controllerName)
         var result: [Difference] = []
         for entry in ours {
             let match = theirs.first { $0.place == entry.place && $0.type == entry.type }

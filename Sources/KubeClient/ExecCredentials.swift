@@ -34,9 +34,12 @@ public final class ExecCredentials: @unchecked Sendable {
 
     var cacheFile: String? {
         guard let cacheDirectory else { return nil }
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in ([config.apiVersion, config.command, server] + config.args + config.env.map { "\($0.name)=\($0.value)" }).joined(separator: "\u{0}").utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100000001b3
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte
+            in ([config.apiVersion, config.command, server] + config.args + config.env.map { "\($0.name)=\($0.value)" })
+            .joined(separator: "\u{0}").utf8
+        {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
         }
         return cacheDirectory + "/" + String(hash, radix: 16) + ".json"
     }
@@ -47,14 +50,17 @@ public final class ExecCredentials: @unchecked Sendable {
         defer { lock.unlock() }
         if !refresh, let cached, cached.valid(at: now) { return cached }
         if !refresh, let file = cacheFile, let data = FileManager.default.contents(atPath: file),
-           let stored = try? JSONDecoder().decode(Credential.self, from: data), stored.expirationTimestamp != nil, stored.valid(at: now) {
+            let stored = try? JSONDecoder().decode(Credential.self, from: data), stored.expirationTimestamp != nil,
+            stored.valid(at: now)
+        {
             cached = stored
             return stored
         }
         let fresh = try run()
         cached = fresh
         if fresh.expirationTimestamp != nil, let file = cacheFile, let data = try? JSONEncoder().encode(fresh) {
-            try? FileManager.default.createDirectory(atPath: cacheDirectory!, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try? FileManager.default.createDirectory(
+                atPath: cacheDirectory!, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             _ = FileManager.default.createFile(atPath: file, contents: data, attributes: [.posixPermissions: 0o600])
         }
         return fresh
@@ -76,32 +82,47 @@ public final class ExecCredentials: @unchecked Sendable {
         for entry in config.env { environment[entry.name] = entry.value }
         var spec: JSONValue = ["interactive": false]
         if config.provideClusterInfo { spec["cluster"] = ["server": .string(server)] }
-        environment["KUBERNETES_EXEC_INFO"] = JSONWriter.compact(["apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": spec])
+        environment["KUBERNETES_EXEC_INFO"] = JSONWriter.compact([
+            "apiVersion": .string(config.apiVersion), "kind": "ExecCredential", "spec": spec,
+        ])
         process.environment = environment
-        let output = Pipe(), errors = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
-            throw KubeError.credentials("cannot run exec plugin \(command): \(error.localizedDescription)\(config.installHint.map { ". \($0)" } ?? "")")
+            throw KubeError.credentials(
+                "cannot run exec plugin \(command): \(error.localizedDescription)\(config.installHint.map { ". \($0)" } ?? "")"
+            )
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw KubeError.credentials("exec plugin \(command) exited with status \(process.terminationStatus)\(errorText.isEmpty ? "" : ": \(errorText)")")
+            throw KubeError.credentials(
+                "exec plugin \(command) exited with status \(process.terminationStatus)\(errorText.isEmpty ? "" : ": \(errorText)")"
+            )
         }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data), value["kind"]?.stringValue == "ExecCredential" else {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data),
+            value["kind"]?.stringValue == "ExecCredential"
+        else {
             throw KubeError.credentials("exec plugin \(command) did not print an ExecCredential")
         }
         if let version = value["apiVersion"]?.stringValue, version != config.apiVersion {
-            throw KubeError.credentials("exec plugin \(command) answered \(version), but the kubeconfig asks for \(config.apiVersion)")
+            throw KubeError.credentials(
+                "exec plugin \(command) answered \(version), but the kubeconfig asks for \(config.apiVersion)")
         }
         let status = value["status"] ?? [:]
-        let credential = Credential(token: status["token"]?.stringValue, clientCertificateData: status["clientCertificateData"]?.stringValue,
-                                    clientKeyData: status["clientKeyData"]?.stringValue, expirationTimestamp: status["expirationTimestamp"]?.stringValue)
-        guard credential.token != nil || (credential.clientCertificateData != nil && credential.clientKeyData != nil) else {
-            throw KubeError.credentials("exec plugin \(command) returned neither a token nor a client certificate and key")
+        let credential = Credential(
+            token: status["token"]?.stringValue, clientCertificateData: status["clientCertificateData"]?.stringValue,
+            clientKeyData: status["clientKeyData"]?.stringValue,
+            expirationTimestamp: status["expirationTimestamp"]?.stringValue)
+        guard credential.token != nil || (credential.clientCertificateData != nil && credential.clientKeyData != nil)
+        else {
+            throw KubeError.credentials(
+                "exec plugin \(command) returned neither a token nor a client certificate and key")
         }
         return credential
     }

@@ -44,15 +44,22 @@ public final class KubeAPI: @unchecked Sendable {
         }
         for type in types {
             guard let versions = groupVersions[type.group] else {
-                discovery.missing[type.groupKind] = "the API group \(type.group) is not installed (its CRDs are missing)"
+                discovery.missing[type.groupKind] =
+                    "the API group \(type.group) is not installed (its CRDs are missing)"
                 continue
             }
             var found: String?
             for version in type.versions where versions.contains(version) {
-                if try resources(type.group, version).contains(type.plural) { found = version; break }
+                if try resources(type.group, version).contains(type.plural) {
+                    found = version
+                    break
+                }
             }
-            if let found { discovery.served[type.groupKind] = found } else {
-                discovery.missing[type.groupKind] = "\(type.qualifiedPlural) is not installed (the server serves \(type.group.isEmpty ? "v1" : type.group) \(versions.joined(separator: ", ")) without it; gwconsole reads \(type.versions.joined(separator: ", ")))"
+            if let found {
+                discovery.served[type.groupKind] = found
+            } else {
+                discovery.missing[type.groupKind] =
+                    "\(type.qualifiedPlural) is not installed (the server serves \(type.group.isEmpty ? "v1" : type.group) \(versions.joined(separator: ", ")) without it; gwconsole reads \(type.versions.joined(separator: ", ")))"
             }
         }
         return discovery
@@ -71,7 +78,8 @@ public final class KubeAPI: @unchecked Sendable {
     }
 
     static func escape(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? segment
+        segment.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? segment
     }
 
     static func query(_ items: [(String, String)]) -> String {
@@ -81,14 +89,17 @@ public final class KubeAPI: @unchecked Sendable {
     // MARK: reading
 
     /// Every object of a kind (paged with limit/continue), and the list's resourceVersion to watch from.
-    public func list(_ type: ResourceType, version: String, namespace: String?) throws -> (items: [JSONValue], resourceVersion: String) {
+    public func list(_ type: ResourceType, version: String, namespace: String?) throws -> (
+        items: [JSONValue], resourceVersion: String
+    ) {
         var items: [JSONValue] = []
         var token: String?
         var resourceVersion = ""
         repeat {
             var query = [("limit", String(pageSize))]
             if let token { query.append(("continue", token)) }
-            let page = try json("GET", KubeAPI.path(type, version: version, namespace: namespace) + KubeAPI.query(query))
+            let page = try json(
+                "GET", KubeAPI.path(type, version: version, namespace: namespace) + KubeAPI.query(query))
             for var item in page["items"]?.arrayValue ?? [] {
                 // Typed lists may omit each item's apiVersion and kind.
                 if item["apiVersion"] == nil { item["apiVersion"] = .string(type.apiVersion(version)) }
@@ -104,21 +115,33 @@ public final class KubeAPI: @unchecked Sendable {
 
     /// One watch event.
     public enum WatchEvent: Sendable {
-        case added(JSONValue), modified(JSONValue), deleted(JSONValue)
+        case added(JSONValue)
+        case modified(JSONValue)
+        case deleted(JSONValue)
         /// A bookmark: nothing changed up to this resourceVersion.
         case bookmark(String)
     }
 
     /// Watches a kind from `resourceVersion` until the server ends the stream, `handler` returns false, or an ERROR
     /// event arrives (410 Expired is thrown as `KubeError.status(410…)`: relist and watch again).
-    public func watch(_ type: ResourceType, version: String, namespace: String?, resourceVersion: String, timeoutSeconds: Int = 300,
-                      handler: @escaping (WatchEvent) -> Bool) throws {
-        let query = [("watch", "1"), ("resourceVersion", resourceVersion), ("allowWatchBookmarks", "true"), ("timeoutSeconds", String(timeoutSeconds))]
+    public func watch(
+        _ type: ResourceType, version: String, namespace: String?, resourceVersion: String, timeoutSeconds: Int = 300,
+        handler: @escaping (WatchEvent) -> Bool
+    ) throws {
+        let query = [
+            ("watch", "1"), ("resourceVersion", resourceVersion), ("allowWatchBookmarks", "true"),
+            ("timeoutSeconds", String(timeoutSeconds)),
+        ]
         var failure: KubeError?
-        let response = try http.stream(KubeAPI.path(type, version: version, namespace: namespace) + KubeAPI.query(query),
-                                       timeoutSeconds: timeoutSeconds + 15) { line in
-            guard let event = try? JSONDecoder().decode(JSONValue.self, from: line), let kind = event["type"]?.stringValue else {
-                failure = .protocolError("a watch event that is not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
+        let response = try http.stream(
+            KubeAPI.path(type, version: version, namespace: namespace) + KubeAPI.query(query),
+            timeoutSeconds: timeoutSeconds + 15
+        ) { line in
+            guard let event = try? JSONDecoder().decode(JSONValue.self, from: line),
+                let kind = event["type"]?.stringValue
+            else {
+                failure = .protocolError(
+                    "a watch event that is not JSON: \(String(decoding: line.prefix(200), as: UTF8.self))")
                 return false
             }
             var object = event["object"] ?? .null
@@ -128,46 +151,63 @@ public final class KubeAPI: @unchecked Sendable {
             case "ADDED": return handler(.added(object))
             case "MODIFIED": return handler(.modified(object))
             case "DELETED": return handler(.deleted(object))
-            case "BOOKMARK": return handler(.bookmark(object["metadata"]?["resourceVersion"]?.stringValue ?? resourceVersion))
+            case "BOOKMARK":
+                return handler(.bookmark(object["metadata"]?["resourceVersion"]?.stringValue ?? resourceVersion))
             case "ERROR":
-                failure = .status(code: Int(object["code"]?.intValue ?? 500), reason: object["reason"]?.stringValue ?? "", message: object["message"]?.stringValue ?? "")
+                failure = .status(
+                    code: Int(object["code"]?.intValue ?? 500), reason: object["reason"]?.stringValue ?? "",
+                    message: object["message"]?.stringValue ?? "")
                 return false
             default:
                 failure = .protocolError("unknown watch event type \(kind)")
                 return false
             }
         }
-        if !(200..<300).contains(response.status) { throw KubeError.from(code: response.status, body: String(decoding: response.body, as: UTF8.self)) }
+        if !(200..<300).contains(response.status) {
+            throw KubeError.from(code: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
         if let failure { throw failure }
     }
 
     // MARK: writing
 
     /// Server-side apply with field manager `gwconsole`; returns the object as stored.
-    public func apply(_ object: JSONValue, type: ResourceType, version: String, force: Bool = false, dryRun: Bool = false) throws -> JSONValue {
+    public func apply(
+        _ object: JSONValue, type: ResourceType, version: String, force: Bool = false, dryRun: Bool = false
+    ) throws -> JSONValue {
         let namespace = object["metadata"]?["namespace"]?.stringValue
-        guard let name = object["metadata"]?["name"]?.stringValue else { throw KubeError.protocolError("the object has no metadata.name") }
+        guard let name = object["metadata"]?["name"]?.stringValue else {
+            throw KubeError.protocolError("the object has no metadata.name")
+        }
         var query = [("fieldManager", "gwconsole")]
         if force { query.append(("force", "true")) }
         if dryRun { query.append(("dryRun", "All")) }
-        return try json("PATCH", KubeAPI.path(type, version: version, namespace: type.namespaced ? (namespace ?? "default") : nil, name: name) + KubeAPI.query(query),
-                        body: Data(JSONWriter.compact(object).utf8), contentType: "application/apply-patch+yaml")
+        return try json(
+            "PATCH",
+            KubeAPI.path(
+                type, version: version, namespace: type.namespaced ? (namespace ?? "default") : nil, name: name)
+                + KubeAPI.query(query),
+            body: Data(JSONWriter.compact(object).utf8), contentType: "application/apply-patch+yaml")
     }
 
     /// Deletes one object.
     public func delete(_ type: ResourceType, version: String, namespace: String?, name: String) throws {
-        _ = try json("DELETE", KubeAPI.path(type, version: version, namespace: type.namespaced ? namespace : nil, name: name))
+        _ = try json(
+            "DELETE", KubeAPI.path(type, version: version, namespace: type.namespaced ? namespace : nil, name: name))
     }
 
     /// A request whose answer is JSON; non-2xx answers become `KubeError`s.
-    public func json(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) throws -> JSONValue {
+    public func json(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) throws
+        -> JSONValue
+    {
         let response = try http.request(method, path, body: body, contentType: contentType)
         let text = String(decoding: response.body, as: UTF8.self)
         guard (200..<300).contains(response.status) else { throw KubeError.from(code: response.status, body: text) }
         do {
             return try response.body.withUnsafeBytes { try JSONValue.parse($0) }
         } catch {
-            throw KubeError.protocolError("\(method) \(path) answered \(response.status) with a body that is not JSON: \(text.prefix(200))")
+            throw KubeError.protocolError(
+                "\(method) \(path) answered \(response.status) with a body that is not JSON: \(text.prefix(200))")
         }
     }
 }

@@ -22,14 +22,18 @@ public enum KubeError: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case .config(let message): return "error: kubeconfig: \(message)"
         case .unreachable(let server, let detail):
-            return "error: the cluster at \(server) is unreachable: \(detail) (is the server running, and the kubeconfig's server URL right?)"
+            return
+                "error: the cluster at \(server) is unreachable: \(detail) (is the server running, and the kubeconfig's server URL right?)"
         case .untrusted(let server, let detail):
-            return "error: the certificate of \(server) is not trusted: \(detail) (set certificate-authority(-data) to the cluster's CA; insecure-skip-tls-verify only for throwaway clusters)"
+            return
+                "error: the certificate of \(server) is not trusted: \(detail) (set certificate-authority(-data) to the cluster's CA; insecure-skip-tls-verify only for throwaway clusters)"
         case .transport(let message): return "error: \(message)"
         case .status(401, _, let message):
-            return "error: You must be logged in to the server (Unauthorized): \(message) — the token or certificate was refused or has expired"
+            return
+                "error: You must be logged in to the server (Unauthorized): \(message) — the token or certificate was refused or has expired"
         case .status(403, _, let message): return "Error from server (Forbidden): \(message)"
-        case .status(let code, let reason, let message): return "Error from server (\(reason.isEmpty ? String(code) : reason)): \(message)"
+        case .status(let code, let reason, let message):
+            return "Error from server (\(reason.isEmpty ? String(code) : reason)): \(message)"
         case .credentials(let message): return "error: getting credentials: \(message)"
         case .protocolError(let message): return "error: unexpected answer from the API server: \(message)"
         }
@@ -43,11 +47,18 @@ public enum KubeError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// Builds the error for a non-2xx response from its Status body (or the bare code).
     static func from(code: Int, body: String) -> KubeError {
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)), value["kind"]?.stringValue == "Status" {
-            return .status(code: code, reason: value["reason"]?.stringValue ?? "", message: value["message"]?.stringValue ?? body)
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)),
+            value["kind"]?.stringValue == "Status"
+        {
+            return .status(
+                code: code, reason: value["reason"]?.stringValue ?? "", message: value["message"]?.stringValue ?? body)
         }
-        let reasons = [400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 410: "Expired",
-                       422: "Invalid", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable"]
-        return .status(code: code, reason: reasons[code] ?? "", message: body.isEmpty ? "the server answered \(code)" : String(body.prefix(300)))
+        let reasons = [
+            400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 410: "Expired",
+            422: "Invalid", 429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable",
+        ]
+        return .status(
+            code: code, reason: reasons[code] ?? "",
+            message: body.isEmpty ? "the server answered \(code)" : String(body.prefix(300)))
     }
 }

@@ -24,7 +24,9 @@ public final class KubeHTTP: @unchecked Sendable {
 
         public func header(_ name: String) -> String? {
             let prefix = name.lowercased() + ":"
-            return headers.first { $0.lowercased().hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces) }
+            return headers.first { $0.lowercased().hasPrefix(prefix) }.map {
+                String($0.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+            }
         }
     }
 
@@ -39,19 +41,24 @@ public final class KubeHTTP: @unchecked Sendable {
 
     /// The warning to show when verification is off.
     public var insecureWarning: String? {
-        connection.insecureSkipTLSVerify ? "Warning: insecure-skip-tls-verify is set for \(connection.server): the server's certificate is not checked" : nil
+        connection.insecureSkipTLSVerify
+            ? "Warning: insecure-skip-tls-verify is set for \(connection.server): the server's certificate is not checked"
+            : nil
     }
 
     /// One request; retried on 429/5xx and unreachable servers when `method` is GET. Non-2xx answers are returned,
     /// not thrown (callers turn them into `KubeError.from`).
-    public func request(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) throws -> Response {
+    public func request(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) throws
+        -> Response
+    {
         var attempt = 0
         var refreshed = false
         while true {
             let credential = try exec?.credential()
             var response: Response
             do {
-                response = try perform(method, path, body: body, contentType: contentType, credential: credential, stream: nil)
+                response = try perform(
+                    method, path, body: body, contentType: contentType, credential: credential, stream: nil)
             } catch let error as KubeError {
                 if case .unreachable = error, method == "GET", attempt < retries {
                     sleep(forAttempt: attempt, retryAfter: nil)
@@ -66,7 +73,9 @@ public final class KubeHTTP: @unchecked Sendable {
                 _ = try exec.credential(refresh: true)
                 continue
             }
-            if (response.status == 429 || (500...504).contains(response.status)) && attempt < retries && (method == "GET" || response.status == 429) {
+            if (response.status == 429 || (500...504).contains(response.status)) && attempt < retries
+                && (method == "GET" || response.status == 429)
+            {
                 sleep(forAttempt: attempt, retryAfter: response.header("Retry-After").flatMap(Double.init))
                 attempt += 1
                 continue
@@ -84,7 +93,8 @@ public final class KubeHTTP: @unchecked Sendable {
     /// false to stop. Returns the response status and, for non-2xx, the body.
     public func stream(_ path: String, timeoutSeconds: Int, onLine: @escaping (Data) -> Bool) throws -> Response {
         let credential = try exec?.credential()
-        return try perform("GET", path, body: nil, contentType: nil, credential: credential, stream: onLine, timeout: timeoutSeconds)
+        return try perform(
+            "GET", path, body: nil, contentType: nil, credential: credential, stream: onLine, timeout: timeoutSeconds)
     }
 
     final class Sink {
@@ -97,8 +107,10 @@ public final class KubeHTTP: @unchecked Sendable {
 
     /// One transfer. `timeout` overrides `timeoutSeconds` (watches); the instance is shared by threads, so
     /// nothing here writes to it.
-    func perform(_ method: String, _ path: String, body: Data?, contentType: String?, credential: ExecCredentials.Credential?,
-                 stream: ((Data) -> Bool)?, timeout: Int? = nil) throws -> Response {
+    func perform(
+        _ method: String, _ path: String, body: Data?, contentType: String?, credential: ExecCredentials.Credential?,
+        stream: ((Data) -> Bool)?, timeout: Int? = nil
+    ) throws -> Response {
         guard let handle = curl_easy_init() else { throw KubeError.transport("libcurl could not start") }
         defer { curl_easy_cleanup(handle) }
         var headers: UnsafeMutablePointer<curl_slist>?
@@ -109,10 +121,14 @@ public final class KubeHTTP: @unchecked Sendable {
         switch connection.auth {
         case .token(let token): headers = curl_slist_append(headers, "Authorization: Bearer \(token)")
         case .tokenFile(let file):
-            guard let token = try? String(contentsOfFile: file, encoding: .utf8) else { throw KubeError.config("cannot read tokenFile \(file)") }
-            headers = curl_slist_append(headers, "Authorization: Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))")
+            guard let token = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw KubeError.config("cannot read tokenFile \(file)")
+            }
+            headers = curl_slist_append(
+                headers, "Authorization: Bearer \(token.trimmingCharacters(in: .whitespacesAndNewlines))")
         case .basic(let username, let password):
-            headers = curl_slist_append(headers, "Authorization: Basic \(Data("\(username):\(password)".utf8).base64EncodedString())")
+            headers = curl_slist_append(
+                headers, "Authorization: Basic \(Data("\(username):\(password)".utf8).base64EncodedString())")
         case .exec, .none: break
         }
         if let token = credential?.token { headers = curl_slist_append(headers, "Authorization: Bearer \(token)") }
@@ -162,7 +178,10 @@ public final class KubeHTTP: @unchecked Sendable {
             while let newline = sink.pending.firstIndex(of: 10) {
                 let line = sink.pending[sink.pending.startIndex..<newline]
                 sink.pending = Data(sink.pending[(newline + 1)...])
-                if !line.isEmpty && !onLine(Data(line)) { sink.stopped = true; return 0 }
+                if !line.isEmpty && !onLine(Data(line)) {
+                    sink.stopped = true
+                    return 0
+                }
             }
             return bytes
         }
@@ -182,7 +201,7 @@ public final class KubeHTTP: @unchecked Sendable {
             case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
                 throw KubeError.untrusted(server: connection.server, detail: detail)
             default:
-                if stream != nil && status != 0 && code == CURLE_PARTIAL_FILE { break }   // the server closed the stream
+                if stream != nil && status != 0 && code == CURLE_PARTIAL_FILE { break }  // the server closed the stream
                 throw KubeError.transport("\(method) \(url): \(detail)")
             }
         }
@@ -192,6 +211,8 @@ public final class KubeHTTP: @unchecked Sendable {
 
     func setBlob(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ text: String) {
         let bytes = Array(text.utf8)
-        bytes.withUnsafeBufferPointer { buffer in _ = gw_curl_setopt_blob(handle, option, buffer.baseAddress, buffer.count) }
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = gw_curl_setopt_blob(handle, option, buffer.baseAddress, buffer.count)
+        }
     }
 }

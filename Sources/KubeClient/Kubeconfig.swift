@@ -55,7 +55,9 @@ public struct Kubeconfig: Sendable, Equatable {
 
     /// The files kubectl reads: `--kubeconfig`, else `$KUBECONFIG` (colon-separated, missing files skipped), else
     /// `~/.kube/config`.
-    public static func paths(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public static func paths(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [String]
+    {
         if let explicit, !explicit.isEmpty { return [explicit] }
         if let list = environment["KUBECONFIG"], !list.isEmpty {
             return list.split(separator: ":").map(String.init).filter { !$0.isEmpty }
@@ -78,10 +80,16 @@ public struct Kubeconfig: Sendable, Equatable {
             }
             let config = try parse(text, file: path)
             merged.files.append(path)
-            for (name, cluster) in config.clusters where merged.clusters[name] == nil { merged.clusters[name] = cluster }
+            for (name, cluster) in config.clusters where merged.clusters[name] == nil {
+                merged.clusters[name] = cluster
+            }
             for (name, user) in config.users where merged.users[name] == nil { merged.users[name] = user }
-            for (name, context) in config.contexts where merged.contexts[name] == nil { merged.contexts[name] = context }
-            if merged.currentContext == nil, let current = config.currentContext, !current.isEmpty { merged.currentContext = current }
+            for (name, context) in config.contexts where merged.contexts[name] == nil {
+                merged.contexts[name] = context
+            }
+            if merged.currentContext == nil, let current = config.currentContext, !current.isEmpty {
+                merged.currentContext = current
+            }
         }
         return merged
     }
@@ -94,24 +102,32 @@ public struct Kubeconfig: Sendable, Equatable {
         let reader = FieldReader(file: file, directory: (absolute as NSString).deletingLastPathComponent)
         config.currentContext = try reader.string(root, "current-context")
         for entry in try reader.namedList(root, "clusters") {
-            guard let body = entry.node["cluster"] else { throw reader.error(entry.node, FieldPath("clusters").appending(entry.name), "a cluster entry needs cluster:") }
+            guard let body = entry.node["cluster"] else {
+                throw reader.error(
+                    entry.node, FieldPath("clusters").appending(entry.name), "a cluster entry needs cluster:")
+            }
             let path = FieldPath("clusters").appending(entry.name).appending("cluster")
             guard let server = try reader.string(body, "server", path: path), !server.isEmpty else {
                 throw reader.error(body, path.appending("server"), "the cluster has no server URL")
             }
             var cluster = Cluster(server: server)
-            cluster.certificateAuthority = try reader.material(body, data: "certificate-authority-data", file: "certificate-authority", path: path)
+            cluster.certificateAuthority = try reader.material(
+                body, data: "certificate-authority-data", file: "certificate-authority", path: path)
             cluster.insecureSkipTLSVerify = try reader.bool(body, "insecure-skip-tls-verify", path: path) ?? false
             cluster.tlsServerName = try reader.string(body, "tls-server-name", path: path)
             config.clusters[entry.name] = cluster
         }
         for entry in try reader.namedList(root, "users") {
             let path = FieldPath("users").appending(entry.name).appending("user")
-            guard let body = entry.node["user"] else { config.users[entry.name] = User(); continue }
+            guard let body = entry.node["user"] else {
+                config.users[entry.name] = User()
+                continue
+            }
             var user = User()
             user.token = try reader.string(body, "token", path: path)
             user.tokenFile = try reader.string(body, "tokenFile", path: path).map(reader.resolve)
-            user.clientCertificate = try reader.material(body, data: "client-certificate-data", file: "client-certificate", path: path)
+            user.clientCertificate = try reader.material(
+                body, data: "client-certificate-data", file: "client-certificate", path: path)
             user.clientKey = try reader.material(body, data: "client-key-data", file: "client-key", path: path)
             user.username = try reader.string(body, "username", path: path)
             user.password = try reader.string(body, "password", path: path)
@@ -121,39 +137,53 @@ public struct Kubeconfig: Sendable, Equatable {
                     throw reader.error(exec, execPath.appending("command"), "exec needs a command")
                 }
                 let apiVersion = try reader.string(exec, "apiVersion", path: execPath) ?? ""
-                guard ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"].contains(apiVersion) else {
-                    throw reader.error(exec["apiVersion"] ?? exec, execPath.appending("apiVersion"),
-                                       "exec plugin apiVersion must be client.authentication.k8s.io/v1 or v1beta1, got \"\(apiVersion)\"")
+                guard ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"].contains(apiVersion)
+                else {
+                    throw reader.error(
+                        exec["apiVersion"] ?? exec, execPath.appending("apiVersion"),
+                        "exec plugin apiVersion must be client.authentication.k8s.io/v1 or v1beta1, got \"\(apiVersion)\""
+                    )
                 }
                 var env: [(String, String)] = []
                 if case .sequence(let items)? = exec["env"]?.content {
                     for (index, item) in items.enumerated() {
                         let itemPath = execPath.appending("env").appending(index: index)
-                        guard let name = try reader.string(item, "name", path: itemPath) else { throw reader.error(item, itemPath.appending("name"), "an env entry needs a name") }
+                        guard let name = try reader.string(item, "name", path: itemPath) else {
+                            throw reader.error(item, itemPath.appending("name"), "an env entry needs a name")
+                        }
                         env.append((name, try reader.string(item, "value", path: itemPath) ?? ""))
                     }
                 }
                 var args: [String] = []
                 if case .sequence(let items)? = exec["args"]?.content {
                     for (index, item) in items.enumerated() {
-                        guard let arg = item.toJSON().stringValue else { throw reader.error(item, execPath.appending("args").appending(index: index), "must be a string") }
+                        guard let arg = item.toJSON().stringValue else {
+                            throw reader.error(
+                                item, execPath.appending("args").appending(index: index), "must be a string")
+                        }
                         args.append(arg)
                     }
                 }
                 // A relative command with a slash resolves against the kubeconfig's directory, as kubectl does.
                 let resolvedCommand = command.contains("/") ? reader.resolve(command) : command
-                user.exec = ExecConfig(apiVersion: apiVersion, command: resolvedCommand, args: args, env: env.map { (name: $0.0, value: $0.1) },
-                                       installHint: try reader.string(exec, "installHint", path: execPath),
-                                       provideClusterInfo: try reader.bool(exec, "provideClusterInfo", path: execPath) ?? false)
+                user.exec = ExecConfig(
+                    apiVersion: apiVersion, command: resolvedCommand, args: args,
+                    env: env.map { (name: $0.0, value: $0.1) },
+                    installHint: try reader.string(exec, "installHint", path: execPath),
+                    provideClusterInfo: try reader.bool(exec, "provideClusterInfo", path: execPath) ?? false)
             }
             config.users[entry.name] = user
         }
         for entry in try reader.namedList(root, "contexts") {
             let path = FieldPath("contexts").appending(entry.name).appending("context")
-            guard let body = entry.node["context"] else { throw reader.error(entry.node, FieldPath("contexts").appending(entry.name), "a context entry needs context:") }
-            config.contexts[entry.name] = Context(cluster: try reader.string(body, "cluster", path: path) ?? "",
-                                                  user: try reader.string(body, "user", path: path) ?? "",
-                                                  namespace: try reader.string(body, "namespace", path: path))
+            guard let body = entry.node["context"] else {
+                throw reader.error(
+                    entry.node, FieldPath("contexts").appending(entry.name), "a context entry needs context:")
+            }
+            config.contexts[entry.name] = Context(
+                cluster: try reader.string(body, "cluster", path: path) ?? "",
+                user: try reader.string(body, "user", path: path) ?? "",
+                namespace: try reader.string(body, "namespace", path: path))
         }
         return config
     }
@@ -178,7 +208,9 @@ struct FieldReader {
 
     func bool(_ node: SourceNode, _ key: String, path: FieldPath) throws -> Bool? {
         guard let value = node[key] else { return nil }
-        guard let flag = value.toJSON().boolValue else { throw error(value, path.appending(key), "must be true or false") }
+        guard let flag = value.toJSON().boolValue else {
+            throw error(value, path.appending(key), "must be true or false")
+        }
         return flag
     }
 
@@ -186,9 +218,12 @@ struct FieldReader {
     func namedList(_ root: SourceNode, _ key: String) throws -> [(name: String, node: SourceNode)] {
         guard let list = root[key] else { return [] }
         if list.toJSON().isNull { return [] }
-        guard case .sequence(let items) = list.content else { throw error(list, FieldPath(key), "must be a list of named entries") }
+        guard case .sequence(let items) = list.content else {
+            throw error(list, FieldPath(key), "must be a list of named entries")
+        }
         return try items.enumerated().map { index, item in
-            guard let name = try string(item, "name", path: FieldPath(key).appending(index: index)), !name.isEmpty else {
+            guard let name = try string(item, "name", path: FieldPath(key).appending(index: index)), !name.isEmpty
+            else {
                 throw error(item, FieldPath(key).appending(index: index).appending("name"), "an entry needs a name")
             }
             return (name, item)

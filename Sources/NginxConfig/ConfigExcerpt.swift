@@ -9,9 +9,9 @@ public enum ConfigExcerpt {
 
     /// The innermost blocks with a comment naming one of `names` (`Kind ns/name`), in order, merged when nested.
     public static func blocks(in lines: [String], naming names: [String]) -> [Block] {
-        var openers: [Int] = []          // line indices of open blocks
-        var closing: [Int: Int] = [:]     // opener line → closer line
-        var parents: [Int: Int] = [:]     // opener line → enclosing opener line
+        var openers: [Int] = []  // line indices of open blocks
+        var closing: [Int: Int] = [:]  // opener line → closer line
+        var parents: [Int: Int] = [:]  // opener line → enclosing opener line
         var owner: [Int] = Array(repeating: -1, count: lines.count)  // innermost open block per line
         for (index, line) in lines.enumerated() {
             owner[index] = openers.last ?? -1
@@ -37,7 +37,10 @@ public enum ConfigExcerpt {
         // Drop blocks inside another chosen block.
         let ranges = chosen.compactMap { opener in closing[opener].map { (opener, opener...$0) } }
         let outer = ranges.filter { candidate in
-            !ranges.contains { other in other.1 != candidate.1 && other.1.contains(candidate.1.lowerBound) && other.1.contains(candidate.1.upperBound) }
+            !ranges.contains { other in
+                other.1 != candidate.1 && other.1.contains(candidate.1.lowerBound)
+                    && other.1.contains(candidate.1.upperBound)
+            }
         }
         return outer.sorted { $0.1.lowerBound < $1.1.lowerBound }.map { opener, range in
             // Context: the outermost enclosing block's header lines (a server's listen and server_name).
@@ -49,7 +52,10 @@ public enum ConfigExcerpt {
                 var i = top + 1
                 while i < range.lowerBound && i < lines.count && context.count < 6 {
                     let trimmed = lines[i].drop { $0 == " " }
-                    if trimmed.hasPrefix("listen") || trimmed.hasPrefix("server_name") || trimmed.hasPrefix("# Gateway") { context.append(i) }
+                    if trimmed.hasPrefix("listen") || trimmed.hasPrefix("server_name") || trimmed.hasPrefix("# Gateway")
+                    {
+                        context.append(i)
+                    }
                     i += 1
                 }
             }
@@ -63,7 +69,10 @@ public enum ConfigExcerpt {
         var search = comment[...]
         while let range = search.range(of: name) {
             let after = search[range.upperBound...].first
-            if !needsBoundary || after == nil || !(after!.isLetter || after!.isNumber || after! == "-" || after! == ".") { return true }
+            if !needsBoundary || after == nil || !(after!.isLetter || after!.isNumber || after! == "-" || after! == ".")
+            {
+                return true
+            }
             search = search[range.upperBound...]
         }
         return false
@@ -75,12 +84,18 @@ public enum ConfigExcerpt {
         var quote: Character?
         var escaped = false
         for c in line {
-            if escaped { escaped = false; continue }
+            if escaped {
+                escaped = false
+                continue
+            }
             if let q = quote {
                 if c == "\\" { escaped = true } else if c == q { quote = nil }
                 continue
             }
-            if c == "\"" || c == "'" { quote = c; continue }
+            if c == "\"" || c == "'" {
+                quote = c
+                continue
+            }
             if c == "#" { break }
             if c == "{" || c == "}" { result.append(c) }
         }
@@ -94,7 +109,9 @@ public enum ConfigExcerpt {
         var index = line.startIndex
         while index < line.endIndex {
             let c = line[index]
-            if escaped { escaped = false } else if let q = quote {
+            if escaped {
+                escaped = false
+            } else if let q = quote {
                 if c == "\\" { escaped = true } else if c == q { quote = nil }
             } else if c == "\"" || c == "'" {
                 quote = c

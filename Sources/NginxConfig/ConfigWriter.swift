@@ -12,7 +12,8 @@ struct ConfigWriter {
     static func singleLine(_ s: String) -> String {
         // Fast path on bytes: no C0 control or DEL, and no lead byte of U+0085 (C2) or U+2028/2029 (E2).
         guard s.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }),
-              s.unicodeScalars.contains(where: isControl) else { return s }
+            s.unicodeScalars.contains(where: isControl)
+        else { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             if isControl(scalar) {
@@ -25,7 +26,8 @@ struct ConfigWriter {
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{85}"
+        (scalar.value < 0x20 && scalar != "\t") || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}"
+            || scalar == "\u{85}"
     }
 
     mutating func block(_ header: String, _ body: (inout ConfigWriter) -> Void) {
@@ -37,6 +39,8 @@ struct ConfigWriter {
     }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
 }

@@ -16,7 +16,8 @@ public enum NginxString {
 
     static func lengthProblem(_ value: String) -> String? {
         quoted(value).utf8.count > maxParameterBytes
-            ? "is \(value.utf8.count) bytes long, more than nginx reads in one parameter (\(maxParameterBytes) bytes escaped)" : nil
+            ? "is \(value.utf8.count) bytes long, more than nginx reads in one parameter (\(maxParameterBytes) bytes escaped)"
+            : nil
     }
 
     /// A double-quoted nginx string for a literal value: `"` and `\` escaped, and `$` written as `${gw_dollar}`
@@ -71,21 +72,30 @@ public enum NginxString {
     /// An nginx variable name for a request header (`$http_x_foo`), or nil when the name has characters nginx
     /// cannot put in a variable name.
     public static func headerVariable(_ name: String) -> String? {
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }) else { return nil }
+        guard !name.isEmpty,
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_")
+            })
+        else { return nil }
         return "$http_" + name.lowercased().replacingOccurrences(of: "-", with: "_")
     }
 
     /// An nginx variable for a query parameter (`$arg_name`), or nil when the name cannot be a variable name.
     public static func argVariable(_ name: String) -> String? {
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") }) else { return nil }
+        guard !name.isEmpty,
+            name.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") })
+        else { return nil }
         return "$arg_" + name
     }
 
     /// A header name as a directive argument: only RFC 7230 token characters, never quotes or spaces.
     public static func headerNameProblem(_ name: String) -> String? {
-        let ok = !name.isEmpty && name.utf8.allSatisfy { c in
-            (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || "!#%&'*+-.^_`|~".utf8.contains(c)
-        }
+        let ok =
+            !name.isEmpty
+            && name.utf8.allSatisfy { c in
+                (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+                    || "!#%&'*+-.^_`|~".utf8.contains(c)
+            }
         return ok ? nil : "header name \"\(name)\" has characters that cannot be rendered"
     }
 }

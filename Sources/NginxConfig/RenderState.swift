@@ -31,8 +31,9 @@ struct RenderState {
     mutating func writeServer(_ server: ServerPlan, index: Int, gateway: GatewayNode, into w: inout ConfigWriter) {
         let listen = "\(settings.address):\(server.port)"
         w.block("server") { w in
-            w.line("# Gateway \(gateway.ref.namespacedName), \(server.ssl ? "HTTPS" : "HTTP") port \(server.port), " +
-                   (server.hostname.map { "hostname \($0)" } ?? "default server"))
+            w.line(
+                "# Gateway \(gateway.ref.namespacedName), \(server.ssl ? "HTTPS" : "HTTP") port \(server.port), "
+                    + (server.hostname.map { "hostname \($0)" } ?? "default server"))
             w.line("listen \(listen)\(server.ssl ? " ssl" : "")\(server.hostname == nil ? " default_server" : "");")
             w.line("server_name \(server.hostname.map { NginxString.literal($0) } ?? "\"\"");")
             if server.ssl {
@@ -84,13 +85,17 @@ struct RenderState {
             if let method = candidate.method { required.append(conditionVariable("$request_method", exact: method)) }
             for header in candidate.headers {
                 let variable = NginxString.headerVariable(header.name) ?? "$gw_unmatchable"
-                required.append(header.type == "RegularExpression" ? conditionVariable(variable, regex: header.value)
-                                                                       : conditionVariable(variable, exact: header.value))
+                required.append(
+                    header.type == "RegularExpression"
+                        ? conditionVariable(variable, regex: header.value)
+                        : conditionVariable(variable, exact: header.value))
             }
             for param in candidate.queryParams {
                 let variable = NginxString.argVariable(param.name) ?? "$gw_unmatchable"
-                required.append(param.type == "RegularExpression" ? conditionVariable(variable, regex: param.value)
-                                                                      : conditionVariable(variable, exact: param.value))
+                required.append(
+                    param.type == "RegularExpression"
+                        ? conditionVariable(variable, regex: param.value)
+                        : conditionVariable(variable, exact: param.value))
             }
             for variable in required where !flags.contains(variable) { flags.append(variable) }
             patterns.append(required.joined(separator: ","))
@@ -128,7 +133,9 @@ struct RenderState {
         while !pendingNamed.isEmpty {
             let pending = pendingNamed.removeFirst()
             w.block("location \(pending.name)") { w in
-                w.line("# \(pending.candidate.comment), backend \(pending.backend.index) (weight \(pending.backend.weight))")
+                w.line(
+                    "# \(pending.candidate.comment), backend \(pending.backend.index) (weight \(pending.backend.weight))"
+                )
                 writeBackend(pending.backend, candidate: pending.candidate, into: &w)
             }
         }
@@ -198,13 +205,18 @@ struct RenderState {
         }
         w.line("return 500;")
         // Named locations cannot nest: they are written after this location by the caller's server block.
-        pendingNamed.append(contentsOf: backends.enumerated().map { index, backend in (name: "@gw_\(id)_b\(index)", backend: backend, candidate: candidate) })
+        pendingNamed.append(
+            contentsOf: backends.enumerated().map { index, backend in
+                (name: "@gw_\(id)_b\(index)", backend: backend, candidate: candidate)
+            })
     }
 
     var pendingNamed: [(name: String, backend: BackendNode, candidate: Candidate)] = []
 
     mutating func writeBackend(_ backend: BackendNode, candidate: Candidate, into w: inout ConfigWriter) {
-        let target = backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" } ?? backend.source.name
+        let target =
+            backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+            ?? backend.source.name
         if let problem = backend.problem {
             w.line("# backend \(target) is not usable: \(problem.reason)")
             w.line("return 500;")
@@ -223,7 +235,8 @@ struct RenderState {
                 return
             }
         }
-        let endpoints = Endpoints.addresses(service: service, port: port, portName: backend.portName, snapshot: snapshot)
+        let endpoints = Endpoints.addresses(
+            service: service, port: port, portName: backend.portName, snapshot: snapshot)
         guard !endpoints.isEmpty else {
             w.line("# \(target) has no ready endpoints")
             w.line("return 503;")
@@ -274,8 +287,10 @@ struct RenderState {
         } else if !setNames.contains("host") {
             w.line("proxy_set_header Host $gw_host;")
         }
-        for (name, value) in [("X-Forwarded-For", "$proxy_add_x_forwarded_for"), ("X-Real-IP", "$remote_addr"),
-                              ("X-Forwarded-Proto", "$scheme"), ("X-Forwarded-Host", "$host"), ("X-Forwarded-Port", "$server_port")]
+        for (name, value) in [
+            ("X-Forwarded-For", "$proxy_add_x_forwarded_for"), ("X-Real-IP", "$remote_addr"),
+            ("X-Forwarded-Proto", "$scheme"), ("X-Forwarded-Host", "$host"), ("X-Forwarded-Port", "$server_port"),
+        ]
         where !setNames.contains(name.lowercased()) && !removed.contains(name.lowercased()) {
             w.line("proxy_set_header \(name) \"\(value)\";")
         }
@@ -330,17 +345,21 @@ struct RenderState {
             let pattern = prefixPattern(candidate)
             let trimmed = NginxString.quoted(trimmedReplacement(replacement)).dropLast()
             w.line("rewrite \(NginxString.literal("^" + pattern + "(/.*)$")) \(trimmed)$1\" break;")
-            w.line("rewrite \(NginxString.literal("^" + pattern + "$")) \(NginxString.quoted(replacement.isEmpty ? "/" : replacement)) break;")
+            w.line(
+                "rewrite \(NginxString.literal("^" + pattern + "$")) \(NginxString.quoted(replacement.isEmpty ? "/" : replacement)) break;"
+            )
         }
     }
 
-    mutating func writeRedirect(_ redirect: HTTPRequestRedirectFilter, candidate: Candidate, into w: inout ConfigWriter) {
+    mutating func writeRedirect(_ redirect: HTTPRequestRedirectFilter, candidate: Candidate, into w: inout ConfigWriter)
+    {
         let code = redirect.statusCode ?? 302
         let scheme = redirect.scheme.map { NginxString.quoted($0).dropFirst().dropLast() } ?? "$scheme"
         let host = redirect.hostname.map { NginxString.quoted($0).dropFirst().dropLast() } ?? "$host"
         var port = ""
         if let explicit = redirect.port {
-            let wellKnown = (redirect.scheme == "https" && explicit == 443) || (redirect.scheme == "http" && explicit == 80)
+            let wellKnown =
+                (redirect.scheme == "https" && explicit == 443) || (redirect.scheme == "http" && explicit == 80)
             port = wellKnown ? "" : ":\(explicit)"
         } else if redirect.scheme == nil {
             port = ":$server_port"
@@ -353,7 +372,9 @@ struct RenderState {
                 let pattern = prefixPattern(candidate)
                 let trimmed = NginxString.quoted(trimmedReplacement(replacement)).dropLast()
                 w.line("set $gw_redirect_path \(NginxString.quoted(replacement.isEmpty ? "/" : replacement));")
-                w.block("if ($uri ~ \(NginxString.literal("^" + pattern + "(/.+)$")))") { $0.line("set $gw_redirect_path \(trimmed)$1\";") }
+                w.block("if ($uri ~ \(NginxString.literal("^" + pattern + "(/.+)$")))") {
+                    $0.line("set $gw_redirect_path \(trimmed)$1\";")
+                }
             }
         }
         w.line("return \(code) \"\(scheme)://\(host)\(port)$gw_redirect_path$is_args$args\";")
@@ -363,7 +384,9 @@ struct RenderState {
 
     mutating func certificateFile(_ secret: ObjectRef) -> String? {
         guard let object = snapshot.secret(secret.namespace, secret.name),
-              let crt = object.data?["tls.crt"].flatMap(Base64.decode), let key = object.data?["tls.key"].flatMap(Base64.decode) else { return nil }
+            let crt = object.data?["tls.crt"].flatMap(Base64.decode),
+            let key = object.data?["tls.key"].flatMap(Base64.decode)
+        else { return nil }
         let file = "secrets/tls_\(secret.namespace)_\(secret.name).pem"
         var pem = String(decoding: crt, as: UTF8.self)
         if !pem.hasSuffix("\n") { pem += "\n" }

@@ -18,8 +18,10 @@ public struct RenderSettings: Sendable {
     /// Workers run as root when nginx is started by root (the state directory is private to its owner).
     public var workersAsRoot: Bool
 
-    public init(address: String, portOffset: Int = 0, configDirectory: String, runtimeDirectory: String, generation: Int = 1,
-                systemCABundle: String = "/etc/ssl/certs/ca-certificates.crt", workersAsRoot: Bool = false) {
+    public init(
+        address: String, portOffset: Int = 0, configDirectory: String, runtimeDirectory: String, generation: Int = 1,
+        systemCABundle: String = "/etc/ssl/certs/ca-certificates.crt", workersAsRoot: Bool = false
+    ) {
         self.address = address
         self.portOffset = portOffset
         self.configDirectory = configDirectory
@@ -67,7 +69,8 @@ public struct RenderedConfig: Sendable, Equatable {
     /// The whole config as `nginx -T` prints it: each file after a `# configuration file` line.
     public func dump(hidingSecrets: Bool = true) -> String {
         files.map { file in
-            let body = hidingSecrets && file.secret && file.content.contains("PRIVATE KEY")
+            let body =
+                hidingSecrets && file.secret && file.content.contains("PRIVATE KEY")
                 ? "# (private key material not shown; \(file.content.utf8.count) bytes, mode 0600)\n" : file.content
             return "# configuration file \(file.path):\n\(body)"
         }.joined(separator: "\n")

@@ -10,7 +10,9 @@ public enum Renderer {
     /// Marks the one line that carries the generation number (ignored when comparing configs).
     public static let generationMarker = "# gw-generation"
 
-    public static func render(gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings) -> RenderedConfig {
+    public static func render(gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings)
+        -> RenderedConfig
+    {
         var state = RenderState(graph: graph, snapshot: snapshot, settings: settings)
         let servers = ServerPlan.servers(for: gateway, graph: graph, settings: settings)
         var serverText = ConfigWriter()
@@ -18,20 +20,27 @@ public enum Renderer {
             state.writeServer(server, index: index, gateway: gateway, into: &serverText)
         }
         let bindings = gateway.listeners.filter(\.valid).map {
-            ListenerBinding(listener: $0.name, protocol: $0.protocol, address: settings.address, port: Int($0.port) + settings.portOffset)
+            ListenerBinding(
+                listener: $0.name, protocol: $0.protocol, address: settings.address,
+                port: Int($0.port) + settings.portOffset)
         }
         var files = [
-            RenderedFile(path: RenderedConfig.mainFile, content: mainConfig(gateway: gateway.ref, settings: settings), secret: false),
+            RenderedFile(
+                path: RenderedConfig.mainFile, content: mainConfig(gateway: gateway.ref, settings: settings),
+                secret: false),
             RenderedFile(path: "conf.d/maps.conf", content: state.maps.text, secret: false),
             RenderedFile(path: "conf.d/upstreams.conf", content: state.upstreamText(), secret: false),
             RenderedFile(path: "conf.d/servers.conf", content: serverText.text, secret: false),
         ]
-        files += state.secretFiles.sorted { $0.key < $1.key }.map { RenderedFile(path: $0.key, content: $0.value, secret: true) }
+        files += state.secretFiles.sorted { $0.key < $1.key }.map {
+            RenderedFile(path: $0.key, content: $0.value, secret: true)
+        }
         return RenderedConfig(gateway: gateway.ref, files: files, bindings: bindings)
     }
 
     static func mainConfig(gateway: ObjectRef, settings: RenderSettings) -> String {
-        let rt = settings.runtimeDirectory, dir = settings.configDirectory
+        let rt = settings.runtimeDirectory
+        let dir = settings.configDirectory
         var w = ConfigWriter()
         w.line("# gwconsole data plane for Gateway \(gateway.namespacedName)")
         if settings.workersAsRoot { w.line("user root;") }
@@ -41,8 +50,11 @@ public enum Renderer {
         w.block("events") { $0.line("worker_connections 1024;") }
         w.block("http") { w in
             w.line("access_log \(NginxString.literal(rt + "/logs/access.log"));")
-            for (directive, name) in [("client_body_temp_path", "client_body"), ("proxy_temp_path", "proxy"), ("fastcgi_temp_path", "fastcgi"),
-                                      ("uwsgi_temp_path", "uwsgi"), ("scgi_temp_path", "scgi")] {
+            for (directive, name) in [
+                ("client_body_temp_path", "client_body"), ("proxy_temp_path", "proxy"),
+                ("fastcgi_temp_path", "fastcgi"),
+                ("uwsgi_temp_path", "uwsgi"), ("scgi_temp_path", "scgi"),
+            ] {
                 w.line("\(directive) \(NginxString.literal(rt + "/temp/" + name));")
             }
             w.line("default_type text/plain;")
@@ -62,7 +74,9 @@ public enum Renderer {
             w.block("server") { w in
                 w.line("# control endpoint: reports the generation nginx runs")
                 w.line("listen \(NginxString.literal("unix:" + rt + "/control.sock"));")
-                w.block("location = /generation") { $0.line("return 200 \"\(settings.generation)\\n\"; \(generationMarker)") }
+                w.block("location = /generation") {
+                    $0.line("return 200 \"\(settings.generation)\\n\"; \(generationMarker)")
+                }
                 w.block("location /") { $0.line("return 404;") }
             }
         }
@@ -103,7 +117,9 @@ struct ServerPlan {
                     effective = [listener.hostname]
                 } else {
                     for host in hostnames {
-                        if case .some(let both) = HostnameMatching.intersection(host, listener.hostname) { effective.append(both) }
+                        if case .some(let both) = HostnameMatching.intersection(host, listener.hostname) {
+                            effective.append(both)
+                        }
                     }
                 }
                 for host in Set(effective.map { $0 ?? "" }).sorted() {
@@ -117,7 +133,11 @@ struct ServerPlan {
             var plan = byKey[key]!
             plan.candidates.sort(by: Candidate.precedes)
             return plan
-        }.sorted { ($0.port, $0.hostname == nil ? 0 : 1, $0.hostname ?? "") < ($1.port, $1.hostname == nil ? 0 : 1, $1.hostname ?? "") }
+        }.sorted {
+            ($0.port, $0.hostname == nil ? 0 : 1, $0.hostname ?? "") < (
+                $1.port, $1.hostname == nil ? 0 : 1, $1.hostname ?? ""
+            )
+        }
     }
 }
 
@@ -135,13 +155,17 @@ struct Candidate {
     static func all(route: RouteNode) -> [Candidate] {
         route.rules.filter { $0.dropped == nil }.flatMap { rule in
             guard let matches = rule.source.matches, !matches.isEmpty else {
-                return [Candidate(route: route, rule: rule, matchIndex: 0, pathType: "PathPrefix", pathValue: "/", method: nil,
-                                  headers: [], queryParams: [])]
+                return [
+                    Candidate(
+                        route: route, rule: rule, matchIndex: 0, pathType: "PathPrefix", pathValue: "/", method: nil,
+                        headers: [], queryParams: [])
+                ]
             }
             return matches.enumerated().map { index, match in
-                Candidate(route: route, rule: rule, matchIndex: index, pathType: match.path?.type ?? "PathPrefix",
-                          pathValue: match.path?.value ?? "/", method: match.method, headers: match.headers ?? [],
-                          queryParams: match.queryParams ?? [])
+                Candidate(
+                    route: route, rule: rule, matchIndex: index, pathType: match.path?.type ?? "PathPrefix",
+                    pathValue: match.path?.value ?? "/", method: match.method, headers: match.headers ?? [],
+                    queryParams: match.queryParams ?? [])
             }
         }
     }
@@ -157,9 +181,12 @@ struct Candidate {
         if (a.method != nil) != (b.method != nil) { return a.method != nil }
         if a.headers.count != b.headers.count { return a.headers.count > b.headers.count }
         if a.queryParams.count != b.queryParams.count { return a.queryParams.count > b.queryParams.count }
-        let ta = a.route.source.metadata.creationTimestamp ?? "", tb = b.route.source.metadata.creationTimestamp ?? ""
+        let ta = a.route.source.metadata.creationTimestamp ?? ""
+        let tb = b.route.source.metadata.creationTimestamp ?? ""
         if ta != tb { return ta < tb }
-        if a.route.ref.namespacedName != b.route.ref.namespacedName { return a.route.ref.namespacedName < b.route.ref.namespacedName }
+        if a.route.ref.namespacedName != b.route.ref.namespacedName {
+            return a.route.ref.namespacedName < b.route.ref.namespacedName
+        }
         if a.rule.index != b.rule.index { return a.rule.index < b.rule.index }
         return a.matchIndex < b.matchIndex
     }

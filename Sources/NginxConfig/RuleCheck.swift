@@ -6,28 +6,36 @@ public enum RuleCheck {
 
     public static func problem(_ rule: HTTPRouteRule) -> String? {
         for (index, match) in (rule.matches ?? []).enumerated() {
-            let where_ = "matches[\(index)]"
+            let place = "matches[\(index)]"
             if let path = match.path, let value = path.value {
                 if path.type == "RegularExpression" {
-                    if let problem = NginxString.regexProblem(value) { return "\(where_).path.value regular expression \(problem)" }
+                    if let problem = NginxString.regexProblem(value) {
+                        return "\(place).path.value regular expression \(problem)"
+                    }
                 } else if let problem = NginxString.problem(value) {
-                    return "\(where_).path.value \(problem)"
+                    return "\(place).path.value \(problem)"
                 }
             }
             for header in match.headers ?? [] {
                 if NginxString.headerVariable(header.name) == nil {
-                    return "\(where_) header name \"\(header.name)\" cannot be matched (use letters, digits, '-' and '_')"
+                    return
+                        "\(place) header name \"\(header.name)\" cannot be matched (use letters, digits, '-' and '_')"
                 }
-                if let problem = header.type == "RegularExpression" ? NginxString.regexProblem(header.value) : NginxString.problem(header.value) {
-                    return "\(where_) header \(header.name) value \(problem)"
+                if let problem = header.type == "RegularExpression"
+                    ? NginxString.regexProblem(header.value) : NginxString.problem(header.value)
+                {
+                    return "\(place) header \(header.name) value \(problem)"
                 }
             }
             for param in match.queryParams ?? [] {
                 if NginxString.argVariable(param.name) == nil {
-                    return "\(where_) query parameter name \"\(param.name)\" cannot be matched (use letters, digits and '_')"
+                    return
+                        "\(place) query parameter name \"\(param.name)\" cannot be matched (use letters, digits and '_')"
                 }
-                if let problem = param.type == "RegularExpression" ? NginxString.regexProblem(param.value) : NginxString.problem(param.value) {
-                    return "\(where_) query parameter \(param.name) value \(problem)"
+                if let problem = param.type == "RegularExpression"
+                    ? NginxString.regexProblem(param.value) : NginxString.problem(param.value)
+                {
+                    return "\(place) query parameter \(param.name) value \(problem)"
                 }
             }
         }
@@ -35,7 +43,9 @@ public enum RuleCheck {
             for modifier in [filter.requestHeaderModifier, filter.responseHeaderModifier].compactMap({ $0 }) {
                 for header in (modifier.set ?? []) + (modifier.add ?? []) {
                     if let problem = NginxString.headerNameProblem(header.name) { return problem }
-                    if let problem = NginxString.problem(header.value) { return "header \(header.name) value \(problem)" }
+                    if let problem = NginxString.problem(header.value) {
+                        return "header \(header.name) value \(problem)"
+                    }
                 }
                 for name in modifier.remove ?? [] {
                     if let problem = NginxString.headerNameProblem(name) { return problem }

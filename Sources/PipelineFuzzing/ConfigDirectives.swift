@@ -3,12 +3,17 @@
 public enum ConfigDirectives {
     /// Every directive the renderer writes. Anything else in a rendered config came from user input.
     public static let allowed: Set<String> = [
-        "access_log", "add_header", "client_body_temp_path", "default_type", "error_log", "error_page", "events", "fastcgi_temp_path",
+        "access_log", "add_header", "client_body_temp_path", "default_type", "error_log", "error_page", "events",
+        "fastcgi_temp_path",
         "geo", "http", "if", "include", "listen", "location", "map", "map_hash_bucket_size", "pid", "proxy_hide_header",
-        "proxy_http_version", "proxy_pass", "proxy_set_header", "proxy_ssl_name", "proxy_ssl_server_name", "proxy_ssl_trusted_certificate",
-        "proxy_ssl_verify", "proxy_ssl_verify_depth", "proxy_temp_path", "recursive_error_pages", "return", "rewrite", "scgi_temp_path",
-        "server", "server_name", "server_names_hash_bucket_size", "set", "split_clients", "ssl_certificate", "ssl_certificate_key",
-        "ssl_reject_handshake", "upstream", "user", "uwsgi_temp_path", "variables_hash_bucket_size", "worker_connections",
+        "proxy_http_version", "proxy_pass", "proxy_set_header", "proxy_ssl_name", "proxy_ssl_server_name",
+        "proxy_ssl_trusted_certificate",
+        "proxy_ssl_verify", "proxy_ssl_verify_depth", "proxy_temp_path", "recursive_error_pages", "return", "rewrite",
+        "scgi_temp_path",
+        "server", "server_name", "server_names_hash_bucket_size", "set", "split_clients", "ssl_certificate",
+        "ssl_certificate_key",
+        "ssl_reject_handshake", "upstream", "user", "uwsgi_temp_path", "variables_hash_bucket_size",
+        "worker_connections",
         "worker_processes", "internal",
     ]
 
@@ -20,16 +25,23 @@ public enum ConfigDirectives {
         var quote: Character?
         var escaped = false
         var comment = false
-        func firstWord() -> String { String(statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).first ?? "") }
+        func firstWord() -> String {
+            String(statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).first ?? "")
+        }
         for c in text {
-            if comment { if c == "\n" { comment = false }; continue }
+            if comment {
+                if c == "\n" { comment = false }
+                continue
+            }
             if let q = quote {
                 statement.append(c)
                 if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == q { quote = nil }
                 continue
             }
             switch c {
-            case "\"", "'": quote = c; statement.append(c)
+            case "\"", "'":
+                quote = c
+                statement.append(c)
             case "#": comment = true
             case ";", "{":
                 let word = firstWord()

@@ -17,8 +17,10 @@ public enum FuzzPipeline {
     }
 
     /// The GatewayClass every case gets, so Gateways are ours.
-    static let gatewayClass: JSONValue = ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-                                          "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)]]
+    static let gatewayClass: JSONValue = [
+        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+        "metadata": ["name": "nginx"], "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)],
+    ]
 
     /// The core's configuration for fuzzing: structural certificate checks (the pure defaults) and the renderer's
     /// rule check. The seeded tests pass OpenSSL's checks, as the product wires them.
@@ -29,12 +31,15 @@ public enum FuzzPipeline {
     }
 
     /// Paths for the rendered files that nothing writes to.
-    public static let defaultSettings = RenderSettings(address: "127.0.0.1", portOffset: 31_000, configDirectory: "/fuzz/gen",
-                                                       runtimeDirectory: "/fuzz/run", generation: 1, workersAsRoot: false)
+    public static let defaultSettings = RenderSettings(
+        address: "127.0.0.1", portOffset: 31_000, configDirectory: "/fuzz/gen",
+        runtimeDirectory: "/fuzz/run", generation: 1, workersAsRoot: false)
 
     /// Runs `data` (YAML or JSON manifests) through the pipeline.
-    public static func run(_ data: Data, file: String = "fuzz.yaml", config: ControllerConfig = defaultConfig,
-                           settings: RenderSettings = defaultSettings) -> Outcome {
+    public static func run(
+        _ data: Data, file: String = "fuzz.yaml", config: ControllerConfig = defaultConfig,
+        settings: RenderSettings = defaultSettings
+    ) -> Outcome {
         let objects: [DecodedObject]
         do {
             objects = try ManifestDecoder().decode(ManifestReader.documents(from: data, file: file))
@@ -62,7 +67,9 @@ public enum FuzzPipeline {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func gwconsoleFuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
-    if case .rendered(let unexpected, let config) = FuzzPipeline.run(Data(bytes: data, count: size)), !unexpected.isEmpty {
+    if case .rendered(let unexpected, let config) = FuzzPipeline.run(Data(bytes: data, count: size)),
+        !unexpected.isEmpty
+    {
         fatalError("user input became nginx directives \(unexpected):\n\(FuzzPipeline.text(of: config))")
     }
     return 0

@@ -23,10 +23,12 @@ public enum CertificateInspector {
         for index in 0..<Int(count) {
             let info = infos[index]
             let sans = String(cString: info.sans)
-            result.append(Certificate(
-                subject: String(cString: info.subject), issuer: String(cString: info.issuer),
-                notBefore: String(cString: info.not_before), notAfter: String(cString: info.not_after),
-                subjectAltNames: sans.isEmpty ? [] : sans.split(separator: ",").map(String.init), isCA: info.is_ca == 1))
+            result.append(
+                Certificate(
+                    subject: String(cString: info.subject), issuer: String(cString: info.issuer),
+                    notBefore: String(cString: info.not_before), notAfter: String(cString: info.not_after),
+                    subjectAltNames: sans.isEmpty ? [] : sans.split(separator: ",").map(String.init),
+                    isCA: info.is_ca == 1))
             gw_x509_info_free(&infos[index])
         }
         return result
@@ -59,23 +61,32 @@ public enum CertificateInspector {
     }
 
     static func uncachedKeyPairCheck(_ cert: String, _ key: String) -> String? {
-        let result = cert.withCString { c in key.withCString { k in gw_tls_key_pair_check(c, strlen(c), k, strlen(k)) } }
+        let result = cert.withCString { c in key.withCString { k in gw_tls_key_pair_check(c, strlen(c), k, strlen(k)) }
+        }
         switch Int(result) {
         case GW_KEY_PAIR_OK: return nil
         case GW_KEY_PAIR_BAD_CERT: return "tls.crt is not a PEM certificate that OpenSSL can read"
         case GW_KEY_PAIR_ENCRYPTED_KEY: return "tls.key is encrypted; nginx cannot load a key that needs a passphrase"
-        case GW_KEY_PAIR_BAD_KEY: return "tls.key is not a PEM private key that OpenSSL can read (PKCS#8, PKCS#1 or SEC1 PEM expected)"
+        case GW_KEY_PAIR_BAD_KEY:
+            return "tls.key is not a PEM private key that OpenSSL can read (PKCS#8, PKCS#1 or SEC1 PEM expected)"
         default: return "tls.key does not belong to the certificate in tls.crt"
         }
     }
 
     /// Issues a certificate (EC P-256): for staging faults and for tests. nil issuer: self-signed.
-    public static func issue(commonName: String, dnsName: String?, issuer: (cert: String, key: String)? = nil,
-                             notBeforeDays: Int = -1, notAfterDays: Int = 365, isCA: Bool = false) -> (cert: String, key: String)? {
+    public static func issue(
+        commonName: String, dnsName: String?, issuer: (cert: String, key: String)? = nil,
+        notBeforeDays: Int = -1, notAfterDays: Int = 365, isCA: Bool = false
+    ) -> (cert: String, key: String)? {
         var cert: UnsafeMutablePointer<CChar>?
         var key: UnsafeMutablePointer<CChar>?
-        let ok = gw_make_certificate(issuer?.cert, issuer?.key, commonName, dnsName, Int32(notBeforeDays), Int32(notAfterDays), isCA ? 1 : 0, &cert, &key)
-        defer { free(cert); free(key) }
+        let ok = gw_make_certificate(
+            issuer?.cert, issuer?.key, commonName, dnsName, Int32(notBeforeDays), Int32(notAfterDays), isCA ? 1 : 0,
+            &cert, &key)
+        defer {
+            free(cert)
+            free(key)
+        }
         guard ok == 1, let cert, let key else { return nil }
         return (String(cString: cert), String(cString: key))
     }

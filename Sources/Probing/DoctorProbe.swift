@@ -8,27 +8,40 @@ import NginxConfig
 /// (with the error-log lines nginx wrote for it), its backend's endpoints asked plain and TLS, and the extra looks
 /// a mismatch needs (which CA ConfigMap would verify a TLS backend; a refused certificate's chain).
 public enum DoctorProbe {
-    public static func observe(_ routes: [RouteNode], graph: Graph, dataplane: DataplaneFacts, snapshot: ResourceSnapshot) -> [ObjectRef: RouteObservation] {
+    public static func observe(
+        _ routes: [RouteNode], graph: Graph, dataplane: DataplaneFacts, snapshot: ResourceSnapshot
+    ) -> [ObjectRef: RouteObservation] {
         guard dataplane.running, !dataplane.managedElsewhere else { return [:] }
         var observations: [ObjectRef: RouteObservation] = [:]
         for route in routes {
-            guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway, let facts = dataplane.gateways[gateway.namespacedName],
-                  let binding = facts.bindings.first(where: { parent.listeners.contains($0.listener) && $0.protocol == "HTTP" }) else { continue }
+            guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
+                let facts = dataplane.gateways[gateway.namespacedName],
+                let binding = facts.bindings.first(where: {
+                    parent.listeners.contains($0.listener) && $0.protocol == "HTTP"
+                })
+            else { continue }
             let host = route.source.spec.hostnames?.first ?? "example.com"
             let path = route.rules.first?.source.matches?.first?.path?.value ?? "/"
             let url = "http://\(host):\(binding.port)\(path)"
             let resolve = "\(host):\(binding.port):\(binding.address)"
-            let backends = BackendProbe.analyse(url: url, resolve: [resolve], graph: graph, dataplane: dataplane, snapshot: snapshot)
+            let backends = BackendProbe.analyse(
+                url: url, resolve: [resolve], graph: graph, dataplane: dataplane, snapshot: snapshot)
             let tail = ErrorLogTail(path: facts.errorLog)
             let through = HTTPProbe.get(url, resolve: [resolve])
             usleep(50_000)  // nginx writes the request's error-log lines as it handles it
-            var observation = RouteObservation(url: url, throughGateway: through, errorLogLines: tail.newLines(), backends: backends)
+            var observation = RouteObservation(
+                url: url, throughGateway: through, errorLogLines: tail.newLines(), backends: backends)
             for report in backends where !report.agrees && report.policy == nil && report.backendSpeaks == .tls {
                 let (ip, port) = report.address
-                observation.trustedCA[report.endpoint] = .some(trustedCAConfigMap(namespace: namespace(of: report), hostname: report.tls.peerChain.first?.hostname ?? host,
-                                                                                   ip: ip, port: port, snapshot: snapshot))
+                observation.trustedCA[report.endpoint] = .some(
+                    trustedCAConfigMap(
+                        namespace: namespace(of: report), hostname: report.tls.peerChain.first?.hostname ?? host,
+                        ip: ip, port: port, snapshot: snapshot))
             }
-            for report in backends where report.policy != nil && report.backendSpeaks == .tls && (report.tls.verifyResult ?? 0) != 0 && report.tls.peerChain.isEmpty {
+            for report in backends
+            where report.policy != nil && report.backendSpeaks == .tls && (report.tls.verifyResult ?? 0) != 0
+                && report.tls.peerChain.isEmpty
+            {
                 // A failed verification stops the handshake before the chain is reported: look again without verifying.
                 let (ip, port) = report.address
                 let sni = report.sni ?? host
@@ -43,11 +56,14 @@ public enum DoctorProbe {
 
     static func namespace(of report: BackendReport) -> String {
         let service = report.service.split(separator: ":").first.map(String.init) ?? report.service
-        return service.split(separator: "/", maxSplits: 1).count == 2 ? String(service.split(separator: "/")[0]) : "default"
+        return service.split(separator: "/", maxSplits: 1).count == 2
+            ? String(service.split(separator: "/")[0]) : "default"
     }
 
     /// A ConfigMap in the namespace whose ca.crt verifies the backend (a real TLS handshake with it as the only CA).
-    static func trustedCAConfigMap(namespace: String, hostname: String, ip: String, port: Int, snapshot: ResourceSnapshot) -> String? {
+    static func trustedCAConfigMap(
+        namespace: String, hostname: String, ip: String, port: Int, snapshot: ResourceSnapshot
+    ) -> String? {
         for configMap in snapshot.configMaps where configMap.namespace == namespace {
             guard let ca = configMap.data?["ca.crt"], !ca.isEmpty else { continue }
             var request = HTTPProbe.Request(url: "https://\(hostname):\(port)/", resolve: ["\(hostname):\(port):\(ip)"])

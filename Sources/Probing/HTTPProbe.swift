@@ -37,7 +37,9 @@ public enum HTTPProbe {
     }
 
     /// GETs `url`, resolving names as `resolve` entries (`host:port:address`) say.
-    public static func get(_ url: String, resolve: [String] = [], headers: [String] = [], timeoutSeconds: Int = 5) -> Result {
+    public static func get(_ url: String, resolve: [String] = [], headers: [String] = [], timeoutSeconds: Int = 5)
+        -> Result
+    {
         var request = Request(url: url, resolve: resolve, headers: headers)
         request.timeoutSeconds = timeoutSeconds
         return perform(request)
@@ -46,7 +48,9 @@ public enum HTTPProbe {
     public static func perform(_ request: Request) -> Result {
         let empty = Timings(nameLookup: 0, connect: 0, tlsHandshake: 0, firstByte: 0, total: 0)
         guard let handle = curl_easy_init() else {
-            return Result(status: 0, headers: [], body: "", bodyTruncated: false, error: "libcurl could not start", timings: empty, peerChain: [], verifyResult: nil)
+            return Result(
+                status: 0, headers: [], body: "", bodyTruncated: false, error: "libcurl could not start",
+                timings: empty, peerChain: [], verifyResult: nil)
         }
         defer { curl_easy_cleanup(handle) }
         var resolveList: UnsafeMutablePointer<curl_slist>?
@@ -99,8 +103,10 @@ public enum HTTPProbe {
             _ = gw_curl_getinfo_double(handle, info, &value)
             return (value * 1000 * 100).rounded() / 100
         }
-        let timings = Timings(nameLookup: time(CURLINFO_NAMELOOKUP_TIME), connect: time(CURLINFO_CONNECT_TIME),
-                              tlsHandshake: time(CURLINFO_APPCONNECT_TIME), firstByte: time(CURLINFO_STARTTRANSFER_TIME), total: time(CURLINFO_TOTAL_TIME))
+        let timings = Timings(
+            nameLookup: time(CURLINFO_NAMELOOKUP_TIME), connect: time(CURLINFO_CONNECT_TIME),
+            tlsHandshake: time(CURLINFO_APPCONNECT_TIME), firstByte: time(CURLINFO_STARTTRANSFER_TIME),
+            total: time(CURLINFO_TOTAL_TIME))
         let isTLS = request.url.lowercased().hasPrefix("https://")
         var verify: Int?
         if isTLS {
@@ -109,9 +115,12 @@ public enum HTTPProbe {
             verify = value
         }
         let chain = isTLS ? peerChain(handle) : []
-        return Result(status: status, headers: headers.lines, body: String(decoding: sink.body, as: UTF8.self), bodyTruncated: sink.truncated,
-                      error: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)), timings: timings, peerChain: chain, verifyResult: verify,
-                      curlCode: Int(code.rawValue))
+        return Result(
+            status: status, headers: headers.lines, body: String(decoding: sink.body, as: UTF8.self),
+            bodyTruncated: sink.truncated,
+            error: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)), timings: timings,
+            peerChain: chain, verifyResult: verify,
+            curlCode: Int(code.rawValue))
     }
 
     static func peerChain(_ handle: UnsafeMutableRawPointer) -> [PeerCertificate] {
@@ -128,9 +137,11 @@ public enum HTTPProbe {
                 }
                 node = current.pointee.next
             }
-            result.append(PeerCertificate(subject: fields["Subject"] ?? "", issuer: fields["Issuer"] ?? "",
-                                          notBefore: fields["Start date"] ?? "", notAfter: fields["Expire date"] ?? "",
-                                          subjectAltNames: fields["X509v3 Subject Alternative Name"]))
+            result.append(
+                PeerCertificate(
+                    subject: fields["Subject"] ?? "", issuer: fields["Issuer"] ?? "",
+                    notBefore: fields["Start date"] ?? "", notAfter: fields["Expire date"] ?? "",
+                    subjectAltNames: fields["X509v3 Subject Alternative Name"]))
         }
         return result
     }

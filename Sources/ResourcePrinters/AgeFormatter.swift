@@ -59,9 +59,10 @@ public enum AgeFormatter {
             return value
         }
         guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58,
-              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var i = 19
         var fraction = 0.0
         if i < b.count, b[i] == 46 {
@@ -79,7 +80,9 @@ public enum AgeFormatter {
         guard i < b.count else { return nil }
         if b[i] == 90 || b[i] == 122 {
             i += 1
-        } else if b[i] == 43 || b[i] == 45, let hours = number(i + 1, 2), i + 3 < b.count, b[i + 3] == 58, let minutes = number(i + 4, 2) {
+        } else if b[i] == 43 || b[i] == 45, let hours = number(i + 1, 2), i + 3 < b.count, b[i + 3] == 58,
+            let minutes = number(i + 4, 2)
+        {
             offset = (hours * 3600 + minutes * 60) * (b[i] == 43 ? 1 : -1)
             i += 6
         } else {

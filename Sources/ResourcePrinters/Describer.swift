@@ -21,8 +21,10 @@ public enum Describer {
         }
     }
 
-    public static func describe(_ type: ResourceType, object: JSONValue, events: [Event] = [],
-                                sections: [GraphSections.Section] = []) -> String {
+    public static func describe(
+        _ type: ResourceType, object: JSONValue, events: [Event] = [],
+        sections: [GraphSections.Section] = []
+    ) -> String {
         if type.groupKind == ResourceRegistry.secret.groupKind { return describeSecret(object, events: events) }
         var w = TabWriter()
         let meta = object["metadata"] ?? [:]
@@ -110,7 +112,8 @@ public enum Describer {
         case .double(let d): return JSONWriter.formatDouble(d)
         case .string(let s): return s
         case .array(let items): return "[" + items.map(goValue).joined(separator: " ") + "]"
-        case .object(let members): return "map[" + members.keys.sorted().map { "\($0):\(goValue(members[$0]!))" }.joined(separator: " ") + "]"
+        case .object(let members):
+            return "map[" + members.keys.sorted().map { "\($0):\(goValue(members[$0]!))" }.joined(separator: " ") + "]"
         }
     }
 

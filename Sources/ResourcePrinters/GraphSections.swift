@@ -30,7 +30,9 @@ public enum GraphSections {
         refs.formUnion(graph.policies.flatMap(\.targets))
         refs.formUnion(graph.references.usedBy.keys)
         var result: [ObjectRef: [Section]] = [:]
-        for ref in refs where ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) { result[ref] = index.sections(for: ref) }
+        for ref in refs where ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) {
+            result[ref] = index.sections(for: ref)
+        }
         return result
     }
 
@@ -51,7 +53,9 @@ public enum GraphSections {
             for (position, route) in graph.routes.enumerated() {
                 for rule in route.rules {
                     for backend in rule.backends {
-                        if let service = backend.service { serviceUses[service, default: []].append((position, backend)) }
+                        if let service = backend.service {
+                            serviceUses[service, default: []].append((position, backend))
+                        }
                     }
                 }
             }
@@ -78,14 +82,18 @@ public enum GraphSections {
             for listener in gateway.listeners {
                 for route in listener.attachedRoutes {
                     let hostnames = graph.route(route)?.source.spec.hostnames?.joined(separator: ",") ?? "*"
-                    attached.append([listener.name, "\(listener.protocol)/\(listener.port)", route.namespacedName, hostnames])
+                    attached.append([
+                        listener.name, "\(listener.protocol)/\(listener.port)", route.namespacedName, hostnames,
+                    ])
                 }
             }
             let routes = graph.routes.filter { $0.parents.contains { $0.gateway == ref && $0.accepted } }
             let effective = graph.policies.filter { $0.ancestors.contains(ref) }.map(policyRow)
             return [
                 Section(title: "Attached Routes", headers: ["Listener", "Port", "Route", "Hostnames"], rows: attached),
-                Section(title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"], rows: routes.flatMap(backendRows)),
+                Section(
+                    title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"],
+                    rows: routes.flatMap(backendRows)),
                 Section(title: "Directly Attached Policies", headers: [], rows: []),
                 Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
                 referencedBy(ref, graph),
@@ -96,15 +104,19 @@ public enum GraphSections {
             guard let route = graph.route(ref) else { return [referencedBy(ref, graph)] }
             let parents = route.parents.map { parent -> [String] in
                 let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
-                return [name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
-                        parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
-                        parent.conditions.first?.reason?.rawValue ?? ""]
+                return [
+                    name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
+                    parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
+                    parent.conditions.first?.reason?.rawValue ?? "",
+                ]
             }
             let policies = Set(route.rules.flatMap { $0.backends.compactMap(\.policy) })
             let effective = policies.compactMap { policyPosition[$0] }.sorted().map { policyRow(graph.policies[$0]) }
             return [
                 Section(title: "Attached To", headers: ["Parent", "Listeners", "Reason"], rows: parents),
-                Section(title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"], rows: backendRows(route)),
+                Section(
+                    title: "Backends", headers: ["Route", "Rule", "Backend", "Resolved", "Policy"],
+                    rows: backendRows(route)),
                 Section(title: "Directly Attached Policies", headers: [], rows: []),
                 Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
                 referencedBy(ref, graph),
@@ -117,17 +129,22 @@ public enum GraphSections {
             for use in uses where routePositions.last != use.route { routePositions.append(use.route) }
             let routes = routePositions.map { position -> [String] in
                 let route = graph.routes[position]
-                let ports = Set(uses.filter { $0.route == position }.compactMap(\.backend.port)).sorted().map(String.init)
-                return [route.ref.namespacedName, ports.joined(separator: ","),
-                        route.parents.filter(\.accepted).compactMap { $0.gateway?.namespacedName }.joined(separator: ",")]
+                let ports = Set(uses.filter { $0.route == position }.compactMap(\.backend.port)).sorted().map(
+                    String.init)
+                return [
+                    route.ref.namespacedName, ports.joined(separator: ","),
+                    route.parents.filter(\.accepted).compactMap { $0.gateway?.namespacedName }.joined(separator: ","),
+                ]
             }
             let direct = (policiesByTarget[ref] ?? []).map { policyRow(graph.policies[$0]) }
             var effective: [[String]] = []
             for use in uses {
                 guard let policy = use.backend.policy, let node = graph.policy(policy) else { continue }
                 let backend = use.backend
-                let row = ["\(backend.port.map(String.init) ?? "")\(backend.portName.map { " (\($0))" } ?? "")",
-                           "BackendTLSPolicy \(policy.namespacedName)", acceptedText(node)]
+                let row = [
+                    "\(backend.port.map(String.init) ?? "")\(backend.portName.map { " (\($0))" } ?? "")",
+                    "BackendTLSPolicy \(policy.namespacedName)", acceptedText(node),
+                ]
                 if !effective.contains(row) { effective.append(row) }
             }
             return [
@@ -142,16 +159,23 @@ public enum GraphSections {
     static func backendRows(_ route: RouteNode) -> [[String]] {
         route.rules.flatMap { rule in
             rule.backends.map { backend -> [String] in
-                let target = backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+                let target =
+                    backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
                     ?? "\(backend.source.kind ?? "Service") \(backend.source.name)"
-                let resolved = rule.dropped != nil ? "Dropped" : (backend.problem.map { "False (\($0.reason))" } ?? "True")
-                return [route.ref.namespacedName, String(rule.index), target, resolved, backend.policy?.namespacedName ?? "<none>"]
+                let resolved =
+                    rule.dropped != nil ? "Dropped" : (backend.problem.map { "False (\($0.reason))" } ?? "True")
+                return [
+                    route.ref.namespacedName, String(rule.index), target, resolved,
+                    backend.policy?.namespacedName ?? "<none>",
+                ]
             }
         }
     }
 
     static func policyRow(_ node: PolicyNode) -> [String] {
-        let targets = node.source.spec.targetRefs.map { "\($0.kind) \(node.ref.namespace)/\($0.name)\($0.sectionName.map { ":\($0)" } ?? "")" }
+        let targets = node.source.spec.targetRefs.map {
+            "\($0.kind) \(node.ref.namespace)/\($0.name)\($0.sectionName.map { ":\($0)" } ?? "")"
+        }
         return ["BackendTLSPolicy \(node.ref.namespacedName)", targets.joined(separator: ","), acceptedText(node)]
     }
 
@@ -161,8 +185,9 @@ public enum GraphSections {
     }
 
     static func referencedBy(_ ref: ObjectRef, _ graph: Graph) -> Section {
-        Section(title: "Referenced By", headers: ["Kind", "Name"],
-                rows: graph.references.referencedBy(ref).map { [$0.kind, $0.namespacedName] })
+        Section(
+            title: "Referenced By", headers: ["Kind", "Name"],
+            rows: graph.references.referencedBy(ref).map { [$0.kind, $0.namespacedName] })
     }
 }
 
@@ -172,13 +197,14 @@ extension GraphSections {
 
     /// Sections as JSON.
     public static func value(_ sections: [Section]) -> JSONValue {
-        .array(sections.map { section in
-            .object([
-                "title": .string(section.title),
-                "headers": .array(section.headers.map(JSONValue.string)),
-                "rows": .array(section.rows.map { .array($0.map(JSONValue.string)) }),
-            ])
-        })
+        .array(
+            sections.map { section in
+                .object([
+                    "title": .string(section.title),
+                    "headers": .array(section.headers.map(JSONValue.string)),
+                    "rows": .array(section.rows.map { .array($0.map(JSONValue.string)) }),
+                ])
+            })
     }
 
     /// Sections from a view's JSON text; nil when it is not such text.
@@ -192,9 +218,12 @@ extension GraphSections {
         var sections: [Section] = []
         for item in items {
             guard let title = item["title"]?.stringValue, let headers = item["headers"]?.arrayValue,
-                  let rows = item["rows"]?.arrayValue else { return nil }
-            sections.append(Section(title: title, headers: headers.compactMap(\.stringValue),
-                                    rows: rows.map { ($0.arrayValue ?? []).compactMap(\.stringValue) }))
+                let rows = item["rows"]?.arrayValue
+            else { return nil }
+            sections.append(
+                Section(
+                    title: title, headers: headers.compactMap(\.stringValue),
+                    rows: rows.map { ($0.arrayValue ?? []).compactMap(\.stringValue) }))
         }
         return sections
     }

@@ -61,68 +61,103 @@ enum ResourceColumns {
     static func columns(for type: ResourceType, wide: Bool) -> [ResourceColumn] {
         switch type.groupKind {
         case ResourceRegistry.gatewayClass.groupKind:
-            var cols = [column("CONTROLLER") { $0.value(at: ["spec", "controllerName"])?.stringValue ?? "" },
-                        column("ACCEPTED") { conditionStatus($0, .accepted) }, ageColumn]
+            var cols = [
+                column("CONTROLLER") { $0.value(at: ["spec", "controllerName"])?.stringValue ?? "" },
+                column("ACCEPTED") { conditionStatus($0, .accepted) }, ageColumn,
+            ]
             if wide { cols.append(column("DESCRIPTION") { $0.value(at: ["spec", "description"])?.stringValue ?? "" }) }
             return cols
         case ResourceRegistry.gateway.groupKind:
-            return [column("CLASS") { $0.value(at: ["spec", "gatewayClassName"])?.stringValue ?? "" },
-                    column("ADDRESS") { ($0.value(at: ["status", "addresses"])?.arrayValue ?? []).compactMap { $0["value"]?.stringValue }.joined(separator: ",") },
-                    column("PROGRAMMED") { conditionStatus($0, .programmed) }, ageColumn]
+            return [
+                column("CLASS") { $0.value(at: ["spec", "gatewayClassName"])?.stringValue ?? "" },
+                column("ADDRESS") {
+                    ($0.value(at: ["status", "addresses"])?.arrayValue ?? []).compactMap { $0["value"]?.stringValue }
+                        .joined(separator: ",")
+                },
+                column("PROGRAMMED") { conditionStatus($0, .programmed) }, ageColumn,
+            ]
         case ResourceRegistry.httpRoute.groupKind:
-            return [column("HOSTNAMES") { object in
-                        guard let hostnames = object.value(at: ["spec", "hostnames"]) else { return "" }
-                        return JSONWriter.compact(hostnames)
-                    },
-                    column("PARENTS") { routeParents($0) },
-                    column("ACCEPTED") { entryConditions($0["status"]?["parents"], .accepted) },
-                    column("RESOLVED") { entryConditions($0["status"]?["parents"], .resolvedRefs) },
-                    ageColumn]
+            return [
+                column("HOSTNAMES") { object in
+                    guard let hostnames = object.value(at: ["spec", "hostnames"]) else { return "" }
+                    return JSONWriter.compact(hostnames)
+                },
+                column("PARENTS") { routeParents($0) },
+                column("ACCEPTED") { entryConditions($0["status"]?["parents"], .accepted) },
+                column("RESOLVED") { entryConditions($0["status"]?["parents"], .resolvedRefs) },
+                ageColumn,
+            ]
         case ResourceRegistry.backendTLSPolicy.groupKind:
-            var cols = [column("TARGETS") { policyTargets($0) },
-                        column("HOSTNAME") { $0.value(at: ["spec", "validation", "hostname"])?.stringValue ?? "" },
-                        column("ACCEPTED") { entryConditions($0["status"]?["ancestors"], .accepted) },
-                        ageColumn]
+            var cols = [
+                column("TARGETS") { policyTargets($0) },
+                column("HOSTNAME") { $0.value(at: ["spec", "validation", "hostname"])?.stringValue ?? "" },
+                column("ACCEPTED") { entryConditions($0["status"]?["ancestors"], .accepted) },
+                ageColumn,
+            ]
             if wide { cols.append(column("ANCESTORS") { policyAncestors($0) }) }
             return cols
         case ResourceRegistry.namespace.groupKind:
             return [column("STATUS") { $0.value(at: ["status", "phase"])?.stringValue ?? "Active" }, ageColumn]
         case ResourceRegistry.service.groupKind:
-            var cols = [column("TYPE") { $0.value(at: ["spec", "type"])?.stringValue ?? "ClusterIP" },
-                        column("CLUSTER-IP") { ($0.value(at: ["spec", "clusterIPs"])?.arrayValue?.first ?? $0.value(at: ["spec", "clusterIP"]))?.stringValue ?? "<none>" },
-                        column("EXTERNAL-IP") { externalIP($0) },
-                        column("PORT(S)") { servicePorts($0) }, ageColumn]
+            var cols = [
+                column("TYPE") { $0.value(at: ["spec", "type"])?.stringValue ?? "ClusterIP" },
+                column("CLUSTER-IP") {
+                    ($0.value(at: ["spec", "clusterIPs"])?.arrayValue?.first ?? $0.value(at: ["spec", "clusterIP"]))?
+                        .stringValue ?? "<none>"
+                },
+                column("EXTERNAL-IP") { externalIP($0) },
+                column("PORT(S)") { servicePorts($0) }, ageColumn,
+            ]
             if wide { cols.append(column("SELECTOR") { selector($0.value(at: ["spec", "selector"])) }) }
             return cols
         case ResourceRegistry.endpointSlice.groupKind:
-            return [column("ADDRESSTYPE") { $0["addressType"]?.stringValue ?? "" },
-                    column("PORTS") { slicePorts($0) },
-                    column("ENDPOINTS") { sliceEndpoints($0) }, ageColumn]
+            return [
+                column("ADDRESSTYPE") { $0["addressType"]?.stringValue ?? "" },
+                column("PORTS") { slicePorts($0) },
+                column("ENDPOINTS") { sliceEndpoints($0) }, ageColumn,
+            ]
         case ResourceRegistry.configMap.groupKind:
-            return [column("DATA") { String(($0["data"]?.objectValue?.count ?? 0) + ($0["binaryData"]?.objectValue?.count ?? 0)) }, ageColumn]
+            return [
+                column("DATA") {
+                    String(($0["data"]?.objectValue?.count ?? 0) + ($0["binaryData"]?.objectValue?.count ?? 0))
+                }, ageColumn,
+            ]
         case ResourceRegistry.secret.groupKind:
-            return [column("TYPE") { $0["type"]?.stringValue ?? "Opaque" },
-                    column("DATA") { String($0["data"]?.objectValue?.count ?? 0) }, ageColumn]
+            return [
+                column("TYPE") { $0["type"]?.stringValue ?? "Opaque" },
+                column("DATA") { String($0["data"]?.objectValue?.count ?? 0) }, ageColumn,
+            ]
         case ResourceRegistry.deployment.groupKind:
-            var cols = [column("READY") { object in
-                            let ready = object.value(at: ["status", "readyReplicas"])?.intValue ?? 0
-                            let desired = object.value(at: ["spec", "replicas"])?.intValue ?? 1
-                            return "\(ready)/\(desired)"
-                        },
-                        column("UP-TO-DATE") { String($0.value(at: ["status", "updatedReplicas"])?.intValue ?? 0) },
-                        column("AVAILABLE") { String($0.value(at: ["status", "availableReplicas"])?.intValue ?? 0) }, ageColumn]
+            var cols = [
+                column("READY") { object in
+                    let ready = object.value(at: ["status", "readyReplicas"])?.intValue ?? 0
+                    let desired = object.value(at: ["spec", "replicas"])?.intValue ?? 1
+                    return "\(ready)/\(desired)"
+                },
+                column("UP-TO-DATE") { String($0.value(at: ["status", "updatedReplicas"])?.intValue ?? 0) },
+                column("AVAILABLE") { String($0.value(at: ["status", "availableReplicas"])?.intValue ?? 0) }, ageColumn,
+            ]
             if wide {
-                cols += [column("CONTAINERS") { containers($0, "name") }, column("IMAGES") { containers($0, "image") },
-                         column("SELECTOR") { selector($0.value(at: ["spec", "selector", "matchLabels"])) }]
+                cols += [
+                    column("CONTAINERS") { containers($0, "name") }, column("IMAGES") { containers($0, "image") },
+                    column("SELECTOR") { selector($0.value(at: ["spec", "selector", "matchLabels"])) },
+                ]
             }
             return cols
         case ResourceRegistry.pod.groupKind:
-            var cols = [column("READY") { podReady($0) }, column("STATUS") { podStatus($0) },
-                        column("RESTARTS") { podRestarts($0) }, ageColumn]
+            var cols = [
+                column("READY") { podReady($0) }, column("STATUS") { podStatus($0) },
+                column("RESTARTS") { podRestarts($0) }, ageColumn,
+            ]
             if wide {
-                cols += [column("IP") { ($0.value(at: ["status", "podIPs"])?.arrayValue?.first?["ip"] ?? $0.value(at: ["status", "podIP"]))?.stringValue ?? "<none>" },
-                         column("NODE") { $0.value(at: ["spec", "nodeName"])?.stringValue ?? "<none>" },
-                         column("NOMINATED NODE") { _ in "<none>" }, column("READINESS GATES") { _ in "<none>" }]
+                cols += [
+                    column("IP") {
+                        ($0.value(at: ["status", "podIPs"])?.arrayValue?.first?["ip"]
+                            ?? $0.value(at: ["status", "podIP"]))?.stringValue ?? "<none>"
+                    },
+                    column("NODE") { $0.value(at: ["spec", "nodeName"])?.stringValue ?? "<none>" },
+                    column("NOMINATED NODE") { _ in "<none>" }, column("READINESS GATES") { _ in "<none>" },
+                ]
             }
             return cols
         default:
@@ -149,13 +184,15 @@ enum ResourceColumns {
         if list.isEmpty { return "<none>" }
         return list.map { entry in
             guard let condition = entry.conditionList.condition(type) else { return "Unknown" }
-            return condition.status == .true ? condition.status.rawValue : "\(condition.status) (\(condition.reason?.rawValue ?? ""))"
+            return condition.status == .true
+                ? condition.status.rawValue : "\(condition.status) (\(condition.reason?.rawValue ?? ""))"
         }.joined(separator: ",")
     }
 
     static func policyTargets(_ object: JSONValue) -> String {
         (object.value(at: ["spec", "targetRefs"])?.arrayValue ?? []).map { ref in
-            "\(ref["kind"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")" + (ref["sectionName"]?.stringValue.map { ":\($0)" } ?? "")
+            "\(ref["kind"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")"
+                + (ref["sectionName"]?.stringValue.map { ":\($0)" } ?? "")
         }.joined(separator: ",")
     }
 
@@ -207,7 +244,9 @@ enum ResourceColumns {
     }
 
     static func sliceEndpoints(_ object: JSONValue) -> String {
-        let addresses = (object["endpoints"]?.arrayValue ?? []).flatMap { ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue) }
+        let addresses = (object["endpoints"]?.arrayValue ?? []).flatMap {
+            ($0["addresses"]?.arrayValue ?? []).compactMap(\.stringValue)
+        }
         if addresses.isEmpty { return "<unset>" }
         let shown = addresses.prefix(3).joined(separator: ",")
         return addresses.count > 3 ? "\(shown) + \(addresses.count - 3) more..." : shown
@@ -220,22 +259,30 @@ enum ResourceColumns {
 
     static func podReady(_ object: JSONValue) -> String {
         let total = object.value(at: ["spec", "containers"])?.arrayValue?.count ?? 0
-        let ready = (object.value(at: ["status", "containerStatuses"])?.arrayValue ?? []).filter { $0["ready"]?.boolValue == true }.count
+        let ready = (object.value(at: ["status", "containerStatuses"])?.arrayValue ?? []).filter {
+            $0["ready"]?.boolValue == true
+        }.count
         return "\(ready)/\(total)"
     }
 
     static func podStatus(_ object: JSONValue) -> String {
         if object.value(at: ["metadata", "deletionTimestamp"]) != nil { return "Terminating" }
         for status in object.value(at: ["status", "containerStatuses"])?.arrayValue ?? [] {
-            if let reason = status.value(at: ["state", "waiting", "reason"])?.stringValue, !reason.isEmpty { return reason }
-            if let reason = status.value(at: ["state", "terminated", "reason"])?.stringValue, !reason.isEmpty { return reason }
+            if let reason = status.value(at: ["state", "waiting", "reason"])?.stringValue, !reason.isEmpty {
+                return reason
+            }
+            if let reason = status.value(at: ["state", "terminated", "reason"])?.stringValue, !reason.isEmpty {
+                return reason
+            }
         }
         if let reason = object.value(at: ["status", "reason"])?.stringValue, !reason.isEmpty { return reason }
         return object.value(at: ["status", "phase"])?.stringValue ?? "Pending"
     }
 
     static func podRestarts(_ object: JSONValue) -> String {
-        let total = (object.value(at: ["status", "containerStatuses"])?.arrayValue ?? []).reduce(Int64(0)) { $0 + ($1["restartCount"]?.intValue ?? 0) }
+        let total = (object.value(at: ["status", "containerStatuses"])?.arrayValue ?? []).reduce(Int64(0)) {
+            $0 + ($1["restartCount"]?.intValue ?? 0)
+        }
         return String(total)
     }
 }

@@ -46,7 +46,10 @@ public struct TabWriter {
     private func format(_ lines: [[String]], _ line0: Int, _ line1: Int, column: Int, widths: inout [[Int]]) {
         var this = line0
         while this < line1 {
-            if column >= lines[this].count - 1 { this += 1; continue }
+            if column >= lines[this].count - 1 {
+                this += 1
+                continue
+            }
             let start = this
             var width = minWidth
             while this < line1, column < lines[this].count - 1 {

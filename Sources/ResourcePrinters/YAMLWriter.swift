@@ -15,7 +15,9 @@ public enum YAMLWriter {
 
     private static func pad(_ n: Int) -> String { String(repeating: " ", count: n) }
 
-    private static func writeObject(_ members: [String: JSONValue], indent: Int, into out: inout String, firstLinePrefix: String? = nil) {
+    private static func writeObject(
+        _ members: [String: JSONValue], indent: Int, into out: inout String, firstLinePrefix: String? = nil
+    ) {
         var first = true
         for key in members.keys.sorted() {
             let prefix = first && firstLinePrefix != nil ? firstLinePrefix! : pad(indent)
@@ -24,7 +26,8 @@ public enum YAMLWriter {
         }
     }
 
-    private static func writeMember(key: String, value: JSONValue, prefix: String, indent: Int, into out: inout String) {
+    private static func writeMember(key: String, value: JSONValue, prefix: String, indent: Int, into out: inout String)
+    {
         let keyText = quoteIfNeeded(key)
         switch value {
         case .object(let members) where !members.isEmpty:
@@ -101,7 +104,9 @@ public enum YAMLWriter {
         if s.hasPrefix(" ") || s.hasSuffix(" ") || s.contains(": ") || s.contains(" #") || s.hasSuffix(":") {
             return doubleQuoted(s)
         }
-        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{FEFF}" }) { return doubleQuoted(s) }
+        if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\u{FEFF}" }) {
+            return doubleQuoted(s)
+        }
         return s
     }
 
@@ -118,4 +123,3 @@ public enum YAMLWriter {
         return out
     }
 }
-

@@ -6,7 +6,8 @@ import GatewayAPI
 /// `gwconsole apply -f PATH...`: create or update objects from manifests, all in one transaction.
 struct Apply: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create or update objects from files, directories, stdin (-) or a Markdown guide's kubectl apply blocks.")
+        abstract:
+            "Create or update objects from files, directories, stdin (-) or a Markdown guide's kubectl apply blocks.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -16,12 +17,17 @@ struct Apply: ParsableCommand {
     @Flag(name: [.customShort("R"), .long], help: "Read directories recursively.")
     var recursive = false
 
-    @Flag(name: .long, help: "Validate and report what would change, and predict BackendTLSPolicy verification, without storing anything.")
+    @Flag(
+        name: .long,
+        help:
+            "Validate and report what would change, and predict BackendTLSPolicy verification, without storing anything."
+    )
     var dryRun = false
 
-    @Flag(name: [.customShort("v"), .long], help: "Print every pre-flight line (alike ones are folded into one otherwise).")
+    @Flag(
+        name: [.customShort("v"), .long],
+        help: "Print every pre-flight line (alike ones are folded into one otherwise).")
     var verbose = false
-
 
     mutating func run() throws {
         try reportingErrors {
@@ -40,8 +46,10 @@ struct Apply: ParsableCommand {
 /// Storing objects as `apply` does, for the command and the console: one transaction (nothing stored when one
 /// object is refused), a reconcile, kubectl's lines, and the pre-flight of BackendTLSPolicies.
 enum ApplyFlow {
-    static func run(_ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, verbose: Bool = false,
-                    trigger: String = "apply") throws {
+    static func run(
+        _ objects: [DecodedObject], global: GlobalOptions, dryRun: Bool, verbose: Bool = false,
+        trigger: String = "apply"
+    ) throws {
         let store: Store
         do {
             store = try global.openWritableStore(for: "apply")
@@ -54,20 +62,28 @@ enum ApplyFlow {
         } catch let error as ObjectStoreError {
             let object = objects[error.index]
             let position = object.position.map { "\($0): " } ?? ""
-            throw CLIError("\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied")
+            throw CLIError(
+                "\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied"
+            )
         } catch let error as StoreError {
             throw CLIError("error: \(error)\nerror: nothing was applied")
         }
         if !dryRun { try global.reconcileChange(store, trigger: trigger) }
         for (object, outcome) in zip(objects, outcomes) {
-            Output.out("\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n")
+            Output.out(
+                "\(object.type.qualifiedSingular)/\(object.name) \(outcome.action.rawValue)\(dryRun ? " (dry run)" : "")\n"
+            )
             if !object.type.supported {
-                Output.error("Warning: \(object.type.qualifiedSingular)/\(object.name): kind \(object.type.kind) (\(object.apiVersion)) is not supported by gwconsole: it is stored and listed, not processed")
+                Output.error(
+                    "Warning: \(object.type.qualifiedSingular)/\(object.name): kind \(object.type.kind) (\(object.apiVersion)) is not supported by gwconsole: it is stored and listed, not processed"
+                )
             }
         }
         // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
         let lines = try Preflight.check(objects, store: store, global: global)
-        let shown = verbose ? lines.map { (ok: $0.ok, text: $0.text) } : Preflight.folded(dryRun ? lines : lines.filter { !$0.ok })
+        let shown =
+            verbose
+            ? lines.map { (ok: $0.ok, text: $0.text) } : Preflight.folded(dryRun ? lines : lines.filter { !$0.ok })
         for line in shown {
             if dryRun {
                 Output.out("preflight: \(line.text)\n")
@@ -83,8 +99,9 @@ enum ManifestLoading {
     static func checkCount(_ count: Int) throws {
         let limit = ResourceLimits.current.maxObjectsPerApply
         if count > limit {
-            throw CLIError("error: \(count) objects in one apply, over the limit of \(limit) (GWCONSOLE_MAX_APPLY_OBJECTS); "
-                           + "split them into several applies\nerror: nothing was applied")
+            throw CLIError(
+                "error: \(count) objects in one apply, over the limit of \(limit) (GWCONSOLE_MAX_APPLY_OBJECTS); "
+                    + "split them into several applies\nerror: nothing was applied")
         }
     }
 
@@ -92,14 +109,16 @@ enum ManifestLoading {
         do {
             let documents = try ManifestReader(recursive: recursive).read(paths: paths)
             try checkCount(documents.count)
-            let decoder = ManifestDecoder(defaultNamespace: global.effectiveNamespace, enforceNamespace: global.namespace != nil)
+            let decoder = ManifestDecoder(
+                defaultNamespace: global.effectiveNamespace, enforceNamespace: global.namespace != nil)
             let objects = try decoder.decode(documents)
             try checkCount(objects.count)  // a List document holds many
             return objects
         } catch let error as ManifestErrors {
             let count = error.errors.count
-            throw CLIError(error.errors.map(\.description).joined(separator: "\n")
-                           + "\nerror: \(count) problem\(count == 1 ? "" : "s") found; nothing was applied")
+            throw CLIError(
+                error.errors.map(\.description).joined(separator: "\n")
+                    + "\nerror: \(count) problem\(count == 1 ? "" : "s") found; nothing was applied")
         } catch let error as ManifestError {
             throw CLIError("\(error.position == nil ? "error: " : "")\(error)\nerror: nothing was applied")
         }

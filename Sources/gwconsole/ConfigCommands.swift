@@ -6,8 +6,9 @@ import ResourcePrinters
 
 /// `gwconsole config history|diff`: the generations the data plane wrote for a Gateway.
 struct ConfigCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "config", abstract: "Inspect the data plane's config generations.",
-                                                    subcommands: [History.self, Diff.self])
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Inspect the data plane's config generations.",
+        subcommands: [History.self, Diff.self])
 
     struct History: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List config generations: time, trigger and result.")
@@ -18,14 +19,23 @@ struct ConfigCommand: ParsableCommand {
             try reportingErrors {
                 let store = try global.openStore()
                 let state = DataplaneManager(stateDirectory: store.directory).load()
-                let keys = state.gateways.keys.sorted().filter { gateway == nil || $0 == "\(global.effectiveNamespace)/\(gateway!)" }
-                if keys.isEmpty { throw CLIError(gateway == nil ? "No config generations yet (gwconsole up starts the data plane)." : "No config generations for Gateway \(global.effectiveNamespace)/\(gateway!).") }
+                let keys = state.gateways.keys.sorted().filter {
+                    gateway == nil || $0 == "\(global.effectiveNamespace)/\(gateway!)"
+                }
+                if keys.isEmpty {
+                    throw CLIError(
+                        gateway == nil
+                            ? "No config generations yet (gwconsole up starts the data plane)."
+                            : "No config generations for Gateway \(global.effectiveNamespace)/\(gateway!).")
+                }
                 var rows: [[String]] = []
                 for key in keys {
                     let record = state.gateways[key]!
                     for entry in record.history {
-                        rows.append([key, String(entry.generation), entry.time, entry.trigger,
-                                     entry.result + (entry.generation == record.generation ? " (serving)" : ""), entry.message])
+                        rows.append([
+                            key, String(entry.generation), entry.time, entry.trigger,
+                            entry.result + (entry.generation == record.generation ? " (serving)" : ""), entry.message,
+                        ])
                     }
                 }
                 var table = "GATEWAY\tGENERATION\tTIME\tTRIGGER\tRESULT\tMESSAGE\n"
@@ -36,7 +46,8 @@ struct ConfigCommand: ParsableCommand {
     }
 
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show what changed between two generations of a Gateway's config.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show what changed between two generations of a Gateway's config.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Generation A.") var from: Int
         @Argument(help: "Generation B.") var to: Int
@@ -47,13 +58,18 @@ struct ConfigCommand: ParsableCommand {
                 let store = try global.openStore()
                 let manager = DataplaneManager(stateDirectory: store.directory)
                 let state = manager.load()
-                let keys = state.gateways.keys.sorted().filter { gateway == nil || $0 == "\(global.effectiveNamespace)/\(gateway!)" }
+                let keys = state.gateways.keys.sorted().filter {
+                    gateway == nil || $0 == "\(global.effectiveNamespace)/\(gateway!)"
+                }
                 guard keys.count == 1, let record = state.gateways[keys[0]] else {
-                    throw CLIError("error: name the Gateway with --gateway (\(keys.isEmpty ? "none found" : keys.joined(separator: ", ")))")
+                    throw CLIError(
+                        "error: name the Gateway with --gateway (\(keys.isEmpty ? "none found" : keys.joined(separator: ", ")))"
+                    )
                 }
                 let root = store.directory + "/dp/\(record.index)/generations"
                 for generation in [from, to] where !FileManager.default.fileExists(atPath: "\(root)/\(generation)") {
-                    throw CLIError("error: generation \(generation) of Gateway \(keys[0]) is not kept (the last 10 are)")
+                    throw CLIError(
+                        "error: generation \(generation) of Gateway \(keys[0]) is not kept (the last 10 are)")
                 }
                 Output.out(ConfigDiff.diff(root: root, from: from, to: to))
             }
@@ -69,14 +85,19 @@ enum ConfigDiff {
             var result: [String: String] = [:]
             for name in (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String]) ?? [] {
                 var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), !isDir.boolValue else { continue }
+                guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), !isDir.boolValue
+                else { continue }
                 let text = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? ""
-                result[name] = name.hasPrefix("secrets/") ? "(secret file, \(text.utf8.count) bytes)\n" : text
-                    .replacingOccurrences(of: "/generations/\(generation)/", with: "/generations/N/")
+                result[name] =
+                    name.hasPrefix("secrets/")
+                    ? "(secret file, \(text.utf8.count) bytes)\n"
+                    : text
+                        .replacingOccurrences(of: "/generations/\(generation)/", with: "/generations/N/")
             }
             return result
         }
-        let a = files(from), b = files(to)
+        let a = files(from)
+        let b = files(to)
         var out = ""
         for name in Set(a.keys).union(b.keys).sorted() {
             let old = (a[name] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -103,7 +124,9 @@ enum ConfigDiff {
 /// Tab-separated rows aligned as kubectl's tables.
 enum KubectlTable {
     static func render(_ tsv: String) -> String {
-        let rows = tsv.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let rows = tsv.split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
         guard let header = rows.first else { return "" }
         return Table(headers: header, rows: Array(rows.dropFirst())).render()
     }

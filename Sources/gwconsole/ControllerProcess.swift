@@ -9,7 +9,9 @@ struct ControllerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controller",
         abstract: "Run the resident controller of the state directory in the foreground (gwconsole up starts it).",
-        discussion: "In cluster mode (--context/--kubeconfig/--in-cluster) it is the context's cache keeper: watches keep the cache current and describe's views derived (describe and doctor start it; it stops after 10 minutes without a command).")
+        discussion:
+            "In cluster mode (--context/--kubeconfig/--in-cluster) it is the context's cache keeper: watches keep the cache current and describe's views derived (describe and doctor start it; it stops after 10 minutes without a command)."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -17,7 +19,9 @@ struct ControllerCommand: ParsableCommand {
         try reportingErrors {
             if global.clusterMode { return try ClusterKeeper.run(global) }
             let store = try global.openWritableStore(for: "controller")
-            let controller = ResidentController(reconciler: global.reconciler(store), settings: ControllerProcess.settings(global)) { line in
+            let controller = ResidentController(
+                reconciler: global.reconciler(store), settings: ControllerProcess.settings(global)
+            ) { line in
                 FileHandle.standardError.write(Data("\(Store.timestamp(Date())) \(line)\n".utf8))
             }
             do {
@@ -43,10 +47,18 @@ enum ControllerProcess {
     /// What a controller acts with besides the store: --controller-name and the GWCONSOLE_ variables (limits,
     /// addresses, nginx binary). A command whose settings differ from the running controller's reconciles itself,
     /// so that a setting given to one command applies to that command, as without a controller.
-    static func settings(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let ignored: Set<String> = ["GWCONSOLE_THEME", "GWCONSOLE_STATE", "GWCONSOLE_CONTROLLER", "GWCONSOLE_PORT_OFFSET"]
-        let variables = environment.filter { $0.key.hasPrefix("GWCONSOLE_") && !ignored.contains($0.key) && !$0.key.hasPrefix("GWCONSOLE_FUZZ") }
-        return (["controller-name=\(global.controllerName ?? "")"] + variables.keys.sorted().map { "\($0)=\(variables[$0]!)" })
+    static func settings(_ global: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
+        let ignored: Set<String> = [
+            "GWCONSOLE_THEME", "GWCONSOLE_STATE", "GWCONSOLE_CONTROLLER", "GWCONSOLE_PORT_OFFSET",
+        ]
+        let variables = environment.filter {
+            $0.key.hasPrefix("GWCONSOLE_") && !ignored.contains($0.key) && !$0.key.hasPrefix("GWCONSOLE_FUZZ")
+        }
+        return
+            (["controller-name=\(global.controllerName ?? "")"]
+            + variables.keys.sorted().map { "\($0)=\(variables[$0]!)" })
             .joined(separator: "\n") + "\n"
     }
 
@@ -104,7 +116,9 @@ enum ControllerProcess {
         guard enabled else { return false }
         let paths = ControllerPaths(stateDirectory: store.directory)
         if !paths.isRunning {
-            guard DataplaneManager(stateDirectory: store.directory).isRunning, start(global, store: store) else { return false }
+            guard DataplaneManager(stateDirectory: store.directory).isRunning, start(global, store: store) else {
+                return false
+            }
         }
         // Other settings than the controller's (a limit set for this command): this command reconciles itself.
         guard paths.runningSettings == settings(global) else { return false }

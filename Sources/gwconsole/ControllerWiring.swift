@@ -28,15 +28,18 @@ extension GlobalOptions {
 
     /// The embedded controller's reconciler: it programs the data plane and persists the views reads show.
     func reconciler(_ store: Store) -> Reconciler {
-        Reconciler(store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory),
-                   views: GlobalOptions.views)
+        Reconciler(
+            store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory),
+            views: GlobalOptions.views)
     }
 
     /// Describe's sections of every object, keyed for the store's views, and the console's topology tree.
     static let views: @Sendable (Graph) -> [ObjectKey: String] = { graph in
         var views: [ObjectKey: String] = [ConsoleData.topologyKey: TopologyTree.encode(TopologyTree.rows(graph))]
         for (ref, sections) in GraphSections.all(graph) {
-            views[ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)] =
+            views[
+                ObjectKey(
+                    groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)] =
                 GraphSections.encode(sections)
         }
         return views
@@ -52,7 +55,9 @@ extension GlobalOptions {
             let reconciler = reconciler(store)
             // With a resident controller, it reconciles what is stale: a change it has not seen, a dead nginx or pod.
             if ControllerProcess.enabled, ControllerPaths(stateDirectory: store.directory).isRunning {
-                if try !reconciler.isStale() || ControllerProcess.reconcile(self, store: store, request: .serve) { return store }
+                if try !reconciler.isStale() || ControllerProcess.reconcile(self, store: store, request: .serve) {
+                    return store
+                }
             }
             try reconciler.refreshIfStale(trigger: trigger)
         } catch let error as DataplaneError {
@@ -70,7 +75,9 @@ extension GlobalOptions {
         do {
             if try ControllerProcess.reconcile(self, store: store, request: request) { return store }
             let reconciler = reconciler(store)
-            _ = request == .force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger)
+            _ =
+                request == .force
+                ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger)
         } catch let error as DataplaneError {
             throw CLIError("error: the data plane: \(error)")
         } catch let error as StoreError {
@@ -82,7 +89,9 @@ extension GlobalOptions {
     /// Opens the store and brings statuses up to date with it, as the embedded controller does on every change.
     /// A command that only reads still works when status cannot be written (a read-only state directory, a full
     /// disk): it warns and shows the status last written.
-    func openReconciledStore(readOnly: Bool = false, trigger: String = "reconcile", force: Bool = false) throws -> (Store, Graph) {
+    func openReconciledStore(readOnly: Bool = false, trigger: String = "reconcile", force: Bool = false) throws -> (
+        Store, Graph
+    ) {
         let store = try openStore()
         if clusterMode {
             // The cluster's controller writes status there; the core's own view is computed, never written.
@@ -93,7 +102,10 @@ extension GlobalOptions {
             if try ControllerProcess.reconcile(self, store: store, request: force ? .force : .status) {
                 return (store, try reconciler.currentGraph())
             }
-            return (store, force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger))
+            return (
+                store,
+                force ? try reconciler.reconcile(trigger: trigger) : try reconciler.reconcileIfNeeded(trigger: trigger)
+            )
         } catch let error as DataplaneError {
             throw CLIError("error: the data plane: \(error)")
         } catch let error as StoreError {

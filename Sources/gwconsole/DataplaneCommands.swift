@@ -7,7 +7,8 @@ import NginxConfig
 
 /// `gwconsole up`: start the embedded data plane and program every Gateway.
 struct Up: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Start the data plane: an nginx per Gateway on its own loopback address.")
+    static let configuration = CommandConfiguration(
+        abstract: "Start the data plane: an nginx per Gateway on its own loopback address.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -35,7 +36,8 @@ struct Up: ParsableCommand {
             }
             ControllerProcess.start(global, store: store)
             try global.reconcileChange(store, trigger: "up", request: .force)
-            let gateways = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
+            let gateways = try DataplaneReport.gateways(
+                store: store, controllerName: global.controllerConfig.controllerName)
             try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: output == "json")
         }
     }
@@ -53,7 +55,9 @@ struct Down: ParsableCommand {
                 // A cluster's data plane is the cluster's; what runs here for it is its cache keeper.
                 let session = try global.cluster()
                 let stopped = ClusterKeeper.stop(global, session: session)
-                Output.out("cache keeper of context \(session.connection.contextName) \(stopped ? "stopped" : "was not running")\n")
+                Output.out(
+                    "cache keeper of context \(session.connection.contextName) \(stopped ? "stopped" : "was not running")\n"
+                )
                 return
             }
             let store = try global.openWritableStore(for: "down")
@@ -69,7 +73,8 @@ struct Down: ParsableCommand {
 
 /// `gwconsole status [GATEWAY]`: what runs, where each listener serves.
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the data plane: where each Gateway's listeners serve.")
+    static let configuration = CommandConfiguration(
+        abstract: "Show the data plane: where each Gateway's listeners serve.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -84,10 +89,12 @@ struct Status: ParsableCommand {
             // A dead nginx master is restarted, a change nobody reconciled is reconciled; nothing else is rebuilt.
             let store = try global.openFreshStore(trigger: "status")
             let manager = DataplaneManager(stateDirectory: store.directory)
-            let gateways = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
+            let gateways = try DataplaneReport.gateways(
+                store: store, controllerName: global.controllerConfig.controllerName)
             let only = gateway.map { ObjectRef.gateway(global.effectiveNamespace, $0) }
             if let only, !gateways.contains(only) {
-                throw CLIError("Error from server (NotFound): gateways.gateway.networking.k8s.io \"\(only.name)\" not found")
+                throw CLIError(
+                    "Error from server (NotFound): gateways.gateway.networking.k8s.io \"\(only.name)\" not found")
             }
             try DataplaneReport.print(manager: manager, gateways: gateways, only: only, json: output == "json")
         }
@@ -96,7 +103,8 @@ struct Status: ParsableCommand {
 
 /// `gwconsole render [GATEWAY]`: the config nginx gets, as `nginx -T` shows it.
 struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the nginx configuration rendered for a Gateway (private keys hidden).")
+    static let configuration = CommandConfiguration(
+        abstract: "Print the nginx configuration rendered for a Gateway (private keys hidden).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -113,22 +121,31 @@ struct Render: ParsableCommand {
                 node.ref.namespace == global.effectiveNamespace && (gateway == nil || node.ref.name == gateway)
             }
             if gateways.isEmpty {
-                throw CLIError(gateway.map { "Error from server (NotFound): gateways.gateway.networking.k8s.io \"\($0)\" not found (or not accepted)" }
-                               ?? "No accepted Gateways in \(global.effectiveNamespace) namespace.")
+                throw CLIError(
+                    gateway.map {
+                        "Error from server (NotFound): gateways.gateway.networking.k8s.io \"\($0)\" not found (or not accepted)"
+                    }
+                        ?? "No accepted Gateways in \(global.effectiveNamespace) namespace.")
             }
             for node in gateways {
-                Output.out(Render.dump(node, graph: graph, snapshot: snapshot, state: state, stateDirectory: manager.stateDirectory))
+                Output.out(
+                    Render.dump(
+                        node, graph: graph, snapshot: snapshot, state: state, stateDirectory: manager.stateDirectory))
             }
         }
     }
 
     /// The config rendered for a Gateway as `nginx -T` shows it, with the addresses and paths the data plane uses.
-    static func dump(_ node: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, state: DataplaneManager.State, stateDirectory: String) -> String {
+    static func dump(
+        _ node: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, state: DataplaneManager.State,
+        stateDirectory: String
+    ) -> String {
         let record = state.gateways[node.ref.namespacedName]
         let dir = stateDirectory + "/dp/\(record?.index ?? 0)"
-        let settings = RenderSettings(address: record?.address ?? state.pinnedAddress ?? "127.0.100.1", portOffset: state.portOffset,
-                                      configDirectory: dir + "/generations/\(record?.generation ?? 0)", runtimeDirectory: dir + "/run",
-                                      generation: record?.generation ?? 0, workersAsRoot: geteuid() == 0)
+        let settings = RenderSettings(
+            address: record?.address ?? state.pinnedAddress ?? "127.0.100.1", portOffset: state.portOffset,
+            configDirectory: dir + "/generations/\(record?.generation ?? 0)", runtimeDirectory: dir + "/run",
+            generation: record?.generation ?? 0, workersAsRoot: geteuid() == 0)
         return Renderer.render(gateway: node, graph: graph, snapshot: snapshot, settings: settings).dump()
     }
 }
@@ -147,8 +164,9 @@ enum DataplaneReport {
 
     /// The Gateways of this controller's GatewayClasses, by namespace and name, read from the store.
     static func gateways(store: Store, controllerName: String) throws -> [ObjectRef] {
-        let classes = Set(try store.list(ResourceRegistry.gatewayClass.groupKind)
-            .filter { $0.body.value(at: ["spec", "controllerName"])?.stringValue == controllerName }.map(\.name))
+        let classes = Set(
+            try store.list(ResourceRegistry.gatewayClass.groupKind)
+                .filter { $0.body.value(at: ["spec", "controllerName"])?.stringValue == controllerName }.map(\.name))
         return try store.list(ResourceRegistry.gateway.groupKind)
             .filter { classes.contains($0.body.value(at: ["spec", "gatewayClassName"])?.stringValue ?? "") }
             .map { ObjectRef.gateway($0.namespace, $0.name) }
@@ -160,9 +178,12 @@ enum DataplaneReport {
         for ref in gateways where only == nil || ref == only {
             let record = state.gateways[ref.namespacedName]
             let http = record?.bindings.first { $0.protocol == "HTTP" }
-            reports.append(GatewayReport(gateway: ref.namespacedName, address: record?.address, programmed: state.running && (record?.programmed ?? false),
-                                         message: state.running ? (record?.message ?? "not accepted") : "the data plane is not running",
-                                         listeners: record?.bindings ?? [], gwIP: http?.address, gwPort: http?.port))
+            reports.append(
+                GatewayReport(
+                    gateway: ref.namespacedName, address: record?.address,
+                    programmed: state.running && (record?.programmed ?? false),
+                    message: state.running ? (record?.message ?? "not accepted") : "the data plane is not running",
+                    listeners: record?.bindings ?? [], gwIP: http?.address, gwPort: http?.port))
         }
         if json {
             struct Report: Codable {
@@ -172,15 +193,22 @@ enum DataplaneReport {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let data = try encoder.encode(Report(running: state.running, portOffset: state.portOffset, gateways: reports))
+            let data = try encoder.encode(
+                Report(running: state.running, portOffset: state.portOffset, gateways: reports))
             Output.out(String(decoding: data, as: UTF8.self) + "\n")
             return
         }
-        Output.out("# data plane: \(state.running ? "running" : "stopped")\(state.portOffset != 0 ? ", port offset \(state.portOffset)" : "")\n")
+        Output.out(
+            "# data plane: \(state.running ? "running" : "stopped")\(state.portOffset != 0 ? ", port offset \(state.portOffset)" : "")\n"
+        )
         for report in reports {
-            Output.out("# Gateway \(report.gateway): \(report.programmed ? "programmed" : "not programmed: \(report.message)")\n")
+            Output.out(
+                "# Gateway \(report.gateway): \(report.programmed ? "programmed" : "not programmed: \(report.message)")\n"
+            )
             for listener in report.listeners {
-                Output.out("#   listener \(listener.listener) (\(listener.protocol)) serves on \(listener.address):\(listener.port)\n")
+                Output.out(
+                    "#   listener \(listener.listener) (\(listener.protocol)) serves on \(listener.address):\(listener.port)\n"
+                )
             }
             if state.running, report.programmed, let ip = report.gwIP, let port = report.gwPort {
                 Output.out("GW_IP=\(ip)\nGW_PORT=\(port)\n")

@@ -23,13 +23,20 @@ struct Delete: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
-            let store = global.clusterMode && global.write ? try global.openStore() : try global.openWritableStore(for: "delete")
+            let store =
+                global.clusterMode && global.write
+                ? try global.openStore() : try global.openWritableStore(for: "delete")
             var targets: [(type: ResourceType, key: ObjectKey)] = []
             if !filename.isEmpty {
                 guard arguments.isEmpty else { throw CLIError("error: cannot specify both -f and KIND NAME arguments") }
                 for object in try ManifestLoading.load(paths: filename, recursive: recursive, global: global) {
-                    targets.append((object.type, ObjectKey(groupKind: object.type.groupKind,
-                                                           namespace: object.type.namespaced ? object.namespace : "", name: object.name)))
+                    targets.append(
+                        (
+                            object.type,
+                            ObjectKey(
+                                groupKind: object.type.groupKind,
+                                namespace: object.type.namespaced ? object.namespace : "", name: object.name)
+                        ))
                 }
             } else {
                 let query = try ObjectQuery.parse(arguments, store: store)
@@ -38,13 +45,19 @@ struct Delete: ParsableCommand {
                         throw CLIError("error: resource(s) were provided, but no name was specified")
                     }
                     for name in request.names {
-                        targets.append((request.type, ObjectKey(groupKind: request.type.groupKind,
-                                                                namespace: request.type.namespaced ? global.effectiveNamespace : "", name: name)))
+                        targets.append(
+                            (
+                                request.type,
+                                ObjectKey(
+                                    groupKind: request.type.groupKind,
+                                    namespace: request.type.namespaced ? global.effectiveNamespace : "", name: name)
+                            ))
                     }
                 }
             }
             if global.clusterMode && global.write {
-                try ClusterWrites(session: try global.cluster()).delete(targets.map { ($0.type, $0.key) }, ignoreNotFound: ignoreNotFound)
+                try ClusterWrites(session: try global.cluster()).delete(
+                    targets.map { ($0.type, $0.key) }, ignoreNotFound: ignoreNotFound)
                 return
             }
             let deleted: [StoredObject?]
@@ -60,7 +73,8 @@ struct Delete: ParsableCommand {
                     let scope = target.key.namespace.isEmpty ? "" : " from \(target.key.namespace) namespace"
                     Output.out("\(target.type.qualifiedSingular) \"\(target.key.name)\" deleted\(scope)\n")
                 } else if !ignoreNotFound {
-                    missing.append("Error from server (NotFound): \(target.type.qualifiedPlural) \"\(target.key.name)\" not found")
+                    missing.append(
+                        "Error from server (NotFound): \(target.type.qualifiedPlural) \"\(target.key.name)\" not found")
                 }
             }
             if !missing.isEmpty { throw CLIError(missing.joined(separator: "\n")) }

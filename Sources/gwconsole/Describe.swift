@@ -11,7 +11,8 @@ struct Describe: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "KIND [NAME...] or KIND/NAME. A NAME that matches no object exactly matches by prefix, as kubectl does.")
+    @Argument(
+        help: "KIND [NAME...] or KIND/NAME. A NAME that matches no object exactly matches by prefix, as kubectl does.")
     var arguments: [String] = []
 
     @Flag(name: [.customShort("A"), .customLong("all-namespaces")], help: "Describe across all namespaces.")
@@ -28,7 +29,9 @@ struct Describe: ParsableCommand {
                 // sections read from its views; without one (or when it lags), the cluster is listed again.
                 let session = try global.cluster()
                 if ClusterKeeper.isReady(global, session: session, store: store) {
-                    if try ClusterKeeper.catchUp(query.requests, namespace: namespace, global: global, session: session, store: store) {
+                    if try ClusterKeeper.catchUp(
+                        query.requests, namespace: namespace, global: global, session: session, store: store)
+                    {
                         sources.keeperViews = true
                     } else {
                         try session.resync()
@@ -44,7 +47,10 @@ struct Describe: ParsableCommand {
                     objects = try store.list(request.type.groupKind, namespace: ns)
                 } else {
                     for name in request.names {
-                        if let ns, let exact = try store.get(ObjectKey(groupKind: request.type.groupKind, namespace: ns, name: name)) {
+                        if let ns,
+                            let exact = try store.get(
+                                ObjectKey(groupKind: request.type.groupKind, namespace: ns, name: name))
+                        {
                             objects.append(exact)
                             continue
                         }
@@ -55,17 +61,23 @@ struct Describe: ParsableCommand {
                         } else {
                             let prefixed = all.filter { $0.name.hasPrefix(name) }
                             if prefixed.isEmpty {
-                                errors.append("Error from server (NotFound): \(request.type.qualifiedPlural) \"\(name)\" not found")
+                                errors.append(
+                                    "Error from server (NotFound): \(request.type.qualifiedPlural) \"\(name)\" not found"
+                                )
                             }
                             objects += prefixed
                         }
                     }
                 }
                 for object in objects {
-                    let ref = ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name)
-                    sections.append(Describer.describe(request.type, object: object.object,
-                                                       events: Describe.events(for: ref, stateDirectory: store.directory),
-                                                       sections: try sources.sections(for: ref, stored: object)))
+                    let ref = ObjectRef(
+                        group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace,
+                        name: object.name)
+                    sections.append(
+                        Describer.describe(
+                            request.type, object: object.object,
+                            events: Describe.events(for: ref, stateDirectory: store.directory),
+                            sections: try sources.sections(for: ref, stored: object)))
                 }
             }
             if sections.isEmpty && errors.isEmpty {
@@ -100,8 +112,10 @@ struct Describe: ParsableCommand {
                 }
                 var sections = view.sections
                 if let computed = view.computed {
-                    sections.append(StatusViews.section(stored: stored, computed: computed,
-                                                        controllerName: global.clusterControllerConfig.controllerName))
+                    sections.append(
+                        StatusViews.section(
+                            stored: stored, computed: computed,
+                            controllerName: global.clusterControllerConfig.controllerName))
                 }
                 return sections
             }
@@ -120,7 +134,8 @@ struct Describe: ParsableCommand {
 
         private func built() throws -> Graph {
             if let graph { return graph }
-            let built = global.clusterMode
+            let built =
+                global.clusterMode
                 ? try Reconciler(store: store, config: global.clusterControllerConfig).currentGraph()
                 : try global.reconciler(store).currentGraph()
             graph = built
@@ -130,12 +145,16 @@ struct Describe: ParsableCommand {
 
     /// A Gateway's data plane history as events: each generation applied or refused, newest last.
     static func events(for ref: ObjectRef, stateDirectory: String) -> [Describer.Event] {
-        guard ref.kind == "Gateway", let record = DataplaneManager(stateDirectory: stateDirectory).load().gateways[ref.namespacedName] else { return [] }
+        guard ref.kind == "Gateway",
+            let record = DataplaneManager(stateDirectory: stateDirectory).load().gateways[ref.namespacedName]
+        else { return [] }
         return record.history.suffix(10).map { entry in
-            Describer.Event(type: entry.result == "Applied" ? "Normal" : "Warning",
-                            reason: entry.result == "Applied" ? "ConfigApplied" : "ConfigRejected",
-                            age: AgeFormatter.age(since: entry.time), from: "gwconsole-dataplane",
-                            message: "generation \(entry.generation) (\(entry.trigger))" + (entry.message.isEmpty ? "" : ": \(entry.message)"))
+            Describer.Event(
+                type: entry.result == "Applied" ? "Normal" : "Warning",
+                reason: entry.result == "Applied" ? "ConfigApplied" : "ConfigRejected",
+                age: AgeFormatter.age(since: entry.time), from: "gwconsole-dataplane",
+                message: "generation \(entry.generation) (\(entry.trigger))"
+                    + (entry.message.isEmpty ? "" : ": \(entry.message)"))
         }
     }
 }

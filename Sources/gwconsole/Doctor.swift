@@ -9,7 +9,8 @@ import Probing
 
 /// `gwconsole doctor`: findings, most severe first, each with evidence and the fix.
 struct Doctor: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check Gateways, routes and backends; report findings with evidence and the fix.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check Gateways, routes and backends; report findings with evidence and the fix.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -25,10 +26,12 @@ struct Doctor: ParsableCommand {
             let state = DataplaneManager(stateDirectory: store.directory).load()
             let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
-            let dataplane = global.clusterMode ? DataplaneFacts.clusterManaged : state.facts(stateDirectory: store.directory)
+            let dataplane =
+                global.clusterMode ? DataplaneFacts.clusterManaged : state.facts(stateDirectory: store.directory)
             var input = DoctorInput(graph: graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace)
             // The cluster's data plane is NGF's, not ours: graph checks and the two status views, no local probes.
-            input.observations = DoctorProbe.observe(input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
+            input.observations = DoctorProbe.observe(
+                input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
             var findings = DoctorRules.findings(input)
             if global.clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
             findings = Finding.ordered(findings)

@@ -22,7 +22,9 @@ struct Get: ParsableCommand {
     mutating func run() throws {
         try reportingErrors {
             guard let format = OutputFormat(output) else {
-                throw CLIError("error: unable to match a printer suitable for the output format \"\(output ?? "")\", allowed formats are: json,name,wide,yaml")
+                throw CLIError(
+                    "error: unable to match a printer suitable for the output format \"\(output ?? "")\", allowed formats are: json,name,wide,yaml"
+                )
             }
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             var results: [(ResourceType, [StoredObject])] = []
@@ -34,7 +36,10 @@ struct Get: ParsableCommand {
                 query = try ObjectQuery.parse(arguments, store: nil)
                 let discovery = try session.discovery()
                 for request in query.requests {
-                    guard let objects = try session.fetch(request, namespace: namespace, discovery: discovery, notFound: &notFound) else { continue }
+                    guard
+                        let objects = try session.fetch(
+                            request, namespace: namespace, discovery: discovery, notFound: &notFound)
+                    else { continue }
                     results.append((request.type, objects))
                 }
                 if results.isEmpty && notFound.isEmpty { return }
@@ -42,16 +47,23 @@ struct Get: ParsableCommand {
                 let store = try global.openFreshStore()
                 query = try ObjectQuery.parse(arguments, store: store)
                 for request in query.requests {
-                    results.append((request.type, try ObjectQuery.fetch(request, namespace: namespace, store: store, notFound: &notFound)))
+                    results.append(
+                        (
+                            request.type,
+                            try ObjectQuery.fetch(request, namespace: namespace, store: store, notFound: &notFound)
+                        ))
                 }
             }
-            try print(results, format: format, singleObject: query.requests.count == 1 && query.requests[0].names.count == 1,
-                      namespace: namespace)
+            try print(
+                results, format: format, singleObject: query.requests.count == 1 && query.requests[0].names.count == 1,
+                namespace: namespace)
             if !notFound.isEmpty { throw CLIError(notFound.joined(separator: "\n")) }
         }
     }
 
-    private func print(_ results: [(ResourceType, [StoredObject])], format: OutputFormat, singleObject: Bool, namespace: String?) throws {
+    private func print(
+        _ results: [(ResourceType, [StoredObject])], format: OutputFormat, singleObject: Bool, namespace: String?
+    ) throws {
         let objects = results.flatMap { type, list in list.map { (type, $0) } }
         switch format {
         case .json, .yaml:
@@ -61,7 +73,9 @@ struct Get: ParsableCommand {
                 value = only
             } else {
                 if values.isEmpty && singleObject { return }
-                value = ["apiVersion": "v1", "kind": "List", "items": .array(values), "metadata": ["resourceVersion": ""]]
+                value = [
+                    "apiVersion": "v1", "kind": "List", "items": .array(values), "metadata": ["resourceVersion": ""],
+                ]
             }
             Output.out(format == .json ? JSONWriter.pretty(value) + "\n" : YAMLWriter.write(value))
         case .name:
@@ -70,7 +84,10 @@ struct Get: ParsableCommand {
             if objects.isEmpty {
                 if results.allSatisfy({ $0.1.isEmpty }) && !singleObject {
                     let clusterScoped = results.allSatisfy { !$0.0.namespaced }
-                    Output.error(clusterScoped ? "No resources found" : namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
+                    Output.error(
+                        clusterScoped
+                            ? "No resources found"
+                            : namespace.map { "No resources found in \($0) namespace." } ?? "No resources found")
                 }
                 return
             }
@@ -79,7 +96,8 @@ struct Get: ParsableCommand {
             for (type, list) in results where !list.isEmpty {
                 if !first { Output.out("\n") }
                 first = false
-                let options = TableOptions(wide: format == .wide, allNamespaces: namespace == nil, qualifyNames: qualify)
+                let options = TableOptions(
+                    wide: format == .wide, allNamespaces: namespace == nil, qualifyNames: qualify)
                 Output.out(ResourceTable.table(type, objects: list.map(\.object), options: options).render())
             }
         }

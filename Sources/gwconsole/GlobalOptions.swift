@@ -10,19 +10,29 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: [.customShort("n"), .long], help: "The namespace to act in (default: default).")
     var namespace: String?
 
-    @Option(name: .long, help: ArgumentHelp("The controller name this gwconsole acts as (default: NGF's, gateway.nginx.org/nginx-gateway-controller).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The controller name this gwconsole acts as (default: NGF's, gateway.nginx.org/nginx-gateway-controller).",
+            valueName: "name"))
     var controllerName: String?
 
-    @Option(name: .long, help: ArgumentHelp("Cluster mode: read this kubeconfig (else $KUBECONFIG, ~/.kube/config).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Cluster mode: read this kubeconfig (else $KUBECONFIG, ~/.kube/config).", valueName: "file"))
     var kubeconfig: String?
 
-    @Option(name: .long, help: ArgumentHelp("Cluster mode: use this kubeconfig context (else its current-context).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Cluster mode: use this kubeconfig context (else its current-context).", valueName: "name"))
     var context: String?
 
     @Flag(name: .long, help: "Cluster mode with the pod's service-account credentials.")
     var inCluster = false
 
-    @Flag(name: .long, help: "Cluster mode: let apply and delete change the cluster (server-side apply, field manager gwconsole).")
+    @Flag(
+        name: .long,
+        help: "Cluster mode: let apply and delete change the cluster (server-side apply, field manager gwconsole).")
     var write = false
 
     /// Whether commands read a Kubernetes cluster instead of the embedded state.
@@ -40,7 +50,9 @@ struct GlobalOptions: ParsableArguments {
         }
         if let state, !state.isEmpty { return absolute(state) }
         if let env = environment["GWCONSOLE_STATE"], !env.isEmpty { return absolute(env) }
-        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return (xdg as NSString).appendingPathComponent("gwconsole") }
+        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty {
+            return (xdg as NSString).appendingPathComponent("gwconsole")
+        }
         let home = environment["HOME"] ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(".local/state/gwconsole")
     }
@@ -55,10 +67,14 @@ struct GlobalOptions: ParsableArguments {
     /// reads clusters).
     func openWritableStore(for action: String) throws -> Store {
         if clusterMode {
-            throw CLIError("error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (apply and delete change it with --write; drop --context/--kubeconfig/--in-cluster for the embedded state)")
+            throw CLIError(
+                "error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (apply and delete change it with --write; drop --context/--kubeconfig/--in-cluster for the embedded state)"
+            )
         }
         let store = try openStore()
-        if let reason = store.readOnlyReason { throw CLIError("error: \(action) needs to write the state, but \(reason)") }
+        if let reason = store.readOnlyReason {
+            throw CLIError("error: \(action) needs to write the state, but \(reason)")
+        }
         return store
     }
 
@@ -87,12 +103,18 @@ struct CLIError: Error, CustomStringConvertible {
 enum Output {
     static func error(_ text: String) {
         let line = text.hasSuffix("\n") ? text : text + "\n"
-        if let capture = OutputCapture.current { capture.append(line); return }
+        if let capture = OutputCapture.current {
+            capture.append(line)
+            return
+        }
         FileHandle.standardError.write(Data(line.utf8))
     }
 
     static func out(_ text: String) {
-        if let capture = OutputCapture.current { capture.append(text); return }
+        if let capture = OutputCapture.current {
+            capture.append(text)
+            return
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 

@@ -16,7 +16,8 @@ struct Logs: ParsableCommand {
         try reportingErrors {
             let store = try global.openFreshStore()
             let pods = try store.list(ResourceRegistry.pod.groupKind, namespace: global.effectiveNamespace)
-            guard let match = pods.first(where: { $0.name == pod }) ?? pods.first(where: { $0.name.hasPrefix(pod) }) else {
+            guard let match = pods.first(where: { $0.name == pod }) ?? pods.first(where: { $0.name.hasPrefix(pod) })
+            else {
                 throw CLIError("Error from server (NotFound): pods \"\(pod)\" not found")
             }
             let dir = store.directory + "/pods/\(match.namespace)_\(match.name)/run/logs"
@@ -28,7 +29,8 @@ struct Logs: ParsableCommand {
                 printed = true
             }
             if !printed {
-                let reason = match.status?["containerStatuses"]?.arrayValue?.first?["state"]?["waiting"]?["message"]?.stringValue
+                let reason = match.status?["containerStatuses"]?.arrayValue?.first?["state"]?["waiting"]?["message"]?
+                    .stringValue
                 throw CLIError("error: pod \(match.name) has no logs: \(reason ?? "it has not run")")
             }
         }

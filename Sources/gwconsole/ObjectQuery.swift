@@ -14,14 +14,17 @@ struct ObjectQuery {
     /// Kind groups kubectl knows as categories.
     static let categories: [String: [ResourceType]] = [
         "all": [ResourceRegistry.pod, ResourceRegistry.service, ResourceRegistry.deployment],
-        "gateway-api": [ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
-                        ResourceRegistry.referenceGrant, ResourceRegistry.backendTLSPolicy],
+        "gateway-api": [
+            ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
+            ResourceRegistry.referenceGrant, ResourceRegistry.backendTLSPolicy,
+        ],
     ]
 
     /// Parses `KIND[,KIND] [NAME...]` or `KIND/NAME ...`.
     static func parse(_ arguments: [String], store: Store?) throws -> ObjectQuery {
         guard let first = arguments.first else {
-            throw CLIError("""
+            throw CLIError(
+                """
                 error: you must specify the type of resource to get. Use "gwconsole api-resources" for a complete list of supported resources.
                 Supported: \(ResourceRegistry.all.map(\.plural).joined(separator: ", "))
                 """)
@@ -38,7 +41,9 @@ struct ObjectQuery {
             var requests: [Request] = []
             for argument in arguments {
                 let parts = argument.split(separator: "/", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[1].isEmpty else { throw CLIError("error: arguments in resource/name form must have a single resource and name") }
+                guard parts.count == 2, !parts[1].isEmpty else {
+                    throw CLIError("error: arguments in resource/name form must have a single resource and name")
+                }
                 let type = try resolve(parts[0])
                 requests.append(Request(type: type[0], names: [parts[1]]))
             }
@@ -48,7 +53,9 @@ struct ObjectQuery {
         for kindName in first.split(separator: ",").map(String.init) { types += try resolve(kindName) }
         let names = Array(arguments.dropFirst())
         if names.contains(where: { $0.contains("/") }) {
-            throw CLIError("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form")
+            throw CLIError(
+                "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form"
+            )
         }
         if !names.isEmpty && types.count > 1 {
             throw CLIError("error: you must specify only one resource type when passing names")
@@ -68,13 +75,16 @@ struct ObjectQuery {
     static func unstructuredTypes(_ store: Store) throws -> [ResourceType] {
         try store.kinds().compactMap { entry in
             if ResourceRegistry.type(for: entry.groupKind) != nil { return nil }
-            return ResourceRegistry.unstructured(group: entry.groupKind.group, kind: entry.groupKind.kind,
-                                                 version: splitAPIVersion(entry.apiVersion).version)
+            return ResourceRegistry.unstructured(
+                group: entry.groupKind.group, kind: entry.groupKind.kind,
+                version: splitAPIVersion(entry.apiVersion).version)
         }
     }
 
     /// The objects a request names (all of the kind when it names none); missing names are reported in kubectl's words.
-    static func fetch(_ request: Request, namespace: String?, store: Store, notFound: inout [String]) throws -> [StoredObject] {
+    static func fetch(_ request: Request, namespace: String?, store: Store, notFound: inout [String]) throws
+        -> [StoredObject]
+    {
         let ns = request.type.namespaced ? namespace : ""
         if request.names.isEmpty { return try store.list(request.type.groupKind, namespace: ns) }
         var result: [StoredObject] = []

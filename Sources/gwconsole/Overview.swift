@@ -15,7 +15,9 @@ enum Overview {
             rows.append(("\(extra.qualifiedPlural) (unsupported kind)", try store.list(extra.groupKind).count))
         }
         let width = rows.map(\.0.count).max() ?? 0
-        for (name, count) in rows { out += name.padding(toLength: width + 3, withPad: " ", startingAt: 0) + "\(count)\n" }
+        for (name, count) in rows {
+            out += name.padding(toLength: width + 3, withPad: " ", startingAt: 0) + "\(count)\n"
+        }
         out += """
 
             Try:

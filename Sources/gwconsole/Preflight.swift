@@ -31,29 +31,49 @@ enum Preflight {
             if let ref = policy.spec.validation.caCertificateRefs?.first {
                 caPEM = caData(ref, namespace: object.namespace, objects: objects, snapshot: snapshot)
                 if caPEM == nil {
-                    lines.append(Line(ok: false, subject: name, outcome: "\(ref.kind) \(object.namespace)/\(ref.name) has no usable ca.crt: requests will get 500"))
+                    lines.append(
+                        Line(
+                            ok: false, subject: name,
+                            outcome:
+                                "\(ref.kind) \(object.namespace)/\(ref.name) has no usable ca.crt: requests will get 500"
+                        ))
                     continue
                 }
             }
             for target in policy.spec.targetRefs where target.kind == "Service" && target.group == "" {
                 guard let service = snapshot.service(object.namespace, target.name) else {
-                    lines.append(Line(ok: false, subject: name, outcome: "Service \(object.namespace)/\(target.name) does not exist"))
+                    lines.append(
+                        Line(
+                            ok: false, subject: name,
+                            outcome: "Service \(object.namespace)/\(target.name) does not exist"))
                     continue
                 }
-                for port in service.spec?.ports ?? [] where target.sectionName == nil || target.sectionName == port.name {
-                    let endpoints = Endpoints.addresses(service: .service(object.namespace, target.name), port: port.port, portName: port.name, snapshot: snapshot)
+                for port in service.spec?.ports ?? [] where target.sectionName == nil || target.sectionName == port.name
+                {
+                    let endpoints = Endpoints.addresses(
+                        service: .service(object.namespace, target.name), port: port.port, portName: port.name,
+                        snapshot: snapshot)
                     if endpoints.isEmpty {
-                        lines.append(Line(ok: true, subject: name, outcome: "Service \(object.namespace)/\(target.name):\(port.port) has no ready endpoints to check"))
+                        lines.append(
+                            Line(
+                                ok: true, subject: name,
+                                outcome:
+                                    "Service \(object.namespace)/\(target.name):\(port.port) has no ready endpoints to check"
+                            ))
                     }
                     for endpoint in endpoints {
                         let (ip, number) = BackendReport.split(endpoint)
-                        var request = HTTPProbe.Request(url: "https://\(hostname):\(number)/", resolve: ["\(hostname):\(number):\(ip)"])
+                        var request = HTTPProbe.Request(
+                            url: "https://\(hostname):\(number)/", resolve: ["\(hostname):\(number):\(ip)"])
                         request.caPEM = caPEM
                         request.timeoutSeconds = 3
                         let verdict = TLSVerdict(HTTPProbe.perform(request))
-                        lines.append(Line(ok: verdict == .verified,
-                                          subject: "\(name): Service \(object.namespace)/\(target.name) endpoint \(endpoint) with SNI \(hostname)",
-                                          outcome: verdict.consequence))
+                        lines.append(
+                            Line(
+                                ok: verdict == .verified,
+                                subject:
+                                    "\(name): Service \(object.namespace)/\(target.name) endpoint \(endpoint) with SNI \(hostname)",
+                                outcome: verdict.consequence))
                     }
                 }
             }
@@ -89,16 +109,26 @@ enum Preflight {
             let group = groups[outcome]!
             if group.count <= limit { return group.map { ($0.ok, $0.text) } }
             let names = group.prefix(limit).map(\.subject).joined(separator: "; ")
-            return [(group[0].ok, "\(group.count) checks: \(outcome) — \(names); and \(group.count - limit) more (-v shows all)")]
+            return [
+                (
+                    group[0].ok,
+                    "\(group.count) checks: \(outcome) — \(names); and \(group.count - limit) more (-v shows all)"
+                )
+            ]
         }
     }
 
     /// The ca.crt of a CA reference, from the same apply or the store.
-    static func caData(_ ref: LocalObjectReference, namespace: String, objects: [DecodedObject], snapshot: ResourceSnapshot) -> String? {
-        let pending = objects.first { $0.type.kind == ref.kind && $0.type.group == "" && $0.namespace == namespace && $0.name == ref.name }
+    static func caData(
+        _ ref: LocalObjectReference, namespace: String, objects: [DecodedObject], snapshot: ResourceSnapshot
+    ) -> String? {
+        let pending = objects.first {
+            $0.type.kind == ref.kind && $0.type.group == "" && $0.namespace == namespace && $0.name == ref.name
+        }
         switch ref.kind {
         case "ConfigMap":
-            let configMap = pending.flatMap { try? ConfigMap.decode($0.object) } ?? snapshot.configMap(namespace, ref.name)
+            let configMap =
+                pending.flatMap { try? ConfigMap.decode($0.object) } ?? snapshot.configMap(namespace, ref.name)
             return configMap?.data?["ca.crt"].flatMap { $0.isEmpty ? nil : $0 }
         case "Secret":
             let secret = pending.flatMap { try? Secret.decode($0.object) } ?? snapshot.secret(namespace, ref.name)

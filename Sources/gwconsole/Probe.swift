@@ -9,7 +9,10 @@ import Probing
 
 /// `gwconsole probe URL`: one request with libcurl, and for a Gateway request, the backend probed plain and TLS.
 struct Probe: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Send a request with libcurl and show status, headers, timings, TLS chain; through a Gateway, probe its backend plain and TLS.")
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Send a request with libcurl and show status, headers, timings, TLS chain; through a Gateway, probe its backend plain and TLS."
+    )
 
     @OptionGroup var global: GlobalOptions
 
@@ -34,7 +37,11 @@ struct Probe: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("Cluster mode: where the Gateway listens (else its NGINX Service's LoadBalancer address or NodePort).", valueName: "ip:port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Cluster mode: where the Gateway listens (else its NGINX Service's LoadBalancer address or NodePort).",
+            valueName: "ip:port"))
     var gatewayAddress: String?
 
     struct Report: Codable {
@@ -50,26 +57,43 @@ struct Probe: ParsableCommand {
             var target = url
             var resolveList = resolve
             if let route {
-                let ref = ObjectRef(group: HTTPRoute.group, kind: "HTTPRoute", namespace: global.effectiveNamespace, name: route)
-                guard let node = graph.route(ref) else { throw CLIError("Error from server (NotFound): httproutes.gateway.networking.k8s.io \"\(route)\" not found") }
+                let ref = ObjectRef(
+                    group: HTTPRoute.group, kind: "HTTPRoute", namespace: global.effectiveNamespace, name: route)
+                guard let node = graph.route(ref) else {
+                    throw CLIError(
+                        "Error from server (NotFound): httproutes.gateway.networking.k8s.io \"\(route)\" not found")
+                }
                 if global.clusterMode {
                     // The cluster's NGINX: its Service's address, and the request only (its backends are inside the cluster).
-                    guard let parent = node.parents.first(where: \.accepted), let gateway = parent.gateway, let gatewayNode = graph.gateway(gateway),
-                          let listener = gatewayNode.listeners.first(where: { parent.listeners.contains($0.name) }) else {
-                        throw CLIError("error: route \(ref.namespacedName) is not accepted by a Gateway (see describe httproute \(route))")
+                    guard let parent = node.parents.first(where: \.accepted), let gateway = parent.gateway,
+                        let gatewayNode = graph.gateway(gateway),
+                        let listener = gatewayNode.listeners.first(where: { parent.listeners.contains($0.name) })
+                    else {
+                        throw CLIError(
+                            "error: route \(ref.namespacedName) is not accepted by a Gateway (see describe httproute \(route))"
+                        )
                     }
-                    let found = try GatewayAddress.find(gateway: gateway, listenerPort: Int(listener.port), store: store, override: gatewayAddress).get()
+                    let found = try GatewayAddress.find(
+                        gateway: gateway, listenerPort: Int(listener.port), store: store, override: gatewayAddress
+                    ).get()
                     let host = node.source.spec.hostnames?.first ?? "example.com"
                     let path = node.rules.first?.source.matches?.first?.path?.value ?? "/"
                     let url = "http://\(host):\(found.port)\(path)"
-                    let result = HTTPProbe.perform(HTTPProbe.Request(url: url, resolve: ["\(host):\(found.port):\(found.address)"], headers: header))
+                    let result = HTTPProbe.perform(
+                        HTTPProbe.Request(
+                            url: url, resolve: ["\(host):\(found.port):\(found.address)"], headers: header))
                     Output.out("Gateway \(gateway.namespacedName) at \(found.address):\(found.port) (\(found.how))\n")
                     Output.out(ProbeText.render(url: url, result: result))
                     return
                 }
                 guard let parent = node.parents.first(where: \.accepted), let gateway = parent.gateway,
-                      let binding = state.gateways[gateway.namespacedName]?.bindings.first(where: { parent.listeners.contains($0.listener) }) else {
-                    throw CLIError("error: route \(ref.namespacedName) is not served by a running Gateway (gwconsole up, and see describe httproute)")
+                    let binding = state.gateways[gateway.namespacedName]?.bindings.first(where: {
+                        parent.listeners.contains($0.listener)
+                    })
+                else {
+                    throw CLIError(
+                        "error: route \(ref.namespacedName) is not served by a running Gateway (gwconsole up, and see describe httproute)"
+                    )
                 }
                 let host = node.source.spec.hostnames?.first ?? "example.com"
                 let path = node.rules.first?.source.matches?.first?.path?.value ?? "/"
@@ -81,12 +105,17 @@ struct Probe: ParsableCommand {
             request.caFile = cacert
             request.insecure = insecure
             let result = HTTPProbe.perform(request)
-            let backends = BackendProbe.analyse(url: target, resolve: resolveList, graph: graph, dataplane: state.facts(stateDirectory: store.directory),
-                                                snapshot: try Reconciler(store: store, config: global.controllerConfig).snapshot())
+            let backends = BackendProbe.analyse(
+                url: target, resolve: resolveList, graph: graph,
+                dataplane: state.facts(stateDirectory: store.directory),
+                snapshot: try Reconciler(store: store, config: global.controllerConfig).snapshot())
             if output == "json" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                Output.out(String(decoding: try encoder.encode(Report(request: target, result: result, backends: backends)), as: UTF8.self) + "\n")
+                Output.out(
+                    String(
+                        decoding: try encoder.encode(Report(request: target, result: result, backends: backends)),
+                        as: UTF8.self) + "\n")
                 return
             }
             Output.out(ProbeText.render(url: target, result: result))

@@ -13,13 +13,17 @@ struct BenchTests {
         #expect(machine?["cores"] != nil && machine?["nginx"]?.contains("nginx") == true)
         let results = json?["results"] as? [[String: Any]] ?? []
         let metrics = Set(results.compactMap { $0["metric"] as? String })
-        for metric in ["decode", "store write", "snapshot read", "graph + status", "render", "nginx -t", "core / nginx -t (ratio)",
-                       "console first frame", "console frame", "apply to serving (one route)", "peak RSS (MB)",
-                       "guide: BackendTLSPolicy apply to first 200", "guide: console first frame"] {
+        for metric in [
+            "decode", "store write", "snapshot read", "graph + status", "render", "nginx -t", "core / nginx -t (ratio)",
+            "console first frame", "console frame", "apply to serving (one route)", "peak RSS (MB)",
+            "guide: BackendTLSPolicy apply to first 200", "guide: console first frame",
+        ] {
             #expect(metrics.contains(metric), "missing \(metric)")
         }
         for entry in results {
-            #expect(entry["routes"] is Int && entry["median_ms"] is Double && entry["min_ms"] is Double && entry["max_ms"] is Double)
+            #expect(
+                entry["routes"] is Int && entry["median_ms"] is Double && entry["min_ms"] is Double
+                    && entry["max_ms"] is Double)
         }
     }
 }

@@ -5,17 +5,25 @@ import Testing
 /// Cluster mode end to end: the real binary against the API server double, through a kubeconfig.
 @Suite("Cluster mode", .serialized)
 struct ClusterModeTests {
-    @Test("get -A lists the cluster's Gateways, routes and policies; describe shows both status views; the cache is private")
+    @Test(
+        "get -A lists the cluster's Gateways, routes and policies; describe shows both status views; the cache is private"
+    )
     func read() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
         let kubeconfig = try cluster.kubeconfig()
         let cli = CLI()
-        let get = try cli.run(["--kubeconfig", kubeconfig, "--context", "admin", "get", "gateways,httproutes,backendtlspolicies", "-A"])
+        let get = try cli.run([
+            "--kubeconfig", kubeconfig, "--context", "admin", "get", "gateways,httproutes,backendtlspolicies", "-A",
+        ])
         #expect(get.status == 0, "\(get.stderr)")
-        #expect(get.stdout.contains("gateway.gateway.networking.k8s.io/gateway") || get.stdout.contains("default     gateway"), "\(get.stdout)")
+        #expect(
+            get.stdout.contains("gateway.gateway.networking.k8s.io/gateway")
+                || get.stdout.contains("default     gateway"), "\(get.stdout)")
         #expect(get.stdout.contains("secure-app") && get.stdout.contains("backend-tls"), "\(get.stdout)")
         let describe = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "secure-app"])
-        #expect(describe.stdout.contains("Status Views:") && describe.stdout.contains("agrees"), "the two views agree on the guide:\n\(describe.stdout)")
+        #expect(
+            describe.stdout.contains("Status Views:") && describe.stdout.contains("agrees"),
+            "the two views agree on the guide:\n\(describe.stdout)")
         #expect(describe.stdout.contains("gateway.nginx.org/nginx-gateway-controller"))
         // The cache lives under the state directory, per context, readable by the owner only.
         let cache = cli.state + "/clusters/admin"
@@ -23,7 +31,9 @@ struct ClusterModeTests {
         #expect((try FileManager.default.attributesOfItem(atPath: cache)[.posixPermissions] as? Int) == 0o700)
     }
 
-    @Test("describe starts the context's cache keeper; later describes and doctor list nothing, show a change at once, and down stops it")
+    @Test(
+        "describe starts the context's cache keeper; later describes and doctor list nothing, show a change at once, and down stops it"
+    )
     func cacheKeeper() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
         let kubeconfig = try cluster.kubeconfig()
@@ -32,12 +42,15 @@ struct ClusterModeTests {
         #expect(first.status == 0 && first.stdout.contains("backend-tls"), "\(first.stdout)\(first.stderr)")
         // The keeper watches every kind it reads, from where the first describe's lists left off.
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? cluster.control("GET", "/_test/watches"))?.contains("endpointslices") != true { usleep(20_000) }
+        while Date() < deadline, (try? cluster.control("GET", "/_test/watches"))?.contains("endpointslices") != true {
+            usleep(20_000)
+        }
         #expect(try cluster.control("GET", "/_test/watches").contains("httproutes"), "the keeper watches")
         _ = try cluster.control("DELETE", "/_test/requests")
         // A change to the described object shows in the very next describe (it is fetched and awaited in the cache).
-        let changed = FakeCluster.guideObjects()[2].replacingOccurrences(of: "\"hostnames\":[\"secure-app.example.com\"]",
-                                                                          with: "\"hostnames\":[\"secure-app.example.com\",\"changed.example.com\"]")
+        let changed = FakeCluster.guideObjects()[2].replacingOccurrences(
+            of: "\"hostnames\":[\"secure-app.example.com\"]",
+            with: "\"hostnames\":[\"secure-app.example.com\",\"changed.example.com\"]")
         try cluster.control("POST", "/_test/objects", json: changed)
         let second = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "secure-app"])
         #expect(second.status == 0 && second.stdout.contains("changed.example.com"), "\(second.stdout)\(second.stderr)")
@@ -45,8 +58,9 @@ struct ClusterModeTests {
         #expect(second.stdout.contains("BackendTLSPolicy default/backend-tls"), "the keeper's views: \(second.stdout)")
         let requests = try cluster.control("GET", "/_test/requests")
         #expect(requests.contains("/namespaces/default/httproutes/secure-app"), "\(requests)")
-        #expect(!requests.contains("/services") && !requests.contains("/secrets") && !requests.contains("/configmaps"),
-                "describe lists nothing with a keeper: \(requests)")
+        #expect(
+            !requests.contains("/services") && !requests.contains("/secrets") && !requests.contains("/configmaps"),
+            "describe lists nothing with a keeper: \(requests)")
         // A change elsewhere reaches the views through the keeper's watch.
         try cluster.control("DELETE", "/_test/objects/gateway.networking.k8s.io/backendtlspolicies/default/backend-tls")
         var third = ""
@@ -59,15 +73,23 @@ struct ClusterModeTests {
         let doctor = try cli.run(["--kubeconfig", kubeconfig, "doctor", "-A"])
         #expect(!doctor.stdout.isEmpty, "\(doctor.stderr)")
         let doctorRequests = try cluster.control("GET", "/_test/requests")
-        #expect(!doctorRequests.contains("/httproutes") && !doctorRequests.contains("/services"), "doctor read the keeper's cache: \(doctorRequests)")
+        #expect(
+            !doctorRequests.contains("/httproutes") && !doctorRequests.contains("/services"),
+            "doctor read the keeper's cache: \(doctorRequests)")
         let down = try cli.run(["--kubeconfig", kubeconfig, "down"])
-        #expect(down.status == 0 && down.stdout.contains("cache keeper of context admin stopped"), "\(down.stdout)\(down.stderr)")
+        #expect(
+            down.status == 0 && down.stdout.contains("cache keeper of context admin stopped"),
+            "\(down.stdout)\(down.stderr)")
         let gone = Date().addingTimeInterval(10)
-        while Date() < gone, (try? cluster.control("GET", "/_test/watches"))?.contains("httproutes") == true { usleep(20_000) }
+        while Date() < gone, (try? cluster.control("GET", "/_test/watches"))?.contains("httproutes") == true {
+            usleep(20_000)
+        }
         #expect(try !cluster.control("GET", "/_test/watches").contains("httproutes"), "the keeper's watches closed")
     }
 
-    @Test("get reads what it prints, as kubectl: one GET for one object, one list for a kind, discovery reused; the cluster's status shown")
+    @Test(
+        "get reads what it prints, as kubectl: one GET for one object, one list for a kind, discovery reused; the cluster's status shown"
+    )
     func getFetchesWhatItPrints() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects(routeAccepted: false))
         let kubeconfig = try cluster.kubeconfig()
@@ -79,38 +101,54 @@ struct ClusterModeTests {
         #expect(one.stdout.contains("name: secure-app") && one.stdout.contains("status: \"False\""), "\(one.stdout)")
         let first = try cluster.control("GET", "/_test/requests")
         #expect(first.contains("/namespaces/default/httproutes/secure-app"), "\(first)")
-        #expect(!first.contains("/services") && !first.contains("/secrets") && !first.contains("/endpointslices"), "nothing else is read: \(first)")
+        #expect(
+            !first.contains("/services") && !first.contains("/secrets") && !first.contains("/endpointslices"),
+            "nothing else is read: \(first)")
         _ = try cluster.control("DELETE", "/_test/requests")
         let list = try cli.run(["--kubeconfig", kubeconfig, "get", "httproutes", "-A"])
         #expect(list.status == 0 && list.stdout.contains("secure-app"), "\(list.stdout)\(list.stderr)")
         let second = try cluster.control("GET", "/_test/requests")
-        #expect(second.contains("/apis/gateway.networking.k8s.io/v1/httproutes") && !second.contains("\"/apis\""),
-                "one list; discovery came from the cache: \(second)")
+        #expect(
+            second.contains("/apis/gateway.networking.k8s.io/v1/httproutes") && !second.contains("\"/apis\""),
+            "one list; discovery came from the cache: \(second)")
         let missing = try cli.run(["--kubeconfig", kubeconfig, "get", "httproute", "nothing-here"])
-        #expect(missing.status == 1 && missing.stderr.contains("Error from server (NotFound): httproutes.gateway.networking.k8s.io \"nothing-here\" not found"),
-                "\(missing.stderr)")
-        #expect((try FileManager.default.attributesOfItem(atPath: cli.state + "/clusters/admin/discovery.json")[.posixPermissions] as? Int) == 0o600)
+        #expect(
+            missing.status == 1
+                && missing.stderr.contains(
+                    "Error from server (NotFound): httproutes.gateway.networking.k8s.io \"nothing-here\" not found"),
+            "\(missing.stderr)")
+        #expect(
+            (try FileManager.default.attributesOfItem(atPath: cli.state + "/clusters/admin/discovery.json")[
+                .posixPermissions] as? Int) == 0o600)
     }
 
-    @Test("kubeconfig credentials (tokens, client keys, exec tokens) and Secret data never appear in output or the state directory")
+    @Test(
+        "kubeconfig credentials (tokens, client keys, exec tokens) and Secret data never appear in output or the state directory"
+    )
     func credentialsHidden() throws {
         let (cert, key) = try LiveDataplane.guideCertificateAndKey()
-        let secret = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"app-tls\",\"namespace\":\"default\"},\"type\":\"kubernetes.io/tls\","
+        let secret =
+            "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"app-tls\",\"namespace\":\"default\"},\"type\":\"kubernetes.io/tls\","
             + "\"data\":{\"tls.crt\":\"\(Data(cert.utf8).base64EncodedString())\",\"tls.key\":\"\(Data(key.utf8).base64EncodedString())\"}}"
-        let cluster = try FakeCluster(objects: FakeCluster.guideObjects() + [secret], tokens: ["admin-token=admin", "exec-issued-token=admin"])
+        let cluster = try FakeCluster(
+            objects: FakeCluster.guideObjects() + [secret], tokens: ["admin-token=admin", "exec-issued-token=admin"])
         let cli = CLI()
         let plugin = cli.state + "-plugin.sh"
-        try "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"exec-issued-token\",\"expirationTimestamp\":\"2999-01-01T00:00:00Z\"}}'\n"
+        try
+            "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"exec-issued-token\",\"expirationTimestamp\":\"2999-01-01T00:00:00Z\"}}'\n"
             .write(toFile: plugin, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: plugin)
         defer { try? FileManager.default.removeItem(atPath: plugin) }
         let kubeconfig = try cluster.kubeconfig(
-            extraUsers: "- name: exec-user\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: \(plugin), interactiveMode: Never}",
+            extraUsers:
+                "- name: exec-user\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1, command: \(plugin), interactiveMode: Never}",
             extraContexts: "- name: exec\n  context: {cluster: fake, user: exec-user}")
         var output = ""
-        let commands = [["get", "secrets", "-A"], ["get", "secret", "app-tls", "-o", "wide"], ["describe", "secret", "app-tls"],
-                        ["get", "gateways,httproutes", "-A", "-o", "yaml"], ["describe", "gateway", "gateway"], ["doctor", "-A"],
-                        ["render"], ["apply", "-f", CLI.guide], ["--write", "delete", "secret", "nothing-here"]]
+        let commands = [
+            ["get", "secrets", "-A"], ["get", "secret", "app-tls", "-o", "wide"], ["describe", "secret", "app-tls"],
+            ["get", "gateways,httproutes", "-A", "-o", "yaml"], ["describe", "gateway", "gateway"], ["doctor", "-A"],
+            ["render"], ["apply", "-f", CLI.guide], ["--write", "delete", "secret", "nothing-here"],
+        ]
         // Every command with each way to authenticate; the failing contexts (401, untrusted CA) with two.
         for context in ["admin", "cert", "exec", "insecure", "nobody", "untrusted"] {
             for command in ["admin", "cert", "exec"].contains(context) ? commands : [commands[0], commands[5]] {
@@ -125,15 +163,22 @@ struct ClusterModeTests {
         for file in FileManager.default.enumerator(atPath: cli.state)?.allObjects as? [String] ?? [] {
             let path = cli.state + "/" + file
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
             let text = String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data(), as: UTF8.self)
             if text.contains("exec-issued-token") || text.contains(Data(key.utf8).base64EncodedString().prefix(40)) {
-                #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600, "\(file) holds a credential")
+                #expect(
+                    (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600,
+                    "\(file) holds a credential")
             }
             stored += text
         }
         let keyBody = key.split(separator: "\n")[1]
-        for secretText in ["admin-token", "wrong-token", "exec-issued-token", String(keyBody), Data(key.utf8).base64EncodedString().prefix(40).description] {
+        for secretText in [
+            "admin-token", "wrong-token", "exec-issued-token", String(keyBody),
+            Data(key.utf8).base64EncodedString().prefix(40).description,
+        ] {
             #expect(!output.contains(secretText), "\(secretText.prefix(12))… appeared in output")
         }
         #expect(!stored.contains("admin-token") && !stored.contains("wrong-token"), "static tokens are never written")
@@ -148,76 +193,109 @@ struct ClusterModeTests {
         let cli = CLI()
         let doctor = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "doctor", "-A"])
         #expect(doctor.stdout.contains("WARNING StatusDrift"), "\(doctor.stdout)\(doctor.stderr)")
-        #expect(doctor.stdout.contains("parent default/gateway/http Accepted: cluster False (NotAllowedByListeners), gwconsole True (Accepted)"), "\(doctor.stdout)")
+        #expect(
+            doctor.stdout.contains(
+                "parent default/gateway/http Accepted: cluster False (NotAllowedByListeners), gwconsole True (Accepted)"
+            ), "\(doctor.stdout)")
         #expect(!doctor.stdout.contains("DataplaneDown"), "the cluster's data plane is not ours to start")
         let describe = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "describe", "httproute", "secure-app"])
         #expect(describe.stdout.contains("Status Views (differ)"), "\(describe.stdout)")
     }
 
-    @Test("cluster mode is read-only; a missing CRD group is 'not installed', not an error; auth and TLS errors say what to do")
+    @Test(
+        "cluster mode is read-only; a missing CRD group is 'not installed', not an error; auth and TLS errors say what to do"
+    )
     func errors() throws {
         let bare = try FakeCluster(arguments: ["--no-gateway-api"])
         let cli = CLI()
         let kubeconfig = try bare.kubeconfig()
         let get = try cli.run(["--kubeconfig", kubeconfig, "get", "gateways", "-A"])
         #expect(get.status == 0, "\(get.stderr)")
-        #expect(get.stderr.contains("gateways.gateway.networking.k8s.io: not installed in cluster admin"), "\(get.stderr)")
+        #expect(
+            get.stderr.contains("gateways.gateway.networking.k8s.io: not installed in cluster admin"), "\(get.stderr)")
         let apply = try cli.run(["--kubeconfig", kubeconfig, "apply", "-f", CLI.guide])
-        #expect(apply.status == 1 && apply.stderr.contains("in cluster mode gwconsole only reads the cluster"), "\(apply.stderr)")
+        #expect(
+            apply.status == 1 && apply.stderr.contains("in cluster mode gwconsole only reads the cluster"),
+            "\(apply.stderr)")
         let unauthorized = try cli.run(["--kubeconfig", kubeconfig, "--context", "nobody", "get", "svc"])
-        #expect(unauthorized.status == 1 && unauthorized.stderr.contains("You must be logged in to the server (Unauthorized)"), "\(unauthorized.stderr)")
+        #expect(
+            unauthorized.status == 1
+                && unauthorized.stderr.contains("You must be logged in to the server (Unauthorized)"),
+            "\(unauthorized.stderr)")
         let untrusted = try cli.run(["--kubeconfig", kubeconfig, "--context", "untrusted", "get", "svc"])
         #expect(untrusted.status == 1 && untrusted.stderr.contains("is not trusted"), "\(untrusted.stderr)")
         let insecure = try cli.run(["--kubeconfig", kubeconfig, "--context", "insecure", "get", "svc", "-A"])
-        #expect(insecure.status == 0 && insecure.stderr.contains("Warning: insecure-skip-tls-verify"), "\(insecure.stderr)")
+        #expect(
+            insecure.status == 0 && insecure.stderr.contains("Warning: insecure-skip-tls-verify"), "\(insecure.stderr)")
         let missing = try cli.run(["--kubeconfig", kubeconfig, "--context", "prod", "get", "svc"])
         #expect(missing.status == 1 && missing.stderr.contains("context \"prod\" does not exist"), "\(missing.stderr)")
     }
 
-    @Test("--write: apply shows the plan, dry-runs on the server, then server-side applies as gwconsole; delete deletes; without --write nothing changes")
+    @Test(
+        "--write: apply shows the plan, dry-runs on the server, then server-side applies as gwconsole; delete deletes; without --write nothing changes"
+    )
     func write() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
         let cli = CLI()
         let kubeconfig = try cluster.kubeconfig()
         let manifest = cli.state + "-shop.yaml"
         try """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: shop}
-            spec:
-              parentRefs: [{name: gateway}]
-              hostnames: [shop.example.com]
-            """.write(toFile: manifest, atomically: true, encoding: .utf8)
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: shop}
+        spec:
+          parentRefs: [{name: gateway}]
+          hostnames: [shop.example.com]
+        """.write(toFile: manifest, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: manifest) }
         let refused = try cli.run(["--kubeconfig", kubeconfig, "apply", "-f", manifest])
         #expect(refused.status == 1 && refused.stderr.contains("--write"), "\(refused.stderr)")
         let dry = try cli.run(["--kubeconfig", kubeconfig, "--write", "apply", "-f", manifest, "--dry-run"])
-        #expect(dry.stdout.contains("httproute.gateway.networking.k8s.io/shop will be created") && dry.stdout.contains("dry run: nothing changed"), "\(dry.stdout)\(dry.stderr)")
+        #expect(
+            dry.stdout.contains("httproute.gateway.networking.k8s.io/shop will be created")
+                && dry.stdout.contains("dry run: nothing changed"), "\(dry.stdout)\(dry.stderr)")
         #expect(!(try cluster.control("GET", "/_test/objects")).contains("\"shop\""))
         let applied = try cli.run(["--kubeconfig", kubeconfig, "--write", "apply", "-f", manifest])
-        #expect(applied.status == 0 && applied.stdout.contains("httproute.gateway.networking.k8s.io/shop created"), "\(applied.stdout)\(applied.stderr)")
+        #expect(
+            applied.status == 0 && applied.stdout.contains("httproute.gateway.networking.k8s.io/shop created"),
+            "\(applied.stdout)\(applied.stderr)")
         let patches = try cluster.control("GET", "/_test/requests")
         #expect(patches.contains("fieldManager=gwconsole") && patches.contains("dryRun=All"))
         #expect(try cli.run(["--kubeconfig", kubeconfig, "get", "httproutes"]).stdout.contains("shop"))
         let deleted = try cli.run(["--kubeconfig", kubeconfig, "--write", "delete", "httproute", "shop"])
-        #expect(deleted.stdout.contains("httproute.gateway.networking.k8s.io \"shop\" deleted"), "\(deleted.stdout)\(deleted.stderr)")
+        #expect(
+            deleted.stdout.contains("httproute.gateway.networking.k8s.io \"shop\" deleted"),
+            "\(deleted.stdout)\(deleted.stderr)")
         #expect(!(try cluster.control("GET", "/_test/objects")).contains("\"shop\""))
     }
 
-    @Test("probe --route finds the Gateway at its NGINX Service's LoadBalancer address (or --gateway-address) and sends the request")
+    @Test(
+        "probe --route finds the Gateway at its NGINX Service's LoadBalancer address (or --gateway-address) and sends the request"
+    )
     func probe() throws {
         let live = LiveDataplane()
         let address = live.backendAddress(1)
-        try live.startBackend(name: "cluster-nginx", address: address, port: 18080, body: "location / { return 200 'hello from the cluster for $host'; }")
-        let service = #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"gateway-nginx","namespace":"default","labels":{"gateway.networking.k8s.io/gateway-name":"gateway"}},"spec":{"type":"LoadBalancer","ports":[{"name":"http","port":18080,"targetPort":80,"protocol":"TCP"}]},"status":{"loadBalancer":{"ingress":[{"ip":"\#(address)"}]}}}"#
+        try live.startBackend(
+            name: "cluster-nginx", address: address, port: 18080,
+            body: "location / { return 200 'hello from the cluster for $host'; }")
+        let service =
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"gateway-nginx","namespace":"default","labels":{"gateway.networking.k8s.io/gateway-name":"gateway"}},"spec":{"type":"LoadBalancer","ports":[{"name":"http","port":18080,"targetPort":80,"protocol":"TCP"}]},"status":{"loadBalancer":{"ingress":[{"ip":"\#(address)"}]}}}"#
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects() + [service])
         let cli = CLI()
         let probe = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "probe", "--route", "secure-app"])
         #expect(probe.status == 0, "\(probe.stderr)")
-        #expect(probe.stdout.contains("Gateway default/gateway at \(address):18080 (LoadBalancer ingress of Service default/gateway-nginx)"), "\(probe.stdout)")
+        #expect(
+            probe.stdout.contains(
+                "Gateway default/gateway at \(address):18080 (LoadBalancer ingress of Service default/gateway-nginx)"),
+            "\(probe.stdout)")
         #expect(probe.stdout.contains("hello from the cluster for secure-app.example.com"), "\(probe.stdout)")
-        let override = try cli.run(["--kubeconfig", try cluster.kubeconfig(), "probe", "--route", "secure-app", "--gateway-address", "\(address):18080"])
-        #expect(override.stdout.contains("(--gateway-address)") && override.stdout.contains("Status:   200"), "\(override.stdout)")
+        let override = try cli.run([
+            "--kubeconfig", try cluster.kubeconfig(), "probe", "--route", "secure-app", "--gateway-address",
+            "\(address):18080",
+        ])
+        #expect(
+            override.stdout.contains("(--gateway-address)") && override.stdout.contains("Status:   200"),
+            "\(override.stdout)")
         let bare = try FakeCluster(objects: FakeCluster.guideObjects())
         let none = try cli.run(["--kubeconfig", try bare.kubeconfig(), "probe", "--route", "secure-app"])
         #expect(none.status == 1 && none.stderr.contains("give --gateway-address IP:PORT"), "\(none.stderr)")
@@ -227,16 +305,23 @@ struct ClusterModeTests {
     func console() throws {
         let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
         let cli = CLI()
-        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state) --kubeconfig \(try cluster.kubeconfig())", columns: 160, rows: 40)
-        let first = term.waitForAll(["HTTPRoute default/secure-app", "cluster admin", "BackendTLSPolicy default/backend-tls"], seconds: 15)
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(cli.state) --kubeconfig \(try cluster.kubeconfig())", columns: 160, rows: 40)
+        let first = term.waitForAll(
+            ["HTTPRoute default/secure-app", "cluster admin", "BackendTLSPolicy default/backend-tls"], seconds: 15)
         #expect(first.contains("cluster admin https://localhost:\(cluster.port)"), "\(first)")
         #expect(first.contains("BackendTLSPolicy default/backend-tls"))
         term.waitUntil(5) { _ in (try? cluster.control("GET", "/_test/watches").contains("httproutes")) ?? false }
-        try cluster.control("POST", "/_test/objects", json: #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"shop","namespace":"default"},"spec":{"parentRefs":[{"name":"gateway"}],"hostnames":["shop.example.com"]}}"#)
+        try cluster.control(
+            "POST", "/_test/objects",
+            json:
+                #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"shop","namespace":"default"},"spec":{"parentRefs":[{"name":"gateway"}],"hostnames":["shop.example.com"]}}"#
+        )
         let start = Date()
         let live = term.waitFor("HTTPRoute default/shop", seconds: 5)
         #expect(live.contains("HTTPRoute default/shop"), "\(live)")
-        #expect(Date().timeIntervalSince(start) < 1.5, "the watch event showed after \(Date().timeIntervalSince(start)) s")
+        #expect(
+            Date().timeIntervalSince(start) < 1.5, "the watch event showed after \(Date().timeIntervalSince(start)) s")
         // Changes are refused: the cluster is read-only here.
         try term.send("j", "j", "j", "C-d")
         term.waitFor("(y/N)")

@@ -6,7 +6,8 @@ import Testing
 final class TmuxTerminal {
     let socket = "gwconsole-test-\(UUID().uuidString.prefix(8))"
     let session = "console"
-    let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-tty-\(UUID().uuidString)").path
+    let exitFile = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-tty-\(UUID().uuidString)")
+        .path
 
     /// Starts `command` (a shell command line) in a terminal of the given size. After the command ends, the
     /// terminal's modes (stty -a) are written to `exitFile`, so tests can check the console restored them.
@@ -24,7 +25,9 @@ final class TmuxTerminal {
     /// Runs tmux with posix_spawn: the tmux server is a daemon that would hold a pipe of Foundation's Process open.
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-tmux-\(UUID().uuidString)").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gwconsole-tmux-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: output) }
         _ = try Spawn.run("/usr/bin/tmux", ["-L", socket] + arguments, outputPath: output)
         return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -54,7 +57,9 @@ final class TmuxTerminal {
 
     /// Waits until every text shows at once (a capture can catch a frame half drawn).
     @discardableResult
-    func waitForAll(_ texts: [String], seconds: Double = 10) -> String { waitUntil(seconds) { screen in texts.allSatisfy { screen.contains($0) } } }
+    func waitForAll(_ texts: [String], seconds: Double = 10) -> String {
+        waitUntil(seconds) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
 
     /// The terminal's modes after the console exited, once it has.
     func exitReport(seconds: Double = 10) -> String? {
@@ -66,7 +71,9 @@ final class TmuxTerminal {
         return nil
     }
 
-    func resize(columns: Int, rows: Int) throws { try tmux(["resize-window", "-t", session, "-x", String(columns), "-y", String(rows)]) }
+    func resize(columns: Int, rows: Int) throws {
+        try tmux(["resize-window", "-t", session, "-x", String(columns), "-y", String(rows)])
+    }
 }
 
 /// The console in a real terminal, on real state, with a real data plane where traffic flows.
@@ -74,12 +81,19 @@ final class TmuxTerminal {
 struct ConsoleTests {
     /// Checks `stty -a` shows a cooked terminal again (canonical mode and echo on).
     func expectRestored(_ report: String?, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let report else { Issue.record("the console did not exit", sourceLocation: sourceLocation); return }
+        guard let report else {
+            Issue.record("the console did not exit", sourceLocation: sourceLocation)
+            return
+        }
         let modes = report.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init)
-        #expect(modes.contains("icanon") && modes.contains("echo") && modes.contains("icrnl"), "terminal modes after exit: \(report)", sourceLocation: sourceLocation)
+        #expect(
+            modes.contains("icanon") && modes.contains("echo") && modes.contains("icrnl"),
+            "terminal modes after exit: \(report)", sourceLocation: sourceLocation)
     }
 
-    @Test("opens on the guide's state; navigates; filters; follows another process's change; survives a resize; quits restoring the terminal")
+    @Test(
+        "opens on the guide's state; navigates; filters; follows another process's change; survives a resize; quits restoring the terminal"
+    )
     func navigate() throws {
         let cli = CLI()
         try cli.run(["apply", "-f", CLI.guide])
@@ -118,14 +132,14 @@ struct ConsoleTests {
         // :apply a file: a second route shows in the tree.
         let extra = cli.state + "/../gwconsole-extra-\(UUID().uuidString.prefix(6)).yaml"
         try """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: shop}
-            spec:
-              parentRefs: [{name: gateway, sectionName: http}]
-              hostnames: [shop.example.com]
-              rules: [{backendRefs: [{name: secure-app, port: 8443}]}]
-            """.write(toFile: extra, atomically: true, encoding: .utf8)
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: shop}
+        spec:
+          parentRefs: [{name: gateway, sectionName: http}]
+          hostnames: [shop.example.com]
+          rules: [{backendRefs: [{name: secure-app, port: 8443}]}]
+        """.write(toFile: extra, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: extra) }
         try term.send(":")
         try term.type("apply \(extra)")
@@ -139,11 +153,17 @@ struct ConsoleTests {
         // Another process deletes the policy: the console follows within a second.
         try cli.run(["delete", "btlspolicy", "backend-tls"])
         let live = term.waitUntil(3) { !$0.contains("BackendTLSPolicy default/backend-tls") }
-        #expect(!live.contains("BackendTLSPolicy default/backend-tls") && live.contains("Service default/secure-app:8443"), "\(live)")
+        #expect(
+            !live.contains("BackendTLSPolicy default/backend-tls") && live.contains("Service default/secure-app:8443"),
+            "\(live)")
         // Resize to 80x24 and back: the layout follows.
         try term.resize(columns: 80, rows: 24)
-        let small = term.waitUntil(5) { $0.split(separator: "\n", omittingEmptySubsequences: false).count <= 24 && $0.contains("Topology") }
-        #expect(small.split(separator: "\n").allSatisfy { $0.count <= 80 } && small.contains("q quit") == false, "80 columns cut the footer:\n\(small)")
+        let small = term.waitUntil(5) {
+            $0.split(separator: "\n", omittingEmptySubsequences: false).count <= 24 && $0.contains("Topology")
+        }
+        #expect(
+            small.split(separator: "\n").allSatisfy { $0.count <= 80 } && small.contains("q quit") == false,
+            "80 columns cut the footer:\n\(small)")
         #expect(small.contains("GatewayClass nginx"))
         try term.resize(columns: 160, rows: 48)
         let large = term.waitUntil(5) { screen in
@@ -159,19 +179,29 @@ struct ConsoleTests {
         expectRestored(term.exitReport())
     }
 
-    @Test("scenario mode on a live data plane: the 400 and its diagnosis, then n to the policy and hello from pod secure-app; themes switch")
+    @Test(
+        "scenario mode on a live data plane: the 400 and its diagnosis, then n to the policy and hello from pod secure-app; themes switch"
+    )
     func scenario() throws {
         let live = LiveDataplane()
         try live.run(["up"])
         try live.run(["scenario", "run", "secure-backend", "--step", "4"])
         let env = ["GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset)]
-        let term = try TmuxTerminal("\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160, rows: 48)
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160,
+            rows: 48)
         // The console opens on step 5 with the probe of the route: the guide's 400 page, the plain-vs-TLS comparison, the finding.
-        let opened = term.waitForAll(["PlainHTTPToTLSBackend", "▸ 5. Create the CA ConfigMap", "MISMATCH with the gateway", "200 hello from pod secure-app"], seconds: 20)
+        let opened = term.waitForAll(
+            [
+                "PlainHTTPToTLSBackend", "▸ 5. Create the CA ConfigMap", "MISMATCH with the gateway",
+                "200 hello from pod secure-app",
+            ], seconds: 20)
         #expect(opened.contains("▸ 5. Create the CA ConfigMap"), "\(opened)")
         #expect(opened.contains("400 Bad Request"))
         #expect(opened.contains("<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>"))
-        #expect(opened.contains("MISMATCH with the gateway") && opened.contains("gateway sends plain HTTP; backend speaks TLS"), "\(opened)")
+        #expect(
+            opened.contains("MISMATCH with the gateway")
+                && opened.contains("gateway sends plain HTTP; backend speaks TLS"), "\(opened)")
         #expect(opened.contains("200 hello from pod secure-app"), "the TLS column shows the backend answers TLS")
         // Doctor for the namespace, from the command line.
         try term.send(":")
@@ -181,7 +211,9 @@ struct ConsoleTests {
         #expect(doctor.contains("ERROR PlainHTTPToTLSBackend"), "\(doctor)")
         // The NGINX tab of the route shows the location it produced.
         try term.send("j", "j", "j", "c")
-        let nginx = term.waitForAll(["HTTPRoute default/secure-app rule 0 match 0", "proxy_pass http://default_secure-app_8443;"])
+        let nginx = term.waitForAll([
+            "HTTPRoute default/secure-app rule 0 match 0", "proxy_pass http://default_secure-app_8443;",
+        ])
         #expect(nginx.contains("proxy_pass http://default_secure-app_8443;"), "\(nginx)")
         try term.send("6")
         // Steps 5 (CA), 6 (policy) and 7 (traffic): n three times.
@@ -191,13 +223,15 @@ struct ConsoleTests {
         term.waitFor("✓ 6. Create the BackendTLSPolicy", seconds: 20)
         try term.send("n")
         let done = term.waitFor("All 7 steps done.", seconds: 30)
-        let after = term.waitForAll(["hello from pod secure-app", "→  200 OK", "BackendTLSPolicy default/backend-tls"], seconds: 10)
+        let after = term.waitForAll(
+            ["hello from pod secure-app", "→  200 OK", "BackendTLSPolicy default/backend-tls"], seconds: 10)
         #expect(done.contains("All 7 steps done."), "\(done)")
         #expect(after.contains("→  200 OK"), "\(after)")
         #expect(after.contains("BackendTLSPolicy default/backend-tls"))
         // The probe of the route now: 200 through the Gateway, the backend agrees.
         try term.send("p")
-        let probed = term.waitForAll(["probed HTTPRoute default/secure-app: 200 OK", "agrees with the gateway"], seconds: 20)
+        let probed = term.waitForAll(
+            ["probed HTTPRoute default/secure-app: 200 OK", "agrees with the gateway"], seconds: 20)
         #expect(probed.contains("agrees with the gateway"), "\(probed)")
         // Themes by command, with completion.
         try term.send(":")
@@ -218,25 +252,30 @@ struct ConsoleTests {
         expectRestored(term.exitReport())
     }
 
-    @Test("e edits in $EDITOR and applies on save; an invalid edit applies nothing and says why; Ctrl-d asks, then deletes")
+    @Test(
+        "e edits in $EDITOR and applies on save; an invalid edit applies nothing and says why; Ctrl-d asks, then deletes"
+    )
     func editAndDelete() throws {
         let cli = CLI()
         try cli.run(["apply", "-f", CLI.guide])
-        let editor = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-editor-\(UUID().uuidString).sh").path
+        let editor = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gwconsole-editor-\(UUID().uuidString).sh"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: editor) }
         // The "editor" rewrites the file as the test says (via a mode file), like a user typing.
         let mode = editor + ".mode"
         try """
-            #!/bin/sh
-            case "$(cat \(mode))" in
-              host) sed -i 's/secure-app.example.com/shop.example.com/' "$1" ;;
-              bad) sed -i 's/port: 8443/port: eighty/' "$1" ;;
-              none) ;;
-            esac
-            """.write(toFile: editor, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        case "$(cat \(mode))" in
+          host) sed -i 's/secure-app.example.com/shop.example.com/' "$1" ;;
+          bad) sed -i 's/port: 8443/port: eighty/' "$1" ;;
+          none) ;;
+        esac
+        """.write(toFile: editor, atomically: true, encoding: .utf8)
         chmod(editor, 0o755)
         defer { try? FileManager.default.removeItem(atPath: mode) }
-        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state)", environment: ["EDITOR": editor], columns: 160, rows: 48)
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(cli.state)", environment: ["EDITOR": editor], columns: 160, rows: 48)
         term.waitFor("GatewayClass nginx")
         try term.send("j", "j", "j")
         term.waitFor("Kind:         HTTPRoute")
@@ -245,7 +284,9 @@ struct ConsoleTests {
         try term.send("e")
         let invalid = term.waitForAll(["not applied", "nothing was applied"])
         #expect(invalid.contains("port") && invalid.contains("nothing was applied"), "\(invalid)")
-        #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("port: 8443"), "nothing applied")
+        #expect(
+            try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("port: 8443"),
+            "nothing applied")
 
         try "none".write(toFile: mode, atomically: true, encoding: .utf8)
         try term.send("e")
@@ -259,7 +300,9 @@ struct ConsoleTests {
         #expect(try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("shop.example.com"))
 
         try term.send("C-d")
-        #expect(term.waitForAll(["(y/N)", "Delete HTTPRoute default/secure-app?"]).contains("Delete HTTPRoute default/secure-app?"))
+        #expect(
+            term.waitForAll(["(y/N)", "Delete HTTPRoute default/secure-app?"]).contains(
+                "Delete HTTPRoute default/secure-app?"))
         try term.send("n")
         term.waitFor("cancelled")
         #expect(try cli.run(["get", "httproutes"]).stdout.contains("secure-app"))
@@ -276,16 +319,21 @@ struct ConsoleTests {
     func asciiAndSignals() throws {
         let cli = CLI()
         try cli.run(["apply", "-f", CLI.guide])
-        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state)", environment: ["LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"], columns: 120, rows: 30)
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(cli.state)", environment: ["LANG": "C", "LC_ALL": "C", "NO_COLOR": "1"],
+            columns: 120, rows: 30)
         let screen = term.waitFor("GatewayClass nginx")
         #expect(screen.contains("+ GatewayClass nginx") && screen.contains("~ Gateway default/gateway"), "\(screen)")
         #expect(!screen.contains("✓") && !screen.contains("│"))
         // SIGTERM (as when the terminal's window closes): the handler restores the terminal.
-        let pids = try term.tmux(["list-panes", "-t", term.session, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pids = try term.tmux(["list-panes", "-t", term.session, "-F", "#{pane_pid}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let output = term.exitFile + ".pgrep"
         defer { try? FileManager.default.removeItem(atPath: output) }
         _ = try Spawn.run("/usr/bin/pgrep", ["-P", pids], outputPath: output)
-        let children = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        let children = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").compactMap {
+            Int32($0)
+        }
         #expect(!children.isEmpty)
         for child in children { kill(child, SIGTERM) }
         expectRestored(term.exitReport())

@@ -10,14 +10,21 @@ struct DataplaneCommandTests {
     func guideWithoutPolicy() throws -> (LiveDataplane, ip: String, port: Int) {
         let live = LiveDataplane()
         let blocks = try String(contentsOfFile: CLI.guide, encoding: .utf8)
-            .components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst().map { $0.components(separatedBy: "\nEOF")[0] + "\n" }
+            .components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst().map {
+                $0.components(separatedBy: "\nEOF")[0] + "\n"
+            }
         let backend = live.backendAddress(1)
-        try live.startBackend(name: "secure-app", address: backend, port: 8443, ssl: try LiveDataplane.guideCertificateAndKey(), body: """
-            server_name secure-app.example.com;
-            location / { return 200 "hello from pod secure-app\\n"; }
-            """)
+        try live.startBackend(
+            name: "secure-app", address: backend, port: 8443, ssl: try LiveDataplane.guideCertificateAndKey(),
+            body: """
+                server_name secure-app.example.com;
+                location / { return 200 "hello from pod secure-app\\n"; }
+                """)
         for block in blocks.prefix(3) { #expect(try live.run(["apply", "-f", "-"], stdin: block).status == 0) }
-        try live.run(["apply", "-f", "-"], stdin: LiveDataplane.endpointSlice(service: "secure-app", portName: "https", port: 8443, addresses: [backend]))
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: LiveDataplane.endpointSlice(
+                service: "secure-app", portName: "https", port: 8443, addresses: [backend]))
         let up = try live.run(["up"])
         #expect(up.status == 0, "\(up.stderr)")
         let vars = try #require(LiveDataplane.gatewayVariables(up.stdout), "\(up.stdout)\(up.stderr)")
@@ -54,20 +61,26 @@ struct DataplaneCommandTests {
         #expect(live.base.hasPrefix("127.") && ip.hasPrefix(live.base))
         let before = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(before.status == 400)
-        #expect(before.body.hasPrefix("""
-            <html>
-            <head><title>400 The plain HTTP request was sent to HTTPS port</title></head>
-            <body>
-            <center><h1>400 Bad Request</h1></center>
-            <center>The plain HTTP request was sent to HTTPS port</center>
-            <hr><center>nginx/
-            """))
+        #expect(
+            before.body.hasPrefix(
+                """
+                <html>
+                <head><title>400 The plain HTTP request was sent to HTTPS port</title></head>
+                <body>
+                <center><h1>400 Bad Request</h1></center>
+                <center>The plain HTTP request was sent to HTTPS port</center>
+                <hr><center>nginx/
+                """))
         #expect(try live.run(["get", "gateways"]).stdout.contains("gateway   nginx   \(ip)   True"))
         let json = try live.run(["status", "gateway", "-o", "json"]).stdout
-        #expect(json.contains("\"gwIP\" : \"\(ip)\"") && json.contains("\"gwPort\" : \(port)") && json.contains("\"running\" : true"), "\(json)")
+        #expect(
+            json.contains("\"gwIP\" : \"\(ip)\"") && json.contains("\"gwPort\" : \(port)")
+                && json.contains("\"running\" : true"), "\(json)")
 
         try live.run(["apply", "-f", "-"], stdin: try caBlock())
-        let applied = try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        let applied = try live.run(
+            ["apply", "-f", "-"],
+            stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
         #expect(applied.stdout == "backendtlspolicy.gateway.networking.k8s.io/backend-tls created\n")
         let after = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(after.status == 200)
@@ -86,15 +99,23 @@ struct DataplaneCommandTests {
     func badVerification() throws {
         let (live, ip, port) = try guideWithoutPolicy()
         try live.run(["apply", "-f", "-"], stdin: try caBlock())
-        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "wrong.example.com"))
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "wrong.example.com"))
         let verified = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(verified.status == 502, "\(verified)")
 
         // A CA that did not sign the backend's certificate: no verification.
-        let foreignCA = try #require(CertificateInspector.issue(commonName: "Other CA", dnsName: nil, notBeforeDays: -1, notAfterDays: 30, isCA: true))
-        try live.run(["apply", "-f", "-"], stdin: "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: backend-cert\ndata:\n  ca.crt: |\n"
-                     + foreignCA.cert.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
-        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        let foreignCA = try #require(
+            CertificateInspector.issue(
+                commonName: "Other CA", dnsName: nil, notBeforeDays: -1, notAfterDays: 30, isCA: true))
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: "kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: backend-cert\ndata:\n  ca.crt: |\n"
+                + foreignCA.cert.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n")
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
         let otherCA = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(otherCA.status == 502, "\(otherCA)")
     }
@@ -103,7 +124,9 @@ struct DataplaneCommandTests {
     func rejectedConfigKeepsServing() throws {
         let (live, ip, port) = try guideWithoutPolicy()
         try live.run(["apply", "-f", "-"], stdin: try caBlock())
-        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
         #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200)
 
         // Occupy the port a new listener wants: nginx accepts the config (-t) but cannot bind it on reload.
@@ -113,7 +136,11 @@ struct DataplaneCommandTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port + 1).bigEndian)
         inet_pton(AF_INET, ip, &address.sin_addr)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(blocker, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(blocker, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
         #expect(bound == 0)
         listen(blocker, 1)
         let gateway = """
@@ -135,7 +162,10 @@ struct DataplaneCommandTests {
         // Load from a second process while the bad change is applied: no request to the unchanged route may fail.
         let load = Process()
         load.executableURL = URL(fileURLWithPath: "/bin/sh")
-        load.arguments = ["-c", "end=$(($(date +%s)+3)); ok=0; bad=0; while [ $(date +%s) -lt $end ]; do c=$(curl -s -o /dev/null -w '%{http_code}' -m 2 --resolve secure-app.example.com:\(port):\(ip) http://secure-app.example.com:\(port)/); if [ \"$c\" = 200 ]; then ok=$((ok+1)); else bad=$((bad+1)); fi; done; echo $ok $bad"]
+        load.arguments = [
+            "-c",
+            "end=$(($(date +%s)+3)); ok=0; bad=0; while [ $(date +%s) -lt $end ]; do c=$(curl -s -o /dev/null -w '%{http_code}' -m 2 --resolve secure-app.example.com:\(port):\(ip) http://secure-app.example.com:\(port)/); if [ \"$c\" = 200 ]; then ok=$((ok+1)); else bad=$((bad+1)); fi; done; echo $ok $bad",
+        ]
         let loadOutput = Pipe()
         load.standardOutput = loadOutput
         try load.run()
@@ -145,7 +175,9 @@ struct DataplaneCommandTests {
         let counts = String(decoding: loadOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         load.waitUntilExit()
-        #expect(counts.count == 2 && counts[0] > 10 && counts[1] == 0, "requests ok/failed during the rejected change: \(counts)")
+        #expect(
+            counts.count == 2 && counts[0] > 10 && counts[1] == 0,
+            "requests ok/failed during the rejected change: \(counts)")
         // The last good config serves on.
         let during = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
         #expect(during.status == 200 && during.body == "hello from pod secure-app\n")
@@ -220,15 +252,18 @@ struct DataplaneCommandTests {
         #expect(applied.status == 0, "\(applied.stderr)")
         let caFile = live.backendDir + "/ca.crt"
         let guide = try String(contentsOfFile: CLI.guide, encoding: .utf8)
-        let ca = guide.components(separatedBy: "  ca.crt: |\n")[1].components(separatedBy: "EOF")[0]
+        let ca =
+            guide.components(separatedBy: "  ca.crt: |\n")[1].components(separatedBy: "EOF")[0]
             .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n") + "\n"
         try ca.write(toFile: caFile, atomically: true, encoding: .utf8)
         let tlsPort = port - 80 + 443
         // The backend still speaks TLS without a policy: the guide's 400 comes back through the HTTPS listener.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", caFile,
-                             "--resolve", "secure-app.example.com:\(tlsPort):\(ip)", "https://secure-app.example.com:\(tlsPort)/"]
+        process.arguments = [
+            "-s", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", caFile,
+            "--resolve", "secure-app.example.com:\(tlsPort):\(ip)", "https://secure-app.example.com:\(tlsPort)/",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -241,15 +276,22 @@ struct DataplaneCommandTests {
     func nginxTestRejects() throws {
         let (live, ip, port) = try guideWithoutPolicy()
         try live.run(["apply", "-f", "-"], stdin: try caBlock())
-        try live.run(["apply", "-f", "-"], stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: Self.policyBlock.replacingOccurrences(of: "HOSTNAME", with: "secure-app.example.com"))
         #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200)
         // The first certificate reads (the controller accepts it, as NGF reads only the first), the second block
         // is broken: nginx refuses the bundle when it loads the config.
-        let broken = try caBlock().replacingOccurrences(of: "    -----END CERTIFICATE-----\n",
-                                                        with: "    -----END CERTIFICATE-----\n    -----BEGIN CERTIFICATE-----\n    AAAA\n    -----END CERTIFICATE-----\n")
+        let broken = try caBlock().replacingOccurrences(
+            of: "    -----END CERTIFICATE-----\n",
+            with:
+                "    -----END CERTIFICATE-----\n    -----BEGIN CERTIFICATE-----\n    AAAA\n    -----END CERTIFICATE-----\n"
+        )
         let applied = try live.run(["apply", "-f", "-"], stdin: broken)
         #expect(applied.stdout == "configmap/backend-cert configured\n")
-        #expect(try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200, "the last good config serves")
+        #expect(
+            try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port).status == 200,
+            "the last good config serves")
         let gateway = try live.run(["get", "gateway", "gateway", "-o", "yaml"]).stdout
         #expect(gateway.contains("nginx rejected generation"), "\(gateway)")
         let history = try live.run(["config", "history"]).stdout

@@ -8,7 +8,9 @@ import Testing
 final class FaultRig {
     let live = LiveDataplane()
     private(set) var gateway: (ip: String, port: Int) = ("", 0)
-    static let loadScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/load.py").path
+    static let loadScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures/load.py"
+    ).path
 
     /// What the load process reports.
     struct Load: CustomStringConvertible {
@@ -18,32 +20,40 @@ final class FaultRig {
         var description: String { "\(failed) of \(sent) requests failed \(reasons)" }
     }
 
-    static let base = TestManifests.gateway + """
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: steady}
-        spec: {ports: [{name: http, port: 80, targetPort: 8080}]}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: steady}
-        spec:
-          parentRefs: [{name: gw}]
-          hostnames: [steady.example.com]
-          rules: [{backendRefs: [{name: steady, port: 80}]}]
-        ---
+    static let base =
+        TestManifests.gateway + """
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: steady}
+            spec: {ports: [{name: http, port: 80, targetPort: 8080}]}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: steady}
+            spec:
+              parentRefs: [{name: gw}]
+              hostnames: [steady.example.com]
+              rules: [{backendRefs: [{name: steady, port: 80}]}]
+            ---
 
-        """
+            """
 
     /// Starts the backend and the data plane and applies the base objects (plus `extra`). `beforeStart` runs
     /// before the first command touches the state directory (to mount something there).
     init(extra: String = "", beforeStart: (String) throws -> Void = { _ in }) throws {
         try beforeStart(live.cli.state)
-        try live.startBackend(name: "steady", address: live.backendAddress(1), port: 8080, body: "location / { return 200 \"steady\\n\"; }")
+        try live.startBackend(
+            name: "steady", address: live.backendAddress(1), port: 8080,
+            body: "location / { return 200 \"steady\\n\"; }")
         try expectSuccess(live.run(["up"]))
-        try expectSuccess(live.run(["apply", "-f", "-"], stdin: FaultRig.base
-            + LiveDataplane.endpointSlice(service: "steady", portName: "http", port: 8080, addresses: [live.backendAddress(1)]) + "---\n" + extra))
+        try expectSuccess(
+            live.run(
+                ["apply", "-f", "-"],
+                stdin: FaultRig.base
+                    + LiveDataplane.endpointSlice(
+                        service: "steady", portName: "http", port: 8080, addresses: [live.backendAddress(1)]) + "---\n"
+                    + extra))
         gateway = try #require(LiveDataplane.gatewayVariables(live.run(["status"]).stdout))
         #expect(try steady() == 200)
     }
@@ -67,14 +77,18 @@ final class FaultRig {
     /// Runs `fault` while a second process sends requests to the steady route (bounded: 60,000 requests or
     /// 30 s), then lets the load run 300 ms past the fault and reports it.
     func underLoad(_ fault: () throws -> Void) throws -> Load {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-load-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-load-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [FaultRig.loadScript, "--address", gateway.ip, "--port", String(gateway.port), "--host", "steady.example.com",
-                             "--expect-body", "steady", "--max-requests", "60000", "--max-seconds", "30",
-                             "--stop-file", dir + "/stop", "--ready-file", dir + "/ready"]
+        process.arguments = [
+            FaultRig.loadScript, "--address", gateway.ip, "--port", String(gateway.port), "--host",
+            "steady.example.com",
+            "--expect-body", "steady", "--max-requests", "60000", "--max-seconds", "30",
+            "--stop-file", dir + "/stop", "--ready-file", dir + "/ready",
+        ]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -87,8 +101,12 @@ final class FaultRig {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         if let faultError { throw faultError }
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "load output: \(String(decoding: data, as: UTF8.self))")
-        return Load(sent: json["sent"] as? Int ?? 0, failed: json["failed"] as? Int ?? -1, reasons: json["reasons"] as? [String: Int] ?? [:])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            "load output: \(String(decoding: data, as: UTF8.self))")
+        return Load(
+            sent: json["sent"] as? Int ?? 0, failed: json["failed"] as? Int ?? -1,
+            reasons: json["reasons"] as? [String: Int] ?? [:])
     }
 
     /// The master pid of the Gateway's nginx.
@@ -105,13 +123,24 @@ final class FaultRig {
     /// Checks the store after a fault: SQLite's integrity check passes and every object named (`kind/name`) is
     /// there with `marker` in its JSON. Returns how many objects were checked.
     @discardableResult
-    func checkStore(_ expected: [(object: String, marker: String)], sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
-        let integrity = try FaultRig.shell("/usr/bin/python3", ["-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
-                                                               live.cli.state + "/state.db"])
-        #expect(integrity.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "integrity: \(integrity)", sourceLocation: sourceLocation)
+    func checkStore(_ expected: [(object: String, marker: String)], sourceLocation: SourceLocation = #_sourceLocation)
+        throws -> Int
+    {
+        let integrity = try FaultRig.shell(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+                live.cli.state + "/state.db",
+            ])
+        #expect(
+            integrity.trimmingCharacters(in: .whitespacesAndNewlines) == "ok", "integrity: \(integrity)",
+            sourceLocation: sourceLocation)
         for (object, marker) in expected {
             let got = try live.run(["get", object, "-o", "json"])
-            #expect(got.status == 0 && got.stdout.contains(marker), "\(object): \(got.stderr)", sourceLocation: sourceLocation)
+            #expect(
+                got.status == 0 && got.stdout.contains(marker), "\(object): \(got.stderr)",
+                sourceLocation: sourceLocation)
         }
         return expected.count
     }
@@ -133,10 +162,14 @@ final class FaultRig {
 
     /// Whether this machine lets the tests mount (root with CAP_SYS_ADMIN, as in CI's container).
     static let canMount: Bool = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-mountcheck-\(UUID().uuidString)").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gwconsole-mountcheck-\(UUID().uuidString)"
+        ).path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        guard geteuid() == 0, (try? shell("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])) != nil else { return false }
+        guard geteuid() == 0, (try? shell("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir])) != nil else {
+            return false
+        }
         let mounted = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8))?.contains(" \(dir) ") == true
         _ = try? shell("/bin/umount", [dir])
         return mounted

@@ -8,17 +8,23 @@ import Testing
 @Suite("Faults while serving", .serialized)
 struct FaultsUnderLoadTests {
     func report(_ fault: String, _ load: FaultRig.Load, objects: Int) {
-        print("fault \(fault): \(load.sent) requests, \(load.failed) failed \(load.reasons), \(objects) objects checked")
+        print(
+            "fault \(fault): \(load.sent) requests, \(load.failed) failed \(load.reasons), \(objects) objects checked")
     }
 
-    @Test("an apply nginx refuses (its new listener's port is taken): stored, reported, the last good config serves; up retries")
+    @Test(
+        "an apply nginx refuses (its new listener's port is taken): stored, reported, the last good config serves; up retries"
+    )
     func rejectedApply() throws {
         let rig = try FaultRig()
         // Another process holds the port the new listener needs on the Gateway's address.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = ["-c", "import socket,sys,time; s=socket.socket(); s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(); print('ok', flush=True); time.sleep(60)",
-                            rig.gateway.ip, String(rig.gateway.port + 1)]
+        holder.arguments = [
+            "-c",
+            "import socket,sys,time; s=socket.socket(); s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(); print('ok', flush=True); time.sleep(60)",
+            rig.gateway.ip, String(rig.gateway.port + 1),
+        ]
         let ready = Pipe()
         holder.standardOutput = ready
         try holder.run()
@@ -47,7 +53,10 @@ struct FaultsUnderLoadTests {
         #expect(status.contains("not programmed") && status.contains("Address already in use"), "\(status)")
         #expect(try rig.run(["doctor"]).stdout.contains("ConfigRejected"))
         #expect(try rig.request("extra.example.com").status == 404, "the refused generation does not serve")
-        let objects = try rig.checkStore([("gateway/gw", "\"other\""), ("httproute/extra", "extra.example.com"), ("httproute/steady", "steady.example.com")])
+        let objects = try rig.checkStore([
+            ("gateway/gw", "\"other\""), ("httproute/extra", "extra.example.com"),
+            ("httproute/steady", "steady.example.com"),
+        ])
         report("rejected apply", load, objects: objects)
         // The port is free again: `up` retries the refused generation.
         kill(holder.processIdentifier, SIGKILL)
@@ -66,7 +75,10 @@ struct FaultsUnderLoadTests {
             for worker in before { kill(worker, SIGKILL) }
         }
         var after = rig.workers(of: master)
-        for _ in 0..<100 where after.isEmpty || after == before { usleep(20_000); after = rig.workers(of: master) }
+        for _ in 0..<100 where after.isEmpty || after == before {
+            usleep(20_000)
+            after = rig.workers(of: master)
+        }
         #expect(!after.isEmpty && Set(after).isDisjoint(with: before), "a new worker serves")
         // A request the killed worker was handling at that instant is lost (one per load connection at most);
         // every later one is served by the new worker.
@@ -76,7 +88,9 @@ struct FaultsUnderLoadTests {
         report("worker killed", load, objects: try rig.checkStore([("httproute/steady", "steady.example.com")]))
     }
 
-    @Test("the nginx master killed: orphaned workers keep serving; the next command restarts it on their sockets, recorded in history")
+    @Test(
+        "the nginx master killed: orphaned workers keep serving; the next command restarts it on their sockets, recorded in history"
+    )
     func masterKilled() throws {
         let rig = try FaultRig()
         let master = try #require(rig.masterPID)
@@ -89,19 +103,24 @@ struct FaultsUnderLoadTests {
         #expect(status.contains("default/gw: programmed"), "\(status)")
         let restarted = try #require(rig.masterPID)
         #expect(restarted != master && NginxAlive.check(restarted))
-        #expect(try rig.run(["config", "history"]).stdout.contains("restart (nginx master of default/gw was not running)"))
+        #expect(
+            try rig.run(["config", "history"]).stdout.contains("restart (nginx master of default/gw was not running)"))
         let doctor = try rig.run(["doctor"]).stdout
-        #expect(doctor.contains("WARNING DataplaneRestarted") && doctor.contains("restart (nginx master of default/gw was not running)"), "\(doctor)")
+        #expect(
+            doctor.contains("WARNING DataplaneRestarted")
+                && doctor.contains("restart (nginx master of default/gw was not running)"), "\(doctor)")
         // The new master took the orphans' listening sockets, so connections queued on them the whole time.
         #expect(load.failed == 0, "\(load)")
-        let errorLog = (try? String(contentsOfFile: rig.live.cli.state + "/dp/1/run/logs/error.log", encoding: .utf8)) ?? ""
+        let errorLog =
+            (try? String(contentsOfFile: rig.live.cli.state + "/dp/1/run/logs/error.log", encoding: .utf8)) ?? ""
         #expect(errorLog.contains("using inherited sockets"), "the restart reused the listening sockets")
         #expect(try rig.steady() == 200)
         report("master killed", load, objects: try rig.checkStore([("httproute/steady", "steady.example.com")]))
     }
 
-    @Test("the state directory read-only: applies are refused with the reason and change nothing; reads and traffic go on",
-          .enabled(if: FaultRig.canMount, "needs root and mount (a read-only bind mount)"))
+    @Test(
+        "the state directory read-only: applies are refused with the reason and change nothing; reads and traffic go on",
+        .enabled(if: FaultRig.canMount, "needs root and mount (a read-only bind mount)"))
     func readOnlyState() throws {
         let rig = try FaultRig()
         let state = rig.live.cli.state
@@ -112,11 +131,16 @@ struct FaultsUnderLoadTests {
         var applied = CLI.Result(status: -1, stdout: "", stderr: "")
         var read = CLI.Result(status: -1, stdout: "", stderr: "")
         let load = try rig.underLoad {
-            applied = try rig.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: refused}\ndata: {a: b}\n")
+            applied = try rig.run(
+                ["apply", "-f", "-"],
+                stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: refused}\ndata: {a: b}\n")
             read = try rig.run(["get", "httproute"])
         }
         #expect(applied.status == 1 && applied.stderr.contains("nothing was applied"), "\(applied.stderr)")
-        #expect(applied.stderr.contains("apply needs to write the state, but the state directory \(state) is on a read-only file system"), "\(applied.stderr)")
+        #expect(
+            applied.stderr.contains(
+                "apply needs to write the state, but the state directory \(state) is on a read-only file system"),
+            "\(applied.stderr)")
         #expect(read.status == 0 && read.stdout.contains("steady"), "\(read.stderr)")
         #expect(load.failed == 0, "\(load)")
         try FaultRig.shell("/bin/umount", [state])
@@ -126,8 +150,9 @@ struct FaultsUnderLoadTests {
         report("read-only state", load, objects: objects)
     }
 
-    @Test("the disk full under the state directory: applies are refused with the reason, nothing half-written; freeing space recovers",
-          .enabled(if: FaultRig.canMount, "needs root and mount (a small tmpfs)"))
+    @Test(
+        "the disk full under the state directory: applies are refused with the reason, nothing half-written; freeing space recovers",
+        .enabled(if: FaultRig.canMount, "needs root and mount (a small tmpfs)"))
     func diskFull() throws {
         var mountPoint = ""
         let rig = try FaultRig { state in
@@ -146,11 +171,15 @@ struct FaultsUnderLoadTests {
         // checkpoint: about 120 KB after the rig's set-up), so the write needs new space.
         var routes = ""
         for i in 0..<400 {
-            routes += "---\n" + TestManifests.redirectRoute("full-\(i)", host: "full-\(i).example.com", to: "/full-\(i)-" + String(repeating: "x", count: 800))
+            routes +=
+                "---\n"
+                + TestManifests.redirectRoute(
+                    "full-\(i)", host: "full-\(i).example.com", to: "/full-\(i)-" + String(repeating: "x", count: 800))
         }
         var applied = CLI.Result(status: -1, stdout: "", stderr: "")
         let load = try rig.underLoad { applied = try rig.run(["apply", "-f", "-"], stdin: routes) }
-        #expect(applied.status == 1 && applied.stderr.contains("nothing was applied"), "\(applied.stdout)\(applied.stderr)")
+        #expect(
+            applied.status == 1 && applied.stderr.contains("nothing was applied"), "\(applied.stdout)\(applied.stderr)")
         #expect(applied.stderr.contains("no space left on the device holding the state directory"), "\(applied.stderr)")
         #expect(load.failed == 0, "\(load)")
         try FileManager.default.removeItem(atPath: filler)
@@ -163,25 +192,32 @@ struct FaultsUnderLoadTests {
         report("disk full", load, objects: objects)
     }
 
-    @Test("eight processes applying at once under load: every object lands whole and serves; the steady route never fails")
+    @Test(
+        "eight processes applying at once under load: every object lands whole and serves; the steady route never fails"
+    )
     func concurrentAppliers() throws {
         let rig = try FaultRig()
         let writers = 8
         let results = ResultBox(count: writers)
-        let cli = rig.live.cli, environment = rig.live.environment
+        let cli = rig.live.cli
+        let environment = rig.live.environment
         let load = try rig.underLoad {
             let group = DispatchGroup()
             for w in 0..<writers {
                 DispatchQueue.global().async(group: group) {
-                    let text = TestManifests.redirectRoute("writer-\(w)", host: "writer-\(w).example.com", to: "/writer-\(w)") + """
-                        ---
-                        apiVersion: v1
-                        kind: ConfigMap
-                        metadata: {name: shared}
-                        data: {writer: "\(w)"}
-                        """
-                    results.set(w, (try? cli.run(["apply", "-f", "-"], stdin: text, environment: environment))
-                                ?? CLI.Result(status: -1, stdout: "", stderr: "did not run"))
+                    let text =
+                        TestManifests.redirectRoute("writer-\(w)", host: "writer-\(w).example.com", to: "/writer-\(w)")
+                            + """
+                            ---
+                            apiVersion: v1
+                            kind: ConfigMap
+                            metadata: {name: shared}
+                            data: {writer: "\(w)"}
+                            """
+                    results.set(
+                        w,
+                        (try? cli.run(["apply", "-f", "-"], stdin: text, environment: environment))
+                            ?? CLI.Result(status: -1, stdout: "", stderr: "did not run"))
                 }
             }
             group.wait()
@@ -198,12 +234,19 @@ struct FaultsUnderLoadTests {
         report("\(writers) concurrent appliers", load, objects: objects)
     }
 
-    @Test("a CA ConfigMap deleted under a live BackendTLSPolicy: its route fails closed (500, never plain HTTP), status and doctor say why, others keep serving")
+    @Test(
+        "a CA ConfigMap deleted under a live BackendTLSPolicy: its route fails closed (500, never plain HTTP), status and doctor say why, others keep serving"
+    )
     func configMapDeletedUnderPolicy() throws {
-        let ca = try #require(CertificateInspector.issue(commonName: "Fault CA", dnsName: nil, notBeforeDays: -1, notAfterDays: 3650, isCA: true))
-        let leaf = try #require(CertificateInspector.issue(commonName: "secure.example.com", dnsName: "secure.example.com", issuer: ca))
+        let ca = try #require(
+            CertificateInspector.issue(
+                commonName: "Fault CA", dnsName: nil, notBeforeDays: -1, notAfterDays: 3650, isCA: true))
+        let leaf = try #require(
+            CertificateInspector.issue(commonName: "secure.example.com", dnsName: "secure.example.com", issuer: ca))
         let rig = try FaultRig(extra: "")
-        try rig.live.startBackend(name: "secure", address: rig.live.backendAddress(2), port: 8443, ssl: leaf, body: "location / { return 200 \"secure\\n\"; }")
+        try rig.live.startBackend(
+            name: "secure", address: rig.live.backendAddress(2), port: 8443, ssl: leaf,
+            body: "location / { return 200 \"secure\\n\"; }")
         let secure = """
             apiVersion: v1
             kind: Service
@@ -245,7 +288,10 @@ struct FaultsUnderLoadTests {
         #expect(policy.contains("ConfigMap default/secure-ca does not exist"), "\(policy)")
         let doctor = try rig.run(["doctor"]).stdout
         #expect(doctor.contains("secure-ca"), "\(doctor)")
-        var objects = try rig.checkStore([("backendtlspolicy/secure-tls", "secure-ca"), ("httproute/secure", "secure.example.com"), ("httproute/steady", "steady.example.com")])
+        var objects = try rig.checkStore([
+            ("backendtlspolicy/secure-tls", "secure-ca"), ("httproute/secure", "secure.example.com"),
+            ("httproute/steady", "steady.example.com"),
+        ])
         // Restored: the route verifies and serves again.
         rig.expectSuccess(try rig.run(["apply", "-f", "-"], stdin: secure))
         objects += try rig.checkStore([("configmap/secure-ca", "BEGIN CERTIFICATE")])
@@ -260,8 +306,16 @@ final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [CLI.Result]
     init(count: Int) { results = Array(repeating: CLI.Result(status: -1, stdout: "", stderr: ""), count: count) }
-    func set(_ index: Int, _ result: CLI.Result) { lock.lock(); results[index] = result; lock.unlock() }
-    var all: [CLI.Result] { lock.lock(); defer { lock.unlock() }; return results }
+    func set(_ index: Int, _ result: CLI.Result) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+    var all: [CLI.Result] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results
+    }
 }
 
 /// Liveness of a process by pid (signal 0).

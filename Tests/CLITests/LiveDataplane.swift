@@ -11,16 +11,20 @@ final class LiveDataplane {
     private var backends: [String] = []
 
     init() {
-        let a = Int.random(in: 2...250), b = Int.random(in: 2...250)
+        let a = Int.random(in: 2...250)
+        let b = Int.random(in: 2...250)
         base = "127.\(a).\(b)"
         portOffset = Int.random(in: 20...400) * 100
-        backendDir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-backend-\(UUID().uuidString)").path
+        backendDir =
+            FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-backend-\(UUID().uuidString)").path
     }
 
     deinit {
         _ = try? run(["down"])
         for pidFile in backends {
-            if let pid = try? String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), let p = Int32(pid) {
+            if let pid = try? String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines), let p = Int32(pid)
+            {
                 kill(p, SIGQUIT)
             }
         }
@@ -42,7 +46,9 @@ final class LiveDataplane {
     func backendAddress(_ n: Int) -> String { "\(base).\(200 + n)" }
 
     /// Starts an nginx backend on `address:port` with `server` as its server block body (listen added).
-    func startBackend(name: String, address: String, port: Int, ssl: (cert: String, key: String)? = nil, body: String) throws {
+    func startBackend(name: String, address: String, port: Int, ssl: (cert: String, key: String)? = nil, body: String)
+        throws
+    {
         let dir = backendDir + "/" + name
         try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
         var tls = ""
@@ -70,17 +76,23 @@ final class LiveDataplane {
             """
         try config.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
         // posix_spawn, not Process: the daemonized master must not inherit the test's pipes.
-        let status = try Spawn.run("/usr/sbin/nginx", ["-p", dir + "/", "-e", dir + "/logs/error.log", "-c", dir + "/nginx.conf"],
-                                   outputPath: dir + "/logs/start.log")
+        let status = try Spawn.run(
+            "/usr/sbin/nginx", ["-p", dir + "/", "-e", dir + "/logs/error.log", "-c", dir + "/nginx.conf"],
+            outputPath: dir + "/logs/start.log")
         backends.append(dir + "/nginx.pid")
-        precondition(status == 0, "backend nginx \(name) did not start: \((try? String(contentsOfFile: dir + "/logs/start.log", encoding: .utf8)) ?? "")")
+        precondition(
+            status == 0,
+            "backend nginx \(name) did not start: \((try? String(contentsOfFile: dir + "/logs/start.log", encoding: .utf8)) ?? "")"
+        )
     }
 
     /// The guide's Secret data, decoded.
     static func guideCertificateAndKey() throws -> (cert: String, key: String) {
         let text = try String(contentsOfFile: CLI.guide, encoding: .utf8)
         func value(_ key: String) -> String {
-            let line = text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ": LS0") }!
+            let line = text.split(separator: "\n").first {
+                $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ": LS0")
+            }!
             let encoded = line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
             return String(decoding: Data(base64Encoded: encoded)!, as: UTF8.self)
         }
@@ -88,7 +100,9 @@ final class LiveDataplane {
     }
 
     /// An EndpointSlice for a Service pointing at addresses.
-    static func endpointSlice(service: String, portName: String?, port: Int, addresses: [String], namespace: String = "default") -> String {
+    static func endpointSlice(
+        service: String, portName: String?, port: Int, addresses: [String], namespace: String = "default"
+    ) -> String {
         """
         apiVersion: discovery.k8s.io/v1
         kind: EndpointSlice
@@ -107,7 +121,8 @@ final class LiveDataplane {
 
     /// `eval`s the GW_IP/GW_PORT lines of `up` or `status`.
     static func gatewayVariables(_ output: String) -> (ip: String, port: Int)? {
-        var ip: String?, port: Int?
+        var ip: String?
+        var port: Int?
         for line in output.split(separator: "\n") {
             if line.hasPrefix("GW_IP=") { ip = String(line.dropFirst(6)) }
             if line.hasPrefix("GW_PORT=") { port = Int(line.dropFirst(8)) }
@@ -117,10 +132,15 @@ final class LiveDataplane {
     }
 
     /// Runs the real curl as the guide does: `curl --resolve host:port:ip http://host:port/path`.
-    static func curl(host: String, ip: String, port: Int, path: String = "/", extra: [String] = []) throws -> (status: Int, body: String) {
+    static func curl(host: String, ip: String, port: Int, path: String = "/", extra: [String] = []) throws -> (
+        status: Int, body: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-m", "5", "-w", "\n%{http_code}", "--resolve", "\(host):\(port):\(ip)"] + extra + ["http://\(host):\(port)\(path)"]
+        process.arguments =
+            ["-s", "-m", "5", "-w", "\n%{http_code}", "--resolve", "\(host):\(port):\(ip)"] + extra + [
+                "http://\(host):\(port)\(path)"
+            ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Probe", .serialized)
 struct ProbeTests {
-    @Test("the guide before the policy: the probe shows the 400 and a backend that speaks TLS to a gateway that sends plain HTTP")
+    @Test(
+        "the guide before the policy: the probe shows the 400 and a backend that speaks TLS to a gateway that sends plain HTTP"
+    )
     func plainVersusTLS() throws {
         let live = LiveDataplane()
         try live.run(["up"])

@@ -29,13 +29,21 @@ struct ReadCommandTests {
     @Test("names, plural, short and full names resolve to the same kind")
     func kindNames() throws {
         let cli = try guideState()
-        for name in ["backendtlspolicy", "backendtlspolicies", "btlspolicy", "backendtlspolicies.gateway.networking.k8s.io", "BackendTLSPolicy"] {
+        for name in [
+            "backendtlspolicy", "backendtlspolicies", "btlspolicy", "backendtlspolicies.gateway.networking.k8s.io",
+            "BackendTLSPolicy",
+        ] {
             let result = try cli.run(["get", name])
-            #expect(result.stdout.hasPrefix("NAME          TARGETS              HOSTNAME                 ACCEPTED   AGE\nbackend-tls   Service/secure-app   secure-app.example.com   True       "), "\(name): \(result.stdout)\(result.stderr)")
+            #expect(
+                result.stdout.hasPrefix(
+                    "NAME          TARGETS              HOSTNAME                 ACCEPTED   AGE\nbackend-tls   Service/secure-app   secure-app.example.com   True       "
+                ), "\(name): \(result.stdout)\(result.stderr)")
         }
         #expect(try cli.run(["get", "gtw", "-o", "name"]).stdout == "gateway.gateway.networking.k8s.io/gateway\n")
         #expect(try cli.run(["get", "deploy", "-o", "name"]).stdout == "deployment.apps/secure-app\n")
-        #expect(try cli.run(["get", "gc", "-o", "name"]).stdout == "gatewayclass.gateway.networking.k8s.io/nginx\n", "the built-in class")
+        #expect(
+            try cli.run(["get", "gc", "-o", "name"]).stdout == "gatewayclass.gateway.networking.k8s.io/nginx\n",
+            "the built-in class")
         #expect(try cli.run(["get", "refgrant", "-A"]).stderr == "No resources found\n")
         let unknown = try cli.run(["get", "widgets"])
         #expect(unknown.status == 1 && unknown.stderr == "error: the server doesn't have a resource type \"widgets\"\n")
@@ -45,7 +53,8 @@ struct ReadCommandTests {
     func jsonAndYAML() throws {
         let cli = try guideState()
         let one = try cli.run(["get", "httproute", "secure-app", "-o", "json"]).stdout
-        #expect(one.hasPrefix("{\n    \"apiVersion\": \"gateway.networking.k8s.io/v1\",\n    \"kind\": \"HTTPRoute\",\n"))
+        #expect(
+            one.hasPrefix("{\n    \"apiVersion\": \"gateway.networking.k8s.io/v1\",\n    \"kind\": \"HTTPRoute\",\n"))
         #expect(one.contains("\"namespace\": \"default\""))
         #expect(one.contains("\"uid\": \""))
         let list = try cli.run(["get", "cm", "-o", "json"]).stdout
@@ -59,7 +68,11 @@ struct ReadCommandTests {
     @Test("-A adds NAMESPACE; -n narrows; NotFound as kubectl")
     func namespaces() throws {
         let cli = try guideState()
-        try cli.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: other\n")
+        try cli.run(
+            ["apply", "-f", "-"],
+            stdin:
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: other\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: elsewhere\n  namespace: other\n"
+        )
         let all = try cli.run(["get", "cm", "-A"]).stdout
         #expect(all.hasPrefix("NAMESPACE   NAME            DATA   AGE\n"))
         #expect(all.contains("other       elsewhere       0"))
@@ -75,30 +88,34 @@ struct ReadCommandTests {
         let cli = try guideState()
         let result = try cli.run(["describe", "backendtlspolicies.gateway.networking.k8s.io"])
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("""
-            Name:         backend-tls
-            Namespace:    default
-            Labels:       <none>
-            Annotations:  <none>
-            API Version:  gateway.networking.k8s.io/v1alpha3
-            Kind:         BackendTLSPolicy
-            Metadata:
-              Creation Timestamp:  
-            """))
-        #expect(result.stdout.contains("""
-            Spec:
-              Target Refs:
-                Group:
-                Kind:   Service
-                Name:   secure-app
-              Validation:
-                Ca Certificate Refs:
-                  Group:
-                  Kind:    ConfigMap
-                  Name:    backend-cert
-                Hostname:  secure-app.example.com
+        #expect(
+            result.stdout.hasPrefix(
+                """
+                Name:         backend-tls
+                Namespace:    default
+                Labels:       <none>
+                Annotations:  <none>
+                API Version:  gateway.networking.k8s.io/v1alpha3
+                Kind:         BackendTLSPolicy
+                Metadata:
+                  Creation Timestamp:  
+                """))
+        #expect(
+            result.stdout.contains(
+                """
+                Spec:
+                  Target Refs:
+                    Group:
+                    Kind:   Service
+                    Name:   secure-app
+                  Validation:
+                    Ca Certificate Refs:
+                      Group:
+                      Kind:    ConfigMap
+                      Name:    backend-cert
+                    Hostname:  secure-app.example.com
 
-            """))
+                """))
         #expect(result.stdout.hasSuffix("Events:        <none>\n") || result.stdout.contains("Events:"))
     }
 
@@ -110,7 +127,9 @@ struct ReadCommandTests {
         #expect(!result.stdout.contains("LS0tLS1CRUdJTi"))
         #expect(!result.stdout.contains("BEGIN"))
         let yaml = try cli.run(["get", "secret", "app-tls-secret", "-o", "yaml"]).stdout
-        #expect(yaml.contains("tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"), "-o yaml is the explicit way to see data, as kubectl")
+        #expect(
+            yaml.contains("tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"),
+            "-o yaml is the explicit way to see data, as kubectl")
     }
 
     @Test("delete by kind and name, and by file; NotFound reported")
@@ -119,10 +138,13 @@ struct ReadCommandTests {
         let one = try cli.run(["delete", "svc", "secure-app"])
         #expect(one.stdout == "service \"secure-app\" deleted from default namespace\n")
         let again = try cli.run(["delete", "svc", "secure-app"])
-        #expect(again.status == 1 && again.stderr == "Error from server (NotFound): services \"secure-app\" not found\n")
+        #expect(
+            again.status == 1 && again.stderr == "Error from server (NotFound): services \"secure-app\" not found\n")
         let file = try cli.run(["delete", "-f", CLI.guide, "--ignore-not-found"])
         #expect(file.status == 0, "\(file.stderr)")
-        #expect(file.stdout.contains("backendtlspolicy.gateway.networking.k8s.io \"backend-tls\" deleted from default namespace\n"))
+        #expect(
+            file.stdout.contains(
+                "backendtlspolicy.gateway.networking.k8s.io \"backend-tls\" deleted from default namespace\n"))
         #expect(!file.stdout.contains("service \"secure-app\""))
         #expect(try cli.names().isEmpty)
     }
@@ -130,24 +152,33 @@ struct ReadCommandTests {
     @Test("unsupported kinds are stored, listed and flagged")
     func unsupportedKinds() throws {
         let cli = CLI()
-        let result = try cli.run(["apply", "-f", "-"], stdin: "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n")
+        let result = try cli.run(
+            ["apply", "-f", "-"],
+            stdin: "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n")
         #expect(result.stdout == "widget.example.com/w created\n")
-        #expect(result.stderr.contains("kind Widget (example.com/v1) is not supported by gwconsole: it is stored and listed, not processed"))
+        #expect(
+            result.stderr.contains(
+                "kind Widget (example.com/v1) is not supported by gwconsole: it is stored and listed, not processed"))
         #expect(try cli.run(["get", "widgets", "-o", "name"]).stdout == "widget.example.com/w\n")
         #expect(try cli.run([]).stdout.contains("widgets.example.com (unsupported kind)"))
     }
 
     @Test("the state directory comes from --state, then GWCONSOLE_STATE, then XDG_STATE_HOME")
     func stateLocation() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-env-\(UUID().uuidString)").path
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-env-\(UUID().uuidString)")
+            .path
         var env = ProcessInfo.processInfo.environment
         env["GWCONSOLE_STATE"] = nil
         env["XDG_STATE_HOME"] = base + "/xdg"
         let cli = CLI()
-        try cli.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: xdg\n", environment: env, withState: false)
+        try cli.run(
+            ["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: xdg\n", environment: env,
+            withState: false)
         #expect(FileManager.default.fileExists(atPath: base + "/xdg/gwconsole/state.db"))
         env["GWCONSOLE_STATE"] = base + "/explicit"
-        try cli.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env\n", environment: env, withState: false)
+        try cli.run(
+            ["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env\n", environment: env,
+            withState: false)
         #expect(FileManager.default.fileExists(atPath: base + "/explicit/state.db"))
     }
 }

@@ -27,10 +27,15 @@ struct ResidentControllerTests {
         #expect(try live.run(["up"]).status == 0)
         #expect(controllerPID(live) == pid, "up again keeps the running controller")
         #expect(controllerProcesses(live).count == 1)
-        let applied = try live.run(["apply", "-f", "-"], stdin: TestManifests.gateway + "---\n" + TestManifests.redirectRoute("one", host: "one.example.com", to: "/one"))
+        let applied = try live.run(
+            ["apply", "-f", "-"],
+            stdin: TestManifests.gateway + "---\n"
+                + TestManifests.redirectRoute("one", host: "one.example.com", to: "/one"))
         #expect(applied.status == 0, "\(applied.stderr)")
         let (ip, port) = try #require(LiveDataplane.gatewayVariables(live.run(["status"]).stdout))
-        #expect(try LiveDataplane.curl(host: "one.example.com", ip: ip, port: port).status == 302, "served when apply returned")
+        #expect(
+            try LiveDataplane.curl(host: "one.example.com", ip: ip, port: port).status == 302,
+            "served when apply returned")
         let log = try String(contentsOfFile: live.cli.state + "/controller.log", encoding: .utf8)
         #expect(log.contains("pass") && log.contains("change"), "the change was the controller's pass:\n\(log)")
         #expect(try live.run(["get", "httproute", "one"]).stdout.contains("True"))
@@ -38,7 +43,9 @@ struct ResidentControllerTests {
         #expect(controllerPID(live) == nil && controllerProcesses(live).isEmpty, "down stops the controller")
     }
 
-    @Test("a command with its own settings (a limit in its environment) reconciles itself; GWCONSOLE_CONTROLLER=0 never uses one")
+    @Test(
+        "a command with its own settings (a limit in its environment) reconciles itself; GWCONSOLE_CONTROLLER=0 never uses one"
+    )
     func settings() throws {
         let live = LiveDataplane()
         #expect(try live.run(["up"]).status == 0)
@@ -74,7 +81,9 @@ struct ResidentControllerTests {
         #expect(!pods.stdout.contains("secure-app"), "the Deployment's pod is gone: \(pods.stdout)\(pods.stderr)")
     }
 
-    @Test("the controller killed during applies under load: every applied route is stored, accepted and served; the next command restarts it")
+    @Test(
+        "the controller killed during applies under load: every applied route is stored, accepted and served; the next command restarts it"
+    )
     func killedMidApply() throws {
         let rig = try FaultRig()
         let live = rig.live
@@ -94,7 +103,8 @@ struct ResidentControllerTests {
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
-                input.fileHandleForWriting.write(Data(TestManifests.redirectRoute("r\(i)", host: "r\(i).example.com", to: "/r\(i)").utf8))
+                input.fileHandleForWriting.write(
+                    Data(TestManifests.redirectRoute("r\(i)", host: "r\(i).example.com", to: "/r\(i)").utf8))
                 try input.fileHandleForWriting.close()
                 // Kill the controller at a different moment of each apply: before its pass, in it, in the reload.
                 usleep(useconds_t(i * 4_000))
@@ -112,7 +122,8 @@ struct ResidentControllerTests {
             #expect(try rig.request("r\(i).example.com").status == 302, "route r\(i) serves")
             #expect(try rig.run(["get", "httproute", "r\(i)"]).stdout.contains("True"), "route r\(i) is accepted")
         }
-        _ = try rig.run(["apply", "-f", "-"], stdin: TestManifests.redirectRoute("after", host: "after.example.com", to: "/after"))
+        _ = try rig.run(
+            ["apply", "-f", "-"], stdin: TestManifests.redirectRoute("after", host: "after.example.com", to: "/after"))
         #expect(controllerPID(live) != nil, "a command restarted the controller")
         #expect(try rig.request("after.example.com").status == 302)
         try rig.checkStore([("httproute/steady", "steady.example.com"), ("httproute/r11", "r11.example.com")])

@@ -7,9 +7,11 @@ struct RoutingTests {
     func setUp(_ routes: String) throws -> (LiveDataplane, ip: String, port: Int) {
         let live = LiveDataplane()
         for (name, n) in [("a", 1), ("b", 2)] {
-            try live.startBackend(name: name, address: live.backendAddress(n), port: 8080, body: """
-                location / { add_header X-Backend \(name); return 200 "\(name) uri=$uri args=$args host=$host x=$http_x_added h=$http_x_remove\\n"; }
-                """)
+            try live.startBackend(
+                name: name, address: live.backendAddress(n), port: 8080,
+                body: """
+                    location / { add_header X-Backend \(name); return 200 "\(name) uri=$uri args=$args host=$host x=$http_x_added h=$http_x_remove\\n"; }
+                    """)
         }
         var manifests = """
             apiVersion: gateway.networking.k8s.io/v1
@@ -24,8 +26,11 @@ struct RoutingTests {
 
             """
         for (name, n) in [("svc-a", 1), ("svc-b", 2)] {
-            manifests += "apiVersion: v1\nkind: Service\nmetadata: {name: \(name)}\nspec:\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\n"
-            manifests += LiveDataplane.endpointSlice(service: name, portName: "http", port: 8080, addresses: [live.backendAddress(n)]) + "---\n"
+            manifests +=
+                "apiVersion: v1\nkind: Service\nmetadata: {name: \(name)}\nspec:\n  ports: [{name: http, port: 80, targetPort: 8080}]\n---\n"
+            manifests +=
+                LiveDataplane.endpointSlice(
+                    service: name, portName: "http", port: 8080, addresses: [live.backendAddress(n)]) + "---\n"
         }
         let applied = try live.run(["apply", "-f", "-"], stdin: manifests + routes)
         #expect(applied.status == 0, "\(applied.stderr)")
@@ -34,13 +39,17 @@ struct RoutingTests {
         return (live, vars.ip, vars.port)
     }
 
-    func get(_ env: (LiveDataplane, ip: String, port: Int), _ host: String, _ path: String = "/", port: Int? = nil, _ extra: [String] = []) throws -> (status: Int, body: String) {
+    func get(
+        _ env: (LiveDataplane, ip: String, port: Int), _ host: String, _ path: String = "/", port: Int? = nil,
+        _ extra: [String] = []
+    ) throws -> (status: Int, body: String) {
         try LiveDataplane.curl(host: host, ip: env.ip, port: port ?? env.port, path: path, extra: extra)
     }
 
     @Test("hostnames (exact, wildcard, none), path types and precedence, method, header and query matches")
     func matching() throws {
-        let env = try setUp("""
+        let env = try setUp(
+            """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata: {name: exact-host}
@@ -81,7 +90,9 @@ struct RoutingTests {
               - matches: [{path: {type: PathPrefix, value: /anyhost}}]
                 backendRefs: [{name: svc-b, port: 80}]
             """)
-        func backend(_ r: (status: Int, body: String)) -> String { r.status == 200 ? String(r.body.prefix(1)) : String(r.status) }
+        func backend(_ r: (status: Int, body: String)) -> String {
+            r.status == 200 ? String(r.body.prefix(1)) : String(r.status)
+        }
         #expect(backend(try get(env, "app.example.com", "/")) == "a")
         #expect(backend(try get(env, "app.example.com", "/api")) == "b")
         #expect(backend(try get(env, "app.example.com", "/api/x")) == "b")
@@ -94,7 +105,8 @@ struct RoutingTests {
         #expect(backend(try get(env, "app.example.com", "/m?v=2")) == "b", "query match")
         #expect(backend(try get(env, "app.example.com", "/re/42")) == "b", "regular expression")
         #expect(backend(try get(env, "app.example.com", "/re/x")) == "a")
-        #expect(backend(try get(env, "other.example.com", "/anyhost")) == "b", "a route without hostnames serves any host")
+        #expect(
+            backend(try get(env, "other.example.com", "/anyhost")) == "b", "a route without hostnames serves any host")
         #expect(backend(try get(env, "other.example.com", "/")) == "404")
         #expect(backend(try get(env, "x.wild.example.com", "/", port: env.port + 1)) == "b", "wildcard listener")
         #expect(backend(try get(env, "a.b.wild.example.com", "/", port: env.port + 1)) == "b")
@@ -103,7 +115,8 @@ struct RoutingTests {
 
     @Test("filters: request and response headers, redirect, rewrite; weights; 500 and 503")
     func filtersAndWeights() throws {
-        let env = try setUp("""
+        let env = try setUp(
+            """
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
             metadata: {name: filters}
@@ -142,7 +155,9 @@ struct RoutingTests {
             """)
         let headers = try get(env, "f.example.com", "/headers", ["-H", "X-Remove: gone", "-i"])
         #expect(headers.status == 200)
-        #expect(headers.body.contains("x=v$1 \"q\" ; return 200 pwned; h=\n"), "the value arrives literally: \(headers.body)")
+        #expect(
+            headers.body.contains("x=v$1 \"q\" ; return 200 pwned; h=\n"),
+            "the value arrives literally: \(headers.body)")
         #expect(headers.body.lowercased().contains("x-resp: yes"))
         #expect(!headers.body.lowercased().contains("x-backend:"))
         let redirect = try get(env, "f.example.com", "/old/page?q=1", ["-i"])

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Scenarios", .serialized)
 struct ScenarioTests {
-    @Test("scenario run secure-backend passes every step: pod Running, the 400, the policy Accepted, hello from pod secure-app")
+    @Test(
+        "scenario run secure-backend passes every step: pod Running, the 400, the policy Accepted, hello from pod secure-app"
+    )
     func secureBackend() throws {
         let live = LiveDataplane()
         #expect(try live.run(["up"]).status == 0)
@@ -30,7 +32,9 @@ struct ScenarioTests {
         let result = try live.run(["scenario", "run", "secure-backend", "--step", "3"])
         #expect(result.status == 0)
         #expect(result.stdout.hasSuffix("applied steps 1-3\n"))
-        #expect(try live.run(["get", "httproute", "-o", "name"]).stdout == "httproute.gateway.networking.k8s.io/secure-app\n")
+        #expect(
+            try live.run(["get", "httproute", "-o", "name"]).stdout
+                == "httproute.gateway.networking.k8s.io/secure-app\n")
         #expect(try live.run(["get", "btlspolicy"]).stderr.hasPrefix("No resources found"))
     }
 
@@ -39,7 +43,10 @@ struct ScenarioTests {
         let live = LiveDataplane()
         try live.run(["up"])
         let file = live.backendDir + "-imported.yaml"
-        let imported = try live.run(["scenario", "import", CLI.repositoryRoot.appendingPathComponent("scenarios/securing-backend-traffic.md").path, "-o", file])
+        let imported = try live.run([
+            "scenario", "import",
+            CLI.repositoryRoot.appendingPathComponent("scenarios/securing-backend-traffic.md").path, "-o", file,
+        ])
         #expect(imported.status == 0, "\(imported.stderr)")
         let result = try live.run(["scenario", "run", file])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -50,19 +57,25 @@ struct ScenarioTests {
     func wrongExpectation() throws {
         let live = LiveDataplane()
         try live.run(["up"])
-        let builtin = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("docs/scenarios/secure-backend.yaml"), encoding: .utf8)
+        let builtin = try String(
+            contentsOf: CLI.repositoryRoot.appendingPathComponent("docs/scenarios/secure-backend.yaml"), encoding: .utf8
+        )
         let wrong = builtin.replacingOccurrences(of: "status: 400", with: "status: 418")
         let file = live.backendDir + "-wrong.yaml"
         try wrong.write(toFile: file, atomically: true, encoding: .utf8)
         let result = try live.run(["scenario", "run", file])
         #expect(result.status == 1)
         #expect(result.stdout.contains("✗ curl --resolve"))
-        #expect(result.stderr.contains("failed at step 4 (Send traffic without backend TLS configuration): expected status 418, got 400"))
+        #expect(
+            result.stderr.contains(
+                "failed at step 4 (Send traffic without backend TLS configuration): expected status 418, got 400"))
     }
 
     @Test("the built-in scenario is the one in docs/scenarios")
     func builtinMatchesDocs() throws {
-        let docs = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("docs/scenarios/secure-backend.yaml"), encoding: .utf8)
+        let docs = try String(
+            contentsOf: CLI.repositoryRoot.appendingPathComponent("docs/scenarios/secure-backend.yaml"), encoding: .utf8
+        )
         let shown = try CLI().run(["scenario", "show", "secure-backend", "--show-secrets"], withState: false).stdout
         #expect(shown == docs)
     }

@@ -17,13 +17,18 @@ struct SecretsTests {
         func leaks(_ text: String) -> Bool { text.contains(pemLine) || text.contains(encoded) }
 
         let explicit = try live.run(["get", "secret", "app-tls-secret", "-o", "yaml"])
-        #expect(leaks(explicit.stdout), "the needles find the key where the user asks for the Secret (the test can fail)")
+        #expect(
+            leaks(explicit.stdout), "the needles find the key where the user asks for the Secret (the test can fail)")
 
-        let pod = try live.run(["get", "pods", "-o", "name"]).stdout.split(separator: "\n").first.map { String($0.split(separator: "/").last ?? "") } ?? ""
+        let pod =
+            try live.run(["get", "pods", "-o", "name"]).stdout.split(separator: "\n").first.map {
+                String($0.split(separator: "/").last ?? "")
+            } ?? ""
         let commands: [[String]] = [
             ["get", "deploy,svc,cm,secret,gtw,httproute,backendtlspolicy,pods,endpointslices", "-A"],
             ["get", "secrets", "-o", "wide"], ["get", "secrets", "-o", "name"],
-            ["describe", "secret"], ["describe", "deploy"], ["describe", "pod"], ["describe", "gateway"], ["describe", "httproute"],
+            ["describe", "secret"], ["describe", "deploy"], ["describe", "pod"], ["describe", "gateway"],
+            ["describe", "httproute"],
             ["render"], ["status"], ["status", "-o", "json"], ["doctor", "-A"], ["doctor", "-o", "json"],
             ["probe", "--route", "secure-app"], ["probe", "--route", "secure-app", "-o", "json"],
             ["config", "history"], ["config", "diff", "1", "2"], ["logs", pod], ["scenario", "show", "secure-backend"],
@@ -32,14 +37,18 @@ struct SecretsTests {
         var checked = 0
         for arguments in commands {
             let result = try live.run(arguments)
-            #expect(!leaks(result.stdout) && !leaks(result.stderr), "gwconsole \(arguments.joined(separator: " ")) printed the private key")
+            #expect(
+                !leaks(result.stdout) && !leaks(result.stderr),
+                "gwconsole \(arguments.joined(separator: " ")) printed the private key")
             checked += 1
         }
         #expect(checked == commands.count)
 
         // The console: the Secret's YAML tab and the scenario tab.
         let env = ["GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset)]
-        let term = try TmuxTerminal("\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 200, rows: 60)
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 200,
+            rows: 60)
         term.waitFor("Topology")
         try term.send(":")
         try term.type("secrets")
@@ -59,7 +68,8 @@ struct SecretsTests {
             let path = root + "/" + relative
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  let data = FileManager.default.contents(atPath: path) else { continue }
+                let data = FileManager.default.contents(atPath: path)
+            else { continue }
             if leaks(String(decoding: data, as: UTF8.self)) { keyFiles.append(relative) }
         }
         #expect(!keyFiles.isEmpty, "the pod's tls.key volume file and the store hold it")

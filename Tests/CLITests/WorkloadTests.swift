@@ -6,7 +6,9 @@ import Testing
 struct WorkloadTests {
     func blocks() throws -> [String] {
         try String(contentsOfFile: CLI.guide, encoding: .utf8)
-            .components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst().map { $0.components(separatedBy: "\nEOF")[0] + "\n" }
+            .components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst().map {
+                $0.components(separatedBy: "\nEOF")[0] + "\n"
+            }
     }
 
     @Test("the guide by hand: pod Running, the 400, the policy, hello from pod secure-app; down leaves no process")
@@ -19,15 +21,20 @@ struct WorkloadTests {
         #expect(pods.contains("/1     Running   0"), "\(pods)")
         #expect(pods.contains("service/secure-app   ClusterIP"))
         let wide = try live.run(["get", "pods", "-o", "wide"]).stdout
-        let podIP = try #require(wide.split(separator: "\n").dropFirst().first?.split(separator: " ", omittingEmptySubsequences: true)[5])
+        let podIP = try #require(
+            wide.split(separator: "\n").dropFirst().first?.split(separator: " ", omittingEmptySubsequences: true)[5])
         #expect(podIP.hasPrefix(live.base))
-        #expect(try live.run(["get", "endpointslices", "-o", "name"]).stdout == "endpointslice.discovery.k8s.io/secure-app-gwconsole\n")
+        #expect(
+            try live.run(["get", "endpointslices", "-o", "name"]).stdout
+                == "endpointslice.discovery.k8s.io/secure-app-gwconsole\n")
 
         try live.run(["apply", "-f", "-"], stdin: blocks[1])
         try live.run(["apply", "-f", "-"], stdin: blocks[2])
         let vars = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
         let before = try LiveDataplane.curl(host: "secure-app.example.com", ip: vars.ip, port: vars.port)
-        #expect(before.status == 400 && before.body.contains("<center>The plain HTTP request was sent to HTTPS port</center>"))
+        #expect(
+            before.status == 400
+                && before.body.contains("<center>The plain HTTP request was sent to HTTPS port</center>"))
         try live.run(["apply", "-f", "-"], stdin: blocks[3])
         try live.run(["apply", "-f", "-"], stdin: blocks[4])
         let after = try LiveDataplane.curl(host: "secure-app.example.com", ip: vars.ip, port: vars.port)
@@ -49,64 +56,71 @@ struct WorkloadTests {
         try live.run(["apply", "-f", "-"], stdin: try blocks()[0])
         let root = live.cli.state + "/pods"
         let podDir = try #require(try FileManager.default.contentsOfDirectory(atPath: root).first)
-        let pid = try #require(Int32(try String(contentsOfFile: "\(root)/\(podDir)/run/nginx.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(
+                try String(contentsOfFile: "\(root)/\(podDir)/run/nginx.pid", encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
         kill(pid, SIGKILL)
         usleep(200_000)
         try live.run(["status"])
         #expect(try live.run(["get", "pods"]).stdout.contains("1/1     Running   1 "))
 
-        try live.run(["apply", "-f", "-"], stdin: """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: api}
-            spec:
-              selector: {matchLabels: {app: api}}
-              template:
-                metadata: {labels: {app: api}}
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api}
                 spec:
-                  containers: [{name: api, image: "ghcr.io/example/api:1.0"}]
-            ---
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: broken}
-            data:
-              app.conf: "server { listen 8080; bogus_directive on; }"
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: broken}
-            spec:
-              selector: {matchLabels: {app: broken}}
-              template:
-                metadata: {labels: {app: broken}}
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec:
+                      containers: [{name: api, image: "ghcr.io/example/api:1.0"}]
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: broken}
+                data:
+                  app.conf: "server { listen 8080; bogus_directive on; }"
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: broken}
                 spec:
-                  containers: [{name: web, image: nginx, volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}]
-                  volumes: [{name: conf, configMap: {name: broken}}]
-            """)
+                  selector: {matchLabels: {app: broken}}
+                  template:
+                    metadata: {labels: {app: broken}}
+                    spec:
+                      containers: [{name: web, image: nginx, volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}]
+                      volumes: [{name: conf, configMap: {name: broken}}]
+                """)
         let pods = try live.run(["get", "pods"]).stdout
         #expect(pods.contains("0/1     ImageNotLocal"), "\(pods)")
         #expect(pods.contains("0/1     CrashLoopBackOff"), "\(pods)")
         let describe = try live.run(["describe", "pod", "broken"]).stdout
         #expect(describe.contains("unknown directive \"bogus_directive\""), "nginx's message: \(describe)")
         // A pasted config may not reach the host's files.
-        try live.run(["apply", "-f", "-"], stdin: """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: snoop}
-            data:
-              app.conf: "server { listen 8080; access_log /etc/cron.d/evil; location / { root /etc; } }"
-            ---
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: snoop}
-            spec:
-              selector: {matchLabels: {app: snoop}}
-              template:
-                metadata: {labels: {app: snoop}}
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: snoop}
+                data:
+                  app.conf: "server { listen 8080; access_log /etc/cron.d/evil; location / { root /etc; } }"
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: snoop}
                 spec:
-                  containers: [{name: web, image: nginx, volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}]
-                  volumes: [{name: conf, configMap: {name: snoop}}]
-            """)
+                  selector: {matchLabels: {app: snoop}}
+                  template:
+                    metadata: {labels: {app: snoop}}
+                    spec:
+                      containers: [{name: web, image: nginx, volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}]
+                      volumes: [{name: conf, configMap: {name: snoop}}]
+                """)
         let snoop = try live.run(["describe", "pod", "snoop"]).stdout
         #expect(snoop.contains("access_log /etc/cron.d/evil is outside the pod's volumes"), "\(snoop)")
         #expect(!FileManager.default.fileExists(atPath: "/etc/cron.d/evil"))
@@ -132,15 +146,26 @@ struct WorkloadTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
         // A template change: new pods, old ones gone.
-        try live.run(["apply", "-f", "-"], stdin: guide.replacingOccurrences(of: "replicas: 1", with: "replicas: 2")
-            .replacingOccurrences(of: "app: secure-app\n    spec:", with: "app: secure-app\n        version: two\n    spec:"))
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: guide.replacingOccurrences(of: "replicas: 1", with: "replicas: 2")
+                .replacingOccurrences(
+                    of: "app: secure-app\n    spec:", with: "app: secure-app\n        version: two\n    spec:"))
         let after = try live.run(["get", "pods", "-o", "name"]).stdout.split(separator: "\n")
         #expect(after.count == 2 && Set(after).isDisjoint(with: Set(before)), "\(before) → \(after)")
 
         // A pod whose config fails is not ready: its endpoint says so.
-        try live.run(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: secure-config\ndata:\n  app.conf: \"server { listen 8443; nonsense; }\"\n")
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin:
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: secure-config\ndata:\n  app.conf: \"server { listen 8443; nonsense; }\"\n"
+        )
         // (as in Kubernetes, a ConfigMap change reaches new pods only: roll out with a template change)
-        try live.run(["apply", "-f", "-"], stdin: guide.replacingOccurrences(of: "app: secure-app\n    spec:", with: "app: secure-app\n        version: three\n    spec:")
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: guide.replacingOccurrences(
+                of: "app: secure-app\n    spec:", with: "app: secure-app\n        version: three\n    spec:"
+            )
             .components(separatedBy: "---\napiVersion: v1\nkind: ConfigMap")[0])
         let broken = try live.run(["get", "endpointslice", "secure-app-gwconsole", "-o", "json"]).stdout
         #expect(broken.contains("\"ready\": false") && !broken.contains("\"ready\": true"), "\(broken)")
@@ -151,7 +176,8 @@ struct WorkloadTests {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { entry in
             guard Int32(entry) != nil, let cmd = try? String(contentsOfFile: "/proc/\(entry)/cmdline", encoding: .utf8),
-                  cmd.hasPrefix("nginx"), cmd.contains(dir) else { return false }
+                cmd.hasPrefix("nginx"), cmd.contains(dir)
+            else { return false }
             let stat = (try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)) ?? ""
             return !(stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? false)
         }.count

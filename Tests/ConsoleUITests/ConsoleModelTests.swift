@@ -31,19 +31,25 @@ struct ConsoleModelTests {
     func folding() throws {
         var model = try GuideFixture.model()
         let all = model.visibleRows.count
-        model.selected = 3   // HTTPRoute
+        model.selected = 3  // HTTPRoute
         _ = press([.enter], &model)
         #expect(model.visibleRows.count == all - 4, "rule, Service, policy and CA are folded away")
         #expect(model.visibleRows[3].isCollapsed)
         _ = press([.char(" ")], &model)
         #expect(model.visibleRows.count == all)
         _ = press([.char("j"), .char("h")], &model)
-        #expect(model.selectedLabel == "rule 0 PathPrefix /" && model.visibleRows[4].isCollapsed, "h folds an open row first")
+        #expect(
+            model.selectedLabel == "rule 0 PathPrefix /" && model.visibleRows[4].isCollapsed,
+            "h folds an open row first")
         _ = press([.char("h")], &model)
         #expect(model.selectedLabel == "HTTPRoute default/secure-app", "then goes to its parent")
         let rows = model.tree
-        model.setTree(Array(rows.prefix(1)) + [TreeRow(depth: 1, label: "Gateway other/new", role: .pending, ref: nil)] + Array(rows.dropFirst()))
-        #expect(model.selectedLabel == "HTTPRoute default/secure-app", "a new row above does not move the selection off its object")
+        model.setTree(
+            Array(rows.prefix(1)) + [TreeRow(depth: 1, label: "Gateway other/new", role: .pending, ref: nil)]
+                + Array(rows.dropFirst()))
+        #expect(
+            model.selectedLabel == "HTTPRoute default/secure-app",
+            "a new row above does not move the selection off its object")
     }
 
     @Test("the filter keeps matching rows with their subtrees and ancestors; ! hides matching subtrees; Esc clears")
@@ -51,20 +57,31 @@ struct ConsoleModelTests {
         var model = try GuideFixture.model()
         let rows = model.tree
         // A second route on the listener, a lost route apart.
-        model.setTree(Array(rows.prefix(3)) + [TreeRow(depth: 3, label: "HTTPRoute default/shop", role: .resolved, ref: nil),
-                                               TreeRow(depth: 4, label: "rule 0 PathPrefix /cart", role: .accepted, ref: nil)]
-                      + Array(rows.dropFirst(3)) + [TreeRow(depth: 0, label: "Not attached", role: .notAttached, ref: nil),
-                                                    TreeRow(depth: 1, label: "HTTPRoute default/lost", role: .notAttached, ref: nil)])
+        model.setTree(
+            Array(rows.prefix(3)) + [
+                TreeRow(depth: 3, label: "HTTPRoute default/shop", role: .resolved, ref: nil),
+                TreeRow(depth: 4, label: "rule 0 PathPrefix /cart", role: .accepted, ref: nil),
+            ]
+                + Array(rows.dropFirst(3)) + [
+                    TreeRow(depth: 0, label: "Not attached", role: .notAttached, ref: nil),
+                    TreeRow(depth: 1, label: "HTTPRoute default/lost", role: .notAttached, ref: nil),
+                ])
         _ = press([.char("/")] + "shop".map { .char($0) }, &model)
-        #expect(model.visibleRows.map(\.row.label) == ["GatewayClass nginx", "Gateway default/gateway", "listener http HTTP/80 (1 routes)",
-                                                       "HTTPRoute default/shop", "rule 0 PathPrefix /cart"])
+        #expect(
+            model.visibleRows.map(\.row.label) == [
+                "GatewayClass nginx", "Gateway default/gateway", "listener http HTTP/80 (1 routes)",
+                "HTTPRoute default/shop", "rule 0 PathPrefix /cart",
+            ])
         _ = press([.enter], &model)
         #expect(model.filter == "shop")
         _ = press([.escape], &model)
         #expect(model.filter.isEmpty && model.visibleRows.count == 12)
         _ = press([.char("/"), .char("!")] + "secure-app".map { .char($0) } + [.enter], &model)
-        #expect(model.visibleRows.map(\.row.label) == ["GatewayClass nginx", "Gateway default/gateway", "listener http HTTP/80 (1 routes)",
-                                                       "HTTPRoute default/shop", "rule 0 PathPrefix /cart", "Not attached", "HTTPRoute default/lost"])
+        #expect(
+            model.visibleRows.map(\.row.label) == [
+                "GatewayClass nginx", "Gateway default/gateway", "listener http HTTP/80 (1 routes)",
+                "HTTPRoute default/shop", "rule 0 PathPrefix /cart", "Not attached", "HTTPRoute default/lost",
+            ])
     }
 
     @Test("command mode: Tab completes commands, kinds and arguments; Enter runs; unknown names become a list request")
@@ -77,10 +94,13 @@ struct ConsoleModelTests {
         #expect(model.mode == .command("scenario secure-backend"))
         #expect(press([.enter], &model) == [.scenario("secure-backend")])
         _ = press([.char(":"), .char("s"), .tab], &model)
-        #expect(model.message?.text.contains("scenario") == true && model.message?.text.contains("svc") == true, "several candidates are listed")
+        #expect(
+            model.message?.text.contains("scenario") == true && model.message?.text.contains("svc") == true,
+            "several candidates are listed")
         _ = press([.escape], &model)
         #expect(press([.char(":")] + "hr".map { .char($0) } + [.enter], &model) == [.showList("hr")])
-        #expect(press([.char(":")] + "theme sol".map { .char($0) } + [.tab, .enter], &model) == [.theme("solarized-dark")])
+        #expect(
+            press([.char(":")] + "theme sol".map { .char($0) } + [.tab, .enter], &model) == [.theme("solarized-dark")])
         #expect(press([.char(":")] + "ns".map { .char($0) } + [.enter], &model).isEmpty)
         #expect(model.message?.text == ":ns needs a namespace name")
         #expect(press([.char(":"), .char("q"), .enter], &model) == [.quit])
@@ -89,7 +109,8 @@ struct ConsoleModelTests {
     @Test("Ctrl-d asks before deleting; only y confirms")
     func deleteConfirmation() throws {
         var model = try GuideFixture.model()
-        let route = ObjectRef(group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "default", name: "secure-app")
+        let route = ObjectRef(
+            group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "default", name: "secure-app")
         #expect(press([.ctrl("d")], &model).isEmpty)
         #expect(model.mode == .confirm("Delete HTTPRoute default/secure-app? (y/N)", .delete(route)))
         #expect(press([.char("n")], &model).isEmpty && model.mode == .normal)
@@ -99,7 +120,8 @@ struct ConsoleModelTests {
     @Test("keys for the detail tabs, probe, edit, up/down and the scenario step")
     func actionKeys() throws {
         var model = try GuideFixture.model()
-        let route = ObjectRef(group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "default", name: "secure-app")
+        let route = ObjectRef(
+            group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "default", name: "secure-app")
         #expect(press([.char("y")], &model) == [.loadDetail] && model.detailTab == .yaml)
         #expect(press([.char("c")], &model) == [.loadDetail] && model.detailTab == .nginx && !model.fullConfig)
         _ = press([.char("c")], &model)
@@ -152,7 +174,8 @@ struct ConsoleModelTests {
     @Test("diagnostics blocks: side by side from 100 columns, stacked below")
     func sideBySide() {
         var model = ConsoleModel()
-        model.showDiagnostics(title: "t", blocks: [.sideBySide(left: [StyledLine("plain")], right: [StyledLine("tls")])])
+        model.showDiagnostics(
+            title: "t", blocks: [.sideBySide(left: [StyledLine("plain")], right: [StyledLine("tls")])])
         #expect(model.diagnosticsLines(width: 120).count == 1)
         #expect(model.diagnosticsLines(width: 120)[0].text.hasPrefix("plain"))
         #expect(model.diagnosticsLines(width: 120)[0].text.hasSuffix("│ tls"))

@@ -15,7 +15,9 @@ struct SnapshotTests {
             return
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
-        #expect(text + "\n" == expected, "snapshot \(name) differs; GWCONSOLE_RECORD_SNAPSHOTS=1 rewrites it.\n\(text)", sourceLocation: sourceLocation)
+        #expect(
+            text + "\n" == expected, "snapshot \(name) differs; GWCONSOLE_RECORD_SNAPSHOTS=1 rewrites it.\n\(text)",
+            sourceLocation: sourceLocation)
     }
 
     func draw(_ model: ConsoleModel, rows: Int, columns: Int) -> GridScreen {
@@ -25,7 +27,9 @@ struct SnapshotTests {
         return screen
     }
 
-    @Test("the guide's topology with the route described and a probe's 400, at 80x24 and 160x48", arguments: [(24, 80), (48, 160)])
+    @Test(
+        "the guide's topology with the route described and a probe's 400, at 80x24 and 160x48",
+        arguments: [(24, 80), (48, 160)])
     func main(size: (Int, Int)) throws {
         let screen = draw(try GuideFixture.model(), rows: size.0, columns: size.1)
         try assertSnapshot(screen.text, named: "main-\(size.1)x\(size.0)")
@@ -33,8 +37,9 @@ struct SnapshotTests {
         #expect(screen.text.contains("400 The plain HTTP request was sent to HTTPS port"))
     }
 
-    @Test("themes colour the same screen differently; 256-colour themes fold onto 8 colours",
-          arguments: ["default", "light", "high-contrast", "solarized-dark", "monochrome"])
+    @Test(
+        "themes colour the same screen differently; 256-colour themes fold onto 8 colours",
+        arguments: ["default", "light", "high-contrast", "solarized-dark", "monochrome"])
     func themes(name: String) throws {
         let theme = try Theme.parse(BuiltinThemes.files[name]!, file: name + ".yaml")
         let screen = draw(try GuideFixture.model(), rows: 24, columns: 80)
@@ -50,18 +55,24 @@ struct SnapshotTests {
 
         var list = try GuideFixture.model()
         list.view = .list("httproutes")
-        list.setList(ResourceList(title: "httproutes", header: "NAME         HOSTNAMES                    AGE",
-                                  rows: [ListRow(text: "secure-app   [\"secure-app.example.com\"]   5m", ref: nil)]))
+        list.setList(
+            ResourceList(
+                title: "httproutes", header: "NAME         HOSTNAMES                    AGE",
+                rows: [ListRow(text: "secure-app   [\"secure-app.example.com\"]   5m", ref: nil)]))
         list.selected = 0
         try assertSnapshot(draw(list, rows: 24, columns: 80).text, named: "list-80x24")
 
         var scenario = try GuideFixture.model()
-        scenario.scenario = ScenarioPanel(name: "secure-backend", title: "Securing backend traffic", steps: [
-            .init(title: "Set up the secure-app application", prose: "", manifest: ""),
-            .init(title: "Send traffic without backend TLS configuration", prose: "", manifest: ""),
-            .init(title: "Create the BackendTLSPolicy", prose: "The policy makes NGINX speak TLS to the backend, verifying it with the CA.",
-                  manifest: "apiVersion: gateway.networking.k8s.io/v1alpha3\nkind: BackendTLSPolicy"),
-        ], completed: 2)
+        scenario.scenario = ScenarioPanel(
+            name: "secure-backend", title: "Securing backend traffic",
+            steps: [
+                .init(title: "Set up the secure-app application", prose: "", manifest: ""),
+                .init(title: "Send traffic without backend TLS configuration", prose: "", manifest: ""),
+                .init(
+                    title: "Create the BackendTLSPolicy",
+                    prose: "The policy makes NGINX speak TLS to the backend, verifying it with the CA.",
+                    manifest: "apiVersion: gateway.networking.k8s.io/v1alpha3\nkind: BackendTLSPolicy"),
+            ], completed: 2)
         scenario.detailTab = .scenario
         scenario.mode = .filter("secure")
         try assertSnapshot(draw(scenario, rows: 24, columns: 80).text, named: "scenario-filter-80x24")

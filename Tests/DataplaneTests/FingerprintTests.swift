@@ -1,5 +1,6 @@
 import GatewayCore
 import Testing
+
 @testable import Dataplane
 @testable import NginxConfig
 
@@ -20,16 +21,20 @@ import Testing
             }
 
             """
-        return RenderedConfig(gateway: .gateway("default", "gw"), files: [
-            RenderedFile(path: "nginx.conf", content: "include \(directory)/conf.d/*.conf;\n", secret: false),
-            RenderedFile(path: "conf.d/servers.conf", content: server, secret: false),
-        ], bindings: [])
+        return RenderedConfig(
+            gateway: .gateway("default", "gw"),
+            files: [
+                RenderedFile(path: "nginx.conf", content: "include \(directory)/conf.d/*.conf;\n", secret: false),
+                RenderedFile(path: "conf.d/servers.conf", content: server, secret: false),
+            ], bindings: [])
     }
 
     @Test("the generation's number and directory do not change it")
     func sameContent() {
-        let one = DataplaneManager.fingerprint(config(directory: "/s/dp/1/generations/7", generation: 7), configDirectory: "/s/dp/1/generations/7")
-        let two = DataplaneManager.fingerprint(config(directory: "/s/dp/1/generations/8", generation: 8), configDirectory: "/s/dp/1/generations/8")
+        let one = DataplaneManager.fingerprint(
+            config(directory: "/s/dp/1/generations/7", generation: 7), configDirectory: "/s/dp/1/generations/7")
+        let two = DataplaneManager.fingerprint(
+            config(directory: "/s/dp/1/generations/8", generation: 8), configDirectory: "/s/dp/1/generations/8")
         #expect(one == two)
     }
 
@@ -37,9 +42,14 @@ import Testing
     func differentContent() {
         let directory = "/s/dp/1/generations/7"
         let base = DataplaneManager.fingerprint(config(directory: directory, generation: 7), configDirectory: directory)
-        #expect(base != DataplaneManager.fingerprint(config(directory: directory, generation: 7, header: "b"), configDirectory: directory))
-        let marked = DataplaneManager.fingerprint(config(directory: directory, generation: 7, header: "x # gw-generation"), configDirectory: directory)
-        let markedToo = DataplaneManager.fingerprint(config(directory: directory, generation: 7, header: "y # gw-generation"), configDirectory: directory)
+        #expect(
+            base
+                != DataplaneManager.fingerprint(
+                    config(directory: directory, generation: 7, header: "b"), configDirectory: directory))
+        let marked = DataplaneManager.fingerprint(
+            config(directory: directory, generation: 7, header: "x # gw-generation"), configDirectory: directory)
+        let markedToo = DataplaneManager.fingerprint(
+            config(directory: directory, generation: 7, header: "y # gw-generation"), configDirectory: directory)
         #expect(marked != markedToo)
     }
 }
@@ -56,16 +66,25 @@ import Testing
     @Test("the master's start of new workers after its reconfiguring is the acceptance; its [emerg] the refusal")
     func master() {
         #expect(NginxProcess.reloadVerdict(accepted, master: 100) == .serving)
-        let refused = "2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n2026/12/01 19:16:37 [emerg] 100#100: unknown directive \"bogus\"\n"
+        let refused =
+            "2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n2026/12/01 19:16:37 [emerg] 100#100: unknown directive \"bogus\"\n"
         #expect(NginxProcess.reloadVerdict(refused, master: 100) == .refused)
-        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n", master: 100) == .noAnswer, "still parsing")
+        #expect(
+            NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n", master: 100)
+                == .noAnswer, "still parsing")
     }
 
     @Test("a worker's error, a respawned worker, or another master's lines are no verdict")
     func others() {
-        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [emerg] 204#204: open() failed\n", master: 100) == .noAnswer)
-        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: start worker process 206\n", master: 100) == .noAnswer)
+        #expect(
+            NginxProcess.reloadVerdict("2026/12/01 19:16:37 [emerg] 204#204: open() failed\n", master: 100) == .noAnswer
+        )
+        #expect(
+            NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: start worker process 206\n", master: 100)
+                == .noAnswer)
         #expect(NginxProcess.reloadVerdict(accepted, master: 1000) == .noAnswer)
-        #expect(NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 300#300: start worker processes\n", master: nil) == .serving, "a fresh start")
+        #expect(
+            NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 300#300: start worker processes\n", master: nil)
+                == .serving, "a fresh start")
     }
 }

@@ -1,14 +1,16 @@
 import Foundation
-import Testing
-@testable import Dataplane
 import GatewayAPI
+import Testing
+
+@testable import Dataplane
 
 func temporaryStateDirectory() -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-store-\(UUID().uuidString)").path
 }
 
 func objects(_ text: String, namespace: String = "default") throws -> [DecodedObject] {
-    try ManifestDecoder(defaultNamespace: namespace).decode(ManifestReader.documents(from: Data(text.utf8), file: "t.yaml"))
+    try ManifestDecoder(defaultNamespace: namespace).decode(
+        ManifestReader.documents(from: Data(text.utf8), file: "t.yaml"))
 }
 
 let configMapKey = ObjectKey(groupKind: ResourceRegistry.configMap.groupKind, namespace: "default", name: "app")
@@ -28,7 +30,8 @@ struct StoreTests {
         #expect(created.creationTimestamp.hasSuffix("Z"))
         #expect(try store.revision() == created.resourceVersion)
 
-        let second = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n"))
+        let second = try store.apply(
+            objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n"))
         #expect(second.map(\.action) == [.unchanged])
         #expect(second[0].object == created)
         #expect(try store.revision() == created.resourceVersion, "an unchanged apply writes nothing")
@@ -38,10 +41,14 @@ struct StoreTests {
     func generationRules() throws {
         let store = try Store(directory: temporaryStateDirectory())
         _ = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: b\n"))
-        let labelled = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {tier: web}\ndata:\n  a: b\n"))[0]
+        let labelled = try store.apply(
+            objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {tier: web}\ndata:\n  a: b\n"))[
+                0]
         #expect(labelled.action == .configured)
         #expect(labelled.object.generation == 1)
-        let changed = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {tier: web}\ndata:\n  a: c\n"))[0]
+        let changed = try store.apply(
+            objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {tier: web}\ndata:\n  a: c\n"))[
+                0]
         #expect(changed.action == .configured)
         #expect(changed.object.generation == 2)
         #expect(changed.object.resourceVersion > labelled.object.resourceVersion)
@@ -52,7 +59,9 @@ struct StoreTests {
         #expect(withStatus.generation == 2)
         #expect(withStatus.resourceVersion > changed.object.resourceVersion)
         // Status is kept apart: apply neither sees nor clears it.
-        let reapplied = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {tier: web}\ndata:\n  a: c\n"))[0]
+        let reapplied = try store.apply(
+            objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  labels: {tier: web}\ndata:\n  a: c\n"))[
+                0]
         #expect(reapplied.action == .unchanged)
         #expect(try store.get(configMapKey)?.status == ["note": "x"])
         #expect(try store.get(configMapKey)?.object.value(at: ["status", "note"]) == "x")
@@ -74,18 +83,20 @@ struct StoreTests {
         let store = try Store(directory: temporaryStateDirectory())
         let revision = try store.revision()
         #expect(throws: ObjectStoreError.self) {
-            try store.apply(objects("""
-                apiVersion: v1
-                kind: ConfigMap
-                metadata:
-                  name: lands-first
-                ---
-                apiVersion: v1
-                kind: ConfigMap
-                metadata:
-                  name: app
-                  namespace: missing
-                """))
+            try store.apply(
+                objects(
+                    """
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: lands-first
+                    ---
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: app
+                      namespace: missing
+                    """))
         }
         #expect(try store.list(ResourceRegistry.configMap.groupKind).isEmpty)
         #expect(try store.revision() == revision)
@@ -94,26 +105,33 @@ struct StoreTests {
     @Test("a namespace created in the same apply may be used by objects before it")
     func namespaceInSameApply() throws {
         let store = try Store(directory: temporaryStateDirectory())
-        let outcomes = try store.apply(objects("""
-            apiVersion: v1
-            kind: ConfigMap
-            metadata:
-              name: app
-              namespace: team
-            ---
-            apiVersion: v1
-            kind: Namespace
-            metadata:
-              name: team
-            """))
+        let outcomes = try store.apply(
+            objects(
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: app
+                  namespace: team
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: team
+                """))
         #expect(outcomes.map(\.action) == [.created, .created])
         #expect(try store.list(ResourceRegistry.configMap.groupKind, namespace: "team").map(\.name) == ["app"])
         // Deleting the namespace deletes what is in it; default cannot be deleted.
-        let deleted = try store.delete([ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: "team")])
+        let deleted = try store.delete([
+            ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: "team")
+        ])
         #expect(deleted.count == 1 && deleted[0] != nil)
         #expect(try store.list(ResourceRegistry.configMap.groupKind).isEmpty)
-        #expect(throws: StoreError.forbidden("namespaces \"default\" is forbidden: this namespace may not be deleted")) {
-            try store.delete([ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: "default")])
+        #expect(throws: StoreError.forbidden("namespaces \"default\" is forbidden: this namespace may not be deleted"))
+        {
+            try store.delete([
+                ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: "default")
+            ])
         }
     }
 
@@ -121,10 +139,16 @@ struct StoreTests {
     func resourceVersionPrecondition() throws {
         let store = try Store(directory: temporaryStateDirectory())
         let created = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n"))[0].object
-        let ok = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  resourceVersion: \"\(created.resourceVersion)\"\ndata: {a: b}\n"))
+        let ok = try store.apply(
+            objects(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  resourceVersion: \"\(created.resourceVersion)\"\ndata: {a: b}\n"
+            ))
         #expect(ok[0].action == .configured)
         #expect(throws: ObjectStoreError.self) {
-            try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  resourceVersion: \"\(created.resourceVersion)\"\ndata: {a: c}\n"))
+            try store.apply(
+                objects(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  resourceVersion: \"\(created.resourceVersion)\"\ndata: {a: c}\n"
+                ))
         }
         #expect(try store.get(configMapKey)?.body.value(at: ["data", "a"]) == "b")
     }
@@ -137,14 +161,17 @@ struct StoreTests {
         let ip = try #require(created.body.value(at: ["spec", "clusterIP"])?.stringValue)
         #expect(IPAddress.isIPv4(ip))
         #expect(try store.apply(objects(manifest))[0].action == .unchanged)
-        #expect(try store.get(ObjectKey(groupKind: ResourceRegistry.service.groupKind, namespace: "default", name: "web"))?.body.value(at: ["spec", "clusterIP"])?.stringValue == ip)
+        #expect(
+            try store.get(ObjectKey(groupKind: ResourceRegistry.service.groupKind, namespace: "default", name: "web"))?
+                .body.value(at: ["spec", "clusterIP"])?.stringValue == ip)
     }
 
     @Test("the state directory is private (0700) and the database 0600, since it holds Secrets")
     func fileModes() throws {
         let dir = temporaryStateDirectory()
         let store = try Store(directory: dir)
-        _ = try store.apply(objects("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  key: hunter2\n"))
+        _ = try store.apply(
+            objects("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  key: hunter2\n"))
         let fm = FileManager.default
         #expect((try fm.attributesOfItem(atPath: dir)[.posixPermissions] as? Int) == 0o700)
         for file in try fm.contentsOfDirectory(atPath: dir) {
@@ -168,13 +195,15 @@ struct StoreTests {
     func concurrentConnections() async throws {
         let dir = temporaryStateDirectory()
         _ = try Store(directory: dir)
-        let writers = 6, perWriter = 15
+        let writers = 6
+        let perWriter = 15
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<writers {
                 group.addTask {
                     let store = try Store(directory: dir)
                     for i in 0..<perWriter {
-                        _ = try store.apply(objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\(writer)-\(i)\n"))
+                        _ = try store.apply(
+                            objects("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w\(writer)-\(i)\n"))
                     }
                 }
             }

@@ -61,7 +61,9 @@ struct DoctorRulesTests {
             hostname: secure-app.example.com
         """
 
-    static func input(_ yaml: String, dataplane: DataplaneFacts = running, observations: [String: RouteObservation] = [:]) throws -> DoctorInput {
+    static func input(
+        _ yaml: String, dataplane: DataplaneFacts = running, observations: [String: RouteObservation] = [:]
+    ) throws -> DoctorInput {
         var snapshot = ResourceSnapshot()
         for object in try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: "test.yaml")) {
             try snapshot.insert(kind: object.type.kind, object: object.object)
@@ -71,84 +73,134 @@ struct DoctorRulesTests {
         for (name, observation) in observations {
             byRef[ObjectRef(group: HTTPRoute.group, kind: "HTTPRoute", namespace: "default", name: name)] = observation
         }
-        return DoctorInput(graph: graph, snapshot: snapshot, dataplane: dataplane, observations: byRef, namespace: "default")
+        return DoctorInput(
+            graph: graph, snapshot: snapshot, dataplane: dataplane, observations: byRef, namespace: "default")
     }
 
-    static let running = DataplaneFacts(running: true, gateways: [
-        "default/gateway": .init(programmed: true, message: "", lastChange: nil,
-                                 bindings: [ListenerBinding(listener: "http", protocol: "HTTP", address: "127.0.100.1", port: 80)],
-                                 errorLog: "/state/dp/1/run/logs/error.log"),
-    ])
+    static let running = DataplaneFacts(
+        running: true,
+        gateways: [
+            "default/gateway": .init(
+                programmed: true, message: "", lastChange: nil,
+                bindings: [ListenerBinding(listener: "http", protocol: "HTTP", address: "127.0.100.1", port: 80)],
+                errorLog: "/state/dp/1/run/logs/error.log")
+        ])
 
-    static let badRequestPage = "<html>\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\n</html>\n"
-    static let certificate = PeerCertificate(subject: "CN=secure-app.example.com", issuer: "CN=backend-ca",
-                                             subjectAltNames: "DNS:secure-app.example.com")
+    static let badRequestPage =
+        "<html>\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\n</html>\n"
+    static let certificate = PeerCertificate(
+        subject: "CN=secure-app.example.com", issuer: "CN=backend-ca",
+        subjectAltNames: "DNS:secure-app.example.com")
 
-    static func observation(_ reports: [BackendReport], gatewayAnswer: ProbeResult = ProbeResult(status: 400, body: badRequestPage),
-                            trustedCA: [String: String?] = [:], chains: [String: [PeerCertificate]] = [:]) -> RouteObservation {
-        RouteObservation(url: "http://secure-app.example.com:80/", throughGateway: gatewayAnswer,
-                         errorLogLines: ["2026/12/01 10:00:00 [error] 12#12: *3 upstream sent no valid HTTP/1.0 header", "[notice] other"],
-                         backends: reports, trustedCA: trustedCA, unverifiedChains: chains)
+    static func observation(
+        _ reports: [BackendReport], gatewayAnswer: ProbeResult = ProbeResult(status: 400, body: badRequestPage),
+        trustedCA: [String: String?] = [:], chains: [String: [PeerCertificate]] = [:]
+    ) -> RouteObservation {
+        RouteObservation(
+            url: "http://secure-app.example.com:80/", throughGateway: gatewayAnswer,
+            errorLogLines: [
+                "2026/12/01 10:00:00 [error] 12#12: *3 upstream sent no valid HTTP/1.0 header", "[notice] other",
+            ],
+            backends: reports, trustedCA: trustedCA, unverifiedChains: chains)
     }
 
     static func report(policy: String?, plain: ProbeResult, tls: ProbeResult) -> BackendReport {
-        BackendReport(route: "default/secure-app", rule: 0, service: "default/secure-app:8443", endpoint: "127.0.100.100:8443",
-                      policy: policy, sni: policy == nil ? nil : "secure-app.example.com", plain: plain, tls: tls)
+        BackendReport(
+            route: "default/secure-app", rule: 0, service: "default/secure-app:8443", endpoint: "127.0.100.100:8443",
+            policy: policy, sni: policy == nil ? nil : "secure-app.example.com", plain: plain, tls: tls)
     }
 
-    @Test("the guide's 400: plain HTTP to a TLS-only backend, with the policy to apply naming the CA ConfigMap that verifies it")
+    @Test(
+        "the guide's 400: plain HTTP to a TLS-only backend, with the policy to apply naming the CA ConfigMap that verifies it"
+    )
     func plainToTLS() throws {
-        let report = Self.report(policy: nil, plain: ProbeResult(status: 400, body: Self.badRequestPage),
-                                 tls: ProbeResult(status: 200, body: "hello from pod secure-app\n", peerChain: [Self.certificate], verifyResult: 20))
+        let report = Self.report(
+            policy: nil, plain: ProbeResult(status: 400, body: Self.badRequestPage),
+            tls: ProbeResult(
+                status: 200, body: "hello from pod secure-app\n", peerChain: [Self.certificate], verifyResult: 20))
         #expect(report.backendSpeaks == .tls && !report.agrees && report.gatewaySends == "plain HTTP")
-        let input = try Self.input(Self.gateway, observations: ["secure-app": Self.observation([report], trustedCA: [report.endpoint: "backend-cert"])])
+        let input = try Self.input(
+            Self.gateway,
+            observations: ["secure-app": Self.observation([report], trustedCA: [report.endpoint: "backend-cert"])])
         let findings = DoctorRules.findings(input)
         let finding = try #require(findings.first { $0.code == .plainHTTPToTLSBackend })
         #expect(finding.severity == .error)
         #expect(finding.objects == ["Service default/secure-app", "HTTPRoute default/secure-app"])
         #expect(finding.summary.contains("requests get 400"))
-        #expect(finding.fix.contains("kind: BackendTLSPolicy") && finding.fix.contains("name: backend-cert") && finding.fix.contains("hostname: secure-app.example.com"))
+        #expect(
+            finding.fix.contains("kind: BackendTLSPolicy") && finding.fix.contains("name: backend-cert")
+                && finding.fix.contains("hostname: secure-app.example.com"))
         #expect(!finding.fix.contains("no ConfigMap here holds"), "a ConfigMap verifies it: \(finding.fix)")
-        #expect(finding.evidence.first == "GET http://secure-app.example.com:80/ through the Gateway → 400 The plain HTTP request was sent to HTTPS port")
+        #expect(
+            finding.evidence.first
+                == "GET http://secure-app.example.com:80/ through the Gateway → 400 The plain HTTP request was sent to HTTPS port"
+        )
         #expect(finding.evidence.contains { $0.hasPrefix("nginx error log: ") && $0.contains("[error]") })
         #expect(!finding.evidence.contains { $0.contains("[notice]") }, "only warnings and errors of the log")
-        #expect(finding.evidence.contains("backend certificate: subject CN=secure-app.example.com, issuer CN=backend-ca, SANs DNS:secure-app.example.com"))
+        #expect(
+            finding.evidence.contains(
+                "backend certificate: subject CN=secure-app.example.com, issuer CN=backend-ca, SANs DNS:secure-app.example.com"
+            ))
         // Without a verifying ConfigMap the fix says to create one.
         let none: String? = nil
-        let unknown = try Self.input(Self.gateway, observations: ["secure-app": Self.observation([report], trustedCA: [report.endpoint: none])])
+        let unknown = try Self.input(
+            Self.gateway, observations: ["secure-app": Self.observation([report], trustedCA: [report.endpoint: none])])
         let fix = try #require(DoctorRules.findings(unknown).first { $0.code == .plainHTTPToTLSBackend }).fix
-        #expect(fix.contains("no ConfigMap here holds a ca.crt that verifies the backend") && fix.contains("name: backend-ca"))
+        #expect(
+            fix.contains("no ConfigMap here holds a ca.crt that verifies the backend")
+                && fix.contains("name: backend-ca"))
     }
 
     @Test("a policy on a plain backend is TLSToPlainBackend; a backend that agrees gives no backend finding")
     func tlsToPlain() throws {
-        let plainBackend = Self.report(policy: "default/backend-tls", plain: ProbeResult(status: 200, body: "hello"),
-                                       tls: ProbeResult(status: 0, error: "SSL connect error", curlCode: 35))
+        let plainBackend = Self.report(
+            policy: "default/backend-tls", plain: ProbeResult(status: 200, body: "hello"),
+            tls: ProbeResult(status: 0, error: "SSL connect error", curlCode: 35))
         #expect(plainBackend.backendSpeaks == .plainHTTP && !plainBackend.agrees)
-        let input = try Self.input(Self.gateway + Self.policy, observations: ["secure-app": Self.observation([plainBackend])])
+        let input = try Self.input(
+            Self.gateway + Self.policy, observations: ["secure-app": Self.observation([plainBackend])])
         let finding = try #require(DoctorRules.findings(input).first { $0.code == .tlsToPlainBackend })
         #expect(finding.objects == ["BackendTLSPolicy default/backend-tls", "Service default/secure-app:8443"])
         #expect(finding.fix == "delete BackendTLSPolicy default/backend-tls, or serve TLS on the backend")
-        let good = Self.report(policy: "default/backend-tls", plain: ProbeResult(status: 400, body: Self.badRequestPage),
-                               tls: ProbeResult(status: 200, body: "hello", peerChain: [Self.certificate], verifyResult: 0))
+        let good = Self.report(
+            policy: "default/backend-tls", plain: ProbeResult(status: 400, body: Self.badRequestPage),
+            tls: ProbeResult(status: 200, body: "hello", peerChain: [Self.certificate], verifyResult: 0))
         #expect(good.agrees)
-        let fine = try Self.input(Self.gateway + Self.policy, observations: ["secure-app": Self.observation([good], gatewayAnswer: ProbeResult(status: 200))])
+        let fine = try Self.input(
+            Self.gateway + Self.policy,
+            observations: ["secure-app": Self.observation([good], gatewayAnswer: ProbeResult(status: 200))])
         let codes = DoctorRules.findings(fine).map(\.code)
-        #expect(!codes.contains(.tlsToPlainBackend) && !codes.contains(.plainHTTPToTLSBackend) && !codes.contains(.backendCertUntrusted), "\(codes)")
+        #expect(
+            !codes.contains(.tlsToPlainBackend) && !codes.contains(.plainHTTPToTLSBackend)
+                && !codes.contains(.backendCertUntrusted), "\(codes)")
     }
 
-    @Test("a certificate that does not verify is named from OpenSSL's code and the names it carries; its chain comes from a second look")
+    @Test(
+        "a certificate that does not verify is named from OpenSSL's code and the names it carries; its chain comes from a second look"
+    )
     func certificateProblems() throws {
-        func code(_ verify: Int, chain: [PeerCertificate] = [Self.certificate], relook: [PeerCertificate]? = nil) throws -> FindingCode? {
-            let report = Self.report(policy: "default/backend-tls", plain: ProbeResult(status: 400, body: Self.badRequestPage),
-                                     tls: ProbeResult(status: 0, error: "SSL peer certificate was not OK", peerChain: chain, verifyResult: verify, curlCode: 60))
-            let observation = Self.observation([report], gatewayAnswer: ProbeResult(status: 502),
-                                               chains: relook.map { [report.endpoint: $0] } ?? [:])
-            let findings = DoctorRules.findings(try Self.input(Self.gateway + Self.policy, observations: ["secure-app": observation]))
-            let backend = findings.filter { [.backendHostnameMismatch, .backendCertExpired, .backendCertNotYetValid, .backendCertUntrusted].contains($0.code) }
+        func code(_ verify: Int, chain: [PeerCertificate] = [Self.certificate], relook: [PeerCertificate]? = nil) throws
+            -> FindingCode?
+        {
+            let report = Self.report(
+                policy: "default/backend-tls", plain: ProbeResult(status: 400, body: Self.badRequestPage),
+                tls: ProbeResult(
+                    status: 0, error: "SSL peer certificate was not OK", peerChain: chain, verifyResult: verify,
+                    curlCode: 60))
+            let observation = Self.observation(
+                [report], gatewayAnswer: ProbeResult(status: 502),
+                chains: relook.map { [report.endpoint: $0] } ?? [:])
+            let findings = DoctorRules.findings(
+                try Self.input(Self.gateway + Self.policy, observations: ["secure-app": observation]))
+            let backend = findings.filter {
+                [.backendHostnameMismatch, .backendCertExpired, .backendCertNotYetValid, .backendCertUntrusted]
+                    .contains($0.code)
+            }
             #expect(backend.count <= 1)
             if let finding = backend.first {
-                #expect(finding.summary.contains("OpenSSL code \(verify)") && finding.evidence.contains { $0.hasPrefix("over TLS with SNI secure-app.example.com") })
+                #expect(
+                    finding.summary.contains("OpenSSL code \(verify)")
+                        && finding.evidence.contains { $0.hasPrefix("over TLS with SNI secure-app.example.com") })
             }
             return backend.first?.code
         }
@@ -156,67 +208,84 @@ struct DoctorRulesTests {
         #expect(try code(9) == .backendCertNotYetValid)
         #expect(try code(20) == .backendCertUntrusted)
         #expect(try code(62) == .backendHostnameMismatch)
-        let other = PeerCertificate(subject: "CN=other", issuer: "CN=backend-ca", subjectAltNames: "DNS:other.example.com")
-        #expect(try code(20, chain: [other]) == .backendHostnameMismatch, "the certificate names another host than the SNI")
-        #expect(try code(20, chain: [], relook: [other]) == .backendHostnameMismatch, "the chain of the second look decides")
+        let other = PeerCertificate(
+            subject: "CN=other", issuer: "CN=backend-ca", subjectAltNames: "DNS:other.example.com")
+        #expect(
+            try code(20, chain: [other]) == .backendHostnameMismatch, "the certificate names another host than the SNI")
+        #expect(
+            try code(20, chain: [], relook: [other]) == .backendHostnameMismatch, "the chain of the second look decides"
+        )
         #expect(try code(20, chain: [], relook: []) == .backendCertUntrusted)
     }
 
     @Test("the data plane: down, a refused config, a restarted master; a cluster's data plane is not ours to judge")
     func dataplane() throws {
-        #expect(DoctorRules.findings(try Self.input(Self.gateway, dataplane: DataplaneFacts(running: false))).map(\.code).contains(.dataplaneDown))
+        #expect(
+            DoctorRules.findings(try Self.input(Self.gateway, dataplane: DataplaneFacts(running: false))).map(\.code)
+                .contains(.dataplaneDown))
         var refused = Self.running
         refused.gateways["default/gateway"]?.programmed = false
         refused.gateways["default/gateway"]?.message = "nginx: [emerg] unknown directive \"bad\""
-        refused.gateways["default/gateway"]?.lastChange = .init(generation: 4, time: "2026-12-01T10:00:00Z", trigger: "restart (nginx master was not running)",
-                                                                result: "Applied", wasRestart: true)
+        refused.gateways["default/gateway"]?.lastChange = .init(
+            generation: 4, time: "2026-12-01T10:00:00Z", trigger: "restart (nginx master was not running)",
+            result: "Applied", wasRestart: true)
         let findings = DoctorRules.findings(try Self.input(Self.gateway, dataplane: refused))
         let rejected = try #require(findings.first { $0.code == .configRejected })
         #expect(rejected.evidence == ["nginx: [emerg] unknown directive \"bad\""] && rejected.severity == .error)
         let restarted = try #require(findings.first { $0.code == .dataplaneRestarted })
-        #expect(restarted.evidence == ["generation 4 at 2026-12-01T10:00:00Z: restart (nginx master was not running): Applied",
-                                       "nginx error log: /state/dp/1/run/logs/error.log"])
+        #expect(
+            restarted.evidence == [
+                "generation 4 at 2026-12-01T10:00:00Z: restart (nginx master was not running): Applied",
+                "nginx error log: /state/dp/1/run/logs/error.log",
+            ])
         let cluster = DoctorRules.findings(try Self.input(Self.gateway, dataplane: .clusterManaged)).map(\.code)
         #expect(!cluster.contains(.dataplaneDown) && !cluster.contains(.configRejected), "\(cluster)")
     }
 
-    @Test("the graph's own problems need no probe: a route no listener takes, a missing Service, no endpoints, a policy's missing CA and target")
+    @Test(
+        "the graph's own problems need no probe: a route no listener takes, a missing Service, no endpoints, a policy's missing CA and target"
+    )
     func graphFindings() throws {
-        let yaml = Self.gateway + """
+        let yaml =
+            Self.gateway + """
 
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: lost}
-            spec:
-              parentRefs: [{name: gateway, sectionName: nope}]
-              rules: [{backendRefs: [{name: missing, port: 80}]}]
-            ---
-            apiVersion: v1
-            kind: Service
-            metadata: {name: empty}
-            spec: {ports: [{name: http, port: 80}]}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata: {name: to-empty}
-            spec:
-              parentRefs: [{name: gateway}]
-              hostnames: [empty.example.com]
-              rules: [{backendRefs: [{name: empty, port: 80}]}]
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: BackendTLSPolicy
-            metadata: {name: orphan}
-            spec:
-              targetRefs: [{group: '', kind: Service, name: gone}]
-              validation:
-                caCertificateRefs: [{group: '', kind: ConfigMap, name: no-such-ca}]
-                hostname: gone.example.com
-            """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: lost}
+                spec:
+                  parentRefs: [{name: gateway, sectionName: nope}]
+                  rules: [{backendRefs: [{name: missing, port: 80}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: empty}
+                spec: {ports: [{name: http, port: 80}]}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: to-empty}
+                spec:
+                  parentRefs: [{name: gateway}]
+                  hostnames: [empty.example.com]
+                  rules: [{backendRefs: [{name: empty, port: 80}]}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: orphan}
+                spec:
+                  targetRefs: [{group: '', kind: Service, name: gone}]
+                  validation:
+                    caCertificateRefs: [{group: '', kind: ConfigMap, name: no-such-ca}]
+                    hostname: gone.example.com
+                """
         let findings = Finding.ordered(DoctorRules.findings(try Self.input(yaml)))
         let codes = Set(findings.map(\.code))
-        #expect(codes.isSuperset(of: [.routeNotAccepted, .backendNotFound, .noReadyEndpoints, .caCertificateRefNotFound, .policyTargetNotFound]), "\(codes)")
+        #expect(
+            codes.isSuperset(of: [
+                .routeNotAccepted, .backendNotFound, .noReadyEndpoints, .caCertificateRefNotFound,
+                .policyTargetNotFound,
+            ]), "\(codes)")
         #expect(findings.first { $0.code == .noReadyEndpoints }?.objects == ["Service default/empty"])
         #expect(findings.first { $0.code == .backendNotFound }?.objects == ["HTTPRoute default/lost rule 0"])
         // Most severe first, then by code.
@@ -235,12 +304,17 @@ struct DoctorRulesTests {
         let page = ProbeResult(status: 400, body: Self.badRequestPage)
         let handshake = ProbeResult(status: 200, peerChain: [Self.certificate], verifyResult: 0)
         #expect(BackendProtocol.spoken(plain: page, tls: handshake) == .tls)
-        #expect(BackendProtocol.spoken(plain: ProbeResult(status: 0), tls: ProbeResult(status: 0, verifyResult: 20)) == .tls, "a refused certificate is TLS")
+        #expect(
+            BackendProtocol.spoken(plain: ProbeResult(status: 0), tls: ProbeResult(status: 0, verifyResult: 20))
+                == .tls, "a refused certificate is TLS")
         #expect(BackendProtocol.spoken(plain: ProbeResult(status: 200), tls: ProbeResult(status: 0)) == .plainHTTP)
         #expect(BackendProtocol.spoken(plain: ProbeResult(status: 0), tls: ProbeResult(status: 0)) == .nothing)
-        #expect(CertificateProblem(opensslCode: 62) == .hostnameMismatch && CertificateProblem(opensslCode: 19) == .untrusted(code: 19))
+        #expect(
+            CertificateProblem(opensslCode: 62) == .hostnameMismatch
+                && CertificateProblem(opensslCode: 19) == .untrusted(code: 19))
         #expect(Self.certificate.hostname == "secure-app.example.com")
         #expect(PeerCertificate(subject: "O=x, CN = legacy.example.com", issuer: "").hostname == "legacy.example.com")
-        #expect(BackendReport.split("[::1]:8443") == ("::1", 8443) && BackendReport.split("10.0.0.1") == ("10.0.0.1", 80))
+        #expect(
+            BackendReport.split("[::1]:8443") == ("::1", 8443) && BackendReport.split("10.0.0.1") == ("10.0.0.1", 80))
     }
 }

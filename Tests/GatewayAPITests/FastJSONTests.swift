@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GatewayAPI
 
 /// The store's fast JSON reader must read back exactly what JSONWriter wrote, and agree with the positioned
@@ -30,17 +31,21 @@ import Testing
         #expect(try JSONValue.parse(JSONWriter.pretty(hostile)) == hostile)
     }
 
-    @Test("rejects what is not one JSON value", arguments: [
-        "", "{", "[1,]", #"{"a":1,}"#, #"{"a" 1}"#, #"{"a":1,"a":2}"#, "tru", "nul", #""unterminated"#, "\"\u{1}\"",
-        #""\x""#, #""\ud800""#, "1 2", "-", "01x",
-    ])
+    @Test(
+        "rejects what is not one JSON value",
+        arguments: [
+            "", "{", "[1,]", #"{"a":1,}"#, #"{"a" 1}"#, #"{"a":1,"a":2}"#, "tru", "nul", #""unterminated"#, "\"\u{1}\"",
+            #""\x""#, #""\ud800""#, "1 2", "-", "01x",
+        ])
     func rejects(_ text: String) {
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(text) }
     }
 
     @Test("bounds nesting as the positioned reader does")
     func depth() {
-        let deep = String(repeating: "[", count: JSONReader.maxDepth + 1) + String(repeating: "]", count: JSONReader.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONReader.maxDepth + 1)
+            + String(repeating: "]", count: JSONReader.maxDepth + 1)
         #expect(throws: JSONValue.ParseError.self) { try JSONValue.parse(deep) }
     }
 }

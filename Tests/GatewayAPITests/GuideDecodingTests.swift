@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GatewayAPI
 
 @Suite("The guide's objects")
@@ -12,15 +13,17 @@ struct GuideDecodingTests {
     @Test("all 8 objects of the guide's apply blocks decode, in order, in the default namespace")
     func eightObjects() throws {
         let objects = try guideObjects()
-        #expect(objects.map { "\($0.type.kind)/\($0.name)" } == [
-            "Deployment/secure-app", "Service/secure-app", "ConfigMap/secure-config", "Secret/app-tls-secret",
-            "Gateway/gateway", "HTTPRoute/secure-app", "ConfigMap/backend-cert", "BackendTLSPolicy/backend-tls",
-        ])
+        #expect(
+            objects.map { "\($0.type.kind)/\($0.name)" } == [
+                "Deployment/secure-app", "Service/secure-app", "ConfigMap/secure-config", "Secret/app-tls-secret",
+                "Gateway/gateway", "HTTPRoute/secure-app", "ConfigMap/backend-cert", "BackendTLSPolicy/backend-tls",
+            ])
         #expect(objects.allSatisfy { $0.namespace == "default" })
         #expect(objects.allSatisfy { $0.type.supported })
         // Positions point into the Markdown file, at each document's first line.
         #expect(objects[0].position?.file == guidePath)
-        let guideLines = try String(contentsOfFile: guidePath, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let guideLines = try String(contentsOfFile: guidePath, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(guideLines[objects[0].position!.line - 1] == "apiVersion: apps/v1")
         #expect(guideLines[objects[7].position!.line - 1] == "apiVersion: gateway.networking.k8s.io/v1alpha3")
     }
@@ -44,7 +47,10 @@ struct GuideDecodingTests {
         let deployment = try Deployment.decode(objects[0].object)
         #expect(deployment.spec.replicas == 1)
         #expect(deployment.spec.template.spec.containers[0].image == "nginxinc/nginx-unprivileged:latest")
-        #expect(deployment.spec.template.spec.containers[0].volumeMounts?.map(\.mountPath) == ["/etc/nginx/ssl", "/etc/nginx/conf.d"])
+        #expect(
+            deployment.spec.template.spec.containers[0].volumeMounts?.map(\.mountPath) == [
+                "/etc/nginx/ssl", "/etc/nginx/conf.d",
+            ])
         #expect(deployment.spec.template.spec.volumes?[0].secret?.secretName == "app-tls-secret")
         #expect(deployment.spec.template.spec.volumes?[1].configMap?.name == "secure-config")
 
@@ -67,7 +73,10 @@ struct GuideDecodingTests {
         #expect(gateway.spec.listeners[0].allowedRoutes?.namespaces?.from == "Same")  // CRD default
 
         let route = try HTTPRoute.decode(objects[5].object)
-        #expect(route.spec.parentRefs?[0] == ParentReference(group: "gateway.networking.k8s.io", kind: "Gateway", name: "gateway", sectionName: "http"))
+        #expect(
+            route.spec.parentRefs?[0]
+                == ParentReference(
+                    group: "gateway.networking.k8s.io", kind: "Gateway", name: "gateway", sectionName: "http"))
         #expect(route.spec.hostnames == ["secure-app.example.com"])
         #expect(route.spec.rules?[0].matches?[0].path?.type == "PathPrefix")
         #expect(route.spec.rules?[0].backendRefs?[0].port == 8443)
@@ -79,8 +88,14 @@ struct GuideDecodingTests {
 
         let policy = try BackendTLSPolicy.decode(objects[7].object)
         #expect(policy.apiVersion == "gateway.networking.k8s.io/v1alpha3")
-        #expect(policy.spec.targetRefs == [LocalPolicyTargetReferenceWithSectionName(group: "", kind: "Service", name: "secure-app")])
-        #expect(policy.spec.validation.caCertificateRefs == [LocalObjectReference(group: "", kind: "ConfigMap", name: "backend-cert")])
+        #expect(
+            policy.spec.targetRefs == [
+                LocalPolicyTargetReferenceWithSectionName(group: "", kind: "Service", name: "secure-app")
+            ])
+        #expect(
+            policy.spec.validation.caCertificateRefs == [
+                LocalObjectReference(group: "", kind: "ConfigMap", name: "backend-cert")
+            ])
         #expect(policy.spec.validation.hostname == "secure-app.example.com")
     }
 
@@ -99,7 +114,8 @@ struct GuideDecodingTests {
 
     @Test("a BackendTLSPolicy in v1 decodes the same fields")
     func v1Policy() throws {
-        let objects = try decode("""
+        let objects = try decode(
+            """
             apiVersion: gateway.networking.k8s.io/v1
             kind: BackendTLSPolicy
             metadata:

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GatewayAPI
 
 /// Every file under Fixtures/hostile is rejected with the error its `# expect:` line (or `.expect` file) names.
@@ -8,7 +9,8 @@ struct HostileCorpusTests {
     static let directory = fixture("hostile")
 
     static var cases: [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { !$0.hasSuffix(".expect") }.sorted() ?? []
+        (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { !$0.hasSuffix(".expect") }.sorted()
+            ?? []
     }
 
     @Test("rejected with the expected positioned error", arguments: cases)
@@ -17,7 +19,8 @@ struct HostileCorpusTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let expectation: String
         if FileManager.default.fileExists(atPath: path + ".expect") {
-            expectation = try String(contentsOfFile: path + ".expect", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            expectation = try String(contentsOfFile: path + ".expect", encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } else {
             let firstLine = String(decoding: data.prefix(while: { $0 != 0x0A }), as: UTF8.self)
             expectation = String(try #require(firstLine.split(separator: "# expect: ", maxSplits: 1).last))

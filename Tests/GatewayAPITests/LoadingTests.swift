@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GatewayAPI
 
 @Suite("Reading manifests")
@@ -53,7 +54,8 @@ struct LoadingTests {
 
     @Test("multi-document YAML with comments, separators and empty documents")
     func multiDocument() throws {
-        let objects = try decode("""
+        let objects = try decode(
+            """
             # leading comment
             ---
             apiVersion: v1
@@ -76,7 +78,8 @@ struct LoadingTests {
 
     @Test("JSON, and kind List with items")
     func jsonList() throws {
-        let objects = try decode("""
+        let objects = try decode(
+            """
             {"apiVersion": "v1", "kind": "List", "items": [
               {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}},
               {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}
@@ -90,7 +93,8 @@ struct LoadingTests {
 
     @Test("Secret stringData is merged into data as base64, as kubectl does")
     func stringData() throws {
-        let objects = try decode("""
+        let objects = try decode(
+            """
             apiVersion: v1
             kind: Secret
             metadata:
@@ -109,7 +113,8 @@ struct LoadingTests {
 
     @Test("kinds gwconsole does not model are kept as unstructured objects, flagged unsupported")
     func unstructured() throws {
-        let objects = try decode("""
+        let objects = try decode(
+            """
             apiVersion: example.com/v1
             kind: Widget
             metadata:
@@ -126,16 +131,19 @@ struct LoadingTests {
     @Test("a directory is read for .yaml, .yml and .json files, in name order; -R descends")
     func directories() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-dir-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         func write(_ name: String, _ object: String) throws {
-            try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(object)\n".write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(object)\n".write(
+                to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         try write("b.yml", "b")
         try write("a.yaml", "a")
         try write("notes.txt", "ignored")
         try write("sub/c.yaml", "c")
-        try "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"j\"}}".write(to: dir.appendingPathComponent("j.json"), atomically: true, encoding: .utf8)
+        try "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"j\"}}".write(
+            to: dir.appendingPathComponent("j.json"), atomically: true, encoding: .utf8)
         let flat = try ManifestDecoder().decode(ManifestReader().read(paths: [dir.path]))
         #expect(flat.map(\.name) == ["a", "b", "j"])
         let deep = try ManifestDecoder().decode(ManifestReader(recursive: true).read(paths: [dir.path]))
@@ -156,26 +164,36 @@ struct LoadingTests {
     func inputLimit() throws {
         #expect {
             _ = try ManifestReader(maxBytes: 1 << 20).read(paths: ["/dev/zero"])
-        } throws: { ($0 as? ManifestError)?.description == "/dev/zero: more than 1 MiB of manifests in one apply (the limit, GWCONSOLE_MAX_INPUT_BYTES); split them into several applies" }
+        } throws: {
+            ($0 as? ManifestError)?.description
+                == "/dev/zero: more than 1 MiB of manifests in one apply (the limit, GWCONSOLE_MAX_INPUT_BYTES); split them into several applies"
+        }
         // Over several files the total counts.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-limit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
-        for name in ["a.yaml", "b.yaml"] { try doc.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for name in ["a.yaml", "b.yaml"] {
+            try doc.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         #expect(try ManifestReader(maxBytes: doc.utf8.count * 2).read(paths: [dir.path]).count == 2)
-        #expect(throws: ManifestError.self) { try ManifestReader(maxBytes: doc.utf8.count * 2 - 1).read(paths: [dir.path]) }
+        #expect(throws: ManifestError.self) {
+            try ManifestReader(maxBytes: doc.utf8.count * 2 - 1).read(paths: [dir.path])
+        }
     }
 
     @Test("plain YAML scalars resolve by the core schema; quoted ones stay strings")
     func scalars() throws {
-        let node = try #require(try YAMLReader.parseDocument("a: 80\nb: \"80\"\nc: true\nd: ~\ne: 1.5\nf: 0x1F\ng: yes\n", file: "s", lineOffset: 0))
+        let node = try #require(
+            try YAMLReader.parseDocument(
+                "a: 80\nb: \"80\"\nc: true\nd: ~\ne: 1.5\nf: 0x1F\ng: yes\n", file: "s", lineOffset: 0))
         #expect(node.toJSON() == ["a": 80, "b": "80", "c": true, "d": nil, "e": .double(1.5), "f": 31, "g": "yes"])
     }
 
     @Test("server-set metadata and status in a manifest are not taken as given")
     func serverFields() throws {
-        let objects = try decode("""
+        let objects = try decode(
+            """
             apiVersion: v1
             kind: ConfigMap
             metadata:

@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Secret redaction")
 struct SecretRedactionTests {
-    @Test("Secret data and stringData values are hidden, keys kept; other kinds' data untouched; nested in a block scalar too")
+    @Test(
+        "Secret data and stringData values are hidden, keys kept; other kinds' data untouched; nested in a block scalar too"
+    )
     func redact() {
         let text = """
             steps:
@@ -30,7 +32,9 @@ struct SecretRedactionTests {
             """
         let redacted = SecretRedaction.redact(text)
         #expect(!redacted.contains("c2VjcmV0") && !redacted.contains("hunter2") && !redacted.contains("line one"))
-        #expect(redacted.contains("tls.key: <hidden>") && redacted.contains("password: <hidden>") && redacted.contains("multi: <hidden>"))
+        #expect(
+            redacted.contains("tls.key: <hidden>") && redacted.contains("password: <hidden>")
+                && redacted.contains("multi: <hidden>"))
         #expect(redacted.contains("-----BEGIN CERTIFICATE-----") && redacted.contains("plain: visible"))
     }
 }

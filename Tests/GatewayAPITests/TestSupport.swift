@@ -1,8 +1,10 @@
 import Foundation
+
 @testable import GatewayAPI
 
 /// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 /// The NGF guide the project is held to.
 let guidePath = repositoryRoot.appendingPathComponent("scenarios/securing-backend-traffic.md").path

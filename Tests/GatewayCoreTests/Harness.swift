@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+
 @testable import GatewayCore
 
 /// Builds a snapshot from manifests as `apply` would decode them; objects get generation 1 and creation times
@@ -7,15 +8,22 @@ import GatewayAPI
 func snapshot(_ yaml: String) throws -> ResourceSnapshot {
     let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: "case.yaml"))
     var snapshot = ResourceSnapshot()
-    snapshot.gatewayClasses.append(try GatewayClass.decode([
-        "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-        "metadata": ["name": "nginx", "generation": 1, "creationTimestamp": "2024-01-01T00:00:00Z"],
-        "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)],
-    ]))
+    snapshot.gatewayClasses.append(
+        try GatewayClass.decode([
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+            "metadata": ["name": "nginx", "generation": 1, "creationTimestamp": "2024-01-01T00:00:00Z"],
+            "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)],
+        ]))
     snapshot.namespaces = try ["default", "other", "labelled"].map { name in
-        try Namespace.decode(["apiVersion": "v1", "kind": "Namespace",
-                              "metadata": ["name": .string(name), "labels": .object(["kubernetes.io/metadata.name": .string(name)]
-                                           .merging(name == "labelled" ? ["team": "blue"] : [:]) { a, _ in a })]])
+        try Namespace.decode([
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": [
+                "name": .string(name),
+                "labels": .object(
+                    ["kubernetes.io/metadata.name": .string(name)]
+                        .merging(name == "labelled" ? ["team": "blue"] : [:]) { a, _ in a }),
+            ],
+        ])
     }
     for (index, decoded) in objects.enumerated() {
         var object = decoded.object
@@ -23,7 +31,9 @@ func snapshot(_ yaml: String) throws -> ResourceSnapshot {
         if let explicit = decoded.object.value(at: ["metadata", "annotations", "test/created"])?.stringValue {
             object.set(.string(explicit), at: ["metadata", "creationTimestamp"])
         } else {
-            object.set(.string(String(format: "2024-05-15T12:%02d:%02dZ", index / 60, index % 60)), at: ["metadata", "creationTimestamp"])
+            object.set(
+                .string(String(format: "2024-05-15T12:%02d:%02dZ", index / 60, index % 60)),
+                at: ["metadata", "creationTimestamp"])
         }
         try snapshot.insert(kind: decoded.type.kind, object: object)
     }
@@ -49,15 +59,20 @@ func summary(_ conditions: JSONValue?) -> [String] {
 
 // MARK: Manifest building blocks
 
-let guideCA = try! String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("scenarios/securing-backend-traffic.md"), encoding: .utf8)
-    .components(separatedBy: "  ca.crt: |\n")[1].components(separatedBy: "EOF")[0]
+let guideCA = try! String(
+    contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scenarios/securing-backend-traffic.md"), encoding: .utf8
+)
+.components(separatedBy: "  ca.crt: |\n")[1].components(separatedBy: "EOF")[0]
 
-func gateway(_ name: String = "gateway", namespace: String = "default", listeners: String = """
+func gateway(
+    _ name: String = "gateway", namespace: String = "default",
+    listeners: String = """
       - name: http
         port: 80
         protocol: HTTP
-    """, className: String = "nginx", extra: String = "") -> String {
+    """, className: String = "nginx", extra: String = ""
+) -> String {
     """
     apiVersion: gateway.networking.k8s.io/v1
     kind: Gateway
@@ -73,8 +88,12 @@ func gateway(_ name: String = "gateway", namespace: String = "default", listener
     """
 }
 
-func route(_ name: String = "secure-app", namespace: String = "default", parent: String = "- name: gateway\n    sectionName: http",
-           hostnames: String = "[\"secure-app.example.com\"]", rules: String? = nil, backend: String = "secure-app", port: Int = 8443) -> String {
+func route(
+    _ name: String = "secure-app", namespace: String = "default",
+    parent: String = "- name: gateway\n    sectionName: http",
+    hostnames: String = "[\"secure-app.example.com\"]", rules: String? = nil, backend: String = "secure-app",
+    port: Int = 8443
+) -> String {
     """
     apiVersion: gateway.networking.k8s.io/v1
     kind: HTTPRoute
@@ -92,7 +111,9 @@ func route(_ name: String = "secure-app", namespace: String = "default", parent:
     """
 }
 
-func service(_ name: String = "secure-app", namespace: String = "default", portName: String = "https", port: Int = 8443) -> String {
+func service(_ name: String = "secure-app", namespace: String = "default", portName: String = "https", port: Int = 8443)
+    -> String
+{
     """
     apiVersion: v1
     kind: Service
@@ -112,19 +133,21 @@ func service(_ name: String = "secure-app", namespace: String = "default", portN
 func caConfigMap(_ name: String = "backend-cert", data: String? = nil) -> String {
     let body = data ?? ("  ca.crt: |\n" + guideCA)
     return """
-    kind: ConfigMap
-    apiVersion: v1
-    metadata:
-      name: \(name)
-    data:
-    \(body)
-    ---
+        kind: ConfigMap
+        apiVersion: v1
+        metadata:
+          name: \(name)
+        data:
+        \(body)
+        ---
 
-    """
+        """
 }
 
-func policy(_ name: String = "backend-tls", target: String = "secure-app", section: String? = nil, validation: String? = nil,
-            created: String? = nil) -> String {
+func policy(
+    _ name: String = "backend-tls", target: String = "secure-app", section: String? = nil, validation: String? = nil,
+    created: String? = nil
+) -> String {
     """
     apiVersion: gateway.networking.k8s.io/v1alpha3
     kind: BackendTLSPolicy

@@ -9,8 +9,12 @@ import Testing
 func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: String?) {
     let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: "render.yaml"))
     var snapshot = ResourceSnapshot()
-    snapshot.gatewayClasses = [try GatewayClass.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-                                                        "metadata": ["name": "nginx"], "spec": ["controllerName": "gateway.nginx.org/nginx-gateway-controller"]])]
+    snapshot.gatewayClasses = [
+        try GatewayClass.decode([
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+            "metadata": ["name": "nginx"], "spec": ["controllerName": "gateway.nginx.org/nginx-gateway-controller"],
+        ])
+    ]
     for (index, decoded) in objects.enumerated() {
         var object = decoded.object
         object.set(.string(String(format: "2024-05-15T12:00:%02dZ", index)), at: ["metadata", "creationTimestamp"])
@@ -20,19 +24,24 @@ func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: St
     config.ruleCheck = RuleCheck.check
     let graph = GraphBuilder.build(snapshot, config: config)
     let gateway = try #require(graph.gateways.first)
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-render-\(UUID().uuidString)").path
-    let settings = RenderSettings(address: "127.0.0.1", portOffset: 30000, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
-                                  generation: 7, workersAsRoot: geteuid() == 0)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-render-\(UUID().uuidString)")
+        .path
+    let settings = RenderSettings(
+        address: "127.0.0.1", portOffset: 30000, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
+        generation: 7, workersAsRoot: geteuid() == 0)
     let rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
     for file in rendered.files {
         let path = dir + "/gen/" + file.path
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try file.content.write(toFile: path, atomically: true, encoding: .utf8)
     }
     try FileManager.default.createDirectory(atPath: dir + "/run/logs", withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: dir + "/run/temp", withIntermediateDirectories: true)
-    let status = try Spawn.run("/usr/sbin/nginx", ["-t", "-q", "-p", dir + "/run/", "-e", dir + "/run/logs/error.log", "-c", dir + "/gen/nginx.conf"],
-                               outputPath: dir + "/run/logs/t.log")
+    let status = try Spawn.run(
+        "/usr/sbin/nginx",
+        ["-t", "-q", "-p", dir + "/run/", "-e", dir + "/run/logs/error.log", "-c", dir + "/gen/nginx.conf"],
+        outputPath: dir + "/run/logs/t.log")
     let output = try String(contentsOfFile: dir + "/run/logs/t.log", encoding: .utf8)
     return (rendered, status == 0 ? nil : output)
 }
@@ -75,53 +84,67 @@ func routeObjects(_ rules: String) -> String {
 
 @Suite("Rendering")
 struct RenderTests {
-    @Test("the guide renders as NGF does: upstream per Service port, backend TLS with SNI, verification and a CA bundle")
+    @Test(
+        "the guide renders as NGF does: upstream per Service port, backend TLS with SNI, verification and a CA bundle")
     func guide() throws {
-        let text = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scenarios/securing-backend-traffic.md"), encoding: .utf8)
-        let yaml = text.components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst()
+        let text = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("scenarios/securing-backend-traffic.md"),
+            encoding: .utf8)
+        let yaml =
+            text.components(separatedBy: "kubectl apply -f - <<EOF\n").dropFirst()
             .map { $0.components(separatedBy: "\nEOF")[0] }.joined(separator: "\n---\n")
             + "\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: s, labels: {kubernetes.io/service-name: secure-app}}\naddressType: IPv4\nports: [{name: https, port: 8443}]\nendpoints: [{addresses: [127.0.0.5]}]\n"
         let (config, problem) = try renderAndTest(yaml)
         #expect(problem == nil, "\(problem ?? "")")
         let upstreams = try #require(config.file("conf.d/upstreams.conf")).content
-        #expect(upstreams.contains("upstream default_secure-app_8443 {\n    # Service default/secure-app:8443\n    server 127.0.0.5:8443;\n}"))
+        #expect(
+            upstreams.contains(
+                "upstream default_secure-app_8443 {\n    # Service default/secure-app:8443\n    server 127.0.0.5:8443;\n}"
+            ))
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("server_name \"secure-app.example.com\";"))
-        for line in ["proxy_pass https://default_secure-app_8443;", "proxy_ssl_server_name on;", "proxy_ssl_name \"secure-app.example.com\";",
-                     "proxy_ssl_verify on;", "proxy_ssl_verify_depth 4;", "secrets/ca_default_backend-tls.crt\";"] {
+        for line in [
+            "proxy_pass https://default_secure-app_8443;", "proxy_ssl_server_name on;",
+            "proxy_ssl_name \"secure-app.example.com\";",
+            "proxy_ssl_verify on;", "proxy_ssl_verify_depth 4;", "secrets/ca_default_backend-tls.crt\";",
+        ] {
             #expect(servers.contains(line), "\(line)")
         }
         let bundle = try #require(config.file("secrets/ca_default_backend-tls.crt"))
         #expect(bundle.secret && bundle.content.hasPrefix("-----BEGIN CERTIFICATE-----\nMIIFlzCCA3+gAwIBAgIU"))
-        #expect(config.bindings == [ListenerBinding(listener: "http", protocol: "HTTP", address: "127.0.0.1", port: 30080)])
+        #expect(
+            config.bindings == [ListenerBinding(listener: "http", protocol: "HTTP", address: "127.0.0.1", port: 30080)])
     }
 
     @Test("hostile strings in every rendered field stay inside their quotes, and nginx -t accepts the config")
     func injection() throws {
         let hostile = "x\\\" ; return 200 pwned; } server { listen 9; $host ${gw_dollar} '"
-        let (config, problem) = try renderAndTest(routeObjects("""
-              - matches:
-                - path: {type: Exact, value: "/a\\"b;}{ c"}
-                  headers: [{name: X-H, value: "\(hostile)"}]
-                  queryParams: [{name: q, value: "\(hostile)"}]
-                filters:
-                - type: RequestHeaderModifier
-                  requestHeaderModifier:
-                    set: [{name: X-Set, value: "\(hostile)"}]
-                    add: [{name: X-Add, value: "\(hostile)"}]
-                - type: ResponseHeaderModifier
-                  responseHeaderModifier:
-                    set: [{name: X-Resp, value: "\(hostile)"}]
-                backendRefs: [{name: svc, port: 80}]
-              - matches: [{path: {type: RegularExpression, value: "/r(e|x)\\"; return 200 pwned; #"}}]
-                filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: "/p$1\\"x"}}}]
-                backendRefs: [{name: svc, port: 80}]
-              - matches: [{path: {value: /redirect}}]
-                filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: "/to\\";return 200 pwned;"}}}]
-            """))
+        let (config, problem) = try renderAndTest(
+            routeObjects(
+                """
+                  - matches:
+                    - path: {type: Exact, value: "/a\\"b;}{ c"}
+                      headers: [{name: X-H, value: "\(hostile)"}]
+                      queryParams: [{name: q, value: "\(hostile)"}]
+                    filters:
+                    - type: RequestHeaderModifier
+                      requestHeaderModifier:
+                        set: [{name: X-Set, value: "\(hostile)"}]
+                        add: [{name: X-Add, value: "\(hostile)"}]
+                    - type: ResponseHeaderModifier
+                      responseHeaderModifier:
+                        set: [{name: X-Resp, value: "\(hostile)"}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {type: RegularExpression, value: "/r(e|x)\\"; return 200 pwned; #"}}]
+                    filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: "/p$1\\"x"}}}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {value: /redirect}}]
+                    filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplaceFullPath, replaceFullPath: "/to\\";return 200 pwned;"}}}]
+                """))
         #expect(problem == nil, "\(problem ?? "")")
-        let servers = try #require(config.file("conf.d/servers.conf")).content + (config.file("conf.d/maps.conf")?.content ?? "")
+        let servers =
+            try #require(config.file("conf.d/servers.conf")).content + (config.file("conf.d/maps.conf")?.content ?? "")
         for line in servers.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             #expect(!trimmed.hasPrefix("return 200 pwned"), "injected directive: \(line)")
@@ -133,34 +156,60 @@ struct RenderTests {
     func unrenderable() throws {
         var config = ControllerConfig()
         config.ruleCheck = RuleCheck.check
-        let route = try HTTPRoute.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": ["name": "r", "namespace": "default"],
-                                          "spec": ["rules": [["matches": [["headers": [["name": "X.Dotted", "value": "v"]]]]]]]])
+        let route = try HTTPRoute.decode([
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": "r", "namespace": "default"],
+            "spec": ["rules": [["matches": [["headers": [["name": "X.Dotted", "value": "v"]]]]]]],
+        ])
         #expect(RuleCheck.problem(route.spec.rules![0])?.contains("header name \"X.Dotted\" cannot be matched") == true)
-        let regex = try HTTPRoute.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": ["name": "r", "namespace": "default"],
-                                          "spec": ["rules": [["matches": [["path": ["type": "RegularExpression", "value": "(unclosed"]]]]]]])
-        #expect(RuleCheck.problem(regex.spec.rules![0])?.contains("regular expression is not a valid regular expression") == true)
-        let newline = try HTTPRoute.decode(["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": ["name": "r", "namespace": "default"],
-                                            "spec": ["rules": [["filters": [["type": "RequestHeaderModifier", "requestHeaderModifier": ["set": [["name": "X", "value": "a\nb"]]]]]]]]])
+        let regex = try HTTPRoute.decode([
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": "r", "namespace": "default"],
+            "spec": ["rules": [["matches": [["path": ["type": "RegularExpression", "value": "(unclosed"]]]]]],
+        ])
+        #expect(
+            RuleCheck.problem(regex.spec.rules![0])?.contains("regular expression is not a valid regular expression")
+                == true)
+        let newline = try HTTPRoute.decode([
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": "r", "namespace": "default"],
+            "spec": [
+                "rules": [
+                    [
+                        "filters": [
+                            [
+                                "type": "RequestHeaderModifier",
+                                "requestHeaderModifier": ["set": [["name": "X", "value": "a\nb"]]],
+                            ]
+                        ]
+                    ]
+                ]
+            ],
+        ])
         #expect(RuleCheck.problem(newline.spec.rules![0]) == "header X value contains control characters")
     }
 
     @Test("precedence orders candidates as the spec does")
     func precedence() throws {
-        let (config, problem) = try renderAndTest(routeObjects("""
-              - matches: [{path: {value: /p}}]
-                backendRefs: [{name: svc, port: 80}]
-              - matches: [{path: {value: /p}, headers: [{name: A, value: "1"}, {name: B, value: "2"}]}]
-                backendRefs: [{name: svc, port: 80}]
-              - matches: [{path: {value: /p}, method: GET}]
-                backendRefs: [{name: svc, port: 80}]
-              - matches: [{path: {value: /p}, headers: [{name: A, value: "1"}]}]
-                backendRefs: [{name: svc, port: 80}]
-            """))
+        let (config, problem) = try renderAndTest(
+            routeObjects(
+                """
+                  - matches: [{path: {value: /p}}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {value: /p}, headers: [{name: A, value: "1"}, {name: B, value: "2"}]}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {value: /p}, method: GET}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {value: /p}, headers: [{name: A, value: "1"}]}]
+                    backendRefs: [{name: svc, port: 80}]
+                """))
         #expect(problem == nil, "\(problem ?? "")")
         let maps = try #require(config.file("conf.d/maps.conf")).content
         // Selector entries in order: method first, then most headers, then one header, then no conditions.
-        let order = maps.split(separator: "\n").filter { $0.contains("# HTTPRoute default/r rule") && $0.contains("= /p") == false }
-            .compactMap { line in line.range(of: "rule ").map { String(line[$0.upperBound...].prefix(1)) } }
+        let order = maps.split(separator: "\n").filter {
+            $0.contains("# HTTPRoute default/r rule") && $0.contains("= /p") == false
+        }
+        .compactMap { line in line.range(of: "rule ").map { String(line[$0.upperBound...].prefix(1)) } }
         #expect(Array(order.prefix(4)) == ["2", "1", "3", "0"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAPI
 import Testing
+
 @testable import ResourcePrinters
 
 @Suite("describe output")
@@ -8,19 +9,35 @@ struct DescriberTests {
     /// The guide's BackendTLSPolicy as the API server returns it, status written by NGF.
     let policy: JSONValue = [
         "apiVersion": "gateway.networking.k8s.io/v1alpha3", "kind": "BackendTLSPolicy",
-        "metadata": ["name": "backend-tls", "namespace": "default", "creationTimestamp": "2024-05-15T12:02:38Z",
-                     "generation": 1, "resourceVersion": "19380", "uid": "b3983a6e-92f1-4a98-b2af-64b317d74528"],
+        "metadata": [
+            "name": "backend-tls", "namespace": "default", "creationTimestamp": "2024-05-15T12:02:38Z",
+            "generation": 1, "resourceVersion": "19380", "uid": "b3983a6e-92f1-4a98-b2af-64b317d74528",
+        ],
         "spec": [
             "targetRefs": [["group": "", "kind": "Service", "name": "secure-app"]],
-            "validation": ["caCertificateRefs": [["group": "", "kind": "ConfigMap", "name": "backend-cert"]],
-                           "hostname": "secure-app.example.com"],
+            "validation": [
+                "caCertificateRefs": [["group": "", "kind": "ConfigMap", "name": "backend-cert"]],
+                "hostname": "secure-app.example.com",
+            ],
         ],
-        "status": ["ancestors": [[
-            "ancestorRef": ["group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "gateway", "namespace": "default"],
-            "conditions": [["lastTransitionTime": "2024-05-15T12:02:38Z", "message": "BackendTLSPolicy is accepted by the Gateway",
-                            "reason": "Accepted", "status": "True", "type": "Accepted"]],
-            "controllerName": "gateway.nginx.org/nginx-gateway-controller",
-        ]]],
+        "status": [
+            "ancestors": [
+                [
+                    "ancestorRef": [
+                        "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "gateway",
+                        "namespace": "default",
+                    ],
+                    "conditions": [
+                        [
+                            "lastTransitionTime": "2024-05-15T12:02:38Z",
+                            "message": "BackendTLSPolicy is accepted by the Gateway",
+                            "reason": "Accepted", "status": "True", "type": "Accepted",
+                        ]
+                    ],
+                    "controllerName": "gateway.nginx.org/nginx-gateway-controller",
+                ]
+            ]
+        ],
     ]
 
     @Test("the guide's describe of the BackendTLSPolicy, with kubectl's tabwriter alignment")
@@ -72,24 +89,29 @@ struct DescriberTests {
 
     @Test("a Secret shows sizes, never values")
     func secret() {
-        let secret: JSONValue = ["apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-                                 "metadata": ["name": "app-tls-secret", "namespace": "default", "labels": ["app": "secure"]],
-                                 "data": ["tls.crt": .string(Base64.encode("0123456789")), "tls.key": .string(Base64.encode("supersecretkey"))]]
+        let secret: JSONValue = [
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": ["name": "app-tls-secret", "namespace": "default", "labels": ["app": "secure"]],
+            "data": [
+                "tls.crt": .string(Base64.encode("0123456789")), "tls.key": .string(Base64.encode("supersecretkey")),
+            ],
+        ]
         let text = Describer.describe(ResourceRegistry.secret, object: secret)
-        #expect(text == """
-            Name:         app-tls-secret
-            Namespace:    default
-            Labels:       app=secure
-            Annotations:  <none>
+        #expect(
+            text == """
+                Name:         app-tls-secret
+                Namespace:    default
+                Labels:       app=secure
+                Annotations:  <none>
 
-            Type:  Opaque
+                Type:  Opaque
 
-            Data
-            ====
-            tls.crt:  10 bytes
-            tls.key:  14 bytes
+                Data
+                ====
+                tls.crt:  10 bytes
+                tls.key:  14 bytes
 
-            """)
+                """)
         #expect(!text.contains("supersecretkey") && !text.contains(Base64.encode("supersecretkey")))
     }
 
@@ -105,9 +127,11 @@ struct DescriberTests {
 
     @Test("lists of scalars print one per line; labels several lines")
     func listsAndLabels() {
-        let object: JSONValue = ["apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
-                                 "metadata": ["name": "r", "namespace": "default", "labels": ["b": "2", "a": "1"]],
-                                 "spec": ["hostnames": ["a.example.com", "b.example.com"]]]
+        let object: JSONValue = [
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": "r", "namespace": "default", "labels": ["b": "2", "a": "1"]],
+            "spec": ["hostnames": ["a.example.com", "b.example.com"]],
+        ]
         let text = Describer.describe(ResourceRegistry.httpRoute, object: object)
         #expect(text.contains("Labels:       a=1\n              b=2\n"))
         #expect(text.contains("Spec:\n  Hostnames:\n    a.example.com\n    b.example.com\n"))
@@ -120,16 +144,22 @@ struct TableTests {
 
     @Test("the guide's get svc line, kubectl spacing")
     func serviceTable() {
-        let svc: JSONValue = ["apiVersion": "v1", "kind": "Service",
-                              "metadata": ["name": "secure-app", "namespace": "default", "creationTimestamp": "2024-05-15T12:02:38Z"],
-                              "spec": ["type": "ClusterIP", "clusterIP": "10.96.213.57", "clusterIPs": ["10.96.213.57"],
-                                       "ports": [["port": 8443, "protocol": "TCP", "name": "https", "targetPort": 8443]]]]
-        let table = ResourceTable.table(ResourceRegistry.service, objects: [svc], options: TableOptions(qualifyNames: true, now: now))
-        #expect(table.render() == """
-            NAME                 TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)    AGE
-            service/secure-app   ClusterIP   10.96.213.57   <none>        8443/TCP   9s
+        let svc: JSONValue = [
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": ["name": "secure-app", "namespace": "default", "creationTimestamp": "2024-05-15T12:02:38Z"],
+            "spec": [
+                "type": "ClusterIP", "clusterIP": "10.96.213.57", "clusterIPs": ["10.96.213.57"],
+                "ports": [["port": 8443, "protocol": "TCP", "name": "https", "targetPort": 8443]],
+            ],
+        ]
+        let table = ResourceTable.table(
+            ResourceRegistry.service, objects: [svc], options: TableOptions(qualifyNames: true, now: now))
+        #expect(
+            table.render() == """
+                NAME                 TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)    AGE
+                service/secure-app   ClusterIP   10.96.213.57   <none>        8443/TCP   9s
 
-            """)
+                """)
     }
 
     @Test("columns are at least six wide")
@@ -158,10 +188,14 @@ struct YAMLWriterTests {
         let value: JSONValue = [
             "apiVersion": "v1", "kind": "ConfigMap",
             "metadata": ["name": "x", "creationTimestamp": "2024-05-15T12:02:38Z", "resourceVersion": "7"],
-            "data": ["app.conf": "server {\n  listen 8443 ssl;\n}", "ca.crt": "line\n", "empty": "", "yes": "yes", "num": "80",
-                     "colon": "a: b", "hash": "x #y", "lead": " space", "ctl": "bell\u{07}", "star": "*.example.com",
-                     "trailing": "two\n\n", "spaces": "a \nb"],
-            "list": [["name": "a", "port": 1], ["name": "b"]], "scalars": [1, "two", true, nil], "emptyList": [], "emptyMap": [:],
+            "data": [
+                "app.conf": "server {\n  listen 8443 ssl;\n}", "ca.crt": "line\n", "empty": "", "yes": "yes",
+                "num": "80",
+                "colon": "a: b", "hash": "x #y", "lead": " space", "ctl": "bell\u{07}", "star": "*.example.com",
+                "trailing": "two\n\n", "spaces": "a \nb",
+            ],
+            "list": [["name": "a", "port": 1], ["name": "b"]], "scalars": [1, "two", true, nil], "emptyList": [],
+            "emptyMap": [:],
             "nested": [[1, 2], []], "float": .double(1.5),
         ]
         let text = YAMLWriter.write(value)

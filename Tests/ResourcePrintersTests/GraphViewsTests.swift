@@ -2,6 +2,7 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import Testing
+
 @testable import ResourcePrinters
 
 /// The views the store persists (describe's sections for every object, derived once per reconcile) must say
@@ -70,7 +71,8 @@ import Testing
         """
 
     func graph() throws -> (Graph, [ObjectRef]) {
-        let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(Self.manifests.utf8), file: "views.yaml"))
+        let objects = try ManifestDecoder().decode(
+            ManifestReader.documents(from: Data(Self.manifests.utf8), file: "views.yaml"))
         var snapshot = ResourceSnapshot()
         snapshot.namespaces = try ["default", "other"].map { name in
             try Namespace.decode(["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
@@ -81,7 +83,10 @@ import Testing
             object.set(.int(1), at: ["metadata", "generation"])
             object.set(.string(String(format: "2024-05-15T12:00:%02dZ", index)), at: ["metadata", "creationTimestamp"])
             try snapshot.insert(kind: decoded.type.kind, object: object)
-            refs.append(ObjectRef(group: decoded.type.group, kind: decoded.type.kind, namespace: decoded.namespace, name: decoded.name))
+            refs.append(
+                ObjectRef(
+                    group: decoded.type.group, kind: decoded.type.kind, namespace: decoded.namespace, name: decoded.name
+                ))
         }
         return (GraphBuilder.build(snapshot, config: ControllerConfig()), refs)
     }
@@ -93,7 +98,8 @@ import Testing
         #expect(views[ObjectRef(group: "", kind: "Service", namespace: "default", name: "app")] != nil)
         for ref in refs {
             let expected = GraphSections.sections(for: ref, in: graph)
-            let persisted = views[ref].map(GraphSections.encode).flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
+            let persisted =
+                views[ref].map(GraphSections.encode).flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
             #expect(persisted == expected, "\(ref.kind) \(ref.namespacedName)")
         }
     }
@@ -101,13 +107,15 @@ import Testing
     @Test("a Service used twice by one route lists the route once with both ports, and its effective policy per port")
     func serviceSections() throws {
         let (graph, _) = try graph()
-        let sections = GraphSections.sections(for: ObjectRef(group: "", kind: "Service", namespace: "default", name: "app"), in: graph)
+        let sections = GraphSections.sections(
+            for: ObjectRef(group: "", kind: "Service", namespace: "default", name: "app"), in: graph)
         let routes = try #require(sections.first { $0.title == "Routes" })
         #expect(routes.rows.map { $0[0] } == ["default/split", "other/orphan"])
         #expect(routes.rows[0][1] == "80,8443")
         let direct = try #require(sections.first { $0.title == "Directly Attached Policies" })
         #expect(direct.rows.map { $0[0] } == ["BackendTLSPolicy default/tls"])
-        let unused = GraphSections.sections(for: ObjectRef(group: "", kind: "Service", namespace: "default", name: "unused"), in: graph)
+        let unused = GraphSections.sections(
+            for: ObjectRef(group: "", kind: "Service", namespace: "default", name: "unused"), in: graph)
         #expect(unused.first { $0.title == "Routes" }?.rows.isEmpty == true)
         #expect(unused.first { $0.title == "Directly Attached Policies" }?.rows.count == 1)
     }
@@ -115,19 +123,24 @@ import Testing
 
 /// Ages are read from Kubernetes timestamps without a formatter; they must agree with Foundation's reading.
 @Suite struct TimestampTests {
-    @Test("RFC 3339 timestamps read as ISO8601DateFormatter reads them", arguments: [
-        "2026-12-01T18:06:01Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-05-15T12:00:07.250Z",
-        "2026-03-01T00:00:00+02:00", "1999-12-31T23:30:00-05:30",
-    ])
+    @Test(
+        "RFC 3339 timestamps read as ISO8601DateFormatter reads them",
+        arguments: [
+            "2026-12-01T18:06:01Z", "1970-01-01T00:00:00Z", "2000-02-29T23:59:59Z", "2024-05-15T12:00:07.250Z",
+            "2026-03-01T00:00:00+02:00", "1999-12-31T23:30:00-05:30",
+        ])
     func agrees(_ text: String) throws {
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        formatter.formatOptions =
+            text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
         let expected = try #require(formatter.date(from: text))
         let parsed = try #require(AgeFormatter.parseRFC3339(text))
         #expect(abs(parsed.timeIntervalSince1970 - expected.timeIntervalSince1970) < 0.001)
     }
 
-    @Test("what is not such a timestamp is left to the formatter", arguments: ["", "2026-13-01T00:00:00Z", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00", "garbage"])
+    @Test(
+        "what is not such a timestamp is left to the formatter",
+        arguments: ["", "2026-13-01T00:00:00Z", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00", "garbage"])
     func rejects(_ text: String) {
         #expect(AgeFormatter.parseRFC3339(text) == nil)
     }

@@ -59,7 +59,10 @@ struct ShimTests {
     func openSSLRejects() {
         var info = gw_x509_info()
         #expect("not a certificate".withCString { gw_x509_parse_pem($0, strlen($0), &info, 1) } == -1)
-        #expect("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".withCString { gw_pem_private_key_ok($0, strlen($0)) } == 0)
+        #expect(
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".withCString {
+                gw_pem_private_key_ok($0, strlen($0))
+            } == 0)
     }
 
     @Test("libcurl is linked with OpenSSL")
@@ -85,7 +88,10 @@ struct ShimTests {
         #expect(sqlite3_prepare_v2(db, "SELECT ? || '!'", -1, &stmt, nil) == SQLITE_OK)
         defer { sqlite3_finalize(stmt) }
         var text = "héllo"
-        text.withUTF8 { _ = gw_sqlite3_bind_text_transient(stmt, 1, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count)) }
+        text.withUTF8 {
+            _ = gw_sqlite3_bind_text_transient(
+                stmt, 1, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count))
+        }
         text = "changed"  // SQLite copied the value
         #expect(sqlite3_step(stmt) == SQLITE_ROW)
         #expect(String(cString: sqlite3_column_text(stmt, 0)) == "héllo!")

@@ -17,11 +17,14 @@ public final class FakeCluster: @unchecked Sendable {
 
     /// Starts the server with `objects` (JSON), tokens (`token=user`), and extra flags (`--forbid`, `--btls-version`…).
     public init(objects: [String] = [], tokens: [String] = ["admin-token=admin"], arguments: [String] = []) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-fake-cluster-\(UUID().uuidString)").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-fake-cluster-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard let ca = CertificateInspector.issue(commonName: "fake-cluster-ca", dnsName: nil, isCA: true),
-              let server = CertificateInspector.issue(commonName: "localhost", dnsName: "localhost", issuer: ca),
-              let client = CertificateInspector.issue(commonName: "alice", dnsName: nil, issuer: ca) else {
+            let server = CertificateInspector.issue(commonName: "localhost", dnsName: "localhost", issuer: ca),
+            let client = CertificateInspector.issue(commonName: "alice", dnsName: nil, issuer: ca)
+        else {
             throw DataplaneError("cannot issue test certificates")
         }
         self.ca = ca
@@ -29,11 +32,17 @@ public final class FakeCluster: @unchecked Sendable {
         try ca.cert.write(toFile: directory + "/ca.crt", atomically: true, encoding: .utf8)
         try server.cert.write(toFile: directory + "/server.crt", atomically: true, encoding: .utf8)
         try server.key.write(toFile: directory + "/server.key", atomically: true, encoding: .utf8)
-        try ("[" + objects.joined(separator: ",") + "]").write(toFile: directory + "/objects.json", atomically: true, encoding: .utf8)
+        try ("[" + objects.joined(separator: ",") + "]").write(
+            toFile: directory + "/objects.json", atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", FakeCluster.script, "--port", "0", "--bind", "127.0.0.1", "--cert", directory + "/server.crt",
-                             "--key", directory + "/server.key", "--client-ca", directory + "/ca.crt", "--objects", directory + "/objects.json",
-                             "--bookmark-interval", "0.5", "--exit-on-stdin-eof"] + tokens.flatMap { ["--token", $0] } + arguments
+        process.arguments =
+            [
+                "python3", FakeCluster.script, "--port", "0", "--bind", "127.0.0.1", "--cert",
+                directory + "/server.crt",
+                "--key", directory + "/server.key", "--client-ca", directory + "/ca.crt", "--objects",
+                directory + "/objects.json",
+                "--bookmark-interval", "0.5", "--exit-on-stdin-eof",
+            ] + tokens.flatMap { ["--token", $0] } + arguments
         let output = Pipe()
         process.standardOutput = output
         // The server exits when this pipe closes: with the test process, even if it crashes.
@@ -59,7 +68,10 @@ public final class FakeCluster: @unchecked Sendable {
 
     deinit {
         // SIGKILL: the test runner may block SIGTERM, and a child inherits that mask.
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -67,43 +79,45 @@ public final class FakeCluster: @unchecked Sendable {
 
     /// Writes a kubeconfig with one context per user: `token:NAME` (bearer), `cert` (client certificate),
     /// `insecure` (token, verification off, no CA), `untrusted` (token, no CA: verification fails).
-    public func kubeconfig(current: String = "admin", namespace: String? = nil, extraUsers: String = "", extraContexts: String = "") throws -> String {
+    public func kubeconfig(
+        current: String = "admin", namespace: String? = nil, extraUsers: String = "", extraContexts: String = ""
+    ) throws -> String {
         let caData = Data(ca.cert.utf8).base64EncodedString()
         let path = directory + "/kubeconfig-\(UUID().uuidString.prefix(6))"
         try """
-            apiVersion: v1
-            kind: Config
-            current-context: \(current)
-            clusters:
-            - name: fake
-              cluster: {server: "\(server)", certificate-authority-data: \(caData)}
-            - name: fake-insecure
-              cluster: {server: "\(server)", insecure-skip-tls-verify: true}
-            - name: fake-untrusted
-              cluster: {server: "\(server)"}
-            users:
-            - name: admin
-              user: {token: admin-token}
-            - name: alice-cert
-              user:
-                client-certificate-data: \(Data(clientCertificate.cert.utf8).base64EncodedString())
-                client-key-data: \(Data(clientCertificate.key.utf8).base64EncodedString())
-            - name: nobody
-              user: {token: wrong-token}
-            \(extraUsers)
-            contexts:
-            - name: admin
-              context: {cluster: fake, user: admin\(namespace.map { ", namespace: \($0)" } ?? "")}
-            - name: cert
-              context: {cluster: fake, user: alice-cert}
-            - name: nobody
-              context: {cluster: fake, user: nobody}
-            - name: insecure
-              context: {cluster: fake-insecure, user: admin}
-            - name: untrusted
-              context: {cluster: fake-untrusted, user: admin}
-            \(extraContexts)
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        apiVersion: v1
+        kind: Config
+        current-context: \(current)
+        clusters:
+        - name: fake
+          cluster: {server: "\(server)", certificate-authority-data: \(caData)}
+        - name: fake-insecure
+          cluster: {server: "\(server)", insecure-skip-tls-verify: true}
+        - name: fake-untrusted
+          cluster: {server: "\(server)"}
+        users:
+        - name: admin
+          user: {token: admin-token}
+        - name: alice-cert
+          user:
+            client-certificate-data: \(Data(clientCertificate.cert.utf8).base64EncodedString())
+            client-key-data: \(Data(clientCertificate.key.utf8).base64EncodedString())
+        - name: nobody
+          user: {token: wrong-token}
+        \(extraUsers)
+        contexts:
+        - name: admin
+          context: {cluster: fake, user: admin\(namespace.map { ", namespace: \($0)" } ?? "")}
+        - name: cert
+          context: {cluster: fake, user: alice-cert}
+        - name: nobody
+          context: {cluster: fake, user: nobody}
+        - name: insecure
+          context: {cluster: fake-insecure, user: admin}
+        - name: untrusted
+          context: {cluster: fake-untrusted, user: admin}
+        \(extraContexts)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -120,8 +134,10 @@ public final class FakeCluster: @unchecked Sendable {
 
     /// The guide's Gateway, HTTPRoute, Service, ConfigMap and BackendTLSPolicy as a cluster holds them, with the
     /// status a controller wrote (`routeAccepted` lets a test make the cluster's view disagree).
-    public static func guideObjects(btlsVersion: String = "v1", routeAccepted: Bool = true,
-                                    caPEM: String? = CertificateInspector.issue(commonName: "backend-ca", dnsName: nil, isCA: true)?.cert) -> [String] {
+    public static func guideObjects(
+        btlsVersion: String = "v1", routeAccepted: Bool = true,
+        caPEM: String? = CertificateInspector.issue(commonName: "backend-ca", dnsName: nil, isCA: true)?.cert
+    ) -> [String] {
         let ca = (caPEM ?? "").replacingOccurrences(of: "\n", with: "\\n")
         let condition = { (type: String, status: String, reason: String) in
             "{\"type\":\"\(type)\",\"status\":\"\(status)\",\"reason\":\"\(reason)\",\"message\":\"\",\"lastTransitionTime\":\"2026-01-01T00:00:00Z\",\"observedGeneration\":1}"

@@ -25,8 +25,10 @@ public final class ControllerCache: @unchecked Sendable {
 
     /// The kinds the core reads.
     static let kinds: [ResourceType] = [
-        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute, ResourceRegistry.referenceGrant,
-        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service, ResourceRegistry.configMap,
+        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
+        ResourceRegistry.referenceGrant,
+        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
+        ResourceRegistry.configMap,
         ResourceRegistry.secret, ResourceRegistry.endpointSlice,
     ]
     static let kindSet = Set(kinds.map(\.groupKind))

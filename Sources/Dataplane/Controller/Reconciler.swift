@@ -32,8 +32,10 @@ public struct Reconciler: Sendable {
     /// The store revision the persisted views were last derived at (nil: never).
     public static func viewsRevision(_ store: Store) throws -> Int64? { try store.meta(viewsKey) }
 
-    public init(store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
-                views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true) {
+    public init(
+        store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
+        views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true
+    ) {
         self.store = store
         self.config = config
         self.dataplane = dataplane
@@ -47,7 +49,9 @@ public struct Reconciler: Sendable {
         if let dataplane {
             config.gatewayDataplane = dataplane.gatewayStates()
             if !dataplane.isRunning {
-                config.dataplane = DataplaneState(address: nil, programmed: false, detail: "The embedded data plane is not running (gwconsole up starts it)")
+                config.dataplane = DataplaneState(
+                    address: nil, programmed: false,
+                    detail: "The embedded data plane is not running (gwconsole up starts it)")
             }
         }
         return config
@@ -146,9 +150,11 @@ public struct Reconciler: Sendable {
     /// change to traffic.
     /// `workloads`: sync local pods and their EndpointSlices first (their inputs changed, or one died).
     @discardableResult
-    public func reconcile(cache: ControllerCache, workloads: Bool, now: Date = Date(), trigger: String = "reconcile",
-                          phase: (String) -> Void = { _ in }, statusWritten: (Int64) -> Void = { _ in },
-                          served: () -> Void = {}) throws -> Graph {
+    public func reconcile(
+        cache: ControllerCache, workloads: Bool, now: Date = Date(), trigger: String = "reconcile",
+        phase: (String) -> Void = { _ in }, statusWritten: (Int64) -> Void = { _ in },
+        served: () -> Void = {}
+    ) throws -> Graph {
         let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
         defer { lock?.release() }
         if writesStatus { try ensureGatewayClass(now: now) }
@@ -196,7 +202,9 @@ public struct Reconciler: Sendable {
     /// A look that found nothing to do: the store's revision is reconciled as it is (the changes since the last
     /// pass were the controller's own writes, or changed nothing it reads).
     public func markIdle(_ cache: ControllerCache) throws {
-        if try store.meta(Reconciler.reconciledKey) != cache.revision { try store.setMeta(Reconciler.reconciledKey, cache.revision) }
+        if try store.meta(Reconciler.reconciledKey) != cache.revision {
+            try store.setMeta(Reconciler.reconciledKey, cache.revision)
+        }
         if views != nil, cache.viewsMark != nil, try store.meta(Reconciler.viewsKey) != cache.revision {
             try store.setMeta(Reconciler.viewsKey, cache.revision)
             cache.viewsMark = cache.revision
@@ -206,14 +214,18 @@ public struct Reconciler: Sendable {
     /// Writes every status that differs from the stored one; a concurrent change throws `StoreError.conflict`.
     /// Returns how many it wrote (each took one revision).
     @discardableResult
-    func writeStatuses(_ graph: Graph, versions: [ObjectKey: StoredObject], now: Date, cache: ControllerCache?) throws -> Int {
+    func writeStatuses(_ graph: Graph, versions: [ObjectKey: StoredObject], now: Date, cache: ControllerCache?) throws
+        -> Int
+    {
         var written = 0
         for update in StatusBuilder.updates(graph, now: Store.timestamp(now)) {
-            let key = ObjectKey(groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
-                                namespace: update.ref.namespace, name: update.ref.name)
+            let key = ObjectKey(
+                groupKind: GroupKind(group: update.ref.group, kind: update.ref.kind),
+                namespace: update.ref.namespace, name: update.ref.name)
             guard let stored = versions[key] else { continue }
             if stored.status == update.status { continue }
-            let updated = try store.updateStatus(key, status: update.status, expectedResourceVersion: stored.resourceVersion)
+            let updated = try store.updateStatus(
+                key, status: update.status, expectedResourceVersion: stored.resourceVersion)
             cache?.recordOwnWrite(updated)
             written += 1
         }
@@ -252,7 +264,8 @@ public struct Reconciler: Sendable {
 
     /// The built-in GatewayClass, as an installed NGF provides: created unless one with its name exists.
     func ensureGatewayClass(now: Date) throws {
-        let key = ObjectKey(groupKind: ResourceRegistry.gatewayClass.groupKind, namespace: "", name: config.gatewayClassName)
+        let key = ObjectKey(
+            groupKind: ResourceRegistry.gatewayClass.groupKind, namespace: "", name: config.gatewayClassName)
         if try store.get(key) != nil { return }
         let object: JSONValue = [
             "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
@@ -269,7 +282,8 @@ public struct Reconciler: Sendable {
         var versions: [ObjectKey: StoredObject] = [:]
         func load<T: KubeResource>(_ type: ResourceType, as: T.Type) throws -> [T] {
             try store.list(type.groupKind).compactMap { stored in
-                versions[ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)] = stored
+                versions[ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)] =
+                    stored
                 return try? T.decode(stored.object)
             }
         }

@@ -2,8 +2,9 @@ import CSystem
 import Foundation
 import GatewayAPI
 import GatewayCore
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The resident controller of one state directory (`gwconsole up` starts it; NGF's shape: a control plane next to
@@ -41,7 +42,9 @@ public final class ResidentController: @unchecked Sendable {
 
     /// `reconciler` must have the data plane; `log` gets one line per pass.
     /// `settings`: what it acts with, for commands to compare with theirs (see `ControllerPaths.settings`).
-    public init(reconciler: Reconciler, settings: String, idleExit: TimeInterval? = nil, log: @escaping (String) -> Void) {
+    public init(
+        reconciler: Reconciler, settings: String, idleExit: TimeInterval? = nil, log: @escaping (String) -> Void
+    ) {
         self.reconciler = reconciler
         self.paths = ControllerPaths(stateDirectory: reconciler.store.directory)
         self.settings = settings
@@ -58,7 +61,9 @@ public final class ResidentController: @unchecked Sendable {
     /// Runs until SIGTERM or SIGINT. Returns false at once when another controller already runs here.
     public func run() throws -> Bool {
         let lockFD = open(paths.lock, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard lockFD >= 0 else { throw DataplaneError("cannot open \(paths.lock): \(String(cString: strerror(errno)))") }
+        guard lockFD >= 0 else {
+            throw DataplaneError("cannot open \(paths.lock): \(String(cString: strerror(errno)))")
+        }
         // Commands probe the lock for an instant (`ControllerPaths.isRunning`): only a lock held for a while is
         // another controller's.
         var locked = false
@@ -80,8 +85,10 @@ public final class ResidentController: @unchecked Sendable {
             close(listener)
             unlink(paths.socket)
         }
-        _ = FileManager.default.createFile(atPath: paths.pidFile, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o600])
-        _ = FileManager.default.createFile(atPath: paths.settings, contents: Data(settings.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: paths.pidFile, contents: Data("\(getpid())\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: paths.settings, contents: Data(settings.utf8), attributes: [.posixPermissions: 0o600])
         let acceptor = Thread { [self] in accept(listener) }
         acceptor.start()
         log("controller \(getpid()) serving \(paths.stateDirectory)")
@@ -134,11 +141,15 @@ public final class ResidentController: @unchecked Sendable {
             passesStarted += 1
             return passesStarted
         }
-        let workloadKinds: Set<GroupKind> = [ResourceRegistry.deployment.groupKind, ResourceRegistry.pod.groupKind,
-                                             ResourceRegistry.service.groupKind, ResourceRegistry.configMap.groupKind,
-                                             ResourceRegistry.secret.groupKind, ResourceRegistry.endpointSlice.groupKind]
+        let workloadKinds: Set<GroupKind> = [
+            ResourceRegistry.deployment.groupKind, ResourceRegistry.pod.groupKind,
+            ResourceRegistry.service.groupKind, ResourceRegistry.configMap.groupKind,
+            ResourceRegistry.secret.groupKind, ResourceRegistry.endpointSlice.groupKind,
+        ]
         let workloads = first || deadPods || !pending.changedKinds.isDisjoint(with: workloadKinds)
-        let trigger = !deadMasters.isEmpty ? "restart (nginx master of \(deadMasters.joined(separator: ", ")) was not running)"
+        let trigger =
+            !deadMasters.isEmpty
+            ? "restart (nginx master of \(deadMasters.joined(separator: ", ")) was not running)"
             : deadPods ? "restart (a pod's nginx was not running)" : first ? "controller start" : "change"
         let start = DispatchTime.now().uptimeNanoseconds
         var last = start
@@ -148,17 +159,23 @@ public final class ResidentController: @unchecked Sendable {
             phases.append(String(format: "%@ %.1f", name, Double(now - last) / 1_000_000))
             last = now
         }
-        try reconciler.reconcile(cache: cache, workloads: workloads, trigger: trigger, phase: phase, statusWritten: { revision in
-            lock.withLock { reconciled = max(reconciled, revision) }
-            answer(.statusWritten)
-        }, served: {
-            lock.withLock { served = max(served, reconciled) }
-            answer(.passFinished(passNumber))
-        })
+        try reconciler.reconcile(
+            cache: cache, workloads: workloads, trigger: trigger, phase: phase,
+            statusWritten: { revision in
+                lock.withLock { reconciled = max(reconciled, revision) }
+                answer(.statusWritten)
+            },
+            served: {
+                lock.withLock { served = max(served, reconciled) }
+                answer(.passFinished(passNumber))
+            })
         let finished = lock.withLock { (reconciled, served) }
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-        log(String(format: "pass %d (%@, %d objects changed): %.1f ms (%@), reconciled %lld", passNumber, trigger, pending.changedObjects, ms,
-                   phases.joined(separator: ", "), finished.0))
+        log(
+            String(
+                format: "pass %d (%@, %d objects changed): %.1f ms (%@), reconciled %lld", passNumber, trigger,
+                pending.changedObjects, ms,
+                phases.joined(separator: ", "), finished.0))
         // Tombstones up to what the cache has seen are of no use to anyone else (only a controller reads them).
         try? reconciler.store.pruneTombstones(through: cache.revision)
         reconciler.store.checkpoint()
@@ -222,9 +239,11 @@ public final class ResidentController: @unchecked Sendable {
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             var buffer = [UInt8](repeating: 0, count: 256)
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            let words = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).split(whereSeparator: \.isWhitespace) : []
+            let words =
+                n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).split(whereSeparator: \.isWhitespace) : []
             guard words.count == 3, words[0] == "sync", let revision = Int64(words[1]),
-                  let request = ControllerRequest(rawValue: String(words[2])) else {
+                let request = ControllerRequest(rawValue: String(words[2]))
+            else {
                 UnixSocket.send(fd, "error expected: sync REVISION status|serve|force\n")
                 close(fd)
                 continue

@@ -6,12 +6,14 @@ extension DataplaneManager.State {
         var facts = DataplaneFacts(running: running)
         for (name, record) in gateways {
             let last = record.history.last.map {
-                DataplaneFacts.Change(generation: $0.generation, time: $0.time, trigger: $0.trigger, result: $0.result,
-                                      wasRestart: $0.trigger.hasPrefix("restart"))
+                DataplaneFacts.Change(
+                    generation: $0.generation, time: $0.time, trigger: $0.trigger, result: $0.result,
+                    wasRestart: $0.trigger.hasPrefix("restart"))
             }
-            facts.gateways[name] = DataplaneFacts.GatewayFacts(programmed: record.programmed, message: record.message, lastChange: last,
-                                                               bindings: record.bindings,
-                                                               errorLog: stateDirectory + "/dp/\(record.index)/run/logs/error.log")
+            facts.gateways[name] = DataplaneFacts.GatewayFacts(
+                programmed: record.programmed, message: record.message, lastChange: last,
+                bindings: record.bindings,
+                errorLog: stateDirectory + "/dp/\(record.index)/run/logs/error.log")
         }
         return facts
     }

@@ -3,8 +3,9 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import NginxConfig
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The embedded data plane: one nginx per Gateway under `<state>/dp/<n>/`, each on its own loopback address.
@@ -75,12 +76,14 @@ public final class DataplaneManager: @unchecked Sendable {
 
     public func load() -> State {
         guard let data = FileManager.default.contents(atPath: stateFile),
-              let state = try? JSONDecoder().decode(State.self, from: data) else { return State() }
+            let state = try? JSONDecoder().decode(State.self, from: data)
+        else { return State() }
         return state
     }
 
     func save(_ state: State) throws {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(state).write(to: URL(fileURLWithPath: stateFile), options: .atomic)
@@ -95,9 +98,12 @@ public final class DataplaneManager: @unchecked Sendable {
         for (key, record) in state.gateways {
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
-            result[.gateway(parts[0], parts[1])] = state.running
+            result[.gateway(parts[0], parts[1])] =
+                state.running
                 ? DataplaneState(address: record.address, programmed: record.programmed, detail: record.message)
-                : DataplaneState(address: record.address, programmed: false, detail: "The embedded data plane is not running (gwconsole up starts it)")
+                : DataplaneState(
+                    address: record.address, programmed: false,
+                    detail: "The embedded data plane is not running (gwconsole up starts it)")
         }
         return result
     }
@@ -106,7 +112,9 @@ public final class DataplaneManager: @unchecked Sendable {
 
     /// Marks the data plane as up; the next sync starts every Gateway's nginx.
     public func up(portOffset: Int, pinnedAddress: String?) throws {
-        guard NginxProcess.locate() != nil else { throw DataplaneError("nginx is not installed (apt-get install nginx-light), or set GWCONSOLE_NGINX") }
+        guard NginxProcess.locate() != nil else {
+            throw DataplaneError("nginx is not installed (apt-get install nginx-light), or set GWCONSOLE_NGINX")
+        }
         var state = load()
         state.running = true
         // `up` again retries what failed: a generation nginx refused for an outside cause (a busy port) is tried anew.
@@ -146,7 +154,9 @@ public final class DataplaneManager: @unchecked Sendable {
     }
 
     static func address(index: Int) -> String {
-        let base = ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.100"
+        let base =
+            ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "127.0.100"
         return "\(base).\(index % 254 == 0 ? 254 : index % 254)"
     }
 
@@ -156,7 +166,8 @@ public final class DataplaneManager: @unchecked Sendable {
     public func sync(graph: Graph, snapshot: ResourceSnapshot, trigger: String, now: Date = Date()) throws {
         var state = load()
         guard state.running else { return }
-        let wanted = Dictionary(uniqueKeysWithValues: graph.gateways.filter(\.accepted).map { ($0.ref.namespacedName, $0) })
+        let wanted = Dictionary(
+            uniqueKeysWithValues: graph.gateways.filter(\.accepted).map { ($0.ref.namespacedName, $0) })
         for (key, record) in state.gateways where wanted[key] == nil {
             process(record).stop()
             try? FileManager.default.removeItem(atPath: directory(record))
@@ -164,33 +175,42 @@ public final class DataplaneManager: @unchecked Sendable {
         }
         for key in wanted.keys.sorted() {
             let gateway = wanted[key]!
-            var record = state.gateways[key] ?? {
-                let index: Int
-                if let previous = state.assigned?[key] {
-                    index = previous
-                } else {
-                    index = state.nextIndex
-                    state.nextIndex += 1
-                    state.assigned = (state.assigned ?? [:]).merging([key: index]) { $1 }
-                }
-                return GatewayRecord(index: index, address: state.pinnedAddress ?? Self.address(index: index), generation: 0,
-                                     lastGenerationWritten: 0, programmed: false, message: "", bindings: [], fingerprint: "", history: [])
-            }()
-            syncOne(gateway, graph: graph, snapshot: snapshot, record: &record, portOffset: state.portOffset, trigger: trigger, now: now)
+            var record =
+                state.gateways[key]
+                ?? {
+                    let index: Int
+                    if let previous = state.assigned?[key] {
+                        index = previous
+                    } else {
+                        index = state.nextIndex
+                        state.nextIndex += 1
+                        state.assigned = (state.assigned ?? [:]).merging([key: index]) { $1 }
+                    }
+                    return GatewayRecord(
+                        index: index, address: state.pinnedAddress ?? Self.address(index: index), generation: 0,
+                        lastGenerationWritten: 0, programmed: false, message: "", bindings: [], fingerprint: "",
+                        history: [])
+                }()
+            syncOne(
+                gateway, graph: graph, snapshot: snapshot, record: &record, portOffset: state.portOffset,
+                trigger: trigger, now: now)
             state.gateways[key] = record
             try save(state)
         }
         try save(state)
     }
 
-    func syncOne(_ gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, record: inout GatewayRecord,
-                 portOffset: Int, trigger: String, now: Date) {
+    func syncOne(
+        _ gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, record: inout GatewayRecord,
+        portOffset: Int, trigger: String, now: Date
+    ) {
         let dir = directory(record)
         let nginx = process(record)
         let generation = record.lastGenerationWritten + 1
         let genDir = dir + "/generations/\(generation)"
-        let settings = RenderSettings(address: record.address, portOffset: portOffset, configDirectory: genDir,
-                                      runtimeDirectory: dir + "/run", generation: generation, workersAsRoot: geteuid() == 0)
+        let settings = RenderSettings(
+            address: record.address, portOffset: portOffset, configDirectory: genDir,
+            runtimeDirectory: dir + "/run", generation: generation, workersAsRoot: geteuid() == 0)
         let rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
         let fingerprint = Self.fingerprint(rendered, configDirectory: genDir)
         let alive = nginx.pid != nil && record.generation > 0
@@ -206,20 +226,29 @@ public final class DataplaneManager: @unchecked Sendable {
             return
         }
         if alive && fingerprint == record.failedFingerprint { return }
-        if !alive, fingerprint == record.failedFingerprint, let failedAt = record.failedAt, now.timeIntervalSince(failedAt) < 5 { return }
+        if !alive, fingerprint == record.failedFingerprint, let failedAt = record.failedAt,
+            now.timeIntervalSince(failedAt) < 5
+        {
+            return
+        }
         func fail(_ message: String) {
             record.failedAt = now
             Self.prune(dir + "/generations", keep: [record.generation])
             record.failedFingerprint = fingerprint
             record.programmed = false
             record.message = message
-            record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Failed", message: message))
+            record.history.append(
+                HistoryEntry(
+                    generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Failed",
+                    message: message))
             record.history = Array(record.history.suffix(Self.historyLimit))
         }
         let size = rendered.files.reduce(0) { $0 + $1.content.utf8.count }
         if size > maxConfigBytes {
-            fail("generation \(generation) not written: its configuration is \(ResourceLimits.size(size)), over the limit of "
-                 + "\(ResourceLimits.size(maxConfigBytes)) (GWCONSOLE_MAX_CONFIG_BYTES)\(record.generation > 0 ? "; generation \(record.generation) keeps serving" : "")")
+            fail(
+                "generation \(generation) not written: its configuration is \(ResourceLimits.size(size)), over the limit of "
+                    + "\(ResourceLimits.size(maxConfigBytes)) (GWCONSOLE_MAX_CONFIG_BYTES)\(record.generation > 0 ? "; generation \(record.generation) keeps serving" : "")"
+            )
             return
         }
         do {
@@ -253,7 +282,8 @@ public final class DataplaneManager: @unchecked Sendable {
                 _ = nginx.reload()
             }
             // Once nginx took the config its old workers are retired, so the next request cannot meet the old one.
-            let outcome = nginx.waitForGeneration(generation, logOffset: logOffset, master: signalled, retiring: oldWorkers)
+            let outcome = nginx.waitForGeneration(
+                generation, logOffset: logOffset, master: signalled, retiring: oldWorkers)
             if outcome == .serving {
                 nginx.waitForRetirement(of: oldWorkers)
                 record.generation = generation
@@ -262,7 +292,10 @@ public final class DataplaneManager: @unchecked Sendable {
                 record.fingerprint = fingerprint
                 record.failedFingerprint = nil
                 record.bindings = rendered.bindings
-                record.history.append(HistoryEntry(generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Applied", message: ""))
+                record.history.append(
+                    HistoryEntry(
+                        generation: generation, time: Store.timestamp(now), trigger: trigger, result: "Applied",
+                        message: ""))
                 record.history = Array(record.history.suffix(Self.historyLimit))
                 Self.prune(dir + "/generations", keep: [generation, previous])
             } else {
@@ -295,8 +328,10 @@ public final class DataplaneManager: @unchecked Sendable {
     static func write(_ config: RenderedConfig, to dir: String) throws {
         let fm = FileManager.default
         try? fm.removeItem(atPath: dir)
-        try fm.createDirectory(atPath: dir + "/conf.d", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try fm.createDirectory(atPath: dir + "/secrets", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(
+            atPath: dir + "/conf.d", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(
+            atPath: dir + "/secrets", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         // A new generation's directory: files are written straight (no temporary and rename each); switching the
         // `current` link is what makes a generation take effect, at once.
         for file in config.files {
@@ -324,11 +359,11 @@ public final class DataplaneManager: @unchecked Sendable {
     /// generation's directory counts as one fixed token, and the line that reports the generation (`return 200
     /// "N\n"; # gw-generation`, the renderer's own) is left out; any other line with the marker counts.
     static func fingerprint(_ config: RenderedConfig, configDirectory: String) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bytes: UnsafeRawBufferPointer) {
             for byte in bytes {
                 hash ^= UInt64(byte)
-                hash = hash &* 0x100000001b3
+                hash = hash &* 0x100_0000_01b3
             }
         }
         let marker = Array(Renderer.generationMarker.utf8)
@@ -352,7 +387,8 @@ public final class DataplaneManager: @unchecked Sendable {
                 while position < bytes.count {
                     if let d = nextDirectory, d < position { nextDirectory = find(directory, from: position) }
                     if let m = nextMarker, m < position { nextMarker = find(marker, from: position) }
-                    let d = nextDirectory ?? Int.max, m = nextMarker ?? Int.max
+                    let d = nextDirectory ?? Int.max
+                    let m = nextMarker ?? Int.max
                     if d == Int.max && m == Int.max {
                         mix(UnsafeRawBufferPointer(rebasing: bytes[position...]))
                         break
@@ -378,7 +414,7 @@ public final class DataplaneManager: @unchecked Sendable {
                 }
             }
             hash ^= 1
-            hash = hash &* 0x100000001b3
+            hash = hash &* 0x100_0000_01b3
         }
         return String(hash, radix: 16)
     }
@@ -386,7 +422,8 @@ public final class DataplaneManager: @unchecked Sendable {
     /// The renderer's generation line: `return 200 "<digits>\n"; # gw-generation`, with leading spaces.
     static func isGenerationLine(_ line: UnsafeRawBufferPointer) -> Bool {
         let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        let head = "return 200 \"", tail = "\\n\"; " + Renderer.generationMarker
+        let head = "return 200 \""
+        let tail = "\\n\"; " + Renderer.generationMarker
         guard text.hasPrefix(head), text.hasSuffix(tail), text.count > head.count + tail.count else { return false }
         return text.dropFirst(head.count).dropLast(tail.count).allSatisfy(\.isNumber)
     }
@@ -395,7 +432,9 @@ public final class DataplaneManager: @unchecked Sendable {
         let temp = path + ".new"
         try? FileManager.default.removeItem(atPath: temp)
         try FileManager.default.createSymbolicLink(atPath: temp, withDestinationPath: target)
-        guard rename(temp, path) == 0 else { throw DataplaneError("cannot switch \(path): \(String(cString: strerror(errno)))") }
+        guard rename(temp, path) == 0 else {
+            throw DataplaneError("cannot switch \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Keeps the last few generations (for history and diff), removing older ones.

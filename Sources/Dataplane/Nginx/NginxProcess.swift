@@ -1,7 +1,8 @@
 import CSystem
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the nginx binary: test a config, start a master, signal it. nginx daemonizes; the pid file tracks it.
@@ -28,7 +29,8 @@ struct NginxProcess {
     func prepare() throws {
         let fm = FileManager.default
         for dir in ["logs", "temp"] {
-            try fm.createDirectory(atPath: runtime + "/" + dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: runtime + "/" + dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
     }
 
@@ -37,7 +39,8 @@ struct NginxProcess {
     func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let outputPath = runtime + "/logs/nginx-command.log"
         // $NGINX names sockets to inherit (nginx's binary upgrade); one in the user's environment must not reach it.
-        let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog] + arguments, outputPath: outputPath, environment: ["NGINX"])
+        let status = try Spawn.run(
+            binary, ["-p", runtime + "/", "-e", errorLog] + arguments, outputPath: outputPath, environment: ["NGINX"])
         return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
@@ -52,7 +55,8 @@ struct NginxProcess {
     /// The master's pid when it runs.
     var pid: pid_t? {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else { return nil }
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
+        else { return nil }
         return NginxProcess.isAlive(pid) ? pid : nil
     }
 
@@ -60,7 +64,8 @@ struct NginxProcess {
     static func isAlive(_ pid: pid_t) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
+            let close = stat.lastIndex(of: ")")
+        else { return true }
         let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
         return state != "Z" && state != "X"
     }
@@ -72,10 +77,13 @@ struct NginxProcess {
         var result: [pid_t] = []
         for entry in entries {
             guard let pid = pid_t(entry), pid != getpid(),
-                  let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8), cmdline.hasPrefix("nginx"),
-                  let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { continue }
+                let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                cmdline.hasPrefix("nginx"),
+                let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+            else { continue }
             let ours = fds.contains { fd in
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix(runtime + "/") == true
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"))?.hasPrefix(
+                    runtime + "/") == true
             }
             if ours { result.append(pid) }
         }
@@ -94,7 +102,8 @@ struct NginxProcess {
         var sockets: [Int32] = []
         if !orphaned.isEmpty {
             var taken = [Int32](repeating: -1, count: 16)
-            let count = gw_take_listening_sockets(orphaned.map { Int32($0) }, Int32(orphaned.count), &taken, Int32(taken.count))
+            let count = gw_take_listening_sockets(
+                orphaned.map { Int32($0) }, Int32(orphaned.count), &taken, Int32(taken.count))
             sockets = Array(taken.prefix(Int(max(count, 0))))
         }
         defer { for socket in sockets { close(socket) } }
@@ -112,9 +121,13 @@ struct NginxProcess {
         let inherit = sockets.isEmpty ? ["NGINX"] : ["NGINX=" + sockets.indices.map { "\(3 + $0);" }.joined()]
         let outputPath = runtime + "/logs/nginx-command.log"
         // nginx does not detach when it inherits sockets: it is not waited for, and an exit shows as no pid.
-        let status = try Spawn.run(binary, ["-p", runtime + "/", "-e", errorLog, "-c", config], outputPath: outputPath,
-                                   passing: sockets, environment: inherit, wait: sockets.isEmpty)
-        func output() -> String { ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let status = try Spawn.run(
+            binary, ["-p", runtime + "/", "-e", errorLog, "-c", config], outputPath: outputPath,
+            passing: sockets, environment: inherit, wait: sockets.isEmpty)
+        func output() -> String {
+            ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").trimmingCharacters(
+                in: .whitespacesAndNewlines)
+        }
         if status != 0 { return output() }
         for _ in 0..<100 where pid == nil { usleep(20_000) }
         return pid == nil ? "nginx did not start (no pid in \(pidFile))\(output().isEmpty ? "" : ": " + output())" : nil
@@ -127,7 +140,8 @@ struct NginxProcess {
 
     /// The master's worker processes now.
     func workers() -> [pid_t] {
-        guard let pid, let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return [] }
+        guard let pid, let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)
+        else { return [] }
         return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
@@ -137,7 +151,9 @@ struct NginxProcess {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let accepting = old.filter { worker in
-                guard let title = try? String(contentsOfFile: "/proc/\(worker)/cmdline", encoding: .utf8), !title.isEmpty else { return false }
+                guard let title = try? String(contentsOfFile: "/proc/\(worker)/cmdline", encoding: .utf8),
+                    !title.isEmpty
+                else { return false }
                 return !title.contains("shutting down")
             }
             if accepting.isEmpty { return }
@@ -160,7 +176,10 @@ struct NginxProcess {
         kill(pid, SIGQUIT)
         var stopped = false
         for _ in 0..<150 {
-            if !NginxProcess.isAlive(pid) { stopped = true; break }
+            if !NginxProcess.isAlive(pid) {
+                stopped = true
+                break
+            }
             usleep(20_000)
         }
         if !stopped {
@@ -178,7 +197,9 @@ struct NginxProcess {
 
     /// The generation the running nginx reports on its control socket.
     func runningGeneration() -> Int? {
-        UnixHTTP.get(socketPath: controlSocket, path: "/generation").flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        UnixHTTP.get(socketPath: controlSocket, path: "/generation").flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
     }
 
     /// How a reload or start ended.
@@ -199,8 +220,10 @@ struct NginxProcess {
     /// `master`: the pid signalled to reload (nil for a master that was just started). Only its own lines count:
     /// its `[emerg]`, and "start worker processes" after its "reconfiguring" (a worker's error, or a respawned
     /// worker, is no verdict on the new config).
-    func waitForGeneration(_ generation: Int, logOffset: UInt64? = nil, master: pid_t? = nil, retiring oldWorkers: [pid_t] = [],
-                           parseTimeout: TimeInterval = 600, timeout: TimeInterval = 5) -> ReloadOutcome {
+    func waitForGeneration(
+        _ generation: Int, logOffset: UInt64? = nil, master: pid_t? = nil, retiring oldWorkers: [pid_t] = [],
+        parseTimeout: TimeInterval = 600, timeout: TimeInterval = 5
+    ) -> ReloadOutcome {
         var needed = 5
         if let logOffset {
             let start = Date()
@@ -225,7 +248,9 @@ struct NginxProcess {
         let deadline = Date().addingTimeInterval(timeout)
         var streak = 0
         while Date() < deadline {
-            if let logOffset, NginxProcess.reloadVerdict(errorLogSince(logOffset), master: master) == .refused { return .refused }
+            if let logOffset, NginxProcess.reloadVerdict(errorLogSince(logOffset), master: master) == .refused {
+                return .refused
+            }
             if runningGeneration() == generation {
                 streak += 1
                 if streak >= needed { return .serving }
@@ -265,7 +290,9 @@ struct NginxProcess {
     /// Error log lines written since `offset` bytes (what a failed reload said).
     func errorLogTail(since offset: UInt64) -> String {
         errorLogSince(offset).split(separator: "\n")
-            .filter { $0.contains("[emerg]") || $0.contains("[alert]") || $0.contains("[crit]") || $0.contains("[error]") }
+            .filter {
+                $0.contains("[emerg]") || $0.contains("[alert]") || $0.contains("[crit]") || $0.contains("[error]")
+            }
             .joined(separator: "\n")
     }
 

@@ -1,7 +1,8 @@
 import CSystem
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program and waits for it with posix_spawn and waitpid. Unlike Foundation's Process, it does not wait
@@ -13,9 +14,13 @@ public enum Spawn {
     /// `environment` entries change this process's environment for it: `NAME=value` sets, a bare `NAME` removes.
     /// With `wait: false` it returns at once with 0: for a daemon that stays in the foreground (nginx does not
     /// detach when it inherits sockets); the child then starts a session of its own.
-    public static func run(_ executable: String, _ arguments: [String], outputPath: String,
-                           passing: [Int32] = [], environment: [String] = [], wait: Bool = true) throws -> Int32 {
-        try spawnAndWait(executable, arguments, firstClosed: 3 + Int32(passing.count), environment: environment, wait: wait) { actions in
+    public static func run(
+        _ executable: String, _ arguments: [String], outputPath: String,
+        passing: [Int32] = [], environment: [String] = [], wait: Bool = true
+    ) throws -> Int32 {
+        try spawnAndWait(
+            executable, arguments, firstClosed: 3 + Int32(passing.count), environment: environment, wait: wait
+        ) { actions in
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
@@ -30,8 +35,10 @@ public enum Spawn {
     }
 
     /// Spawns with the given descriptor set-up, every descriptor from 3 up closed and clean signal state; waits.
-    private static func spawnAndWait(_ executable: String, _ arguments: [String], firstClosed: Int32 = 3, environment: [String] = [],
-                                     wait: Bool = true, descriptors: (inout posix_spawn_file_actions_t) -> Void) throws -> Int32 {
+    private static func spawnAndWait(
+        _ executable: String, _ arguments: [String], firstClosed: Int32 = 3, environment: [String] = [],
+        wait: Bool = true, descriptors: (inout posix_spawn_file_actions_t) -> Void
+    ) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -50,9 +57,15 @@ public enum Spawn {
         } else {
             var inherited: [String] = []
             var index = 0
-            while let entry = environ[index] { inherited.append(String(cString: entry)); index += 1 }
+            while let entry = environ[index] {
+                inherited.append(String(cString: entry))
+                index += 1
+            }
             let names = Set(environment.map { $0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0 })
-            let entries = inherited.filter { !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0) }
+            let entries =
+                inherited.filter {
+                    !names.contains($0.split(separator: "=", maxSplits: 1).first.map(String.init) ?? $0)
+                }
                 + environment.filter { $0.contains("=") }
             let envp = entries.map { strdup($0) } + [nil]
             defer { for pointer in envp { free(pointer) } }

@@ -15,9 +15,14 @@ final class SQLiteDatabase {
         self.path = path
         self.readOnlyReason = readOnlyReason
         var db: OpaquePointer?
-        let flags = readOnlyReason == nil ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let flags =
+            readOnlyReason == nil
+            ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
             : SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_FULLMUTEX
-        let name = readOnlyReason == nil ? path : "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
+        let name =
+            readOnlyReason == nil
+            ? path
+            : "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1"
         let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
@@ -31,7 +36,9 @@ final class SQLiteDatabase {
     /// A storage error with what the file system says about the state directory.
     func error(_ rc: Int32, _ message: String) -> StoreError {
         let error = StoreError.fromSQLite(rc, message)
-        guard case .storage(let text) = error, let reason = StorageCheck.explain((path as NSString).deletingLastPathComponent) else { return error }
+        guard case .storage(let text) = error,
+            let reason = StorageCheck.explain((path as NSString).deletingLastPathComponent)
+        else { return error }
         return .storage("\(text): \(reason)")
     }
 

@@ -15,8 +15,12 @@ enum StorageCheck {
     static func explain(_ directory: String) -> String? {
         var info = statvfs()
         guard statvfs(directory, &info) == 0 else { return nil }
-        if info.f_flag & UInt(ST_RDONLY) != 0 { return "the state directory \(directory) is on a read-only file system" }
-        if access(directory, W_OK) != 0 { return "the state directory \(directory) is not writable: \(String(cString: strerror(errno)).lowercased())" }
+        if info.f_flag & UInt(ST_RDONLY) != 0 {
+            return "the state directory \(directory) is on a read-only file system"
+        }
+        if access(directory, W_OK) != 0 {
+            return "the state directory \(directory) is not writable: \(String(cString: strerror(errno)).lowercased())"
+        }
         let free = UInt64(info.f_bavail) * UInt64(info.f_frsize)
         if free < minimumFreeBytes {
             return "no space left on the device holding the state directory \(directory) (\(free / 1024) KiB free)"

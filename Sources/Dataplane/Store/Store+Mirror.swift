@@ -15,7 +15,9 @@ extension Store {
                 scope += " AND namespace = ?"
                 values.append(.text(namespace))
             }
-            try execute("INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE \(scope)", [.int(revision)] + values)
+            try execute(
+                "INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE \(scope)",
+                [.int(revision)] + values)
             try execute("DELETE FROM objects WHERE \(scope)", values)
             for object in objects { try mirrorWrite(groupKind, object, revision: revision) }
         }
@@ -32,20 +34,26 @@ extension Store {
     public func mirrorDelete(_ key: ObjectKey) throws {
         try withWriteTransaction {
             let revision = try nextRevision()
-            try execute("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))
-            try execute("INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)",
-                        Store.keyValues(key) + [.int(revision)])
+            try execute(
+                "DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))
+            try execute(
+                "INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)",
+                Store.keyValues(key) + [.int(revision)])
         }
     }
 
     private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue, revision: Int64) throws {
         guard let stored = StoredObject(mirroring: object, groupKind: groupKind) else { return }
         let values: [SQLValue] = [
-            .text(groupKind.group), .text(groupKind.kind), .text(stored.namespace), .text(stored.name), .text(stored.apiVersion),
+            .text(groupKind.group), .text(groupKind.kind), .text(stored.namespace), .text(stored.name),
+            .text(stored.apiVersion),
             .text(stored.uid), .int(stored.resourceVersion), .int(stored.generation), .text(stored.creationTimestamp),
-            .text(JSONWriter.compact(stored.body)), stored.status.map { .text(JSONWriter.compact($0)) } ?? .null, .int(revision),
+            .text(JSONWriter.compact(stored.body)), stored.status.map { .text(JSONWriter.compact($0)) } ?? .null,
+            .int(revision),
         ]
-        try execute("INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        try execute(
+            "INSERT OR REPLACE INTO objects (grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            values)
     }
 }
 
@@ -58,11 +66,17 @@ extension StoredObject {
         var body = object
         body["status"] = nil
         var meta = metadata
-        for field in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"] { meta[field] = nil }
+        for field in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"] {
+            meta[field] = nil
+        }
         body["metadata"] = meta
-        self.init(groupKind: groupKind, apiVersion: object["apiVersion"]?.stringValue ?? "", namespace: metadata["namespace"]?.stringValue ?? "",
-                  name: name, uid: metadata["uid"]?.stringValue ?? "", resourceVersion: Int64(metadata["resourceVersion"]?.stringValue ?? "") ?? 0,
-                  generation: metadata["generation"]?.intValue ?? 0, creationTimestamp: metadata["creationTimestamp"]?.stringValue ?? "",
-                  body: body, status: object["status"])
+        self.init(
+            groupKind: groupKind, apiVersion: object["apiVersion"]?.stringValue ?? "",
+            namespace: metadata["namespace"]?.stringValue ?? "",
+            name: name, uid: metadata["uid"]?.stringValue ?? "",
+            resourceVersion: Int64(metadata["resourceVersion"]?.stringValue ?? "") ?? 0,
+            generation: metadata["generation"]?.intValue ?? 0,
+            creationTimestamp: metadata["creationTimestamp"]?.stringValue ?? "",
+            body: body, status: object["status"])
     }
 }

@@ -11,17 +11,20 @@ extension Store {
             var existing: [ObjectKey: Int] = previous ?? [:]
             if previous == nil {
                 try query("SELECT grp, kind, namespace, name, body FROM views", []) { row in
-                    let key = ObjectKey(groupKind: GroupKind(group: row.text(0) ?? "", kind: row.text(1) ?? ""),
-                                        namespace: row.text(2) ?? "", name: row.text(3) ?? "")
+                    let key = ObjectKey(
+                        groupKind: GroupKind(group: row.text(0) ?? "", kind: row.text(1) ?? ""),
+                        namespace: row.text(2) ?? "", name: row.text(3) ?? "")
                     existing[key] = (row.text(4) ?? "").hashValue
                 }
             }
             for key in existing.keys where views[key] == nil {
-                try execute("DELETE FROM views WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))
+                try execute(
+                    "DELETE FROM views WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key))
             }
             for (key, body) in views where existing[key] != body.hashValue {
-                try execute("INSERT OR REPLACE INTO views (grp, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?)",
-                            Store.keyValues(key) + [.text(body)])
+                try execute(
+                    "INSERT OR REPLACE INTO views (grp, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?)",
+                    Store.keyValues(key) + [.text(body)])
             }
         }
     }
@@ -30,7 +33,9 @@ extension Store {
     public func view(_ key: ObjectKey) throws -> String? {
         try withLock {
             var body: String?
-            try query("SELECT body FROM views WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key)) {
+            try query(
+                "SELECT body FROM views WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?", Store.keyValues(key)
+            ) {
                 body = $0.text(0)
             }
             return body

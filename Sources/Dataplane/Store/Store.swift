@@ -33,9 +33,11 @@ public final class Store: @unchecked Sendable {
         var isDirectory: ObjCBool = false
         if !fm.fileExists(atPath: directory, isDirectory: &isDirectory) {
             do {
-                try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try fm.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw StoreError.storage("cannot create state directory \(directory): \((error as NSError).localizedDescription)")
+                throw StoreError.storage(
+                    "cannot create state directory \(directory): \((error as NSError).localizedDescription)")
             }
         } else if !isDirectory.boolValue {
             throw StoreError.storage("state path \(directory) is not a directory")
@@ -45,7 +47,9 @@ public final class Store: @unchecked Sendable {
         defer { umask(oldMask) }
         if StorageCheck.isReadOnly(directory), FileManager.default.fileExists(atPath: path) {
             // Readable, not writable: reads work, every write says why not.
-            db = try SQLiteDatabase(path: path, readOnlyReason: StorageCheck.explain(directory) ?? "the state directory \(directory) is not writable")
+            db = try SQLiteDatabase(
+                path: path,
+                readOnlyReason: StorageCheck.explain(directory) ?? "the state directory \(directory) is not writable")
             return
         }
         db = try SQLiteDatabase(path: path)
@@ -64,16 +68,19 @@ public final class Store: @unchecked Sendable {
     /// Whether the schema and the built-in namespaces exist; read first, so opening a full disk's store works.
     private func isMigrated() -> Bool {
         guard let stmt = try? db.prepare("SELECT value FROM meta WHERE key = 'schema'"), (try? stmt.step()) == true,
-              stmt.int(0) >= Store.schemaVersion else { return false }
+            stmt.int(0) >= Store.schemaVersion
+        else { return false }
         return Store.builtinNamespaces.allSatisfy { namespace in
-            (try? fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace))) != nil
+            (try? fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace)))
+                != nil
         }
     }
 
     private func migrate() throws {
         if isMigrated() { return }
         try db.writeTransaction {
-            try db.execute("""
+            try db.execute(
+                """
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS objects (
                     grp TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
@@ -101,11 +108,19 @@ public final class Store: @unchecked Sendable {
             try db.execute("CREATE INDEX IF NOT EXISTS objects_by_change ON objects (changed)")
             try db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run([.int(Store.schemaVersion)])
             let now = Store.timestamp(Date())
-            for namespace in Store.builtinNamespaces where try fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace)) == nil {
-                let body: JSONValue = ["apiVersion": "v1", "kind": "Namespace",
-                                       "metadata": ["name": .string(namespace), "labels": ["kubernetes.io/metadata.name": .string(namespace)]]]
-                try insert(groupKind: ResourceRegistry.namespace.groupKind, apiVersion: "v1", namespace: "", name: namespace,
-                           body: body, status: ["phase": "Active"], created: now)
+            for namespace in Store.builtinNamespaces
+            where try fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace))
+                == nil
+            {
+                let body: JSONValue = [
+                    "apiVersion": "v1", "kind": "Namespace",
+                    "metadata": [
+                        "name": .string(namespace), "labels": ["kubernetes.io/metadata.name": .string(namespace)],
+                    ],
+                ]
+                try insert(
+                    groupKind: ResourceRegistry.namespace.groupKind, apiVersion: "v1", namespace: "", name: namespace,
+                    body: body, status: ["phase": "Active"], created: now)
             }
         }
     }
@@ -154,7 +169,9 @@ public final class Store: @unchecked Sendable {
     /// is decoded).
     public func namespacesInUse() throws -> [String] {
         try locked {
-            let stmt = try db.prepare("SELECT DISTINCT namespace FROM objects WHERE namespace != '' UNION SELECT name FROM objects WHERE grp = '' AND kind = 'Namespace' ORDER BY 1")
+            let stmt = try db.prepare(
+                "SELECT DISTINCT namespace FROM objects WHERE namespace != '' UNION SELECT name FROM objects WHERE grp = '' AND kind = 'Namespace' ORDER BY 1"
+            )
             stmt.bind([])
             var result: [String] = []
             while try stmt.step() { result.append(stmt.text(0) ?? "") }
@@ -165,7 +182,8 @@ public final class Store: @unchecked Sendable {
     /// Every group/kind with at least one object, with one apiVersion seen for it.
     public func kinds() throws -> [(groupKind: GroupKind, apiVersion: String)] {
         try locked {
-            let stmt = try db.prepare("SELECT grp, kind, MAX(api_version) FROM objects GROUP BY grp, kind ORDER BY grp, kind")
+            let stmt = try db.prepare(
+                "SELECT grp, kind, MAX(api_version) FROM objects GROUP BY grp, kind ORDER BY grp, kind")
             stmt.bind([])
             var result: [(GroupKind, String)] = []
             while try stmt.step() {
@@ -187,8 +205,10 @@ public final class Store: @unchecked Sendable {
     public func setMeta(_ key: String, _ value: Int64) throws {
         try locked {
             try db.writeTransaction {
-                try db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-                    .run([.text(key), .int(value)])
+                try db.prepare(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                )
+                .run([.text(key), .int(value)])
             }
         }
     }
@@ -217,11 +237,13 @@ public final class Store: @unchecked Sendable {
         try locked {
             try db.writeTransaction {
                 let created = Store.timestamp(now)
-                let incomingNamespaces = Set(objects.filter { $0.type.groupKind == ResourceRegistry.namespace.groupKind }.map(\.name))
+                let incomingNamespaces = Set(
+                    objects.filter { $0.type.groupKind == ResourceRegistry.namespace.groupKind }.map(\.name))
                 var outcomes: [ApplyOutcome] = []
                 for (index, incoming) in objects.enumerated() {
                     do {
-                        outcomes.append(try applyOne(incoming, created: created, incomingNamespaces: incomingNamespaces))
+                        outcomes.append(
+                            try applyOne(incoming, created: created, incomingNamespaces: incomingNamespaces))
                     } catch let error as StoreError {
                         throw ObjectStoreError(index: index, error: error)
                     }
@@ -230,8 +252,9 @@ public final class Store: @unchecked Sendable {
                 if createdCount > 0 {
                     let total = try objectCount()
                     if total > maxObjects {
-                        throw StoreError.limit("the store would hold \(total) objects after this apply (\(createdCount) new), over the limit of "
-                                               + "\(maxObjects) (GWCONSOLE_MAX_OBJECTS); delete objects first or raise the limit")
+                        throw StoreError.limit(
+                            "the store would hold \(total) objects after this apply (\(createdCount) new), over the limit of "
+                                + "\(maxObjects) (GWCONSOLE_MAX_OBJECTS); delete objects first or raise the limit")
                     }
                 }
                 if rollBack { throw DryRunRollback(outcomes: outcomes) }
@@ -240,40 +263,60 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    private func applyOne(_ incoming: DecodedObject, created: String, incomingNamespaces: Set<String>) throws -> ApplyOutcome {
+    private func applyOne(_ incoming: DecodedObject, created: String, incomingNamespaces: Set<String>) throws
+        -> ApplyOutcome
+    {
         let groupKind = incoming.type.groupKind
         let namespace = incoming.type.namespaced ? incoming.namespace : ""
         if incoming.type.namespaced && !incomingNamespaces.contains(namespace) {
-            let namespaceKey = ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace)
+            let namespaceKey = ObjectKey(
+                groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace)
             if try fetch(namespaceKey) == nil { throw StoreError.namespaceNotFound(namespace) }
         }
         let key = ObjectKey(groupKind: groupKind, namespace: namespace, name: incoming.name)
         var body = incoming.object
         guard let existing = try fetch(key) else {
             if let expected = incoming.expectedResourceVersion, !expected.isEmpty {
-                throw StoreError.conflict("\(incoming.type.qualifiedPlural) \"\(incoming.name)\" not found, but the manifest sets metadata.resourceVersion \(expected) (an update precondition)")
+                throw StoreError.conflict(
+                    "\(incoming.type.qualifiedPlural) \"\(incoming.name)\" not found, but the manifest sets metadata.resourceVersion \(expected) (an update precondition)"
+                )
             }
             if groupKind == ResourceRegistry.service.groupKind { try allocateClusterIP(&body) }
-            let stored = try insert(groupKind: groupKind, apiVersion: incoming.apiVersion, namespace: namespace, name: incoming.name,
-                                    body: body, status: Store.initialStatus(groupKind), created: created)
+            let stored = try insert(
+                groupKind: groupKind, apiVersion: incoming.apiVersion, namespace: namespace, name: incoming.name,
+                body: body, status: Store.initialStatus(groupKind), created: created)
             return ApplyOutcome(action: .created, object: stored)
         }
-        if let expected = incoming.expectedResourceVersion, !expected.isEmpty, expected != String(existing.resourceVersion) {
-            throw StoreError.conflict("Operation cannot be fulfilled on \(incoming.type.qualifiedPlural) \"\(incoming.name)\": the object has been modified; please apply your changes to the latest version and try again")
+        if let expected = incoming.expectedResourceVersion, !expected.isEmpty,
+            expected != String(existing.resourceVersion)
+        {
+            throw StoreError.conflict(
+                "Operation cannot be fulfilled on \(incoming.type.qualifiedPlural) \"\(incoming.name)\": the object has been modified; please apply your changes to the latest version and try again"
+            )
         }
         if groupKind == ResourceRegistry.service.groupKind {
             // The cluster IP is allocated once and kept, as the API server does.
             if body.value(at: ["spec", "clusterIP"]) == nil, let ip = existing.body.value(at: ["spec", "clusterIP"]) {
                 body.set(ip, at: ["spec", "clusterIP"])
-                if let ips = existing.body.value(at: ["spec", "clusterIPs"]) { body.set(ips, at: ["spec", "clusterIPs"]) }
-            } else if let ip = body.value(at: ["spec", "clusterIP"]), ip != existing.body.value(at: ["spec", "clusterIP"]) {
-                throw StoreError.forbidden("Service \"\(incoming.name)\" is invalid: spec.clusterIP: Invalid value: \(JSONWriter.compact(ip)): field is immutable")
+                if let ips = existing.body.value(at: ["spec", "clusterIPs"]) {
+                    body.set(ips, at: ["spec", "clusterIPs"])
+                }
+            } else if let ip = body.value(at: ["spec", "clusterIP"]),
+                ip != existing.body.value(at: ["spec", "clusterIP"])
+            {
+                throw StoreError.forbidden(
+                    "Service \"\(incoming.name)\" is invalid: spec.clusterIP: Invalid value: \(JSONWriter.compact(ip)): field is immutable"
+                )
             }
         }
         if existing.body == body { return ApplyOutcome(action: .unchanged, object: existing) }
-        if existing.groupKind == ResourceRegistry.configMap.groupKind || existing.groupKind == ResourceRegistry.secret.groupKind,
-           existing.body["immutable"]?.boolValue == true {
-            throw StoreError.forbidden("\(incoming.type.kind) \"\(incoming.name)\" is invalid: data: Forbidden: field is immutable when `immutable` is set")
+        if existing.groupKind == ResourceRegistry.configMap.groupKind
+            || existing.groupKind == ResourceRegistry.secret.groupKind,
+            existing.body["immutable"]?.boolValue == true
+        {
+            throw StoreError.forbidden(
+                "\(incoming.type.kind) \"\(incoming.name)\" is invalid: data: Forbidden: field is immutable when `immutable` is set"
+            )
         }
         let specChanged = Store.withoutMetadata(existing.body) != Store.withoutMetadata(body)
         let generation = specChanged ? existing.generation + 1 : existing.generation
@@ -284,18 +327,28 @@ public final class Store: @unchecked Sendable {
     /// Replaces the status of one object (a controller's status write); bumps resourceVersion, never generation.
     /// With `expectedResourceVersion`, fails on a concurrent change instead of overwriting it.
     @discardableResult
-    public func updateStatus(_ key: ObjectKey, status: JSONValue?, expectedResourceVersion: Int64? = nil) throws -> StoredObject {
+    public func updateStatus(_ key: ObjectKey, status: JSONValue?, expectedResourceVersion: Int64? = nil) throws
+        -> StoredObject
+    {
         try locked {
             try db.writeTransaction {
-                guard let existing = try fetch(key) else { throw StoreError.notFound(kind: key.groupKind.description, name: key.name) }
+                guard let existing = try fetch(key) else {
+                    throw StoreError.notFound(kind: key.groupKind.description, name: key.name)
+                }
                 if let expected = expectedResourceVersion, expected != existing.resourceVersion {
-                    throw StoreError.conflict("the object has been modified; resourceVersion \(existing.resourceVersion), expected \(expected)")
+                    throw StoreError.conflict(
+                        "the object has been modified; resourceVersion \(existing.resourceVersion), expected \(expected)"
+                    )
                 }
                 if existing.status == status { return existing }
                 let rv = try nextRevision()
-                try db.prepare("UPDATE objects SET status = ?, resource_version = ?, changed = ? WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
-                    .run([status.map { .text(JSONWriter.compact($0)) } ?? .null, .int(rv), .int(rv),
-                          .text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
+                try db.prepare(
+                    "UPDATE objects SET status = ?, resource_version = ?, changed = ? WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?"
+                )
+                .run([
+                    status.map { .text(JSONWriter.compact($0)) } ?? .null, .int(rv), .int(rv),
+                    .text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name),
+                ])
                 var updated = existing
                 updated.status = status
                 updated.resourceVersion = rv
@@ -311,21 +364,35 @@ public final class Store: @unchecked Sendable {
             try db.writeTransaction {
                 var result: [StoredObject?] = []
                 for key in keys {
-                    guard let existing = try fetch(key) else { result.append(nil); continue }
+                    guard let existing = try fetch(key) else {
+                        result.append(nil)
+                        continue
+                    }
                     let rv = try nextRevision()
                     if key.groupKind == ResourceRegistry.namespace.groupKind {
                         if Store.builtinNamespaces.contains(key.name) {
-                            throw StoreError.forbidden("namespaces \"\(key.name)\" is forbidden: this namespace may not be deleted")
+                            throw StoreError.forbidden(
+                                "namespaces \"\(key.name)\" is forbidden: this namespace may not be deleted")
                         }
                         // What is in it goes with it; each object leaves a tombstone for the change feed.
-                        try db.prepare("INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE namespace = ?")
-                            .run([.int(rv), .text(key.name)])
+                        try db.prepare(
+                            "INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE namespace = ?"
+                        )
+                        .run([.int(rv), .text(key.name)])
                         try db.prepare("DELETE FROM objects WHERE namespace = ?").run([.text(key.name)])
                     }
                     try db.prepare("DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
-                        .run([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
-                    try db.prepare("INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)")
-                        .run([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name), .int(rv)])
+                        .run([
+                            .text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace),
+                            .text(key.name),
+                        ])
+                    try db.prepare(
+                        "INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)"
+                    )
+                    .run([
+                        .text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name),
+                        .int(rv),
+                    ])
                     result.append(existing)
                 }
                 return result
@@ -335,7 +402,8 @@ public final class Store: @unchecked Sendable {
 
     // MARK: Internals
 
-    private static let columns = "grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status"
+    private static let columns =
+        "grp, kind, namespace, name, api_version, uid, resource_version, generation, created, body, status"
 
     private func locked<T>(_ body: () throws -> T) throws -> T {
         lock.lock()
@@ -360,9 +428,9 @@ public final class Store: @unchecked Sendable {
     /// Runs `body` under the store's lock (for extensions in this module).
     func withLock<T>(_ body: () throws -> T) throws -> T { try locked(body) }
 
-
     private func fetch(_ key: ObjectKey) throws -> StoredObject? {
-        let stmt = try db.prepare("SELECT \(Store.columns) FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
+        let stmt = try db.prepare(
+            "SELECT \(Store.columns) FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?")
         stmt.bind([.text(key.groupKind.group), .text(key.groupKind.kind), .text(key.namespace), .text(key.name)])
         return try stmt.step() ? try Store.row(stmt) : nil
     }
@@ -379,11 +447,15 @@ public final class Store: @unchecked Sendable {
                 let rows = try db.prepare("SELECT \(Store.columns) FROM objects WHERE changed > ? ORDER BY changed")
                 rows.bind([.int(revision)])
                 while try rows.step() { changes.upserted.append(try Store.row(rows)) }
-                let tombstones = try db.prepare("SELECT grp, kind, namespace, name FROM tombstones WHERE resource_version > ? ORDER BY resource_version")
+                let tombstones = try db.prepare(
+                    "SELECT grp, kind, namespace, name FROM tombstones WHERE resource_version > ? ORDER BY resource_version"
+                )
                 tombstones.bind([.int(revision)])
                 while try tombstones.step() {
-                    changes.deleted.append(ObjectKey(groupKind: GroupKind(group: tombstones.text(0) ?? "", kind: tombstones.text(1) ?? ""),
-                                                     namespace: tombstones.text(2) ?? "", name: tombstones.text(3) ?? ""))
+                    changes.deleted.append(
+                        ObjectKey(
+                            groupKind: GroupKind(group: tombstones.text(0) ?? "", kind: tombstones.text(1) ?? ""),
+                            namespace: tombstones.text(2) ?? "", name: tombstones.text(3) ?? ""))
                 }
                 return changes
             }
@@ -408,7 +480,11 @@ public final class Store: @unchecked Sendable {
 
     /// Forgets tombstones up to `revision` (the resident controller has seen them).
     public func pruneTombstones(through revision: Int64) throws {
-        try locked { try db.writeTransaction { try db.prepare("DELETE FROM tombstones WHERE resource_version <= ?").run([.int(revision)]) } }
+        try locked {
+            try db.writeTransaction {
+                try db.prepare("DELETE FROM tombstones WHERE resource_version <= ?").run([.int(revision)])
+            }
+        }
     }
 
     private static func row(_ stmt: SQLiteDatabase.Statement) throws -> StoredObject {
@@ -431,27 +507,38 @@ public final class Store: @unchecked Sendable {
     }
 
     @discardableResult
-    private func insert(groupKind: GroupKind, apiVersion: String, namespace: String, name: String, body: JSONValue,
-                        status: JSONValue?, created: String) throws -> StoredObject {
+    private func insert(
+        groupKind: GroupKind, apiVersion: String, namespace: String, name: String, body: JSONValue,
+        status: JSONValue?, created: String
+    ) throws -> StoredObject {
         let rv = try nextRevision()
         let uid = UUID().uuidString.lowercased()
-        try db.prepare("INSERT INTO objects (\(Store.columns), changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").run([
-            .text(groupKind.group), .text(groupKind.kind), .text(namespace), .text(name), .text(apiVersion), .text(uid),
-            .int(rv), .int(1), .text(created), .text(JSONWriter.compact(body)), status.map { .text(JSONWriter.compact($0)) } ?? .null,
-            .int(rv),
-        ])
-        return StoredObject(groupKind: groupKind, apiVersion: apiVersion, namespace: namespace, name: name, uid: uid,
-                            resourceVersion: rv, generation: 1, creationTimestamp: created, body: body, status: status)
+        try db.prepare("INSERT INTO objects (\(Store.columns), changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .run([
+                .text(groupKind.group), .text(groupKind.kind), .text(namespace), .text(name), .text(apiVersion),
+                .text(uid),
+                .int(rv), .int(1), .text(created), .text(JSONWriter.compact(body)),
+                status.map { .text(JSONWriter.compact($0)) } ?? .null,
+                .int(rv),
+            ])
+        return StoredObject(
+            groupKind: groupKind, apiVersion: apiVersion, namespace: namespace, name: name, uid: uid,
+            resourceVersion: rv, generation: 1, creationTimestamp: created, body: body, status: status)
     }
 
-    private func update(_ existing: StoredObject, apiVersion: String, body: JSONValue, generation: Int64) throws -> StoredObject {
+    private func update(_ existing: StoredObject, apiVersion: String, body: JSONValue, generation: Int64) throws
+        -> StoredObject
+    {
         let rv = try nextRevision()
-        try db.prepare("""
+        try db.prepare(
+            """
             UPDATE objects SET api_version = ?, body = ?, generation = ?, resource_version = ?, changed = ?
             WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?
-            """).run([
+            """
+        ).run([
             .text(apiVersion), .text(JSONWriter.compact(body)), .int(generation), .int(rv), .int(rv),
-            .text(existing.groupKind.group), .text(existing.groupKind.kind), .text(existing.namespace), .text(existing.name),
+            .text(existing.groupKind.group), .text(existing.groupKind.kind), .text(existing.namespace),
+            .text(existing.name),
         ])
         var updated = existing
         updated.apiVersion = apiVersion

@@ -28,7 +28,8 @@ public struct StoredObject: Sendable, Equatable {
     /// The resource type of this object, modelled or unstructured.
     public var type: ResourceType {
         ResourceRegistry.type(for: groupKind)
-            ?? ResourceRegistry.unstructured(group: groupKind.group, kind: groupKind.kind, version: splitAPIVersion(apiVersion).version)
+            ?? ResourceRegistry.unstructured(
+                group: groupKind.group, kind: groupKind.kind, version: splitAPIVersion(apiVersion).version)
     }
 }
 

@@ -6,7 +6,9 @@ enum PodConfig {
     /// Whether an image is one gwconsole can run as a local nginx process.
     static func isNginxImage(_ image: String) -> Bool {
         var name = image
-        for registry in ["docker.io/", "index.docker.io/"] where name.hasPrefix(registry) { name.removeFirst(registry.count) }
+        for registry in ["docker.io/", "index.docker.io/"] where name.hasPrefix(registry) {
+            name.removeFirst(registry.count)
+        }
         if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
         if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = String(name[..<colon]) }
         return ["nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx"].contains(name)
@@ -21,7 +23,10 @@ enum PodConfig {
             if trimmed.hasPrefix("listen ") || trimmed.hasPrefix("listen\t") {
                 let args = trimmed.dropFirst(6).trimmingCharacters(in: .whitespaces)
                 var parts = args.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-                guard !parts.isEmpty else { out.append(l); continue }
+                guard !parts.isEmpty else {
+                    out.append(l)
+                    continue
+                }
                 let address = parts[0]
                 if address.hasPrefix("[") { continue }  // IPv6: the pod has an IPv4 loopback address only
                 let port = address.split(separator: ":").last.map(String.init) ?? address
@@ -44,42 +49,48 @@ enum PodConfig {
         var server = ""
         if !includeConfD, let defaultPort {
             server = """
-                server {
-                    listen \(podIP):\(defaultPort);
-                    location / { return 200 "Welcome to nginx!\\n"; }
-                }
-            """
+                    server {
+                        listen \(podIP):\(defaultPort);
+                        location / { return 200 "Welcome to nginx!\\n"; }
+                    }
+                """
         }
         return """
-        \(asRoot ? "user root;" : "")
-        worker_processes 1;
-        pid "\(root)/run/nginx.pid";
-        error_log "\(root)/run/logs/error.log" notice;
-        events { worker_connections 256; }
-        http {
-            access_log "\(root)/run/logs/access.log";
-            default_type application/octet-stream;
-            client_body_temp_path "\(root)/run/temp/client_body";
-            proxy_temp_path "\(root)/run/temp/proxy";
-            fastcgi_temp_path "\(root)/run/temp/fastcgi";
-            uwsgi_temp_path "\(root)/run/temp/uwsgi";
-            scgi_temp_path "\(root)/run/temp/scgi";
-            \(includeConfD ? "include \"\(root)/etc/nginx/conf.d/*.conf\";" : "")
-        \(server)
-        }
+            \(asRoot ? "user root;" : "")
+            worker_processes 1;
+            pid "\(root)/run/nginx.pid";
+            error_log "\(root)/run/logs/error.log" notice;
+            events { worker_connections 256; }
+            http {
+                access_log "\(root)/run/logs/access.log";
+                default_type application/octet-stream;
+                client_body_temp_path "\(root)/run/temp/client_body";
+                proxy_temp_path "\(root)/run/temp/proxy";
+                fastcgi_temp_path "\(root)/run/temp/fastcgi";
+                uwsgi_temp_path "\(root)/run/temp/uwsgi";
+                scgi_temp_path "\(root)/run/temp/scgi";
+                \(includeConfD ? "include \"\(root)/etc/nginx/conf.d/*.conf\";" : "")
+            \(server)
+            }
 
-        """
+            """
     }
 
     /// Directives whose arguments name files nginx opens (as root, for the master).
     static let fileDirectives: Set<String> = [
-        "access_log", "error_log", "root", "alias", "include", "ssl_certificate", "ssl_certificate_key", "ssl_trusted_certificate",
-        "ssl_client_certificate", "ssl_dhparam", "ssl_password_file", "ssl_crl", "ssl_stapling_file", "ssl_session_ticket_key",
-        "auth_basic_user_file", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path",
+        "access_log", "error_log", "root", "alias", "include", "ssl_certificate", "ssl_certificate_key",
+        "ssl_trusted_certificate",
+        "ssl_client_certificate", "ssl_dhparam", "ssl_password_file", "ssl_crl", "ssl_stapling_file",
+        "ssl_session_ticket_key",
+        "auth_basic_user_file", "client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
+        "scgi_temp_path",
         "pid", "proxy_ssl_certificate", "proxy_ssl_certificate_key", "proxy_ssl_trusted_certificate", "proxy_ssl_crl",
         "proxy_ssl_password_file", "proxy_store", "geoip_country", "geoip_city", "lock_file", "working_directory",
     ]
-    static let forbiddenDirectives: Set<String> = ["load_module", "env", "user", "daemon", "master_process", "perl_modules", "perl_require", "js_import", "js_path"]
+    static let forbiddenDirectives: Set<String> = [
+        "load_module", "env", "user", "daemon", "master_process", "perl_modules", "perl_require", "js_import",
+        "js_path",
+    ]
 
     /// Why a rewritten pod config may not run, or nil: every file it names must be under the pod's directory
     /// (nginx.conf's mime.types excepted), so a pasted ConfigMap cannot read or write the host's files.
@@ -87,9 +98,12 @@ enum PodConfig {
         for rawLine in text.split(separator: "\n") {
             let line = rawLine.split(separator: "#", maxSplits: 1).first.map(String.init) ?? ""
             for statement in line.split(separator: ";") {
-                let words = statement.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" }).map(String.init)
+                let words = statement.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "{" || $0 == "}" }).map(
+                    String.init)
                 guard let directive = words.first else { continue }
-                if forbiddenDirectives.contains(directive) { return "directive \(directive) is not allowed in a local pod" }
+                if forbiddenDirectives.contains(directive) {
+                    return "directive \(directive) is not allowed in a local pod"
+                }
                 guard fileDirectives.contains(directive) else { continue }
                 for argument in words.dropFirst() {
                     let path = argument.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
@@ -97,10 +111,13 @@ enum PodConfig {
                     if path == "/etc/nginx/mime.types" || path == "/dev/stderr" || path == "/dev/stdout" { continue }
                     let normalized = (path as NSString).standardizingPath
                     if !(normalized == root || normalized.hasPrefix(root + "/")) {
-                        return "\(directive) \(path) is outside the pod's volumes: a local pod may only use files it mounts"
+                        return
+                            "\(directive) \(path) is outside the pod's volumes: a local pod may only use files it mounts"
                     }
                 }
-                if directive == "access_log" || directive == "error_log", let target = words.dropFirst().first, !target.hasPrefix("/"), target != "off", !target.hasPrefix("syslog:") {
+                if directive == "access_log" || directive == "error_log", let target = words.dropFirst().first,
+                    !target.hasPrefix("/"), target != "off", !target.hasPrefix("syslog:")
+                {
                     return "\(directive) \(target): use an absolute path under a mounted volume"
                 }
             }

@@ -21,37 +21,51 @@ public struct WorkloadManager: Sendable {
     }
 
     static func fnv(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash
     }
 
     static func base36(_ value: UInt64, length: Int) -> String {
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        var v = value, out = ""
-        for _ in 0..<length { out.append(alphabet[Int(v % UInt64(alphabet.count))]); v /= UInt64(alphabet.count) }
+        var v = value
+        var out = ""
+        for _ in 0..<length {
+            out.append(alphabet[Int(v % UInt64(alphabet.count))])
+            v /= UInt64(alphabet.count)
+        }
         return out
     }
 
     /// Brings pods to the Deployments: start, restart, roll out, scale, stop; then writes EndpointSlices.
     public func sync(running: Bool) throws {
-        let deployments = try store.list(ResourceRegistry.deployment.groupKind).compactMap { try? Deployment.decode($0.object) }
+        let deployments = try store.list(ResourceRegistry.deployment.groupKind).compactMap {
+            try? Deployment.decode($0.object)
+        }
         var desired: [DesiredPod] = []
         for deployment in deployments {
             let template = (try? JSONValueEncoder().encode(deployment.spec.template)).map(JSONWriter.compact) ?? ""
             let hash = Self.base36(Self.fnv(template), length: 10)
             for replica in 0..<Int(max(0, deployment.spec.replicas ?? 1)) {
-                let suffix = Self.base36(Self.fnv("\(deployment.namespace)/\(deployment.name)/\(hash)/\(replica)"), length: 5)
-                desired.append(DesiredPod(name: "\(deployment.name)-\(hash)-\(suffix)", namespace: deployment.namespace,
-                                          deployment: deployment, templateHash: hash))
+                let suffix = Self.base36(
+                    Self.fnv("\(deployment.namespace)/\(deployment.name)/\(hash)/\(replica)"), length: 5)
+                desired.append(
+                    DesiredPod(
+                        name: "\(deployment.name)-\(hash)-\(suffix)", namespace: deployment.namespace,
+                        deployment: deployment, templateHash: hash))
             }
         }
         let existing = try store.list(ResourceRegistry.pod.groupKind)
         let wanted = Set(desired.map { "\($0.namespace)/\($0.name)" })
-        for pod in existing where pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true" && !wanted.contains("\(pod.namespace)/\(pod.name)") {
+        for pod in existing
+        where pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true"
+            && !wanted.contains("\(pod.namespace)/\(pod.name)")
+        {
             process(pod.namespace, pod.name).stop()
             try? FileManager.default.removeItem(atPath: podRoot(pod.namespace, pod.name))
-            _ = try store.delete([ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)])
+            _ = try store.delete([
+                ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
+            ])
         }
         var usedIPs = Set(existing.compactMap { $0.status?["podIP"]?.stringValue })
         for pod in desired {
@@ -78,7 +92,9 @@ public struct WorkloadManager: Sendable {
     }
 
     static func podAddress(_ n: Int) -> String {
-        let base = ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.100"
+        let base =
+            ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? "127.0.100"
         return "\(base).\(100 + n)"
     }
 
@@ -90,11 +106,19 @@ public struct WorkloadManager: Sendable {
             var labels = pod.deployment.spec.template.metadata?.labels ?? [:]
             labels["pod-template-hash"] = pod.templateHash
             labels["gwconsole.io/managed"] = "true"
-            var body: JSONValue = ["apiVersion": "v1", "kind": "Pod",
-                                   "metadata": ["name": .string(pod.name), "namespace": .string(pod.namespace),
-                                                "labels": .object(labels.mapValues { .string($0) }),
-                                                "ownerReferences": [["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(pod.deployment.name),
-                                                                     "uid": .string(pod.deployment.metadata.uid ?? ""), "controller": true]]]]
+            var body: JSONValue = [
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": [
+                    "name": .string(pod.name), "namespace": .string(pod.namespace),
+                    "labels": .object(labels.mapValues { .string($0) }),
+                    "ownerReferences": [
+                        [
+                            "apiVersion": "apps/v1", "kind": "Deployment", "name": .string(pod.deployment.name),
+                            "uid": .string(pod.deployment.metadata.uid ?? ""), "controller": true,
+                        ]
+                    ],
+                ],
+            ]
             body["spec"] = (try? JSONValueEncoder().encode(spec)) ?? [:]
             _ = try store.apply([DecodedObject(type: ResourceRegistry.pod, object: body)])
         }
@@ -110,27 +134,49 @@ public struct WorkloadManager: Sendable {
         let restarts = status["containerStatuses"]?.arrayValue?.first?["restartCount"]?.intValue ?? 0
         let started = status["containerStatuses"]?.arrayValue?.first?["state"]?["running"] != nil
         func write(phase: String, ready: Bool, state: JSONValue, restartCount: Int64, message: String? = nil) throws {
-            var next: JSONValue = ["phase": .string(phase), "podIP": .string(ip!), "podIPs": [["ip": .string(ip!)]], "hostIP": "127.0.0.1",
-                                   "startTime": status["startTime"] ?? .string(Store.timestamp(Date())),
-                                   "conditions": [["type": .string(ConditionType.ready.rawValue), "status": .string(ConditionStatus(ready).rawValue)]],
-                                   "containerStatuses": [["name": .string(container?.name ?? "app"), "image": .string(container?.image ?? ""),
-                                                          "imageID": "", "ready": .bool(ready), "restartCount": .int(restartCount),
-                                                          "started": .bool(ready), "state": state]]]
+            var next: JSONValue = [
+                "phase": .string(phase), "podIP": .string(ip!), "podIPs": [["ip": .string(ip!)]], "hostIP": "127.0.0.1",
+                "startTime": status["startTime"] ?? .string(Store.timestamp(Date())),
+                "conditions": [
+                    ["type": .string(ConditionType.ready.rawValue), "status": .string(ConditionStatus(ready).rawValue)]
+                ],
+                "containerStatuses": [
+                    [
+                        "name": .string(container?.name ?? "app"), "image": .string(container?.image ?? ""),
+                        "imageID": "", "ready": .bool(ready), "restartCount": .int(restartCount),
+                        "started": .bool(ready), "state": state,
+                    ]
+                ],
+            ]
             if let message { next["message"] = .string(message) }
             if next != status { try store.updateStatus(key, status: next) }
             status = next
         }
         guard let container, let image = container.image, PodConfig.isNginxImage(image) else {
-            try write(phase: "Pending", ready: false, state: ["waiting": ["reason": "ImageNotLocal",
-                      "message": .string("image \(container?.image ?? "") cannot run locally: gwconsole runs nginx images only; point a Service at your own process with an EndpointSlice instead")]],
-                      restartCount: 0)
+            try write(
+                phase: "Pending", ready: false,
+                state: [
+                    "waiting": [
+                        "reason": "ImageNotLocal",
+                        "message": .string(
+                            "image \(container?.image ?? "") cannot run locally: gwconsole runs nginx images only; point a Service at your own process with an EndpointSlice instead"
+                        ),
+                    ]
+                ],
+                restartCount: 0)
             return
         }
         let nginx = process(pod.namespace, pod.name)
         guard running else {
             nginx.stop()
-            try write(phase: "Pending", ready: false, state: ["waiting": ["reason": "DataPlaneStopped",
-                      "message": "the data plane is not running: gwconsole up starts local workloads"]], restartCount: restarts)
+            try write(
+                phase: "Pending", ready: false,
+                state: [
+                    "waiting": [
+                        "reason": "DataPlaneStopped",
+                        "message": "the data plane is not running: gwconsole up starts local workloads",
+                    ]
+                ], restartCount: restarts)
             return
         }
         if nginx.pid != nil && started { return }
@@ -148,12 +194,15 @@ public struct WorkloadManager: Sendable {
         if hasConfD, let files = try? FileManager.default.contentsOfDirectory(atPath: confD) {
             for file in files where file.hasSuffix(".conf") {
                 let path = confD + "/" + file
-                let rewritten = PodConfig.rewrite(try String(contentsOfFile: path, encoding: .utf8), root: podRoot, mounts: mounts, podIP: ip!)
+                let rewritten = PodConfig.rewrite(
+                    try String(contentsOfFile: path, encoding: .utf8), root: podRoot, mounts: mounts, podIP: ip!)
                 if let problem = PodConfig.pathProblem(rewritten, root: podRoot) {
                     try? FileManager.default.removeItem(atPath: path)
                     let message = "\(file): \(problem)"
-                    try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]],
-                              restartCount: count, message: message)
+                    try write(
+                        phase: "Running", ready: false,
+                        state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]],
+                        restartCount: count, message: message)
                     return
                 }
                 try rewritten.write(toFile: path, atomically: true, encoding: .utf8)
@@ -162,20 +211,29 @@ public struct WorkloadManager: Sendable {
         try nginx.prepare()
         let main = podRoot + "/etc/nginx/nginx.conf"
         try FileManager.default.createDirectory(atPath: podRoot + "/etc/nginx", withIntermediateDirectories: true)
-        let defaultPort = container.ports?.first.map { Int($0.containerPort) } ?? (image.contains("unprivileged") ? 8080 : 80)
-        try PodConfig.main(root: podRoot, includeConfD: hasConfD, defaultPort: defaultPort, podIP: ip!, asRoot: geteuid() == 0)
-            .write(toFile: main, atomically: true, encoding: .utf8)
+        let defaultPort =
+            container.ports?.first.map { Int($0.containerPort) } ?? (image.contains("unprivileged") ? 8080 : 80)
+        try PodConfig.main(
+            root: podRoot, includeConfD: hasConfD, defaultPort: defaultPort, podIP: ip!, asRoot: geteuid() == 0
+        )
+        .write(toFile: main, atomically: true, encoding: .utf8)
         if let problem = try nginx.test(config: main) {
-            try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
-                      restartCount: count, message: problem)
+            try write(
+                phase: "Running", ready: false,
+                state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
+                restartCount: count, message: problem)
             return
         }
         if let problem = try nginx.start(config: main) {
-            try write(phase: "Running", ready: false, state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
-                      restartCount: count, message: problem)
+            try write(
+                phase: "Running", ready: false,
+                state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
+                restartCount: count, message: problem)
             return
         }
-        try write(phase: "Running", ready: true, state: ["running": ["startedAt": .string(Store.timestamp(Date()))]], restartCount: count)
+        try write(
+            phase: "Running", ready: true, state: ["running": ["startedAt": .string(Store.timestamp(Date()))]],
+            restartCount: count)
     }
 
     /// Writes a ConfigMap or Secret volume's keys as files (Secret keys mode 0600).
@@ -184,18 +242,25 @@ public struct WorkloadManager: Sendable {
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var files: [(String, Data, Int)] = []
         if let source = volume.configMap, let name = source.name,
-           let cm = try store.get(ObjectKey(groupKind: ResourceRegistry.configMap.groupKind, namespace: namespace, name: name)).flatMap({ try? ConfigMap.decode($0.object) }) {
+            let cm = try store.get(
+                ObjectKey(groupKind: ResourceRegistry.configMap.groupKind, namespace: namespace, name: name)
+            ).flatMap({ try? ConfigMap.decode($0.object) })
+        {
             for (key, value) in cm.data ?? [:] { files.append((key, Data(value.utf8), 0o644)) }
             files = remap(files, items: source.items)
         } else if let source = volume.secret, let name = source.secretName,
-                  let secret = try store.get(ObjectKey(groupKind: ResourceRegistry.secret.groupKind, namespace: namespace, name: name)).flatMap({ try? Secret.decode($0.object) }) {
+            let secret = try store.get(
+                ObjectKey(groupKind: ResourceRegistry.secret.groupKind, namespace: namespace, name: name)
+            ).flatMap({ try? Secret.decode($0.object) })
+        {
             for (key, value) in secret.data ?? [:] { files.append((key, Base64.decode(value) ?? Data(), 0o600)) }
             files = remap(files, items: source.items)
         }
         for (name, data, mode) in files {
             guard !name.contains(".."), !name.hasPrefix("/") else { continue }
             let file = path + "/" + name
-            try fm.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             _ = fm.createFile(atPath: file, contents: data, attributes: [.posixPermissions: mode])
         }
     }
@@ -208,11 +273,20 @@ public struct WorkloadManager: Sendable {
     func syncDeploymentStatus(_ deployments: [Deployment]) throws {
         let pods = try store.list(ResourceRegistry.pod.groupKind)
         for deployment in deployments {
-            let owned = pods.filter { $0.namespace == deployment.namespace && $0.body.value(at: ["metadata", "ownerReferences"])?.arrayValue?.first?["name"]?.stringValue == deployment.name }
+            let owned = pods.filter {
+                $0.namespace == deployment.namespace
+                    && $0.body.value(at: ["metadata", "ownerReferences"])?.arrayValue?.first?["name"]?.stringValue
+                        == deployment.name
+            }
             let ready = owned.filter { ($0.status ?? [:]).conditionList.isTrue(.ready) }.count
-            let key = ObjectKey(groupKind: ResourceRegistry.deployment.groupKind, namespace: deployment.namespace, name: deployment.name)
-            let status: JSONValue = ["observedGeneration": .int(deployment.metadata.generation ?? 1), "replicas": .int(Int64(owned.count)),
-                                     "updatedReplicas": .int(Int64(owned.count)), "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready))]
+            let key = ObjectKey(
+                groupKind: ResourceRegistry.deployment.groupKind, namespace: deployment.namespace, name: deployment.name
+            )
+            let status: JSONValue = [
+                "observedGeneration": .int(deployment.metadata.generation ?? 1), "replicas": .int(Int64(owned.count)),
+                "updatedReplicas": .int(Int64(owned.count)), "readyReplicas": .int(Int64(ready)),
+                "availableReplicas": .int(Int64(ready)),
+            ]
             if try store.get(key)?.status != status { try store.updateStatus(key, status: status) }
         }
     }
@@ -229,14 +303,18 @@ public struct WorkloadManager: Sendable {
             let name = "\(service.name)-gwconsole"
             wanted.insert("\(service.namespace)/\(name)")
             let members = pods.filter { pod in
-                pod.namespace == service.namespace && selector.allSatisfy { pod.metadata.labels?[$0.key] == $0.value } && pod.status?.podIP != nil
+                pod.namespace == service.namespace && selector.allSatisfy { pod.metadata.labels?[$0.key] == $0.value }
+                    && pod.status?.podIP != nil
             }.sorted { $0.name < $1.name }
             let ports: [JSONValue] = (service.spec?.ports ?? []).map { port in
                 var number = Int64(port.port)
                 switch port.targetPort {
                 case .int(let value)?: number = Int64(value)
                 case .string(let named)?:
-                    number = members.lazy.compactMap { $0.spec.containers.flatMap { $0.ports ?? [] }.first { $0.name == named }?.containerPort }.first.map(Int64.init) ?? number
+                    number =
+                        members.lazy.compactMap {
+                            $0.spec.containers.flatMap { $0.ports ?? [] }.first { $0.name == named }?.containerPort
+                        }.first.map(Int64.init) ?? number
                 case nil: break
                 }
                 var entry: JSONValue = ["port": .int(number), "protocol": .string(port.protocol ?? "TCP")]
@@ -245,25 +323,42 @@ public struct WorkloadManager: Sendable {
             }
             let endpoints: [JSONValue] = members.map { pod in
                 let ready = pod.status?.containerStatuses?.first?.ready ?? false
-                return ["addresses": [.string(pod.status!.podIP!)], "conditions": ["ready": .bool(ready), "serving": .bool(ready), "terminating": false],
-                        "targetRef": ["kind": "Pod", "name": .string(pod.name), "namespace": .string(pod.namespace)]]
+                return [
+                    "addresses": [.string(pod.status!.podIP!)],
+                    "conditions": ["ready": .bool(ready), "serving": .bool(ready), "terminating": false],
+                    "targetRef": ["kind": "Pod", "name": .string(pod.name), "namespace": .string(pod.namespace)],
+                ]
             }
-            let body: JSONValue = ["apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
-                                   "metadata": ["name": .string(name), "namespace": .string(service.namespace),
-                                                "labels": ["kubernetes.io/service-name": .string(service.name), "endpointslice.kubernetes.io/managed-by": .string(Self.managedBy)]],
-                                   "ports": .array(ports), "endpoints": .array(endpoints)]
+            let body: JSONValue = [
+                "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
+                "metadata": [
+                    "name": .string(name), "namespace": .string(service.namespace),
+                    "labels": [
+                        "kubernetes.io/service-name": .string(service.name),
+                        "endpointslice.kubernetes.io/managed-by": .string(Self.managedBy),
+                    ],
+                ],
+                "ports": .array(ports), "endpoints": .array(endpoints),
+            ]
             _ = try store.apply([DecodedObject(type: ResourceRegistry.endpointSlice, object: body)])
         }
         for slice in try store.list(ResourceRegistry.endpointSlice.groupKind)
-        where slice.body.value(at: ["metadata", "labels", "endpointslice.kubernetes.io/managed-by"]) == .string(Self.managedBy)
-            && !wanted.contains("\(slice.namespace)/\(slice.name)") {
-            _ = try store.delete([ObjectKey(groupKind: ResourceRegistry.endpointSlice.groupKind, namespace: slice.namespace, name: slice.name)])
+        where slice.body.value(at: ["metadata", "labels", "endpointslice.kubernetes.io/managed-by"])
+            == .string(Self.managedBy)
+            && !wanted.contains("\(slice.namespace)/\(slice.name)")
+        {
+            _ = try store.delete([
+                ObjectKey(
+                    groupKind: ResourceRegistry.endpointSlice.groupKind, namespace: slice.namespace, name: slice.name)
+            ])
         }
     }
 
     /// Stops every pod process (for `down`), keeping the Pod objects.
     public func stopAll() {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
-        for entry in entries { NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: root + "/" + entry + "/run").stop() }
+        for entry in entries {
+            NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: root + "/" + entry + "/run").stop()
+        }
     }
 }

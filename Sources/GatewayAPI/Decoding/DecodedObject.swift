@@ -12,7 +12,9 @@ public struct DecodedObject: Sendable {
     public var namespace: String { object.value(at: ["metadata", "namespace"])?.stringValue ?? "" }
     public var apiVersion: String { object["apiVersion"]?.stringValue ?? "" }
 
-    public init(type: ResourceType, object: JSONValue, expectedResourceVersion: String? = nil, position: SourcePosition? = nil) {
+    public init(
+        type: ResourceType, object: JSONValue, expectedResourceVersion: String? = nil, position: SourcePosition? = nil
+    ) {
         self.type = type
         self.object = object
         self.expectedResourceVersion = expectedResourceVersion

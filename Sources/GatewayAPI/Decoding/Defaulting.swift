@@ -6,7 +6,8 @@ enum Defaulting {
         for index in gateway.spec.listeners.indices {
             var listener = gateway.spec.listeners[index]
             if listener.allowedRoutes == nil {
-                listener.allowedRoutes = AllowedRoutes(namespaces: RouteNamespaces(from: "Same", selector: nil), kinds: nil)
+                listener.allowedRoutes = AllowedRoutes(
+                    namespaces: RouteNamespaces(from: "Same", selector: nil), kinds: nil)
             } else if listener.allowedRoutes?.namespaces == nil {
                 listener.allowedRoutes?.namespaces = RouteNamespaces(from: "Same", selector: nil)
             } else if listener.allowedRoutes?.namespaces?.from == nil {
@@ -17,7 +18,8 @@ enum Defaulting {
         }
     }
 
-    static let defaultMatch = HTTPRouteMatch(path: HTTPPathMatch(type: "PathPrefix", value: "/"), headers: nil, queryParams: nil, method: nil)
+    static let defaultMatch = HTTPRouteMatch(
+        path: HTTPPathMatch(type: "PathPrefix", value: "/"), headers: nil, queryParams: nil, method: nil)
 
     static func apply(_ route: inout HTTPRoute) {
         if var parents = route.spec.parentRefs {
@@ -31,7 +33,9 @@ enum Defaulting {
         for r in rules.indices {
             var matches = rules[r].matches ?? [defaultMatch]
             for m in matches.indices {
-                if matches[m].path == nil && matches[m].headers == nil && matches[m].queryParams == nil && matches[m].method == nil {
+                if matches[m].path == nil && matches[m].headers == nil && matches[m].queryParams == nil
+                    && matches[m].method == nil
+                {
                     matches[m].path = defaultMatch.path
                 }
                 if matches[m].path != nil {
@@ -89,4 +93,3 @@ enum Defaulting {
         if deployment.spec.replicas == nil { deployment.spec.replicas = 1 }
     }
 }
-

@@ -42,7 +42,8 @@ public struct ManifestDecoder: Sendable {
     func decode(root: SourceNode, document: ManifestDocument) throws -> [DecodedObject] {
         let start = root.position ?? SourcePosition(file: document.file, line: document.lineOffset + 1, column: 1)
         guard case .mapping = root.content else {
-            throw ManifestError(position: start, message: "expected an object with apiVersion, kind and metadata, got \(root.summary)")
+            throw ManifestError(
+                position: start, message: "expected an object with apiVersion, kind and metadata, got \(root.summary)")
         }
         var errors: [ManifestError] = []
         let apiVersion = try headerString(root, "apiVersion", start, &errors)
@@ -50,27 +51,35 @@ public struct ManifestDecoder: Sendable {
         if !errors.isEmpty { throw ManifestErrors(errors) }
         if kind.hasSuffix("List"), root["items"] != nil {
             guard case .sequence(let items)? = root["items"]?.content else {
-                throw ManifestError(position: root["items"]?.position ?? start, path: FieldPath("items"), message: "expected a list")
+                throw ManifestError(
+                    position: root["items"]?.position ?? start, path: FieldPath("items"), message: "expected a list")
             }
             var objects: [DecodedObject] = []
             for item in items {
-                do { objects += try decode(root: item, document: document) }
-                catch let e as ManifestErrors { errors += e.errors }
-                catch let e as ManifestError { errors.append(e) }
+                do { objects += try decode(root: item, document: document) } catch let e as ManifestErrors {
+                    errors += e.errors
+                } catch let e as ManifestError { errors.append(e) }
             }
             if !errors.isEmpty { throw ManifestErrors(errors) }
             return objects
         }
         guard let metadata = root["metadata"] else {
-            throw ManifestError(position: start, path: FieldPath("metadata"), message: "Required value: object has no metadata")
+            throw ManifestError(
+                position: start, path: FieldPath("metadata"), message: "Required value: object has no metadata")
         }
         guard case .mapping = metadata.content else {
-            throw ManifestError(position: metadata.position ?? start, path: FieldPath("metadata"), message: "expected an object, got \(metadata.summary)")
+            throw ManifestError(
+                position: metadata.position ?? start, path: FieldPath("metadata"),
+                message: "expected an object, got \(metadata.summary)")
         }
-        guard let nameNode = metadata["name"], case .scalar(.string(let name), _) = nameNode.content, !name.isEmpty else {
+        guard let nameNode = metadata["name"], case .scalar(.string(let name), _) = nameNode.content, !name.isEmpty
+        else {
             let node = metadata["name"]
-            let message = node == nil ? "Required value: name is required" : "expected a non-empty string, got \(node!.summary)"
-            throw ManifestError(position: node?.position ?? metadata.position ?? start, path: FieldPath("metadata.name"), message: message)
+            let message =
+                node == nil ? "Required value: name is required" : "expected a non-empty string, got \(node!.summary)"
+            throw ManifestError(
+                position: node?.position ?? metadata.position ?? start, path: FieldPath("metadata.name"),
+                message: message)
         }
 
         let type = ResourceRegistry.type(apiVersion: apiVersion, kind: kind)
@@ -78,7 +87,9 @@ public struct ManifestDecoder: Sendable {
         if type.supported && !type.versions.contains(version) {
             throw ManifestError(
                 position: root["apiVersion"]?.position ?? start, path: FieldPath("apiVersion"),
-                message: "no matches for kind \"\(kind)\" in version \"\(apiVersion)\" (served: \(type.versions.map(type.apiVersion).joined(separator: ", ")))")
+                message:
+                    "no matches for kind \"\(kind)\" in version \"\(apiVersion)\" (served: \(type.versions.map(type.apiVersion).joined(separator: ", ")))"
+            )
         }
 
         var object: JSONValue
@@ -88,7 +99,9 @@ public struct ManifestDecoder: Sendable {
         } else {
             object = root.toJSON()
             var metaErrors = FieldErrors()
-            if let problem = NameRules.dns1123Subdomain(name) { metaErrors.invalid(FieldPath("metadata.name"), name, problem) }
+            if let problem = NameRules.dns1123Subdomain(name) {
+                metaErrors.invalid(FieldPath("metadata.name"), name, problem)
+            }
             fieldErrors = metaErrors
         }
 
@@ -96,30 +109,43 @@ public struct ManifestDecoder: Sendable {
         let givenNamespace = object.value(at: ["metadata", "namespace"])?.stringValue
         if type.namespaced {
             if let givenNamespace, enforceNamespace, givenNamespace != defaultNamespace {
-                fieldErrors.add(FieldPath("metadata.namespace"),
-                                "Invalid value: \"\(givenNamespace)\": the namespace from the provided object does not match the namespace \"\(defaultNamespace)\"; you must pass '--namespace=\(givenNamespace)' to perform this operation")
+                fieldErrors.add(
+                    FieldPath("metadata.namespace"),
+                    "Invalid value: \"\(givenNamespace)\": the namespace from the provided object does not match the namespace \"\(defaultNamespace)\"; you must pass '--namespace=\(givenNamespace)' to perform this operation"
+                )
             }
-            if givenNamespace == nil || givenNamespace == "" { object.set(.string(defaultNamespace), at: ["metadata", "namespace"]) }
+            if givenNamespace == nil || givenNamespace == "" {
+                object.set(.string(defaultNamespace), at: ["metadata", "namespace"])
+            }
         } else {
             object.set(nil, at: ["metadata", "namespace"])
         }
         if !fieldErrors.isEmpty { throw ManifestErrors(fieldErrors.positioned(in: root, base: start)) }
 
         let expectedRV = object.value(at: ["metadata", "resourceVersion"])?.stringValue
-        for serverField in ["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink", "deletionTimestamp"] {
+        for serverField in [
+            "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
+            "deletionTimestamp",
+        ] {
             object.set(nil, at: ["metadata", serverField])
         }
         object["status"] = nil
         return [DecodedObject(type: type, object: object, expectedResourceVersion: expectedRV, position: start)]
     }
 
-    private func headerString(_ root: SourceNode, _ key: String, _ start: SourcePosition, _ errors: inout [ManifestError]) throws -> String {
+    private func headerString(
+        _ root: SourceNode, _ key: String, _ start: SourcePosition, _ errors: inout [ManifestError]
+    ) throws -> String {
         guard let node = root[key] else {
-            errors.append(ManifestError(position: start, path: FieldPath(key), message: "Required value: object has no \(key)"))
+            errors.append(
+                ManifestError(position: start, path: FieldPath(key), message: "Required value: object has no \(key)"))
             return ""
         }
         guard case .scalar(.string(let value), _) = node.content, !value.isEmpty else {
-            errors.append(ManifestError(position: node.position ?? start, path: FieldPath(key), message: "expected a non-empty string, got \(node.summary)"))
+            errors.append(
+                ManifestError(
+                    position: node.position ?? start, path: FieldPath(key),
+                    message: "expected a non-empty string, got \(node.summary)"))
             return ""
         }
         return value
@@ -132,9 +158,12 @@ public struct ManifestDecoder: Sendable {
             let key = "\(object.type.groupKind)/\(object.namespace)/\(object.name)"
             if let first = seen[key] {
                 let firstAt = first.position.map { " (first at \($0))" } ?? ""
-                errors.append(ManifestError(
-                    position: object.position, path: FieldPath("metadata.name"),
-                    message: "duplicate object \(object.type.qualifiedSingular)/\(object.name)\(object.namespace.isEmpty ? "" : " in namespace \(object.namespace)") in one apply\(firstAt)"))
+                errors.append(
+                    ManifestError(
+                        position: object.position, path: FieldPath("metadata.name"),
+                        message:
+                            "duplicate object \(object.type.qualifiedSingular)/\(object.name)\(object.namespace.isEmpty ? "" : " in namespace \(object.namespace)") in one apply\(firstAt)"
+                    ))
             } else {
                 seen[key] = object
             }

@@ -7,7 +7,9 @@ public struct NodeDecoder {
     public init() {}
 
     /// Decodes `type` from `node`; throws `ManifestErrors` with every problem found.
-    public func decode<T: Decodable>(_ type: T.Type, from node: SourceNode, basePath: FieldPath = FieldPath()) throws -> T {
+    public func decode<T: Decodable>(_ type: T.Type, from node: SourceNode, basePath: FieldPath = FieldPath()) throws
+        -> T
+    {
         let tracker = DecodeTracker()
         let decoder = NodeDecoderImpl(node: node, path: basePath, tracker: tracker)
         let value: T
@@ -56,10 +58,11 @@ final class DecodeTracker {
         for id in order {
             guard let entry = entries[id], case .mapping(let members) = entry.node.content else { continue }
             for member in members where !entry.consumed.contains(member.key) {
-                errors.append(ManifestError(
-                    position: member.keyPosition ?? member.value.position ?? entry.node.position,
-                    path: entry.path.appending(member.key),
-                    message: "unknown field \"\(entry.path.appending(member.key))\""))
+                errors.append(
+                    ManifestError(
+                        position: member.keyPosition ?? member.value.position ?? entry.node.position,
+                        path: entry.path.appending(member.key),
+                        message: "unknown field \"\(entry.path.appending(member.key))\""))
             }
         }
         return errors
@@ -115,8 +118,9 @@ struct NodeDecoderImpl: Decoder, SourceNodeDecoding {
         case .string(let s)?: return s
         case .null?: throw ManifestError(position: node.position, path: path, message: "Required value")
         case .int?, .double?, .bool?:
-            throw ManifestError(position: node.position, path: path,
-                                message: "expected a string, got \(node.summary) (quote it: \"\(node.summary)\")")
+            throw ManifestError(
+                position: node.position, path: path,
+                message: "expected a string, got \(node.summary) (quote it: \"\(node.summary)\")")
         default: throw typeError("a string")
         }
     }
@@ -129,8 +133,9 @@ struct NodeDecoderImpl: Decoder, SourceNodeDecoding {
     func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         guard case .int(let i)? = scalar else { throw typeError("an integer") }
         guard let value = T(exactly: i) else {
-            throw ManifestError(position: node.position, path: path,
-                                message: "\(i) is out of range for this field (\(T.min)...\(T.max))")
+            throw ManifestError(
+                position: node.position, path: path,
+                message: "\(i) is out of range for this field (\(T.min)...\(T.max))")
         }
         return value
     }
@@ -161,12 +166,22 @@ struct PathKey: CodingKey {
     var intValue: Int?
     init(_ component: FieldPath.Component) {
         switch component {
-        case .key(let k): stringValue = k; intValue = nil
-        case .index(let i): stringValue = "[\(i)]"; intValue = i
+        case .key(let k):
+            stringValue = k
+            intValue = nil
+        case .index(let i):
+            stringValue = "[\(i)]"
+            intValue = i
         }
     }
-    init?(stringValue: String) { self.stringValue = stringValue; intValue = nil }
-    init?(intValue: Int) { stringValue = "[\(intValue)]"; self.intValue = intValue }
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+        intValue = nil
+    }
+    init?(intValue: Int) {
+        stringValue = "[\(intValue)]"
+        self.intValue = intValue
+    }
 }
 
 struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -183,8 +198,9 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private func child(_ key: Key) throws -> NodeDecoderImpl {
         decoder.tracker.consume(key.stringValue, in: decoder.node)
         guard let node = members[key.stringValue] else {
-            throw ManifestError(position: decoder.node.position, path: decoder.path.appending(key.stringValue),
-                                message: "Required value")
+            throw ManifestError(
+                position: decoder.node.position, path: decoder.path.appending(key.stringValue),
+                message: "Required value")
         }
         return decoder.child(node, .key(key.stringValue))
     }
@@ -216,7 +232,9 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).decodeInteger(Int64.self) }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).decodeDouble() }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try child(key).container(keyedBy: type)
     }
 
@@ -254,7 +272,9 @@ struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(type) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+        NestedKey
+    > {
         try next().container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try next().unkeyedContainer() }

@@ -19,7 +19,8 @@ enum ResourceCodec {
         ResourceRegistry.referenceGrant.groupKind: make(ReferenceGrant.self, nameRule: .subdomain) { value, errors in
             GatewayAPIValidation.validate(value, &errors)
         },
-        ResourceRegistry.backendTLSPolicy.groupKind: make(BackendTLSPolicy.self, nameRule: .subdomain) { value, errors in
+        ResourceRegistry.backendTLSPolicy.groupKind: make(BackendTLSPolicy.self, nameRule: .subdomain) {
+            value, errors in
             GatewayAPIValidation.validate(value, &errors)
         },
         ResourceRegistry.namespace.groupKind: make(Namespace.self, nameRule: .label) { _, _ in },

@@ -22,7 +22,9 @@ public enum DocumentSplitter {
         return try splitYAMLStream(lines[...], file: file, firstLineIndex: 0)
     }
 
-    private static func splitYAMLStream(_ lines: ArraySlice<Substring>, file: String, firstLineIndex: Int) throws -> [ManifestDocument] {
+    private static func splitYAMLStream(_ lines: ArraySlice<Substring>, file: String, firstLineIndex: Int) throws
+        -> [ManifestDocument]
+    {
         var documents: [ManifestDocument] = []
         var current: [Substring] = []
         var currentStart = firstLineIndex
@@ -68,7 +70,8 @@ public enum DocumentSplitter {
         if doc.text.utf8.count > maxDocumentBytes {
             throw ManifestError(
                 position: SourcePosition(file: doc.file, line: line, column: 1),
-                message: "document is \(doc.text.utf8.count) bytes, over the limit of \(maxDocumentBytes) bytes (16 MiB)")
+                message:
+                    "document is \(doc.text.utf8.count) bytes, over the limit of \(maxDocumentBytes) bytes (16 MiB)")
         }
     }
 }

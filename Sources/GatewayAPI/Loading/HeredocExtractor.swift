@@ -14,7 +14,10 @@ public enum HeredocExtractor {
         var index = 0
         while index < lines.count {
             let line = lines[index]
-            guard let heredoc = heredocStart(line) else { index += 1; continue }
+            guard let heredoc = heredocStart(line) else {
+                index += 1
+                continue
+            }
             let isApply = isKubectlApplyFromStdin(line)
             if isApply { sawApplyHeredoc = true }
             var end = index + 1
@@ -46,7 +49,9 @@ public enum HeredocExtractor {
     /// Whether the command line runs `kubectl apply` (or `create`/`replace`) reading stdin.
     static func isKubectlApplyFromStdin(_ line: Substring) -> Bool {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard let kubectl = words.firstIndex(where: { $0 == "kubectl" || $0.hasSuffix("/kubectl") }) else { return false }
+        guard let kubectl = words.firstIndex(where: { $0 == "kubectl" || $0.hasSuffix("/kubectl") }) else {
+            return false
+        }
         let rest = words[(kubectl + 1)...]
         guard rest.contains(where: { $0 == "apply" || $0 == "create" || $0 == "replace" }) else { return false }
         let joined = rest.joined(separator: " ")

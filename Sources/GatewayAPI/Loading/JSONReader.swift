@@ -56,7 +56,9 @@ public struct JSONReader {
     }
 
     private mutating func parseValue(depth: Int, path: FieldPath) throws -> SourceNode {
-        guard depth < JSONReader.maxDepth else { throw error("nesting deeper than \(JSONReader.maxDepth) levels", path: path) }
+        guard depth < JSONReader.maxDepth else {
+            throw error("nesting deeper than \(JSONReader.maxDepth) levels", path: path)
+        }
         guard index < bytes.count else { throw error("unexpected end of input", path: path) }
         let start = position
         switch bytes[index] {
@@ -65,9 +67,15 @@ public struct JSONReader {
         case UInt8(ascii: "\""):
             let s = try parseString()
             return SourceNode(.scalar(.string(s), text: s), position: start)
-        case UInt8(ascii: "t"): try expectWord("true"); return SourceNode(.scalar(.bool(true), text: "true"), position: start)
-        case UInt8(ascii: "f"): try expectWord("false"); return SourceNode(.scalar(.bool(false), text: "false"), position: start)
-        case UInt8(ascii: "n"): try expectWord("null"); return SourceNode(.scalar(.null, text: "null"), position: start)
+        case UInt8(ascii: "t"):
+            try expectWord("true")
+            return SourceNode(.scalar(.bool(true), text: "true"), position: start)
+        case UInt8(ascii: "f"):
+            try expectWord("false")
+            return SourceNode(.scalar(.bool(false), text: "false"), position: start)
+        case UInt8(ascii: "n"):
+            try expectWord("null")
+            return SourceNode(.scalar(.null, text: "null"), position: start)
         default: return try parseNumber(start: start, path: path)
         }
     }
@@ -91,22 +99,33 @@ public struct JSONReader {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key", path: path) }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a string key", path: path)
+            }
             let keyPosition = position
             let key = try parseString()
             if !seen.insert(key).inserted {
-                throw ManifestError(position: keyPosition, path: path.appending(key), message: "duplicate key \"\(key)\" in one object")
+                throw ManifestError(
+                    position: keyPosition, path: path.appending(key), message: "duplicate key \"\(key)\" in one object")
             }
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'", path: path) }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                throw error("expected ':'", path: path)
+            }
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1, path: path.appending(key))
             members.append((key: key, keyPosition: keyPosition, value: value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object", path: path) }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
             throw error("expected ',' or '}'", path: path)
         }
         return SourceNode(.mapping(members), position: start)
@@ -125,8 +144,14 @@ public struct JSONReader {
             items.append(try parseValue(depth: depth + 1, path: path.appending(index: items.count)))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an array", path: path) }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                break
+            }
             throw error("expected ',' or ']'", path: path)
         }
         return SourceNode(.sequence(items), position: start)
@@ -165,7 +190,9 @@ public struct JSONReader {
                 case UInt8(ascii: "u"):
                     var code = try parseHex4()
                     if (0xD800..<0xDC00).contains(code) {
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else {
                             throw error("unpaired surrogate in \\u escape")
                         }
                         index += 2
@@ -186,7 +213,9 @@ public struct JSONReader {
     }
 
     private mutating func parseHex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        guard index + 4 <= bytes.count,
+            let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+        else {
             throw error("invalid \\u escape")
         }
         index += 4

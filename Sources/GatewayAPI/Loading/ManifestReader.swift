@@ -20,8 +20,10 @@ public struct ManifestReader: Sendable {
             let data = try Self.readBounded(handle, limit: maxBytes - total)
             total += data.count
             if total > maxBytes {
-                throw ManifestError(position: nil, message: "\(name): more than \(ResourceLimits.size(maxBytes)) of manifests in one apply "
-                                    + "(the limit, GWCONSOLE_MAX_INPUT_BYTES); split them into several applies")
+                throw ManifestError(
+                    position: nil,
+                    message: "\(name): more than \(ResourceLimits.size(maxBytes)) of manifests in one apply "
+                        + "(the limit, GWCONSOLE_MAX_INPUT_BYTES); split them into several applies")
             }
             return data
         }
@@ -54,7 +56,9 @@ public struct ManifestReader: Sendable {
     static func readBounded(_ handle: FileHandle, limit: Int) throws -> Data {
         var data = Data()
         while data.count <= limit {
-            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else { break }
+            guard let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - data.count)), !chunk.isEmpty else {
+                break
+            }
             data.append(chunk)
         }
         return data
@@ -106,11 +110,14 @@ public struct ManifestReader: Sendable {
     private static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+        {
             return String(cString: strerror(code.rawValue)).lowercased()
         }
         if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoPermissionError { return "permission denied" }
-        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError { return "no such file or directory" }
+        if ns.domain == NSCocoaErrorDomain && ns.code == NSFileReadNoSuchFileError {
+            return "no such file or directory"
+        }
         return ns.localizedDescription
     }
 
@@ -136,7 +143,12 @@ public struct ManifestReader: Sendable {
                     return SourcePosition(file: file, line: line, column: column)
                 }
             }
-            if b == 0x0A { line += 1; column = 1 } else { column += 1 }
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
             i += length
         }
         return SourcePosition(file: file, line: line, column: column)

@@ -13,8 +13,9 @@ public struct ResourceLimits: Sendable, Equatable {
     /// Bytes of one Gateway's rendered nginx configuration (`GWCONSOLE_MAX_CONFIG_BYTES`).
     public var maxConfigBytes: Int
 
-    public static let defaults = ResourceLimits(maxInputBytes: 64 << 20, maxObjectsPerApply: 50_000, maxStoredObjects: 200_000,
-                                                maxConfigBytes: 256 << 20)
+    public static let defaults = ResourceLimits(
+        maxInputBytes: 64 << 20, maxObjectsPerApply: 50_000, maxStoredObjects: 200_000,
+        maxConfigBytes: 256 << 20)
 
     public init(maxInputBytes: Int, maxObjectsPerApply: Int, maxStoredObjects: Int, maxConfigBytes: Int) {
         self.maxInputBytes = maxInputBytes
@@ -30,10 +31,11 @@ public struct ResourceLimits: Sendable, Equatable {
             return number
         }
         let d = ResourceLimits.defaults
-        self.init(maxInputBytes: value("GWCONSOLE_MAX_INPUT_BYTES", d.maxInputBytes),
-                  maxObjectsPerApply: value("GWCONSOLE_MAX_APPLY_OBJECTS", d.maxObjectsPerApply),
-                  maxStoredObjects: value("GWCONSOLE_MAX_OBJECTS", d.maxStoredObjects),
-                  maxConfigBytes: value("GWCONSOLE_MAX_CONFIG_BYTES", d.maxConfigBytes))
+        self.init(
+            maxInputBytes: value("GWCONSOLE_MAX_INPUT_BYTES", d.maxInputBytes),
+            maxObjectsPerApply: value("GWCONSOLE_MAX_APPLY_OBJECTS", d.maxObjectsPerApply),
+            maxStoredObjects: value("GWCONSOLE_MAX_OBJECTS", d.maxStoredObjects),
+            maxConfigBytes: value("GWCONSOLE_MAX_CONFIG_BYTES", d.maxConfigBytes))
     }
 
     /// This process's limits.
@@ -41,8 +43,12 @@ public struct ResourceLimits: Sendable, Equatable {
 
     /// A byte count for messages: "64 MiB", "1.5 KiB", "900 bytes".
     public static func size(_ bytes: Int) -> String {
-        if bytes >= 1 << 20 { return bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
-        if bytes >= 1 << 10 { return bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : String(format: "%.1f KiB", Double(bytes) / 1024) }
+        if bytes >= 1 << 20 {
+            return bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+        }
+        if bytes >= 1 << 10 {
+            return bytes % (1 << 10) == 0 ? "\(bytes >> 10) KiB" : String(format: "%.1f KiB", Double(bytes) / 1024)
+        }
         return "\(bytes) bytes"
     }
 }

@@ -11,8 +11,9 @@ public enum ScalarResolver {
         case ".nan", ".NaN", ".NAN": return .double(.nan)
         default: break
         }
-        guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
-            || first == UInt8(ascii: ".") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
+        guard let first = text.utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
         else { return .string(text) }
         if isDecimalInteger(text), let i = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) {
             return .int(i)
@@ -35,17 +36,26 @@ public enum ScalarResolver {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         if let c = chars.first, c == 43 || c == 45 { chars = chars.dropFirst() }
         var mantissaDigits = 0
-        while let c = chars.first, isDigit(c) { mantissaDigits += 1; chars = chars.dropFirst() }
+        while let c = chars.first, isDigit(c) {
+            mantissaDigits += 1
+            chars = chars.dropFirst()
+        }
         if chars.first == 46 {
             chars = chars.dropFirst()
-            while let c = chars.first, isDigit(c) { mantissaDigits += 1; chars = chars.dropFirst() }
+            while let c = chars.first, isDigit(c) {
+                mantissaDigits += 1
+                chars = chars.dropFirst()
+            }
         }
         guard mantissaDigits > 0 else { return false }
         if let c = chars.first, c == 101 || c == 69 {
             chars = chars.dropFirst()
             if let s = chars.first, s == 43 || s == 45 { chars = chars.dropFirst() }
             var expDigits = 0
-            while let c = chars.first, isDigit(c) { expDigits += 1; chars = chars.dropFirst() }
+            while let c = chars.first, isDigit(c) {
+                expDigits += 1
+                chars = chars.dropFirst()
+            }
             if expDigits == 0 { return false }
         }
         return chars.isEmpty

@@ -102,8 +102,10 @@ public enum YAMLReader {
             var items: [SourceNode] = []
             items.reserveCapacity(sequence.count)
             for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, file: file, lineOffset: lineOffset, budget: &budget,
-                                         path: path.appending(index: index)))
+                items.append(
+                    try convert(
+                        item, file: file, lineOffset: lineOffset, budget: &budget,
+                        path: path.appending(index: index)))
             }
             return SourceNode(.sequence(items), position: pos)
         case .mapping(let mapping):
@@ -111,46 +113,55 @@ public enum YAMLReader {
             members.reserveCapacity(mapping.count)
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
-                    throw ManifestError(position: position(key.mark, file, lineOffset), path: path,
-                                        message: "mapping keys must be strings")
+                    throw ManifestError(
+                        position: position(key.mark, file, lineOffset), path: path,
+                        message: "mapping keys must be strings")
                 }
                 if keyScalar.string == "<<" {
-                    throw ManifestError(position: position(key.mark, file, lineOffset), path: path,
-                                        message: "YAML merge keys (<<) are not supported")
+                    throw ManifestError(
+                        position: position(key.mark, file, lineOffset), path: path,
+                        message: "YAML merge keys (<<) are not supported")
                 }
                 budget.nodes -= 1
-                let child = try convert(value, file: file, lineOffset: lineOffset, budget: &budget,
-                                        path: path.appending(keyScalar.string))
+                let child = try convert(
+                    value, file: file, lineOffset: lineOffset, budget: &budget,
+                    path: path.appending(keyScalar.string))
                 members.append((key: keyScalar.string, keyPosition: position(key.mark, file, lineOffset), value: child))
             }
             return SourceNode(.mapping(members), position: pos)
         case .alias(let alias):
-            throw ManifestError(position: position(alias.mark, file, lineOffset), path: path,
-                                message: "undefined YAML alias *\(alias.anchor.rawValue)")
+            throw ManifestError(
+                position: position(alias.mark, file, lineOffset), path: path,
+                message: "undefined YAML alias *\(alias.anchor.rawValue)")
         }
     }
 
     private static func translate(_ error: YamlError, file: String, lineOffset: Int) -> ManifestError {
         switch error {
         case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
             if problem.contains("Maximum nesting level") {
-                return ManifestError(position: position(mark, file, lineOffset)!, message: "invalid YAML: nesting deeper than 1000 levels")
+                return ManifestError(
+                    position: position(mark, file, lineOffset)!,
+                    message: "invalid YAML: nesting deeper than 1000 levels")
             }
             let contextText = context.map { "\($0.text) " } ?? ""
-            return ManifestError(position: position(mark, file, lineOffset)!,
-                                 message: "invalid YAML: \(contextText)\(problem)")
+            return ManifestError(
+                position: position(mark, file, lineOffset)!,
+                message: "invalid YAML: \(contextText)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             return ManifestError(
                 position: position(context.mark, file, lineOffset)!,
                 message: "duplicate key \(duplicates.map { "\"\($0)\"" }.joined(separator: ", ")) in one mapping")
         case .reader(let problem, _, _, _):
-            return ManifestError(position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
-                                 message: "invalid YAML: \(problem)")
+            return ManifestError(
+                position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
+                message: "invalid YAML: \(problem)")
         default:
-            return ManifestError(position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
-                                 message: "invalid YAML: \(error)")
+            return ManifestError(
+                position: SourcePosition(file: file, line: lineOffset + 1, column: 1),
+                message: "invalid YAML: \(error)")
         }
     }
 }

@@ -16,8 +16,12 @@ public enum SecretRedaction {
             while i < lines.count {
                 let line = lines[i]
                 if !blank(line) {
-                    if indent(line) < level || (i > start && line.trimmingCharacters(in: .whitespaces) == "---") { return false }
-                    if indent(line) == level && line.trimmingCharacters(in: .whitespaces) == "kind: Secret" { return true }
+                    if indent(line) < level || (i > start && line.trimmingCharacters(in: .whitespaces) == "---") {
+                        return false
+                    }
+                    if indent(line) == level && line.trimmingCharacters(in: .whitespaces) == "kind: Secret" {
+                        return true
+                    }
                 }
                 i += 1
             }
@@ -31,7 +35,11 @@ public enum SecretRedaction {
         while index < lines.count {
             let line = lines[index]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if blank(line) { out.append(line); index += 1; continue }
+            if blank(line) {
+                out.append(line)
+                index += 1
+                continue
+            }
             if trimmed == "---" {
                 out.append(line)
                 index += 1
@@ -53,7 +61,10 @@ public enum SecretRedaction {
                 var entryLevel: Int?
                 while index < lines.count {
                     let entry = lines[index]
-                    if blank(entry) { index += 1; continue }
+                    if blank(entry) {
+                        index += 1
+                        continue
+                    }
                     if indent(entry) <= level { break }
                     if entryLevel == nil { entryLevel = indent(entry) }
                     let entryTrimmed = entry.trimmingCharacters(in: .whitespaces)

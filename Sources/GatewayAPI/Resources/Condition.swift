@@ -8,8 +8,11 @@ public struct Condition: Codable, Sendable, Equatable {
     public var reason: ConditionReason?
     public var message: String?
 
-    public init(type: ConditionType, status: ConditionStatus, observedGeneration: Int64? = nil, lastTransitionTime: String? = nil,
-                reason: ConditionReason? = nil, message: String? = nil) {
+    public init(
+        type: ConditionType, status: ConditionStatus, observedGeneration: Int64? = nil,
+        lastTransitionTime: String? = nil,
+        reason: ConditionReason? = nil, message: String? = nil
+    ) {
         self.type = type
         self.status = status
         self.observedGeneration = observedGeneration
@@ -21,9 +24,12 @@ public struct Condition: Codable, Sendable, Equatable {
     /// A condition as stored status JSON holds it (nil without a type).
     public init?(json: JSONValue) {
         guard let type = json["type"]?.stringValue else { return nil }
-        self.init(type: ConditionType(rawValue: type), status: ConditionStatus(text: json["status"]?.stringValue ?? ""),
-                  observedGeneration: json["observedGeneration"]?.intValue, lastTransitionTime: json["lastTransitionTime"]?.stringValue,
-                  reason: json["reason"]?.stringValue.map(ConditionReason.init(rawValue:)), message: json["message"]?.stringValue)
+        self.init(
+            type: ConditionType(rawValue: type), status: ConditionStatus(text: json["status"]?.stringValue ?? ""),
+            observedGeneration: json["observedGeneration"]?.intValue,
+            lastTransitionTime: json["lastTransitionTime"]?.stringValue,
+            reason: json["reason"]?.stringValue.map(ConditionReason.init(rawValue:)),
+            message: json["message"]?.stringValue)
     }
 
     /// Whether it says all is well: its status is its type's healthy one (True, or False for Conflicted).
@@ -31,7 +37,9 @@ public struct Condition: Codable, Sendable, Equatable {
 }
 
 /// A condition's type.
-public struct ConditionType: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct ConditionType: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
@@ -65,14 +73,18 @@ public enum ConditionStatus: String, Sendable, Codable, CustomStringConvertible 
 
     public init(_ value: Bool) { self = value ? .true : .false }
 
-    public init(from decoder: any Decoder) throws { self.init(text: try decoder.singleValueContainer().decode(String.self)) }
+    public init(from decoder: any Decoder) throws {
+        self.init(text: try decoder.singleValueContainer().decode(String.self))
+    }
 
     /// As written in status: True, False, Unknown.
     public var description: String { rawValue }
 }
 
 /// A condition's reason: Gateway API's and NGINX Gateway Fabric's, named where gwconsole writes or reads them.
-public struct ConditionReason: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+public struct ConditionReason: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
+    CustomStringConvertible
+{
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }

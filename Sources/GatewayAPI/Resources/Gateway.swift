@@ -111,7 +111,9 @@ public struct GatewayStatus: Codable, Sendable, Equatable {
     public var listeners: [ListenerStatus]?
     public var attachedListenerSets: Int32?
 
-    public init(addresses: [GatewayStatusAddress]? = nil, conditions: [Condition]? = nil, listeners: [ListenerStatus]? = nil) {
+    public init(
+        addresses: [GatewayStatusAddress]? = nil, conditions: [Condition]? = nil, listeners: [ListenerStatus]? = nil
+    ) {
         self.addresses = addresses
         self.conditions = conditions
         self.listeners = listeners

@@ -12,8 +12,10 @@ public struct ParentReference: Codable, Sendable, Equatable, Hashable {
     public var sectionName: String?
     public var port: Int32?
 
-    public init(group: String? = nil, kind: String? = nil, namespace: String? = nil, name: String,
-                sectionName: String? = nil, port: Int32? = nil) {
+    public init(
+        group: String? = nil, kind: String? = nil, namespace: String? = nil, name: String,
+        sectionName: String? = nil, port: Int32? = nil
+    ) {
         self.group = group
         self.kind = kind
         self.namespace = namespace

@@ -16,8 +16,10 @@ public struct ObjectMeta: Codable, Sendable, Equatable {
     public var managedFields: JSONValue?
     public var selfLink: String?
 
-    public init(name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil,
-                annotations: [String: String]? = nil) {
+    public init(
+        name: String? = nil, namespace: String? = nil, labels: [String: String]? = nil,
+        annotations: [String: String]? = nil
+    ) {
         self.name = name
         self.namespace = namespace
         self.labels = labels
@@ -76,7 +78,11 @@ public enum IntOrString: Codable, Sendable, Equatable, CustomStringConvertible {
             return
         }
         let container = try decoder.singleValueContainer()
-        if let i = try? container.decode(Int32.self) { self = .int(i) } else { self = .string(try container.decode(String.self)) }
+        if let i = try? container.decode(Int32.self) {
+            self = .int(i)
+        } else {
+            self = .string(try container.decode(String.self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {

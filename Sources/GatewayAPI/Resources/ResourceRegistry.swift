@@ -2,25 +2,35 @@
 public enum ResourceRegistry {
     static let gatewayGroup = "gateway.networking.k8s.io"
 
-    public static let gatewayClass = ResourceType(group: gatewayGroup, kind: "GatewayClass", versions: ["v1", "v1beta1"],
-                                                  plural: "gatewayclasses", shortNames: ["gc"], namespaced: false)
-    public static let gateway = ResourceType(group: gatewayGroup, kind: "Gateway", versions: ["v1", "v1beta1"],
-                                             plural: "gateways", shortNames: ["gtw"])
-    public static let httpRoute = ResourceType(group: gatewayGroup, kind: "HTTPRoute", versions: ["v1", "v1beta1"],
-                                               plural: "httproutes")
-    public static let referenceGrant = ResourceType(group: gatewayGroup, kind: "ReferenceGrant", versions: ["v1beta1", "v1alpha2", "v1"],
-                                                    plural: "referencegrants", shortNames: ["refgrant"])
-    public static let backendTLSPolicy = ResourceType(group: gatewayGroup, kind: "BackendTLSPolicy", versions: ["v1", "v1alpha3"],
-                                                      plural: "backendtlspolicies", shortNames: ["btlspolicy"])
-    public static let namespace = ResourceType(group: "", kind: "Namespace", versions: ["v1"], plural: "namespaces",
-                                               shortNames: ["ns"], namespaced: false)
-    public static let service = ResourceType(group: "", kind: "Service", versions: ["v1"], plural: "services", shortNames: ["svc"])
-    public static let endpointSlice = ResourceType(group: "discovery.k8s.io", kind: "EndpointSlice", versions: ["v1"],
-                                                   plural: "endpointslices")
-    public static let configMap = ResourceType(group: "", kind: "ConfigMap", versions: ["v1"], plural: "configmaps", shortNames: ["cm"])
+    public static let gatewayClass = ResourceType(
+        group: gatewayGroup, kind: "GatewayClass", versions: ["v1", "v1beta1"],
+        plural: "gatewayclasses", shortNames: ["gc"], namespaced: false)
+    public static let gateway = ResourceType(
+        group: gatewayGroup, kind: "Gateway", versions: ["v1", "v1beta1"],
+        plural: "gateways", shortNames: ["gtw"])
+    public static let httpRoute = ResourceType(
+        group: gatewayGroup, kind: "HTTPRoute", versions: ["v1", "v1beta1"],
+        plural: "httproutes")
+    public static let referenceGrant = ResourceType(
+        group: gatewayGroup, kind: "ReferenceGrant", versions: ["v1beta1", "v1alpha2", "v1"],
+        plural: "referencegrants", shortNames: ["refgrant"])
+    public static let backendTLSPolicy = ResourceType(
+        group: gatewayGroup, kind: "BackendTLSPolicy", versions: ["v1", "v1alpha3"],
+        plural: "backendtlspolicies", shortNames: ["btlspolicy"])
+    public static let namespace = ResourceType(
+        group: "", kind: "Namespace", versions: ["v1"], plural: "namespaces",
+        shortNames: ["ns"], namespaced: false)
+    public static let service = ResourceType(
+        group: "", kind: "Service", versions: ["v1"], plural: "services", shortNames: ["svc"])
+    public static let endpointSlice = ResourceType(
+        group: "discovery.k8s.io", kind: "EndpointSlice", versions: ["v1"],
+        plural: "endpointslices")
+    public static let configMap = ResourceType(
+        group: "", kind: "ConfigMap", versions: ["v1"], plural: "configmaps", shortNames: ["cm"])
     public static let secret = ResourceType(group: "", kind: "Secret", versions: ["v1"], plural: "secrets")
-    public static let deployment = ResourceType(group: "apps", kind: "Deployment", versions: ["v1"], plural: "deployments",
-                                                shortNames: ["deploy"])
+    public static let deployment = ResourceType(
+        group: "apps", kind: "Deployment", versions: ["v1"], plural: "deployments",
+        shortNames: ["deploy"])
     public static let pod = ResourceType(group: "", kind: "Pod", versions: ["v1"], plural: "pods", shortNames: ["po"])
 
     /// Every modelled kind, in the order `get all`-style listings use.
@@ -29,7 +39,8 @@ public enum ResourceRegistry {
         namespace, service, endpointSlice, configMap, secret, deployment, pod,
     ]
 
-    private static let byGroupKind: [GroupKind: ResourceType] = Dictionary(uniqueKeysWithValues: all.map { ($0.groupKind, $0) })
+    private static let byGroupKind: [GroupKind: ResourceType] = Dictionary(
+        uniqueKeysWithValues: all.map { ($0.groupKind, $0) })
 
     /// The modelled type for a group and kind.
     public static func type(for groupKind: GroupKind) -> ResourceType? { byGroupKind[groupKind] }
@@ -43,13 +54,17 @@ public enum ResourceRegistry {
 
     /// A type for a kind gwconsole does not model: kept and listed, flagged unsupported.
     public static func unstructured(group: String, kind: String, version: String) -> ResourceType {
-        ResourceType(group: group, kind: kind, versions: [version], plural: guessPlural(kind), namespaced: true, supported: false)
+        ResourceType(
+            group: group, kind: kind, versions: [version], plural: guessPlural(kind), namespaced: true, supported: false
+        )
     }
 
     /// English plural of a kind as Kubernetes' RESTMapper guesses it.
     public static func guessPlural(_ kind: String) -> String {
         let lower = kind.lowercased()
-        if lower.hasSuffix("s") || lower.hasSuffix("x") || lower.hasSuffix("z") || lower.hasSuffix("ch") || lower.hasSuffix("sh") {
+        if lower.hasSuffix("s") || lower.hasSuffix("x") || lower.hasSuffix("z") || lower.hasSuffix("ch")
+            || lower.hasSuffix("sh")
+        {
             return lower + "es"
         }
         if lower.hasSuffix("y"), let beforeY = lower.dropLast().last, !"aeiou".contains(beforeY) {
@@ -69,7 +84,9 @@ public enum ResourceRegistry {
             if lower == type.kind.lowercased() { return type }
             // plural.version.group, e.g. deployments.v1.apps
             for version in type.versions where !type.group.isEmpty {
-                if lower == "\(type.plural).\(version).\(type.group)" || lower == "\(type.singular).\(version).\(type.group)" {
+                if lower == "\(type.plural).\(version).\(type.group)"
+                    || lower == "\(type.singular).\(version).\(type.group)"
+                {
                     return type
                 }
             }

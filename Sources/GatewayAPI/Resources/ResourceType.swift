@@ -11,8 +11,10 @@ public struct ResourceType: Sendable, Hashable {
     /// False for kinds gwconsole keeps as unstructured objects without processing them.
     public let supported: Bool
 
-    public init(group: String, kind: String, versions: [String], plural: String, shortNames: [String] = [],
-                namespaced: Bool = true, supported: Bool = true) {
+    public init(
+        group: String, kind: String, versions: [String], plural: String, shortNames: [String] = [],
+        namespaced: Bool = true, supported: Bool = true
+    ) {
         self.group = group
         self.kind = kind
         self.versions = versions

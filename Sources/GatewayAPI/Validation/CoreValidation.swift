@@ -22,28 +22,40 @@ enum CoreValidation {
             }
             GatewayAPIValidation.port(port.port, path.appending("port"), &errors)
             let protocols = ["TCP", "UDP", "SCTP"]
-            if let proto = port.protocol, !protocols.contains(proto) { errors.unsupported(path.appending("protocol"), proto, supported: protocols) }
+            if let proto = port.protocol, !protocols.contains(proto) {
+                errors.unsupported(path.appending("protocol"), proto, supported: protocols)
+            }
             switch port.targetPort {
             case .int(let target)?: GatewayAPIValidation.port(target, path.appending("targetPort"), &errors)
             case .string(let target)?:
-                if target.isEmpty || target.utf8.count > 15 || NameRules.dns1123Label(target) != nil || !target.contains(where: \.isLetter) {
-                    errors.invalid(path.appending("targetPort"), target, "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), at most 15 characters, and contain at least one letter")
+                if target.isEmpty || target.utf8.count > 15 || NameRules.dns1123Label(target) != nil
+                    || !target.contains(where: \.isLetter)
+                {
+                    errors.invalid(
+                        path.appending("targetPort"), target,
+                        "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), at most 15 characters, and contain at least one letter"
+                    )
                 }
             case nil: break
             }
         }
         if let ip = s.clusterIP, ip != "None", !ip.isEmpty, !IPAddress.isValid(ip) {
-            errors.invalid(spec.appending("clusterIP"), ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")
+            errors.invalid(
+                spec.appending("clusterIP"), ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")
         }
         for (key, value) in (s.selector ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let problem = NameRules.qualifiedName(key) { errors.invalid(spec.appending("selector"), key, problem) }
-            if let problem = NameRules.labelValue(value) { errors.invalid(spec.appending("selector").appending(key), value, problem) }
+            if let problem = NameRules.labelValue(value) {
+                errors.invalid(spec.appending("selector").appending(key), value, problem)
+            }
         }
     }
 
     static func validate(_ slice: EndpointSlice, _ errors: inout FieldErrors) {
         let types = ["IPv4", "IPv6", "FQDN"]
-        if !types.contains(slice.addressType) { errors.unsupported(FieldPath("addressType"), slice.addressType, supported: types) }
+        if !types.contains(slice.addressType) {
+            errors.unsupported(FieldPath("addressType"), slice.addressType, supported: types)
+        }
         for (index, endpoint) in (slice.endpoints ?? []).enumerated() {
             let path = FieldPath("endpoints").appending(index: index).appending("addresses")
             if endpoint.addresses.isEmpty || endpoint.addresses.count > 100 {
@@ -56,11 +68,15 @@ enum CoreValidation {
                 case "IPv6": ok = IPAddress.isIPv6(address)
                 default: ok = NameRules.dns1123Subdomain(address) == nil
                 }
-                if !ok { errors.invalid(path.appending(index: i), address, "must be a valid \(slice.addressType) address") }
+                if !ok {
+                    errors.invalid(path.appending(index: i), address, "must be a valid \(slice.addressType) address")
+                }
             }
         }
         for (index, port) in (slice.ports ?? []).enumerated() {
-            if let p = port.port { GatewayAPIValidation.port(p, FieldPath("ports").appending(index: index).appending("port"), &errors) }
+            if let p = port.port {
+                GatewayAPIValidation.port(p, FieldPath("ports").appending(index: index).appending("port"), &errors)
+            }
         }
     }
 
@@ -72,8 +88,12 @@ enum CoreValidation {
         }
         for (key, value) in (configMap.binaryData ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let problem = NameRules.configMapKey(key) { errors.invalid(FieldPath("binaryData"), key, problem) }
-            if configMap.data?[key] != nil { errors.invalid(FieldPath("binaryData"), key, "duplicate of key present in data") }
-            if Data(base64Encoded: value) == nil { errors.invalid(FieldPath("binaryData").appending(key), "<value>", "illegal base64 data") }
+            if configMap.data?[key] != nil {
+                errors.invalid(FieldPath("binaryData"), key, "duplicate of key present in data")
+            }
+            if Data(base64Encoded: value) == nil {
+                errors.invalid(FieldPath("binaryData").appending(key), "<value>", "illegal base64 data")
+            }
             total += value.utf8.count
         }
         if total > 1024 * 1024 { errors.add(FieldPath("data"), "Too long: must have at most 1048576 bytes") }
@@ -112,8 +132,9 @@ enum CoreValidation {
         }
         let templateLabels = deployment.spec.template.metadata?.labels ?? [:]
         for (key, value) in selector.matchLabels ?? [:] where templateLabels[key] != value {
-            errors.add(spec.appending("template").appending("metadata").appending("labels"),
-                       "Invalid value: `selector` does not match template `labels`")
+            errors.add(
+                spec.appending("template").appending("metadata").appending("labels"),
+                "Invalid value: `selector` does not match template `labels`")
             break
         }
         validate(deployment.spec.template.spec, spec.appending("template").appending("spec"), &errors)
@@ -125,15 +146,23 @@ enum CoreValidation {
         let volumeNames = Set((pod.volumes ?? []).map(\.name))
         for (index, container) in pod.containers.enumerated() {
             let cp = path.appending("containers").appending(index: index)
-            if let problem = NameRules.dns1123Label(container.name) { errors.invalid(cp.appending("name"), container.name, problem) }
-            if !containerNames.insert(container.name).inserted { errors.duplicate(cp.appending("name"), container.name) }
+            if let problem = NameRules.dns1123Label(container.name) {
+                errors.invalid(cp.appending("name"), container.name, problem)
+            }
+            if !containerNames.insert(container.name).inserted {
+                errors.duplicate(cp.appending("name"), container.name)
+            }
             if (container.image ?? "").isEmpty { errors.required(cp.appending("image")) }
             for (portIndex, port) in (container.ports ?? []).enumerated() {
-                GatewayAPIValidation.port(port.containerPort, cp.appending("ports").appending(index: portIndex).appending("containerPort"), &errors)
+                GatewayAPIValidation.port(
+                    port.containerPort, cp.appending("ports").appending(index: portIndex).appending("containerPort"),
+                    &errors)
             }
             for (mountIndex, mount) in (container.volumeMounts ?? []).enumerated() {
                 let mp = cp.appending("volumeMounts").appending(index: mountIndex)
-                if !volumeNames.contains(mount.name) { errors.add(mp.appending("name"), "Not found: \"\(mount.name)\"") }
+                if !volumeNames.contains(mount.name) {
+                    errors.add(mp.appending("name"), "Not found: \"\(mount.name)\"")
+                }
                 if mount.mountPath.isEmpty { errors.required(mp.appending("mountPath")) }
                 if mount.mountPath.split(separator: "/").contains("..") {
                     errors.invalid(mp.appending("mountPath"), mount.mountPath, "must not contain '..'")
@@ -143,7 +172,9 @@ enum CoreValidation {
         var seenVolumes = Set<String>()
         for (index, volume) in (pod.volumes ?? []).enumerated() {
             let vp = path.appending("volumes").appending(index: index)
-            if let problem = NameRules.dns1123Label(volume.name) { errors.invalid(vp.appending("name"), volume.name, problem) }
+            if let problem = NameRules.dns1123Label(volume.name) {
+                errors.invalid(vp.appending("name"), volume.name, problem)
+            }
             if !seenVolumes.insert(volume.name).inserted { errors.duplicate(vp.appending("name"), volume.name) }
             for item in (volume.secret?.items ?? []) + (volume.configMap?.items ?? []) {
                 if item.path.hasPrefix("/") || item.path.split(separator: "/").contains("..") {

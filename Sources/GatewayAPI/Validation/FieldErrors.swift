@@ -15,7 +15,10 @@ public struct FieldErrors: Sendable {
     }
 
     public mutating func unsupported(_ path: FieldPath, _ value: String, supported: [String]) {
-        add(path, "Unsupported value: \"\(value)\": supported values: \(supported.map { "\"\($0)\"" }.joined(separator: ", "))")
+        add(
+            path,
+            "Unsupported value: \"\(value)\": supported values: \(supported.map { "\"\($0)\"" }.joined(separator: ", "))"
+        )
     }
 
     public mutating func tooMany(_ path: FieldPath, count: Int, max: Int) {

@@ -3,8 +3,10 @@ enum GatewayAPIValidation {
     static let pathMatchTypes = ["Exact", "PathPrefix", "RegularExpression"]
     static let headerMatchTypes = ["Exact", "RegularExpression"]
     static let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
-    static let filterTypes = ["RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "RequestRedirect",
-                              "URLRewrite", "ExtensionRef", "CORS", "ExternalAuth"]
+    static let filterTypes = [
+        "RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "RequestRedirect",
+        "URLRewrite", "ExtensionRef", "CORS", "ExternalAuth",
+    ]
     static let tlsModes = ["Terminate", "Passthrough"]
     static let fromNamespaces = ["All", "Selector", "Same", "None"]
     static let redirectCodes = [301, 302, 303, 307, 308]
@@ -22,7 +24,9 @@ enum GatewayAPIValidation {
     }
 
     static func objectName(_ value: String, _ path: FieldPath, _ errors: inout FieldErrors) {
-        if value.isEmpty || value.utf8.count > 253 { errors.invalid(path, value, "must be between 1 and 253 characters") }
+        if value.isEmpty || value.utf8.count > 253 {
+            errors.invalid(path, value, "must be between 1 and 253 characters")
+        }
     }
 
     static func group(_ value: String?, _ path: FieldPath, _ errors: inout FieldErrors) {
@@ -32,7 +36,8 @@ enum GatewayAPIValidation {
 
     static func kind(_ value: String?, _ path: FieldPath, _ errors: inout FieldErrors) {
         guard let value else { return }
-        let ok = !value.isEmpty && value.utf8.count <= 63 && (value.first?.isLetter ?? false)
+        let ok =
+            !value.isEmpty && value.utf8.count <= 63 && (value.first?.isLetter ?? false)
             && value.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
         if !ok { errors.invalid(path, value, "must match '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$'") }
     }
@@ -41,7 +46,9 @@ enum GatewayAPIValidation {
         group(ref.group, path.appending("group"), &errors)
         kind(ref.kind, path.appending("kind"), &errors)
         objectName(ref.name, path.appending("name"), &errors)
-        if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) { errors.invalid(path.appending("namespace"), ns, problem) }
+        if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) {
+            errors.invalid(path.appending("namespace"), ns, problem)
+        }
         if let section = ref.sectionName { sectionName(section, path.appending("sectionName"), &errors) }
         if let p = ref.port { port(p, path.appending("port"), &errors) }
     }
@@ -50,7 +57,9 @@ enum GatewayAPIValidation {
         group(ref.group, path.appending("group"), &errors)
         kind(ref.kind, path.appending("kind"), &errors)
         objectName(ref.name, path.appending("name"), &errors)
-        if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) { errors.invalid(path.appending("namespace"), ns, problem) }
+        if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) {
+            errors.invalid(path.appending("namespace"), ns, problem)
+        }
         if let p = ref.port { port(p, path.appending("port"), &errors) }
         let isService = (ref.group ?? "") == "" && (ref.kind ?? "Service") == "Service"
         if isService && ref.port == nil { errors.add(path, "Invalid value: Must have port for Service reference") }
@@ -61,13 +70,17 @@ enum GatewayAPIValidation {
         for (index, requirement) in (selector.matchExpressions ?? []).enumerated() {
             let p = path.appending("matchExpressions").appending(index: index)
             let ops = ["In", "NotIn", "Exists", "DoesNotExist"]
-            if !ops.contains(requirement.operator) { errors.unsupported(p.appending("operator"), requirement.operator, supported: ops) }
+            if !ops.contains(requirement.operator) {
+                errors.unsupported(p.appending("operator"), requirement.operator, supported: ops)
+            }
             let hasValues = !(requirement.values ?? []).isEmpty
             if (requirement.operator == "In" || requirement.operator == "NotIn") && !hasValues {
                 errors.required(p.appending("values"))
             }
             if (requirement.operator == "Exists" || requirement.operator == "DoesNotExist") && hasValues {
-                errors.add(p.appending("values"), "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+                errors.add(
+                    p.appending("values"),
+                    "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
             }
         }
     }

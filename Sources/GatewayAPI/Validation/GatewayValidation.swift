@@ -4,8 +4,12 @@ extension GatewayAPIValidation {
         let controller = gc.spec.controllerName
         // A domain-prefixed path: example.com/controller.
         let parts = controller.split(separator: "/", maxSplits: 1)
-        if parts.count != 2 || NameRules.dns1123Subdomain(String(parts[0])) != nil || parts[1].isEmpty || controller.utf8.count > 253 {
-            errors.invalid(spec.appending("controllerName"), controller, "must be a domain-prefixed path such as 'example.com/controller'")
+        if parts.count != 2 || NameRules.dns1123Subdomain(String(parts[0])) != nil || parts[1].isEmpty
+            || controller.utf8.count > 253
+        {
+            errors.invalid(
+                spec.appending("controllerName"), controller,
+                "must be a domain-prefixed path such as 'example.com/controller'")
         }
         if let description = gc.spec.description, description.utf8.count > 64 {
             errors.add(spec.appending("description"), "Too long: may not be longer than 64")
@@ -27,34 +31,45 @@ extension GatewayAPIValidation {
             port(listener.port, path.appending("port"), &errors)
             if let hostname = listener.hostname { self.hostname(hostname, path.appending("hostname"), &errors) }
             let proto = listener.protocol
-            let validProtocol = ["HTTP", "HTTPS", "TLS", "TCP", "UDP"].contains(proto)
+            let validProtocol =
+                ["HTTP", "HTTPS", "TLS", "TCP", "UDP"].contains(proto)
                 || (proto.contains("/") && NameRules.dns1123Subdomain(String(proto.split(separator: "/")[0])) == nil)
             if !validProtocol || proto.utf8.count > 255 {
-                errors.invalid(path.appending("protocol"), proto,
-                               "must be HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed protocol such as 'example.com/proto'")
+                errors.invalid(
+                    path.appending("protocol"), proto,
+                    "must be HTTP, HTTPS, TLS, TCP, UDP or a domain-prefixed protocol such as 'example.com/proto'")
             }
             let combo = "\(listener.port)/\(proto)/\(listener.hostname ?? "")"
             if !combos.insert(combo).inserted {
-                errors.add(path, "Invalid value: Combination of port, protocol and hostname must be unique for each listener")
+                errors.add(
+                    path, "Invalid value: Combination of port, protocol and hostname must be unique for each listener")
             }
             if (proto == "HTTP" || proto == "TCP" || proto == "UDP") && listener.tls != nil {
-                errors.add(path.appending("tls"), "Forbidden: tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']")
+                errors.add(
+                    path.appending("tls"), "Forbidden: tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']")
             }
             if (proto == "HTTPS" || proto == "TLS") && listener.tls == nil {
                 errors.add(path.appending("tls"), "Required value: tls mode must be set for protocols ['HTTPS', 'TLS']")
             }
             if proto == "HTTPS", let mode = listener.tls?.mode, mode != "Terminate" {
-                errors.add(path.appending("tls").appending("mode"), "Invalid value: tls mode must be Terminate for protocol HTTPS")
+                errors.add(
+                    path.appending("tls").appending("mode"),
+                    "Invalid value: tls mode must be Terminate for protocol HTTPS")
             }
             if (proto == "TCP" || proto == "UDP") && listener.hostname != nil {
-                errors.add(path.appending("hostname"), "Forbidden: hostname must not be specified for protocols ['TCP', 'UDP']")
+                errors.add(
+                    path.appending("hostname"), "Forbidden: hostname must not be specified for protocols ['TCP', 'UDP']"
+                )
             }
             if let tls = listener.tls {
                 let tlsPath = path.appending("tls")
-                if let mode = tls.mode, !tlsModes.contains(mode) { errors.unsupported(tlsPath.appending("mode"), mode, supported: tlsModes) }
+                if let mode = tls.mode, !tlsModes.contains(mode) {
+                    errors.unsupported(tlsPath.appending("mode"), mode, supported: tlsModes)
+                }
                 let refs = tls.certificateRefs ?? []
                 if (tls.mode ?? "Terminate") == "Terminate" && refs.isEmpty && (tls.options ?? [:]).isEmpty {
-                    errors.add(tlsPath, "Invalid value: certificateRefs or options must be specified when mode is Terminate")
+                    errors.add(
+                        tlsPath, "Invalid value: certificateRefs or options must be specified when mode is Terminate")
                 }
                 if refs.count > 64 { errors.tooMany(tlsPath.appending("certificateRefs"), count: refs.count, max: 64) }
                 for (refIndex, ref) in refs.enumerated() {
@@ -62,7 +77,9 @@ extension GatewayAPIValidation {
                     group(ref.group, refPath.appending("group"), &errors)
                     kind(ref.kind, refPath.appending("kind"), &errors)
                     objectName(ref.name, refPath.appending("name"), &errors)
-                    if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) { errors.invalid(refPath.appending("namespace"), ns, problem) }
+                    if let ns = ref.namespace, let problem = NameRules.dns1123Label(ns) {
+                        errors.invalid(refPath.appending("namespace"), ns, problem)
+                    }
                 }
                 if (tls.options ?? [:]).count > 16 {
                     errors.tooMany(tlsPath.appending("options"), count: tls.options!.count, max: 16)
@@ -71,9 +88,11 @@ extension GatewayAPIValidation {
             if let allowed = listener.allowedRoutes {
                 let allowedPath = path.appending("allowedRoutes")
                 if let from = allowed.namespaces?.from, !fromNamespaces.contains(from) {
-                    errors.unsupported(allowedPath.appending("namespaces").appending("from"), from, supported: fromNamespaces)
+                    errors.unsupported(
+                        allowedPath.appending("namespaces").appending("from"), from, supported: fromNamespaces)
                 }
-                labelSelector(allowed.namespaces?.selector, allowedPath.appending("namespaces").appending("selector"), &errors)
+                labelSelector(
+                    allowed.namespaces?.selector, allowedPath.appending("namespaces").appending("selector"), &errors)
                 for (kindIndex, routeKind) in (allowed.kinds ?? []).enumerated() {
                     let kindPath = allowedPath.appending("kinds").appending(index: kindIndex)
                     group(routeKind.group, kindPath.appending("group"), &errors)
@@ -85,7 +104,10 @@ extension GatewayAPIValidation {
             let path = spec.appending("addresses").appending(index: index)
             let type = address.type ?? "IPAddress"
             if type == "Hostname", let value = address.value, NameRules.dns1123Subdomain(value) != nil {
-                errors.invalid(path.appending("value"), value, "Hostname value must only contain valid characters (matching ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)")
+                errors.invalid(
+                    path.appending("value"), value,
+                    "Hostname value must only contain valid characters (matching ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)"
+                )
             }
             if type == "IPAddress", let value = address.value, !IPAddress.isValid(value) {
                 errors.invalid(path.appending("value"), value, "IPAddress value must be an IP address")
@@ -100,10 +122,11 @@ public enum IPAddress {
 
     public static func isIPv4(_ value: String) -> Bool {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { part in
-            !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
-                && Int(part)! <= 255 && !(part.count > 1 && part.hasPrefix("0"))
-        }
+        return parts.count == 4
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isASCII) && part.allSatisfy(\.isNumber)
+                    && Int(part)! <= 255 && !(part.count > 1 && part.hasPrefix("0"))
+            }
     }
 
     public static func isIPv6(_ value: String) -> Bool {

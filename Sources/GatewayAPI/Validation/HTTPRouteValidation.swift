@@ -8,7 +8,9 @@ extension GatewayAPIValidation {
         }
         let hostnames = route.spec.hostnames ?? []
         if hostnames.count > 16 { errors.tooMany(spec.appending("hostnames"), count: hostnames.count, max: 16) }
-        for (index, host) in hostnames.enumerated() { hostname(host, spec.appending("hostnames").appending(index: index), &errors) }
+        for (index, host) in hostnames.enumerated() {
+            hostname(host, spec.appending("hostnames").appending(index: index), &errors)
+        }
         let rules = route.spec.rules ?? []
         if rules.count > 16 { errors.tooMany(spec.appending("rules"), count: rules.count, max: 16) }
         var ruleNames = Set<String>()
@@ -28,8 +30,10 @@ extension GatewayAPIValidation {
             if backends.count > 16 { errors.tooMany(rulePath.appending("backendRefs"), count: backends.count, max: 16) }
             for (backendIndex, backend) in backends.enumerated() {
                 let path = rulePath.appending("backendRefs").appending(index: backendIndex)
-                backendRef(BackendObjectReference(group: backend.group, kind: backend.kind, name: backend.name,
-                                                  namespace: backend.namespace, port: backend.port), path, &errors)
+                backendRef(
+                    BackendObjectReference(
+                        group: backend.group, kind: backend.kind, name: backend.name,
+                        namespace: backend.namespace, port: backend.port), path, &errors)
                 if let weight = backend.weight, weight < 0 || weight > 1_000_000 {
                     errors.invalid(path.appending("weight"), String(weight), "must be between 0 and 1000000, inclusive")
                 }
@@ -38,8 +42,10 @@ extension GatewayAPIValidation {
             if let timeouts = rule.timeouts {
                 for (field, value) in [("request", timeouts.request), ("backendRequest", timeouts.backendRequest)] {
                     if let value, !Duration.isGatewayDuration(value) {
-                        errors.invalid(rulePath.appending("timeouts").appending(field), value,
-                                       "must be a Gateway API duration such as '10s', '500ms' or '1h' (^([0-9]{1,5}(h|m|s|ms)){1,4}$)")
+                        errors.invalid(
+                            rulePath.appending("timeouts").appending(field), value,
+                            "must be a Gateway API duration such as '10s', '500ms' or '1h' (^([0-9]{1,5}(h|m|s|ms)){1,4}$)"
+                        )
                     }
                 }
             }
@@ -50,17 +56,31 @@ extension GatewayAPIValidation {
         if let pathMatch = match.path {
             let type = pathMatch.type ?? "PathPrefix"
             let p = path.appending("path")
-            if !pathMatchTypes.contains(type) { errors.unsupported(p.appending("type"), type, supported: pathMatchTypes) }
+            if !pathMatchTypes.contains(type) {
+                errors.unsupported(p.appending("type"), type, supported: pathMatchTypes)
+            }
             let value = pathMatch.value ?? "/"
             if value.utf8.count > 1024 { errors.add(p.appending("value"), "Too long: may not be longer than 1024") }
             if type != "RegularExpression" {
-                if !value.hasPrefix("/") { errors.invalid(p.appending("value"), value, "value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']") }
-                if value.contains("//") { errors.invalid(p.appending("value"), value, "must not contain '//' when type one of ['Exact', 'PathPrefix']") }
+                if !value.hasPrefix("/") {
+                    errors.invalid(
+                        p.appending("value"), value,
+                        "value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']")
+                }
+                if value.contains("//") {
+                    errors.invalid(
+                        p.appending("value"), value, "must not contain '//' when type one of ['Exact', 'PathPrefix']")
+                }
                 if value.contains("/./") || value.contains("/../") || value.hasSuffix("/..") || value.hasSuffix("/.") {
-                    errors.invalid(p.appending("value"), value, "must not contain '/./' or '/../' or end with '/..' or '/.' when type one of ['Exact', 'PathPrefix']")
+                    errors.invalid(
+                        p.appending("value"), value,
+                        "must not contain '/./' or '/../' or end with '/..' or '/.' when type one of ['Exact', 'PathPrefix']"
+                    )
                 }
                 if value.contains("%2f") || value.contains("%2F") || value.contains("#") {
-                    errors.invalid(p.appending("value"), value, "must not contain '%2f', '%2F' or '#' when type one of ['Exact', 'PathPrefix']")
+                    errors.invalid(
+                        p.appending("value"), value,
+                        "must not contain '%2f', '%2F' or '#' when type one of ['Exact', 'PathPrefix']")
                 }
             }
         }
@@ -69,30 +89,50 @@ extension GatewayAPIValidation {
         var seenHeaders = Set<String>()
         for (index, header) in headers.enumerated() {
             let p = path.appending("headers").appending(index: index)
-            if let type = header.type, !headerMatchTypes.contains(type) { errors.unsupported(p.appending("type"), type, supported: headerMatchTypes) }
-            if let problem = NameRules.headerName(header.name) { errors.invalid(p.appending("name"), header.name, problem) }
-            if !seenHeaders.insert(header.name.lowercased()).inserted { errors.duplicate(p.appending("name"), header.name) }
-            if header.value.isEmpty || header.value.utf8.count > 4096 { errors.invalid(p.appending("value"), header.value, "must be between 1 and 4096 characters") }
+            if let type = header.type, !headerMatchTypes.contains(type) {
+                errors.unsupported(p.appending("type"), type, supported: headerMatchTypes)
+            }
+            if let problem = NameRules.headerName(header.name) {
+                errors.invalid(p.appending("name"), header.name, problem)
+            }
+            if !seenHeaders.insert(header.name.lowercased()).inserted {
+                errors.duplicate(p.appending("name"), header.name)
+            }
+            if header.value.isEmpty || header.value.utf8.count > 4096 {
+                errors.invalid(p.appending("value"), header.value, "must be between 1 and 4096 characters")
+            }
         }
         let params = match.queryParams ?? []
         if params.count > 16 { errors.tooMany(path.appending("queryParams"), count: params.count, max: 16) }
         var seenParams = Set<String>()
         for (index, param) in params.enumerated() {
             let p = path.appending("queryParams").appending(index: index)
-            if let type = param.type, !headerMatchTypes.contains(type) { errors.unsupported(p.appending("type"), type, supported: headerMatchTypes) }
-            if let problem = NameRules.headerName(param.name) { errors.invalid(p.appending("name"), param.name, problem) }
+            if let type = param.type, !headerMatchTypes.contains(type) {
+                errors.unsupported(p.appending("type"), type, supported: headerMatchTypes)
+            }
+            if let problem = NameRules.headerName(param.name) {
+                errors.invalid(p.appending("name"), param.name, problem)
+            }
             if !seenParams.insert(param.name).inserted { errors.duplicate(p.appending("name"), param.name) }
-            if param.value.isEmpty || param.value.utf8.count > 1024 { errors.invalid(p.appending("value"), param.value, "must be between 1 and 1024 characters") }
+            if param.value.isEmpty || param.value.utf8.count > 1024 {
+                errors.invalid(p.appending("value"), param.value, "must be between 1 and 1024 characters")
+            }
         }
-        if let method = match.method, !methods.contains(method) { errors.unsupported(path.appending("method"), method, supported: methods) }
+        if let method = match.method, !methods.contains(method) {
+            errors.unsupported(path.appending("method"), method, supported: methods)
+        }
     }
 
-    static func validate(filters: [HTTPRouteFilter], _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors) {
+    static func validate(
+        filters: [HTTPRouteFilter], _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors
+    ) {
         if filters.count > 16 { errors.tooMany(path, count: filters.count, max: 16) }
         var seenTypes: [String: Int] = [:]
         for (index, filter) in filters.enumerated() {
             let p = path.appending(index: index)
-            if !filterTypes.contains(filter.type) { errors.unsupported(p.appending("type"), filter.type, supported: filterTypes) }
+            if !filterTypes.contains(filter.type) {
+                errors.unsupported(p.appending("type"), filter.type, supported: filterTypes)
+            }
             seenTypes[filter.type, default: 0] += 1
             let fields: [(String, Bool)] = [
                 ("RequestHeaderModifier", filter.requestHeaderModifier != nil),
@@ -106,45 +146,72 @@ extension GatewayAPIValidation {
             ]
             for (type, present) in fields {
                 let field = fieldName(forFilterType: type)
-                if type == filter.type && !present { errors.add(p.appending(field), "Required value: filter.\(field) must be specified for \(type) filter.type") }
-                if type != filter.type && present { errors.add(p.appending(field), "Forbidden: filter.\(field) must be nil if the filter.type is not \(type)") }
+                if type == filter.type && !present {
+                    errors.add(
+                        p.appending(field), "Required value: filter.\(field) must be specified for \(type) filter.type")
+                }
+                if type != filter.type && present {
+                    errors.add(
+                        p.appending(field), "Forbidden: filter.\(field) must be nil if the filter.type is not \(type)")
+                }
             }
-            for (name, modifier) in [("requestHeaderModifier", filter.requestHeaderModifier), ("responseHeaderModifier", filter.responseHeaderModifier)] {
+            for (name, modifier) in [
+                ("requestHeaderModifier", filter.requestHeaderModifier),
+                ("responseHeaderModifier", filter.responseHeaderModifier),
+            ] {
                 guard let modifier else { continue }
                 let mp = p.appending(name)
                 var names = Set<String>()
                 for (listName, list) in [("set", modifier.set ?? []), ("add", modifier.add ?? [])] {
                     for (i, header) in list.enumerated() {
-                        if let problem = NameRules.headerName(header.name) { errors.invalid(mp.appending(listName).appending(index: i).appending("name"), header.name, problem) }
-                        if header.value.utf8.count > 4096 { errors.add(mp.appending(listName).appending(index: i).appending("value"), "Too long: may not be longer than 4096") }
+                        if let problem = NameRules.headerName(header.name) {
+                            errors.invalid(
+                                mp.appending(listName).appending(index: i).appending("name"), header.name, problem)
+                        }
+                        if header.value.utf8.count > 4096 {
+                            errors.add(
+                                mp.appending(listName).appending(index: i).appending("value"),
+                                "Too long: may not be longer than 4096")
+                        }
                         if !names.insert("\(listName)/\(header.name.lowercased())").inserted {
                             errors.duplicate(mp.appending(listName).appending(index: i).appending("name"), header.name)
                         }
                     }
                 }
                 for (i, header) in (modifier.remove ?? []).enumerated() {
-                    if let problem = NameRules.headerName(header) { errors.invalid(mp.appending("remove").appending(index: i), header, problem) }
+                    if let problem = NameRules.headerName(header) {
+                        errors.invalid(mp.appending("remove").appending(index: i), header, problem)
+                    }
                 }
             }
             if let redirect = filter.requestRedirect {
                 let rp = p.appending("requestRedirect")
-                if let scheme = redirect.scheme, !["http", "https"].contains(scheme) { errors.unsupported(rp.appending("scheme"), scheme, supported: ["http", "https"]) }
-                if let host = redirect.hostname, let problem = NameRules.dns1123Subdomain(host) { errors.invalid(rp.appending("hostname"), host, problem) }
+                if let scheme = redirect.scheme, !["http", "https"].contains(scheme) {
+                    errors.unsupported(rp.appending("scheme"), scheme, supported: ["http", "https"])
+                }
+                if let host = redirect.hostname, let problem = NameRules.dns1123Subdomain(host) {
+                    errors.invalid(rp.appending("hostname"), host, problem)
+                }
                 if let code = redirect.statusCode, !redirectCodes.contains(code) {
-                    errors.unsupported(rp.appending("statusCode"), String(code), supported: redirectCodes.map(String.init))
+                    errors.unsupported(
+                        rp.appending("statusCode"), String(code), supported: redirectCodes.map(String.init))
                 }
                 if let port = redirect.port { self.port(port, rp.appending("port"), &errors) }
                 if let modifier = redirect.path { validate(modifier, rp.appending("path"), matches: matches, &errors) }
             }
             if let rewrite = filter.urlRewrite {
                 let rp = p.appending("urlRewrite")
-                if let host = rewrite.hostname, let problem = NameRules.dns1123Subdomain(host) { errors.invalid(rp.appending("hostname"), host, problem) }
+                if let host = rewrite.hostname, let problem = NameRules.dns1123Subdomain(host) {
+                    errors.invalid(rp.appending("hostname"), host, problem)
+                }
                 if let modifier = rewrite.path { validate(modifier, rp.appending("path"), matches: matches, &errors) }
             }
             if let mirror = filter.requestMirror {
                 backendRef(mirror.backendRef, p.appending("requestMirror").appending("backendRef"), &errors)
                 if let percent = mirror.percent, percent < 0 || percent > 100 {
-                    errors.invalid(p.appending("requestMirror").appending("percent"), String(percent), "must be between 0 and 100, inclusive")
+                    errors.invalid(
+                        p.appending("requestMirror").appending("percent"), String(percent),
+                        "must be between 0 and 100, inclusive")
                 }
             }
         }
@@ -152,7 +219,10 @@ extension GatewayAPIValidation {
             errors.add(path, "Invalid value: \(type) filter cannot be repeated")
         }
         if (seenTypes["RequestRedirect"] ?? 0) > 0 && (seenTypes["URLRewrite"] ?? 0) > 0 {
-            errors.add(path, "Invalid value: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both")
+            errors.add(
+                path,
+                "Invalid value: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both"
+            )
         }
     }
 
@@ -164,18 +234,44 @@ extension GatewayAPIValidation {
         }
     }
 
-    static func validate(_ modifier: HTTPPathModifier, _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors) {
+    static func validate(
+        _ modifier: HTTPPathModifier, _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors
+    ) {
         let types = ["ReplaceFullPath", "ReplacePrefixMatch"]
-        if !types.contains(modifier.type) { errors.unsupported(path.appending("type"), modifier.type, supported: types) }
-        if modifier.type == "ReplaceFullPath" && modifier.replaceFullPath == nil { errors.add(path.appending("replaceFullPath"), "Required value: replaceFullPath must be specified when type is set to 'ReplaceFullPath'") }
-        if modifier.type == "ReplacePrefixMatch" && modifier.replacePrefixMatch == nil { errors.add(path.appending("replacePrefixMatch"), "Required value: replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'") }
-        if modifier.type != "ReplaceFullPath" && modifier.replaceFullPath != nil { errors.add(path.appending("replaceFullPath"), "Forbidden: replaceFullPath must not be specified when type is not set to 'ReplaceFullPath'") }
-        if modifier.type != "ReplacePrefixMatch" && modifier.replacePrefixMatch != nil { errors.add(path.appending("replacePrefixMatch"), "Forbidden: replacePrefixMatch must not be specified when type is not set to 'ReplacePrefixMatch'") }
+        if !types.contains(modifier.type) {
+            errors.unsupported(path.appending("type"), modifier.type, supported: types)
+        }
+        if modifier.type == "ReplaceFullPath" && modifier.replaceFullPath == nil {
+            errors.add(
+                path.appending("replaceFullPath"),
+                "Required value: replaceFullPath must be specified when type is set to 'ReplaceFullPath'")
+        }
+        if modifier.type == "ReplacePrefixMatch" && modifier.replacePrefixMatch == nil {
+            errors.add(
+                path.appending("replacePrefixMatch"),
+                "Required value: replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'")
+        }
+        if modifier.type != "ReplaceFullPath" && modifier.replaceFullPath != nil {
+            errors.add(
+                path.appending("replaceFullPath"),
+                "Forbidden: replaceFullPath must not be specified when type is not set to 'ReplaceFullPath'")
+        }
+        if modifier.type != "ReplacePrefixMatch" && modifier.replacePrefixMatch != nil {
+            errors.add(
+                path.appending("replacePrefixMatch"),
+                "Forbidden: replacePrefixMatch must not be specified when type is not set to 'ReplacePrefixMatch'")
+        }
         if modifier.type == "ReplacePrefixMatch" {
             let allPrefix = matches.isEmpty || matches.allSatisfy { ($0.path?.type ?? "PathPrefix") == "PathPrefix" }
-            if !allPrefix { errors.add(path, "Invalid value: When using URLRewrite or RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified") }
+            if !allPrefix {
+                errors.add(
+                    path,
+                    "Invalid value: When using URLRewrite or RequestRedirect filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified"
+                )
+            }
         }
-        for value in [modifier.replaceFullPath, modifier.replacePrefixMatch].compactMap({ $0 }) where !value.isEmpty && !value.hasPrefix("/") {
+        for value in [modifier.replaceFullPath, modifier.replacePrefixMatch].compactMap({ $0 })
+        where !value.isEmpty && !value.hasPrefix("/") {
             errors.invalid(path, value, "must be an absolute path starting with '/'")
         }
     }
@@ -194,11 +290,21 @@ public enum Duration {
             let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
             guard !digits.isEmpty, digits.count <= 5, let number = Int64(digits) else { return nil }
             rest = rest.dropFirst(digits.count)
-            if rest.hasPrefix("ms") { total += number; rest = rest.dropFirst(2) }
-            else if rest.hasPrefix("h") { total += number * 3_600_000; rest = rest.dropFirst() }
-            else if rest.hasPrefix("m") { total += number * 60_000; rest = rest.dropFirst() }
-            else if rest.hasPrefix("s") { total += number * 1000; rest = rest.dropFirst() }
-            else { return nil }
+            if rest.hasPrefix("ms") {
+                total += number
+                rest = rest.dropFirst(2)
+            } else if rest.hasPrefix("h") {
+                total += number * 3_600_000
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("m") {
+                total += number * 60_000
+                rest = rest.dropFirst()
+            } else if rest.hasPrefix("s") {
+                total += number * 1000
+                rest = rest.dropFirst()
+            } else {
+                return nil
+            }
             parts += 1
         }
         return parts >= 1 && parts <= 4 ? total : nil

@@ -20,11 +20,15 @@ enum MetadataValidation {
         }
         for (key, value) in (meta.labels ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let problem = NameRules.qualifiedName(key) { errors.invalid(base.appending("labels"), key, problem) }
-            if let problem = NameRules.labelValue(value) { errors.invalid(base.appending("labels").appending(key), value, problem) }
+            if let problem = NameRules.labelValue(value) {
+                errors.invalid(base.appending("labels").appending(key), value, problem)
+            }
         }
         var annotationBytes = 0
         for (key, value) in (meta.annotations ?? [:]).sorted(by: { $0.key < $1.key }) {
-            if let problem = NameRules.qualifiedName(key.lowercased()) { errors.invalid(base.appending("annotations"), key, problem) }
+            if let problem = NameRules.qualifiedName(key.lowercased()) {
+                errors.invalid(base.appending("annotations"), key, problem)
+            }
             annotationBytes += key.utf8.count + value.utf8.count
         }
         if annotationBytes > 256 * 1024 {

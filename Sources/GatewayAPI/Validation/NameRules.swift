@@ -6,7 +6,8 @@ public enum NameRules {
         if value.utf8.count > 253 { return "must be no more than 253 characters" }
         for label in value.split(separator: ".", omittingEmptySubsequences: false) {
             if label.isEmpty || !isLabel(label) {
-                return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+                return
+                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
             }
         }
         return nil
@@ -16,7 +17,8 @@ public enum NameRules {
     public static func dns1123Label(_ value: String) -> String? {
         if value.utf8.count > 63 { return "must be no more than 63 characters" }
         if !isLabel(Substring(value)) {
-            return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            return
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
         }
         return nil
     }
@@ -25,7 +27,8 @@ public enum NameRules {
     public static func dns1035Label(_ value: String) -> String? {
         if value.utf8.count > 63 { return "must be no more than 63 characters" }
         guard let first = value.utf8.first, first >= 97 && first <= 122, isLabel(Substring(value)) else {
-            return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
+            return
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
         }
         return nil
     }
@@ -42,13 +45,16 @@ public enum NameRules {
         var name = Substring(value)
         if let slash = value.firstIndex(of: "/") {
             let prefix = String(value[..<slash])
-            if prefix.isEmpty || dns1123Subdomain(prefix) != nil { return "prefix part must be a lowercase RFC 1123 subdomain" }
+            if prefix.isEmpty || dns1123Subdomain(prefix) != nil {
+                return "prefix part must be a lowercase RFC 1123 subdomain"
+            }
             name = value[value.index(after: slash)...]
         }
         if name.isEmpty { return "name part must be non-empty" }
         if name.utf8.count > 63 { return "name part must be no more than 63 characters" }
         if !isQualifiedNamePart(name) {
-            return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+            return
+                "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
         }
         return nil
     }
@@ -58,7 +64,8 @@ public enum NameRules {
         if value.isEmpty { return nil }
         if value.utf8.count > 63 { return "must be no more than 63 characters" }
         if !isQualifiedNamePart(Substring(value)) {
-            return "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+            return
+                "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
         }
         return nil
     }
@@ -77,7 +84,9 @@ public enum NameRules {
         let ok = value.utf8.allSatisfy { c in
             (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 45 || c == 95 || c == 46
         }
-        return ok ? nil : "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
+        return ok
+            ? nil
+            : "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"
     }
 
     /// A Gateway API hostname: RFC 1123 subdomain, optionally with a leading `*.` wildcard label; never an IP.
@@ -85,11 +94,15 @@ public enum NameRules {
         if value.isEmpty || value.utf8.count > 253 { return "must be between 1 and 253 characters" }
         var rest = Substring(value)
         if rest.hasPrefix("*.") { rest = rest.dropFirst(2) }
-        if rest.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+        if rest.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({
+            !$0.isEmpty && $0.allSatisfy(\.isNumber)
+        }) {
             return "must be a hostname, not an IP address"
         }
-        for label in rest.split(separator: ".", omittingEmptySubsequences: false) where label.isEmpty || !isLabel(label) {
-            return "must be a lowercase RFC 1123 hostname, optionally prefixed with a wildcard label (`*.`), regex used for validation is '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"
+        for label in rest.split(separator: ".", omittingEmptySubsequences: false) where label.isEmpty || !isLabel(label)
+        {
+            return
+                "must be a lowercase RFC 1123 hostname, optionally prefixed with a wildcard label (`*.`), regex used for validation is '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"
         }
         return nil
     }

@@ -13,7 +13,10 @@ extension GatewayAPIValidation {
             if let section = target.sectionName { sectionName(section, path.appending("sectionName"), &errors) }
             let key = "\(target.group)/\(target.kind)/\(target.name)/\(target.sectionName ?? "")"
             if !seen.insert(key).inserted {
-                errors.add(path, "Invalid value: sectionName must be unique when targetRefs includes 2 or more references to the same target")
+                errors.add(
+                    path,
+                    "Invalid value: sectionName must be unique when targetRefs includes 2 or more references to the same target"
+                )
             }
         }
         let validation = policy.spec.validation
@@ -28,7 +31,8 @@ extension GatewayAPIValidation {
         }
         if let known = validation.wellKnownCACertificates {
             let parts = known.split(separator: "/", maxSplits: 1)
-            let domainName = parts.count == 2 && NameRules.dns1123Subdomain(String(parts[0])) == nil && !parts[1].isEmpty
+            let domainName =
+                parts.count == 2 && NameRules.dns1123Subdomain(String(parts[0])) == nil && !parts[1].isEmpty
             if known != "System" && !(domainName && policy.apiVersion.hasSuffix("/v1")) {
                 errors.unsupported(vp.appending("wellKnownCACertificates"), known, supported: ["System"])
             }
@@ -49,17 +53,35 @@ extension GatewayAPIValidation {
             let path = vp.appending("subjectAltNames").appending(index: index)
             switch san.type {
             case "Hostname":
-                if san.hostname == nil { errors.add(path.appending("hostname"), "Required value: SubjectAltName element must contain Hostname, if Type is set to Hostname") }
-                if san.uri != nil { errors.add(path.appending("uri"), "Forbidden: SubjectAltName element must not contain URI, if Type is set to Hostname") }
+                if san.hostname == nil {
+                    errors.add(
+                        path.appending("hostname"),
+                        "Required value: SubjectAltName element must contain Hostname, if Type is set to Hostname")
+                }
+                if san.uri != nil {
+                    errors.add(
+                        path.appending("uri"),
+                        "Forbidden: SubjectAltName element must not contain URI, if Type is set to Hostname")
+                }
                 if let host = san.hostname { hostname(host, path.appending("hostname"), &errors) }
             case "URI":
-                if san.uri == nil { errors.add(path.appending("uri"), "Required value: SubjectAltName element must contain URI, if Type is set to URI") }
-                if san.hostname != nil { errors.add(path.appending("hostname"), "Forbidden: SubjectAltName element must not contain Hostname, if Type is set to URI") }
+                if san.uri == nil {
+                    errors.add(
+                        path.appending("uri"),
+                        "Required value: SubjectAltName element must contain URI, if Type is set to URI")
+                }
+                if san.hostname != nil {
+                    errors.add(
+                        path.appending("hostname"),
+                        "Forbidden: SubjectAltName element must not contain Hostname, if Type is set to URI")
+                }
             default:
                 errors.unsupported(path.appending("type"), san.type, supported: ["Hostname", "URI"])
             }
         }
-        if (policy.spec.options ?? [:]).count > 16 { errors.tooMany(spec.appending("options"), count: policy.spec.options!.count, max: 16) }
+        if (policy.spec.options ?? [:]).count > 16 {
+            errors.tooMany(spec.appending("options"), count: policy.spec.options!.count, max: 16)
+        }
     }
 
     static func validate(_ grant: ReferenceGrant, _ errors: inout FieldErrors) {
@@ -72,7 +94,9 @@ extension GatewayAPIValidation {
             let path = spec.appending("from").appending(index: index)
             group(from.group, path.appending("group"), &errors)
             kind(from.kind, path.appending("kind"), &errors)
-            if let problem = NameRules.dns1123Label(from.namespace) { errors.invalid(path.appending("namespace"), from.namespace, problem) }
+            if let problem = NameRules.dns1123Label(from.namespace) {
+                errors.invalid(path.appending("namespace"), from.namespace, problem)
+            }
         }
         for (index, to) in grant.spec.to.enumerated() {
             let path = spec.appending("to").appending(index: index)

@@ -71,7 +71,9 @@ struct KeyedValueContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         set(try JSONValueEncoderImpl.box(value), key)
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let child = ValueBox(.object([:]))
         let parent = box
         let name = key.stringValue
@@ -101,11 +103,18 @@ struct NestedKeyedValueContainer<Key: CodingKey>: KeyedEncodingContainerProtocol
         writeBack(box.value)
     }
     mutating func encodeNil(forKey key: Key) throws { set(.null, key) }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { set(try JSONValueEncoderImpl.box(value), key) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        set(try JSONValueEncoderImpl.box(value), key)
+    }
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let me = self
         let name = key.stringValue
-        return KeyedEncodingContainer(NestedKeyedValueContainer<NestedKey>(box: ValueBox(.object([:]))) { me.set(.object($0.objectValue ?? [:]), Key(stringValue: name)!) })
+        return KeyedEncodingContainer(
+            NestedKeyedValueContainer<NestedKey>(box: ValueBox(.object([:]))) {
+                me.set(.object($0.objectValue ?? [:]), Key(stringValue: name)!)
+            })
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
         let me = self
@@ -128,15 +137,18 @@ struct UnkeyedValueContainer: UnkeyedEncodingContainer {
     }
     mutating func encodeNil() throws { append(.null) }
     mutating func encode<T: Encodable>(_ value: T) throws { append(try JSONValueEncoderImpl.box(value)) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let index = count
         append(.object([:]))
         let parent = box
-        return KeyedEncodingContainer(NestedKeyedValueContainer<NestedKey>(box: ValueBox(.object([:]))) { value in
-            var items = parent.value.arrayValue ?? []
-            items[index] = value
-            parent.value = .array(items)
-        })
+        return KeyedEncodingContainer(
+            NestedKeyedValueContainer<NestedKey>(box: ValueBox(.object([:]))) { value in
+                var items = parent.value.arrayValue ?? []
+                items[index] = value
+                parent.value = .array(items)
+            })
     }
     mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {
         let index = count
@@ -161,19 +173,28 @@ struct NestedUnkeyedValueContainer: UnkeyedEncodingContainer {
         self.writeBack = writeBack
         writeBack(box.value)
     }
-    mutating func encodeNil() throws { try inner.encodeNil(); writeBack(inner.box.value) }
-    mutating func encode<T: Encodable>(_ value: T) throws { try inner.encode(value); writeBack(inner.box.value) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func encodeNil() throws {
+        try inner.encodeNil()
+        writeBack(inner.box.value)
+    }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try inner.encode(value)
+        writeBack(inner.box.value)
+    }
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let me = self
         let index = count
         try? inner.encodeNil()
         writeBack(inner.box.value)
-        return KeyedEncodingContainer(NestedKeyedValueContainer<NestedKey>(box: ValueBox(.object([:]))) { value in
-            var items = me.inner.box.value.arrayValue ?? []
-            items[index] = value
-            me.inner.box.value = .array(items)
-            me.writeBack(me.inner.box.value)
-        })
+        return KeyedEncodingContainer(
+            NestedKeyedValueContainer<NestedKey>(box: ValueBox(.object([:]))) { value in
+                var items = me.inner.box.value.arrayValue ?? []
+                items[index] = value
+                me.inner.box.value = .array(items)
+                me.writeBack(me.inner.box.value)
+            })
     }
     mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {
         let me = self

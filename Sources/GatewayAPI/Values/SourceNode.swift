@@ -117,7 +117,8 @@ public final class SourceNode: @unchecked Sendable {
         case .array(let items): self.init(.sequence(items.map { SourceNode(json: $0) }), position: nil)
         case .object(let members):
             self.init(
-                .mapping(members.keys.sorted().map { (key: $0, keyPosition: nil, value: SourceNode(json: members[$0]!)) }),
+                .mapping(
+                    members.keys.sorted().map { (key: $0, keyPosition: nil, value: SourceNode(json: members[$0]!)) }),
                 position: nil)
         }
     }

@@ -9,7 +9,8 @@ import Probing
 
 /// `gwconsole bench`: times the pipeline on synthetic clusters against nginx's own cost of loading the config.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmark decode, store, graph+status, render, nginx -t, apply-to-serving and console frames.")
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark decode, store, graph+status, render, nginx -t, apply-to-serving and console frames.")
 
     @Option(name: .long, help: "Route counts to measure (repeatable; default 100, 1000, 10000, 50000).")
     var routes: [Int] = []
@@ -32,9 +33,17 @@ struct Bench: ParsableCommand {
     struct Result: Codable {
         var routes: Int
         var metric: String
-        var median_ms: Double
-        var min_ms: Double
-        var max_ms: Double
+        var medianMs: Double
+        var minMs: Double
+        var maxMs: Double
+
+        /// The JSON report's field names (the bench's documented output).
+        enum CodingKeys: String, CodingKey {
+            case routes, metric
+            case medianMs = "median_ms"
+            case minMs = "min_ms"
+            case maxMs = "max_ms"
+        }
     }
 
     struct Report: Codable {
@@ -46,18 +55,24 @@ struct Bench: ParsableCommand {
         try reportingErrors {
             let counts = quick ? [100] : (routes.isEmpty ? [100, 1_000, 10_000, 50_000] : routes)
             let runs = max(1, self.runs ?? (quick ? 1 : 5))
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-bench-\(UUID().uuidString)").path
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "gwconsole-bench-\(UUID().uuidString)"
+            ).path
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             // Data planes and pods of their own: addresses apart from the user's (127.0.100.x), high ports.
             setenv("GWCONSOLE_ADDRESS_BASE", "127.0.177", 1)
-            let runner = BenchRunner(scratch: scratch, runs: runs, tlsShare: tlsShare, dataplane: !noDataplane, log: output != "json")
+            let runner = BenchRunner(
+                scratch: scratch, runs: runs, tlsShare: tlsShare, dataplane: !noDataplane, log: output != "json")
             for count in counts { try runner.measure(routes: count) }
             if !noDataplane { try runner.measureGuide() }
             if output == "json" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                Output.out(String(decoding: try encoder.encode(Report(machine: BenchRunner.machine(), results: runner.results)), as: UTF8.self) + "\n")
+                Output.out(
+                    String(
+                        decoding: try encoder.encode(Report(machine: BenchRunner.machine(), results: runner.results)),
+                        as: UTF8.self) + "\n")
             } else {
                 Output.out(BenchRunner.table(runner.results))
             }
@@ -85,25 +100,34 @@ final class BenchRunner {
     }
 
     static func machine() -> [String: String] {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
-            .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) } ?? "unknown"
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }.map {
+                String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces)
+            } ?? "unknown"
         var uts = utsname()
         uname(&uts)
         let release = withUnsafeBytes(of: &uts.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         #if DEBUG
-        let build = "debug"
+            let build = "debug"
         #else
-        let build = "release"
+            let build = "release"
         #endif
-        return ["cpu": cpu, "cores": String(ProcessInfo.processInfo.activeProcessorCount), "kernel": release, "build": build,
-                "nginx": nginxVersion()]
+        return [
+            "cpu": cpu, "cores": String(ProcessInfo.processInfo.activeProcessorCount), "kernel": release,
+            "build": build,
+            "nginx": nginxVersion(),
+        ]
     }
 
     static func nginxVersion() -> String {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-nginx-v-\(UUID().uuidString)").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gwconsole-nginx-v-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: out) }
         _ = try? Spawn.run("/usr/sbin/nginx", ["-v"], outputPath: out)
-        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// Times `body` `count` times; records median, min and max in milliseconds.
@@ -119,14 +143,20 @@ final class BenchRunner {
 
     func record(_ metric: String, routes: Int, samples: [Double]) {
         let sorted = samples.sorted()
-        let result = Bench.Result(routes: routes, metric: metric, median_ms: round3(sorted[sorted.count / 2]), min_ms: round3(sorted.first!), max_ms: round3(sorted.last!))
+        let result = Bench.Result(
+            routes: routes, metric: metric, medianMs: round3(sorted[sorted.count / 2]), minMs: round3(sorted.first!),
+            maxMs: round3(sorted.last!))
         results.append(result)
-        if log { FileHandle.standardError.write(Data("bench: \(routes) routes: \(metric) \(result.median_ms) ms\n".utf8)) }
+        if log {
+            FileHandle.standardError.write(Data("bench: \(routes) routes: \(metric) \(result.medianMs) ms\n".utf8))
+        }
     }
 
     func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
-    func median(_ metric: String, _ routes: Int) -> Double? { results.first { $0.metric == metric && $0.routes == routes }?.median_ms }
+    func median(_ metric: String, _ routes: Int) -> Double? {
+        results.first { $0.metric == metric && $0.routes == routes }?.medianMs
+    }
 
     static var peakRSSMegabytes: Double {
         var usage = rusage()
@@ -149,13 +179,17 @@ final class BenchRunner {
         let text = String(decoding: yaml, as: UTF8.self)
         try time("Yams parse (same bytes)", routes: count) { _ = try YAMLReader.yamsParse(text) }
         if let decode = median("decode", count), let yams = median("Yams parse (same bytes)", count) {
-            results.append(Bench.Result(routes: count, metric: "decode / Yams parse (ratio)", median_ms: round3(decode / yams), min_ms: 0, max_ms: 0))
+            results.append(
+                Bench.Result(
+                    routes: count, metric: "decode / Yams parse (ratio)", medianMs: round3(decode / yams), minMs: 0,
+                    maxMs: 0))
         }
         var store: Store!
         var index = 0
         try time("store write", routes: count, count: min(runs, 3)) {
             index += 1
-            store = try Store(directory: scratch + "/store-\(count)-\(index)", maxObjects: .max)  // synthetic clusters may exceed the default
+            // Synthetic clusters may exceed the default object limit.
+            store = try Store(directory: scratch + "/store-\(count)-\(index)", maxObjects: .max)
             _ = try store.apply(objects)
         }
         var config = ControllerConfig(certificateCheck: CertificateInspector.caBundleCheck)
@@ -171,25 +205,40 @@ final class BenchRunner {
             graph = GraphBuilder.build(snapshot, config: config)
             _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
         }
-        guard let gateway = graph.gateways.first else { throw CLIError("bench: the synthetic Gateway was not accepted") }
+        guard let gateway = graph.gateways.first else {
+            throw CLIError("bench: the synthetic Gateway was not accepted")
+        }
         let dir = scratch + "/render-\(count)"
-        let settings = RenderSettings(address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
-                                      generation: 1, workersAsRoot: geteuid() == 0)
+        let settings = RenderSettings(
+            address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
+            generation: 1, workersAsRoot: geteuid() == 0)
         var rendered: RenderedConfig!
-        time("render", routes: count) { rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings) }
+        time("render", routes: count) {
+            rendered = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+        }
         try write(rendered, settings: settings)
         var failure: String?
         try time("nginx -t", routes: count, count: min(runs, 3)) {
             failure = try nginxTest(settings)
         }
         if let failure { throw CLIError("bench: nginx -t refused the rendered config: \(failure)") }
-        if let core = median("graph + status", count), let render = median("render", count), let nginx = median("nginx -t", count) {
-            results.append(Bench.Result(routes: count, metric: "core / nginx -t (ratio)", median_ms: round3((core + render) / nginx), min_ms: 0, max_ms: 0))
+        if let core = median("graph + status", count), let render = median("render", count),
+            let nginx = median("nginx -t", count)
+        {
+            results.append(
+                Bench.Result(
+                    routes: count, metric: "core / nginx -t (ratio)", medianMs: round3((core + render) / nginx),
+                    minMs: 0, maxMs: 0))
         }
         try measureCommands(count: count, store: store, reconciler: reconciler, cluster: cluster)
         try measureIncremental(count: count, store: store, config: config, objects: objects)
-        if dataplane && count <= 10_000 { try applyToServing(count: count, store: store, config: config, objects: objects) }
-        results.append(Bench.Result(routes: count, metric: "peak RSS (MB)", median_ms: round3(BenchRunner.peakRSSMegabytes), min_ms: 0, max_ms: 0))
+        if dataplane && count <= 10_000 {
+            try applyToServing(count: count, store: store, config: config, objects: objects)
+        }
+        results.append(
+            Bench.Result(
+                routes: count, metric: "peak RSS (MB)", medianMs: round3(BenchRunner.peakRSSMegabytes), minMs: 0,
+                maxMs: 0))
     }
 
     func write(_ rendered: RenderedConfig, settings: RenderSettings) throws {
@@ -199,22 +248,28 @@ final class BenchRunner {
         }
         for file in rendered.files {
             let path = settings.configDirectory + "/" + file.path
-            try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try file.content.write(toFile: path, atomically: false, encoding: .utf8)
         }
     }
 
     func nginxTest(_ settings: RenderSettings) throws -> String? {
         let out = settings.runtimeDirectory + "/logs/test.log"
-        let status = try Spawn.run("/usr/sbin/nginx", ["-t", "-q", "-p", settings.runtimeDirectory + "/", "-e", settings.runtimeDirectory + "/logs/error.log",
-                                                      "-c", settings.configDirectory + "/" + RenderedConfig.mainFile], outputPath: out)
+        let status = try Spawn.run(
+            "/usr/sbin/nginx",
+            [
+                "-t", "-q", "-p", settings.runtimeDirectory + "/", "-e", settings.runtimeDirectory + "/logs/error.log",
+                "-c", settings.configDirectory + "/" + RenderedConfig.mainFile,
+            ], outputPath: out)
         return status == 0 ? nil : (try? String(contentsOfFile: out, encoding: .utf8)) ?? "status \(status)"
     }
 
     /// Read commands as a user runs them: the gwconsole binary itself on the bench's store, statuses written first.
     func measureCommands(count: Int, store: Store, reconciler: Reconciler, cluster: SyntheticCluster) throws {
         // Statuses and views as the CLI's controller writes them: the commands then only read.
-        _ = try Reconciler(store: store, config: reconciler.config, views: GlobalOptions.views).reconcile(trigger: "bench")
+        _ = try Reconciler(store: store, config: reconciler.config, views: GlobalOptions.views).reconcile(
+            trigger: "bench")
         // The console: its first frame as it opens (the tree read from the store's views, no graph) and redraws at
         // 160x48 in the in-memory screen.
         let options = try GlobalOptions.parse(["--state", store.directory])
@@ -245,7 +300,9 @@ final class BenchRunner {
             try time("cli: \(name)", routes: count, count: count >= 10_000 ? min(runs, 3) : runs) {
                 let status = try Spawn.run(executable, ["--state", store.directory] + arguments, outputPath: output)
                 if status != 0 {
-                    throw CLIError("bench: gwconsole \(arguments.joined(separator: " ")) exited \(status): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")")
+                    throw CLIError(
+                        "bench: gwconsole \(arguments.joined(separator: " ")) exited \(status): \((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")"
+                    )
                 }
             }
         }
@@ -278,8 +335,9 @@ final class BenchRunner {
         let cache = ControllerCache()
         try cache.refresh(from: store)
         let dir = scratch + "/incremental-\(count)"
-        let settings = RenderSettings(address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
-                                      generation: 1, workersAsRoot: geteuid() == 0)
+        let settings = RenderSettings(
+            address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
+            generation: 1, workersAsRoot: geteuid() == 0)
         var samples: (change: [Double], graph: [Double], render: [Double]) = ([], [], [])
         for run in 0..<runs {
             _ = try store.apply([changedRoute(route, run: run).0])
@@ -290,7 +348,9 @@ final class BenchRunner {
             let graph = GraphBuilder.build(snapshot, config: config)
             _ = StatusBuilder.updates(graph, now: "2026-01-01T00:00:00Z")
             let built = DispatchTime.now().uptimeNanoseconds
-            if let gateway = graph.gateways.first { _ = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings) }
+            if let gateway = graph.gateways.first {
+                _ = Renderer.render(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+            }
             let end = DispatchTime.now().uptimeNanoseconds
             samples.change.append(Double(end - start) / 1_000_000)
             samples.graph.append(Double(built - start) / 1_000_000)
@@ -300,7 +360,10 @@ final class BenchRunner {
         record("one-route change: render", routes: count, samples: samples.render)
         record("one-route change: core total", routes: count, samples: samples.change)
         if let core = median("one-route change: core total", count), let nginx = median("nginx -t", count) {
-            results.append(Bench.Result(routes: count, metric: "one-route change core / nginx -t (ratio)", median_ms: round3(core / nginx), min_ms: 0, max_ms: 0))
+            results.append(
+                Bench.Result(
+                    routes: count, metric: "one-route change core / nginx -t (ratio)", medianMs: round3(core / nginx),
+                    minMs: 0, maxMs: 0))
         }
     }
 
@@ -319,8 +382,12 @@ final class BenchRunner {
         let deadline = Date().addingTimeInterval(10)
         while !paths.isRunning && Date() < deadline { usleep(5_000) }
         guard case .reconciled? = ControllerClient.sync(paths, revision: try store.revision(), request: .force),
-              let route = objects.first(where: { $0.type.kind == "HTTPRoute" }), let binding = manager.load().gateways.values.first?.bindings.first else {
-            throw CLIError("bench: the resident controller did not program the synthetic Gateway: \(manager.load().gateways.values.first?.message ?? "")")
+            let route = objects.first(where: { $0.type.kind == "HTTPRoute" }),
+            let binding = manager.load().gateways.values.first?.bindings.first
+        else {
+            throw CLIError(
+                "bench: the resident controller did not program the synthetic Gateway: \(manager.load().gateways.values.first?.message ?? "")"
+            )
         }
         var samples: [Double] = []
         var served = DispatchTime.now()
@@ -334,7 +401,9 @@ final class BenchRunner {
             let deadline = Date().addingTimeInterval(120)
             var last = 0
             while Date() < deadline {
-                var request = HTTPProbe.Request(url: "http://\(host):\(binding.port)\(path)", resolve: ["\(host):\(binding.port):\(binding.address)"])
+                var request = HTTPProbe.Request(
+                    url: "http://\(host):\(binding.port)\(path)",
+                    resolve: ["\(host):\(binding.port):\(binding.address)"])
                 request.timeoutSeconds = 2
                 let result = HTTPProbe.perform(request)
                 last = result.status
@@ -343,7 +412,9 @@ final class BenchRunner {
             }
             if Date() >= deadline {
                 let record = manager.load().gateways.values.first
-                throw CLIError("bench: the changed route never served \(path) (last status \(last)); data plane: \(record.map { "\($0.programmed ? "programmed" : "not programmed") \($0.message)" } ?? "no Gateway")")
+                throw CLIError(
+                    "bench: the changed route never served \(path) (last status \(last)); data plane: \(record.map { "\($0.programmed ? "programmed" : "not programmed") \($0.message)" } ?? "no Gateway")"
+                )
             }
             samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
             // The next change starts from a settled controller (its status pass after the reload).
@@ -353,16 +424,23 @@ final class BenchRunner {
         record("apply to serving (one route)", routes: count, samples: samples)
         // The resident controller's own high-water mark (the bench process holds every stage's data at once).
         if let pid = paths.pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-           let kilobytes = Double(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "") {
-            results.append(Bench.Result(routes: count, metric: "controller peak RSS (MB)", median_ms: round3(kilobytes / 1024), min_ms: 0, max_ms: 0))
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "")
+        {
+            results.append(
+                Bench.Result(
+                    routes: count, metric: "controller peak RSS (MB)", medianMs: round3(kilobytes / 1024), minMs: 0,
+                    maxMs: 0))
         }
         if log, let passes = try? String(contentsOfFile: paths.log, encoding: .utf8) {
             let lines = passes.split(separator: "\n").filter { $0.contains("(change") }.suffix(3)
             FileHandle.standardError.write(Data(lines.map { "bench: controller: \($0)\n" }.joined().utf8))
         }
         if let serving = median("apply to serving (one route)", count), let nginx = median("nginx -t", count) {
-            results.append(Bench.Result(routes: count, metric: "apply to serving / nginx -t (ratio)", median_ms: round3(serving / nginx), min_ms: 0, max_ms: 0))
+            results.append(
+                Bench.Result(
+                    routes: count, metric: "apply to serving / nginx -t (ratio)", medianMs: round3(serving / nginx),
+                    minMs: 0, maxMs: 0))
         }
     }
 
@@ -381,9 +459,12 @@ final class BenchRunner {
         }
         let scenario = try ScenarioCommand.load("secure-backend")
         let runner = ScenarioRunner(global: global, scenario: scenario)
-        let (setup, _) = Output.capturing { for step in 1...5 { try runner.runStep(step, store: store, checks: step == 4) } }
+        let (setup, _) = Output.capturing {
+            for step in 1...5 { try runner.runStep(step, store: store, checks: step == 4) }
+        }
         try setup.get()
-        guard let binding = manager.load().gateways.values.first?.bindings.first(where: { $0.protocol == "HTTP" }) else { throw CLIError("bench: the guide's Gateway is not programmed") }
+        guard let binding = manager.load().gateways.values.first?.bindings.first(where: { $0.protocol == "HTTP" })
+        else { throw CLIError("bench: the guide's Gateway is not programmed") }
         let policy = try runner.objects(scenario.steps[5].apply ?? "", step: 6)
         var samples: [Double] = []
         for _ in 0..<min(runs, 3) {
@@ -396,7 +477,9 @@ final class BenchRunner {
             try global.reconcileChange(store, trigger: "bench policy")
             let deadline = Date().addingTimeInterval(20)
             while Date() < deadline {
-                let result = HTTPProbe.get("http://secure-app.example.com:\(binding.port)/", resolve: ["secure-app.example.com:\(binding.port):\(binding.address)"])
+                let result = HTTPProbe.get(
+                    "http://secure-app.example.com:\(binding.port)/",
+                    resolve: ["secure-app.example.com:\(binding.port):\(binding.address)"])
                 if result.status == 200 { break }
                 usleep(1_000)
             }
@@ -417,8 +500,11 @@ final class BenchRunner {
         var text = "ROUTES\tMETRIC\tMEDIAN\tMIN\tMAX\n"
         for r in results {
             let unit = r.metric.contains("ratio") || r.metric.contains("MB") ? "" : " ms"
-            let extra = unit.isEmpty ? ["", ""] : [String(format: "%.2f ms", r.min_ms), String(format: "%.2f ms", r.max_ms)]
-            text += [String(r.routes), r.metric, String(format: "%.2f", r.median_ms) + unit, extra[0], extra[1]].joined(separator: "\t") + "\n"
+            let extra =
+                unit.isEmpty ? ["", ""] : [String(format: "%.2f ms", r.minMs), String(format: "%.2f ms", r.maxMs)]
+            text +=
+                [String(r.routes), r.metric, String(format: "%.2f", r.medianMs) + unit, extra[0], extra[1]].joined(
+                    separator: "\t") + "\n"
         }
         return KubectlTable.render(text)
     }

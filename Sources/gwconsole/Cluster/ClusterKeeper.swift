@@ -23,11 +23,14 @@ enum ClusterKeeper {
     /// How long every kind may stay behind (the cluster out of reach) before the keeper stops.
     static let unreachableSeconds: TimeInterval = 60
 
-    static func paths(_ session: ClusterSession) -> ControllerPaths { ControllerPaths(stateDirectory: session.cacheDirectory) }
+    static func paths(_ session: ClusterSession) -> ControllerPaths {
+        ControllerPaths(stateDirectory: session.cacheDirectory)
+    }
 
     /// What the keeper acts with: its cluster, and the settings an embedded controller compares.
     static func settings(_ global: GlobalOptions, session: ClusterSession) -> String {
-        "cluster=\(session.connection.contextName)\nserver=\(session.connection.server)\n" + ControllerProcess.settings(global)
+        "cluster=\(session.connection.contextName)\nserver=\(session.connection.server)\n"
+            + ControllerProcess.settings(global)
     }
 
     /// Whether a keeper with these settings runs and every kind is current in its cache.
@@ -44,12 +47,16 @@ enum ClusterKeeper {
     static func start(_ global: GlobalOptions, session: ClusterSession) {
         let paths = paths(session)
         guard ControllerProcess.enabled, paths.socketPathFits, !paths.isRunning,
-              session.report()?.forbidden.isEmpty ?? false else { return }
+            session.report()?.forbidden.isEmpty ?? false
+        else { return }
         unlink(paths.settings)
         var arguments = ["--state", global.baseStateDirectory()]
         if let kubeconfig = global.kubeconfig {
             let expanded = (kubeconfig as NSString).expandingTildeInPath
-            arguments += ["--kubeconfig", expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded]
+            arguments += [
+                "--kubeconfig",
+                expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded,
+            ]
         }
         if let context = global.context { arguments += ["--context", context] }
         if global.inCluster { arguments.append("--in-cluster") }
@@ -76,19 +83,28 @@ enum ClusterKeeper {
             throw CLIError("error: \(error)")
         }
         let discovery = try session.discovery()
-        let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data("\(Store.timestamp(Date())) \(line)\n".utf8)) }
-        let reconciler = Reconciler(store: store, config: global.clusterControllerConfig, views: ClusterViews.derive, writesStatus: false)
-        let controller = ResidentController(reconciler: reconciler, settings: settings(global, session: session), idleExit: idleSeconds, log: log)
+        let log: @Sendable (String) -> Void = { line in
+            FileHandle.standardError.write(Data("\(Store.timestamp(Date())) \(line)\n".utf8))
+        }
+        let reconciler = Reconciler(
+            store: store, config: global.clusterControllerConfig, views: ClusterViews.derive, writesStatus: false)
+        let controller = ResidentController(
+            reconciler: reconciler, settings: settings(global, session: session), idleExit: idleSeconds, log: log)
         let kinds = ClusterSession.kinds.filter { discovery.served[$0.groupKind] != nil }
         // Kinds with no resourceVersion to resume from are behind until their first list.
-        let behind = Behind(store: store, kinds: Set(kinds.filter { ((try? store.meta(ClusterSync.watchKey($0))) ?? nil ?? -1) < 0 }.map(\.groupKind)))
+        let behind = Behind(
+            store: store,
+            kinds: Set(kinds.filter { ((try? store.meta(ClusterSync.watchKey($0))) ?? nil ?? -1) < 0 }.map(\.groupKind))
+        )
         try behind.publish()
         for type in kinds {
             let sync = Handoff(value: ClusterSync(session: session, store: store))
             let version = discovery.served[type.groupKind]!
             Thread.detachNewThread {
-                sync.value.watch(type, version: version, resume: true, stop: { controller.isStopping }, changed: { controller.wake() },
-                                 health: { failing in behind.set(type.groupKind, failing) }, onError: log)
+                sync.value.watch(
+                    type, version: version, resume: true, stop: { controller.isStopping },
+                    changed: { controller.wake() },
+                    health: { failing in behind.set(type.groupKind, failing) }, onError: log)
             }
         }
         // A cluster out of reach for a minute (every kind behind): stop; the next command lists and starts another.
@@ -96,7 +112,10 @@ enum ClusterKeeper {
             var since: Date?
             while !controller.isStopping {
                 sleep(1)
-                if behind.count < kinds.count { since = nil; continue }
+                if behind.count < kinds.count {
+                    since = nil
+                    continue
+                }
                 if let start = since, Date().timeIntervalSince(start) > unreachableSeconds {
                     log("the cluster was out of reach for \(Int(unreachableSeconds)) s: stopping")
                     kill(getpid(), SIGTERM)
@@ -116,8 +135,10 @@ enum ClusterKeeper {
     /// fetched (as kubectl's describe does) and waited for in the cache, until the keeper's watch has written
     /// that version (or its deletion); then the keeper derives views through the cache's revision. False when the
     /// cache did not catch up in time, or the keeper did not answer: the caller lists the cluster instead.
-    static func catchUp(_ requests: [ObjectQuery.Request], namespace: String?, global: GlobalOptions, session: ClusterSession,
-                        store: Store) throws -> Bool {
+    static func catchUp(
+        _ requests: [ObjectQuery.Request], namespace: String?, global: GlobalOptions, session: ClusterSession,
+        store: Store
+    ) throws -> Bool {
         let discovery = try session.discovery()
         var wanted: [(ObjectKey, Int64?)] = []
         for request in requests where !request.names.isEmpty {
@@ -137,7 +158,9 @@ enum ClusterKeeper {
             if Date() > deadline { return false }
             usleep(2_000)
         }
-        guard case .reconciled? = ControllerClient.sync(paths(session), revision: try store.revision(), request: .status) else { return false }
+        guard
+            case .reconciled? = ControllerClient.sync(paths(session), revision: try store.revision(), request: .status)
+        else { return false }
         return true
     }
 
@@ -180,9 +203,13 @@ enum ClusterViews {
         for update in StatusBuilder.updates(graph, now: epoch) { computed[update.ref] = update.status }
         var views: [ObjectKey: String] = [:]
         for ref in Set(sections.keys).union(computed.keys) {
-            var body: [String: JSONValue] = ["sections": GraphSections.value(sections[ref] ?? GraphSections.empty(for: ref))]
+            var body: [String: JSONValue] = [
+                "sections": GraphSections.value(sections[ref] ?? GraphSections.empty(for: ref))
+            ]
             if let status = computed[ref] { body["computed"] = status }
-            views[ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)] =
+            views[
+                ObjectKey(
+                    groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)] =
                 JSONWriter.compact(.object(body))
         }
         return views
@@ -190,7 +217,9 @@ enum ClusterViews {
 
     /// A view's sections and computed status; nil when the text is not a view.
     static func decode(_ text: String) -> (sections: [GraphSections.Section], computed: JSONValue?)? {
-        guard let value = try? JSONValue.parse(text), let sections = value["sections"].flatMap(GraphSections.decode(value:)) else { return nil }
+        guard let value = try? JSONValue.parse(text),
+            let sections = value["sections"].flatMap(GraphSections.decode(value:))
+        else { return nil }
         return (sections, value["computed"])
     }
 }

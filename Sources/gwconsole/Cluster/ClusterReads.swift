@@ -20,10 +20,15 @@ extension ClusterSession {
 
     /// Which version of each kind the server serves: from the cache directory when fresh, else asked and kept.
     func discovery(now: Date = Date()) throws -> KubeAPI.Discovery {
-        let byName = Dictionary(ClusterSession.kinds.map { ($0.groupKind.description, $0.groupKind) }) { first, _ in first }
+        let byName = Dictionary(ClusterSession.kinds.map { ($0.groupKind.description, $0.groupKind) }) { first, _ in
+            first
+        }
         if let data = FileManager.default.contents(atPath: discoveryPath),
-           let cached = try? JSONDecoder().decode(CachedDiscovery.self, from: data), cached.server == connection.server,
-           now.timeIntervalSince1970 - cached.time < ClusterSession.discoveryLifetime, now.timeIntervalSince1970 >= cached.time {
+            let cached = try? JSONDecoder().decode(CachedDiscovery.self, from: data),
+            cached.server == connection.server,
+            now.timeIntervalSince1970 - cached.time < ClusterSession.discoveryLifetime,
+            now.timeIntervalSince1970 >= cached.time
+        {
             var discovery = KubeAPI.Discovery()
             for (name, version) in cached.served { if let kind = byName[name] { discovery.served[kind] = version } }
             for (name, why) in cached.missing { if let kind = byName[name] { discovery.missing[kind] = why } }
@@ -35,12 +40,15 @@ extension ClusterSession {
         } catch let error as KubeError {
             throw CLIError(error.description)
         }
-        let cached = CachedDiscovery(server: connection.server, time: now.timeIntervalSince1970,
-                                     served: Dictionary(uniqueKeysWithValues: discovery.served.map { ($0.key.description, $0.value) }),
-                                     missing: Dictionary(uniqueKeysWithValues: discovery.missing.map { ($0.key.description, $0.value) }))
-        try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let cached = CachedDiscovery(
+            server: connection.server, time: now.timeIntervalSince1970,
+            served: Dictionary(uniqueKeysWithValues: discovery.served.map { ($0.key.description, $0.value) }),
+            missing: Dictionary(uniqueKeysWithValues: discovery.missing.map { ($0.key.description, $0.value) }))
+        try? FileManager.default.createDirectory(
+            atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if let data = try? JSONEncoder().encode(cached) {
-            _ = FileManager.default.createFile(atPath: discoveryPath, contents: data, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(
+                atPath: discoveryPath, contents: data, attributes: [.posixPermissions: 0o600])
         }
         return discovery
     }
@@ -48,11 +56,14 @@ extension ClusterSession {
     /// The objects one request names, read from the API: a GET per name, or a paged list of the kind (in
     /// `namespace`, or every namespace when nil). Missing names are reported in kubectl's words. Nil when the
     /// server does not serve the kind (the warning is printed).
-    func fetch(_ request: ObjectQuery.Request, namespace: String?, discovery: KubeAPI.Discovery,
-               notFound: inout [String]) throws -> [StoredObject]? {
+    func fetch(
+        _ request: ObjectQuery.Request, namespace: String?, discovery: KubeAPI.Discovery,
+        notFound: inout [String]
+    ) throws -> [StoredObject]? {
         let type = request.type
         guard let version = discovery.served[type.groupKind] else {
-            let why = discovery.missing[type.groupKind] ?? "gwconsole does not read \(type.qualifiedPlural) from clusters"
+            let why =
+                discovery.missing[type.groupKind] ?? "gwconsole does not read \(type.qualifiedPlural) from clusters"
             Output.error("Warning: \(type.qualifiedPlural): not installed in cluster \(connection.contextName): \(why)")
             return nil
         }

@@ -12,8 +12,10 @@ final class ClusterSession: @unchecked Sendable {
 
     /// The kinds gwconsole reads from a cluster.
     static let kinds: [ResourceType] = [
-        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute, ResourceRegistry.referenceGrant,
-        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service, ResourceRegistry.endpointSlice,
+        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
+        ResourceRegistry.referenceGrant,
+        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
+        ResourceRegistry.endpointSlice,
         ResourceRegistry.configMap, ResourceRegistry.secret, ResourceRegistry.deployment, ResourceRegistry.pod,
     ]
 
@@ -25,7 +27,9 @@ final class ClusterSession: @unchecked Sendable {
         self.connection = connection
         let http = KubeHTTP(connection: connection, execCacheDirectory: stateDirectory + "/clusters/.exec-cache")
         api = KubeAPI(http: http)
-        let safe = connection.contextName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "_" }
+        let safe = connection.contextName.map {
+            $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" ? $0 : "_"
+        }
         cacheDirectory = stateDirectory + "/clusters/" + String(safe)
     }
 
@@ -35,14 +39,19 @@ final class ClusterSession: @unchecked Sendable {
         let connection: ClusterConnection
         if global.inCluster {
             guard let inCluster = ClusterConnection.inCluster() else {
-                throw CLIError("error: --in-cluster: not running in a pod (KUBERNETES_SERVICE_HOST/PORT or the service-account token are missing)")
+                throw CLIError(
+                    "error: --in-cluster: not running in a pod (KUBERNETES_SERVICE_HOST/PORT or the service-account token are missing)"
+                )
             }
             connection = inCluster
         } else {
             do {
                 let paths = Kubeconfig.paths(explicit: global.kubeconfig)
                 let config = try Kubeconfig.load(paths: paths, explicit: global.kubeconfig != nil)
-                if config.files.isEmpty { throw KubeError.config("no kubeconfig found (looked at \(paths.joined(separator: ", ")); give --kubeconfig FILE)") }
+                if config.files.isEmpty {
+                    throw KubeError.config(
+                        "no kubeconfig found (looked at \(paths.joined(separator: ", ")); give --kubeconfig FILE)")
+                }
                 connection = try ClusterConnection.resolve(config, context: global.context)
             } catch let error as KubeError {
                 throw CLIError(error.description)
@@ -112,6 +121,8 @@ final class ClusterSession: @unchecked Sendable {
     var reportPath: String { cacheDirectory + "/sync.json" }
 
     func report() -> SyncReport? {
-        FileManager.default.contents(atPath: reportPath).flatMap { try? JSONDecoder().decode(SyncReport.self, from: $0) }
+        FileManager.default.contents(atPath: reportPath).flatMap {
+            try? JSONDecoder().decode(SyncReport.self, from: $0)
+        }
     }
 }

@@ -15,8 +15,9 @@ struct ClusterSync {
     @discardableResult
     func syncAll() throws -> ClusterSession.SyncReport {
         let discovery = try session.api.discover(ClusterSession.kinds)
-        var report = ClusterSession.SyncReport(context: session.connection.contextName, server: session.connection.server,
-                                               time: Store.timestamp(Date()), served: [:], notInstalled: [:], forbidden: [:])
+        var report = ClusterSession.SyncReport(
+            context: session.connection.contextName, server: session.connection.server,
+            time: Store.timestamp(Date()), served: [:], notInstalled: [:], forbidden: [:])
         for (groupKind, why) in discovery.missing { report.notInstalled[groupKind.description] = why }
         enum Listed {
             case items([JSONValue], String?)
@@ -37,8 +38,9 @@ struct ClusterSync {
                 listed = .items(items, resourceVersion)
             } catch KubeError.status(403, _, let message) where type.namespaced {
                 do {
-                    listed = .namespaceOnly(try api.list(type, version: version, namespace: namespace).items,
-                                            "listed in namespace \(namespace) only: \(message)")
+                    listed = .namespaceOnly(
+                        try api.list(type, version: version, namespace: namespace).items,
+                        "listed in namespace \(namespace) only: \(message)")
                 } catch KubeError.status(403, _, let inner) {
                     listed = .forbidden(inner)
                 } catch {
@@ -76,7 +78,8 @@ struct ClusterSync {
             }
         }
         if let data = try? JSONEncoder().encode(report) {
-            _ = FileManager.default.createFile(atPath: session.reportPath, contents: data, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(
+                atPath: session.reportPath, contents: data, attributes: [.posixPermissions: 0o600])
         }
         return report
     }
@@ -99,11 +102,15 @@ struct ClusterSync {
     /// server is briefly unreachable. Each event is written to the store, its resourceVersion kept (so that a
     /// restarted watcher resumes where this one stopped), and `changed` told. `health` hears of each failure
     /// (true) and recovery (false).
-    func watch(_ type: ResourceType, version: String, resume: Bool = false, stop: @escaping @Sendable () -> Bool,
-               changed: @escaping @Sendable () -> Void = {}, health: @escaping @Sendable (Bool) -> Void = { _ in },
-               onError: @escaping @Sendable (String) -> Void) {
+    func watch(
+        _ type: ResourceType, version: String, resume: Bool = false, stop: @escaping @Sendable () -> Bool,
+        changed: @escaping @Sendable () -> Void = {}, health: @escaping @Sendable (Bool) -> Void = { _ in },
+        onError: @escaping @Sendable (String) -> Void
+    ) {
         var resourceVersion: String?
-        if resume, let stored = try? store.meta(ClusterSync.watchKey(type)), stored >= 0 { resourceVersion = String(stored) }
+        if resume, let stored = try? store.meta(ClusterSync.watchKey(type)), stored >= 0 {
+            resourceVersion = String(stored)
+        }
         var failures = 0
         while !stop() {
             do {
@@ -115,7 +122,9 @@ struct ClusterSync {
                     changed()
                 }
                 var connected = false
-                try session.api.watch(type, version: version, namespace: nil, resourceVersion: resourceVersion!, timeoutSeconds: 60) { event in
+                try session.api.watch(
+                    type, version: version, namespace: nil, resourceVersion: resourceVersion!, timeoutSeconds: 60
+                ) { event in
                     if !connected {
                         connected = true
                         if failures > 0 { health(false) }
@@ -128,8 +137,11 @@ struct ClusterSync {
                             resourceVersion = object["metadata"]?["resourceVersion"]?.stringValue ?? resourceVersion
                         case .deleted(let object):
                             let metadata = object["metadata"] ?? [:]
-                            try store.mirrorDelete(ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? metadata["namespace"]?.stringValue ?? "" : "",
-                                                             name: metadata["name"]?.stringValue ?? ""))
+                            try store.mirrorDelete(
+                                ObjectKey(
+                                    groupKind: type.groupKind,
+                                    namespace: type.namespaced ? metadata["namespace"]?.stringValue ?? "" : "",
+                                    name: metadata["name"]?.stringValue ?? ""))
                             resourceVersion = metadata["resourceVersion"]?.stringValue ?? resourceVersion
                         case .bookmark(let version):
                             resourceVersion = version
@@ -144,7 +156,7 @@ struct ClusterSync {
                 if failures > 0 { health(false) }
                 failures = 0
             } catch KubeError.status(410, _, _) {
-                resourceVersion = nil   // too old: relist
+                resourceVersion = nil  // too old: relist
             } catch {
                 if failures == 0 { health(true) }
                 failures += 1

@@ -11,18 +11,33 @@ struct ClusterWrites {
     func apply(_ objects: [DecodedObject], dryRun: Bool) throws {
         let plan = try objects.map { object -> (DecodedObject, String, String) in
             let version = splitAPIVersion(object.apiVersion).version
-            let existing = try? session.api.json("GET", KubeAPI.path(object.type, version: version, namespace: object.type.namespaced ? object.namespace : nil, name: object.name))
+            let existing = try? session.api.json(
+                "GET",
+                KubeAPI.path(
+                    object.type, version: version, namespace: object.type.namespaced ? object.namespace : nil,
+                    name: object.name))
             do {
                 _ = try session.api.apply(object.object, type: object.type, version: version, dryRun: true)
             } catch let error as KubeError {
                 let position = object.position.map { "\($0): " } ?? ""
-                throw CLIError("\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.description)\nerror: nothing was applied to cluster \(session.connection.contextName)")
+                throw CLIError(
+                    "\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.description)\nerror: nothing was applied to cluster \(session.connection.contextName)"
+                )
             }
             return (object, version, existing == nil ? "created" : "serverside-applied")
         }
-        Output.out("Plan for cluster \(session.connection.contextName) (\(session.connection.server)), field manager gwconsole:\n")
-        for (object, _, action) in plan { Output.out("  \(object.type.qualifiedSingular)/\(object.name) will be \(action == "created" ? "created" : "updated")\n") }
-        if dryRun { Output.out("(dry run: nothing changed)\n"); return }
+        Output.out(
+            "Plan for cluster \(session.connection.contextName) (\(session.connection.server)), field manager gwconsole:\n"
+        )
+        for (object, _, action) in plan {
+            Output.out(
+                "  \(object.type.qualifiedSingular)/\(object.name) will be \(action == "created" ? "created" : "updated")\n"
+            )
+        }
+        if dryRun {
+            Output.out("(dry run: nothing changed)\n")
+            return
+        }
         for (object, version, action) in plan {
             do {
                 _ = try session.api.apply(object.object, type: object.type, version: version)
@@ -38,12 +53,19 @@ struct ClusterWrites {
         let discovery = try session.api.discover(targets.map(\.0))
         var missing: [String] = []
         for (type, key) in targets {
-            guard let version = discovery.served[type.groupKind] else { throw CLIError("error: \(type.qualifiedPlural) is not installed in cluster \(session.connection.contextName)") }
+            guard let version = discovery.served[type.groupKind] else {
+                throw CLIError(
+                    "error: \(type.qualifiedPlural) is not installed in cluster \(session.connection.contextName)")
+            }
             do {
                 try session.api.delete(type, version: version, namespace: key.namespace, name: key.name)
-                Output.out("\(type.qualifiedSingular) \"\(key.name)\" deleted\(key.namespace.isEmpty ? "" : " from \(key.namespace) namespace")\n")
+                Output.out(
+                    "\(type.qualifiedSingular) \"\(key.name)\" deleted\(key.namespace.isEmpty ? "" : " from \(key.namespace) namespace")\n"
+                )
             } catch KubeError.status(404, _, _) {
-                if !ignoreNotFound { missing.append("Error from server (NotFound): \(type.qualifiedPlural) \"\(key.name)\" not found") }
+                if !ignoreNotFound {
+                    missing.append("Error from server (NotFound): \(type.qualifiedPlural) \"\(key.name)\" not found")
+                }
             } catch let error as KubeError {
                 throw CLIError(error.description)
             }

@@ -22,13 +22,16 @@ enum StatusViews {
 
     /// The describe section for an object's stored status beside the one the core computed for it.
     static func section(stored: StoredObject, computed: JSONValue, controllerName: String) -> GraphSections.Section {
-        let differences = StatusDrift.differences(cluster: stored.status, computed: computed, controllerName: controllerName)
+        let differences = StatusDrift.differences(
+            cluster: stored.status, computed: computed, controllerName: controllerName)
         if differences.isEmpty {
-            return GraphSections.Section(title: "Status Views", headers: ["Cluster's Controller", "gwconsole"], rows: [["agrees", "agrees"]])
+            return GraphSections.Section(
+                title: "Status Views", headers: ["Cluster's Controller", "gwconsole"], rows: [["agrees", "agrees"]])
         }
         func text(_ entry: StatusDrift.Entry?) -> String { entry.map { "\($0.status) \($0.reason)" } ?? "<absent>" }
-        return GraphSections.Section(title: "Status Views (differ)", headers: ["Where", "Condition", "Cluster's Controller", "gwconsole"],
-                                     rows: differences.map { [$0.place, $0.type.rawValue, text($0.cluster), text($0.computed)] })
+        return GraphSections.Section(
+            title: "Status Views (differ)", headers: ["Where", "Condition", "Cluster's Controller", "gwconsole"],
+            rows: differences.map { [$0.place, $0.type.rawValue, text($0.cluster), text($0.computed)] })
     }
 
     /// StatusDrift findings for doctor: every object whose two views differ.
@@ -36,9 +39,11 @@ enum StatusViews {
         let computed = computed(graph)
         var written: [ObjectRef: JSONValue?] = [:]
         for ref in computed.keys where namespace == nil || ref.namespace.isEmpty || ref.namespace == namespace {
-            let key = ObjectKey(groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)
+            let key = ObjectKey(
+                groupKind: GroupKind(group: ref.group, kind: ref.kind), namespace: ref.namespace, name: ref.name)
             if let stored = try? store.get(key) { written[ref] = .some(stored.status) }
         }
-        return StatusDriftRule.findings(computed: computed, written: written, controllerName: graph.controllerName, namespace: namespace)
+        return StatusDriftRule.findings(
+            computed: computed, written: written, controllerName: graph.controllerName, namespace: namespace)
     }
 }

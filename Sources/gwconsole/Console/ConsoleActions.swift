@@ -29,15 +29,25 @@ struct ConsoleActions {
     func probe(_ ref: ObjectRef) throws -> Outcome {
         let data = try ConsoleData.open(global)
         guard let route = data.routes(for: ref).first else {
-            return Outcome(message: StyledLine("nothing to probe: no route sends traffic through \(ref.kind) \(ref.namespacedName)", role: .warning))
+            return Outcome(
+                message: StyledLine(
+                    "nothing to probe: no route sends traffic through \(ref.kind) \(ref.namespacedName)", role: .warning
+                ))
         }
         let state = data.state
         guard state.running else {
             return Outcome(message: StyledLine("the data plane is down: u starts it, then p probes", role: .warning))
         }
-        guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway, let record = state.gateways[gateway.namespacedName],
-              let binding = record.bindings.first(where: { parent.listeners.contains($0.listener) && $0.protocol == "HTTP" }) else {
-            return Outcome(message: StyledLine("HTTPRoute \(route.ref.namespacedName) is not served by a running HTTP listener (see its Conditions tab)", role: .warning))
+        guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
+            let record = state.gateways[gateway.namespacedName],
+            let binding = record.bindings.first(where: {
+                parent.listeners.contains($0.listener) && $0.protocol == "HTTP"
+            })
+        else {
+            return Outcome(
+                message: StyledLine(
+                    "HTTPRoute \(route.ref.namespacedName) is not served by a running HTTP listener (see its Conditions tab)",
+                    role: .warning))
         }
         let host = route.source.spec.hostnames?.first ?? "example.com"
         let path = route.rules.first?.source.matches?.first?.path?.value ?? "/"
@@ -52,44 +62,78 @@ struct ConsoleActions {
         let logLines = tail.newLines()
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let dataplane = state.facts(stateDirectory: data.store.directory)
-        let backends = BackendProbe.analyse(url: url, resolve: [resolve], graph: data.graph, dataplane: dataplane, snapshot: snapshot)
+        let backends = BackendProbe.analyse(
+            url: url, resolve: [resolve], graph: data.graph, dataplane: dataplane, snapshot: snapshot)
 
         var blocks: [DiagnosticsBlock] = []
         let good = (200..<400).contains(result.status)
-        let statusLine = result.status == 0 ? "no response (\(result.error ?? "?"))" : "\(result.status) \(reason(result.status))"
-        blocks.append(.line(StyledLine(spans: [("curl --resolve \(resolve) \(url)", .title), ("  →  ", .dim), (statusLine, good ? .accepted : .error),
-                                               ("  (\(result.timings.total) ms)", .dim)])))
-        for line in bodyLines(result).prefix(12) { blocks.append(.line(StyledLine("  " + line, role: good ? .normal : .error))) }
+        let statusLine =
+            result.status == 0 ? "no response (\(result.error ?? "?"))" : "\(result.status) \(reason(result.status))"
+        blocks.append(
+            .line(
+                StyledLine(spans: [
+                    ("curl --resolve \(resolve) \(url)", .title), ("  →  ", .dim),
+                    (statusLine, good ? .accepted : .error),
+                    ("  (\(result.timings.total) ms)", .dim),
+                ])))
+        for line in bodyLines(result).prefix(12) {
+            blocks.append(.line(StyledLine("  " + line, role: good ? .normal : .error)))
+        }
         for backend in backends {
             blocks.append(.line(StyledLine("")))
-            blocks.append(.line(StyledLine(spans: [("Backend \(backend.service) endpoint \(backend.endpoint): ", .title),
-                                                   (backend.agrees ? "agrees with the gateway" : "MISMATCH with the gateway", backend.agrees ? .accepted : .error)])))
-            blocks.append(.line(StyledLine("  gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks.rawValue)")))
+            blocks.append(
+                .line(
+                    StyledLine(spans: [
+                        ("Backend \(backend.service) endpoint \(backend.endpoint): ", .title),
+                        (
+                            backend.agrees ? "agrees with the gateway" : "MISMATCH with the gateway",
+                            backend.agrees ? .accepted : .error
+                        ),
+                    ])))
+            blocks.append(
+                .line(
+                    StyledLine(
+                        "  gateway sends \(backend.gatewaySends); backend speaks \(backend.backendSpeaks.rawValue)")))
             let sni = backend.sni
-            let left = column("plain HTTP (what the gateway sends\(backend.policy == nil ? " now" : " without a policy"))", backend.plain)
-            let right = column("TLS (SNI \(sni ?? host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))", backend.tls)
+            let left = column(
+                "plain HTTP (what the gateway sends\(backend.policy == nil ? " now" : " without a policy"))",
+                backend.plain)
+            let right = column(
+                "TLS (SNI \(sni ?? host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))", backend.tls)
             blocks.append(.sideBySide(left: left, right: right))
         }
         // Findings about this route and its backends.
-        let related = [route.ref.namespacedName] + route.rules.flatMap { $0.backends.compactMap { $0.service?.namespacedName } }
+        let related =
+            [route.ref.namespacedName] + route.rules.flatMap { $0.backends.compactMap { $0.service?.namespacedName } }
             + route.rules.flatMap { $0.backends.compactMap { $0.policy?.namespacedName } }
         // Only this route's checks: the doctor's backend checks send requests, and other routes are not asked about.
         let findings = diagnose(data, snapshot: snapshot, namespace: route.ref.namespace, routes: [route.ref])
             .filter { finding in finding.objects.contains { object in related.contains { object.contains($0) } } }
         blocks.append(.line(StyledLine("")))
-        blocks += findings.isEmpty ? [.line(StyledLine("Findings: none — the route, its backends and policies check out", role: .accepted))]
+        blocks +=
+            findings.isEmpty
+            ? [.line(StyledLine("Findings: none — the route, its backends and policies check out", role: .accepted))]
             : [.line(StyledLine("Findings", role: .title))] + findingBlocks(findings)
         blocks.append(.line(StyledLine("")))
         blocks.append(.line(StyledLine("nginx error log (\(errorLog)) during the request:", role: .title)))
         if logLines.isEmpty { blocks.append(.line(StyledLine("  (no lines)", role: .dim))) }
-        for line in logLines.suffix(8) { blocks.append(.line(StyledLine("  " + line, role: line.contains("[error]") || line.contains("[crit]") ? .error : .dim))) }
-        return Outcome(message: StyledLine("probed HTTPRoute \(route.ref.namespacedName): \(statusLine)", role: good ? .accepted : .error),
-                       title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks)
+        for line in logLines.suffix(8) {
+            blocks.append(
+                .line(
+                    StyledLine("  " + line, role: line.contains("[error]") || line.contains("[crit]") ? .error : .dim)))
+        }
+        return Outcome(
+            message: StyledLine(
+                "probed HTTPRoute \(route.ref.namespacedName): \(statusLine)", role: good ? .accepted : .error),
+            title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks)
     }
 
     func reason(_ status: Int) -> String {
-        [200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error",
-         502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"][status] ?? ""
+        [
+            200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+            500: "Internal Server Error",
+            502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+        ][status] ?? ""
     }
 
     /// The response body as lines (HTML error pages as nginx sends them).
@@ -107,10 +151,15 @@ struct ConsoleActions {
 
     /// Doctor's findings for the namespace (only `routes`' route checks when given), most severe first: the same
     /// rules and probes as `gwconsole doctor`.
-    func diagnose(_ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil) -> [Finding] {
-        let dataplane = global.clusterMode ? DataplaneFacts.clusterManaged : data.state.facts(stateDirectory: data.store.directory)
-        var input = DoctorInput(graph: data.graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
-        input.observations = DoctorProbe.observe(input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
+    func diagnose(_ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil)
+        -> [Finding]
+    {
+        let dataplane =
+            global.clusterMode ? DataplaneFacts.clusterManaged : data.state.facts(stateDirectory: data.store.directory)
+        var input = DoctorInput(
+            graph: data.graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
+        input.observations = DoctorProbe.observe(
+            input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
         return Finding.ordered(DoctorRules.findings(input))
     }
 
@@ -123,7 +172,12 @@ struct ConsoleActions {
             case .warning: role = .warning
             case .info: role = .dim
             }
-            blocks.append(.line(StyledLine(spans: [("\(finding.severity.rawValue.uppercased()) \(finding.code.rawValue)", role), (": \(finding.summary)", .normal)])))
+            blocks.append(
+                .line(
+                    StyledLine(spans: [
+                        ("\(finding.severity.rawValue.uppercased()) \(finding.code.rawValue)", role),
+                        (": \(finding.summary)", .normal),
+                    ])))
             blocks.append(.line(StyledLine("  objects: \(finding.objects.joined(separator: ", "))", role: .dim)))
             for evidence in finding.evidence {
                 for (index, line) in evidence.split(separator: "\n").enumerated() {
@@ -144,12 +198,21 @@ struct ConsoleActions {
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let findings = diagnose(data, snapshot: snapshot, namespace: global.effectiveNamespace)
         if findings.isEmpty {
-            return Outcome(message: StyledLine("doctor: no findings", role: .accepted), title: "Doctor (namespace \(global.effectiveNamespace))",
-                           blocks: [.line(StyledLine("No findings: every Gateway, route and backend checked is healthy.", role: .accepted))])
+            return Outcome(
+                message: StyledLine("doctor: no findings", role: .accepted),
+                title: "Doctor (namespace \(global.effectiveNamespace))",
+                blocks: [
+                    .line(
+                        StyledLine("No findings: every Gateway, route and backend checked is healthy.", role: .accepted)
+                    )
+                ])
         }
         let errors = findings.filter { $0.severity == .error }.count
-        return Outcome(message: StyledLine("doctor: \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")", role: errors > 0 ? .error : .warning),
-                       title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings))
+        return Outcome(
+            message: StyledLine(
+                "doctor: \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")",
+                role: errors > 0 ? .error : .warning),
+            title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings))
     }
 
     // MARK: changes
@@ -157,7 +220,8 @@ struct ConsoleActions {
     /// Applies manifests from a file as `gwconsole apply -f` does; errors leave everything unchanged.
     func apply(path: String) -> Outcome {
         captured(title: "Apply \(path)") {
-            let objects = try ManifestLoading.load(paths: [(path as NSString).expandingTildeInPath], recursive: false, global: global)
+            let objects = try ManifestLoading.load(
+                paths: [(path as NSString).expandingTildeInPath], recursive: false, global: global)
             if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
             try applyObjects(objects)
         }
@@ -170,10 +234,16 @@ struct ConsoleActions {
 
     func delete(_ ref: ObjectRef) -> Outcome {
         captured(title: "Delete \(ref.kind) \(ref.namespacedName)") {
-            guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else { throw CLIError("error: unknown kind \(ref.kind)") }
+            guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else {
+                throw CLIError("error: unknown kind \(ref.kind)")
+            }
             let store = try global.openWritableStore(for: "delete")
-            let results = try store.delete([ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)])
-            guard results.first.flatMap({ $0 }) != nil else { throw CLIError("Error from server (NotFound): \(type.qualifiedPlural) \"\(ref.name)\" not found") }
+            let results = try store.delete([
+                ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)
+            ])
+            guard results.first.flatMap({ $0 }) != nil else {
+                throw CLIError("Error from server (NotFound): \(type.qualifiedPlural) \"\(ref.name)\" not found")
+            }
             try global.reconcileChange(store, trigger: "console delete", request: .force)
             Output.out("\(type.qualifiedSingular) \"\(ref.name)\" deleted\n")
         }
@@ -185,11 +255,15 @@ struct ConsoleActions {
             let store = try global.openWritableStore(for: "the data plane (u)")
             let manager = DataplaneManager(stateDirectory: store.directory)
             if up ?? !manager.isRunning {
-                let offset = Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? manager.load().portOffset
-                do { try manager.up(portOffset: offset, pinnedAddress: nil) } catch let error as DataplaneError { throw CLIError("error: \(error)") }
+                let offset =
+                    Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? manager.load().portOffset
+                do { try manager.up(portOffset: offset, pinnedAddress: nil) } catch let error as DataplaneError {
+                    throw CLIError("error: \(error)")
+                }
                 ControllerProcess.start(global, store: store)
                 try global.reconcileChange(store, trigger: "console up", request: .force)
-                let gateways = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
+                let gateways = try DataplaneReport.gateways(
+                    store: store, controllerName: global.controllerConfig.controllerName)
                 try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: false)
             } else {
                 ControllerProcess.stop(stateDirectory: store.directory)
@@ -204,7 +278,10 @@ struct ConsoleActions {
     func scenarioNext(_ panel: ScenarioPanel) -> Outcome {
         let number = panel.completed + 1
         guard number <= panel.steps.count else {
-            return Outcome(message: StyledLine("scenario \(panel.name): all \(panel.steps.count) steps are done (:scenario \(panel.name) shows it again)", role: .accepted))
+            return Outcome(
+                message: StyledLine(
+                    "scenario \(panel.name): all \(panel.steps.count) steps are done (:scenario \(panel.name) shows it again)",
+                    role: .accepted))
         }
         var outcome = captured(title: "Scenario \(panel.name) step \(number): \(panel.steps[number - 1].title)") {
             let scenario = try ScenarioCommand.load(panel.name)
@@ -215,10 +292,13 @@ struct ConsoleActions {
             try ScenarioRunner(global: global, scenario: scenario).runStep(number, store: store, checks: true)
         }
         var updated = panel
-        if let store = try? global.openStore(), let progress = ScenarioProgress.load(stateDirectory: store.directory), progress.name == panel.name {
+        if let store = try? global.openStore(), let progress = ScenarioProgress.load(stateDirectory: store.directory),
+            progress.name == panel.name
+        {
             updated.completed = progress.completed
         }
-        updated.log = [StyledLine("Step \(number): \(panel.steps[number - 1].title)", role: .title)]
+        updated.log =
+            [StyledLine("Step \(number): \(panel.steps[number - 1].title)", role: .title)]
             + outcome.blocks.compactMap { if case .line(let line) = $0 { return line } else { return nil } }
         outcome.scenario = updated
         return outcome
@@ -230,11 +310,14 @@ struct ConsoleActions {
         let store = try global.openStore()
         let progress = ScenarioProgress.load(stateDirectory: store.directory)
         let steps = scenario.steps.map { step in
-            ScenarioPanel.Step(title: step.title, prose: step.prose ?? "",
-                               manifest: SecretRedaction.redact([step.apply, step.delete.map { "# delete:\n" + $0 }].compactMap { $0 }.joined(separator: "\n")))
+            ScenarioPanel.Step(
+                title: step.title, prose: step.prose ?? "",
+                manifest: SecretRedaction.redact(
+                    [step.apply, step.delete.map { "# delete:\n" + $0 }].compactMap { $0 }.joined(separator: "\n")))
         }
-        return ScenarioPanel(name: scenario.name, title: scenario.title, steps: steps,
-                             completed: progress?.name == scenario.name ? min(progress!.completed, steps.count) : 0)
+        return ScenarioPanel(
+            name: scenario.name, title: scenario.title, steps: steps,
+            completed: progress?.name == scenario.name ? min(progress!.completed, steps.count) : 0)
     }
 
     /// Runs `body` with its output captured: the output goes to the diagnostics pane, the last line to the status
@@ -250,14 +333,19 @@ struct ConsoleActions {
         }
         switch result {
         case .success:
-            let last = lines.last(where: { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty })?.text.trimmingCharacters(in: .whitespaces) ?? "done"
-            return Outcome(message: StyledLine(last, role: lines.contains { $0.spans.first?.role == .warning } ? .warning : .accepted),
-                           title: title, blocks: lines.map { .line($0) })
+            let last =
+                lines.last(where: { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty })?.text.trimmingCharacters(
+                    in: .whitespaces) ?? "done"
+            return Outcome(
+                message: StyledLine(
+                    last, role: lines.contains { $0.spans.first?.role == .warning } ? .warning : .accepted),
+                title: title, blocks: lines.map { .line($0) })
         case .failure(let error):
             let message = (error as? CLIError)?.message ?? "error: \(error)"
             lines += StyledLine.lines(message, role: .error)
-            return Outcome(message: StyledLine(message.split(separator: "\n").last.map(String.init) ?? message, role: .error),
-                           title: title + " — failed", blocks: lines.map { .line($0) })
+            return Outcome(
+                message: StyledLine(message.split(separator: "\n").last.map(String.init) ?? message, role: .error),
+                title: title + " — failed", blocks: lines.map { .line($0) })
         }
     }
 }

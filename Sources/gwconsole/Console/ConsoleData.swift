@@ -25,7 +25,8 @@ struct ConsoleData {
     static func open(_ global: GlobalOptions, reconcile: Bool = true) throws -> ConsoleData {
         if global.clusterMode {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
-            return ConsoleData(global: global, store: store, tree: TopologyTree.rows(graph), lazyGraph: LazyGraph(graph))
+            return ConsoleData(
+                global: global, store: store, tree: TopologyTree.rows(graph), lazyGraph: LazyGraph(graph))
         }
         let store = reconcile ? try global.openFreshStore() : try global.openStore()
         let reconciler = global.reconciler(store)
@@ -38,13 +39,15 @@ struct ConsoleData {
     }
 
     /// Where the store's views keep the topology tree.
-    static let topologyKey = ObjectKey(groupKind: GroupKind(group: "console.gwconsole", kind: "Topology"), namespace: "", name: "tree")
+    static let topologyKey = ObjectKey(
+        groupKind: GroupKind(group: "console.gwconsole", kind: "Topology"), namespace: "", name: "tree")
 
     /// A persisted view the console may show: the current one, or while a resident controller runs (it derives
     /// the next after each change) the last one written; nil when there is none to show (build the graph).
     static func view(_ key: ObjectKey, store: Store) throws -> String?? {
         if let current = try Reconciler.currentView(key, store: store) { return current }
-        guard ControllerPaths(stateDirectory: store.directory).isRunning, try Reconciler.viewsRevision(store) != nil else { return nil }
+        guard ControllerPaths(stateDirectory: store.directory).isRunning, try Reconciler.viewsRevision(store) != nil
+        else { return nil }
         return .some(try store.view(key))
     }
 
@@ -62,17 +65,22 @@ struct ConsoleData {
         if global.clusterMode {
             info.dataplane = "the cluster's"
             let gateway = graph.gateways.first { $0.ref.namespace == global.effectiveNamespace } ?? graph.gateways.first
-            if let gateway, let stored = try? stored(gateway.ref), let address = stored.1.status?["addresses"]?.arrayValue?.first?["value"]?.stringValue {
+            if let gateway, let stored = try? stored(gateway.ref),
+                let address = stored.1.status?["addresses"]?.arrayValue?.first?["value"]?.stringValue
+            {
                 info.gateway = "Gateway \(gateway.ref.namespacedName) at \(address)"
             }
-            info.problems = rows.filter { [.error, .conflicted, .notAttached].contains($0.role) && $0.ref != nil }.count
+            info.problems =
+                rows.filter { [.error, .conflicted, .notAttached].contains($0.role) && $0.ref != nil }.count
             return info
         }
         let state = self.state
         info.dataplane = state.running ? "up" : "down"
         let keys = state.gateways.keys.sorted()
         if state.running, let key = keys.first(where: { $0.hasPrefix(global.effectiveNamespace + "/") }) ?? keys.first,
-           let binding = state.gateways[key]?.bindings.first(where: { $0.protocol == "HTTP" }) ?? state.gateways[key]?.bindings.first {
+            let binding = state.gateways[key]?.bindings.first(where: { $0.protocol == "HTTP" })
+                ?? state.gateways[key]?.bindings.first
+        {
             info.gateway = "GW_IP=\(binding.address) GW_PORT=\(binding.port)"
         }
         info.problems = rows.filter { [.error, .conflicted, .notAttached].contains($0.role) && $0.ref != nil }.count
@@ -89,13 +97,19 @@ struct ConsoleData {
         let extra = try ObjectQuery.unstructuredTypes(store)
         guard let type = ResourceRegistry.resolve(kind, extra: extra) else { return nil }
         let objects = try store.list(type.groupKind, namespace: type.namespaced ? global.effectiveNamespace : "")
-        let table = ResourceTable.table(type, objects: objects.map(\.object), options: TableOptions(wide: false, allNamespaces: false, qualifyNames: false))
+        let table = ResourceTable.table(
+            type, objects: objects.map(\.object),
+            options: TableOptions(wide: false, allNamespaces: false, qualifyNames: false))
         var lines = table.render().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let header = lines.first ?? ""
         let rows = zip(lines.dropFirst(), objects).map { line, object in
-            ListRow(text: line, ref: ObjectRef(group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace, name: object.name),
-                    role: role(of: object))
+            ListRow(
+                text: line,
+                ref: ObjectRef(
+                    group: object.groupKind.group, kind: object.groupKind.kind, namespace: object.namespace,
+                    name: object.name),
+                role: role(of: object))
         }
         return ResourceList(title: type.plural, header: header, rows: rows)
     }
@@ -103,7 +117,9 @@ struct ConsoleData {
     /// A row's colour from its status: not accepted/ready → error.
     func role(of object: StoredObject) -> Role {
         let status = object.status ?? [:]
-        if object.leadingConditions.contains(where: { [.accepted, .programmed, .resolvedRefs].contains($0.type) && $0.status == .false }) {
+        if object.leadingConditions.contains(where: {
+            [.accepted, .programmed, .resolvedRefs].contains($0.type) && $0.status == .false
+        }) {
             return .error
         }
         if let phase = status["phase"]?.stringValue, phase != "Running" { return .pending }
@@ -112,7 +128,10 @@ struct ConsoleData {
 
     func stored(_ ref: ObjectRef) throws -> (ResourceType, StoredObject)? {
         guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else { return nil }
-        guard let object = try store.get(ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)) else { return nil }
+        guard
+            let object = try store.get(
+                ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name))
+        else { return nil }
         return (type, object)
     }
 
@@ -121,12 +140,18 @@ struct ConsoleData {
         guard let ref else { return [] }
         do {
             guard let (type, object) = try stored(ref) else {
-                return [StyledLine("\(ref.kind) \(ref.namespacedName) is not in the store (referenced, not created)", role: .warning)]
+                return [
+                    StyledLine(
+                        "\(ref.kind) \(ref.namespacedName) is not in the store (referenced, not created)",
+                        role: .warning)
+                ]
             }
             switch tab {
             case .describe:
-                return StyledLine.lines(Describer.describe(type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
-                                                           sections: try sections(for: ref, type: type)))
+                return StyledLine.lines(
+                    Describer.describe(
+                        type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
+                        sections: try sections(for: ref, type: type)))
             case .yaml:
                 return yaml(type, object: object)
             case .conditions:
@@ -147,7 +172,9 @@ struct ConsoleData {
     func sections(for ref: ObjectRef, type: ResourceType) throws -> [GraphSections.Section] {
         guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
         if !global.clusterMode,
-           let view = try ConsoleData.view(ObjectKey(groupKind: type.groupKind, namespace: ref.namespace, name: ref.name), store: store) {
+            let view = try ConsoleData.view(
+                ObjectKey(groupKind: type.groupKind, namespace: ref.namespace, name: ref.name), store: store)
+        {
             return view.flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
         }
         return GraphSections.sections(for: ref, in: graph)
@@ -160,9 +187,11 @@ struct ConsoleData {
             // Secret data is not shown by default: sizes only, as describe does.
             for field in ["data", "stringData"] {
                 guard case .object(let members)? = value[field] else { continue }
-                value[field] = .object(members.mapValues { .string("<hidden: \(($0.stringValue ?? "").count) characters>") })
+                value[field] = .object(
+                    members.mapValues { .string("<hidden: \(($0.stringValue ?? "").count) characters>") })
             }
-            note = StyledLine("# data hidden; gwconsole get secret \(object.name) -o yaml prints it", role: .configComment)
+            note = StyledLine(
+                "# data hidden; gwconsole get secret \(object.name) -o yaml prints it", role: .configComment)
         }
         let lines = StyledLine.lines(YAMLWriter.write(value)).map { line -> StyledLine in
             let text = line.text
@@ -178,29 +207,38 @@ struct ConsoleData {
         let status = object.status ?? [:]
         for condition in status.conditionList { rows.append((object.groupKind.kind, condition)) }
         for listener in status["listeners"]?.arrayValue ?? [] {
-            let name = "listener \(listener["name"]?.stringValue ?? "?") (\(listener["attachedRoutes"]?.intValue.map { String($0) } ?? "0") routes)"
+            let name =
+                "listener \(listener["name"]?.stringValue ?? "?") (\(listener["attachedRoutes"]?.intValue.map { String($0) } ?? "0") routes)"
             for condition in listener.conditionList { rows.append((name, condition)) }
         }
         for parent in status["parents"]?.arrayValue ?? [] {
             let ref = parent["parentRef"]
-            let name = "parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")"
+            let name =
+                "parent \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")\(ref?["sectionName"]?.stringValue.map { "/" + $0 } ?? "")"
             for condition in parent.conditionList { rows.append((name, condition)) }
         }
         for ancestor in status["ancestors"]?.arrayValue ?? [] {
             let ref = ancestor["ancestorRef"]
-            let name = "ancestor \(ref?["kind"]?.stringValue ?? "Gateway") \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")"
+            let name =
+                "ancestor \(ref?["kind"]?.stringValue ?? "Gateway") \(ref?["namespace"]?.stringValue.map { $0 + "/" } ?? "")\(ref?["name"]?.stringValue ?? "?")"
             for condition in ancestor.conditionList { rows.append((name, condition)) }
         }
         if rows.isEmpty { return [StyledLine("no conditions in status", role: .dim)] }
         var table = "WHERE\tTYPE\tSTATUS\tREASON\tAGE\n"
         for (place, condition) in rows {
-            table += [place, condition.type.rawValue, condition.status.rawValue, condition.reason?.rawValue ?? "",
-                      condition.lastTransitionTime.map { AgeFormatter.age(since: $0) } ?? ""].joined(separator: "\t") + "\n"
+            table +=
+                [
+                    place, condition.type.rawValue, condition.status.rawValue, condition.reason?.rawValue ?? "",
+                    condition.lastTransitionTime.map { AgeFormatter.age(since: $0) } ?? "",
+                ].joined(separator: "\t") + "\n"
         }
         let lines = KubectlTable.render(table).split(separator: "\n").map(String.init)
         var out = [StyledLine(lines[0], role: .title)]
         for (line, (_, condition)) in zip(lines.dropFirst(), rows) {
-            out.append(StyledLine(line, role: condition.isHealthy ? .accepted : (condition.type == .conflicted ? .conflicted : .error)))
+            out.append(
+                StyledLine(
+                    line, role: condition.isHealthy ? .accepted : (condition.type == .conflicted ? .conflicted : .error)
+                ))
             if let message = condition.message, !message.isEmpty {
                 out.append(StyledLine("    " + message, role: .dim))
             }
@@ -217,16 +255,21 @@ struct ConsoleData {
             return graph.routes.filter { attached.contains($0.ref) }
         case "GatewayClass":
             let gateways = graph.gateways.filter { $0.source.spec.gatewayClassName == ref.name }.map(\.ref)
-            return graph.routes.filter { route in route.parents.contains { $0.accepted && gateways.contains($0.gateway ?? ref) } }
+            return graph.routes.filter { route in
+                route.parents.contains { $0.accepted && gateways.contains($0.gateway ?? ref) }
+            }
         case "Service":
             return graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.service == ref } } }
         case "BackendTLSPolicy":
             return graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.policy == ref } } }
         case "ConfigMap":
             let policies = graph.policies.filter { policy in
-                policy.ref.namespace == ref.namespace && (policy.source.spec.validation.caCertificateRefs ?? []).contains { $0.name == ref.name }
+                policy.ref.namespace == ref.namespace
+                    && (policy.source.spec.validation.caCertificateRefs ?? []).contains { $0.name == ref.name }
             }.map(\.ref)
-            return graph.routes.filter { $0.rules.contains { $0.backends.contains { $0.policy.map(policies.contains) ?? false } } }
+            return graph.routes.filter {
+                $0.rules.contains { $0.backends.contains { $0.policy.map(policies.contains) ?? false } }
+            }
         default: return []
         }
     }
@@ -243,33 +286,52 @@ struct ConsoleData {
     func nginx(_ ref: ObjectRef, full: Bool, glyphs: Glyphs) -> [StyledLine] {
         let gateways = gateways(for: ref)
         guard !gateways.isEmpty else {
-            return [StyledLine("\(ref.kind) \(ref.namespacedName) shapes no Gateway's config (not attached, or no route uses it)", role: .dim)]
+            return [
+                StyledLine(
+                    "\(ref.kind) \(ref.namespacedName) shapes no Gateway's config (not attached, or no route uses it)",
+                    role: .dim)
+            ]
         }
-        guard let snapshot = try? Reconciler(store: store, config: global.controllerConfig).snapshot() else { return [] }
+        guard let snapshot = try? Reconciler(store: store, config: global.controllerConfig).snapshot() else {
+            return []
+        }
         let state = self.state
         var names = ["\(ref.kind) \(ref.namespacedName)"]
         if ref.kind == "Service" { names = ["Service \(ref.namespacedName):"] + names }
         if ref.kind == "ConfigMap" {
-            names = graph.policies.filter { ($0.source.spec.validation.caCertificateRefs ?? []).contains { $0.name == ref.name } && $0.ref.namespace == ref.namespace }
-                .map { "BackendTLSPolicy \($0.ref.namespacedName)" }
+            names = graph.policies.filter {
+                ($0.source.spec.validation.caCertificateRefs ?? []).contains { $0.name == ref.name }
+                    && $0.ref.namespace == ref.namespace
+            }
+            .map { "BackendTLSPolicy \($0.ref.namespacedName)" }
         }
         var out: [StyledLine] = []
         for gateway in gateways {
-            let text = Render.dump(gateway, graph: graph, snapshot: snapshot, state: state, stateDirectory: store.directory)
+            let text = Render.dump(
+                gateway, graph: graph, snapshot: snapshot, state: state, stateDirectory: store.directory)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let blocks = ref.kind == "Gateway" ? [] : ConfigExcerpt.blocks(in: lines, naming: names)
-            out.append(StyledLine("# Gateway \(gateway.ref.namespacedName)" + (full || ref.kind == "Gateway" ? ": the full config (nginx -T)" : ": the parts \(ref.kind) \(ref.name) produced (c: the full config)"), role: .title))
+            out.append(
+                StyledLine(
+                    "# Gateway \(gateway.ref.namespacedName)"
+                        + (full || ref.kind == "Gateway"
+                            ? ": the full config (nginx -T)"
+                            : ": the parts \(ref.kind) \(ref.name) produced (c: the full config)"),
+                    role: .title))
             if full || ref.kind == "Gateway" {
                 let marked = Set(blocks.flatMap { Array($0.lines) })
                 out += ConfigHighlighter.styled(lines, marked: marked, glyphs: glyphs)
             } else if blocks.isEmpty {
-                out.append(StyledLine("  (no block names \(ref.kind) \(ref.namespacedName); c shows the full config)", role: .dim))
+                out.append(
+                    StyledLine(
+                        "  (no block names \(ref.kind) \(ref.namespacedName); c shows the full config)", role: .dim))
             } else {
                 for block in blocks {
                     if !block.context.isEmpty {
                         out += ConfigHighlighter.styled(block.context.map { lines[$0] } + ["    ..."])
                     }
-                    out += ConfigHighlighter.styled(Array(lines[block.lines]), marked: Set(0..<block.lines.count), glyphs: glyphs)
+                    out += ConfigHighlighter.styled(
+                        Array(lines[block.lines]), marked: Set(0..<block.lines.count), glyphs: glyphs)
                     out.append(StyledLine(""))
                 }
             }
@@ -281,26 +343,40 @@ struct ConsoleData {
     func history(_ ref: ObjectRef) -> [StyledLine] {
         let state = self.state
         let gateways = gateways(for: ref)
-        guard !gateways.isEmpty else { return [StyledLine("no Gateway config involves \(ref.kind) \(ref.namespacedName)", role: .dim)] }
+        guard !gateways.isEmpty else {
+            return [StyledLine("no Gateway config involves \(ref.kind) \(ref.namespacedName)", role: .dim)]
+        }
         var out: [StyledLine] = []
         for gateway in gateways {
             guard let record = state.gateways[gateway.ref.namespacedName] else {
-                out.append(StyledLine("Gateway \(gateway.ref.namespacedName): no generations (the data plane is down: u starts it)", role: .dim))
+                out.append(
+                    StyledLine(
+                        "Gateway \(gateway.ref.namespacedName): no generations (the data plane is down: u starts it)",
+                        role: .dim))
                 continue
             }
-            out.append(StyledLine("Gateway \(gateway.ref.namespacedName): config generations, newest last", role: .title))
+            out.append(
+                StyledLine("Gateway \(gateway.ref.namespacedName): config generations, newest last", role: .title))
             for entry in record.history.suffix(12) {
                 let serving = entry.generation == record.generation ? " (serving)" : ""
-                out.append(StyledLine("  \(entry.generation)  \(AgeFormatter.age(since: entry.time)) ago  \(entry.result)\(serving)  \(entry.trigger)"
-                                      + (entry.message.isEmpty ? "" : ": \(entry.message)"), role: entry.result == "Applied" ? .accepted : .error))
+                out.append(
+                    StyledLine(
+                        "  \(entry.generation)  \(AgeFormatter.age(since: entry.time)) ago  \(entry.result)\(serving)  \(entry.trigger)"
+                            + (entry.message.isEmpty ? "" : ": \(entry.message)"),
+                        role: entry.result == "Applied" ? .accepted : .error))
             }
-            let kept = record.history.map(\.generation).filter { FileManager.default.fileExists(atPath: store.directory + "/dp/\(record.index)/generations/\($0)") }
+            let kept = record.history.map(\.generation).filter {
+                FileManager.default.fileExists(atPath: store.directory + "/dp/\(record.index)/generations/\($0)")
+            }
             if kept.count >= 2 {
                 let (from, to) = (kept[kept.count - 2], kept[kept.count - 1])
                 out.append(StyledLine(""))
-                out.append(StyledLine("What generation \(to) changed (gwconsole config diff \(from) \(to)):", role: .title))
-                let diff = ConfigDiff.diff(root: store.directory + "/dp/\(record.index)/generations", from: from, to: to)
-                out += ConfigHighlighter.diff(diff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+                out.append(
+                    StyledLine("What generation \(to) changed (gwconsole config diff \(from) \(to)):", role: .title))
+                let diff = ConfigDiff.diff(
+                    root: store.directory + "/dp/\(record.index)/generations", from: from, to: to)
+                out += ConfigHighlighter.diff(
+                    diff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
             }
             out.append(StyledLine(""))
         }

@@ -14,8 +14,16 @@ struct ConsoleOptions {
 final class ClusterWatchers: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false
-    var stopped: Bool { lock.lock(); defer { lock.unlock() }; return flag }
-    func stop() { lock.lock(); flag = true; lock.unlock() }
+    var stopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
+    func stop() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
 }
 
 /// Hands a value that is only touched by one thread at a time to the worker thread.
@@ -25,8 +33,19 @@ struct Handoff<T>: @unchecked Sendable { let value: T }
 final class ConsoleInbox: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [ConsoleActions.Outcome] = []
-    func post(_ outcome: ConsoleActions.Outcome) { lock.lock(); items.append(outcome); lock.unlock() }
-    func drain() -> [ConsoleActions.Outcome] { lock.lock(); defer { items = []; lock.unlock() }; return items }
+    func post(_ outcome: ConsoleActions.Outcome) {
+        lock.lock()
+        items.append(outcome)
+        lock.unlock()
+    }
+    func drain() -> [ConsoleActions.Outcome] {
+        lock.lock()
+        defer {
+            items = []
+            lock.unlock()
+        }
+        return items
+    }
 }
 
 /// The ncurses console's shell: owns the terminal, reads the store, runs effects (in the background when they
@@ -66,7 +85,9 @@ final class ConsoleRunner {
         }
         self.config = config
         catalog = ThemeCatalog(configDirectory: configDirectory)
-        let themeName = options.theme ?? environment["GWCONSOLE_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? config.theme ?? "default"
+        let themeName =
+            options.theme ?? environment["GWCONSOLE_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? config.theme
+            ?? "default"
         let (theme, warning) = catalog.load(themeName)
         if let warning { startupMessages.append(warning) }
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
@@ -82,21 +103,31 @@ final class ConsoleRunner {
         let store = try global.openStore()
         let savedStderr = dup(STDERR_FILENO)
         let log = open(store.directory + "/console.log", O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        if log >= 0 { dup2(log, STDERR_FILENO); close(log) }
+        if log >= 0 {
+            dup2(log, STDERR_FILENO)
+            close(log)
+        }
         screen.start(mouse: config.mouse)
         defer {
             screen.stop()
-            if savedStderr >= 0 { dup2(savedStderr, STDERR_FILENO); close(savedStderr) }
+            if savedStderr >= 0 {
+                dup2(savedStderr, STDERR_FILENO)
+                close(savedStderr)
+            }
         }
         try reload()
         let watchers = try startClusterWatchers()
         defer { watchers?.stop() }
         model.completions = completions()
-        if !startupMessages.isEmpty { model.message = StyledLine(startupMessages.joined(separator: "; "), role: .warning) }
+        if !startupMessages.isEmpty {
+            model.message = StyledLine(startupMessages.joined(separator: "; "), role: .warning)
+        }
         if let name = options.scenario {
             perform(.scenario(name))
             // Show where the scenario stands: probe its route when traffic can flow.
-            if running, let route = data?.graph.routes.first { background("probing HTTPRoute \(route.ref.namespacedName)") { try $0.probe(route.ref) } }
+            if running, let route = data?.graph.routes.first {
+                background("probing HTTPRoute \(route.ref.namespacedName)") { try $0.probe(route.ref) }
+            }
         }
         loadDetail()
         var nextCheck = Date()
@@ -135,9 +166,11 @@ final class ConsoleRunner {
             guard let version = session.report()?.served[type.groupKind.description] else { continue }
             let sync = Handoff(value: ClusterSync(session: session, store: store))
             Thread.detachNewThread {
-                sync.value.watch(type, version: version, stop: { watchers.stopped }, onError: { message in
-                    inbox.post(ConsoleActions.Outcome(message: StyledLine(message, role: .warning), quiet: true))
-                })
+                sync.value.watch(
+                    type, version: version, stop: { watchers.stopped },
+                    onError: { message in
+                        inbox.post(ConsoleActions.Outcome(message: StyledLine(message, role: .warning), quiet: true))
+                    })
             }
         }
         return watchers
@@ -164,7 +197,8 @@ final class ConsoleRunner {
         guard let data else { return }
         // A change, the views the controller derived for it (the tree shown meanwhile is the one before), the data
         // plane started or stopped.
-        let changed = ((try? data.store.revision()) ?? revision) != revision
+        let changed =
+            ((try? data.store.revision()) ?? revision) != revision
             || ((try? Reconciler.viewsRevision(data.store)) ?? viewsRevision) != viewsRevision
             || DataplaneManager(stateDirectory: data.store.directory).isRunning != running
         guard changed else { return }
@@ -178,9 +212,11 @@ final class ConsoleRunner {
 
     func loadDetail() {
         guard let data else { return }
-        model.detail = data.detail(model.selectedRef, tab: model.detailTab, fullConfig: model.fullConfig, glyphs: model.glyphs)
+        model.detail = data.detail(
+            model.selectedRef, tab: model.detailTab, fullConfig: model.fullConfig, glyphs: model.glyphs)
         if model.detailTab == .nginx && model.fullConfig,
-           let first = model.detail.firstIndex(where: { $0.spans.first?.role == .configHighlight }) {
+            let first = model.detail.firstIndex(where: { $0.spans.first?.role == .configHighlight })
+        {
             model.detailScroll = max(0, first - 3)
         }
         dirty = true
@@ -189,9 +225,13 @@ final class ConsoleRunner {
     func completions() -> [String: [String]] {
         var namespaces = Set(["default"])
         if let store = data?.store { namespaces.formUnion((try? store.namespacesInUse()) ?? []) }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath)) ?? [])
+        let files =
+            ((try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.currentDirectoryPath)) ?? [])
             .filter { file in [".yaml", ".yml", ".json", ".md"].contains { file.hasSuffix($0) } }
-        return ["ns": namespaces.sorted(), "scenario": BuiltinScenarios.files.map(\.name), "theme": catalog.names, "apply": files.sorted()]
+        return [
+            "ns": namespaces.sorted(), "scenario": BuiltinScenarios.files.map(\.name), "theme": catalog.names,
+            "apply": files.sorted(),
+        ]
     }
 
     // MARK: effects
@@ -203,7 +243,10 @@ final class ConsoleRunner {
         case .quit: break
         case .loadDetail: loadDetail()
         case .reload:
-            do { try reload(); loadDetail() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
+            do {
+                try reload()
+                loadDetail()
+            } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
         case .showList(let kind):
             do {
                 guard let list = try data?.list(kind) else {
@@ -237,12 +280,18 @@ final class ConsoleRunner {
                 var outcome = actions.scenarioNext(panel)
                 // A step that sends traffic: show the probe of its route too.
                 if number <= panel.steps.count, outcome.message.spans.first?.role != .error,
-                   let checks = try? ScenarioCommand.load(panel.name).steps[number - 1].checks, let probe = checks.compactMap(\.probe).first,
-                   let data = try? ConsoleData.open(actions.global),
-                   let route = data.graph.routes.first(where: { ($0.source.spec.hostnames ?? []).contains(probe.host) }),
-                   let probed = try? actions.probe(route.ref) {
+                    let checks = try? ScenarioCommand.load(panel.name).steps[number - 1].checks,
+                    let probe = checks.compactMap(\.probe).first,
+                    let data = try? ConsoleData.open(actions.global),
+                    let route = data.graph.routes.first(where: { ($0.source.spec.hostnames ?? []).contains(probe.host) }
+                    ),
+                    let probed = try? actions.probe(route.ref)
+                {
                     outcome.blocks += [.line(StyledLine(""))] + probed.blocks
-                    outcome.message = StyledLine(spans: outcome.message.spans + [(text: "   " + probed.message.text, role: probed.message.spans.first?.role ?? .normal)])
+                    outcome.message = StyledLine(
+                        spans: outcome.message.spans + [
+                            (text: "   " + probed.message.text, role: probed.message.spans.first?.role ?? .normal)
+                        ])
                 }
                 return outcome
             }
@@ -252,7 +301,9 @@ final class ConsoleRunner {
                 model.detailTab = .scenario
                 model.detailScroll = 0
                 let panel = model.scenario!
-                model.message = StyledLine("scenario \(panel.name): \(panel.completed) of \(panel.steps.count) steps done; n runs the next", role: .accepted)
+                model.message = StyledLine(
+                    "scenario \(panel.name): \(panel.completed) of \(panel.steps.count) steps done; n runs the next",
+                    role: .accepted)
             } catch {
                 model.message = StyledLine((error as? CLIError)?.message ?? "\(error)", role: .error)
             }
@@ -260,14 +311,19 @@ final class ConsoleRunner {
             let (theme, warning) = catalog.load(name)
             screen.apply(theme)
             model.themeName = theme.name
-            model.message = warning.map { StyledLine($0, role: .warning) } ?? StyledLine("theme \(theme.name)", role: .accepted)
+            model.message =
+                warning.map { StyledLine($0, role: .warning) } ?? StyledLine("theme \(theme.name)", role: .accepted)
         case .namespace(let name):
             guard NameRules.dns1123Label(name) == nil else {
-                model.message = StyledLine("\"\(name)\" is not a valid namespace name (a DNS label: a-z, 0-9, -)", role: .error)
+                model.message = StyledLine(
+                    "\"\(name)\" is not a valid namespace name (a DNS label: a-z, 0-9, -)", role: .error)
                 return
             }
             global.namespace = name
-            do { try reload(); loadDetail() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
+            do {
+                try reload()
+                loadDetail()
+            } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
             model.message = StyledLine("namespace \(name)", role: .accepted)
         case .edit(let ref):
             edit(ref)
@@ -305,7 +361,9 @@ final class ConsoleRunner {
         }
         model.busy = nil
         model.message = outcome.message
-        if let title = outcome.title, !outcome.blocks.isEmpty { model.showDiagnostics(title: title, blocks: outcome.blocks) }
+        if let title = outcome.title, !outcome.blocks.isEmpty {
+            model.showDiagnostics(title: title, blocks: outcome.blocks)
+        }
         if let scenario = outcome.scenario { model.scenario = scenario }
         do { try reload() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
         model.completions = completions()
@@ -314,13 +372,15 @@ final class ConsoleRunner {
 
     func edit(_ ref: ObjectRef) {
         guard let data, let (_, object) = try? data.stored(ref) else {
-            model.message = StyledLine("\(ref.kind) \(ref.namespacedName) is not in the store: nothing to edit", role: .warning)
+            model.message = StyledLine(
+                "\(ref.kind) \(ref.namespacedName) is not in the store: nothing to edit", role: .warning)
             return
         }
         let pending = pendingEdits[ref]
         let editor = ConsoleEditor(global: global, editor: ConsoleEditor.command(configured: config.editor))
-        let result = editor.edit(ref: ref, text: pending?.text ?? ConsoleEditor.editable(object.object), previousErrors: pending?.errors,
-                                 suspend: { screen.suspend() }, resume: { screen.resume() })
+        let result = editor.edit(
+            ref: ref, text: pending?.text ?? ConsoleEditor.editable(object.object), previousErrors: pending?.errors,
+            suspend: { screen.suspend() }, resume: { screen.resume() })
         dirty = true
         switch result {
         case .cancelled(let message):
@@ -328,14 +388,21 @@ final class ConsoleRunner {
             model.message = StyledLine(message, role: .dim)
         case .invalid(let text, let errors):
             pendingEdits[ref] = (text, errors)
-            model.showDiagnostics(title: "Edit of \(ref.kind) \(ref.namespacedName) not applied", lines:
-                StyledLine.lines(errors, role: .error) + [StyledLine("nothing was applied; e reopens your edit with these errors on top", role: .dim)])
-            model.message = StyledLine("edit not applied: \(errors.split(separator: "\n").first ?? "") (e reopens it)", role: .error)
+            model.showDiagnostics(
+                title: "Edit of \(ref.kind) \(ref.namespacedName) not applied",
+                lines:
+                    StyledLine.lines(errors, role: .error) + [
+                        StyledLine("nothing was applied; e reopens your edit with these errors on top", role: .dim)
+                    ])
+            model.message = StyledLine(
+                "edit not applied: \(errors.split(separator: "\n").first ?? "") (e reopens it)", role: .error)
         case .ready(let objects, _):
             pendingEdits[ref] = nil
             let handoff = Handoff(value: objects)
             background("applying the edit of \(ref.kind) \(ref.namespacedName)") { actions in
-                actions.captured(title: "Edit of \(ref.kind) \(ref.namespacedName)") { try actions.applyObjects(handoff.value) }
+                actions.captured(title: "Edit of \(ref.kind) \(ref.namespacedName)") {
+                    try actions.applyObjects(handoff.value)
+                }
             }
         }
     }

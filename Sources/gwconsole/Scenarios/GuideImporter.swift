@@ -9,7 +9,8 @@ enum GuideImporter {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var title = (file as NSString).lastPathComponent.replacingOccurrences(of: ".md", with: "")
         if let line = lines.first(where: { $0.hasPrefix("title:") }) {
-            title = line.dropFirst(6).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            title = line.dropFirst(6).trimmingCharacters(in: .whitespaces).trimmingCharacters(
+                in: CharacterSet(charactersIn: "\"'"))
         }
         let name = title.lowercased().map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
             .split(separator: "-").joined(separator: "-")
@@ -22,8 +23,13 @@ enum GuideImporter {
             if line.contains("kubectl apply -f - <<EOF") {
                 var body: [String] = []
                 index += 1
-                while index < lines.count, lines[index] != "EOF" { body.append(lines[index]); index += 1 }
-                steps.append("  - title: \(yamlString(section))\n    apply: |\n" + body.map { $0.isEmpty ? "" : "      " + $0 }.joined(separator: "\n") + "\n")
+                while index < lines.count, lines[index] != "EOF" {
+                    body.append(lines[index])
+                    index += 1
+                }
+                steps.append(
+                    "  - title: \(yamlString(section))\n    apply: |\n"
+                        + body.map { $0.isEmpty ? "" : "      " + $0 }.joined(separator: "\n") + "\n")
             } else if line.trimmingCharacters(in: .whitespaces).hasPrefix("curl "), let probe = probe(line) {
                 // The expected output: the next fenced block.
                 var expected: [String] = []
@@ -31,16 +37,26 @@ enum GuideImporter {
                 while j < lines.count, !lines[j].hasPrefix("```") || lines[j] == "```" { j += 1 }
                 if j < lines.count, lines[j].hasPrefix("```") {
                     j += 1
-                    while j < lines.count, lines[j] != "```" { expected.append(lines[j]); j += 1 }
+                    while j < lines.count, lines[j] != "```" {
+                        expected.append(lines[j])
+                        j += 1
+                    }
                 }
-                let check = expected.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.contains("nginx/") }
+                let check =
+                    expected.map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                        !$0.isEmpty && !$0.contains("nginx/")
+                    }
                     .max { $0.count < $1.count } ?? ""
-                steps.append("  - title: \(yamlString(section))\n    checks:\n      - probe: {host: \(probe.host), path: \(yamlString(probe.path))\(check.isEmpty ? "" : ", body: \(yamlString(check))")}\n")
+                steps.append(
+                    "  - title: \(yamlString(section))\n    checks:\n      - probe: {host: \(probe.host), path: \(yamlString(probe.path))\(check.isEmpty ? "" : ", body: \(yamlString(check))")}\n"
+                )
             }
             index += 1
         }
         if steps.isEmpty { throw CLIError("error: \(file): no kubectl apply blocks or curl commands to import") }
-        return "name: \(name)\ntitle: \(yamlString(title))\nsource: imported from \(yamlString((file as NSString).lastPathComponent))\nsteps:\n" + steps.joined()
+        return
+            "name: \(name)\ntitle: \(yamlString(title))\nsource: imported from \(yamlString((file as NSString).lastPathComponent))\nsteps:\n"
+            + steps.joined()
     }
 
     /// Host and path of `curl --resolve HOST:$GW_PORT:$GW_IP http://HOST:$GW_PORT/PATH`.

@@ -53,7 +53,8 @@ struct Scenario: Codable {
     /// Decodes scenario YAML strictly, with positioned errors.
     static func decode(_ text: String, file: String) throws -> Scenario {
         guard let node = try YAMLReader.parseDocument(text, file: file, lineOffset: 0) else {
-            throw ManifestError(position: SourcePosition(file: file, line: 1, column: 1), message: "the scenario is empty")
+            throw ManifestError(
+                position: SourcePosition(file: file, line: 1, column: 1), message: "the scenario is empty")
         }
         return try NodeDecoder().decode(Scenario.self, from: node)
     }

@@ -5,8 +5,9 @@ import GatewayAPI
 
 /// `gwconsole scenario`: replay guides step by step, with checks.
 struct ScenarioCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scenario", abstract: "Replay a guide step by step and check each outcome.",
-                                                    subcommands: [List.self, Show.self, Run.self, Reset.self, Import.self])
+    static let configuration = CommandConfiguration(
+        commandName: "scenario", abstract: "Replay a guide step by step and check each outcome.",
+        subcommands: [List.self, Show.self, Run.self, Reset.self, Import.self])
 
     /// A built-in scenario by name, or a scenario file by path.
     static func load(_ nameOrPath: String) throws -> Scenario {
@@ -14,7 +15,9 @@ struct ScenarioCommand: ParsableCommand {
             return try decode(builtin.text, file: builtin.name)
         }
         guard FileManager.default.fileExists(atPath: nameOrPath) else {
-            throw CLIError("error: no scenario \"\(nameOrPath)\" (built in: \(BuiltinScenarios.files.map(\.name).joined(separator: ", ")); or give a scenario file)")
+            throw CLIError(
+                "error: no scenario \"\(nameOrPath)\" (built in: \(BuiltinScenarios.files.map(\.name).joined(separator: ", ")); or give a scenario file)"
+            )
         }
         return try decode(try String(contentsOfFile: nameOrPath, encoding: .utf8), file: nameOrPath)
     }
@@ -38,7 +41,10 @@ struct ScenarioCommand: ParsableCommand {
                     let scenario = try ScenarioCommand.decode(file.text, file: file.name)
                     rows.append([scenario.name, String(scenario.steps.count), scenario.title])
                 }
-                Output.out(KubectlTable.render("NAME\tSTEPS\tTITLE\n" + rows.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n"))
+                Output.out(
+                    KubectlTable.render(
+                        "NAME\tSTEPS\tTITLE\n" + rows.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n")
+                )
             }
         }
     }
@@ -63,7 +69,8 @@ struct ScenarioCommand: ParsableCommand {
     }
 
     struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run every step and its checks; stop at the first unmet check.")
+        static let configuration = CommandConfiguration(
+            abstract: "Run every step and its checks; stop at the first unmet check.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A built-in scenario or a scenario file.") var name: String
         @Option(name: .long, help: "Apply steps 1 to N only (no checks).") var step: Int?
@@ -91,7 +98,10 @@ struct ScenarioCommand: ParsableCommand {
                 for (index, step) in scenario.steps.enumerated() {
                     if let text = step.apply { objects += try runner.objects(text, step: index + 1) }
                 }
-                let keys = objects.reversed().map { ObjectKey(groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "", name: $0.name) }
+                let keys = objects.reversed().map {
+                    ObjectKey(
+                        groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "", name: $0.name)
+                }
                 for (object, result) in zip(objects.reversed(), try store.delete(keys)) where result != nil {
                     Output.out("\(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
                 }
@@ -102,15 +112,23 @@ struct ScenarioCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Turn a Markdown how-to (kubectl apply blocks, curl --resolve commands) into a scenario file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Turn a Markdown how-to (kubectl apply blocks, curl --resolve commands) into a scenario file.")
         @Argument(help: "The Markdown guide.") var guide: String
-        @Option(name: [.customShort("o"), .long], help: "Write the scenario here instead of standard output.") var output: String?
+        @Option(name: [.customShort("o"), .long], help: "Write the scenario here instead of standard output.")
+        var output: String?
         mutating func run() throws {
             try reportingErrors {
-                guard let text = try? String(contentsOfFile: guide, encoding: .utf8) else { throw CLIError("error: \(guide): cannot read") }
+                guard let text = try? String(contentsOfFile: guide, encoding: .utf8) else {
+                    throw CLIError("error: \(guide): cannot read")
+                }
                 let scenario = try GuideImporter.importGuide(text, file: guide)
                 _ = try ScenarioCommand.decode(scenario, file: guide)
-                if let output { try scenario.write(toFile: output, atomically: true, encoding: .utf8) } else { Output.out(scenario) }
+                if let output {
+                    try scenario.write(toFile: output, atomically: true, encoding: .utf8)
+                } else {
+                    Output.out(scenario)
+                }
             }
         }
     }

@@ -14,7 +14,8 @@ struct ScenarioProgress: Codable, Equatable {
 
     func save(stateDirectory: String) {
         guard let data = try? JSONEncoder().encode(self) else { return }
-        _ = FileManager.default.createFile(atPath: ScenarioProgress.path(stateDirectory), contents: data, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: ScenarioProgress.path(stateDirectory), contents: data, attributes: [.posixPermissions: 0o600])
     }
 
     static func clear(stateDirectory: String) {

@@ -28,7 +28,9 @@ struct ScenarioRunner {
             Output.out("\nStep \(number)/\(scenario.steps.count): \(scenario.steps[number - 1].title)\n")
             try runStep(number, store: store, checks: checks)
         }
-        Output.out("\nScenario \(scenario.name): \(last == scenario.steps.count ? "all \(last) steps passed" : "applied steps 1-\(last)")\n")
+        Output.out(
+            "\nScenario \(scenario.name): \(last == scenario.steps.count ? "all \(last) steps passed" : "applied steps 1-\(last)")\n"
+        )
     }
 
     /// Runs one step (1-based): its applies and deletes, a reconcile, then its checks. Records progress when it
@@ -44,7 +46,10 @@ struct ScenarioRunner {
         }
         if let text = step.delete {
             let decoded = try objects(text, step: number)
-            let keys = decoded.map { ObjectKey(groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "", name: $0.name) }
+            let keys = decoded.map {
+                ObjectKey(
+                    groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "", name: $0.name)
+            }
             for (object, result) in zip(decoded, try store.delete(keys)) where result != nil {
                 Output.out("  \(object.type.qualifiedSingular) \"\(object.name)\" deleted\n")
             }
@@ -57,7 +62,8 @@ struct ScenarioRunner {
                 case .success: Output.out("  ✓ \(description)\n")
                 case .failure(let failure):
                     Output.out("  ✗ \(description)\n    \(failure.message)\n")
-                    throw CLIError("error: scenario \(scenario.name) failed at step \(number) (\(step.title)): \(failure.message)")
+                    throw CLIError(
+                        "error: scenario \(scenario.name) failed at step \(number) (\(step.title)): \(failure.message)")
                 }
             }
         }
@@ -79,27 +85,44 @@ struct ScenarioRunner {
     func once(_ check: Scenario.Check, store: Store) throws -> (String, Result<Void, Failure>) {
         if let probe = check.probe {
             let state = DataplaneManager(stateDirectory: store.directory).load()
-            let key = probe.gateway.map { "\(global.effectiveNamespace)/\($0)" }
+            let key =
+                probe.gateway.map { "\(global.effectiveNamespace)/\($0)" }
                 ?? state.gateways.keys.sorted().first { $0.hasPrefix(global.effectiveNamespace + "/") }
             let binding = key.flatMap { state.gateways[$0]?.bindings.first { $0.protocol == "HTTP" } }
             let path = probe.path ?? "/"
             var description = "GET http://\(probe.host)\(path)"
             if let status = probe.status { description += " answers \(status)" }
             if let body = probe.body { description += " with \"\(body)\"" }
-            guard let binding else { return (description, .failure(Failure(message: "no programmed Gateway listener serves HTTP yet"))) }
+            guard let binding else {
+                return (description, .failure(Failure(message: "no programmed Gateway listener serves HTTP yet")))
+            }
             let url = "http://\(probe.host):\(binding.port)\(path)"
             let result = HTTPProbe.get(url, resolve: ["\(probe.host):\(binding.port):\(binding.address)"])
-            description = "curl --resolve \(probe.host):\(binding.port):\(binding.address) \(url)" + description.dropFirst(("GET http://\(probe.host)\(path)").count)
-            if let error = result.error, result.status == 0 { return (description, .failure(Failure(message: "no response: \(error)"))) }
+            description =
+                "curl --resolve \(probe.host):\(binding.port):\(binding.address) \(url)"
+                + description.dropFirst(("GET http://\(probe.host)\(path)").count)
+            if let error = result.error, result.status == 0 {
+                return (description, .failure(Failure(message: "no response: \(error)")))
+            }
             if let status = probe.status, status != result.status {
-                return (description, .failure(Failure(message: "expected status \(status), got \(result.status): \(result.body.prefix(300))")))
+                return (
+                    description,
+                    .failure(
+                        Failure(message: "expected status \(status), got \(result.status): \(result.body.prefix(300))"))
+                )
             }
             if let body = probe.body, !result.body.contains(body) {
-                return (description, .failure(Failure(message: "expected the body to contain \"\(body)\", got: \(result.body.prefix(300))")))
+                return (
+                    description,
+                    .failure(
+                        Failure(message: "expected the body to contain \"\(body)\", got: \(result.body.prefix(300))"))
+                )
             }
             return (description, .success(()))
         }
-        guard let object = check.object else { return ("(empty check)", .failure(Failure(message: "a check needs probe or object"))) }
+        guard let object = check.object else {
+            return ("(empty check)", .failure(Failure(message: "a check needs probe or object")))
+        }
         let extra = try ObjectQuery.unstructuredTypes(store)
         guard let type = ResourceRegistry.resolve(object.kind, extra: extra) else {
             return ("\(object.kind) \(object.name)", .failure(Failure(message: "unknown kind \(object.kind)")))
@@ -110,21 +133,35 @@ struct ScenarioRunner {
         if let field = object.field {
             let want = object.equals ?? ""
             let description = "\(type.singular) \(object.name): \(field) is \(want)"
-            guard let found else { return (description, .failure(Failure(message: "\(type.singular) \(object.name) not found"))) }
+            guard let found else {
+                return (description, .failure(Failure(message: "\(type.singular) \(object.name) not found")))
+            }
             let value = found.object.value(at: field.split(separator: ".").map(String.init))
             let text = value?.stringValue ?? value.map(JSONWriter.compact) ?? "<none>"
-            return (description, text == want ? .success(()) : .failure(Failure(message: "expected \(field) \(want), got \(text)")))
+            return (
+                description,
+                text == want ? .success(()) : .failure(Failure(message: "expected \(field) \(want), got \(text)"))
+            )
         }
         let conditionType = object.condition.map(ConditionType.init(rawValue:)) ?? .accepted
         let want = object.status.map(ConditionStatus.init(text:)) ?? .true
         let description = "\(type.singular) \(object.name): \(conditionType) is \(want)"
-        guard let found else { return (description, .failure(Failure(message: "\(type.singular) \(object.name) not found"))) }
+        guard let found else {
+            return (description, .failure(Failure(message: "\(type.singular) \(object.name) not found")))
+        }
         let conditions = found.leadingConditions
         guard let condition = conditions.condition(conditionType) else {
             return (description, .failure(Failure(message: "no \(conditionType) condition in status yet")))
         }
         if condition.status == want { return (description, .success(())) }
-        return (description, .failure(Failure(message: "expected \(conditionType)=\(want), got \(condition.status) (\(condition.reason?.rawValue ?? "")): \(condition.message ?? "")")))
+        return (
+            description,
+            .failure(
+                Failure(
+                    message:
+                        "expected \(conditionType)=\(want), got \(condition.status) (\(condition.reason?.rawValue ?? "")): \(condition.message ?? "")"
+                ))
+        )
     }
 }
 
@@ -132,7 +169,9 @@ extension StoredObject {
     /// The conditions that speak for the object: its own, else its first parent's (routes) or ancestor's (policies).
     var leadingConditions: [Condition] {
         let status = self.status ?? [:]
-        let entry = status["conditions"] != nil ? status : status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
+        let entry =
+            status["conditions"] != nil
+            ? status : status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
         return entry?.conditionList ?? []
     }
 }
