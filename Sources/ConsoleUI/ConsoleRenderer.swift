@@ -22,11 +22,18 @@ public enum ConsoleRenderer {
         }
     }
 
+    /// A tree label's colour: the selection's, an error's, or plain.
+    static func labelRole(selected: Bool, row: TreeRow) -> Role {
+        if selected { return .selection }
+        return row.role == .error ? .error : .normal
+    }
+
     static func drawHeader(_ model: ConsoleModel, layout: ConsoleLayout, on screen: Screen) {
         let h = model.header
         var parts = ["gwconsole", "ns \(h.namespace)", "data plane \(h.dataplane)"]
         if let gateway = h.gateway { parts.append(gateway) }
-        parts.append(h.problems == 0 ? "no problems" : "\(h.problems) problem\(h.problems == 1 ? "" : "s")")
+        let plural = h.problems == 1 ? "" : "s"
+        parts.append(h.problems == 0 ? "no problems" : "\(h.problems) problem\(plural)")
         parts.append(h.source)
         screen.put(
             " " + parts.joined(separator: " \(model.glyphs.vertical) "), row: 0, column: 0, width: layout.columns,
@@ -71,7 +78,7 @@ public enum ConsoleRenderer {
                 screen.put(
                     " " + String(item.row.label.prefix(max(0, labelWidth - 1))), row: row, column: glyphColumn + 1,
                     width: max(0, labelWidth + 1),
-                    role: isSelected ? .selection : (item.row.role == .error ? .error : .normal))
+                    role: labelRole(selected: isSelected, row: item.row))
             }
             if rows.isEmpty {
                 screen.put(
@@ -143,10 +150,12 @@ public enum ConsoleRenderer {
         for (index, step) in scenario.steps.enumerated() {
             let done = index < scenario.completed
             let next = index == scenario.completed
+            let glyph = if done { model.glyphs.ok } else if next { model.glyphs.collapsed } else { " " }
+            let titleRole: Role = if next { .title } else if done { .normal } else { .dim }
             lines.append(
                 StyledLine(spans: [
-                    (done ? model.glyphs.ok : (next ? model.glyphs.collapsed : " "), done ? .accepted : .pending),
-                    (" \(index + 1). \(step.title)", next ? .title : (done ? .normal : .dim)),
+                    (glyph, done ? .accepted : .pending),
+                    (" \(index + 1). \(step.title)", titleRole),
                 ]))
         }
         lines.append(StyledLine(""))

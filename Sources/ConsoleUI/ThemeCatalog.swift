@@ -23,7 +23,8 @@ public struct ThemeCatalog: Sendable {
     public func load(_ nameOrPath: String) -> (Theme, warning: String?) {
         let isPath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml")
         let userFile = userDirectory + "/" + nameOrPath + ".yaml"
-        let file = isPath ? nameOrPath : (FileManager.default.fileExists(atPath: userFile) ? userFile : nil)
+        let file: String? =
+            if isPath { nameOrPath } else if FileManager.default.fileExists(atPath: userFile) { userFile } else { nil }
         if let file {
             do {
                 let text = try String(contentsOfFile: file, encoding: .utf8)

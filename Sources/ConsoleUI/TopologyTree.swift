@@ -29,19 +29,21 @@ public enum TopologyTree {
             )
             for gateway in graph.gateways where gateway.source.spec.gatewayClassName == gc.ref.name {
                 let address = gateway.addresses.first.map { " \($0)" } ?? ""
-                let programmed = gateway.conditions.first { $0.type == .programmed }?.status == .true
+                let programmed = gateway.conditions.isTrue(.programmed)
+                let role: Role = if !gateway.accepted { .error } else if programmed { .programmed } else { .pending }
                 rows.append(
                     TreeRow(
-                        depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)",
-                        role: !gateway.accepted ? .error : (programmed ? .programmed : .pending), ref: gateway.ref))
+                        depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)", role: role, ref: gateway.ref
+                    ))
                 for listener in gateway.listeners {
-                    let conflicted = listener.conditions.contains { $0.type == .conflicted && $0.status == .true }
+                    let conflicted = listener.conditions.isTrue(.conflicted)
+                    let role: Role = if conflicted { .conflicted } else if listener.valid { .accepted } else { .error }
                     rows.append(
                         TreeRow(
                             depth: 2,
                             label:
                                 "listener \(listener.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
-                            role: conflicted ? .conflicted : (listener.valid ? .accepted : .error), ref: gateway.ref))
+                            role: role, ref: gateway.ref))
                     for routeRef in listener.attachedRoutes {
                         guard let route = graph.route(routeRef) else { continue }
                         rows += routeRows(route, graph: graph, depth: 3)
@@ -66,12 +68,9 @@ public enum TopologyTree {
 
     static func routeRows(_ route: RouteNode, graph: Graph, depth: Int) -> [TreeRow] {
         let accepted = route.parents.contains(where: \.accepted)
-        let resolved = route.parents.allSatisfy { $0.conditions.first { $0.type == .resolvedRefs }?.status == .true }
-        var rows = [
-            TreeRow(
-                depth: depth, label: "HTTPRoute \(route.ref.namespacedName)",
-                role: !accepted ? .notAttached : (resolved ? .resolved : .error), ref: route.ref)
-        ]
+        let resolved = route.parents.allSatisfy { $0.conditions.isTrue(.resolvedRefs) }
+        let role: Role = if !accepted { .notAttached } else if resolved { .resolved } else { .error }
+        var rows = [TreeRow(depth: depth, label: "HTTPRoute \(route.ref.namespacedName)", role: role, ref: route.ref)]
         for rule in route.rules {
             let match =
                 rule.source.matches?.first?.path.map { "\($0.type ?? "PathPrefix") \($0.value ?? "/")" }
@@ -90,13 +89,14 @@ public enum TopologyTree {
                         depth: depth + 2, label: name + (backend.problem.map { " (\($0.reason))" } ?? ""),
                         role: backend.valid ? .resolved : .error, ref: backend.service))
                 if let policyRef = backend.policy, let policy = graph.policy(policyRef) {
+                    let role: Role =
+                        if policy.inEffect { .accepted } else if policy.conflicted { .conflicted } else { .error }
                     rows.append(
                         TreeRow(
                             depth: depth + 3,
                             label:
                                 "BackendTLSPolicy \(policyRef.namespacedName) (\(policy.conditions.first?.reason?.rawValue ?? ""))",
-                            role: policy.inEffect ? .accepted : (policy.conflicted ? .conflicted : .error),
-                            ref: policyRef))
+                            role: role, ref: policyRef))
                     for ca in policy.source.spec.validation.caCertificateRefs ?? [] {
                         rows.append(
                             TreeRow(

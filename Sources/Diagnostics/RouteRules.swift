@@ -48,8 +48,11 @@ enum RouteRules {
     {
         let permitted = problem.reason != .refNotPermitted
         let code: FindingCode =
-            !permitted
-            ? .backendRefNotPermitted : (problem.reason == .backendNotFound ? .backendNotFound : .backendInvalid)
+            switch problem.reason {
+            case .refNotPermitted: .backendRefNotPermitted
+            case .backendNotFound: .backendNotFound
+            default: .backendInvalid
+            }
         return Finding(
             code, .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
             summary: "requests for this rule get 500: \(problem.message)",

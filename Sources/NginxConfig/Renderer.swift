@@ -175,7 +175,13 @@ struct Candidate {
     /// The Gateway API precedence: exact path, longest prefix, method, most headers, most query params,
     /// oldest route, route namespace/name, then rule and match order.
     static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
-        func rank(_ c: Candidate) -> Int { c.pathType == "Exact" ? 0 : (c.pathType == "PathPrefix" ? 1 : 2) }
+        func rank(_ c: Candidate) -> Int {
+            switch c.pathType {
+            case "Exact": 0
+            case "PathPrefix": 1
+            default: 2
+            }
+        }
         if rank(a) != rank(b) { return rank(a) < rank(b) }
         if a.pathValue.count != b.pathValue.count { return a.pathValue.count > b.pathValue.count }
         if (a.method != nil) != (b.method != nil) { return a.method != nil }

@@ -133,7 +133,9 @@ public enum Describer {
     /// gives its last letter to the next word ("HTTPRoute" → "HTTP", "Route").
     static func camelCaseSplit(_ s: String) -> [String] {
         enum Class { case lower, upper, other }
-        func cls(_ c: Character) -> Class { c.isLowercase ? .lower : (c.isUppercase ? .upper : .other) }
+        func cls(_ c: Character) -> Class {
+            if c.isLowercase { .lower } else if c.isUppercase { .upper } else { .other }
+        }
         var runs: [[Character]] = []
         var last: Class?
         for c in s {

@@ -81,9 +81,9 @@ enum ApplyFlow {
         }
         // Pre-flight: predict nginx's verdict on every BackendTLSPolicy's backends before traffic meets it.
         let lines = try Preflight.check(objects, store: store, global: global)
-        let shown =
-            verbose
-            ? lines.map { (ok: $0.ok, text: $0.text) } : Preflight.folded(dryRun ? lines : lines.filter { !$0.ok })
+        // A dry run shows every check, a real apply its warnings; -v unfolded.
+        let relevant = dryRun ? lines : lines.filter { !$0.ok }
+        let shown = verbose ? lines.map { (ok: $0.ok, text: $0.text) } : Preflight.folded(relevant)
         for line in shown {
             if dryRun {
                 Output.out("preflight: \(line.text)\n")

@@ -148,9 +148,13 @@ public final class ResidentController: @unchecked Sendable {
         ]
         let workloads = first || deadPods || !pending.changedKinds.isDisjoint(with: workloadKinds)
         let trigger =
-            !deadMasters.isEmpty
-            ? "restart (nginx master of \(deadMasters.joined(separator: ", ")) was not running)"
-            : deadPods ? "restart (a pod's nginx was not running)" : first ? "controller start" : "change"
+            if !deadMasters.isEmpty {
+                "restart (nginx master of \(deadMasters.joined(separator: ", ")) was not running)"
+            } else if deadPods {
+                "restart (a pod's nginx was not running)"
+            } else {
+                first ? "controller start" : "change"
+            }
         let start = DispatchTime.now().uptimeNanoseconds
         var last = start
         var phases: [String] = []

@@ -53,7 +53,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let counts = quick ? [100] : (routes.isEmpty ? [100, 1_000, 10_000, 50_000] : routes)
+            let counts = if quick { [100] } else if routes.isEmpty { [100, 1_000, 10_000, 50_000] } else { routes }
             let runs = max(1, self.runs ?? (quick ? 1 : 5))
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "gwconsole-bench-\(UUID().uuidString)"
@@ -167,7 +167,7 @@ final class BenchRunner {
     func measure(routes count: Int) throws {
         // Big clusters take seconds per step: fewer runs, so the whole suite stays within minutes.
         let saved = runsOverride
-        runsOverride = count >= 50_000 ? 1 : (count >= 10_000 ? min(runs, 3) : nil)
+        runsOverride = if count >= 50_000 { 1 } else if count >= 10_000 { min(runs, 3) } else { nil }
         defer { runsOverride = saved }
         let cluster = SyntheticCluster(routes: count, tlsShare: tlsShare, endpoint: "127.0.0.1")
         let yaml = Data(cluster.manifests().utf8)

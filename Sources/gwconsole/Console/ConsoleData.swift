@@ -237,13 +237,19 @@ struct ConsoleData {
         for (line, (_, condition)) in zip(lines.dropFirst(), rows) {
             out.append(
                 StyledLine(
-                    line, role: condition.isHealthy ? .accepted : (condition.type == .conflicted ? .conflicted : .error)
+                    line, role: ConsoleData.role(of: condition)
                 ))
             if let message = condition.message, !message.isEmpty {
                 out.append(StyledLine("    " + message, role: .dim))
             }
         }
         return out
+    }
+
+    /// A condition's colour: healthy, a conflict, or an error.
+    static func role(of condition: Condition) -> Role {
+        if condition.isHealthy { return .accepted }
+        return condition.type == .conflicted ? .conflicted : .error
     }
 
     /// The routes an object concerns: itself, the routes of a Gateway, the routes using a Service, policy or CA.
