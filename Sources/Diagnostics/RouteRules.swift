@@ -33,13 +33,25 @@ enum RouteRules {
                             summary:
                                 "requests routed to Service \(service.namespacedName):\(port) get 503: it has no ready endpoints",
                             evidence: ["no ready endpoint in the Service's EndpointSlices"],
-                            fix:
-                                "run its pods (gwconsole up runs nginx Deployments) or write an EndpointSlice for your own process"
+                            fix: noEndpointsFix(service, input.dataplane)
                         ))
                 }
             }
         }
         return findings
+    }
+
+    /// What to do about a Service without ready endpoints, by who runs its pods.
+    static func noEndpointsFix(_ service: ObjectRef, _ dataplane: DataplaneFacts) -> String {
+        if dataplane.managedElsewhere {
+            return "check the Service's selector and its pods in the cluster (kubectl get pods -n \(service.namespace))"
+        }
+        if !dataplane.running {
+            return "start the data plane (gwconsole up), which runs the local pods of Deployments"
+        }
+        return
+            "see why its pods are not ready: gwconsole get pods -n \(service.namespace) (ImageNotLocal names an image "
+            + "with no local profile); or write an EndpointSlice for your own process"
     }
 
     /// A backendRef that does not resolve: requests for the rule get 500.

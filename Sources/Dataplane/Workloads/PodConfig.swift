@@ -3,17 +3,6 @@ import Foundation
 /// Turns a container's nginx configuration into one that runs as a local process: paths under the pod's
 /// root, `listen` bound to the pod IP only (IPv6 listens dropped), and a main file like the nginx images'.
 enum PodConfig {
-    /// Whether an image is one gwconsole can run as a local nginx process.
-    static func isNginxImage(_ image: String) -> Bool {
-        var name = image
-        for registry in ["docker.io/", "index.docker.io/"] where name.hasPrefix(registry) {
-            name.removeFirst(registry.count)
-        }
-        if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
-        if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") { name = String(name[..<colon]) }
-        return ["nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx"].contains(name)
-    }
-
     /// Rewrites one conf.d file: absolute paths under any mount point move under `root`; `listen` binds `podIP`.
     static func rewrite(_ text: String, root: String, mounts: [String], podIP: String) -> String {
         var out: [String] = []

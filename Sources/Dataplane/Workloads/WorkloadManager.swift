@@ -152,18 +152,14 @@ public struct WorkloadManager: Sendable {
             if next != status { try store.updateStatus(key, status: next) }
             status = next
         }
-        guard let container, let image = container.image, PodConfig.isNginxImage(image) else {
+        guard let container, let profile = ImageProfile.of(container) else {
+            let message =
+                "image \(container?.image ?? "") cannot run locally: it has no local profile (gwconsole runs \(ImageProfile.supported) as local pods); "
+                + "for another image, run your own process and point the Service at it with an EndpointSlice"
             try write(
                 phase: "Pending", ready: false,
-                state: [
-                    "waiting": [
-                        "reason": "ImageNotLocal",
-                        "message": .string(
-                            "image \(container?.image ?? "") cannot run locally: gwconsole runs nginx images only; point a Service at your own process with an EndpointSlice instead"
-                        ),
-                    ]
-                ],
-                restartCount: 0)
+                state: ["waiting": ["reason": "ImageNotLocal", "message": .string(message)]],
+                restartCount: 0, message: message)
             return
         }
         let nginx = process(pod.namespace, pod.name)
@@ -189,8 +185,23 @@ public struct WorkloadManager: Sendable {
             try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
         }
         let confD = podRoot + "/etc/nginx/conf.d"
-        let hasConfD = mounts.contains("/etc/nginx/conf.d")
         let count = started ? restarts + 1 : restarts
+        let port = profile.port(container)
+        // An image other than nginx answers as it does through a server block of its own.
+        if let problem = profile.problem() {
+            try write(
+                phase: "Running", ready: false,
+                state: ["waiting": ["reason": "CrashLoopBackOff", "message": .string(problem)]],
+                restartCount: count, message: problem)
+            return
+        }
+        if let server = profile.server(podIP: ip!, port: port, podName: pod.name) {
+            try? FileManager.default.removeItem(atPath: confD)
+            try FileManager.default.createDirectory(atPath: confD, withIntermediateDirectories: true)
+            try server.write(toFile: confD + "/image.conf", atomically: true, encoding: .utf8)
+            mounts.append("/etc/nginx/conf.d")
+        }
+        let hasConfD = mounts.contains("/etc/nginx/conf.d")
         if hasConfD, let files = try? FileManager.default.contentsOfDirectory(atPath: confD) {
             for file in files where file.hasSuffix(".conf") {
                 let path = confD + "/" + file
@@ -211,10 +222,11 @@ public struct WorkloadManager: Sendable {
         try nginx.prepare()
         let main = podRoot + "/etc/nginx/nginx.conf"
         try FileManager.default.createDirectory(atPath: podRoot + "/etc/nginx", withIntermediateDirectories: true)
-        let defaultPort =
-            container.ports?.first.map { Int($0.containerPort) } ?? (image.contains("unprivileged") ? 8080 : 80)
+        let unprivileged = container.image?.contains("unprivileged") ?? false
+        let defaultPort = container.ports?.first.map { Int($0.containerPort) } ?? (unprivileged ? 8080 : 80)
         try PodConfig.main(
-            root: podRoot, includeConfD: hasConfD, defaultPort: defaultPort, podIP: ip!, asRoot: geteuid() == 0
+            root: podRoot, includeConfD: hasConfD, defaultPort: profile == .nginx ? defaultPort : port, podIP: ip!,
+            asRoot: geteuid() == 0
         )
         .write(toFile: main, atomically: true, encoding: .utf8)
         if let problem = try nginx.test(config: main) {

@@ -1,0 +1,157 @@
+import GatewayAPI
+import NginxConfig
+
+/// The container images gwconsole runs as local pods, each answering as the real image does. Every pod is a local
+/// nginx process on its loopback address; an image other than nginx gets the server block that gives its answer.
+enum ImageProfile: Equatable {
+    /// nginx itself (`nginx`, `nginxinc/nginx-unprivileged`): its config comes from the pod's volumes.
+    case nginx
+    /// `nginxdemos/nginx-hello` and `nginxdemos/hello`: the server's address, the pod's name, the date, the URI
+    /// and the request ID; as text for the `plain-text` tags, else as an HTML page.
+    case nginxHello(plainText: Bool)
+    /// `hashicorp/http-echo`: its `-text` on its `-listen` port (default 5678), with `-status-code` (default 200).
+    case httpEcho(text: String, port: Int?, status: Int)
+
+    /// The images with a profile, for messages.
+    static let supported =
+        "nginx, nginxinc/nginx-unprivileged, nginxdemos/nginx-hello, nginxdemos/hello, hashicorp/http-echo"
+
+    /// The profile of a container's image and arguments; nil when no local profile answers as it does.
+    static func of(_ container: Container) -> ImageProfile? {
+        guard let image = container.image else { return nil }
+        let (name, tag) = split(image)
+        switch name {
+        case "nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx":
+            return .nginx
+        case "nginxdemos/nginx-hello", "nginxdemos/hello":
+            return .nginxHello(plainText: tag?.contains("plain-text") ?? false)
+        case "hashicorp/http-echo":
+            let arguments = (container.command ?? []).filter { $0.hasPrefix("-") } + (container.args ?? [])
+            let text = flag("text", in: arguments) ?? environment("ECHO_TEXT", container) ?? ""
+            let listen = flag("listen", in: arguments)
+            let port = listen.flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
+            let status = flag("status-code", in: arguments).flatMap { Int($0) } ?? 200
+            return .httpEcho(text: text, port: port, status: status)
+        default:
+            return nil
+        }
+    }
+
+    /// The image's repository path (without a registry of Docker Hub's) and tag.
+    static func split(_ image: String) -> (name: String, tag: String?) {
+        var name = image
+        for registry in ["docker.io/", "index.docker.io/", "registry.hub.docker.com/"] where name.hasPrefix(registry) {
+            name.removeFirst(registry.count)
+        }
+        if let at = name.firstIndex(of: "@") { name = String(name[..<at]) }
+        var tag: String?
+        if let colon = name.lastIndex(of: ":"), !name[colon...].contains("/") {
+            tag = String(name[name.index(after: colon)...])
+            name = String(name[..<colon])
+        }
+        return (name, tag)
+    }
+
+    /// A Go flag's value: `-name=value`, `--name=value`, or `-name value`.
+    static func flag(_ name: String, in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            for prefix in ["-\(name)=", "--\(name)="] where argument.hasPrefix(prefix) {
+                return String(argument.dropFirst(prefix.count))
+            }
+            if argument == "-\(name)" || argument == "--\(name)", index + 1 < arguments.count {
+                return arguments[index + 1]
+            }
+        }
+        return nil
+    }
+
+    static func environment(_ name: String, _ container: Container) -> String? {
+        container.env?.first { $0["name"]?.stringValue == name }?["value"]?.stringValue
+    }
+
+    /// The port the image listens on when the container names none.
+    var defaultPort: Int {
+        switch self {
+        case .nginx: return 80
+        case .nginxHello: return 8080
+        case .httpEcho(_, let port, _): return port ?? 5678
+        }
+    }
+
+    /// The port the pod listens on: the image's own (http-echo's `-listen`), else the container's first port,
+    /// else the image's default.
+    func port(_ container: Container) -> Int {
+        if case .httpEcho(_, let port?, _) = self { return port }
+        return container.ports?.first.map { Int($0.containerPort) } ?? defaultPort
+    }
+
+    /// The server block that answers as the image does (nil for nginx, whose config is the pod's own). Every value
+    /// from the manifest is escaped for nginx; a text nginx cannot take (control characters) is refused by the caller.
+    func server(podIP: String, port: Int, podName: String) -> String? {
+        let listen = "listen \(podIP):\(port);"
+        switch self {
+        case .nginx:
+            return nil
+        case .nginxHello(true):
+            let body =
+                "Server address: $server_addr:$server_port\\nServer name: \(Self.variableFree(podName))\\nDate: $time_local\\nURI: $request_uri\\nRequest ID: $request_id\\n"
+            return """
+                server {
+                    \(listen)
+                    location / {
+                        default_type text/plain;
+                        expires -1;
+                        return 200 "\(body)";
+                    }
+                }
+                """
+        case .nginxHello(false):
+            let name = Self.variableFree(podName)
+            let page =
+                "<!DOCTYPE html><html><head><title>Hello World</title></head><body><h1>Hello World</h1>"
+                + "<p><span>Server&nbsp;address:</span> <span>$server_addr:$server_port</span></p>"
+                + "<p><span>Server&nbsp;name:</span> <span>\(name)</span></p>"
+                + "<p><span>Date:</span> <span>$time_local</span></p>"
+                + "<p><span>URI:</span> <span>$request_uri</span></p>"
+                + "<p><span>Request ID:</span> <span>$request_id</span></p></body></html>\\n"
+            return """
+                server {
+                    \(listen)
+                    location / {
+                        default_type text/html;
+                        expires -1;
+                        return 200 "\(page)";
+                    }
+                }
+                """
+        case .httpEcho(let text, _, let status):
+            return """
+                geo $gw_dollar { default "$"; }
+                server {
+                    \(listen)
+                    location / {
+                        default_type text/plain;
+                        return \(status) \(NginxString.quoted(text + "\n"));
+                    }
+                }
+                """
+        }
+    }
+
+    /// Why the image's arguments cannot be served, or nil.
+    func problem() -> String? {
+        guard case .httpEcho(let text, let port, let status) = self else { return nil }
+        if let problem = NginxString.problem(text) { return "-text \(problem)" }
+        if let port, !(1...65535).contains(port) { return "-listen port \(port) is out of range" }
+        if !(100...599).contains(status) { return "-status-code \(status) is not an HTTP status" }
+        return nil
+    }
+
+    /// A pod name as text in an nginx string: names are DNS labels, so nothing but letters, digits, '-' and '.'.
+    static func variableFree(_ name: String) -> String {
+        String(
+            name.unicodeScalars.filter {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == ".")
+            }.map(Character.init))
+    }
+}
