@@ -9,6 +9,9 @@
 #include <string.h>
 #include <stdio.h>
 #include <openssl/ec.h>
+#include <openssl/rand.h>
+#include <openssl/bn.h>
+#include <openssl/rsa.h>
 
 static char *bio_to_string(BIO *bio) {
     char *data = NULL;
@@ -178,6 +181,69 @@ int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem,
     *out_cert = pem_of_cert(cert);
     *out_key = pem_of_key(key);
     ok = 1;
+done:
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    X509_free(issuer);
+    EVP_PKEY_free(issuer_key);
+    ERR_clear_error();
+    return ok;
+}
+
+int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *sans,
+                         long not_before_seconds, long not_after_seconds, int is_ca, int key_algorithm, int key_size,
+                         char **out_cert, char **out_key) {
+    int ok = 0;
+    EVP_PKEY *key = NULL;
+    switch (key_algorithm) {
+    case 0: key = EVP_RSA_gen((unsigned int)key_size); break;
+    case 1: key = EVP_EC_gen(key_size == 384 ? "secp384r1" : (key_size == 521 ? "secp521r1" : "prime256v1")); break;
+    case 2: key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"); break;
+    default: break;
+    }
+    X509 *cert = X509_new();
+    X509 *issuer = NULL;
+    EVP_PKEY *issuer_key = NULL;
+    if (key == NULL || cert == NULL) goto done;
+    if (issuer_cert_pem != NULL && issuer_key_pem != NULL) {
+        BIO *b = BIO_new_mem_buf(issuer_cert_pem, -1);
+        issuer = PEM_read_bio_X509(b, NULL, NULL, NULL);
+        BIO_free(b);
+        b = BIO_new_mem_buf(issuer_key_pem, -1);
+        issuer_key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+        BIO_free(b);
+        if (issuer == NULL || issuer_key == NULL) goto done;
+        if (X509_check_private_key(issuer, issuer_key) != 1) goto done;
+    }
+    X509_set_version(cert, 2);
+    // A random positive 127-bit serial, as RFC 5280 asks of a CA.
+    unsigned char serial[16];
+    if (RAND_bytes(serial, sizeof serial) != 1) goto done;
+    serial[0] &= 0x7f;
+    BIGNUM *bn = BN_bin2bn(serial, sizeof serial, NULL);
+    if (bn == NULL) goto done;
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert));
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(cert), not_before_seconds);
+    X509_gmtime_adj(X509_getm_notAfter(cert), not_after_seconds);
+    X509_set_pubkey(cert, key);
+    X509_NAME *name = X509_get_subject_name(cert);
+    if (common_name != NULL && common_name[0] != 0) {
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0);
+    }
+    X509_set_issuer_name(cert, issuer != NULL ? X509_get_subject_name(issuer) : name);
+    X509 *signer = issuer != NULL ? issuer : cert;
+    add_ext(cert, signer, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "CA:FALSE");
+    add_ext(cert, signer, NID_key_usage, is_ca ? "critical,digitalSignature,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
+    if (!is_ca) add_ext(cert, signer, NID_ext_key_usage, "serverAuth");
+    add_ext(cert, signer, NID_subject_key_identifier, "hash");
+    if (issuer != NULL) add_ext(cert, signer, NID_authority_key_identifier, "keyid:always");
+    if (sans != NULL && sans[0] != 0) add_ext(cert, signer, NID_subject_alt_name, sans);
+    const EVP_MD *digest = key_algorithm == 2 || (issuer_key != NULL && EVP_PKEY_id(issuer_key) == EVP_PKEY_ED25519) ? NULL : EVP_sha256();
+    if (X509_sign(cert, issuer_key != NULL ? issuer_key : key, digest) == 0) goto done;
+    *out_cert = pem_of_cert(cert);
+    *out_key = pem_of_key(key);
+    ok = *out_cert != NULL && *out_key != NULL;
 done:
     X509_free(cert);
     EVP_PKEY_free(key);

@@ -185,8 +185,17 @@ enum GatewayGraph {
                     }
                 } else {
                     references.add(ObjectRef(gateway), target)
+                    // A Secret cert-manager has yet to issue says which Certificate will, and why it has not.
+                    let issuing = snapshot.certificates.first {
+                        $0.namespace == namespace && $0.spec.secretName == ref.name
+                    }
+                    let waiting = issuing.map { certificate in
+                        let ready = (certificate.status ?? [:]).conditionList.condition(.ready)
+                        return ": Certificate \(namespace)/\(certificate.name) issues it, not yet"
+                            + (ready?.message.map { " (\($0))" } ?? "")
+                    }
                     resolved = Conditions.listenerInvalidCertificateRef(
-                        "Secret \(namespace)/\(ref.name) does not exist")
+                        "Secret \(namespace)/\(ref.name) does not exist\(waiting ?? "")")
                 }
             } else {
                 resolved = Conditions.listenerInvalidCertificateRef("An HTTPS listener needs tls.certificateRefs")

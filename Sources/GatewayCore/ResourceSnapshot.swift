@@ -13,6 +13,8 @@ public struct ResourceSnapshot: Sendable {
     public var configMaps: [ConfigMap] = [] { didSet { lookup = Lookup() } }
     public var secrets: [Secret] = [] { didSet { lookup = Lookup() } }
     public var endpointSlices: [EndpointSlice] = [] { didSet { lookup = Lookup() } }
+    /// cert-manager's Certificates: which Secret a listener waits for.
+    public var certificates: [Certificate] = []
 
     /// Indexes by namespace/name, built on first use and dropped when an array changes: lookups stay O(1) at
     /// tens of thousands of objects.
@@ -103,6 +105,7 @@ extension ResourceSnapshot {
         case "ConfigMap": configMaps.append(try ConfigMap.decode(object))
         case "Secret": secrets.append(try Secret.decode(object))
         case "EndpointSlice": endpointSlices.append(try EndpointSlice.decode(object))
+        case "Certificate": certificates.append(try Certificate.decode(object))
         default: break
         }
     }

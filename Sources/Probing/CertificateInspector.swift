@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import GatewayAPI
 
 /// Reads X.509 certificates with OpenSSL.
 public enum CertificateInspector {
@@ -89,6 +90,31 @@ public enum CertificateInspector {
         }
         guard ok == 1, let cert, let key else { return nil }
         return (String(cString: cert), String(cString: key))
+    }
+}
+
+extension CertificateInspector {
+    /// Issues what a cert-manager Certificate asks for (its key algorithm and size, names, validity, CA flag),
+    /// signed by `request.issuer` or self-signed; nil when OpenSSL refuses (a CA key pair that does not match).
+    public static func issue(_ request: CertificateIssueRequest) -> KeyPair? {
+        let (algorithm, size): (Int32, Int32)
+        switch request.key {
+        case .rsa(let bits): (algorithm, size) = (0, Int32(bits))
+        case .ecdsa(let bits): (algorithm, size) = (1, Int32(bits))
+        case .ed25519: (algorithm, size) = (2, 0)
+        }
+        var cert: UnsafeMutablePointer<CChar>?
+        var key: UnsafeMutablePointer<CChar>?
+        let ok = gw_issue_certificate(
+            request.issuer?.cert, request.issuer?.key, request.commonName,
+            request.subjectAltNames.joined(separator: ","),
+            0, Int(request.validFor), request.isCA ? 1 : 0, algorithm, size, &cert, &key)
+        defer {
+            free(cert)
+            free(key)
+        }
+        guard ok == 1, let cert, let key else { return nil }
+        return KeyPair(cert: String(cString: cert), key: String(cString: key))
     }
 }
 

@@ -54,6 +54,10 @@ enum ResourceColumns {
         ResourceColumn(header: header) { object, _ in value(object) }
     }
 
+    static func readyMessage(_ object: JSONValue) -> String {
+        (object["status"] ?? [:]).conditionList.condition(.ready)?.message ?? ""
+    }
+
     static func conditionStatus(_ object: JSONValue, _ type: ConditionType) -> String {
         (object["status"] ?? [:]).conditionList.condition(type)?.status.rawValue ?? ""
     }
@@ -98,6 +102,21 @@ enum ResourceColumns {
             return cols
         case ResourceRegistry.namespace.groupKind:
             return [column("STATUS") { $0.value(at: ["status", "phase"])?.stringValue ?? "Active" }, ageColumn]
+        // cert-manager's printer columns.
+        case ResourceRegistry.certificate.groupKind:
+            var cols = [
+                column("READY") { conditionStatus($0, .ready) },
+                column("SECRET") { $0.value(at: ["spec", "secretName"])?.stringValue ?? "" },
+            ]
+            if wide {
+                cols.append(column("ISSUER") { $0.value(at: ["spec", "issuerRef", "name"])?.stringValue ?? "" })
+                cols.append(column("STATUS") { readyMessage($0) })
+            }
+            return cols + [ageColumn]
+        case ResourceRegistry.issuer.groupKind, ResourceRegistry.clusterIssuer.groupKind:
+            var cols = [column("READY") { conditionStatus($0, .ready) }]
+            if wide { cols.append(column("STATUS") { readyMessage($0) }) }
+            return cols + [ageColumn]
         case ResourceRegistry.service.groupKind:
             var cols = [
                 column("TYPE") { $0.value(at: ["spec", "type"])?.stringValue ?? "ClusterIP" },

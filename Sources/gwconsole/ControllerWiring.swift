@@ -30,7 +30,7 @@ extension GlobalOptions {
     func reconciler(_ store: Store) -> Reconciler {
         Reconciler(
             store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory),
-            views: GlobalOptions.views)
+            views: GlobalOptions.views, certificateIssuer: { CertificateInspector.issue($0) })
     }
 
     /// Describe's sections of every object, keyed for the store's views, and the console's topology tree.

@@ -38,14 +38,15 @@ struct LimitsTests {
     @Test("objects in the store: a create past the limit is refused whole; updates still work")
     func storedObjects() throws {
         let cli = CLI()
-        // A new store holds the 4 built-in namespaces; the first apply's reconcile adds the GatewayClass.
-        let env = environment(["GWCONSOLE_MAX_OBJECTS": "8"])
+        // A new store holds its 5 namespaces (the 4 built-in ones and cert-manager); the first apply's reconcile adds
+        // the GatewayClass.
+        let env = environment(["GWCONSOLE_MAX_OBJECTS": "9"])
         #expect(try cli.run(["apply", "-f", "-"], stdin: configMaps(["a", "b", "c"]), environment: env).status == 0)
         let over = try cli.run(["apply", "-f", "-"], stdin: configMaps(["d", "e"]), environment: env)
         #expect(over.status == 1)
         #expect(
             over.stderr.contains(
-                "the store would hold 10 objects after this apply (2 new), over the limit of 8 (GWCONSOLE_MAX_OBJECTS)"),
+                "the store would hold 11 objects after this apply (2 new), over the limit of 9 (GWCONSOLE_MAX_OBJECTS)"),
             "\(over.stderr)")
         #expect(over.stderr.contains("nothing was applied"))
         #expect(try cli.run(["get", "configmap", "-o", "name"]).stdout.split(separator: "\n").count == 3)

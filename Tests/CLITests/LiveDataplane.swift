@@ -132,14 +132,16 @@ final class LiveDataplane {
     }
 
     /// Runs the real curl as the guide does: `curl --resolve host:port:ip http://host:port/path`.
-    static func curl(host: String, ip: String, port: Int, path: String = "/", extra: [String] = []) throws -> (
+    static func curl(
+        host: String, ip: String, port: Int, path: String = "/", extra: [String] = [], scheme: String = "http"
+    ) throws -> (
         status: Int, body: String
     ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments =
             ["-s", "-m", "5", "-w", "\n%{http_code}", "--resolve", "\(host):\(port):\(ip)"] + extra + [
-                "http://\(host):\(port)\(path)"
+                "\(scheme)://\(host):\(port)\(path)"
             ]
         let pipe = Pipe()
         process.standardOutput = pipe

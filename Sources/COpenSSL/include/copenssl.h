@@ -34,4 +34,13 @@ const char *gw_openssl_version(void);
 /// On success returns 1 and sets *out_cert and *out_key to PEM strings the caller frees with free().
 int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *dns_san,
                         int not_before_days, int not_after_days, int is_ca, char **out_cert, char **out_key);
+
+/// Issues a certificate as cert-manager's selfSigned and ca issuers do: a new key (`key_algorithm` 0 RSA with
+/// `key_size` bits, 1 ECDSA on P-256/P-384/P-521 by `key_size`, 2 Ed25519), signed by the issuer's key (both issuer
+/// PEMs NULL: self-signed), valid from now + `not_before_seconds` to now + `not_after_seconds`, with the CN (may be
+/// empty), `sans` in OpenSSL's form ("DNS:a,DNS:b,IP:10.0.0.1"; may be empty), a random serial, key identifiers and
+/// CA or server usages. Returns 1 and sets *out_cert and *out_key (PEM, freed by the caller), else 0.
+int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *sans,
+                         long not_before_seconds, long not_after_seconds, int is_ca, int key_algorithm, int key_size,
+                         char **out_cert, char **out_key);
 #endif

@@ -29,7 +29,7 @@ public final class ControllerCache: @unchecked Sendable {
         ResourceRegistry.referenceGrant,
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
         ResourceRegistry.configMap,
-        ResourceRegistry.secret, ResourceRegistry.endpointSlice,
+        ResourceRegistry.secret, ResourceRegistry.endpointSlice, ResourceRegistry.certificate,
     ]
     static let kindSet = Set(kinds.map(\.groupKind))
 
@@ -168,6 +168,7 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.configMap.groupKind: return try? ConfigMap.decode(object)
         case ResourceRegistry.secret.groupKind: return try? Secret.decode(object)
         case ResourceRegistry.endpointSlice.groupKind: return try? EndpointSlice.decode(object)
+        case ResourceRegistry.certificate.groupKind: return try? Certificate.decode(object)
         default: return nil
         }
     }
@@ -189,6 +190,7 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.configMap.groupKind: assembled.configMaps = sorted(ConfigMap.self)
         case ResourceRegistry.secret.groupKind: assembled.secrets = sorted(Secret.self)
         case ResourceRegistry.endpointSlice.groupKind: assembled.endpointSlices = sorted(EndpointSlice.self)
+        case ResourceRegistry.certificate.groupKind: assembled.certificates = sorted(Certificate.self)
         default: break
         }
     }

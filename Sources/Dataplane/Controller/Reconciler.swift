@@ -15,6 +15,8 @@ public struct Reconciler: Sendable {
     /// Whether it writes statuses (and the built-in GatewayClass): false for a cluster's cache, whose statuses
     /// are the cluster controller's; the core's own are computed into the views.
     public let writesStatus: Bool
+    /// Signs what cert-manager's Certificates ask for (OpenSSL, wired by the executable); nil issues nothing.
+    public let certificateIssuer: (@Sendable (CertificateIssueRequest) -> KeyPair?)?
 
     /// The meta key holding the store revision the last reconcile saw.
     static let reconciledKey = "reconciled_revision"
@@ -34,13 +36,15 @@ public struct Reconciler: Sendable {
 
     public init(
         store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
-        views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true
+        views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true,
+        certificateIssuer: (@Sendable (CertificateIssueRequest) -> KeyPair?)? = nil
     ) {
         self.store = store
         self.config = config
         self.dataplane = dataplane
         self.views = views
         self.writesStatus = writesStatus
+        self.certificateIssuer = certificateIssuer
     }
 
     /// The controller config with what the data plane reports per Gateway.
@@ -71,6 +75,9 @@ public struct Reconciler: Sendable {
         }
         if let dataplane, dataplane.isRunning, try WorkloadManager(store: store).hasDeadPods() {
             return "restart (a pod's nginx was not running)"
+        }
+        if certificateIssuer != nil, try CertificateManager.isRenewalDue(store) {
+            return "renew (a Certificate is due)"
         }
         return try isReconciled() ? nil : trigger
     }
@@ -108,6 +115,7 @@ public struct Reconciler: Sendable {
         let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
         defer { lock?.release() }
         try ensureGatewayClass(now: now)
+        try issueCertificates(now: now)
         if let dataplane {
             // Local workloads first: their pods' endpoints feed the Gateways' upstreams.
             try WorkloadManager(store: store).sync(running: dataplane.isRunning)
@@ -158,6 +166,7 @@ public struct Reconciler: Sendable {
         let lock = dataplane == nil ? nil : FileLock(path: store.directory + "/reconcile.lock")
         defer { lock?.release() }
         if writesStatus { try ensureGatewayClass(now: now) }
+        if workloads { try issueCertificates(now: now) }
         if workloads, let dataplane { try WorkloadManager(store: store).sync(running: dataplane.isRunning) }
         var attempt = 0
         var taken = ControllerCache.Refresh()
@@ -262,6 +271,12 @@ public struct Reconciler: Sendable {
         if views != nil { try store.setMeta(Reconciler.viewsKey, revision) }
     }
 
+    /// cert-manager's part, before anything reads Secrets: Certificates issued or renewed into their Secrets.
+    func issueCertificates(now: Date) throws {
+        guard writesStatus, let certificateIssuer else { return }
+        try CertificateManager(store: store, issue: certificateIssuer).sync(now: now)
+    }
+
     /// The built-in GatewayClass, as an installed NGF provides: created unless one with its name exists.
     func ensureGatewayClass(now: Date) throws {
         let key = ObjectKey(
@@ -298,6 +313,7 @@ public struct Reconciler: Sendable {
         snapshot.configMaps = try load(ResourceRegistry.configMap, as: ConfigMap.self)
         snapshot.secrets = try load(ResourceRegistry.secret, as: Secret.self)
         snapshot.endpointSlices = try load(ResourceRegistry.endpointSlice, as: EndpointSlice.self)
+        snapshot.certificates = try load(ResourceRegistry.certificate, as: Certificate.self)
         return (snapshot, versions)
     }
 }

@@ -127,7 +127,9 @@ public final class ResidentController: @unchecked Sendable {
         let deadMasters = dataplane?.gatewaysWithoutMaster() ?? []
         let deadPods = try dataplane?.isRunning == true && WorkloadManager(store: reconciler.store).hasDeadPods()
         let pending = cache.pending
-        guard first || forced || !pending.isEmpty || !deadMasters.isEmpty || deadPods else {
+        // A Certificate past its renewal time is renewed by a pass of its own.
+        let renewal = try reconciler.certificateIssuer != nil && CertificateManager.isRenewalDue(reconciler.store)
+        guard first || forced || !pending.isEmpty || !deadMasters.isEmpty || deadPods || renewal else {
             // Nothing to act on: what moved the revision since the last pass needs no reconcile.
             try reconciler.markIdle(cache)
             lock.withLock {
@@ -145,13 +147,17 @@ public final class ResidentController: @unchecked Sendable {
             ResourceRegistry.deployment.groupKind, ResourceRegistry.pod.groupKind,
             ResourceRegistry.service.groupKind, ResourceRegistry.configMap.groupKind,
             ResourceRegistry.secret.groupKind, ResourceRegistry.endpointSlice.groupKind,
+            ResourceRegistry.issuer.groupKind, ResourceRegistry.clusterIssuer.groupKind,
+            ResourceRegistry.certificate.groupKind,
         ]
-        let workloads = first || deadPods || !pending.changedKinds.isDisjoint(with: workloadKinds)
+        let workloads = first || deadPods || renewal || !pending.changedKinds.isDisjoint(with: workloadKinds)
         let trigger =
             if !deadMasters.isEmpty {
                 "restart (nginx master of \(deadMasters.joined(separator: ", ")) was not running)"
             } else if deadPods {
                 "restart (a pod's nginx was not running)"
+            } else if renewal {
+                "renew (a Certificate is due)"
             } else {
                 first ? "controller start" : "change"
             }

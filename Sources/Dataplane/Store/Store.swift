@@ -21,6 +21,10 @@ public final class Store: @unchecked Sendable {
     /// Namespaces every cluster has.
     public static let builtinNamespaces = ["default", "kube-node-lease", "kube-public", "kube-system"]
 
+    /// Namespaces the embedded default creates: the built-in ones, and `cert-manager` (where cert-manager's manifests
+    /// put a ClusterIssuer's CA, as an installed cert-manager provides it). Only the built-in ones cannot be deleted.
+    public static let createdNamespaces = builtinNamespaces + ["cert-manager"]
+
     /// The most objects `apply` may leave in the store (a cluster's cache, written by the mirror, is not limited).
     public let maxObjects: Int
 
@@ -108,7 +112,7 @@ public final class Store: @unchecked Sendable {
             try db.execute("CREATE INDEX IF NOT EXISTS objects_by_change ON objects (changed)")
             try db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run([.int(Store.schemaVersion)])
             let now = Store.timestamp(Date())
-            for namespace in Store.builtinNamespaces
+            for namespace in Store.createdNamespaces
             where try fetch(ObjectKey(groupKind: ResourceRegistry.namespace.groupKind, namespace: "", name: namespace))
                 == nil
             {

@@ -42,6 +42,15 @@ enum ResourceCodec {
             CoreValidation.validate(value, &errors)
             Defaulting.apply(&value)
         },
+        ResourceRegistry.issuer.groupKind: make(Issuer.self, nameRule: .subdomain) { value, errors in
+            CertManagerValidation.validate(value.spec, &errors)
+        },
+        ResourceRegistry.clusterIssuer.groupKind: make(ClusterIssuer.self, nameRule: .subdomain) { value, errors in
+            CertManagerValidation.validate(value.spec, &errors)
+        },
+        ResourceRegistry.certificate.groupKind: make(Certificate.self, nameRule: .subdomain) { value, errors in
+            CertManagerValidation.validate(value, &errors)
+        },
         ResourceRegistry.pod.groupKind: make(Pod.self, nameRule: .subdomain) { value, errors in
             CoreValidation.validate(value.spec, FieldPath("spec"), &errors)
         },

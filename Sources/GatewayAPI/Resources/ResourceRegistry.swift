@@ -32,11 +32,18 @@ public enum ResourceRegistry {
         group: "apps", kind: "Deployment", versions: ["v1"], plural: "deployments",
         shortNames: ["deploy"])
     public static let pod = ResourceType(group: "", kind: "Pod", versions: ["v1"], plural: "pods", shortNames: ["po"])
+    public static let issuer = ResourceType(
+        group: "cert-manager.io", kind: "Issuer", versions: ["v1"], plural: "issuers")
+    public static let clusterIssuer = ResourceType(
+        group: "cert-manager.io", kind: "ClusterIssuer", versions: ["v1"], plural: "clusterissuers", namespaced: false)
+    public static let certificate = ResourceType(
+        group: "cert-manager.io", kind: "Certificate", versions: ["v1"], plural: "certificates",
+        shortNames: ["cert", "certs"])
 
     /// Every modelled kind, in the order `get all`-style listings use.
     public static let all: [ResourceType] = [
         gatewayClass, gateway, httpRoute, referenceGrant, backendTLSPolicy,
-        namespace, service, endpointSlice, configMap, secret, deployment, pod,
+        namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
     ]
 
     private static let byGroupKind: [GroupKind: ResourceType] = Dictionary(
