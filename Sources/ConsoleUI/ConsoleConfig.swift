@@ -59,6 +59,7 @@ public struct ConsoleConfig: Sendable, Equatable {
                 return flag
             }
             switch member.key {
+            case "images": break  // the local image map, read by the controller (docs/workloads.md)
             case "theme": config.theme = try string()
             case "namespace": config.namespace = try string()
             case "editor": config.editor = try string()

@@ -56,8 +56,12 @@ enum ControllerProcess {
         let variables = environment.filter {
             $0.key.hasPrefix("GWCONSOLE_") && !ignored.contains($0.key) && !$0.key.hasPrefix("GWCONSOLE_FUZZ")
         }
+        // The image map (the user's configuration file) decides which pods run: another map, another controller.
+        let images = global.localImages.mappings.map {
+            "\($0.image)=\($0.command.joined(separator: " "))@\($0.port ?? 0)"
+        }
         return
-            (["controller-name=\(global.controllerName ?? "")"]
+            (["controller-name=\(global.controllerName ?? "")"] + images.map { "image " + $0 }
             + variables.keys.sorted().map { "\($0)=\(variables[$0]!)" })
             .joined(separator: "\n") + "\n"
     }

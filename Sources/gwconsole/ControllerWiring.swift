@@ -30,7 +30,28 @@ extension GlobalOptions {
     func reconciler(_ store: Store) -> Reconciler {
         Reconciler(
             store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory),
-            views: GlobalOptions.views, certificateIssuer: { CertificateInspector.issue($0) })
+            views: GlobalOptions.views, certificateIssuer: { CertificateInspector.issue($0) }, images: localImages)
+    }
+
+    /// What runs local pods' images besides nginx: this program's echo server, and the user's image map from
+    /// `images:` in the configuration file (an invalid map is reported once and not used).
+    var localImages: LocalImages {
+        let file = ConsoleConfig.directory() + "/config.yaml"
+        var mappings: [ImageMapping] = []
+        do {
+            mappings = try ImageMapping.load(file: file)
+        } catch {
+            GlobalOptions.warnOnce("Warning: \(error); the image map is not used")
+        }
+        return LocalImages(echoServer: [ControllerProcess.executable, "echo-server"], mappings: mappings)
+    }
+
+    nonisolated(unsafe) private static var warned: Set<String> = []
+    private static let warnedLock = NSLock()
+
+    static func warnOnce(_ text: String) {
+        let first = warnedLock.withLock { warned.insert(text).inserted }
+        if first { Output.error(text) }
     }
 
     /// Describe's sections of every object, keyed for the store's views, and the console's topology tree.

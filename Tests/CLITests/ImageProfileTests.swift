@@ -123,4 +123,124 @@ struct ImageProfileTests {
         #expect(!doctor.contains("start the data plane"), "the data plane is up: \(doctor)")
         #expect(try live.run(["down"]).status == 0)
     }
+
+    @Test(
+        "the conformance echo server answers with the request and the pod's identity; the user's image map runs a command"
+    )
+    func echoBasicAndImageMap() throws {
+        let live = LiveDataplane()
+        let config = live.cli.state + "-config"
+        try FileManager.default.createDirectory(atPath: config + "/gwconsole", withIntermediateDirectories: true)
+        let served = live.cli.state + "-static"
+        try FileManager.default.createDirectory(atPath: served + "/static", withIntermediateDirectories: true)
+        try "hello from a mapped image\n".write(
+            toFile: served + "/static/index.html", atomically: true, encoding: .utf8)
+        try """
+        images:
+          - image: "ghcr.io/example/static*"
+            command: [/usr/bin/python3, -m, http.server, "${POD_PORT}", --bind, "${POD_IP}", --directory, "\(served)"]
+        """.write(toFile: config + "/gwconsole/config.yaml", atomically: true, encoding: .utf8)
+        var environment = live.environment
+        environment["XDG_CONFIG_HOME"] = config
+        func run(_ arguments: [String], stdin: String? = nil) throws -> CLI.Result {
+            try live.cli.run(arguments, stdin: stdin, environment: environment)
+        }
+        #expect(try run(["up"]).status == 0)
+        let applied = try run(
+            ["apply", "-f", "-"],
+            stdin: TestManifests.gateway + """
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: infra-backend-v1}
+                spec:
+                  selector: {matchLabels: {app: infra-backend-v1}}
+                  template:
+                    metadata: {labels: {app: infra-backend-v1}}
+                    spec:
+                      containers:
+                      - name: infra-backend-v1
+                        image: gcr.io/k8s-staging-gateway-api/echo-basic:v20240412-v1.0.0-394-g40c666fd
+                        env:
+                        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+                        - {name: NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: infra-backend-v1}
+                spec:
+                  selector: {app: infra-backend-v1}
+                  ports: [{protocol: TCP, port: 8080, targetPort: 3000}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: static}
+                spec:
+                  selector: {matchLabels: {app: static}}
+                  template:
+                    metadata: {labels: {app: static}}
+                    spec:
+                      containers: [{name: web, image: "ghcr.io/example/static:1", ports: [{containerPort: 8000}]}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: static}
+                spec:
+                  selector: {app: static}
+                  ports: [{port: 80, targetPort: 8000}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: echo}
+                spec:
+                  parentRefs: [{name: gw}]
+                  hostnames: [echo.example.com]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /static}}]
+                    backendRefs: [{name: static, port: 80}]
+                  - backendRefs: [{name: infra-backend-v1, port: 8080}]
+                """)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let vars = try #require(LiveDataplane.gatewayVariables(try run(["status"]).stdout))
+        let echo = try LiveDataplane.curl(
+            host: "echo.example.com", ip: vars.ip, port: vars.port, path: "/some/path?q=1",
+            extra: ["-H", "X-Test: one"])
+        #expect(echo.status == 200, "\(echo.body)")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(echo.body.utf8)) as? [String: Any], "\(echo.body)")
+        #expect(
+            json["path"] as? String == "/some/path?q=1" && json["method"] as? String == "GET"
+                && json["proto"] as? String == "HTTP/1.1")
+        #expect(json["namespace"] as? String == "default")
+        #expect(
+            (json["pod"] as? String)?.hasPrefix("infra-backend-v1-") == true,
+            "the pod's name from the downward API: \(echo.body)")
+        let headers = json["headers"] as? [String: [String]]
+        #expect(headers?["X-Test"] == ["one"] && headers?["X-Forwarded-Proto"] == ["http"], "\(echo.body)")
+        let pods = try run(["get", "pods"]).stdout
+        #expect(pods.contains(json["pod"] as? String ?? "?"), "\(pods)")
+        let mapped = try LiveDataplane.curl(host: "echo.example.com", ip: vars.ip, port: vars.port, path: "/static/")
+        #expect(
+            mapped.status == 200 && mapped.body == "hello from a mapped image\n", "the mapped command serves: \(mapped)"
+        )
+        // A killed process is restarted, as a killed nginx pod is.
+        let pidFile = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: live.cli.state + "/pods").first {
+                $0.contains("infra-backend")
+            })
+        let pid = try #require(
+            Int32(
+                try String(contentsOfFile: live.cli.state + "/pods/\(pidFile)/run/process.pid", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)
+        var restarted = ""
+        let deadline = Date().addingTimeInterval(10)
+        repeat {
+            usleep(100_000)
+            restarted = try run(["get", "pods"]).stdout
+        } while !restarted.contains("1/1     Running   1 ") && Date() < deadline
+        #expect(restarted.contains("1/1     Running   1 "), "\(restarted)")
+        #expect(try run(["down"]).status == 0)
+        #expect(kill(pid, 0) != 0)
+    }
 }

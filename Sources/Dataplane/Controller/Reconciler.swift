@@ -17,6 +17,8 @@ public struct Reconciler: Sendable {
     public let writesStatus: Bool
     /// Signs what cert-manager's Certificates ask for (OpenSSL, wired by the executable); nil issues nothing.
     public let certificateIssuer: (@Sendable (CertificateIssueRequest) -> KeyPair?)?
+    /// What runs local pods' images besides nginx: the echo server and the user's image map.
+    public let images: LocalImages
 
     /// The meta key holding the store revision the last reconcile saw.
     static let reconciledKey = "reconciled_revision"
@@ -37,7 +39,7 @@ public struct Reconciler: Sendable {
     public init(
         store: Store, config: ControllerConfig, dataplane: DataplaneManager? = nil,
         views: (@Sendable (Graph) -> [ObjectKey: String])? = nil, writesStatus: Bool = true,
-        certificateIssuer: (@Sendable (CertificateIssueRequest) -> KeyPair?)? = nil
+        certificateIssuer: (@Sendable (CertificateIssueRequest) -> KeyPair?)? = nil, images: LocalImages = .none
     ) {
         self.store = store
         self.config = config
@@ -45,6 +47,7 @@ public struct Reconciler: Sendable {
         self.views = views
         self.writesStatus = writesStatus
         self.certificateIssuer = certificateIssuer
+        self.images = images
     }
 
     /// The controller config with what the data plane reports per Gateway.
@@ -118,7 +121,7 @@ public struct Reconciler: Sendable {
         try issueCertificates(now: now)
         if let dataplane {
             // Local workloads first: their pods' endpoints feed the Gateways' upstreams.
-            try WorkloadManager(store: store).sync(running: dataplane.isRunning)
+            try WorkloadManager(store: store, images: images).sync(running: dataplane.isRunning)
         }
         var attempt = 0
         while true {
@@ -167,7 +170,9 @@ public struct Reconciler: Sendable {
         defer { lock?.release() }
         if writesStatus { try ensureGatewayClass(now: now) }
         if workloads { try issueCertificates(now: now) }
-        if workloads, let dataplane { try WorkloadManager(store: store).sync(running: dataplane.isRunning) }
+        if workloads, let dataplane {
+            try WorkloadManager(store: store, images: images).sync(running: dataplane.isRunning)
+        }
         var attempt = 0
         var taken = ControllerCache.Refresh()
         while true {

@@ -28,6 +28,18 @@ public enum Spawn {
         }
     }
 
+    /// Starts `executable` in a session of its own (stdin /dev/null, stdout and stderr to `outputPath`) and returns
+    /// its pid without waiting: a local pod's own process.
+    public static func background(
+        _ executable: String, _ arguments: [String], outputPath: String, environment: [String] = []
+    ) throws -> pid_t {
+        try spawnAndWait(executable, arguments, environment: environment, wait: false, returnPID: true) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+    }
+
     /// Runs a program on the terminal (stdin, stdout and stderr inherited; nothing else) and waits for it: for an
     /// editor the console hands the terminal to.
     public static func interactive(_ executable: String, _ arguments: [String]) throws -> Int32 {
@@ -37,7 +49,7 @@ public enum Spawn {
     /// Spawns with the given descriptor set-up, every descriptor from 3 up closed and clean signal state; waits.
     private static func spawnAndWait(
         _ executable: String, _ arguments: [String], firstClosed: Int32 = 3, environment: [String] = [],
-        wait: Bool = true, descriptors: (inout posix_spawn_file_actions_t) -> Void
+        wait: Bool = true, returnPID: Bool = false, descriptors: (inout posix_spawn_file_actions_t) -> Void
     ) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -72,7 +84,7 @@ public enum Spawn {
             rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         }
         guard rc == 0 else { throw DataplaneError("cannot run \(executable): \(String(cString: strerror(rc)))") }
-        if !wait { return 0 }
+        if !wait { return returnPID ? pid : 0 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS are macros.

@@ -11,15 +11,33 @@ enum ImageProfile: Equatable {
     case nginxHello(plainText: Bool)
     /// `hashicorp/http-echo`: its `-text` on its `-listen` port (default 5678), with `-status-code` (default 200).
     case httpEcho(text: String, port: Int?, status: Int)
+    /// A process of its own: the Gateway API conformance echo server (`echo-basic`, this program's `echo-server`),
+    /// or a command the user's image map gives the image. `port`: where it listens, when the image decides.
+    case command([String], port: Int?)
+
+    /// The conformance suite's echo server images (its registries' names for it).
+    static let echoBasicImages: Set<String> = [
+        "gcr.io/k8s-staging-gateway-api/echo-basic", "registry.k8s.io/gateway-api/echo-basic",
+        "us-central1-docker.pkg.dev/k8s-staging-images/gateway-api/echo-basic",
+    ]
 
     /// The images with a profile, for messages.
     static let supported =
-        "nginx, nginxinc/nginx-unprivileged, nginxdemos/nginx-hello, nginxdemos/hello, hashicorp/http-echo"
+        "nginx, nginxinc/nginx-unprivileged, nginxdemos/nginx-hello, nginxdemos/hello, hashicorp/http-echo, "
+        + "the Gateway API conformance echo server (echo-basic)"
 
-    /// The profile of a container's image and arguments; nil when no local profile answers as it does.
-    static func of(_ container: Container) -> ImageProfile? {
+    /// The profile of a container's image and arguments; nil when no local profile answers as it does. The user's
+    /// image map comes first.
+    static func of(_ container: Container, images: LocalImages = .none) -> ImageProfile? {
         guard let image = container.image else { return nil }
+        if let mapping = images.mappings.first(where: { $0.matches(image) }) {
+            return .command(mapping.command, port: mapping.port)
+        }
         let (name, tag) = split(image)
+        if echoBasicImages.contains(name), let server = images.echoServer {
+            let port = environment("HTTP_PORT", container).flatMap { Int($0) } ?? 3000
+            return .command(server, port: port)
+        }
         switch name {
         case "nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx":
             return .nginx
@@ -75,6 +93,7 @@ enum ImageProfile: Equatable {
         case .nginx: return 80
         case .nginxHello: return 8080
         case .httpEcho(_, let port, _): return port ?? 5678
+        case .command(_, let port): return port ?? 8080
         }
     }
 
@@ -82,6 +101,7 @@ enum ImageProfile: Equatable {
     /// else the image's default.
     func port(_ container: Container) -> Int {
         if case .httpEcho(_, let port?, _) = self { return port }
+        if case .command(_, let port?) = self { return port }
         return container.ports?.first.map { Int($0.containerPort) } ?? defaultPort
     }
 
@@ -90,7 +110,7 @@ enum ImageProfile: Equatable {
     func server(podIP: String, port: Int, podName: String) -> String? {
         let listen = "listen \(podIP):\(port);"
         switch self {
-        case .nginx:
+        case .nginx, .command:
             return nil
         case .nginxHello(true):
             let body =

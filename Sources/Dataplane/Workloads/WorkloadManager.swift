@@ -6,10 +6,15 @@ import GatewayCore
 /// is up, keeps their Pod objects and status in the store, and maintains EndpointSlices for Services with selectors.
 public struct WorkloadManager: Sendable {
     public let store: Store
+    /// The echo server and the user's image map (`ImageProfile`).
+    public let images: LocalImages
     var root: String { store.directory + "/pods" }
     static let managedBy = "gwconsole"
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, images: LocalImages = .none) {
+        self.store = store
+        self.images = images
+    }
 
     // MARK: Pods
 
@@ -61,7 +66,7 @@ public struct WorkloadManager: Sendable {
         where pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true"
             && !wanted.contains("\(pod.namespace)/\(pod.name)")
         {
-            process(pod.namespace, pod.name).stop()
+            stopPod(pod.namespace, pod.name)
             try? FileManager.default.removeItem(atPath: podRoot(pod.namespace, pod.name))
             _ = try store.delete([
                 ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
@@ -81,11 +86,27 @@ public struct WorkloadManager: Sendable {
         try store.list(ResourceRegistry.pod.groupKind).contains { pod in
             pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true"
                 && pod.status?["containerStatuses"]?.arrayValue?.first?["state"]?["running"] != nil
-                && process(pod.namespace, pod.name).pid == nil
+                && !isAlive(pod.namespace, pod.name)
         }
     }
 
     func podRoot(_ namespace: String, _ name: String) -> String { root + "/\(namespace)_\(name)" }
+
+    /// A pod's own process, when it is not nginx (it has a pid file of that kind).
+    func command(_ namespace: String, _ name: String) -> CommandProcess {
+        CommandProcess(runtime: podRoot(namespace, name) + "/run")
+    }
+
+    func isAlive(_ namespace: String, _ name: String) -> Bool {
+        let command = command(namespace, name)
+        if FileManager.default.fileExists(atPath: command.pidFile) { return command.pid != nil }
+        return process(namespace, name).pid != nil
+    }
+
+    func stopPod(_ namespace: String, _ name: String) {
+        command(namespace, name).stop()
+        process(namespace, name).stop()
+    }
 
     func process(_ namespace: String, _ name: String) -> NginxProcess {
         NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: podRoot(namespace, name) + "/run")
@@ -152,14 +173,21 @@ public struct WorkloadManager: Sendable {
             if next != status { try store.updateStatus(key, status: next) }
             status = next
         }
-        guard let container, let profile = ImageProfile.of(container) else {
+        guard let container, let profile = ImageProfile.of(container, images: images) else {
             let message =
                 "image \(container?.image ?? "") cannot run locally: it has no local profile (gwconsole runs \(ImageProfile.supported) as local pods); "
-                + "for another image, run your own process and point the Service at it with an EndpointSlice"
+                + "map it to a local command under images: in ~/.config/gwconsole/config.yaml (docs/workloads.md), "
+                + "or run your own process and point the Service at it with an EndpointSlice"
             try write(
                 phase: "Pending", ready: false,
                 state: ["waiting": ["reason": "ImageNotLocal", "message": .string(message)]],
                 restartCount: 0, message: message)
+            return
+        }
+        if case .command(let command, _) = profile {
+            try runCommand(
+                command, pod: pod, container: container, port: profile.port(container), ip: ip!, running: running,
+                started: started, restarts: restarts, write: write)
             return
         }
         let nginx = process(pod.namespace, pod.name)
@@ -246,6 +274,81 @@ public struct WorkloadManager: Sendable {
         try write(
             phase: "Running", ready: true, state: ["running": ["startedAt": .string(Store.timestamp(Date()))]],
             restartCount: count)
+    }
+
+    /// A pod whose process is a command of its own: started with the pod's variables and environment, ready once
+    /// it accepts connections on its port.
+    func runCommand(
+        _ command: [String], pod: DesiredPod, container: Container, port: Int, ip: String, running: Bool, started: Bool,
+        restarts: Int64, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
+    ) throws {
+        let process = self.command(pod.namespace, pod.name)
+        guard running else {
+            process.stop()
+            try write(
+                "Pending", false,
+                [
+                    "waiting": [
+                        "reason": "DataPlaneStopped",
+                        "message": "the data plane is not running: gwconsole up starts local workloads",
+                    ]
+                ],
+                restarts, nil)
+            return
+        }
+        if process.pid != nil && started { return }
+        process.stop()
+        var variables = environment(container, pod: pod, ip: ip)
+        variables["POD_IP"] = ip
+        variables["POD_PORT"] = String(port)
+        variables["POD_PORTS"] = (container.ports ?? []).map { String($0.containerPort) }.joined(separator: ",")
+        variables["POD_NAME"] = pod.name
+        variables["POD_NAMESPACE"] = pod.namespace
+        let expanded = command.map { ImageMapping.expand($0, variables) }
+        // The echo server is told where to listen; a mapped command is given the address in its variables.
+        let arguments =
+            expanded.count >= 2 && expanded[1] == "echo-server" ? expanded + ["--listen", "\(ip):\(port)"] : expanded
+        let count = started ? restarts + 1 : restarts
+        do {
+            try process.start(arguments, environment: variables.map { "\($0.key)=\($0.value)" }.sorted())
+        } catch {
+            try write(
+                "Running", false, ["waiting": ["reason": "CrashLoopBackOff", "message": .string("\(error)")]], count,
+                "\(error)")
+            return
+        }
+        if process.waitUntilListening(address: ip, port: port) {
+            try write("Running", true, ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
+            return
+        }
+        let output = (try? String(contentsOfFile: process.logFile, encoding: .utf8)) ?? ""
+        let message =
+            "\(arguments.joined(separator: " ")) did not listen on \(ip):\(port)"
+            + (output.isEmpty ? "" : ": " + output.split(separator: "\n").suffix(3).joined(separator: " | "))
+        process.stop()
+        try write(
+            "Running", false, ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]], count, message)
+    }
+
+    /// A container's environment with the downward API's fields filled in (metadata.name, metadata.namespace,
+    /// status.podIP); other sources are left out.
+    func environment(_ container: Container, pod: DesiredPod, ip: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in container.env ?? [] {
+            guard let name = entry["name"]?.stringValue else { continue }
+            if let value = entry["value"]?.stringValue {
+                result[name] = value
+            } else if let field = entry["valueFrom"]?["fieldRef"]?["fieldPath"]?.stringValue {
+                switch field {
+                case "metadata.name": result[name] = pod.name
+                case "metadata.namespace": result[name] = pod.namespace
+                case "status.podIP": result[name] = ip
+                case "spec.nodeName": result[name] = "localhost"
+                default: break
+                }
+            }
+        }
+        return result
     }
 
     /// Writes a ConfigMap or Secret volume's keys as files (Secret keys mode 0600).

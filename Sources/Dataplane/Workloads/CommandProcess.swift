@@ -1,0 +1,73 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A local pod's process that is not nginx (the conformance echo server, an image the user mapped to a command):
+/// started in a session of its own, its pid in the pod's run directory, its output in the pod's log.
+struct CommandProcess {
+    /// The pod's run directory.
+    let runtime: String
+    var pidFile: String { runtime + "/process.pid" }
+    var logFile: String { runtime + "/logs/output.log" }
+
+    /// The running process, or nil (a finished child of this process is reaped here, so it does not linger).
+    var pid: pid_t? {
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
+        else { return nil }
+        var status: Int32 = 0
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid { return nil }
+        return kill(pid, 0) == 0 || errno == EPERM ? pid : nil
+    }
+
+    func start(_ command: [String], environment: [String]) throws {
+        guard let executable = command.first else { throw DataplaneError("the command is empty") }
+        try FileManager.default.createDirectory(atPath: runtime + "/logs", withIntermediateDirectories: true)
+        let pid = try Spawn.background(
+            executable, Array(command.dropFirst()), outputPath: logFile, environment: environment)
+        try "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+    }
+
+    /// SIGTERM, then SIGKILL if it has not gone within two seconds (the process group: a command's children too).
+    func stop() {
+        guard let pid else { return }
+        kill(-pid, SIGTERM)
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
+        while self.pid != nil && Date() < deadline { usleep(10_000) }
+        if self.pid != nil {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+        }
+        unlink(pidFile)
+    }
+
+    /// Waits until something accepts TCP connections on `address:port` (the process is listening), or the deadline.
+    func waitUntilListening(address: String, port: Int, timeout: TimeInterval = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if pid == nil { return false }
+            if Self.accepts(address: address, port: port) { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    static func accepts(address: String, port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(clamping: port).bigEndian)
+        guard inet_pton(AF_INET, address, &addr.sin_addr) == 1 else { return false }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        } == 0
+    }
+}
