@@ -306,11 +306,17 @@ public struct WorkloadManager: Sendable {
         variables["POD_NAMESPACE"] = pod.namespace
         let expanded = command.map { ImageMapping.expand($0, variables) }
         // The echo server is told where to listen; a mapped command is given the address in its variables.
-        let arguments =
-            expanded.count >= 2 && expanded[1] == "echo-server" ? expanded + ["--listen", "\(ip):\(port)"] : expanded
+        let echo = expanded.count >= 2 && expanded[1] == "echo-server"
+        let arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
+        // Only the pod's own variables reach the process's environment (and, for the echo server, the names it
+        // reads): a manifest's env must not set LD_PRELOAD or PATH for a process on this machine. A mapped
+        // command can still take any of the container's env values in its arguments, as ${NAME}.
+        var passed: Set<String> = ["POD_IP", "POD_PORT", "POD_PORTS", "POD_NAME", "POD_NAMESPACE"]
+        if echo { passed.formUnion(["NAMESPACE", "SERVICE_NAME", "INGRESS_NAME", "HTTP_PORT"]) }
+        let environment = variables.filter { passed.contains($0.key) }.map { "\($0.key)=\($0.value)" }.sorted()
         let count = started ? restarts + 1 : restarts
         do {
-            try process.start(arguments, environment: variables.map { "\($0.key)=\($0.value)" }.sorted())
+            try process.start(arguments, environment: environment)
         } catch {
             try write(
                 "Running", false, ["waiting": ["reason": "CrashLoopBackOff", "message": .string("\(error)")]], count,
