@@ -73,7 +73,7 @@ public enum TopologyTree {
         var rows = [TreeRow(depth: depth, label: "HTTPRoute \(route.ref.namespacedName)", role: role, ref: route.ref)]
         for rule in route.rules {
             let match =
-                rule.source.matches?.first?.path.map { "\($0.type ?? "PathPrefix") \($0.value ?? "/")" }
+                rule.source.matches?.first?.path.map { "\($0.type ?? .pathPrefix) \($0.value ?? "/")" }
                 ?? "PathPrefix /"
             rows.append(
                 TreeRow(

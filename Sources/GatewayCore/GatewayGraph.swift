@@ -137,7 +137,7 @@ enum GatewayGraph {
         var certificate: ObjectRef?
 
         switch listener.protocol {
-        case "HTTP", "HTTPS": break
+        case .http, .https: break
         default:
             accepted = Conditions.listenerUnsupportedProtocol(
                 "Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\" or \"HTTPS\"")
@@ -156,7 +156,7 @@ enum GatewayGraph {
             }
         }
 
-        if listener.protocol == "HTTPS", accepted.status == .true {
+        if listener.protocol == .https, accepted.status == .true {
             let tls = listener.tls
             if (tls?.mode ?? "Terminate") != "Terminate" {
                 accepted = Conditions.listenerUnsupportedValue(

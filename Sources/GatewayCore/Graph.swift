@@ -73,7 +73,7 @@ public struct GatewayNode: Sendable {
 public struct ListenerNode: Sendable {
     public var name: String
     public var port: Int32
-    public var `protocol`: String
+    public var `protocol`: ListenerProtocol
     public var hostname: String?
     /// Accepted and free of conflicts: routes may attach.
     public var valid: Bool

@@ -3,8 +3,8 @@ import GatewayAPI
 /// HTTPRoutes: which listeners each parentRef attaches to, which rules are served, how backends resolve.
 enum RouteGraph {
     /// Filters the embedded data plane renders; others make their rule dropped.
-    static let supportedFilters: Set<String> = [
-        "RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite",
+    static let supportedFilters: Set<FilterType> = [
+        .requestHeaderModifier, .responseHeaderModifier, .requestRedirect, .urlRewrite,
     ]
 
     static func routes(
@@ -180,7 +180,7 @@ enum RouteGraph {
         let unsupported = (rule.filters ?? []).map(\.type).filter { !supportedFilters.contains($0) }
         if !unsupported.isEmpty {
             dropped =
-                "filter type\(unsupported.count == 1 ? "" : "s") \(unsupported.joined(separator: ", ")) \(unsupported.count == 1 ? "is" : "are") not supported"
+                "filter type\(unsupported.count == 1 ? "" : "s") \(unsupported.map(\.rawValue).joined(separator: ", ")) \(unsupported.count == 1 ? "is" : "are") not supported"
         }
         let backendFilters = (rule.backendRefs ?? []).flatMap { $0.filters ?? [] }.map(\.type)
         if dropped == nil, !backendFilters.isEmpty {

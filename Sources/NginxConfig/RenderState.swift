@@ -86,14 +86,14 @@ struct RenderState {
             for header in candidate.headers {
                 let variable = NginxString.headerVariable(header.name) ?? "$gw_unmatchable"
                 required.append(
-                    header.type == "RegularExpression"
+                    header.type == .regularExpression
                         ? conditionVariable(variable, regex: header.value)
                         : conditionVariable(variable, exact: header.value))
             }
             for param in candidate.queryParams {
                 let variable = NginxString.argVariable(param.name) ?? "$gw_unmatchable"
                 required.append(
-                    param.type == "RegularExpression"
+                    param.type == .regularExpression
                         ? conditionVariable(variable, regex: param.value)
                         : conditionVariable(variable, exact: param.value))
             }
@@ -168,7 +168,7 @@ struct RenderState {
     /// What a chosen rule does: redirect, or proxy to its backends (weighted), with its filters.
     mutating func writeAction(_ candidate: Candidate, id: String, into w: inout ConfigWriter) {
         let filters = candidate.rule.source.filters ?? []
-        if let redirect = filters.first(where: { $0.type == "RequestRedirect" })?.requestRedirect {
+        if let redirect = filters.first(where: { $0.type == .requestRedirect })?.requestRedirect {
             writeRedirect(redirect, candidate: candidate, into: &w)
             return
         }
@@ -276,9 +276,9 @@ struct RenderState {
     /// Request and response header modifiers and URL rewrites, before proxy_pass.
     mutating func writeFilters(_ candidate: Candidate, into w: inout ConfigWriter) {
         let filters = candidate.rule.source.filters ?? []
-        let request = filters.first { $0.type == "RequestHeaderModifier" }?.requestHeaderModifier
-        let response = filters.first { $0.type == "ResponseHeaderModifier" }?.responseHeaderModifier
-        let rewrite = filters.first { $0.type == "URLRewrite" }?.urlRewrite
+        let request = filters.first { $0.type == .requestHeaderModifier }?.requestHeaderModifier
+        let response = filters.first { $0.type == .responseHeaderModifier }?.responseHeaderModifier
+        let rewrite = filters.first { $0.type == .urlRewrite }?.urlRewrite
         // proxy_set_header at this level replaces inherited ones: always set the standard ones here.
         let setNames = Set((request?.set ?? []).map { $0.name.lowercased() })
         let removed = Set((request?.remove ?? []).map { $0.lowercased() })
@@ -339,9 +339,9 @@ struct RenderState {
     }
 
     mutating func writePathRewrite(_ path: HTTPPathModifier, candidate: Candidate, into w: inout ConfigWriter) {
-        if path.type == "ReplaceFullPath", let full = path.replaceFullPath {
+        if path.type == .replaceFullPath, let full = path.replaceFullPath {
             w.line("rewrite ^ \(NginxString.quoted(full.isEmpty ? "/" : full)) break;")
-        } else if path.type == "ReplacePrefixMatch", let replacement = path.replacePrefixMatch {
+        } else if path.type == .replacePrefixMatch, let replacement = path.replacePrefixMatch {
             let pattern = prefixPattern(candidate)
             let trimmed = NginxString.quoted(trimmedReplacement(replacement)).dropLast()
             w.line("rewrite \(NginxString.literal("^" + pattern + "(/.*)$")) \(trimmed)$1\" break;")
@@ -366,9 +366,9 @@ struct RenderState {
         }
         w.line("set $gw_redirect_path $uri;")
         if let path = redirect.path {
-            if path.type == "ReplaceFullPath", let full = path.replaceFullPath {
+            if path.type == .replaceFullPath, let full = path.replaceFullPath {
                 w.line("set $gw_redirect_path \(NginxString.quoted(full));")
-            } else if path.type == "ReplacePrefixMatch", let replacement = path.replacePrefixMatch {
+            } else if path.type == .replacePrefixMatch, let replacement = path.replacePrefixMatch {
                 let pattern = prefixPattern(candidate)
                 let trimmed = NginxString.quoted(trimmedReplacement(replacement)).dropLast()
                 w.line("set $gw_redirect_path \(NginxString.quoted(replacement.isEmpty ? "/" : replacement));")

@@ -43,11 +43,11 @@ public struct RenderedFile: Sendable, Equatable {
 /// Where one listener serves.
 public struct ListenerBinding: Sendable, Equatable, Codable {
     public var listener: String
-    public var `protocol`: String
+    public var `protocol`: ListenerProtocol
     public var address: String
     public var port: Int
 
-    public init(listener: String, protocol: String, address: String, port: Int) {
+    public init(listener: String, protocol: ListenerProtocol, address: String, port: Int) {
         self.listener = listener
         self.protocol = `protocol`
         self.address = address

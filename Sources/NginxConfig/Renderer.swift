@@ -106,7 +106,7 @@ struct ServerPlan {
         }
         for listener in gateway.listeners where listener.valid {
             let port = Int(listener.port) + settings.portOffset
-            let ssl = listener.protocol == "HTTPS"
+            let ssl = listener.protocol == .https
             _ = server(port, ssl, nil, ssl ? listener.certificate : nil)
             if let host = listener.hostname { _ = server(port, ssl, host, listener.certificate) }
             for routeRef in listener.attachedRoutes {
@@ -146,7 +146,7 @@ struct Candidate {
     var route: RouteNode
     var rule: RuleNode
     var matchIndex: Int
-    var pathType: String
+    var pathType: PathMatchType
     var pathValue: String
     var method: String?
     var headers: [HTTPHeaderMatch]
@@ -157,13 +157,13 @@ struct Candidate {
             guard let matches = rule.source.matches, !matches.isEmpty else {
                 return [
                     Candidate(
-                        route: route, rule: rule, matchIndex: 0, pathType: "PathPrefix", pathValue: "/", method: nil,
+                        route: route, rule: rule, matchIndex: 0, pathType: .pathPrefix, pathValue: "/", method: nil,
                         headers: [], queryParams: [])
                 ]
             }
             return matches.enumerated().map { index, match in
                 Candidate(
-                    route: route, rule: rule, matchIndex: index, pathType: match.path?.type ?? "PathPrefix",
+                    route: route, rule: rule, matchIndex: index, pathType: match.path?.type ?? .pathPrefix,
                     pathValue: match.path?.value ?? "/", method: match.method, headers: match.headers ?? [],
                     queryParams: match.queryParams ?? [])
             }
@@ -177,8 +177,8 @@ struct Candidate {
     static func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
         func rank(_ c: Candidate) -> Int {
             switch c.pathType {
-            case "Exact": 0
-            case "PathPrefix": 1
+            case .exact: 0
+            case .pathPrefix: 1
             default: 2
             }
         }
@@ -200,8 +200,8 @@ struct Candidate {
     /// The nginx location specs that carry this match. PathPrefix is segment-wise: `/foo` serves `/foo` and `/foo/…`.
     var locationSpecs: [String] {
         switch pathType {
-        case "Exact": return ["= " + NginxString.literal(pathValue)]
-        case "RegularExpression": return ["~ " + NginxString.literal(pathValue)]
+        case .exact: return ["= " + NginxString.literal(pathValue)]
+        case .regularExpression: return ["~ " + NginxString.literal(pathValue)]
         default:
             var prefix = pathValue
             while prefix.count > 1 && prefix.hasSuffix("/") { prefix.removeLast() }

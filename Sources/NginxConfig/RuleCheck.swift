@@ -8,7 +8,7 @@ public enum RuleCheck {
         for (index, match) in (rule.matches ?? []).enumerated() {
             let place = "matches[\(index)]"
             if let path = match.path, let value = path.value {
-                if path.type == "RegularExpression" {
+                if path.type == .regularExpression {
                     if let problem = NginxString.regexProblem(value) {
                         return "\(place).path.value regular expression \(problem)"
                     }
@@ -21,7 +21,7 @@ public enum RuleCheck {
                     return
                         "\(place) header name \"\(header.name)\" cannot be matched (use letters, digits, '-' and '_')"
                 }
-                if let problem = header.type == "RegularExpression"
+                if let problem = header.type == .regularExpression
                     ? NginxString.regexProblem(header.value) : NginxString.problem(header.value)
                 {
                     return "\(place) header \(header.name) value \(problem)"
@@ -32,7 +32,7 @@ public enum RuleCheck {
                     return
                         "\(place) query parameter name \"\(param.name)\" cannot be matched (use letters, digits and '_')"
                 }
-                if let problem = param.type == "RegularExpression"
+                if let problem = param.type == .regularExpression
                     ? NginxString.regexProblem(param.value) : NginxString.problem(param.value)
                 {
                     return "\(place) query parameter \(param.name) value \(problem)"

@@ -67,9 +67,9 @@ public enum BackendProbe {
         rule.dropped == nil && (rule.source.matches ?? []).isEmpty
             || (rule.source.matches ?? []).contains { match in
                 let value = match.path?.value ?? "/"
-                switch match.path?.type ?? "PathPrefix" {
-                case "Exact": return path == value
-                case "PathPrefix":
+                switch match.path?.type ?? .pathPrefix {
+                case .exact: return path == value
+                case .pathPrefix:
                     return value == "/" || path == value || path.hasPrefix(value.hasSuffix("/") ? value : value + "/")
                 default: return false
                 }

@@ -17,7 +17,7 @@ public enum DoctorProbe {
             guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
                 let facts = dataplane.gateways[gateway.namespacedName],
                 let binding = facts.bindings.first(where: {
-                    parent.listeners.contains($0.listener) && $0.protocol == "HTTP"
+                    parent.listeners.contains($0.listener) && $0.protocol == .http
                 })
             else { continue }
             let host = route.source.spec.hostnames?.first ?? "example.com"

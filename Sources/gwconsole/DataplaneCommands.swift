@@ -177,7 +177,7 @@ enum DataplaneReport {
         var reports: [GatewayReport] = []
         for ref in gateways where only == nil || ref == only {
             let record = state.gateways[ref.namespacedName]
-            let http = record?.bindings.first { $0.protocol == "HTTP" }
+            let http = record?.bindings.first { $0.protocol == .http }
             reports.append(
                 GatewayReport(
                     gateway: ref.namespacedName, address: record?.address,

@@ -19,7 +19,7 @@ enum Defaulting {
     }
 
     static let defaultMatch = HTTPRouteMatch(
-        path: HTTPPathMatch(type: "PathPrefix", value: "/"), headers: nil, queryParams: nil, method: nil)
+        path: HTTPPathMatch(type: .pathPrefix, value: "/"), headers: nil, queryParams: nil, method: nil)
 
     static func apply(_ route: inout HTTPRoute) {
         if var parents = route.spec.parentRefs {
@@ -39,15 +39,15 @@ enum Defaulting {
                     matches[m].path = defaultMatch.path
                 }
                 if matches[m].path != nil {
-                    if matches[m].path?.type == nil { matches[m].path?.type = "PathPrefix" }
+                    if matches[m].path?.type == nil { matches[m].path?.type = .pathPrefix }
                     if matches[m].path?.value == nil { matches[m].path?.value = "/" }
                 }
                 if var headers = matches[m].headers {
-                    for h in headers.indices where headers[h].type == nil { headers[h].type = "Exact" }
+                    for h in headers.indices where headers[h].type == nil { headers[h].type = .exact }
                     matches[m].headers = headers
                 }
                 if var params = matches[m].queryParams {
-                    for q in params.indices where params[q].type == nil { params[q].type = "Exact" }
+                    for q in params.indices where params[q].type == nil { params[q].type = .exact }
                     matches[m].queryParams = params
                 }
             }

@@ -29,7 +29,7 @@ public struct Listener: Codable, Sendable, Equatable {
     public var hostname: String?
     public var port: Int32
     /// `HTTP`, `HTTPS`, `TLS`, `TCP`, `UDP` or a domain-prefixed custom protocol.
-    public var `protocol`: String
+    public var `protocol`: ListenerProtocol
     public var tls: ListenerTLSConfig?
     public var allowedRoutes: AllowedRoutes?
 }

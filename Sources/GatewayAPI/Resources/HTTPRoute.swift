@@ -41,21 +41,21 @@ public struct HTTPRouteMatch: Codable, Sendable, Equatable {
 
 public struct HTTPPathMatch: Codable, Sendable, Equatable {
     /// `Exact`, `PathPrefix` (default) or `RegularExpression`.
-    public var type: String?
+    public var type: PathMatchType?
     /// Defaults to `/`.
     public var value: String?
 }
 
 public struct HTTPHeaderMatch: Codable, Sendable, Equatable {
     /// `Exact` (default) or `RegularExpression`.
-    public var type: String?
+    public var type: ValueMatchType?
     public var name: String
     public var value: String
 }
 
 public struct HTTPQueryParamMatch: Codable, Sendable, Equatable {
     /// `Exact` (default) or `RegularExpression`.
-    public var type: String?
+    public var type: ValueMatchType?
     public var name: String
     public var value: String
 }
@@ -63,7 +63,7 @@ public struct HTTPQueryParamMatch: Codable, Sendable, Equatable {
 public struct HTTPRouteFilter: Codable, Sendable, Equatable {
     /// `RequestHeaderModifier`, `ResponseHeaderModifier`, `RequestMirror`, `RequestRedirect`, `URLRewrite`,
     /// `ExtensionRef`, and experimental `CORS` and `ExternalAuth`.
-    public var type: String
+    public var type: FilterType
     public var requestHeaderModifier: HTTPHeaderFilter?
     public var responseHeaderModifier: HTTPHeaderFilter?
     public var requestMirror: HTTPRequestMirrorFilter?
@@ -114,7 +114,7 @@ public struct HTTPURLRewriteFilter: Codable, Sendable, Equatable {
 
 public struct HTTPPathModifier: Codable, Sendable, Equatable {
     /// `ReplaceFullPath` or `ReplacePrefixMatch`.
-    public var type: String
+    public var type: PathModifierType
     public var replaceFullPath: String?
     public var replacePrefixMatch: String?
 }

@@ -1,11 +1,11 @@
 /// The Gateway API CRDs' OpenAPI and CEL rules that the API server enforces on apply.
 enum GatewayAPIValidation {
-    static let pathMatchTypes = ["Exact", "PathPrefix", "RegularExpression"]
-    static let headerMatchTypes = ["Exact", "RegularExpression"]
+    static let pathMatchTypes: [PathMatchType] = [.exact, .pathPrefix, .regularExpression]
+    static let headerMatchTypes: [ValueMatchType] = [.exact, .regularExpression]
     static let methods = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
-    static let filterTypes = [
-        "RequestHeaderModifier", "ResponseHeaderModifier", "RequestMirror", "RequestRedirect",
-        "URLRewrite", "ExtensionRef", "CORS", "ExternalAuth",
+    static let filterTypes: [FilterType] = [
+        .requestHeaderModifier, .responseHeaderModifier, .requestMirror, .requestRedirect, .urlRewrite, .extensionRef,
+        .cors, .externalAuth,
     ]
     static let tlsModes = ["Terminate", "Passthrough"]
     static let fromNamespaces = ["All", "Selector", "Same", "None"]

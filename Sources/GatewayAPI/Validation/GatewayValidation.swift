@@ -30,9 +30,9 @@ extension GatewayAPIValidation {
             if !names.insert(listener.name).inserted { errors.duplicate(path.appending("name"), listener.name) }
             port(listener.port, path.appending("port"), &errors)
             if let hostname = listener.hostname { self.hostname(hostname, path.appending("hostname"), &errors) }
-            let proto = listener.protocol
+            let proto = listener.protocol.rawValue
             let validProtocol =
-                ["HTTP", "HTTPS", "TLS", "TCP", "UDP"].contains(proto)
+                [ListenerProtocol.http, .https, .tls, .tcp, .udp].contains(listener.protocol)
                 || (proto.contains("/") && NameRules.dns1123Subdomain(String(proto.split(separator: "/")[0])) == nil)
             if !validProtocol || proto.utf8.count > 255 {
                 errors.invalid(
@@ -44,14 +44,14 @@ extension GatewayAPIValidation {
                 errors.add(
                     path, "Invalid value: Combination of port, protocol and hostname must be unique for each listener")
             }
-            if (proto == "HTTP" || proto == "TCP" || proto == "UDP") && listener.tls != nil {
+            if [ListenerProtocol.http, .tcp, .udp].contains(listener.protocol) && listener.tls != nil {
                 errors.add(
                     path.appending("tls"), "Forbidden: tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']")
             }
-            if (proto == "HTTPS" || proto == "TLS") && listener.tls == nil {
+            if [ListenerProtocol.https, .tls].contains(listener.protocol) && listener.tls == nil {
                 errors.add(path.appending("tls"), "Required value: tls mode must be set for protocols ['HTTPS', 'TLS']")
             }
-            if proto == "HTTPS", let mode = listener.tls?.mode, mode != "Terminate" {
+            if listener.protocol == .https, let mode = listener.tls?.mode, mode != "Terminate" {
                 errors.add(
                     path.appending("tls").appending("mode"),
                     "Invalid value: tls mode must be Terminate for protocol HTTPS")

@@ -54,14 +54,14 @@ extension GatewayAPIValidation {
 
     static func validate(_ match: HTTPRouteMatch, _ path: FieldPath, _ errors: inout FieldErrors) {
         if let pathMatch = match.path {
-            let type = pathMatch.type ?? "PathPrefix"
+            let type = pathMatch.type ?? .pathPrefix
             let p = path.appending("path")
             if !pathMatchTypes.contains(type) {
-                errors.unsupported(p.appending("type"), type, supported: pathMatchTypes)
+                errors.unsupported(p.appending("type"), type.rawValue, supported: pathMatchTypes.map(\.rawValue))
             }
             let value = pathMatch.value ?? "/"
             if value.utf8.count > 1024 { errors.add(p.appending("value"), "Too long: may not be longer than 1024") }
-            if type != "RegularExpression" {
+            if type != .regularExpression {
                 if !value.hasPrefix("/") {
                     errors.invalid(
                         p.appending("value"), value,
@@ -90,7 +90,7 @@ extension GatewayAPIValidation {
         for (index, header) in headers.enumerated() {
             let p = path.appending("headers").appending(index: index)
             if let type = header.type, !headerMatchTypes.contains(type) {
-                errors.unsupported(p.appending("type"), type, supported: headerMatchTypes)
+                errors.unsupported(p.appending("type"), type.rawValue, supported: headerMatchTypes.map(\.rawValue))
             }
             if let problem = NameRules.headerName(header.name) {
                 errors.invalid(p.appending("name"), header.name, problem)
@@ -108,7 +108,7 @@ extension GatewayAPIValidation {
         for (index, param) in params.enumerated() {
             let p = path.appending("queryParams").appending(index: index)
             if let type = param.type, !headerMatchTypes.contains(type) {
-                errors.unsupported(p.appending("type"), type, supported: headerMatchTypes)
+                errors.unsupported(p.appending("type"), type.rawValue, supported: headerMatchTypes.map(\.rawValue))
             }
             if let problem = NameRules.headerName(param.name) {
                 errors.invalid(p.appending("name"), param.name, problem)
@@ -127,22 +127,22 @@ extension GatewayAPIValidation {
         filters: [HTTPRouteFilter], _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors
     ) {
         if filters.count > 16 { errors.tooMany(path, count: filters.count, max: 16) }
-        var seenTypes: [String: Int] = [:]
+        var seenTypes: [FilterType: Int] = [:]
         for (index, filter) in filters.enumerated() {
             let p = path.appending(index: index)
             if !filterTypes.contains(filter.type) {
-                errors.unsupported(p.appending("type"), filter.type, supported: filterTypes)
+                errors.unsupported(p.appending("type"), filter.type.rawValue, supported: filterTypes.map(\.rawValue))
             }
             seenTypes[filter.type, default: 0] += 1
-            let fields: [(String, Bool)] = [
-                ("RequestHeaderModifier", filter.requestHeaderModifier != nil),
-                ("ResponseHeaderModifier", filter.responseHeaderModifier != nil),
-                ("RequestMirror", filter.requestMirror != nil),
-                ("RequestRedirect", filter.requestRedirect != nil),
-                ("URLRewrite", filter.urlRewrite != nil),
-                ("ExtensionRef", filter.extensionRef != nil),
-                ("CORS", filter.cors != nil),
-                ("ExternalAuth", filter.externalAuth != nil),
+            let fields: [(FilterType, Bool)] = [
+                (.requestHeaderModifier, filter.requestHeaderModifier != nil),
+                (.responseHeaderModifier, filter.responseHeaderModifier != nil),
+                (.requestMirror, filter.requestMirror != nil),
+                (.requestRedirect, filter.requestRedirect != nil),
+                (.urlRewrite, filter.urlRewrite != nil),
+                (.extensionRef, filter.extensionRef != nil),
+                (.cors, filter.cors != nil),
+                (.externalAuth, filter.externalAuth != nil),
             ]
             for (type, present) in fields {
                 let field = fieldName(forFilterType: type)
@@ -215,10 +215,10 @@ extension GatewayAPIValidation {
                 }
             }
         }
-        for (type, count) in seenTypes where count > 1 && type != "RequestMirror" && type != "ExtensionRef" {
+        for (type, count) in seenTypes where count > 1 && type != .requestMirror && type != .extensionRef {
             errors.add(path, "Invalid value: \(type) filter cannot be repeated")
         }
-        if (seenTypes["RequestRedirect"] ?? 0) > 0 && (seenTypes["URLRewrite"] ?? 0) > 0 {
+        if (seenTypes[.requestRedirect] ?? 0) > 0 && (seenTypes[.urlRewrite] ?? 0) > 0 {
             errors.add(
                 path,
                 "Invalid value: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both"
@@ -226,43 +226,43 @@ extension GatewayAPIValidation {
         }
     }
 
-    static func fieldName(forFilterType type: String) -> String {
+    static func fieldName(forFilterType type: FilterType) -> String {
         switch type {
-        case "URLRewrite": return "urlRewrite"
-        case "CORS": return "cors"
-        default: return type.prefix(1).lowercased() + type.dropFirst()
+        case .urlRewrite: return "urlRewrite"
+        case .cors: return "cors"
+        default: return type.rawValue.prefix(1).lowercased() + type.rawValue.dropFirst()
         }
     }
 
     static func validate(
         _ modifier: HTTPPathModifier, _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors
     ) {
-        let types = ["ReplaceFullPath", "ReplacePrefixMatch"]
+        let types: [PathModifierType] = [.replaceFullPath, .replacePrefixMatch]
         if !types.contains(modifier.type) {
-            errors.unsupported(path.appending("type"), modifier.type, supported: types)
+            errors.unsupported(path.appending("type"), modifier.type.rawValue, supported: types.map(\.rawValue))
         }
-        if modifier.type == "ReplaceFullPath" && modifier.replaceFullPath == nil {
+        if modifier.type == .replaceFullPath && modifier.replaceFullPath == nil {
             errors.add(
                 path.appending("replaceFullPath"),
                 "Required value: replaceFullPath must be specified when type is set to 'ReplaceFullPath'")
         }
-        if modifier.type == "ReplacePrefixMatch" && modifier.replacePrefixMatch == nil {
+        if modifier.type == .replacePrefixMatch && modifier.replacePrefixMatch == nil {
             errors.add(
                 path.appending("replacePrefixMatch"),
                 "Required value: replacePrefixMatch must be specified when type is set to 'ReplacePrefixMatch'")
         }
-        if modifier.type != "ReplaceFullPath" && modifier.replaceFullPath != nil {
+        if modifier.type != .replaceFullPath && modifier.replaceFullPath != nil {
             errors.add(
                 path.appending("replaceFullPath"),
                 "Forbidden: replaceFullPath must not be specified when type is not set to 'ReplaceFullPath'")
         }
-        if modifier.type != "ReplacePrefixMatch" && modifier.replacePrefixMatch != nil {
+        if modifier.type != .replacePrefixMatch && modifier.replacePrefixMatch != nil {
             errors.add(
                 path.appending("replacePrefixMatch"),
                 "Forbidden: replacePrefixMatch must not be specified when type is not set to 'ReplacePrefixMatch'")
         }
-        if modifier.type == "ReplacePrefixMatch" {
-            let allPrefix = matches.isEmpty || matches.allSatisfy { ($0.path?.type ?? "PathPrefix") == "PathPrefix" }
+        if modifier.type == .replacePrefixMatch {
+            let allPrefix = matches.isEmpty || matches.allSatisfy { ($0.path?.type ?? .pathPrefix) == .pathPrefix }
             if !allPrefix {
                 errors.add(
                     path,

@@ -463,7 +463,7 @@ final class BenchRunner {
             for step in 1...5 { try runner.runStep(step, store: store, checks: step == 4) }
         }
         try setup.get()
-        guard let binding = manager.load().gateways.values.first?.bindings.first(where: { $0.protocol == "HTTP" })
+        guard let binding = manager.load().gateways.values.first?.bindings.first(where: { $0.protocol == .http })
         else { throw CLIError("bench: the guide's Gateway is not programmed") }
         let policy = try runner.objects(scenario.steps[5].apply ?? "", step: 6)
         var samples: [Double] = []

@@ -41,7 +41,7 @@ struct ConsoleActions {
         guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
             let record = state.gateways[gateway.namespacedName],
             let binding = record.bindings.first(where: {
-                parent.listeners.contains($0.listener) && $0.protocol == "HTTP"
+                parent.listeners.contains($0.listener) && $0.protocol == .http
             })
         else {
             return Outcome(

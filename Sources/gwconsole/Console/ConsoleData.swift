@@ -78,7 +78,7 @@ struct ConsoleData {
         info.dataplane = state.running ? "up" : "down"
         let keys = state.gateways.keys.sorted()
         if state.running, let key = keys.first(where: { $0.hasPrefix(global.effectiveNamespace + "/") }) ?? keys.first,
-            let binding = state.gateways[key]?.bindings.first(where: { $0.protocol == "HTTP" })
+            let binding = state.gateways[key]?.bindings.first(where: { $0.protocol == .http })
                 ?? state.gateways[key]?.bindings.first
         {
             info.gateway = "GW_IP=\(binding.address) GW_PORT=\(binding.port)"

@@ -88,7 +88,7 @@ struct ScenarioRunner {
             let key =
                 probe.gateway.map { "\(global.effectiveNamespace)/\($0)" }
                 ?? state.gateways.keys.sorted().first { $0.hasPrefix(global.effectiveNamespace + "/") }
-            let binding = key.flatMap { state.gateways[$0]?.bindings.first { $0.protocol == "HTTP" } }
+            let binding = key.flatMap { state.gateways[$0]?.bindings.first { $0.protocol == .http } }
             let path = probe.path ?? "/"
             var description = "GET http://\(probe.host)\(path)"
             if let status = probe.status { description += " answers \(status)" }
