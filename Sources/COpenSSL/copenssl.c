@@ -238,9 +238,20 @@ int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem
     if (!is_ca) add_ext(cert, signer, NID_ext_key_usage, "serverAuth");
     add_ext(cert, signer, NID_subject_key_identifier, "hash");
     if (issuer != NULL) add_ext(cert, signer, NID_authority_key_identifier, "keyid:always");
-    if (sans != NULL && sans[0] != 0) add_ext(cert, signer, NID_subject_alt_name, sans);
-    const EVP_MD *digest = key_algorithm == 2 || (issuer_key != NULL && EVP_PKEY_id(issuer_key) == EVP_PKEY_ED25519) ? NULL : EVP_sha256();
-    if (X509_sign(cert, issuer_key != NULL ? issuer_key : key, digest) == 0) goto done;
+    if (sans != NULL && sans[0] != 0) {
+        // A subjectAltName OpenSSL cannot take fails the issuance rather than giving a certificate without names.
+        X509V3_CTX ctx;
+        X509V3_set_ctx_nodb(&ctx);
+        X509V3_set_ctx(&ctx, signer, cert, NULL, NULL, 0);
+        X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, sans);
+        if (ext == NULL) goto done;
+        X509_add_ext(cert, ext, -1);
+        X509_EXTENSION_free(ext);
+    }
+    // Ed25519 signs without a separate digest; the signing key decides (the CA's, or the certificate's own).
+    EVP_PKEY *signing = issuer_key != NULL ? issuer_key : key;
+    const EVP_MD *digest = EVP_PKEY_id(signing) == EVP_PKEY_ED25519 ? NULL : EVP_sha256();
+    if (X509_sign(cert, signing, digest) == 0) goto done;
     *out_cert = pem_of_cert(cert);
     *out_key = pem_of_key(key);
     ok = *out_cert != NULL && *out_key != NULL;

@@ -228,10 +228,9 @@ struct ImageProfileTests {
             try FileManager.default.contentsOfDirectory(atPath: live.cli.state + "/pods").first {
                 $0.contains("infra-backend")
             })
-        let pid = try #require(
-            Int32(
-                try String(contentsOfFile: live.cli.state + "/pods/\(pidFile)/run/process.pid", encoding: .utf8)
-                    .trimmingCharacters(in: .whitespacesAndNewlines)))
+        // The pid file holds the pid and its process's start time.
+        let recorded = try String(contentsOfFile: live.cli.state + "/pods/\(pidFile)/run/process.pid", encoding: .utf8)
+        let pid = try #require(recorded.split(whereSeparator: \.isWhitespace).first.flatMap { Int32($0) })
         kill(pid, SIGKILL)
         var restarted = ""
         let deadline = Date().addingTimeInterval(10)

@@ -74,4 +74,36 @@ struct ChangeFeedTests {
         let revision = try store.revision()
         #expect(cache.revision == revision)
     }
+
+    @Test(
+        "a cluster's cache feeds the controller too: mirrored rows keep the cluster's resourceVersions, the feed its own; a relist tombstones only what is gone; an older event does not overwrite a newer row"
+    )
+    func mirror() throws {
+        let store = try Store(directory: temporaryStateDirectory())
+        func route(_ name: String, rv: String, uid: String = "u-1") -> JSONValue {
+            [
+                "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+                "metadata": [
+                    "name": .string(name), "namespace": "default", "uid": .string(uid), "resourceVersion": .string(rv),
+                ],
+                "spec": ["hostnames": [.string(name + ".example.com")]],
+            ]
+        }
+        let kind = ResourceRegistry.httpRoute.groupKind
+        try store.mirrorReplace(
+            kind, namespace: nil, objects: [route("a", rv: "900"), route("b", rv: "901", uid: "u-2")])
+        let mark = try store.revision()
+        #expect(try store.get(ObjectKey(groupKind: kind, namespace: "default", name: "a"))?.resourceVersion == 900)
+        // A relist with "b" gone: one tombstone, and "a" rewritten.
+        try store.mirrorReplace(kind, namespace: nil, objects: [route("a", rv: "905")])
+        let changes = try store.changes(since: mark)
+        #expect(changes.deleted.map(\.name) == ["b"] && changes.upserted.map(\.name) == ["a"], "\(changes)")
+        // A watch event older than the row (a command's list got there first) changes nothing.
+        try store.mirrorUpsert(kind, object: route("a", rv: "903"))
+        #expect(try store.get(ObjectKey(groupKind: kind, namespace: "default", name: "a"))?.resourceVersion == 905)
+        try store.mirrorUpsert(kind, object: route("a", rv: "910"))
+        #expect(try store.get(ObjectKey(groupKind: kind, namespace: "default", name: "a"))?.resourceVersion == 910)
+        try store.mirrorDelete(ObjectKey(groupKind: kind, namespace: "default", name: "a"))
+        #expect(try store.changes(since: try store.revision() - 1).deleted.map(\.name) == ["a"])
+    }
 }

@@ -79,6 +79,12 @@ struct CertManagerDecodingTests {
         #expect(
             certificate.contains("spec.privateKey.algorithm") && certificate.contains("at least one of commonName"),
             "\(certificate)")
+        let percentage = problems(
+            "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {secretName: s, issuerRef: {name: i}, commonName: c, renewBeforePercentage: 100}\n"
+        )
+        #expect(
+            percentage.contains("spec.renewBeforePercentage"),
+            "a renewal at issuance would issue forever: \(percentage)")
         // Other issuers' fields are kept, not refused: the manifests apply, the issuer is reported not supported.
         #expect(
             problems(

@@ -15,18 +15,35 @@ extension Store {
                 scope += " AND namespace = ?"
                 values.append(.text(namespace))
             }
-            try execute(
-                "INSERT INTO tombstones SELECT grp, kind, namespace, name, ? FROM objects WHERE \(scope)",
-                [.int(revision)] + values)
-            try execute("DELETE FROM objects WHERE \(scope)", values)
-            for object in objects { try mirrorWrite(groupKind, object, revision: revision) }
+            // Tombstones only for what the new list lacks (a relist of an unchanged kind leaves none behind).
+            var listed = Set<String>()
+            for object in objects {
+                let metadata = object["metadata"] ?? [:]
+                listed.insert((metadata["namespace"]?.stringValue ?? "") + "/" + (metadata["name"]?.stringValue ?? ""))
+            }
+            var gone: [(String, String)] = []
+            try query("SELECT namespace, name FROM objects WHERE \(scope)", values) { row in
+                let namespace = row.text(0) ?? ""
+                let name = row.text(1) ?? ""
+                if !listed.contains(namespace + "/" + name) { gone.append((namespace, name)) }
+            }
+            for (namespace, name) in gone {
+                let key = ObjectKey(groupKind: groupKind, namespace: namespace, name: name)
+                try execute(
+                    "DELETE FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?",
+                    Store.keyValues(key))
+                try execute(
+                    "INSERT INTO tombstones (grp, kind, namespace, name, resource_version) VALUES (?, ?, ?, ?, ?)",
+                    Store.keyValues(key) + [.int(revision)])
+            }
+            for object in objects { try mirrorWrite(groupKind, object, revision: revision, keepNewer: false) }
         }
     }
 
     /// Creates or replaces one object (a watch's ADDED or MODIFIED).
     public func mirrorUpsert(_ groupKind: GroupKind, object: JSONValue) throws {
         try withWriteTransaction {
-            try mirrorWrite(groupKind, object, revision: try nextRevision())
+            try mirrorWrite(groupKind, object, revision: try nextRevision(), keepNewer: true)
         }
     }
 
@@ -42,8 +59,18 @@ extension Store {
         }
     }
 
-    private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue, revision: Int64) throws {
+    /// `keepNewer`: a watch event older than the row (same uid, a lower resourceVersion: another writer of the
+    /// cache, such as a command's list, got there first) changes nothing.
+    private func mirrorWrite(_ groupKind: GroupKind, _ object: JSONValue, revision: Int64, keepNewer: Bool) throws {
         guard let stored = StoredObject(mirroring: object, groupKind: groupKind) else { return }
+        if keepNewer {
+            var newer = false
+            try query(
+                "SELECT uid, resource_version FROM objects WHERE grp = ? AND kind = ? AND namespace = ? AND name = ?",
+                Store.keyValues(ObjectKey(groupKind: groupKind, namespace: stored.namespace, name: stored.name))
+            ) { row in newer = row.text(0) == stored.uid && row.int(1) > stored.resourceVersion }
+            if newer { return }
+        }
         let values: [SQLValue] = [
             .text(groupKind.group), .text(groupKind.kind), .text(stored.namespace), .text(stored.name),
             .text(stored.apiVersion),

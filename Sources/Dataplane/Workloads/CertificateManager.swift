@@ -58,8 +58,16 @@ public struct CertificateManager: Sendable {
         var earliest = Double.greatestFiniteMagnitude
         for stored in certificates {
             guard let certificate = try? Certificate.decode(stored.object) else { continue }
-            if let renewal = try reconcile(certificate, stored: stored, issuers: states, now: now) {
-                earliest = min(earliest, renewal)
+            // One Certificate that cannot be written (an immutable Secret, a full store) must not stop the others
+            // or the reconcile: it says why on its own status.
+            do {
+                if let renewal = try reconcile(certificate, stored: stored, issuers: states, now: now) {
+                    earliest = min(earliest, renewal)
+                }
+            } catch {
+                try? writeReady(
+                    stored, ready: false, reason: "Failed", message: "the Secret could not be written: \(error)",
+                    now: now, extra: [:])
             }
         }
         let due = earliest == .greatestFiniteMagnitude ? Int64.max : Int64(earliest)
@@ -136,6 +144,17 @@ public struct CertificateManager: Sendable {
         let secretKey = ObjectKey(
             groupKind: ResourceRegistry.secret.groupKind, namespace: certificate.namespace, name: spec.secretName)
         let existing = try store.get(secretKey)
+        // A Secret another Certificate issues is not taken over (two Certificates would take turns forever).
+        if let owner = existing?.body["metadata"]?["annotations"]?["cert-manager.io/certificate-name"]?.stringValue,
+            owner != certificate.name
+        {
+            try writeReady(
+                stored, ready: false, reason: "SecretInUse",
+                message:
+                    "Secret \(certificate.namespace)/\(spec.secretName) is issued for Certificate \(certificate.namespace)/\(owner)",
+                now: now, extra: [:])
+            return nil
+        }
         let issuedFor = Self.fingerprint(
             spec: stored.body["spec"] ?? [:], issuer: spec.issuerRef, signer: issuer.signer)
         let annotations = existing?.body["metadata"]?["annotations"]

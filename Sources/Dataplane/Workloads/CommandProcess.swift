@@ -12,15 +12,26 @@ struct CommandProcess {
     var pidFile: String { runtime + "/process.pid" }
     var logFile: String { runtime + "/logs/output.log" }
 
-    /// The running process, or nil (a finished child of this process is reaped here, so it does not linger).
+    /// The running process, or nil (a finished child of this process is reaped here, so it does not linger). The
+    /// pid file also holds the process's start time: a pid the system gave to another process since is not it.
     var pid: pid_t? {
-        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
-        else { return nil }
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else { return nil }
+        let fields = text.split(whereSeparator: \.isWhitespace)
+        guard let first = fields.first, let pid = pid_t(first), pid > 0 else { return nil }
         var status: Int32 = 0
-        let reaped = waitpid(pid, &status, WNOHANG)
-        if reaped == pid { return nil }
-        return kill(pid, 0) == 0 || errno == EPERM ? pid : nil
+        if waitpid(pid, &status, WNOHANG) == pid { return nil }
+        guard kill(pid, 0) == 0 else { return nil }
+        if fields.count > 1, Self.startTime(pid) != String(fields[1]) { return nil }
+        return pid
+    }
+
+    /// A process's start time (field 22 of /proc/PID/stat), which with its pid names it uniquely.
+    static func startTime(_ pid: pid_t) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        let rest = stat[stat.index(after: close)...].split(separator: " ")
+        return rest.count > 19 ? String(rest[19]) : nil
     }
 
     func start(_ command: [String], environment: [String]) throws {
@@ -28,7 +39,7 @@ struct CommandProcess {
         try FileManager.default.createDirectory(atPath: runtime + "/logs", withIntermediateDirectories: true)
         let pid = try Spawn.background(
             executable, Array(command.dropFirst()), outputPath: logFile, environment: environment)
-        try "\(pid)\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
+        try "\(pid) \(Self.startTime(pid) ?? "")\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
     }
 
     /// SIGTERM, then SIGKILL if it has not gone within two seconds (the process group: a command's children too).
@@ -38,10 +49,9 @@ struct CommandProcess {
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(2)
         while self.pid != nil && Date() < deadline { usleep(10_000) }
-        if self.pid != nil {
-            kill(-pid, SIGKILL)
-            kill(pid, SIGKILL)
-        }
+        // The whole session's group goes: a child the command left would keep the pod's port.
+        kill(-pid, SIGKILL)
+        if self.pid != nil { kill(pid, SIGKILL) }
         unlink(pidFile)
     }
 

@@ -166,14 +166,22 @@ public enum EchoServer {
                 send(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             }
-            // A body is read and left unused (Content-Length; chunked bodies end the connection after the answer).
+            // A body is read and left unused (Content-Length up to 16 MiB; chunked bodies end the connection after
+            // the answer).
             let length = Int(request.header("content-length") ?? "") ?? 0
-            while buffer.count < length {
-                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                if n <= 0 { return }
-                buffer += chunk[0..<n]
+            guard (0...(16 << 20)).contains(length) else {
+                send(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
             }
-            buffer.removeFirst(min(length, buffer.count))
+            var remaining = length
+            let buffered = min(remaining, buffer.count)
+            buffer.removeFirst(buffered)
+            remaining -= buffered
+            while remaining > 0 {
+                let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, min($0.count, remaining), 0) }
+                if n <= 0 { return }
+                remaining -= n
+            }
             let chunked = request.header("transfer-encoding")?.lowercased().contains("chunked") ?? false
             let closing =
                 chunked || request.header("connection")?.lowercased() == "close" || request.proto == "HTTP/1.0"

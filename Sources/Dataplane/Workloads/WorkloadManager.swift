@@ -308,7 +308,7 @@ public struct WorkloadManager: Sendable {
         // The echo server is told where to listen; a mapped command is given the address in its variables.
         let echo = expanded.count >= 2 && expanded[1] == "echo-server"
         let arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
-        // Only the pod's own variables reach the process's environment (and, for the echo server, the names it
+        // Of the pod's variables only its own reach the process's environment (and, for the echo server, the names it
         // reads): a manifest's env must not set LD_PRELOAD or PATH for a process on this machine. A mapped
         // command can still take any of the container's env values in its arguments, as ${NAME}.
         var passed: Set<String> = ["POD_IP", "POD_PORT", "POD_PORTS", "POD_NAME", "POD_NAMESPACE"]

@@ -184,8 +184,13 @@ extension CertificateSpec {
     /// How long before expiry it is renewed: `renewBefore`, else `renewBeforePercentage` of the validity, else a
     /// third of it (cert-manager's defaults).
     public var renewalMargin: Double {
-        if let text = renewBefore, let seconds = GoDuration.seconds(text) { return seconds }
-        if let percentage = renewBeforePercentage { return validity * Double(percentage) / 100 }
-        return validity / 3
+        var margin = validity / 3
+        if let text = renewBefore, let seconds = GoDuration.seconds(text) {
+            margin = seconds
+        } else if let percentage = renewBeforePercentage {
+            margin = validity * Double(percentage) / 100
+        }
+        // Never a renewal time at or before issuance (it would issue again on every look).
+        return margin > 0 && margin < validity ? margin : validity / 3
     }
 }

@@ -52,8 +52,9 @@ public enum CertManagerValidation {
                 errors.invalid(path.appending("dnsNames").appending(index: index), name, problem)
             }
         }
+        let ipv6 = Set("0123456789abcdefABCDEF:.")
         for (index, address) in (spec.ipAddresses ?? []).enumerated()
-        where !IPAddress.isIPv4(address) && !address.contains(":") {
+        where !IPAddress.isIPv4(address) && !(address.contains(":") && address.allSatisfy(ipv6.contains)) {
             errors.invalid(path.appending("ipAddresses").appending(index: index), address, "must be an IP address")
         }
         var duration: Double?
@@ -73,6 +74,19 @@ public enum CertManagerValidation {
                 }
             } else {
                 errors.invalid(path.appending("renewBefore"), text, "must be a duration such as 360h")
+            }
+        }
+        if let percentage = spec.renewBeforePercentage, !(1...99).contains(percentage) {
+            errors.invalid(path.appending("renewBeforePercentage"), String(percentage), "must be between 1 and 99")
+        }
+        for (field, values) in [("uris", spec.uris ?? []), ("emailAddresses", spec.emailAddresses ?? [])] {
+            for (index, value) in values.enumerated()
+            where value.isEmpty || value.contains(",")
+                || value.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7f })
+            {
+                errors.invalid(
+                    path.appending(field).appending(index: index), value,
+                    "must not be empty or contain commas, spaces or control characters")
             }
         }
         if let key = spec.privateKey {

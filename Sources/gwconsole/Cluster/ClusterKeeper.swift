@@ -153,14 +153,25 @@ enum ClusterKeeper {
         }
         let deadline = Date().addingTimeInterval(3)
         while true {
-            let behind = try wanted.contains { key, version in try store.get(key)?.resourceVersion != version }
+            // Caught up when the cache holds the fetched version or a newer one (or, for one not found, nothing).
+            let behind = try wanted.contains { key, version in
+                let cached = try store.get(key)?.resourceVersion
+                guard let version else { return cached != nil }
+                return (cached ?? -1) < version
+            }
             if !behind { break }
             if Date() > deadline { return false }
             usleep(2_000)
         }
-        guard
-            case .reconciled? = ControllerClient.sync(paths(session), revision: try store.revision(), request: .status)
-        else { return false }
+        let revision = try store.revision()
+        guard case .reconciled? = ControllerClient.sync(paths(session), revision: revision, request: .status) else {
+            return false
+        }
+        // The keeper answers once statuses are marked; its views follow in the same pass: wait for them.
+        while (try Reconciler.viewsRevision(store) ?? -1) < revision {
+            if Date() > deadline { return false }
+            usleep(2_000)
+        }
         return true
     }
 

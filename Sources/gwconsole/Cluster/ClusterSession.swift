@@ -93,6 +93,8 @@ final class ClusterSession: @unchecked Sendable {
         if needed {
             if let keeper, ClusterKeeper.isReady(keeper, session: self, store: store) {
                 ClusterSession.lock.withLock { _ = ClusterSession.synced.insert(cacheDirectory) }
+                // A command that reads the keeper's cache counts as its use (it stops when nobody asks).
+                _ = ControllerClient.sync(ClusterKeeper.paths(self), revision: 0, request: .status)
                 return store
             }
             do {

@@ -120,6 +120,9 @@ struct ClusterSync {
                     try ClusterSync.recordWatchStart(store, type, listVersion)
                     resourceVersion = listVersion
                     changed()
+                    // Listed: the kind is current (a quiet watch may send nothing for a long while).
+                    health(false)
+                    failures = 0
                 }
                 var connected = false
                 try session.api.watch(
@@ -160,6 +163,9 @@ struct ClusterSync {
             } catch {
                 if failures == 0 { health(true) }
                 failures += 1
+                // After a failure the kind is listed again: what changed meanwhile is caught up, and the list
+                // says when it is current.
+                resourceVersion = nil
                 onError("watch \(type.qualifiedPlural): \(error)")
                 usleep(UInt32(min(5.0, 0.2 * pow(2, Double(min(failures, 5)))) * 1_000_000))
             }

@@ -159,6 +159,8 @@ final class ConsoleRunner {
     func startClusterWatchers() throws -> ClusterWatchers? {
         guard global.clusterMode else { return nil }
         let session = try global.cluster()
+        // A ready cache keeper already watches every kind into the same cache.
+        if ClusterKeeper.isReady(global, session: session, store: try session.store(keeper: global)) { return nil }
         let watchers = ClusterWatchers()
         let store = try session.store()
         let inbox = self.inbox
