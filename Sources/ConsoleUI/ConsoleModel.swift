@@ -130,6 +130,8 @@ public struct ConsoleModel: Sendable {
     /// The whole topology; what shows depends on collapsed rows and the filter.
     public private(set) var tree: [TreeRow] = []
     public var list: ResourceList?
+    /// Errors the last probe or doctor found: the header counts them with the tree's problems.
+    public var findingErrors = 0
     public var collapsed: Set<String> = []
     public var filter = ""
 
@@ -340,10 +342,10 @@ public struct ConsoleModel: Sendable {
         var lines: [StyledLine] = []
         for block in diagnostics {
             switch block {
-            case .line(let line): lines.append(line)
+            case .line(let line): lines += line.wrapped(width: width)
             case .sideBySide(let left, let right):
                 guard width >= 100 else {
-                    lines += left + right
+                    lines += (left + right).flatMap { $0.wrapped(width: width) }
                     continue
                 }
                 let column = (width - 3) / 2
@@ -356,12 +358,13 @@ public struct ConsoleModel: Sendable {
                 }
             }
         }
-        return lines
+        return glyphs == .ascii ? lines.map { $0.asciified() } : lines
     }
 
     /// The detail pane's lines at a width (the Scenario tab is drawn from the scenario).
     public func detailLines(width: Int) -> [StyledLine] {
-        detailTab == .scenario ? ConsoleRenderer.scenarioLines(self, width: width) : detail
+        let lines = detailTab == .scenario ? ConsoleRenderer.scenarioLines(self, width: width) : detail
+        return glyphs == .ascii ? lines.map { $0.asciified() } : lines
     }
 
     /// Advances the spinner (the shell calls this on its timer while work runs).

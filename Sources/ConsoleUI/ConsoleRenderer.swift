@@ -22,6 +22,34 @@ public enum ConsoleRenderer {
         }
     }
 
+    /// Kinds' short names (kubectl's), for tree labels that do not fit.
+    static let shortKinds = [
+        "GatewayClass": "gc", "Gateway": "gtw", "HTTPRoute": "route", "Service": "svc", "BackendTLSPolicy": "btls",
+        "ConfigMap": "cm", "Secret": "secret",
+    ]
+
+    /// A tree label made to fit `width` with the name kept whole as long as possible: the current namespace left
+    /// out first ("HTTPRoute secure-app" in namespace default), then the kind shortened ("svc secure-app:8443"),
+    /// then a trailing "(…)" note dropped, then a cut in the middle.
+    static func fitted(_ label: String, width: Int, namespace: String = "", mark: String = "…") -> String {
+        if label.count <= width { return label }
+        var text = label
+        if !namespace.isEmpty, text.contains(" \(namespace)/") {
+            text = text.replacingOccurrences(of: " \(namespace)/", with: " ")
+            if text.count <= width { return text }
+        }
+        if let space = text.firstIndex(of: " "), let short = shortKinds[String(text[..<space])] {
+            text = short + text[space...]
+            if text.count <= width { return text }
+        }
+        if text.hasSuffix(")"), let open = text.lastIndex(of: "("), open > text.startIndex {
+            let bare = text[..<open].trimmingCharacters(in: .whitespaces)
+            if bare.count <= width { return bare }
+            text = bare
+        }
+        return StyledLine.middleCut(text, width: width, mark: mark)
+    }
+
     /// A tree label's colour: the selection's, an error's, or plain.
     static func labelRole(selected: Bool, row: TreeRow) -> Role {
         if selected { return .selection }
@@ -31,9 +59,12 @@ public enum ConsoleRenderer {
     static func drawHeader(_ model: ConsoleModel, layout: ConsoleLayout, on screen: Screen) {
         let h = model.header
         var parts = ["gwconsole", "ns \(h.namespace)", "data plane \(h.dataplane)"]
+        // What the tree shows wrong, and the errors the last probe or doctor found: before the address, so that
+        // 80 columns show it.
+        let problems = h.problems + model.findingErrors
+        let plural = problems == 1 ? "" : "s"
+        parts.append(problems == 0 ? "no problems" : "\(problems) problem\(plural)")
         if let gateway = h.gateway { parts.append(gateway) }
-        let plural = h.problems == 1 ? "" : "s"
-        parts.append(h.problems == 0 ? "no problems" : "\(h.problems) problem\(plural)")
         parts.append(h.source)
         screen.put(
             " " + parts.joined(separator: " \(model.glyphs.vertical) "), row: 0, column: 0, width: layout.columns,
@@ -75,8 +106,11 @@ public enum ConsoleRenderer {
                     model.glyphs.status(item.row.role), row: row, column: glyphColumn,
                     role: isSelected ? .selection : item.row.role)
                 let labelWidth = rect.width - (glyphColumn + 2 - rect.left)
+                let label = fitted(
+                    item.row.label, width: max(0, labelWidth - 1), namespace: model.header.namespace,
+                    mark: model.glyphs.cut)
                 screen.put(
-                    " " + String(item.row.label.prefix(max(0, labelWidth - 1))), row: row, column: glyphColumn + 1,
+                    " " + label, row: row, column: glyphColumn + 1,
                     width: max(0, labelWidth + 1),
                     role: labelRole(selected: isSelected, row: item.row))
             }

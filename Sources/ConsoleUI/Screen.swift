@@ -118,6 +118,8 @@ public struct Glyphs: Sendable, Equatable {
     public var expanded: String
     public var collapsed: String
     public var spinner: [String]
+    /// Marks where a text was cut to fit.
+    public var cut = "…"
 
     public static let unicode = Glyphs(
         vertical: "│", horizontal: "─", ok: "✓", pending: "…", conflicted: "!", failed: "✗",
@@ -125,7 +127,7 @@ public struct Glyphs: Sendable, Equatable {
         spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"])
     public static let ascii = Glyphs(
         vertical: "|", horizontal: "-", ok: "+", pending: "~", conflicted: "!", failed: "x",
-        notAttached: "o", expanded: "v", collapsed: ">", spinner: ["|", "/", "-", "\\"])
+        notAttached: "o", expanded: "v", collapsed: ">", spinner: ["|", "/", "-", "\\"], cut: "~")
 
     /// The status glyph for a role.
     public func status(_ role: Role) -> String {

@@ -25,6 +25,76 @@ public struct StyledLine: Sendable, Equatable {
         return StyledLine(spans: out)
     }
 
+    /// The line wrapped at spaces to lines of at most `width` cells, continuation lines indented two cells past
+    /// the line's own indent; a word longer than a line is cut. Roles stay with their text.
+    public func wrapped(width: Int) -> [StyledLine] {
+        guard width >= 12, text.count > width else { return [self] }
+        let indent = min(width / 2, text.prefix(while: { $0 == " " }).count + 2)
+        var lines: [StyledLine] = []
+        var current: [(text: String, role: Role)] = []
+        var used = 0
+        func newLine() {
+            lines.append(StyledLine(spans: current))
+            current = [(String(repeating: " ", count: indent), .normal)]
+            used = indent
+        }
+        for span in spans {
+            // Words with the spaces after them, so that a line breaks between words.
+            var tokens: [String] = []
+            var token = ""
+            for character in span.text {
+                if character != " " && token.last == " " {
+                    tokens.append(token)
+                    token = ""
+                }
+                token.append(character)
+            }
+            if !token.isEmpty { tokens.append(token) }
+            for var piece in tokens {
+                if used + piece.trimmingCharacters(in: .whitespaces).count > width && used > indent {
+                    newLine()
+                    piece = String(piece.drop(while: { $0 == " " }))
+                }
+                while used + piece.count > width && piece.count > width - indent {
+                    let room = width - used
+                    current.append((String(piece.prefix(room)), span.role))
+                    piece = String(piece.dropFirst(room))
+                    newLine()
+                }
+                current.append((piece, span.role))
+                used += piece.count
+            }
+        }
+        if !current.isEmpty { lines.append(StyledLine(spans: current)) }
+        return lines
+    }
+
+    /// `text` cut to `width` characters in the middle ("HTTPRoute sec…app"), keeping both ends readable.
+    public static func middleCut(_ text: String, width: Int, mark: String = "…") -> String {
+        guard text.count > width, width > 3 else { return String(text.prefix(max(0, width))) }
+        let tail = (width - mark.count) / 2
+        let head = width - mark.count - tail
+        return String(text.prefix(head)) + mark + String(text.suffix(tail))
+    }
+
+    /// The line in ASCII for a terminal without UTF-8: the arrows, marks and dashes the console writes get ASCII
+    /// stand-ins, anything else beyond ASCII a `?`.
+    public func asciified() -> StyledLine {
+        let replacements: [Character: String] = [
+            "→": "->", "←": "<-", "…": "~", "✓": "+", "✗": "x", "—": "-", "–": "-", "│": "|", "─": "-", "▸": ">",
+            "▾": "v",
+        ]
+        return StyledLine(
+            spans: spans.map { span in
+                guard !span.text.unicodeScalars.allSatisfy(\.isASCII) else { return span }
+                var out = ""
+                for character in span.text {
+                    if character.isASCII { out.append(character) } else { out += replacements[character] ?? "?" }
+                }
+                return (out, span.role)
+            })
+    }
+
     /// Plain lines from text, one role.
     public static func lines(_ text: String, role: Role = .normal) -> [StyledLine] {
         var parts = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)

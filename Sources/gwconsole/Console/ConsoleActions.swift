@@ -20,6 +20,9 @@ struct ConsoleActions {
         var theme: String?
         /// A note from a background watcher, not the end of the current work.
         var quiet = false
+        /// Errors among the findings it showed (probe, doctor): counted in the header's problems; nil leaves the
+        /// count as it was.
+        var findingErrors: Int?
     }
 
     // MARK: probe
@@ -125,7 +128,8 @@ struct ConsoleActions {
         return Outcome(
             message: StyledLine(
                 "probed HTTPRoute \(route.ref.namespacedName): \(statusLine)", role: good ? .accepted : .error),
-            title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks)
+            title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks,
+            findingErrors: findings.filter { $0.severity == .error }.count)
     }
 
     func reason(_ status: Int) -> String {
@@ -205,14 +209,15 @@ struct ConsoleActions {
                     .line(
                         StyledLine("No findings: every Gateway, route and backend checked is healthy.", role: .accepted)
                     )
-                ])
+                ], findingErrors: 0)
         }
         let errors = findings.filter { $0.severity == .error }.count
         return Outcome(
             message: StyledLine(
                 "doctor: \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")",
                 role: errors > 0 ? .error : .warning),
-            title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings))
+            title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings),
+            findingErrors: errors)
     }
 
     // MARK: changes

@@ -367,6 +367,7 @@ final class ConsoleRunner {
             model.showDiagnostics(title: title, blocks: outcome.blocks)
         }
         if let scenario = outcome.scenario { model.scenario = scenario }
+        if let errors = outcome.findingErrors { model.findingErrors = errors }
         do { try reload() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
         model.completions = completions()
         loadDetail()

@@ -70,9 +70,9 @@ struct ScenarioRunner {
         ScenarioProgress(name: scenario.name, completed: number).save(stateDirectory: store.directory)
     }
 
-    /// Evaluates a check, retrying for a few seconds (pods start, reloads settle).
+    /// Evaluates a check, retrying for up to 20 s (pods start, reloads settle; a busy machine is slow at both).
     func evaluate(_ check: Scenario.Check, store: Store) throws -> (String, Result<Void, Failure>) {
-        let deadline = Date().addingTimeInterval(8)
+        let deadline = Date().addingTimeInterval(20)
         while true {
             let (description, outcome) = try once(check, store: store)
             if case .success = outcome { return (description, outcome) }
