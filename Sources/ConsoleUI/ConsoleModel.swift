@@ -204,13 +204,18 @@ public struct ConsoleModel: Sendable {
 
     func computeVisibleRows() -> [VisibleRow] {
         var all: [VisibleRow] = []
-        var path: [String] = []
+        all.reserveCapacity(tree.count)
+        // Each row's id is its parent's and its label: kept per depth, so a row costs one concatenation.
+        var ids: [String] = []
         for (index, row) in tree.enumerated() {
-            path = Array(path.prefix(row.depth))
-            path.append(row.label)
+            let depth = min(row.depth, ids.count)
+            let id = depth == 0 ? row.label : ids[depth - 1] + "\u{1F}" + row.label
+            if ids.count > depth { ids.removeSubrange(depth...) }
+            ids.append(id)
             let hasChildren = index + 1 < tree.count && tree[index + 1].depth > row.depth
-            let id = path.joined(separator: "\u{1F}")
-            all.append(VisibleRow(row: row, id: id, hasChildren: hasChildren, isCollapsed: collapsed.contains(id)))
+            all.append(
+                VisibleRow(
+                    row: row, id: id, hasChildren: hasChildren, isCollapsed: hasChildren && collapsed.contains(id)))
         }
         var keep = Array(repeating: true, count: all.count)
         if let (text, inverted) = filterTerms {
@@ -290,7 +295,8 @@ public struct ConsoleModel: Sendable {
             // Measured once per set of visible rows (counting characters of 250,000 labels every frame is the cost
             // of a redraw at 50,000 routes otherwise).
             let rows = visibleRows
-            return rowsCache.width { rows.map { $0.row.depth * 2 + 3 + $0.row.label.count }.max() ?? 0 }
+            // Scalars stand for cells here (the labels are names and ASCII text); counting characters is dearer.
+            return rowsCache.width { rows.map { $0.row.depth * 2 + 3 + $0.row.label.unicodeScalars.count }.max() ?? 0 }
         case .list: return ([list?.header.count ?? 0] + visibleListRows.map(\.text.count)).max() ?? 0
         }
     }

@@ -111,47 +111,100 @@ public enum TopologyTree {
         return rows
     }
 
-    /// The rows as the JSON text the store's views keep (derived at reconcile, so that the console's first frame
-    /// and its refresh read the tree instead of building the graph): one array per row.
+    /// The rows as the text the store's views keep (derived at reconcile, so that the console's first frame and
+    /// its refresh read the tree instead of building the graph): a header line, then one line per row with
+    /// tab-separated fields (depth, role, whether it has an object, the object's group, kind, namespace and name,
+    /// the label), `\\`, tab and newline escaped. Read back in a single pass over the bytes: at 10,000 routes the tree
+    /// has about 40,000 rows.
     public static func encode(_ rows: [TreeRow]) -> String {
-        // Written straight to text: a JSONValue of every row first would hold the tree twice more in memory.
-        var out = "["
+        var out = header
         out.reserveCapacity(rows.count * 96)
-        for (index, row) in rows.enumerated() {
-            if index > 0 { out += "," }
-            out += "[\(row.depth),"
-            JSONWriter.writeString(row.label, into: &out)
-            out += ","
-            JSONWriter.writeString(row.role.rawValue, into: &out)
+        for row in rows {
+            out += String(row.depth)
+            out += "\t"
+            out += row.role.rawValue
             if let ref = row.ref {
+                out += "\t1\t"
                 for field in [ref.group, ref.kind, ref.namespace, ref.name] {
-                    out += ","
-                    JSONWriter.writeString(field, into: &out)
+                    escape(field, into: &out)
+                    out += "\t"
                 }
+            } else {
+                out += "\t0\t\t\t\t\t"
             }
-            out += "]"
+            escape(row.label, into: &out)
+            out += "\n"
         }
-        return out + "]"
+        return out
+    }
+
+    static let header = "gwconsole-tree 1\n"
+
+    static func escape(_ text: String, into out: inout String) {
+        guard text.utf8.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 }) else {
+            out += text
+            return
+        }
+        for character in text {
+            switch character {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            default: out.append(character)
+            }
+        }
+    }
+
+    static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
+        guard bytes.contains(92) else { return String(decoding: bytes, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var escaped = false
+        for byte in bytes {
+            if escaped {
+                out.append(byte == 116 ? 9 : (byte == 110 ? 10 : byte))
+                escaped = false
+            } else if byte == 92 {
+                escaped = true
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Rows from `encode`'s text; nil when it is not such text.
     public static func decode(_ text: String) -> [TreeRow]? {
-        guard let items = (try? JSONValue.parse(text))?.arrayValue else { return nil }
+        guard text.hasPrefix(header) else { return nil }
+        let bytes = Array(text.utf8)
         var rows: [TreeRow] = []
-        rows.reserveCapacity(items.count)
-        for item in items {
-            guard let fields = item.arrayValue, fields.count == 3 || fields.count == 7, let depth = fields[0].intValue,
-                let label = fields[1].stringValue, let role = fields[2].stringValue.flatMap(Role.init(rawValue:))
-            else { return nil }
-            var ref: ObjectRef?
-            if fields.count == 7 {
-                ref = ObjectRef(
-                    group: fields[3].stringValue ?? "", kind: fields[4].stringValue ?? "",
-                    namespace: fields[5].stringValue ?? "", name: fields[6].stringValue ?? "")
+        var lineStart = header.utf8.count
+        var fields: [ArraySlice<UInt8>] = []
+        fields.reserveCapacity(8)
+        var fieldStart = lineStart
+        var index = lineStart
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 9 || byte == 10 {
+                fields.append(bytes[fieldStart..<index])
+                fieldStart = index + 1
+                if byte == 10 {
+                    guard fields.count == 8, let depth = Int(String(decoding: fields[0], as: UTF8.self)),
+                        let role = Role(rawValue: String(decoding: fields[1], as: UTF8.self))
+                    else { return nil }
+                    let ref =
+                        fields[2].first == 49
+                        ? ObjectRef(
+                            group: unescape(fields[3]), kind: unescape(fields[4]), namespace: unescape(fields[5]),
+                            name: unescape(fields[6])) : nil
+                    rows.append(TreeRow(depth: depth, label: unescape(fields[7]), role: role, ref: ref))
+                    fields.removeAll(keepingCapacity: true)
+                    lineStart = index + 1
+                }
             }
-            rows.append(TreeRow(depth: Int(depth), label: label, role: role, ref: ref))
+            index += 1
         }
-        return rows
+        return lineStart == bytes.count ? rows : nil
     }
 
     /// Draws rows with indentation and a glyph per state.

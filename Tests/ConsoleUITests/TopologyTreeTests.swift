@@ -34,13 +34,21 @@ struct TopologyTreeTests {
     func persisted() throws {
         let rows =
             TopologyTree.rows(try guideGraph()) + [
-                TreeRow(depth: 0, label: "Not attached \"quoted\" ✓", role: .notAttached, ref: nil)
+                TreeRow(
+                    depth: 0, label: "Not attached \"quoted\" ✓ tab\there, newline\nthere, back\\slash",
+                    role: .notAttached, ref: nil),
+                TreeRow(
+                    depth: 1, label: "Service a\tb/c", role: .error,
+                    ref: ObjectRef(group: "", kind: "Service", namespace: "n\ts", name: "a\\b")),
             ]
         let decoded = try #require(TopologyTree.decode(TopologyTree.encode(rows)))
         #expect(decoded == rows)
         #expect(decoded.contains { $0.ref?.kind == "BackendTLSPolicy" && $0.role == .accepted })
-        #expect(TopologyTree.decode("[[0, \"x\", \"no-such-role\"]]") == nil, "an unknown role is not a tree")
-        #expect(TopologyTree.decode("{}") == nil)
+        #expect(
+            TopologyTree.decode("gwconsole-tree 1\n0\tno-such-role\t0\t\t\t\t\tx\n") == nil,
+            "an unknown role is not a tree")
+        #expect(TopologyTree.decode("gwconsole-tree 1\n0\taccepted\t0\tx\n") == nil, "too few fields")
+        #expect(TopologyTree.decode("[[0, \"x\", \"accepted\"]]") == nil, "another format")
     }
 
     @Test("routes and policies that attach nowhere are listed, not hidden")
