@@ -348,8 +348,12 @@ public struct ConsoleModel: Sendable {
         var lines: [StyledLine] = []
         for block in diagnostics {
             switch block {
-            case .line(let line): lines += line.wrapped(width: width)
-            case .sideBySide(let left, let right):
+            case .line(let line): lines += (glyphs == .ascii ? line.asciified() : line).wrapped(width: width)
+            case .sideBySide(var left, var right):
+                if glyphs == .ascii {
+                    left = left.map { $0.asciified() }
+                    right = right.map { $0.asciified() }
+                }
                 guard width >= 100 else {
                     lines += (left + right).flatMap { $0.wrapped(width: width) }
                     continue
@@ -364,7 +368,7 @@ public struct ConsoleModel: Sendable {
                 }
             }
         }
-        return glyphs == .ascii ? lines.map { $0.asciified() } : lines
+        return lines
     }
 
     /// The detail pane's lines at a width (the Scenario tab is drawn from the scenario).

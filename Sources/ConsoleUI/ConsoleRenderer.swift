@@ -61,7 +61,8 @@ public enum ConsoleRenderer {
         var parts = ["gwconsole", "ns \(h.namespace)", "data plane \(h.dataplane)"]
         // What the tree shows wrong, and the errors the last probe or doctor found: before the address, so that
         // 80 columns show it.
-        let problems = h.problems + model.findingErrors
+        // (The larger of the two: a finding is often about an object the tree already shows as a problem.)
+        let problems = max(h.problems, model.findingErrors)
         let plural = problems == 1 ? "" : "s"
         parts.append(problems == 0 ? "no problems" : "\(problems) problem\(plural)")
         if let gateway = h.gateway { parts.append(gateway) }

@@ -145,14 +145,17 @@ public enum TopologyTree {
             out += text
             return
         }
-        for character in text {
-            switch character {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            default: out.append(character)
+        // By bytes: "\r\n" is one Character, and a backslash can carry a combining mark.
+        var bytes: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case 92: bytes += [92, 92]
+            case 9: bytes += [92, 116]
+            case 10: bytes += [92, 110]
+            default: bytes.append(byte)
             }
         }
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     static func unescape(_ bytes: ArraySlice<UInt8>) -> String {

@@ -42,17 +42,37 @@ struct CommandProcess {
         try "\(pid) \(Self.startTime(pid) ?? "")\n".write(toFile: pidFile, atomically: true, encoding: .utf8)
     }
 
-    /// SIGTERM, then SIGKILL if it has not gone within two seconds (the process group: a command's children too).
+    /// SIGTERM, then SIGKILL to what is left after two seconds: the command and every process of its session
+    /// (it was started in a session of its own), also when the command itself already died and left children
+    /// that would keep the pod's port.
     func stop() {
-        guard let pid else { return }
-        kill(-pid, SIGTERM)
-        kill(pid, SIGTERM)
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let first = text.split(whereSeparator: \.isWhitespace).first, let leader = pid_t(first), leader > 1
+        else { return }
+        let alive = pid
+        for member in Self.session(leader) + (alive.map { [$0] } ?? []) { kill(member, SIGTERM) }
         let deadline = Date().addingTimeInterval(2)
-        while self.pid != nil && Date() < deadline { usleep(10_000) }
-        // The whole session's group goes: a child the command left would keep the pod's port.
-        kill(-pid, SIGKILL)
-        if self.pid != nil { kill(pid, SIGKILL) }
+        while (self.pid != nil || !Self.session(leader).isEmpty) && Date() < deadline { usleep(10_000) }
+        for member in Self.session(leader) { kill(member, SIGKILL) }
+        if let alive = self.pid { kill(alive, SIGKILL) }
         unlink(pidFile)
+    }
+
+    /// The processes whose session is `leader`'s (field 6 of /proc/PID/stat): the command's own, nothing else's
+    /// (a pid reused by another process leads no session of ours).
+    static func session(_ leader: pid_t) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        var members: [pid_t] = []
+        for entry in entries {
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // After the name: state, ppid, pgrp, session.
+            if fields.count > 3, pid_t(fields[3]) == leader, fields[0] != "Z" { members.append(pid) }
+        }
+        return members
     }
 
     /// Waits until something accepts TCP connections on `address:port` (the process is listening), or the deadline.

@@ -167,9 +167,11 @@ enum ClusterKeeper {
         guard case .reconciled? = ControllerClient.sync(paths(session), revision: revision, request: .status) else {
             return false
         }
-        // The keeper answers once statuses are marked; its views follow in the same pass: wait for them.
+        // The keeper answers once statuses are marked; its views follow in the same pass: wait for them (deriving
+        // views takes its time at scale).
+        let viewsDeadline = Date().addingTimeInterval(10)
         while (try Reconciler.viewsRevision(store) ?? -1) < revision {
-            if Date() > deadline { return false }
+            if Date() > viewsDeadline { return false }
             usleep(2_000)
         }
         return true

@@ -120,9 +120,10 @@ struct ClusterSync {
                     try ClusterSync.recordWatchStart(store, type, listVersion)
                     resourceVersion = listVersion
                     changed()
-                    // Listed: the kind is current (a quiet watch may send nothing for a long while).
+                    // Listed: the kind is current (a quiet watch may send nothing for a long while). The back-off
+                    // keeps growing until the watch itself works, so a watch that keeps failing is not relisted in
+                    // a tight loop.
                     health(false)
-                    failures = 0
                 }
                 var connected = false
                 try session.api.watch(

@@ -116,8 +116,8 @@ final class ConsoleRunner {
             }
         }
         try reload()
-        let watchers = try startClusterWatchers()
-        defer { watchers?.stop() }
+        clusterWatchers = try startClusterWatchers()
+        defer { clusterWatchers?.stop() }
         model.completions = completions()
         if !startupMessages.isEmpty {
             model.message = StyledLine(startupMessages.joined(separator: "; "), role: .warning)
@@ -195,7 +195,27 @@ final class ConsoleRunner {
         dirty = true
     }
 
+    /// The console's own cluster watchers (nil: none, a cache keeper watches).
+    var clusterWatchers: ClusterWatchers?
+    var lastKeeperLook = Date()
+
+    /// In cluster mode with a cache keeper: tell it every half minute that the console still reads its cache, and
+    /// take over the watching when it has stopped.
+    func keepClusterCacheCurrent() {
+        guard global.clusterMode, clusterWatchers == nil, Date().timeIntervalSince(lastKeeperLook) > 30,
+            let session = try? global.cluster()
+        else { return }
+        lastKeeperLook = Date()
+        let paths = ClusterKeeper.paths(session)
+        if paths.isRunning {
+            _ = ControllerClient.sync(paths, revision: 0, request: .status)
+        } else {
+            clusterWatchers = try? startClusterWatchers()
+        }
+    }
+
     func checkForChanges() {
+        keepClusterCacheCurrent()
         guard let data else { return }
         // A change, the views the controller derived for it (the tree shown meanwhile is the one before), the data
         // plane started or stopped.
@@ -204,6 +224,8 @@ final class ConsoleRunner {
             || ((try? Reconciler.viewsRevision(data.store)) ?? viewsRevision) != viewsRevision
             || DataplaneManager(stateDirectory: data.store.directory).isRunning != running
         guard changed else { return }
+        // Another process changed the state: what the last probe found may no longer hold.
+        if ((try? data.store.revision()) ?? revision) != revision { model.findingErrors = 0 }
         do {
             try reload(reconcile: false)
             loadDetail()
@@ -368,7 +390,10 @@ final class ConsoleRunner {
         }
         if let scenario = outcome.scenario { model.scenario = scenario }
         if let errors = outcome.findingErrors { model.findingErrors = errors }
+        let before = revision
         do { try reload() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
+        // Work that changed the state (an apply, a scenario step) makes the last probe's findings old news.
+        if outcome.findingErrors == nil && revision != before { model.findingErrors = 0 }
         model.completions = completions()
         loadDetail()
     }
