@@ -56,6 +56,7 @@ struct Probe: ParsableCommand {
             let state = DataplaneManager(stateDirectory: store.directory).load()
             var target = url
             var resolveList = resolve
+            var routeBindings: [ListenerBinding]?
             if let route {
                 let ref = ObjectRef(
                     group: HTTPRoute.group, kind: "HTTPRoute", namespace: global.effectiveNamespace, name: route)
@@ -97,10 +98,24 @@ struct Probe: ParsableCommand {
                 }
                 let host = node.source.spec.hostnames?.first ?? "example.com"
                 let path = node.rules.first?.source.matches?.first?.path?.value ?? "/"
-                target = "http://\(host):\(binding.port)\(path)"
+                target = "\(binding.protocol == .https ? "https" : "http")://\(host):\(binding.port)\(path)"
                 resolveList.append("\(host):\(binding.port):\(binding.address)")
+                routeBindings = state.gateways[gateway.namespacedName]?.bindings
             }
             guard let target else { throw CLIError("error: give a URL or --route NAME") }
+            if routeBindings == nil, let components = URLComponents(string: target), let host = components.host {
+                // A URL to one of the embedded Gateways: its listeners, to follow a redirect between them.
+                let port = components.port ?? (components.scheme == "https" ? 443 : 80)
+                let address =
+                    resolveList.compactMap { entry -> String? in
+                        let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
+                        return parts.count == 3 && parts[0] == host && Int(parts[1]) == port ? parts[2] : nil
+                    }.first ?? host
+                routeBindings =
+                    state.gateways.values.first { record in
+                        record.bindings.contains { $0.address == address && $0.port == port }
+                    }?.bindings
+            }
             var request = HTTPProbe.Request(url: target, resolve: resolveList, headers: header)
             request.caFile = cacert
             request.insecure = insecure
@@ -119,6 +134,16 @@ struct Probe: ParsableCommand {
                 return
             }
             Output.out(ProbeText.render(url: target, result: result))
+            // A redirect to another listener of the same Gateway (HTTP to HTTPS) is followed where it is served.
+            if let gatewayBindings = routeBindings,
+                let hop = RedirectFollower.hop(from: result, bindings: gatewayBindings, portOffset: state.portOffset)
+            {
+                var next = HTTPProbe.Request(url: hop.url, resolve: [hop.resolve], headers: header)
+                next.caFile = cacert
+                next.insecure = insecure
+                Output.out("\n" + hop.note + "\n")
+                Output.out(ProbeText.render(url: hop.url, result: HTTPProbe.perform(next)))
+            }
             for backend in backends { Output.out(ProbeText.render(backend)) }
         }
     }

@@ -52,6 +52,16 @@ struct CertManagerTests {
             "\(https)")
         let plain = try LiveDataplane.curl(host: "cafe.example.com", ip: vars.ip, port: vars.port, path: "/coffee")
         #expect(plain.status == 302, "the HTTP listener redirects to HTTPS: \(plain)")
+        // probe follows the redirect to port 443 where this machine serves it (the port offset's listener).
+        let probe = try live.run([
+            "probe", "http://cafe.example.com:\(vars.port)/coffee", "--resolve",
+            "cafe.example.com:\(vars.port):\(vars.ip)",
+            "--cacert", caFile,
+        ])
+        #expect(probe.stdout.contains("followed the redirect to https://cafe.example.com/coffee"), "\(probe.stdout)")
+        #expect(probe.stdout.contains("listener https on \(vars.ip):\(httpsPort)"), "\(probe.stdout)")
+        #expect(
+            probe.stdout.contains("Status:   200") && probe.stdout.contains("Server name: coffee-"), "\(probe.stdout)")
         let described = try live.run(["describe", "certificate", "cafe-cert", "-n", "certificate"]).stdout
         #expect(described.contains("Not After") || described.contains("notAfter"), "\(described)")
         #expect(try live.run(["down"]).status == 0)
