@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 import ResourcePrinters
 
 /// `gwconsole describe KIND [NAME]`: kubectl's describe layout; Secret values never shown.
@@ -125,11 +126,42 @@ struct Describe: ParsableCommand {
                 if let views = StatusViews.section(for: ref, stored: stored, graph: graph) { sections.append(views) }
                 return sections
             }
+            if stored.groupKind == ResourceRegistry.certificate.groupKind { return [issuedChain(stored)] }
             guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
             if let view = try Reconciler.currentView(key, store: store) {
                 return view.flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
             }
             return GraphSections.sections(for: ref, in: try built())
+        }
+
+        /// A Certificate's issued chain, read from its Secret with OpenSSL: what the Gateway will present.
+        func issuedChain(_ stored: StoredObject) -> GraphSections.Section {
+            let headers = ["Secret Key", "Subject", "Issuer", "Not After", "SANs"]
+            let secretName = stored.body["spec"]?["secretName"]?.stringValue ?? ""
+            let key = ObjectKey(
+                groupKind: ResourceRegistry.secret.groupKind, namespace: stored.namespace, name: secretName)
+            guard let secret = try? store.get(key), let data = secret.body["data"] else {
+                return GraphSections.Section(
+                    title: "Issued Chain", headers: headers, rows: [["<not issued yet>", "", "", "", ""]])
+            }
+            var rows: [[String]] = []
+            for field in ["tls.crt", "ca.crt"] {
+                guard
+                    let pem = data[field]?.stringValue.flatMap(Base64.decode).map({
+                        String(decoding: $0, as: UTF8.self)
+                    })
+                else {
+                    continue
+                }
+                for certificate in CertificateInspector.certificates(pem: pem) {
+                    rows.append([
+                        field, certificate.subject, certificate.issuer, certificate.notAfter,
+                        certificate.subjectAltNames.isEmpty
+                            ? "<none>" : certificate.subjectAltNames.joined(separator: ","),
+                    ])
+                }
+            }
+            return GraphSections.Section(title: "Issued Chain", headers: headers, rows: rows)
         }
 
         private func built() throws -> Graph {

@@ -63,7 +63,11 @@ struct CertManagerTests {
         #expect(
             probe.stdout.contains("Status:   200") && probe.stdout.contains("Server name: coffee-"), "\(probe.stdout)")
         let described = try live.run(["describe", "certificate", "cafe-cert", "-n", "certificate"]).stdout
-        #expect(described.contains("Not After") || described.contains("notAfter"), "\(described)")
+        // The chain the Gateway presents, read from the Secret: the leaf for cafe.example.com under LocalCA.
+        #expect(
+            described.contains("Issued Chain:") && described.contains("CN=cafe.example.com")
+                || described.contains("CN = cafe.example.com"), "\(described)")
+        #expect(described.contains("LocalCA") && described.contains("DNS:cafe.example.com"), "\(described)")
         #expect(try live.run(["down"]).status == 0)
     }
 
@@ -151,5 +155,24 @@ struct CertManagerTests {
         #expect(bad.stderr.contains("spec.privateKey.algorithm"), "\(bad.stderr)")
         #expect(try live.run(["get", "certificate", "bad"]).status != 0)
         #expect(try live.run(["down"]).status == 0)
+    }
+
+    @Test(
+        "without a resident controller one apply issues a CA and the certificate it signs (issuance runs to a fixed point)",
+        .enabled(if: FileManager.default.fileExists(atPath: example + "/gateway.yaml"), "needs ../shared/ngf-examples"))
+    func chainWithoutController() throws {
+        let cli = CLI()
+        var environment = ProcessInfo.processInfo.environment
+        environment["GWCONSOLE_CONTROLLER"] = "0"
+        let applied = try cli.run(
+            ["apply", "-f", Self.example + "/certificate-ns-and-cafe-secret.yaml"], environment: environment)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let certificates = try cli.run(["get", "certificates", "-A"], environment: environment).stdout
+        #expect(
+            certificates.contains("local-ca    True") && certificates.contains("cafe-cert   True"), "\(certificates)")
+        let chain = try cli.run(
+            ["describe", "certificate", "cafe-cert", "-n", "certificate"], environment: environment
+        ).stdout
+        #expect(chain.contains("CN=cafe.example.com") && chain.contains("CN=LocalCA"), "\(chain)")
     }
 }

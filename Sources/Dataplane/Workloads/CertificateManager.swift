@@ -37,6 +37,17 @@ public struct CertificateManager: Sendable {
 
     /// Issues what is due and writes statuses; records the earliest renewal time.
     public func sync(now: Date = Date()) throws {
+        // A CA issued in this round signs in the next (a ca issuer over a Certificate's Secret, as NGF's
+        // https-termination example chains them): rounds until nothing new is issued, a few at most.
+        for _ in 0..<4 {
+            let before = try store.revision()
+            try syncOnce(now: now)
+            let secrets = try store.list(ResourceRegistry.secret.groupKind).filter { $0.resourceVersion > before }
+            if secrets.isEmpty { return }
+        }
+    }
+
+    func syncOnce(now: Date) throws {
         let certificates = try store.list(ResourceRegistry.certificate.groupKind)
         let issuers = try store.list(ResourceRegistry.issuer.groupKind)
         let clusterIssuers = try store.list(ResourceRegistry.clusterIssuer.groupKind)

@@ -170,6 +170,9 @@ struct ConsoleData {
 
     /// Describe's sections: from the object's view (no graph), else from the graph.
     func sections(for ref: ObjectRef, type: ResourceType) throws -> [GraphSections.Section] {
+        if type.groupKind == ResourceRegistry.certificate.groupKind, let (_, stored) = try stored(ref) {
+            return [Describe.SectionSources(global: global, store: store).issuedChain(stored)]
+        }
         guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
         if !global.clusterMode,
             let view = try ConsoleData.view(
