@@ -39,21 +39,22 @@ public struct CertificateManager: Sendable {
     public func sync(now: Date = Date()) throws {
         // A CA issued in this round signs in the next (a ca issuer over a Certificate's Secret, as NGF's
         // https-termination example chains them): rounds until nothing new is issued, a few at most.
-        for _ in 0..<4 {
-            let before = try store.revision()
-            try syncOnce(now: now)
-            let secrets = try store.list(ResourceRegistry.secret.groupKind).filter { $0.resourceVersion > before }
-            if secrets.isEmpty { return }
+        var rounds = 0
+        while rounds < 4 {
+            rounds += 1
+            if try syncOnce(now: now) == 0 { return }
         }
     }
 
-    func syncOnce(now: Date) throws {
+    /// One round; returns how many Secrets it issued.
+    @discardableResult
+    func syncOnce(now: Date) throws -> Int {
         let certificates = try store.list(ResourceRegistry.certificate.groupKind)
         let issuers = try store.list(ResourceRegistry.issuer.groupKind)
         let clusterIssuers = try store.list(ResourceRegistry.clusterIssuer.groupKind)
         if certificates.isEmpty && issuers.isEmpty && clusterIssuers.isEmpty {
             if try store.meta(Self.renewalKey) != nil { try store.setMeta(Self.renewalKey, Int64.max) }
-            return
+            return 0
         }
         var states: [String: IssuerState] = [:]
         for stored in issuers + clusterIssuers {
@@ -67,13 +68,24 @@ public struct CertificateManager: Sendable {
                 stored, ready: state.ready, reason: state.reason, message: state.message, now: now, extra: [:])
         }
         var earliest = Double.greatestFiniteMagnitude
+        var issued = 0
         for stored in certificates {
             guard let certificate = try? Certificate.decode(stored.object) else { continue }
             // One Certificate that cannot be written (an immutable Secret, a full store) must not stop the others
             // or the reconcile: it says why on its own status.
             do {
+                let before = try store.revision()
                 if let renewal = try reconcile(certificate, stored: stored, issuers: states, now: now) {
                     earliest = min(earliest, renewal)
+                }
+                // A new Secret (its revision moved past the status write alone) may make an issuer ready.
+                if let secret = try store.get(
+                    ObjectKey(
+                        groupKind: ResourceRegistry.secret.groupKind, namespace: certificate.namespace,
+                        name: certificate.spec.secretName)),
+                    secret.resourceVersion > before
+                {
+                    issued += 1
                 }
             } catch {
                 try? writeReady(
@@ -83,6 +95,7 @@ public struct CertificateManager: Sendable {
         }
         let due = earliest == .greatestFiniteMagnitude ? Int64.max : Int64(earliest)
         if try store.meta(Self.renewalKey) != due { try store.setMeta(Self.renewalKey, due) }
+        return issued
     }
 
     func issuerKey(cluster: Bool, namespace: String, name: String) -> String {
