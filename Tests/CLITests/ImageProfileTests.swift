@@ -241,5 +241,15 @@ struct ImageProfileTests {
         #expect(restarted.contains("1/1     Running   1 "), "\(restarted)")
         #expect(try run(["down"]).status == 0)
         #expect(kill(pid, 0) != 0)
+        // down stops every pod's process: no mapped command keeps running.
+        for pod in try FileManager.default.contentsOfDirectory(atPath: live.cli.state + "/pods") {
+            let file = live.cli.state + "/pods/\(pod)/run/process.pid"
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8),
+                let left = text.split(separator: " ").first.flatMap({
+                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                })
+            else { continue }
+            #expect(kill(left, 0) != 0, "pod \(pod)'s process \(left) still runs after down")
+        }
     }
 }

@@ -480,6 +480,8 @@ public struct WorkloadManager: Sendable {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
         for entry in entries {
             NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: root + "/" + entry + "/run").stop()
+            // A pod whose process is a command of its own (the echo server, a mapped image) goes too.
+            CommandProcess(runtime: root + "/" + entry + "/run").stop()
         }
     }
 }
