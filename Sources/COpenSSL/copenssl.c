@@ -136,12 +136,27 @@ static char *pem_of_key(EVP_PKEY *key) {
     return s;
 }
 
-static void add_ext(X509 *cert, X509 *issuer, int nid, const char *value) {
+/// Adds an extension; 0 when OpenSSL cannot take the value.
+static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value) {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
     X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
-    if (ext != NULL) { X509_add_ext(cert, ext, -1); X509_EXTENSION_free(ext); }
+    if (ext == NULL) return 0;
+    X509_add_ext(cert, ext, -1);
+    X509_EXTENSION_free(ext);
+    return 1;
+}
+
+/// Reads an issuer's certificate and key from PEM; 0 when either does not parse.
+static int read_issuer(const char *cert_pem, const char *key_pem, X509 **issuer, EVP_PKEY **key) {
+    BIO *b = BIO_new_mem_buf(cert_pem, -1);
+    *issuer = PEM_read_bio_X509(b, NULL, NULL, NULL);
+    BIO_free(b);
+    b = BIO_new_mem_buf(key_pem, -1);
+    *key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+    BIO_free(b);
+    return *issuer != NULL && *key != NULL;
 }
 
 int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *dns_san,
@@ -153,13 +168,7 @@ int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem,
     EVP_PKEY *issuer_key = NULL;
     if (key == NULL || cert == NULL) goto done;
     if (issuer_cert_pem != NULL && issuer_key_pem != NULL) {
-        BIO *b = BIO_new_mem_buf(issuer_cert_pem, -1);
-        issuer = PEM_read_bio_X509(b, NULL, NULL, NULL);
-        BIO_free(b);
-        b = BIO_new_mem_buf(issuer_key_pem, -1);
-        issuer_key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-        BIO_free(b);
-        if (issuer == NULL || issuer_key == NULL) goto done;
+        if (!read_issuer(issuer_cert_pem, issuer_key_pem, &issuer, &issuer_key)) goto done;
     }
     X509_set_version(cert, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(cert), (long)(rand() & 0x7fffffff));
@@ -206,13 +215,7 @@ int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem
     EVP_PKEY *issuer_key = NULL;
     if (key == NULL || cert == NULL) goto done;
     if (issuer_cert_pem != NULL && issuer_key_pem != NULL) {
-        BIO *b = BIO_new_mem_buf(issuer_cert_pem, -1);
-        issuer = PEM_read_bio_X509(b, NULL, NULL, NULL);
-        BIO_free(b);
-        b = BIO_new_mem_buf(issuer_key_pem, -1);
-        issuer_key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-        BIO_free(b);
-        if (issuer == NULL || issuer_key == NULL) goto done;
+        if (!read_issuer(issuer_cert_pem, issuer_key_pem, &issuer, &issuer_key)) goto done;
         if (X509_check_private_key(issuer, issuer_key) != 1) goto done;
     }
     X509_set_version(cert, 2);
@@ -238,16 +241,8 @@ int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem
     if (!is_ca) add_ext(cert, signer, NID_ext_key_usage, "serverAuth");
     add_ext(cert, signer, NID_subject_key_identifier, "hash");
     if (issuer != NULL) add_ext(cert, signer, NID_authority_key_identifier, "keyid:always");
-    if (sans != NULL && sans[0] != 0) {
-        // A subjectAltName OpenSSL cannot take fails the issuance rather than giving a certificate without names.
-        X509V3_CTX ctx;
-        X509V3_set_ctx_nodb(&ctx);
-        X509V3_set_ctx(&ctx, signer, cert, NULL, NULL, 0);
-        X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, sans);
-        if (ext == NULL) goto done;
-        X509_add_ext(cert, ext, -1);
-        X509_EXTENSION_free(ext);
-    }
+    // A subjectAltName OpenSSL cannot take fails the issuance rather than giving a certificate without names.
+    if (sans != NULL && sans[0] != 0 && !add_ext(cert, signer, NID_subject_alt_name, sans)) goto done;
     // Ed25519 signs without a separate digest; the signing key decides (the CA's, or the certificate's own).
     EVP_PKEY *signing = issuer_key != NULL ? issuer_key : key;
     const EVP_MD *digest = EVP_PKEY_id(signing) == EVP_PKEY_ED25519 ? NULL : EVP_sha256();

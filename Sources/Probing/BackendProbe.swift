@@ -10,14 +10,9 @@ public enum BackendProbe {
     public static func analyse(
         url: String, resolve: [String], graph: Graph, dataplane: DataplaneFacts, snapshot: ResourceSnapshot
     ) -> [BackendReport] {
-        guard let components = URLComponents(string: url), let host = components.host else { return [] }
-        let port = components.port ?? (components.scheme == "https" ? 443 : 80)
-        let address =
-            resolve.compactMap { entry -> String? in
-                let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
-                return parts.count == 3 && parts[0] == host && Int(parts[1]) == port ? parts[2] : nil
-            }.first ?? host
-        guard let (name, listeners) = dataplane.gateway(serving: address, port: port),
+        guard let components = URLComponents(string: url), let host = components.host,
+            let (address, port) = destination(url, resolve: resolve),
+            let (name, listeners) = dataplane.gateway(serving: address, port: port),
             let gateway = graph.gateways.first(where: { $0.ref.namespacedName == name })
         else { return [] }
         let path = components.path.isEmpty ? "/" : components.path
@@ -60,6 +55,19 @@ public enum BackendProbe {
             }
         }
         return reports
+    }
+
+    /// Where a request for `url` connects: the address a `--resolve` entry (`host:port:address`) gives its host
+    /// and port, else the host itself; and the port (the scheme's when the URL names none).
+    public static func destination(_ url: String, resolve: [String]) -> (address: String, port: Int)? {
+        guard let components = URLComponents(string: url), let host = components.host else { return nil }
+        let port = components.port ?? (components.scheme == "https" ? 443 : 80)
+        let address =
+            resolve.compactMap { entry -> String? in
+                let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
+                return parts.count == 3 && parts[0] == host && Int(parts[1]) == port ? parts[2] : nil
+            }.first ?? host
+        return (address, port)
     }
 
     /// Whether a request for `path` takes this rule (its path matches; a rule without matches takes all).

@@ -103,18 +103,12 @@ struct Probe: ParsableCommand {
                 routeBindings = state.gateways[gateway.namespacedName]?.bindings
             }
             guard let target else { throw CLIError("error: give a URL or --route NAME") }
-            if routeBindings == nil, let components = URLComponents(string: target), let host = components.host {
+            let dataplane = state.facts(stateDirectory: store.directory)
+            if routeBindings == nil, let (address, port) = BackendProbe.destination(target, resolve: resolveList) {
                 // A URL to one of the embedded Gateways: its listeners, to follow a redirect between them.
-                let port = components.port ?? (components.scheme == "https" ? 443 : 80)
-                let address =
-                    resolveList.compactMap { entry -> String? in
-                        let parts = entry.split(separator: ":", maxSplits: 2).map(String.init)
-                        return parts.count == 3 && parts[0] == host && Int(parts[1]) == port ? parts[2] : nil
-                    }.first ?? host
-                routeBindings =
-                    state.gateways.values.first { record in
-                        record.bindings.contains { $0.address == address && $0.port == port }
-                    }?.bindings
+                routeBindings = dataplane.gateway(serving: address, port: port).flatMap {
+                    dataplane.gateways[$0.name]?.bindings
+                }
             }
             var request = HTTPProbe.Request(url: target, resolve: resolveList, headers: header)
             request.caFile = cacert
@@ -122,7 +116,7 @@ struct Probe: ParsableCommand {
             let result = HTTPProbe.perform(request)
             let backends = BackendProbe.analyse(
                 url: target, resolve: resolveList, graph: graph,
-                dataplane: state.facts(stateDirectory: store.directory),
+                dataplane: dataplane,
                 snapshot: try Reconciler(store: store, config: global.controllerConfig).snapshot())
             if output == "json" {
                 let encoder = JSONEncoder()

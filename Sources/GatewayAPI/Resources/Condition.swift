@@ -37,18 +37,9 @@ public struct Condition: Codable, Sendable, Equatable {
 }
 
 /// A condition's type.
-public struct ConditionType: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct ConditionType: APIVocabulary {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { rawValue }
 
     public static let accepted: ConditionType = "Accepted"
     public static let programmed: ConditionType = "Programmed"
@@ -82,18 +73,9 @@ public enum ConditionStatus: String, Sendable, Codable, CustomStringConvertible 
 }
 
 /// A condition's reason: Gateway API's and NGINX Gateway Fabric's, named where gwconsole writes or reads them.
-public struct ConditionReason: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
-    CustomStringConvertible
-{
+public struct ConditionReason: APIVocabulary {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public var description: String { rawValue }
 
     public static let accepted: ConditionReason = "Accepted"
     public static let programmed: ConditionReason = "Programmed"
