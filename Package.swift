@@ -42,12 +42,16 @@ let package = Package(
                 "GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL",
             ]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
+        // Scenarios: guides as steps and checks, imported from Markdown or example folders, replayed on the store.
+        .target(
+            name: "Scenarios", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing"],
+            resources: [.embedInCode("Builtin/secure-backend.yaml")]),
 
         .executableTarget(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "Probing", "ConsoleUI",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +68,7 @@ let package = Package(
             exclude: ["Snapshots"]),
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "GatewayAPI", "GatewayCore"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "GatewayAPI"]),
         .target(name: "TestSupport", dependencies: ["Dataplane", "Probing"], path: "Tests/TestSupport"),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Probing", "TestSupport"],

@@ -67,14 +67,19 @@ public struct ScenarioPanel: Sendable, Equatable {
         }
     }
     public var name: String
+    /// What the scenario is loaded from: a built-in name, a scenario file, a guide or an example folder.
+    public var source: String
     public var title: String
     public var steps: [Step]
     /// Steps 1...completed are done.
     public var completed: Int
     /// The last step's outcome lines (applied objects, checks).
     public var log: [StyledLine]
-    public init(name: String, title: String, steps: [Step], completed: Int, log: [StyledLine] = []) {
+    public init(
+        name: String, source: String? = nil, title: String, steps: [Step], completed: Int, log: [StyledLine] = []
+    ) {
         self.name = name
+        self.source = source ?? name
         self.title = title
         self.steps = steps
         self.completed = completed

@@ -20,6 +20,8 @@ public enum HTTPProbe {
         public var caPEM: String?
         public var caFile: String?
         public var insecure = false
+        /// The method (GET when nil); HEAD asks for no body.
+        public var method: String?
         public var bodyLimit = 64 * 1024
 
         public init(url: String, resolve: [String] = [], headers: [String] = []) {
@@ -76,6 +78,13 @@ public enum HTTPProbe {
             }
         } else if let caFile = request.caFile {
             _ = gw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)
+        }
+        if let method = request.method, method != "GET" {
+            if method == "HEAD" {
+                _ = gw_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            } else {
+                _ = gw_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method)
+            }
         }
         if request.insecure {
             _ = gw_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 0)

@@ -210,8 +210,21 @@ enum DataplaneReport {
                     "#   listener \(listener.listener) (\(listener.protocol)) serves on \(listener.address):\(listener.port)\n"
                 )
             }
-            if state.running, report.programmed, let ip = report.gwIP, let port = report.gwPort {
+            guard state.running, report.programmed, let ip = report.gwIP ?? report.listeners.first?.address else {
+                continue
+            }
+            if let port = report.gwPort {
                 Output.out("GW_IP=\(ip)\nGW_PORT=\(port)\n")
+            } else {
+                Output.out("GW_IP=\(ip)\n")
+            }
+            // With several listeners, a port per protocol, as guides with HTTP and HTTPS listeners name them.
+            if report.listeners.count > 1 {
+                for (name, wanted) in [("GW_HTTP_PORT", ListenerProtocol.http), ("GW_HTTPS_PORT", .https)] {
+                    if let binding = report.listeners.first(where: { $0.protocol == wanted }) {
+                        Output.out("\(name)=\(binding.port)\n")
+                    }
+                }
             }
         }
     }

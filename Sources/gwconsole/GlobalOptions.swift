@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dataplane
 import Foundation
+import Scenarios
 
 /// Options every command takes: where the state is and which namespace to act in.
 struct GlobalOptions: ParsableArguments {
@@ -144,6 +145,9 @@ extension ParsableCommand {
         } catch let error as CLIError {
             Output.error(error.message)
             throw ExitCode(error.exitCode)
+        } catch let error as ScenarioError {
+            Output.error(error.description)
+            throw ExitCode(1)
         }
     }
 }

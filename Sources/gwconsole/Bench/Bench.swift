@@ -6,6 +6,7 @@ import GatewayAPI
 import GatewayCore
 import NginxConfig
 import Probing
+import Scenarios
 
 /// `gwconsole bench`: times the pipeline on synthetic clusters against nginx's own cost of loading the config.
 struct Bench: ParsableCommand {
@@ -457,10 +458,10 @@ final class BenchRunner {
             try? manager.down()
             _ = try? global.openReconciledStore(trigger: "bench done", force: true)
         }
-        let scenario = try ScenarioCommand.load("secure-backend")
-        let runner = ScenarioRunner(global: global, scenario: scenario)
+        let scenario = try ScenarioCommand.load("secure-backend").scenario
+        let runner = global.scenarioRunner(scenario, store: store)
         let (setup, _) = Output.capturing {
-            for step in 1...5 { try runner.runStep(step, store: store, checks: step == 4) }
+            for step in 1...5 { try runner.runStep(step, checks: step == 4) { _ in } }
         }
         try setup.get()
         guard let binding = manager.load().gateways.values.first?.bindings.first(where: { $0.protocol == .http })

@@ -5,6 +5,7 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import Probing
+import Scenarios
 
 /// What the console does on a key: probes, doctor, apply, delete, the data plane, scenario steps. Each runs on the
 /// console's worker thread with its output captured, and returns what to show.
@@ -288,41 +289,71 @@ struct ConsoleActions {
                     "scenario \(panel.name): all \(panel.steps.count) steps are done (:scenario \(panel.name) shows it again)",
                     role: .accepted))
         }
-        var outcome = captured(title: "Scenario \(panel.name) step \(number): \(panel.steps[number - 1].title)") {
-            let scenario = try ScenarioCommand.load(panel.name)
+        let title = "Scenario \(panel.name) step \(number): \(panel.steps[number - 1].title)"
+        var events: [ScenarioEvent] = []
+        let (result, stray) = Output.capturing {
+            let scenario = try ScenarioCommand.load(panel.source).scenario
             let store = try global.openWritableStore(for: "a scenario step")
             guard DataplaneManager(stateDirectory: store.directory).isRunning else {
-                throw CLIError("error: the data plane is not running: u starts it, then n runs the step")
+                throw ScenarioError.dataplaneNotRunning(hint: "u starts it, then n runs the step")
             }
-            try ScenarioRunner(global: global, scenario: scenario).runStep(number, store: store, checks: true)
+            try global.scenarioRunner(scenario, store: store).runStep(number, checks: true) { events.append($0) }
         }
+        var lines = events.map(Self.line(for:)) + StyledLine.lines(stray).filter { !$0.text.isEmpty }
+        var outcome: Outcome
+        switch result {
+        case .success:
+            let last = lines.last?.text.trimmingCharacters(in: .whitespaces) ?? "done"
+            outcome = Outcome(message: StyledLine(last, role: .accepted), title: title, blocks: [])
+        case .failure(let error):
+            let message = (error as? CLIError)?.message ?? (error as? ScenarioError)?.description ?? "error: \(error)"
+            lines += StyledLine.lines(message, role: .error)
+            outcome = Outcome(
+                message: StyledLine(message.split(separator: "\n").last.map(String.init) ?? message, role: .error),
+                title: title + " — failed", blocks: [])
+        }
+        outcome.blocks = lines.map { .line($0) }
         var updated = panel
         if let store = try? global.openStore(), let progress = ScenarioProgress.load(stateDirectory: store.directory),
             progress.name == panel.name
         {
             updated.completed = progress.completed
         }
-        updated.log =
-            [StyledLine("Step \(number): \(panel.steps[number - 1].title)", role: .title)]
-            + outcome.blocks.compactMap { if case .line(let line) = $0 { return line } else { return nil } }
+        updated.log = [StyledLine("Step \(number): \(panel.steps[number - 1].title)", role: .title)] + lines
         outcome.scenario = updated
         return outcome
     }
 
     /// The scenario panel for a name (built in or a file), with the progress recorded for this state directory.
     func scenarioPanel(_ name: String) throws -> ScenarioPanel {
-        let scenario = try ScenarioCommand.load(name)
+        let scenario = try ScenarioCommand.load(name).scenario
         let store = try global.openStore()
         let progress = ScenarioProgress.load(stateDirectory: store.directory)
         let steps = scenario.steps.map { step in
             ScenarioPanel.Step(
                 title: step.title, prose: step.prose ?? "",
                 manifest: SecretRedaction.redact(
-                    [step.apply, step.delete.map { "# delete:\n" + $0 }].compactMap { $0 }.joined(separator: "\n")))
+                    [
+                        step.apply, step.delete.map { "# delete:\n" + $0 },
+                        step.manual.map { "# by hand: " + $0.command },
+                    ]
+                    .compactMap { $0 }.joined(separator: "\n")))
         }
         return ScenarioPanel(
-            name: scenario.name, title: scenario.title, steps: steps,
+            name: scenario.name, source: name, title: scenario.title, steps: steps,
             completed: progress?.name == scenario.name ? min(progress!.completed, steps.count) : 0)
+    }
+
+    /// A scenario event as the diagnostics pane shows it.
+    static func line(for event: ScenarioEvent) -> StyledLine {
+        let text = event.text.trimmingCharacters(in: .newlines)
+        switch event {
+        case .checkPassed: return StyledLine(text, role: .accepted)
+        case .checkFailed: return StyledLine(text, role: .error)
+        case .manual: return StyledLine(text, role: .warning)
+        case .step, .started: return StyledLine(text, role: .title)
+        default: return StyledLine(text)
+        }
     }
 
     /// Runs `body` with its output captured: the output goes to the diagnostics pane, the last line to the status

@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Scenarios
 
 /// Options of the console (the root command's).
 struct ConsoleOptions {
@@ -300,11 +301,17 @@ final class ConsoleRunner {
         case .scenarioNext:
             guard let panel = model.scenario else { return }
             let number = panel.completed + 1
+            if number <= panel.steps.count,
+                let manual = try? ScenarioCommand.load(panel.source).scenario.steps[number - 1].manual
+            {
+                manualStep(manual, number: number, panel: panel)
+                return
+            }
             background("scenario \(panel.name): step \(number)") { actions in
                 var outcome = actions.scenarioNext(panel)
                 // A step that sends traffic: show the probe of its route too.
                 if number <= panel.steps.count, outcome.message.spans.first?.role != .error,
-                    let checks = try? ScenarioCommand.load(panel.name).steps[number - 1].checks,
+                    let checks = try? ScenarioCommand.load(panel.source).scenario.steps[number - 1].checks,
                     let probe = checks.compactMap(\.probe).first,
                     let data = try? ConsoleData.open(actions.global),
                     let route = data.graph.routes.first(where: { ($0.source.spec.hostnames ?? []).contains(probe.host) }
@@ -396,6 +403,27 @@ final class ConsoleRunner {
         if outcome.findingErrors == nil && revision != before { model.findingErrors = 0 }
         model.completions = completions()
         loadDetail()
+    }
+
+    /// A guide's `kubectl edit` step: the object opens in $EDITOR (applied on save, as `e` does), and the step counts
+    /// as done; a manual step without an object is shown for the user to do.
+    func manualStep(_ manual: Scenario.Manual, number: Int, panel: ScenarioPanel) {
+        var target: ObjectRef?
+        if let edit = manual.edit, let type = ResourceRegistry.resolve(edit.kind) {
+            target = ObjectRef(
+                group: type.group, kind: type.kind,
+                namespace: type.namespaced ? edit.namespace ?? global.effectiveNamespace : "",
+                name: edit.name)
+        }
+        if let target { edit(target) }
+        guard let store = try? global.openStore() else { return }
+        ScenarioProgress(name: panel.name, completed: number).save(stateDirectory: store.directory)
+        model.scenario?.completed = number
+        model.scenario?.log = [
+            StyledLine("Step \(number): \(panel.steps[number - 1].title)", role: .title),
+            StyledLine("by hand: \(manual.command)", role: .warning),
+        ]
+        if target == nil { model.message = StyledLine("step \(number) is by hand: \(manual.command)", role: .warning) }
     }
 
     func edit(_ ref: ObjectRef) {

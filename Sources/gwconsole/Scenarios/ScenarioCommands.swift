@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataplane
 import Foundation
 import GatewayAPI
+import Scenarios
 
 /// `gwconsole scenario`: replay guides step by step, with checks.
 struct ScenarioCommand: ParsableCommand {
@@ -9,22 +10,10 @@ struct ScenarioCommand: ParsableCommand {
         commandName: "scenario", abstract: "Replay a guide step by step and check each outcome.",
         subcommands: [List.self, Show.self, Run.self, Reset.self, Import.self])
 
-    /// A built-in scenario by name, or a scenario file by path.
-    static func load(_ nameOrPath: String) throws -> Scenario {
-        if let builtin = BuiltinScenarios.files.first(where: { $0.name == nameOrPath }) {
-            return try decode(builtin.text, file: builtin.name)
-        }
-        guard FileManager.default.fileExists(atPath: nameOrPath) else {
-            throw CLIError(
-                "error: no scenario \"\(nameOrPath)\" (built in: \(BuiltinScenarios.files.map(\.name).joined(separator: ", ")); or give a scenario file)"
-            )
-        }
-        return try decode(try String(contentsOfFile: nameOrPath, encoding: .utf8), file: nameOrPath)
-    }
-
-    static func decode(_ text: String, file: String) throws -> Scenario {
+    /// A built-in scenario by name, a scenario file, a guide or a folder; errors in the CLI's words.
+    static func load(_ nameOrPath: String) throws -> ScenarioLoader.Loaded {
         do {
-            return try Scenario.decode(text, file: file)
+            return try ScenarioLoader.load(nameOrPath)
         } catch let error as ManifestErrors {
             throw CLIError(error.description)
         } catch let error as ManifestError {
@@ -33,12 +22,29 @@ struct ScenarioCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the built-in scenarios.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the built-in scenarios, or every guide under a folder of examples (--from).")
+        @Option(name: .long, help: "A folder of example folders (each with a README.md or manifests).")
+        var from: String?
         mutating func run() throws {
             try reportingErrors {
                 var rows: [[String]] = []
+                if let from {
+                    for (path, result) in ScenarioLoader.guides(under: from) {
+                        switch result {
+                        case .success(let scenario): rows.append([path, String(scenario.steps.count), scenario.title])
+                        case .failure(let error): rows.append([path, "-", "does not import: \(error)"])
+                        }
+                    }
+                    guard !rows.isEmpty else { throw CLIError("error: \(from): no guides (README.md) or manifests") }
+                    Output.out(
+                        KubectlTable.render(
+                            "GUIDE\tSTEPS\tTITLE\n" + rows.map { $0.joined(separator: "\t") }.joined(separator: "\n")
+                                + "\n"))
+                    return
+                }
                 for file in BuiltinScenarios.files {
-                    let scenario = try ScenarioCommand.decode(file.text, file: file.name)
+                    let scenario = try ScenarioCommand.load(file.name).scenario
                     rows.append([scenario.name, String(scenario.steps.count), scenario.title])
                 }
                 Output.out(
@@ -51,17 +57,11 @@ struct ScenarioCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a scenario's steps, manifests and checks.")
-        @Argument(help: "A built-in scenario or a scenario file.") var name: String
+        @Argument(help: "A built-in scenario, a scenario file, a guide or an example folder.") var name: String
         @Flag(name: .long, help: "Show Secret values in the manifests (hidden by default).") var showSecrets = false
         mutating func run() throws {
             try reportingErrors {
-                var text: String
-                if let builtin = BuiltinScenarios.files.first(where: { $0.name == name }) {
-                    text = builtin.text
-                } else {
-                    _ = try ScenarioCommand.load(name)
-                    text = try String(contentsOfFile: name, encoding: .utf8)
-                }
+                var text = try ScenarioCommand.load(name).text
                 if !showSecrets { text = SecretRedaction.redact(text) }
                 Output.out(text.hasSuffix("\n") ? text : text + "\n")
             }
@@ -72,15 +72,18 @@ struct ScenarioCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run every step and its checks; stop at the first unmet check.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "A built-in scenario or a scenario file.") var name: String
+        @Argument(help: "A built-in scenario, a scenario file, a guide or an example folder.") var name: String
         @Option(name: .long, help: "Apply steps 1 to N only (no checks).") var step: Int?
         mutating func run() throws {
             try reportingErrors {
-                let scenario = try ScenarioCommand.load(name)
+                let scenario = try ScenarioCommand.load(name).scenario
                 if let step, step < 1 || step > scenario.steps.count {
-                    throw CLIError("error: --step must be between 1 and \(scenario.steps.count)")
+                    throw ScenarioError.stepOutOfRange(step, count: scenario.steps.count)
                 }
-                try ScenarioRunner(global: global, scenario: scenario).run(upTo: step, checks: step == nil)
+                let store = try global.openWritableStore(for: "scenario run")
+                try global.scenarioRunner(scenario, store: store).run(upTo: step, checks: step == nil) {
+                    Output.out($0.text)
+                }
             }
         }
     }
@@ -88,12 +91,12 @@ struct ScenarioCommand: ParsableCommand {
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete what a scenario created.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "A built-in scenario or a scenario file.") var name: String
+        @Argument(help: "A built-in scenario, a scenario file, a guide or an example folder.") var name: String
         mutating func run() throws {
             try reportingErrors {
-                let scenario = try ScenarioCommand.load(name)
-                let runner = ScenarioRunner(global: global, scenario: scenario)
+                let scenario = try ScenarioCommand.load(name).scenario
                 let store = try global.openWritableStore(for: "scenario reset")
+                let runner = global.scenarioRunner(scenario, store: store)
                 var objects: [DecodedObject] = []
                 for (index, step) in scenario.steps.enumerated() {
                     if let text = step.apply { objects += try runner.objects(text, step: index + 1) }
@@ -113,23 +116,51 @@ struct ScenarioCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Turn a Markdown how-to (kubectl apply blocks, curl --resolve commands) into a scenario file.")
-        @Argument(help: "The Markdown guide.") var guide: String
-        @Option(name: [.customShort("o"), .long], help: "Write the scenario here instead of standard output.")
+            abstract:
+                "Turn a Markdown guide, or an example folder (its README.md, else its manifests), into a scenario file."
+        )
+        @Argument(help: "The Markdown guide, or a folder with a README.md and the files it applies.") var guide: String
+        @Option(
+            name: [.customShort("o"), .long], help: "Write the scenario here (mode 0600) instead of standard output.")
         var output: String?
         mutating func run() throws {
             try reportingErrors {
-                guard let text = try? String(contentsOfFile: guide, encoding: .utf8) else {
-                    throw CLIError("error: \(guide): cannot read")
+                let scenario: Scenario
+                do {
+                    scenario = try ScenarioLoader.importPath(guide)
+                } catch let error as ManifestErrors {
+                    throw CLIError(error.description)
+                } catch let error as ManifestError {
+                    throw CLIError(error.description)
                 }
-                let scenario = try GuideImporter.importGuide(text, file: guide)
-                _ = try ScenarioCommand.decode(scenario, file: guide)
+                let text = ScenarioWriter.write(scenario)
+                // What was written reads back as the same scenario.
+                guard (try? Scenario.decode(text, file: guide)) == scenario else {
+                    throw CLIError(
+                        "error: \(guide): the imported scenario does not read back (a bug: please report it)")
+                }
                 if let output {
-                    try scenario.write(toFile: output, atomically: true, encoding: .utf8)
+                    guard
+                        FileManager.default.createFile(
+                            atPath: output, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+                    else { throw CLIError("error: \(output): cannot write") }
+                    _ = chmod(output, 0o600)
                 } else {
-                    Output.out(scenario)
+                    Output.out(SecretRedaction.redact(text))
                 }
             }
         }
+    }
+}
+
+extension GlobalOptions {
+    /// A scenario runner on `store`, reconciling through the resident controller as every command does.
+    func scenarioRunner(_ scenario: Scenario, store: Store) -> ScenarioRunner {
+        ScenarioRunner(
+            scenario: scenario,
+            context: ScenarioRunner.Context(
+                store: store, namespace: effectiveNamespace,
+                reconcile: { trigger in _ = try reconcileChange(store, trigger: trigger, request: .force) },
+                extraTypes: { try ObjectQuery.unstructuredTypes(store) }))
     }
 }

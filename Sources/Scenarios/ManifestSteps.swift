@@ -1,0 +1,136 @@
+import Foundation
+import GatewayAPI
+
+/// A folder of manifests whose README has no commands (many of NGF's examples link to their guide instead): one
+/// step per file, in the order a guide applies them (namespaces, issuers and certificates; apps; grants; Gateways;
+/// routes; policies), each checked by what it creates, then a probe of every route's rules through its listener.
+public enum ManifestSteps {
+    /// The step order of a kind: what others refer to comes first.
+    static func rank(_ type: ResourceType) -> Int {
+        switch type.kind {
+        case "Namespace", "ClusterIssuer", "Issuer", "Certificate", "Secret", "ConfigMap": return 0
+        case "Deployment", "Service", "Pod", "StatefulSet", "DaemonSet": return 1
+        case "ReferenceGrant": return 2
+        case "GatewayClass", "Gateway": return 3
+        case "HTTPRoute", "GRPCRoute", "TLSRoute": return 4
+        default: return 5
+        }
+    }
+
+    /// The scenario for `files` (name and text, in any order), named after `folder`.
+    public static func scenario(folder: String, files: [(name: String, text: String)]) throws -> Scenario {
+        var decoded: [(name: String, text: String, objects: [DecodedObject])] = []
+        for file in files {
+            // Decoded with a namespace no manifest uses, to tell the objects that name theirs from those that take
+            // the scenario's namespace when it runs (their checks name none either).
+            let objects = try ManifestDecoder(defaultNamespace: unnamedNamespace).decode(
+                ManifestReader.documents(from: Data(file.text.utf8), file: file.name))
+            if !objects.isEmpty { decoded.append((file.name, file.text, objects)) }
+        }
+        guard !decoded.isEmpty else { throw ScenarioError.nothingToImport(folder) }
+        decoded.sort {
+            let left = $0.objects.map { rank($0.type) }.min() ?? 5
+            let right = $1.objects.map { rank($0.type) }.min() ?? 5
+            return left != right ? left < right : $0.name < $1.name
+        }
+        let all = decoded.flatMap(\.objects)
+        var steps: [Scenario.Step] = decoded.map { file in
+            Scenario.Step(
+                title: "Apply \(file.name)",
+                prose: "Creates " + file.objects.map { "\($0.type.kind) \($0.name)" }.joined(separator: ", ") + ".",
+                apply: file.text.trimmingCharacters(in: .newlines) + "\n",
+                checks: file.objects.flatMap { ManifestSteps.checks(for: $0) }.nilIfEmpty)
+        }
+        let probes = all.filter { $0.type == ResourceRegistry.httpRoute }.flatMap { Self.probes(for: $0, in: all) }
+        if !probes.isEmpty {
+            steps.append(
+                Scenario.Step(
+                    title: "Send traffic to every route",
+                    prose: "Each rule's first match, through the listener its route attaches to.",
+                    checks: probes.map { Scenario.Check(probe: $0) }))
+        }
+        let name = GuideImporter.slug((folder as NSString).lastPathComponent)
+        return Scenario(name: name, title: name, source: "imported from the manifests in \(name)", steps: steps)
+    }
+
+    /// What an object must come to: pods Running, Gateways Programmed, routes Accepted with resolved refs,
+    /// certificates Ready.
+    static let unnamedNamespace = "gwconsole-scenario-namespace"
+
+    static func checks(for object: DecodedObject) -> [Scenario.Check] {
+        let namespace = object.type.namespaced && object.namespace != unnamedNamespace ? object.namespace : nil
+        switch object.type.kind {
+        case "Deployment":
+            return [
+                Scenario.Check(
+                    object: .init(
+                        kind: "pod", name: object.name, namespace: namespace, field: "status.phase", equals: "Running"))
+            ]
+        case "Gateway":
+            return [
+                Scenario.Check(
+                    object: .init(kind: "gateway", name: object.name, namespace: namespace, condition: "Programmed"))
+            ]
+        case "HTTPRoute":
+            return ["Accepted", "ResolvedRefs"].map {
+                Scenario.Check(object: .init(kind: "httproute", name: object.name, namespace: namespace, condition: $0))
+            }
+        case "Certificate":
+            return [
+                Scenario.Check(
+                    object: .init(kind: "certificate", name: object.name, namespace: namespace, condition: "Ready"))
+            ]
+        default: return []
+        }
+    }
+
+    /// A probe per rule: its first match's path (Exact or PathPrefix), headers, query and method, on the route's
+    /// first hostname (a wildcard's `*` as `test`), through the listener it attaches to; a redirect rule expects
+    /// its status, any other rule 200.
+    static func probes(for object: DecodedObject, in all: [DecodedObject]) -> [Scenario.Probe] {
+        guard let route = try? HTTPRoute.decode(object.object) else { return [] }
+        let parent = route.spec.parentRefs?.first
+        let gateway = all.first {
+            $0.type == ResourceRegistry.gateway && $0.name == parent?.name
+                && $0.namespace == (parent?.namespace ?? route.namespace)
+        }
+        let listeners = (gateway.flatMap { try? Gateway.decode($0.object) })?.spec.listeners ?? []
+        let listener = listeners.first { parent?.sectionName == nil || $0.name == parent?.sectionName }
+        guard let listener, listener.protocol == .http || listener.protocol == .https else { return [] }
+        let hostname = route.spec.hostnames?.first ?? listener.hostname ?? "example.com"
+        let host = hostname.hasPrefix("*.") ? "test" + hostname.dropFirst() : hostname
+        var result: [Scenario.Probe] = []
+        for rule in route.spec.rules ?? [] {
+            let match = rule.matches?.first
+            let pathType = match?.path?.type ?? .pathPrefix
+            guard pathType == .exact || pathType == .pathPrefix else { continue }
+            var path = match?.path?.value ?? "/"
+            let query = (match?.queryParams ?? []).filter { ($0.type ?? .exact) == .exact }
+            if !query.isEmpty {
+                path += "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+            }
+            var probe = Scenario.Probe(host: host, path: path)
+            probe.gateway = gateway?.name
+            if listener.protocol == .https {
+                probe.scheme = "https"
+                probe.insecure = true
+            }
+            let headers = (match?.headers ?? []).filter { ($0.type ?? .exact) == .exact }
+            probe.headers = headers.isEmpty ? nil : headers.map { "\($0.name): \($0.value)" }
+            probe.method = match?.method
+            if let redirect = rule.filters?.first(where: { $0.type == .requestRedirect })?.requestRedirect {
+                probe.status = redirect.statusCode ?? 302
+            } else if !(rule.backendRefs ?? []).isEmpty {
+                probe.status = 200
+            } else {
+                continue
+            }
+            result.append(probe)
+        }
+        return result
+    }
+}
+
+extension Array {
+    var nilIfEmpty: [Element]? { isEmpty ? nil : self }
+}

@@ -1,0 +1,63 @@
+import Dataplane
+import GatewayAPI
+import GatewayCore
+
+/// An object check against the store: a field's value, or a condition anywhere in the object's status (its own, its
+/// listeners', its parents' or ancestors'). A name matches exactly, or as a prefix before `-` (pods are named after
+/// their Deployment).
+struct ObjectCheckEvaluator {
+    let check: Scenario.ObjectCheck
+    let namespace: String
+
+    func evaluate(_ store: Store, extra: [ResourceType]) throws -> ScenarioRunner.CheckOutcome {
+        guard let type = ResourceRegistry.resolve(check.kind, extra: extra) else {
+            return .init(description: "\(check.kind) \(check.name)", failure: "unknown kind \(check.kind)")
+        }
+        let scope = type.namespaced ? (check.namespace ?? namespace) : ""
+        let all = try store.list(type.groupKind, namespace: scope)
+        let found = all.first { $0.name == check.name } ?? all.first { $0.name.hasPrefix(check.name + "-") }
+        if let field = check.field {
+            let want = check.equals ?? ""
+            let description = "\(type.singular) \(check.name): \(field) is \(want)"
+            guard let found else {
+                return .init(description: description, failure: "\(type.singular) \(check.name) not found")
+            }
+            let value = found.object.value(at: field.split(separator: ".").map(String.init))
+            let text = value?.stringValue ?? value.map(JSONWriter.compact) ?? "<none>"
+            return .init(
+                description: description, failure: text == want ? nil : "expected \(field) \(want), got \(text)")
+        }
+        let conditionType = check.condition.map(ConditionType.init(rawValue:)) ?? .accepted
+        let want = check.status.map(ConditionStatus.init(text:)) ?? .true
+        let reason = check.reason.map(ConditionReason.init(rawValue:))
+        var description = "\(type.singular) \(check.name): \(conditionType) is \(want)"
+        if let reason { description += " (\(reason.rawValue))" }
+        guard let found else {
+            return .init(description: description, failure: "\(type.singular) \(check.name) not found")
+        }
+        let conditions = found.allConditions.filter { $0.type == conditionType }
+        if conditions.contains(where: { $0.status == want && (reason == nil || $0.reason == reason) }) {
+            return .init(description: description, failure: nil)
+        }
+        guard let condition = conditions.first else {
+            return .init(description: description, failure: "no \(conditionType) condition in status yet")
+        }
+        return .init(
+            description: description,
+            failure:
+                "expected \(conditionType)=\(want)\(reason.map { " (\($0.rawValue))" } ?? ""), got \(condition.status) (\(condition.reason?.rawValue ?? "")): \(condition.message ?? "")"
+        )
+    }
+}
+
+extension StoredObject {
+    /// Every condition in the object's status: its own, then its listeners', parents' and ancestors'.
+    var allConditions: [Condition] {
+        let status = self.status ?? [:]
+        var conditions = status.conditionList
+        for list in ["listeners", "parents", "ancestors"] {
+            for entry in status[list]?.arrayValue ?? [] { conditions += entry.conditionList }
+        }
+        return conditions
+    }
+}

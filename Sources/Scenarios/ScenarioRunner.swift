@@ -1,0 +1,130 @@
+import Dataplane
+import Foundation
+import GatewayAPI
+import GatewayCore
+import Probing
+
+/// Replays a scenario against the embedded state: apply, reconcile, check; stops at the first unmet check. It
+/// reports what it does as `ScenarioEvent`s; the caller prints or shows them.
+public struct ScenarioRunner {
+    /// What the runner works on, given by the shell that wires it.
+    public struct Context {
+        public var store: Store
+        /// The namespace of objects that name none.
+        public var namespace: String
+        /// Reconciles after a change (with the resident controller where one runs); the argument is the trigger.
+        public var reconcile: (String) throws -> Void
+        /// Kinds the store holds that the registry does not know (CRDs applied as unstructured objects).
+        public var extraTypes: () throws -> [ResourceType]
+        /// How long a check retries before it fails: pods start and reloads settle, slowly on a busy machine.
+        public var checkDeadline: TimeInterval = 20
+
+        public init(
+            store: Store, namespace: String, reconcile: @escaping (String) throws -> Void,
+            extraTypes: @escaping () throws -> [ResourceType]
+        ) {
+            self.store = store
+            self.namespace = namespace
+            self.reconcile = reconcile
+            self.extraTypes = extraTypes
+        }
+    }
+
+    public let scenario: Scenario
+    public let context: Context
+
+    public init(scenario: Scenario, context: Context) {
+        self.scenario = scenario
+        self.context = context
+    }
+
+    public func objects(_ text: String, step: Int) throws -> [DecodedObject] {
+        let documents = try ManifestReader.documents(from: Data(text.utf8), file: "\(scenario.name) step \(step)")
+        return try ManifestDecoder(defaultNamespace: context.namespace).decode(documents)
+    }
+
+    /// Runs steps 1...`upTo` (all when nil); checks run unless `checks` is false.
+    public func run(upTo: Int?, checks: Bool, emit: (ScenarioEvent) -> Void) throws {
+        guard DataplaneManager(stateDirectory: context.store.directory).isRunning else {
+            throw ScenarioError.dataplaneNotRunning(hint: "start it with gwconsole up, then run the scenario")
+        }
+        let last = min(upTo ?? scenario.steps.count, scenario.steps.count)
+        emit(.started(name: scenario.name, title: scenario.title))
+        for number in 1...max(1, last) where number <= last {
+            emit(.step(number: number, count: scenario.steps.count, title: scenario.steps[number - 1].title))
+            try runStep(number, checks: checks, emit: emit)
+        }
+        emit(.finished(name: scenario.name, completed: last, count: scenario.steps.count))
+    }
+
+    /// Runs one step (1-based): its applies and deletes, a reconcile, then its checks. Records progress when it
+    /// passes, so the console (and `scenario run --step`) know where the user is.
+    public func runStep(_ number: Int, checks: Bool, emit: (ScenarioEvent) -> Void) throws {
+        let step = scenario.steps[number - 1]
+        let store = context.store
+        if let text = step.apply {
+            let decoded = try objects(text, step: number)
+            let outcomes = try store.apply(decoded)
+            for (object, outcome) in zip(decoded, outcomes) {
+                emit(
+                    .applied(object: "\(object.type.qualifiedSingular)/\(object.name)", action: outcome.action.rawValue)
+                )
+            }
+        }
+        if let text = step.delete {
+            let decoded = try objects(text, step: number)
+            for (object, result) in zip(decoded, try store.delete(decoded.map(\.key))) where result != nil {
+                emit(.deleted(object: "\(object.type.qualifiedSingular) \"\(object.name)\""))
+            }
+        }
+        if let manual = step.manual { emit(.manual(command: manual.command)) }
+        try context.reconcile("scenario \(scenario.name) step \(number)")
+        if checks {
+            for check in step.checks ?? [] {
+                let outcome = try evaluate(check)
+                if let failure = outcome.failure {
+                    emit(.checkFailed(outcome.description, reason: failure))
+                    throw ScenarioError.checkFailed(
+                        scenario: scenario.name, step: number, title: step.title, message: failure)
+                }
+                emit(.checkPassed(outcome.description))
+            }
+        }
+        ScenarioProgress(name: scenario.name, completed: number).save(stateDirectory: store.directory)
+    }
+
+    /// A check's description and, when unmet, why.
+    public struct CheckOutcome: Equatable {
+        public var description: String
+        public var failure: String?
+    }
+
+    /// Evaluates a check, retrying until the context's deadline.
+    public func evaluate(_ check: Scenario.Check) throws -> CheckOutcome {
+        let deadline = Date().addingTimeInterval(context.checkDeadline)
+        while true {
+            let outcome = try once(check)
+            if outcome.failure == nil || Date() > deadline { return outcome }
+            usleep(250_000)
+            try? context.reconcile("scenario check")
+        }
+    }
+
+    func once(_ check: Scenario.Check) throws -> CheckOutcome {
+        if let probe = check.probe {
+            return ProbeCheck(probe: probe, namespace: context.namespace).evaluate(context.store)
+        }
+        guard let object = check.object else {
+            return CheckOutcome(description: "(empty check)", failure: "a check needs probe or object")
+        }
+        return try ObjectCheckEvaluator(check: object, namespace: context.namespace).evaluate(
+            context.store, extra: context.extraTypes())
+    }
+}
+
+extension DecodedObject {
+    /// The store key of the object.
+    var key: ObjectKey {
+        ObjectKey(groupKind: type.groupKind, namespace: type.namespaced ? namespace : "", name: name)
+    }
+}
