@@ -9,7 +9,10 @@ public enum ProbeText {
         let t = result.timings
         out +=
             "Timings:  name lookup \(t.nameLookup) ms, connect \(t.connect) ms, TLS handshake \(t.tlsHandshake) ms, first byte \(t.firstByte) ms, total \(t.total) ms\n"
-        if let verify = result.verifyResult {
+        if result.verifyResult != nil, result.status == 0, result.peerChain.isEmpty {
+            // libcurl reports 0 ("verified") for a handshake that never happened.
+            out += "TLS:      no handshake\n"
+        } else if let verify = result.verifyResult {
             out += "TLS:      \(verify == 0 ? "peer verified" : "peer NOT verified (OpenSSL verify code \(verify))")\n"
             for (index, cert) in result.peerChain.enumerated() {
                 out +=

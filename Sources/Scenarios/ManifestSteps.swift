@@ -8,12 +8,15 @@ public enum ManifestSteps {
     /// The step order of a kind: what others refer to comes first.
     static func rank(_ type: ResourceType) -> Int {
         switch type.kind {
-        case "Namespace", "ClusterIssuer", "Issuer", "Certificate", "Secret", "ConfigMap": return 0
-        case "Deployment", "Service", "Pod", "StatefulSet", "DaemonSet": return 1
-        case "ReferenceGrant": return 2
-        case "GatewayClass", "Gateway": return 3
-        case "HTTPRoute", "GRPCRoute", "TLSRoute": return 4
-        default: return 5
+        case "Namespace": return 0
+        case "ClusterIssuer", "Issuer": return 1
+        case "Certificate": return 2
+        case "Secret", "ConfigMap": return 3
+        case "Deployment", "Service", "Pod", "StatefulSet", "DaemonSet": return 4
+        case "ReferenceGrant": return 5
+        case "GatewayClass", "Gateway": return 6
+        case "HTTPRoute", "GRPCRoute", "TLSRoute": return 7
+        default: return 8
         }
     }
 
@@ -29,8 +32,8 @@ public enum ManifestSteps {
         }
         guard !decoded.isEmpty else { throw ScenarioError.nothingToImport(folder) }
         decoded.sort {
-            let left = $0.objects.map { rank($0.type) }.min() ?? 5
-            let right = $1.objects.map { rank($0.type) }.min() ?? 5
+            let left = $0.objects.map { rank($0.type) }.min() ?? 8
+            let right = $1.objects.map { rank($0.type) }.min() ?? 8
             return left != right ? left < right : $0.name < $1.name
         }
         let all = decoded.flatMap(\.objects)
@@ -84,7 +87,8 @@ public enum ManifestSteps {
         }
     }
 
-    /// A probe per rule: its first match's path (Exact or PathPrefix), headers, query and method, on the route's
+    /// A probe per rule: its first match with a literal path and exact headers and query (rules with none are not
+    /// probed), with its method, on the route's
     /// first hostname (a wildcard's `*` as `test`), through the listener it attaches to; a redirect rule expects
     /// its status, any other rule 200.
     static func probes(for object: DecodedObject, in all: [DecodedObject]) -> [Scenario.Probe] {
@@ -101,11 +105,16 @@ public enum ManifestSteps {
         let host = hostname.hasPrefix("*.") ? "test" + hostname.dropFirst() : hostname
         var result: [Scenario.Probe] = []
         for rule in route.spec.rules ?? [] {
-            let match = rule.matches?.first
-            let pathType = match?.path?.type ?? .pathPrefix
-            guard pathType == .exact || pathType == .pathPrefix else { continue }
+            // The first match a request can be written for: a literal path, exact headers and query parameters.
+            let usable = (rule.matches ?? []).first { match in
+                [.exact, .pathPrefix].contains(match.path?.type ?? .pathPrefix)
+                    && (match.headers ?? []).allSatisfy { ($0.type ?? .exact) == .exact }
+                    && (match.queryParams ?? []).allSatisfy { ($0.type ?? .exact) == .exact }
+            }
+            guard usable != nil || (rule.matches ?? []).isEmpty else { continue }
+            let match = usable
             var path = match?.path?.value ?? "/"
-            let query = (match?.queryParams ?? []).filter { ($0.type ?? .exact) == .exact }
+            let query = match?.queryParams ?? []
             if !query.isEmpty {
                 path += "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
             }
@@ -115,19 +124,49 @@ public enum ManifestSteps {
                 probe.scheme = "https"
                 probe.insecure = true
             }
-            let headers = (match?.headers ?? []).filter { ($0.type ?? .exact) == .exact }
+            let headers = match?.headers ?? []
             probe.headers = headers.isEmpty ? nil : headers.map { "\($0.name): \($0.value)" }
             probe.method = match?.method
             if let redirect = rule.filters?.first(where: { $0.type == .requestRedirect })?.requestRedirect {
                 probe.status = redirect.statusCode ?? 302
-            } else if !(rule.backendRefs ?? []).isEmpty {
+            } else if let backends = rule.backendRefs, !backends.isEmpty {
                 probe.status = 200
+                // One backend that says who it is (nginx-hello prints its pod's name): the right pod must answer.
+                if backends.count == 1,
+                    let pattern = answer(
+                        service: backends[0].name, namespace: backends[0].namespace ?? object.namespace, in: all)
+                {
+                    probe.output = [pattern]
+                }
             } else {
                 continue
             }
             result.append(probe)
         }
         return result
+    }
+}
+
+extension ManifestSteps {
+    /// What a Service's pods print about themselves, as a pattern: nginx-hello's `Server name: POD`.
+    static func answer(service: String, namespace: String, in all: [DecodedObject]) -> String? {
+        guard
+            let selector = all.first(where: {
+                $0.type == ResourceRegistry.service && $0.name == service && $0.namespace == namespace
+            })?.object.value(at: ["spec", "selector"])?.objectValue, !selector.isEmpty
+        else { return nil }
+        let deployments = all.filter { $0.type == ResourceRegistry.deployment && $0.namespace == namespace }
+        guard
+            let deployment = deployments.first(where: { deployment in
+                let labels =
+                    deployment.object.value(at: ["spec", "template", "metadata", "labels"])?.objectValue ?? [:]
+                return selector.allSatisfy { labels[$0.key] == $0.value }
+            }),
+            let image = deployment.object.value(at: ["spec", "template", "spec", "containers"])?.arrayValue?.first?[
+                "image"]?.stringValue,
+            image.hasPrefix("nginxdemos/nginx-hello") || image.hasPrefix("nginxdemos/hello")
+        else { return nil }
+        return "Server name: {pod:\(deployment.name)}"
     }
 }
 

@@ -24,8 +24,9 @@ struct ObjectCheckEvaluator {
             }
             let value = found.object.value(at: field.split(separator: ".").map(String.init))
             let text = value?.stringValue ?? value.map(JSONWriter.compact) ?? "<none>"
+            let why = found.status?["message"]?.stringValue.map { ": " + $0 } ?? ""
             return .init(
-                description: description, failure: text == want ? nil : "expected \(field) \(want), got \(text)")
+                description: description, failure: text == want ? nil : "expected \(field) \(want), got \(text)\(why)")
         }
         let conditionType = check.condition.map(ConditionType.init(rawValue:)) ?? .accepted
         let want = check.status.map(ConditionStatus.init(text:)) ?? .true

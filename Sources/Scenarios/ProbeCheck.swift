@@ -19,7 +19,10 @@ struct ProbeCheck {
         if let status = probe.status { text += " answers \(status)" }
         if let body = probe.body { text += " with \"\(body)\"" }
         if let output = probe.output {
-            let blocks = output.map { "\"" + OutputPattern($0).lines.joined(separator: " / ") + "\"" }
+            let blocks = output.map { block -> String in
+                let text = OutputPattern(block).lines.joined(separator: " / ")
+                return "\"" + (text.count > 100 ? text.prefix(99) + "…" : text) + "\""
+            }
             text += output.count > 1 ? " printing each of " + blocks.joined(separator: ", ") : " printing " + blocks[0]
         }
         if let code = probe.curlError { text += " fails with curl error \(code)" }
@@ -102,6 +105,7 @@ struct ProbeCheck {
         var description = "curl"
         if let method = probe.method { description += method == "HEAD" ? " -I" : " -X \(method)" }
         for header in probe.headers ?? [] { description += " -H '\(header)'" }
+        if probe.include == true { description += " -i" }
         if probe.insecure == true { description += " -k" }
         description += " --resolve \(resolve) \(url)"
         description += summary.dropFirst("\(probe.method ?? "GET") \(scheme)://\(probe.host)\(path)".count)

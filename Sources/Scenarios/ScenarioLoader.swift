@@ -62,19 +62,27 @@ public enum ScenarioLoader {
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
     }
 
-    /// Every guide under a folder of examples: each folder with a README.md or YAML files, with its scenario or
-    /// why it does not import.
+    /// Every guide under a folder of examples: each folder with a README.md, or with YAML files that hold Kubernetes
+    /// objects (Helm values are not guides), with its scenario or why it does not import.
     public static func guides(under root: String) -> [(path: String, result: Result<Scenario, Error>)] {
-        var found: [(String, Result<Scenario, Error>)] = []
-        let folders =
-            ((try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? [])
-            .filter { $0.hasSuffix("README.md") || $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-            .map { ($0 as NSString).deletingLastPathComponent }
-        for folder in Set(folders).sorted() {
-            let path = folder.isEmpty ? root : (root as NSString).appendingPathComponent(folder)
-            found.append((path, Result { try importPath(path) }))
+        let files = ((try? FileManager.default.subpathsOfDirectory(atPath: root)) ?? []).sorted()
+        var folders: Set<String> = []
+        for file in files {
+            let folder = (file as NSString).deletingLastPathComponent
+            if (file as NSString).lastPathComponent == "README.md" {
+                folders.insert(folder)
+            } else if file.hasSuffix(".yaml") || file.hasSuffix(".yml"),
+                let text = try? String(
+                    contentsOfFile: (root as NSString).appendingPathComponent(file), encoding: .utf8),
+                text.contains("apiVersion:") && text.contains("kind:")
+            {
+                folders.insert(folder)
+            }
         }
-        return found
+        return folders.sorted().map { folder in
+            let path = folder.isEmpty ? root : (root as NSString).appendingPathComponent(folder)
+            return (path, Result { try importPath(path) })
+        }
     }
 
     static func read(_ path: String) throws -> String {

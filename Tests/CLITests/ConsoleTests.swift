@@ -253,6 +253,49 @@ struct ConsoleTests {
     }
 
     @Test(
+        "NGF's cafe example step by step in the console: n applies its files and checks its curls; its kubectl edit step opens the route in $EDITOR",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: ImageProfileTests.examples + "/cafe-example/README.md"),
+            "needs ../shared/ngf-examples"))
+    func exampleScenario() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        let marker = live.backendDir + "-edited"
+        // The editor keeps a copy of the file it was given and changes nothing.
+        let editor = live.backendDir + "-editor.sh"
+        try "#!/bin/sh\ncp \"$1\" \(marker)\n".write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        let env = [
+            "GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset), "EDITOR": editor,
+        ]
+        let folder = ImageProfileTests.examples + "/cafe-example"
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(live.cli.state) --scenario \(folder)", environment: env, columns: 160, rows: 48)
+        term.waitFor("▸ 1. Create the coffee and the tea Deployments and Services", seconds: 20)
+        for (number, title) in [
+            (1, "Create the coffee and the tea Deployments and Services"),
+            (2, "Check that the Pods are running in the `default` Namespace"), (3, "Create the Gateway"),
+            (4, "Create the HTTPRoute resources"), (5, "To get coffee"), (6, "To get tea"),
+        ] {
+            try term.send("n")
+            let done = term.waitFor("✓ \(number). \(title)", seconds: 30)
+            #expect(done.contains("✓ \(number). \(title)"), "step \(number): \(done)")
+        }
+        let tea = term.waitFor("Server name: {pod:tea}", seconds: 10)
+        #expect(tea.contains("✓ curl --resolve cafe.example.com:"), "\(tea)")
+        // Step 7 is the guide's kubectl edit: the route opens in the editor; step 8 edits the Gateway.
+        try term.send("n")
+        term.waitFor("✓ 7. Using different hostnames", seconds: 20)
+        let edited = (try? String(contentsOfFile: marker, encoding: .utf8)) ?? ""
+        #expect(edited.contains("kind: HTTPRoute") && edited.contains("name: tea"), "\(edited)")
+        try term.send("n")
+        let all = term.waitFor("All 8 steps done.", seconds: 20)
+        #expect(all.contains("All 8 steps done."), "\(all)")
+        try term.send("C-c")
+        expectRestored(term.exitReport())
+    }
+
+    @Test(
         "e edits in $EDITOR and applies on save; an invalid edit applies nothing and says why; Ctrl-d asks, then deletes"
     )
     func editAndDelete() throws {

@@ -82,6 +82,34 @@ struct ExampleGuideTests {
         #expect(checked.stdout.contains("fails with curl error 7"))
     }
 
+    static let guides = CLI.repositoryRoot.appendingPathComponent("Tests/CLITests/Fixtures/guides").path
+
+    @Test(
+        "guides in NGF's shape: a route to another namespace with its grant (headers shown with -i), the grant deleted (RefNotPermitted, 500); a folder of manifests probed rule by rule (header, query, method)"
+    )
+    func fixtureGuides() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let cross = try live.run(["scenario", "run", Self.guides + "/cross-namespace"])
+        #expect(cross.status == 0, "\(cross.stdout)\(cross.stderr)")
+        #expect(cross.stdout.contains("✓ pod coffee: Ready is True"))
+        #expect(cross.stdout.contains("curl -i --resolve cafe.example.com:"), "\(cross.stdout)")
+        #expect(cross.stdout.contains("✓ httproute coffee: ResolvedRefs is False (RefNotPermitted)"))
+        #expect(cross.stdout.contains("/coffee answers 500"))
+        #expect(cross.stdout.hasSuffix("Scenario cross-namespace: all 9 steps passed\n"))
+        let matching = try live.run(["scenario", "run", Self.guides + "/matching"])
+        #expect(matching.status == 0, "\(matching.stdout)\(matching.stderr)")
+        for line in [
+            "/coffee answers 200 printing \"Server name: {pod:coffee-v1}\"",
+            "curl -H 'version: v2' --resolve cafe.example.com:",
+            "/coffee?TEST=v2 answers 200 printing \"Server name: {pod:coffee-v2}\"",
+            "curl -X POST --resolve test.example.com:",
+            "/tea answers 200 printing \"Server name: {pod:tea-post}\"",
+        ] {
+            #expect(matching.stdout.contains(line), "\(line) in \(matching.stdout)")
+        }
+    }
+
     @Test("bad guides: a missing file or an unknown command is named with its line, and nothing is applied")
     func badGuides() throws {
         let live = LiveDataplane()

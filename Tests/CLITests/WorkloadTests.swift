@@ -172,6 +172,47 @@ struct WorkloadTests {
         try live.run(["down"])
     }
 
+    @Test("deleting a Namespace stops its pods' processes, so a new pod can take the address they held")
+    func namespaceDeletionStopsPods() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        let app = { (namespace: String) in
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              namespace: \(namespace)
+            spec:
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginxdemos/nginx-hello:plain-text
+                    ports:
+                    - containerPort: 8080
+            """
+        }
+        try live.run(
+            ["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\n" + app("shop")
+        )
+        #expect(try live.run(["get", "pods", "-n", "shop"]).stdout.contains("Running"))
+        #expect(nginxProcesses(under: live.cli.state + "/pods/shop_") > 0)
+        #expect(try live.run(["delete", "namespace", "shop"]).status == 0)
+        let deadline = Date().addingTimeInterval(10)
+        while nginxProcesses(under: live.cli.state + "/pods/shop_") > 0, Date() < deadline { usleep(100_000) }
+        #expect(nginxProcesses(under: live.cli.state + "/pods/shop_") == 0, "the deleted namespace's pod stopped")
+        // The same app in another namespace gets the address back and runs.
+        try live.run(["apply", "-f", "-"], stdin: app("default"))
+        let pods = try live.run(["get", "pods"]).stdout
+        #expect(pods.contains("Running"), "\(pods)")
+        try live.run(["down"])
+    }
+
     func nginxProcesses(under dir: String) -> Int {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { entry in

@@ -318,3 +318,18 @@ struct DoctorRulesTests {
             BackendReport.split("[::1]:8443") == ("::1", 8443) && BackendReport.split("10.0.0.1") == ("10.0.0.1", 80))
     }
 }
+
+@Suite("Probe text")
+struct ProbeTextTests {
+    @Test("a TLS request that never connected says no handshake, not that the peer verified")
+    func refusedTLS() {
+        let refused = ProbeResult(status: 0, error: "Couldn't connect to server", verifyResult: 0, curlCode: 7)
+        let text = ProbeText.render(url: "https://cafe.example.com:443/", result: refused)
+        #expect(text.contains("TLS:      no handshake\n"), "\(text)")
+        #expect(!text.contains("peer verified"))
+        let verified = ProbeResult(
+            status: 200, peerChain: [PeerCertificate(subject: "CN=cafe.example.com", issuer: "CN=ca")], verifyResult: 0)
+        #expect(
+            ProbeText.render(url: "https://cafe.example.com/", result: verified).contains("TLS:      peer verified"))
+    }
+}

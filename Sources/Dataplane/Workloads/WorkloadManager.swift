@@ -72,9 +72,35 @@ public struct WorkloadManager: Sendable {
                 ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
             ])
         }
+        // Pods that left the store without passing here (their Namespace was deleted, and the pods with it): their
+        // processes still hold their addresses, so they stop too.
+        let stored = Set(existing.map { "\($0.namespace)_\($0.name)" })
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        where !stored.contains(entry) && !wanted.contains(entry.replacingOccurrences(of: "_", with: "/")) {
+            guard let separator = entry.firstIndex(of: "_") else { continue }
+            stopPod(String(entry[..<separator]), String(entry[entry.index(after: separator)...]))
+            try? FileManager.default.removeItem(atPath: root + "/" + entry)
+        }
         var usedIPs = Set(existing.compactMap { $0.status?["podIP"]?.stringValue })
         for pod in desired {
-            try syncPod(pod, running: running, usedIPs: &usedIPs)
+            // One pod that cannot be set up (its files cannot be written) says so in its status; the others go on.
+            do {
+                try syncPod(pod, running: running, usedIPs: &usedIPs)
+            } catch {
+                let key = ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
+                let message = "cannot set up the pod's files: \(error.localizedDescription)"
+                var status = (try? store.get(key))??.status ?? [:]
+                status["phase"] = "Pending"
+                status["message"] = .string(message)
+                status["containerStatuses"] = [
+                    [
+                        "name": .string(pod.deployment.spec.template.spec.containers.first?.name ?? "app"),
+                        "ready": false, "restartCount": 0,
+                        "state": ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                    ]
+                ]
+                _ = try? store.updateStatus(key, status: status)
+            }
         }
         try syncDeploymentStatus(deployments)
         try syncEndpointSlices()
@@ -209,7 +235,31 @@ public struct WorkloadManager: Sendable {
         var mounts: [String] = []
         for mount in container.volumeMounts ?? [] {
             guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
+            if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx {
+                // Local nginx pods run gwconsole's main config around the pod's conf.d (addresses, paths, pid
+                // differ from a container's); a main config of the pod's own cannot run as written.
+                let message =
+                    "the container mounts its own /etc/nginx/nginx.conf: local nginx pods run their conf.d inside gwconsole's main config; map \(container.image ?? "the image") to a command of yours in the image map (docs/workloads.md)"
+                try write(
+                    phase: "Pending", ready: false,
+                    state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                    restartCount: restarts, message: message)
+                return
+            }
             mounts.append(mount.mountPath)
+            if let subPath = mount.subPath, !subPath.isEmpty {
+                // One key of the volume as the file at mountPath.
+                let staging = podRoot + "/.volumes/" + mount.name
+                try materialise(volume, at: staging, namespace: pod.namespace)
+                let file = podRoot + mount.mountPath
+                try FileManager.default.createDirectory(
+                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try? FileManager.default.removeItem(atPath: file)
+                if !subPath.contains(".."), FileManager.default.fileExists(atPath: staging + "/" + subPath) {
+                    try FileManager.default.copyItem(atPath: staging + "/" + subPath, toPath: file)
+                }
+                continue
+            }
             try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
         }
         let confD = podRoot + "/etc/nginx/conf.d"

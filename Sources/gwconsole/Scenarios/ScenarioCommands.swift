@@ -33,7 +33,11 @@ struct ScenarioCommand: ParsableCommand {
                     for (path, result) in ScenarioLoader.guides(under: from) {
                         switch result {
                         case .success(let scenario): rows.append([path, String(scenario.steps.count), scenario.title])
-                        case .failure(let error): rows.append([path, "-", "does not import: \(error)"])
+                        case .failure(let error):
+                            // One line: the first of the reasons, without the error prefix.
+                            var reason = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+                            if reason.hasPrefix("error: ") { reason = String(reason.dropFirst(7)) }
+                            rows.append([path, "-", "does not import: \(reason)"])
                         }
                     }
                     guard !rows.isEmpty else { throw CLIError("error: \(from): no guides (README.md) or manifests") }
