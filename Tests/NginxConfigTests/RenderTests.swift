@@ -2,8 +2,9 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import GatewayCore
-import NginxConfig
 import Testing
+
+@testable import NginxConfig
 
 /// Renders manifests for their first Gateway, writes the files, and runs the real `nginx -t` on them.
 func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: String?) {
@@ -212,4 +213,87 @@ struct RenderTests {
         .compactMap { line in line.range(of: "rule ").map { String(line[$0.upperBound...].prefix(1)) } }
         #expect(Array(order.prefix(4)) == ["2", "1", "3", "0"])
     }
+}
+
+@Suite("Dataplane model")
+struct DataplaneModelTests {
+    static func model(_ yaml: String, file: String = "model.yaml") throws -> DataplaneConfiguration {
+        let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: file))
+        var snapshot = ResourceSnapshot()
+        snapshot.gatewayClasses = [
+            try GatewayClass.decode([
+                "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+                "metadata": ["name": "nginx"], "spec": ["controllerName": "gateway.nginx.org/nginx-gateway-controller"],
+            ])
+        ]
+        for decoded in objects { try snapshot.insert(kind: decoded.type.kind, object: decoded.object) }
+        let graph = GraphBuilder.build(snapshot, config: ControllerConfig())
+        let settings = RenderSettings(address: "127.0.0.1", configDirectory: "/gen", runtimeDirectory: "/run")
+        return DataplaneBuilder.build(
+            gateway: try #require(graph.gateways.first), graph: graph, snapshot: snapshot, settings: settings)
+    }
+
+    @Test("the guide's route as values: its server, its location from rule 0, the proxy over TLS the policy asks for")
+    func guide() throws {
+        let guide = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("scenarios/securing-backend-traffic.md"),
+            encoding: .utf8)
+        let model = try Self.model(
+            guide + "\n```shell\nkubectl apply -f - <<EOF" + endpointSlice + "\nEOF\n```\n", file: "guide.md")
+        let server = try #require(model.servers.first { $0.hostname == "secure-app.example.com" })
+        #expect(server.port == 80 && !server.ssl && !server.defaultNotFound)
+        let location = try #require(server.locations.first)
+        guard case .direct(let source, .backend(.proxy(let proxy))) = location.body else {
+            Issue.record("expected one direct proxy, got \(location.body)")
+            return
+        }
+        #expect(source.route.namespacedName == "default/secure-app" && source.rule == 0 && source.match == 0)
+        #expect(proxy.upstream == "default_secure-app_8443" && proxy.target == "Service default/secure-app:8443")
+        #expect(
+            proxy.tls
+                == BackendTLS(
+                    policy: .init(
+                        group: "gateway.networking.k8s.io", kind: "BackendTLSPolicy", namespace: "default",
+                        name: "backend-tls"),
+                    hostname: "secure-app.example.com", trustedCertificate: "/gen/secrets/ca_default_backend-tls.crt"))
+        #expect(model.upstreams == [Upstream(name: "default_secure-app_8443", servers: ["10.0.0.9:8443"])])
+        #expect(model.files.map(\.path) == ["secrets/ca_default_backend-tls.crt"])
+    }
+
+    @Test("weights become a split with a choice per backend, each backend a named location after its location")
+    func split() throws {
+        let model = try Self.model(
+            baseObjects + """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r}
+                spec:
+                  parentRefs: [{name: gw}]
+                  rules:
+                  - backendRefs: [{name: svc, port: 80, weight: 80}, {name: svc, port: 80, weight: 20}]
+                """)
+        let location = try #require(model.servers.first?.locations.first)
+        guard case .direct(_, .split(let variable, let choices)) = location.body else {
+            Issue.record("expected a split, got \(location.body)")
+            return
+        }
+        #expect(choices.map(\.code) == [570, 571] && choices.map(\.name) == ["@gw_0_0_0_b0", "@gw_0_0_0_b1"])
+        #expect(location.splitBackends.map(\.weight) == [80, 20])
+        #expect(model.maps == [.split(variable: variable, shares: ["80.00", nil])])
+    }
+
+    let endpointSlice = """
+
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: secure-app-1
+          labels: {kubernetes.io/service-name: secure-app}
+        addressType: IPv4
+        ports: [{name: https, port: 8443}]
+        endpoints: [{addresses: ["10.0.0.9"], conditions: {ready: true}}]
+        """
 }

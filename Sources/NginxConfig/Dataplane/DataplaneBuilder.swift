@@ -1,0 +1,260 @@
+import Foundation
+import GatewayAPI
+import GatewayCore
+
+/// Builds a Gateway's `DataplaneConfiguration` from the graph (pure): servers per listener port and hostname, their
+/// locations in Gateway API precedence, what each match does, the backends' endpoints and TLS, and the files.
+public struct DataplaneBuilder {
+    let graph: Graph
+    let snapshot: ResourceSnapshot
+    let settings: RenderSettings
+    var maps: [MapDefinition] = []
+    var upstreams: [String: [String]] = [:]
+    var files: [String: String] = [:]
+    /// CA bundle files by content: one per distinct bundle.
+    var caBundleFiles: [String: String] = [:]
+    /// Condition variables by source and pattern, shared between locations.
+    var conditionVariables: [String: String] = [:]
+    var counter = 0
+
+    public static func build(gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings)
+        -> DataplaneConfiguration
+    {
+        var builder = DataplaneBuilder(graph: graph, snapshot: snapshot, settings: settings)
+        let servers = ServerPlan.servers(for: gateway, graph: graph, settings: settings).enumerated().map {
+            builder.server($1, index: $0, gateway: gateway)
+        }
+        let bindings = gateway.listeners.filter(\.valid).map {
+            ListenerBinding(
+                listener: $0.name, protocol: $0.protocol, address: settings.address,
+                port: Int($0.port) + settings.portOffset)
+        }
+        return DataplaneConfiguration(
+            gateway: gateway.ref, servers: servers, maps: builder.maps,
+            upstreams: builder.upstreams.keys.sorted().map { Upstream(name: $0, servers: builder.upstreams[$0]!) },
+            files: builder.files.keys.sorted().map { DataplaneFile(path: $0, content: builder.files[$0]!) },
+            bindings: bindings)
+    }
+
+    init(graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings) {
+        self.graph = graph
+        self.snapshot = snapshot
+        self.settings = settings
+    }
+
+    mutating func next() -> Int {
+        counter += 1
+        return counter
+    }
+
+    // MARK: Servers and locations
+
+    mutating func server(_ plan: ServerPlan, index: Int, gateway: GatewayNode) -> VirtualServer {
+        var byLocation: [String: [Candidate]] = [:]
+        var order: [String] = []
+        for candidate in plan.candidates {
+            for spec in candidate.locationSpecs {
+                if byLocation[spec] == nil { order.append(spec) }
+                byLocation[spec, default: []].append(candidate)
+            }
+        }
+        return VirtualServer(
+            gateway: gateway.ref, address: settings.address, port: plan.port, ssl: plan.ssl, hostname: plan.hostname,
+            certificateFile: plan.ssl ? plan.certificate.flatMap { certificateFile($0) } : nil,
+            defaultNotFound: byLocation[NginxString.literal("/")] == nil,
+            locations: order.enumerated().map { locationIndex, spec in
+                location(spec, candidates: byLocation[spec]!, id: "\(index)_\(locationIndex)")
+            })
+    }
+
+    mutating func location(_ spec: String, candidates: [Candidate], id: String) -> Location {
+        // Only candidates up to the first unconditional one can ever be chosen.
+        var reachable: [Candidate] = []
+        for candidate in candidates {
+            reachable.append(candidate)
+            if !candidate.hasConditions { break }
+        }
+        var pending: [(name: String, code: Int, backend: BackendNode, candidate: Candidate, index: Int)] = []
+        let body: Location.Body
+        if reachable.count == 1 && !reachable[0].hasConditions {
+            body = .direct(reachable[0].source, action(reachable[0], id: id + "_0", pending: &pending))
+        } else {
+            // Several candidates or conditions: a selector map picks the first match; each has a named location.
+            var flags: [String] = []
+            var required: [[String]] = []
+            for candidate in reachable {
+                let variables = conditions(candidate)
+                for variable in variables where !flags.contains(variable) { flags.append(variable) }
+                required.append(variables)
+            }
+            let selector = "$gw_select_\(id)"
+            maps.append(
+                .selector(
+                    variable: selector, flags: flags,
+                    entries: reachable.enumerated().map { index, candidate in
+                        let needed = Set(required[index])
+                        return .init(
+                            regex: "^" + flags.map { needed.contains($0) ? "1" : "." }.joined(), code: 560 + index,
+                            comment: candidate.source.comment)
+                    }))
+            body = .selector(
+                variable: selector,
+                branches: reachable.enumerated().map { index, candidate in
+                    Location.Branch(
+                        code: 560 + index, name: "@gw_\(id)_\(index)", source: candidate.source,
+                        action: action(candidate, id: "\(id)_\(index)", pending: &pending))
+                })
+        }
+        // Weighted backends' named locations, after the location (named locations cannot nest).
+        let split = pending.map { entry in
+            NamedBackend(
+                name: entry.name, code: entry.code, source: entry.candidate.source, index: entry.backend.index,
+                weight: entry.backend.weight, action: backend(entry.backend, candidate: entry.candidate))
+        }
+        return Location(spec: spec, body: body, splitBackends: split)
+    }
+
+    /// The condition variables a candidate needs to be 1: method, headers, query parameters.
+    mutating func conditions(_ candidate: Candidate) -> [String] {
+        var required: [String] = []
+        if let method = candidate.method { required.append(conditionVariable("$request_method", exact: method)) }
+        for header in candidate.headers {
+            let variable = NginxString.headerVariable(header.name) ?? "$gw_unmatchable"
+            required.append(
+                header.type == .regularExpression
+                    ? conditionVariable(variable, pattern: header.value)
+                    : conditionVariable(variable, exact: header.value))
+        }
+        for param in candidate.queryParams {
+            let variable = NginxString.argVariable(param.name) ?? "$gw_unmatchable"
+            required.append(
+                param.type == .regularExpression
+                    ? conditionVariable(variable, pattern: param.value)
+                    : conditionVariable(variable, exact: param.value))
+        }
+        return required
+    }
+
+    /// A flag variable that is `1` when `source` equals `value` (case-sensitive), shared between locations.
+    mutating func conditionVariable(_ source: String, exact value: String) -> String {
+        conditionVariable(source, pattern: "^" + NginxString.regexEscaped(value) + "$")
+    }
+
+    mutating func conditionVariable(_ source: String, pattern: String) -> String {
+        let key = source + "\u{0}" + pattern
+        if let existing = conditionVariables[key] { return existing }
+        let variable = "$gw_match_\(next())"
+        conditionVariables[key] = variable
+        maps.append(.condition(variable: variable, source: source, pattern: pattern))
+        return variable
+    }
+
+    // MARK: Actions
+
+    /// What a chosen rule does: redirect, or proxy to its backends (weighted ones are built after the location).
+    mutating func action(
+        _ candidate: Candidate, id: String,
+        pending: inout [(name: String, code: Int, backend: BackendNode, candidate: Candidate, index: Int)]
+    ) -> RuleAction {
+        let filters = candidate.rule.source.filters ?? []
+        if let redirect = filters.first(where: { $0.type == .requestRedirect })?.requestRedirect {
+            return .redirect(Redirect(filter: redirect, matchedPath: candidate.pathValue))
+        }
+        let backends = candidate.rule.backends.filter { $0.weight > 0 }
+        guard !backends.isEmpty else { return .noBackend }
+        if backends.count == 1 { return .backend(backend(backends[0], candidate: candidate)) }
+        let split = "$gw_split_\(id)"
+        let total = backends.reduce(0) { $0 + Double($1.weight) }
+        maps.append(
+            .split(
+                variable: split,
+                shares: backends.indices.map { index in
+                    guard index < backends.count - 1 else { return nil }
+                    let share = (Double(backends[index].weight) / total * 10000).rounded(.down) / 100
+                    return String(format: "%.2f", share)
+                }))
+        let named = backends.enumerated().map { index, backend in
+            (name: "@gw_\(id)_b\(index)", code: 570 + index, backend: backend, candidate: candidate, index: index)
+        }
+        pending += named
+        return .split(
+            variable: split, choices: named.map { SplitChoice(index: $0.index, code: $0.code, name: $0.name) })
+    }
+
+    mutating func backend(_ backend: BackendNode, candidate: Candidate) -> BackendAction {
+        let target =
+            backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+            ?? backend.source.name
+        if let problem = backend.problem { return .unusable(target: target, reason: problem.reason) }
+        guard let service = backend.service, let port = backend.port else { return .unresolved }
+        var policy: PolicyNode?
+        if let ref = backend.policy {
+            policy = graph.policy(ref)
+            if policy == nil || !(policy!.valid) { return .invalidPolicy(ref) }
+        }
+        let endpoints = Endpoints.addresses(
+            service: service, port: port, portName: backend.portName, snapshot: snapshot)
+        guard !endpoints.isEmpty else { return .noEndpoints(target: target) }
+        let upstream = "\(service.namespace)_\(service.name)_\(port)"
+        upstreams[upstream] = endpoints
+        return .proxy(
+            Proxy(
+                target: target, upstream: upstream, filters: filters(candidate), tls: policy.map { backendTLS($0) }))
+    }
+
+    /// The rule's header modifiers and rewrite; a request header `add` gets its append map.
+    mutating func filters(_ candidate: Candidate) -> RequestFilters {
+        let filters = candidate.rule.source.filters ?? []
+        let request = filters.first { $0.type == .requestHeaderModifier }?.requestHeaderModifier
+        var appendVariables: [String: String] = [:]
+        for header in request?.add ?? [] {
+            guard let variable = NginxString.headerVariable(header.name) else { continue }
+            let combined = "$gw_add_\(next())"
+            maps.append(.appendHeader(variable: combined, source: variable, value: header.value))
+            appendVariables[header.name] = combined
+        }
+        return RequestFilters(
+            request: request, response: filters.first { $0.type == .responseHeaderModifier }?.responseHeaderModifier,
+            rewrite: filters.first { $0.type == .urlRewrite }?.urlRewrite, appendVariables: appendVariables,
+            matchedPath: candidate.pathValue)
+    }
+
+    /// SNI, verification and the CA bundle of a valid BackendTLSPolicy. One CA file per distinct bundle, named
+    /// after the first policy that uses it: thousands of policies sharing a CA would otherwise write (and nginx
+    /// read) thousands of copies per generation.
+    mutating func backendTLS(_ policy: PolicyNode) -> BackendTLS {
+        let bundle: String
+        if policy.source.spec.validation.wellKnownCACertificates == "System" {
+            bundle = settings.systemCABundle
+        } else {
+            let content = policy.caCertificates ?? ""
+            let file = caBundleFiles[content] ?? "secrets/ca_\(policy.ref.namespace)_\(policy.ref.name).crt"
+            caBundleFiles[content] = file
+            files[file] = content
+            bundle = settings.configDirectory + "/" + file
+        }
+        return BackendTLS(
+            policy: policy.ref, hostname: policy.source.spec.validation.hostname, trustedCertificate: bundle)
+    }
+
+    // MARK: Files
+
+    /// The listener's certificate and key as one PEM file; nil when the Secret has neither.
+    mutating func certificateFile(_ secret: ObjectRef) -> String? {
+        guard let object = snapshot.secret(secret.namespace, secret.name),
+            let crt = object.data?["tls.crt"].flatMap(Base64.decode),
+            let key = object.data?["tls.key"].flatMap(Base64.decode)
+        else { return nil }
+        let file = "secrets/tls_\(secret.namespace)_\(secret.name).pem"
+        var pem = String(decoding: crt, as: UTF8.self)
+        if !pem.hasSuffix("\n") { pem += "\n" }
+        pem += String(decoding: key, as: UTF8.self)
+        if !pem.hasSuffix("\n") { pem += "\n" }
+        files[file] = pem
+        return settings.configDirectory + "/" + file
+    }
+}
+
+extension Candidate {
+    var source: RuleSource { RuleSource(route: route.ref, rule: rule.index, match: matchIndex) }
+}

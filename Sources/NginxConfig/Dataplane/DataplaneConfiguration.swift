@@ -1,0 +1,171 @@
+import GatewayAPI
+import GatewayCore
+
+/// One Gateway's data plane as values, between the graph and the nginx files (as NGF keeps `dataplane.Configuration`
+/// between its graph and its templates): servers with their locations and what each does, the maps that select and
+/// split, upstreams, and the files nginx reads. Every piece names the objects it came from, which the writers put in
+/// comments (the NGINX tab's "which object made this line"). Built by `DataplaneBuilder`, written by the writers.
+public struct DataplaneConfiguration: Sendable, Equatable {
+    public var gateway: ObjectRef
+    public var servers: [VirtualServer]
+    /// `map` and `split_clients` blocks, in the order they were made (their names are numbered in that order).
+    public var maps: [MapDefinition]
+    /// By name.
+    public var upstreams: [Upstream]
+    /// Listener certificates and CA bundles, by path (written 0600).
+    public var files: [DataplaneFile]
+    public var bindings: [ListenerBinding]
+}
+
+/// One nginx `server`: a listener port and hostname (nil: the port's default server).
+public struct VirtualServer: Sendable, Equatable {
+    public var gateway: ObjectRef
+    public var address: String
+    public var port: Int
+    public var ssl: Bool
+    public var hostname: String?
+    /// The PEM file (certificate and key) for an HTTPS server; nil there rejects the handshake.
+    public var certificateFile: String?
+    /// A `location /` answering 404 comes first when no route serves `/`.
+    public var defaultNotFound: Bool
+    public var locations: [Location]
+}
+
+/// Where a rule's match came from: `HTTPRoute ns/name rule R match M`.
+public struct RuleSource: Sendable, Equatable {
+    public var route: ObjectRef
+    public var rule: Int
+    public var match: Int
+
+    public var comment: String { "HTTPRoute \(route.namespacedName) rule \(rule) match \(match)" }
+}
+
+/// One nginx location and the requests it takes.
+public struct Location: Sendable, Equatable {
+    /// The location's match as nginx writes it (`= "/tea"`, `"/coffee/"`, `~ "…"`), quoted.
+    public var spec: String
+    public var body: Body
+    /// The named locations of weighted backends the location's actions jump to, written after it.
+    public var splitBackends: [NamedBackend]
+
+    public enum Body: Sendable, Equatable {
+        /// One match, without method, header or query conditions.
+        case direct(RuleSource, RuleAction)
+        /// Matches with conditions: a selector map picks the first that holds; each has a named location.
+        case selector(variable: String, branches: [Branch])
+    }
+
+    /// A selectable match: its code (`error_page CODE = @name`) and named location.
+    public struct Branch: Sendable, Equatable {
+        public var code: Int
+        public var name: String
+        public var source: RuleSource
+        public var action: RuleAction
+    }
+}
+
+/// What a chosen rule does.
+public enum RuleAction: Sendable, Equatable {
+    case redirect(Redirect)
+    /// No backend can take traffic (none, or all with weight 0): 500.
+    case noBackend
+    case backend(BackendAction)
+    /// Weighted backends: a `split_clients` variable picks one, which jumps to its named location (written after
+    /// the location, in `Location.splitBackends`).
+    case split(variable: String, choices: [SplitChoice])
+}
+
+/// One of a split's outcomes: `if ($split = INDEX) { return CODE; }` and `error_page CODE = @name`.
+public struct SplitChoice: Sendable, Equatable {
+    public var index: Int
+    public var code: Int
+    public var name: String
+}
+
+/// A weighted backend's named location.
+public struct NamedBackend: Sendable, Equatable {
+    public var name: String
+    public var code: Int
+    public var source: RuleSource
+    public var index: Int
+    public var weight: Int32
+    public var action: BackendAction
+}
+
+/// A backend as the data plane serves it.
+public enum BackendAction: Sendable, Equatable {
+    /// Its reference did not resolve (ResolvedRefs false): 500.
+    case unusable(target: String, reason: ConditionReason)
+    /// No Service or port to send to: 500.
+    case unresolved
+    /// Its BackendTLSPolicy is invalid: 500, never plain text instead.
+    case invalidPolicy(ObjectRef)
+    /// No ready endpoint: 503.
+    case noEndpoints(target: String)
+    case proxy(Proxy)
+}
+
+/// A request sent to an upstream, with the rule's filters.
+public struct Proxy: Sendable, Equatable {
+    /// `Service ns/name:port`.
+    public var target: String
+    public var upstream: String
+    public var filters: RequestFilters
+    public var tls: BackendTLS?
+}
+
+/// How NGINX speaks TLS to a backend, from its BackendTLSPolicy: SNI and verification against a CA bundle.
+public struct BackendTLS: Sendable, Equatable {
+    public var policy: ObjectRef
+    /// `validation.hostname`: the SNI and the name the certificate must carry.
+    public var hostname: String
+    /// The absolute path of the CA bundle nginx verifies with.
+    public var trustedCertificate: String
+}
+
+/// A rule's header modifiers and URL rewrite, as `proxy_set_header`, `add_header` and `rewrite` lines.
+public struct RequestFilters: Sendable, Equatable {
+    public var request: HTTPHeaderFilter?
+    public var response: HTTPHeaderFilter?
+    public var rewrite: HTTPURLRewriteFilter?
+    /// For `add` of a request header: the map variable that appends to the value the request has.
+    public var appendVariables: [String: String]
+    /// The matched path (for ReplacePrefixMatch).
+    public var matchedPath: String
+}
+
+/// A `RequestRedirect` filter and the matched path (for ReplacePrefixMatch).
+public struct Redirect: Sendable, Equatable {
+    public var filter: HTTPRequestRedirectFilter
+    public var matchedPath: String
+}
+
+/// A `map` or `split_clients` block.
+public enum MapDefinition: Sendable, Equatable {
+    /// `variable` is 1 when `source` matches `pattern`.
+    case condition(variable: String, source: String, pattern: String)
+    /// The first branch whose flags are all 1: `~^1.1 560`.
+    case selector(variable: String, flags: [String], entries: [SelectorEntry])
+    /// `split_clients "$request_id"`: shares in percent (nil: the rest).
+    case split(variable: String, shares: [String?])
+    /// A request header's value with one appended (`add`), or the value alone when the request has none.
+    case appendHeader(variable: String, source: String, value: String)
+
+    public struct SelectorEntry: Sendable, Equatable {
+        public var regex: String
+        public var code: Int
+        public var comment: String
+    }
+}
+
+/// An upstream: a Service port's ready endpoints.
+public struct Upstream: Sendable, Equatable {
+    public var name: String
+    public var servers: [String]
+}
+
+/// A file nginx reads beside its config (listener PEMs, CA bundles).
+public struct DataplaneFile: Sendable, Equatable {
+    public var path: String
+    public var content: String
+}

@@ -1,0 +1,59 @@
+import GatewayAPI
+import GatewayCore
+
+/// The servers of one Gateway: per listener port, one per hostname plus a default server.
+struct ServerPlan {
+    var port: Int
+    var ssl: Bool
+    /// nil: the default server of the port (catch-all routes, else 404).
+    var hostname: String?
+    var certificate: ObjectRef?
+    var candidates: [Candidate] = []
+
+    static func servers(for gateway: GatewayNode, graph: Graph, settings: RenderSettings) -> [ServerPlan] {
+        var byKey: [String: ServerPlan] = [:]
+        var order: [String] = []
+        func server(_ port: Int, _ ssl: Bool, _ host: String?, _ cert: ObjectRef?) -> String {
+            let key = "\(port)|\(host ?? "")"
+            if byKey[key] == nil {
+                byKey[key] = ServerPlan(port: port, ssl: ssl, hostname: host, certificate: cert)
+                order.append(key)
+            }
+            return key
+        }
+        for listener in gateway.listeners where listener.valid {
+            let port = Int(listener.port) + settings.portOffset
+            let ssl = listener.protocol == .https
+            _ = server(port, ssl, nil, ssl ? listener.certificate : nil)
+            if let host = listener.hostname { _ = server(port, ssl, host, listener.certificate) }
+            for routeRef in listener.attachedRoutes {
+                guard let route = graph.route(routeRef) else { continue }
+                let hostnames = route.source.spec.hostnames ?? []
+                var effective: [String?] = []
+                if hostnames.isEmpty {
+                    effective = [listener.hostname]
+                } else {
+                    for host in hostnames {
+                        if case .some(let both) = HostnameMatching.intersection(host, listener.hostname) {
+                            effective.append(both)
+                        }
+                    }
+                }
+                for host in Set(effective.map { $0 ?? "" }).sorted() {
+                    let key = server(port, ssl, host.isEmpty ? nil : host, listener.certificate)
+                    if byKey[key]!.certificate == nil && ssl { byKey[key]!.certificate = listener.certificate }
+                    byKey[key]!.candidates += Candidate.all(route: route)
+                }
+            }
+        }
+        return order.map { key in
+            var plan = byKey[key]!
+            plan.candidates.sort(by: Candidate.precedes)
+            return plan
+        }.sorted {
+            ($0.port, $0.hostname == nil ? 0 : 1, $0.hostname ?? "") < (
+                $1.port, $1.hostname == nil ? 0 : 1, $1.hostname ?? ""
+            )
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// Writes a location: a direct action, or a selector's `error_page` jumps to one named location per match; then
+/// the named locations of weighted backends.
+enum LocationWriter {
+    static func write(_ location: Location, into w: inout ConfigWriter) {
+        switch location.body {
+        case .direct(let source, let action):
+            w.block("location \(location.spec)") { w in
+                w.line("# \(source.comment)")
+                ActionWriter.write(action, into: &w)
+            }
+        case .selector(let selector, let branches):
+            w.block("location \(location.spec)") { w in
+                for branch in branches {
+                    w.line("error_page \(branch.code) = \(branch.name); # \(branch.source.comment)")
+                }
+                for branch in branches {
+                    w.block("if (\(selector) = \(branch.code))") { $0.line("return \(branch.code);") }
+                }
+                w.line("return 404;")
+            }
+            for branch in branches {
+                w.block("location \(branch.name)") { w in
+                    w.line("# \(branch.source.comment)")
+                    ActionWriter.write(branch.action, into: &w)
+                }
+            }
+        }
+        for backend in location.splitBackends {
+            w.block("location \(backend.name)") { w in
+                w.line("# \(backend.source.comment), backend \(backend.index) (weight \(backend.weight))")
+                ActionWriter.write(backend.action, into: &w)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import GatewayCore
+
+/// Writes `nginx.conf`: the process settings, the http block with gwconsole's variables and includes, and the
+/// control endpoint that reports the generation nginx runs.
+enum MainConfigWriter {
+    static func write(gateway: ObjectRef, settings: RenderSettings) -> String {
+        let rt = settings.runtimeDirectory
+        let dir = settings.configDirectory
+        var w = ConfigWriter()
+        w.line("# gwconsole data plane for Gateway \(gateway.namespacedName)")
+        if settings.workersAsRoot { w.line("user root;") }
+        w.line("worker_processes 1;")
+        w.line("pid \(NginxString.literal(rt + "/nginx.pid"));")
+        w.line("error_log \(NginxString.literal(rt + "/logs/error.log")) notice;")
+        w.block("events") { $0.line("worker_connections 1024;") }
+        w.block("http") { w in
+            w.line("access_log \(NginxString.literal(rt + "/logs/access.log"));")
+            for (directive, name) in [
+                ("client_body_temp_path", "client_body"), ("proxy_temp_path", "proxy"),
+                ("fastcgi_temp_path", "fastcgi"),
+                ("uwsgi_temp_path", "uwsgi"), ("scgi_temp_path", "scgi"),
+            ] {
+                w.line("\(directive) \(NginxString.literal(rt + "/temp/" + name));")
+            }
+            w.line("default_type text/plain;")
+            w.line("server_names_hash_bucket_size 256;")
+            w.line("map_hash_bucket_size 256;")
+            w.line("variables_hash_bucket_size 256;")
+            w.line("recursive_error_pages on;")
+            w.line("# \"$\" for literal dollars in user values (nginx strings have no escape for it)")
+            w.block("geo $gw_dollar") { $0.line("default \"$\";") }
+            w.block("map $http_host $gw_host") { w in
+                w.line("\"\" $host;")
+                w.line("default $http_host;")
+            }
+            for file in ["maps.conf", "upstreams.conf", "servers.conf"] {
+                w.line("include \(NginxString.literal(dir + "/conf.d/" + file));")
+            }
+            w.block("server") { w in
+                w.line("# control endpoint: reports the generation nginx runs")
+                w.line("listen \(NginxString.literal("unix:" + rt + "/control.sock"));")
+                w.block("location = /generation") {
+                    $0.line("return 200 \"\(settings.generation)\\n\"; \(Renderer.generationMarker)")
+                }
+                w.block("location /") { $0.line("return 404;") }
+            }
+        }
+        return w.text
+    }
+}

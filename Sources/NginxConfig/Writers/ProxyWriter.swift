@@ -1,0 +1,15 @@
+/// Writes a proxied backend: the rule's header filters and rewrite, then `proxy_pass` (over TLS with the
+/// backend's policy, see `BackendTLSWriter`).
+enum ProxyWriter {
+    static func write(_ proxy: Proxy, into w: inout ConfigWriter) {
+        FilterWriter.write(proxy.filters, into: &w)
+        w.line("# backend \(proxy.target)")
+        w.line("proxy_http_version 1.1;")
+        w.line("proxy_set_header Connection \"\";")
+        if let tls = proxy.tls {
+            BackendTLSWriter.write(tls, upstream: proxy.upstream, into: &w)
+        } else {
+            w.line("proxy_pass http://\(proxy.upstream);")
+        }
+    }
+}
