@@ -1,4 +1,5 @@
 import Foundation
+import GatewayAPI
 
 /// What a guide shows after a command, turned into expectations that hold on any machine: pod names by their
 /// Deployment, addresses by their form, dates and request ids as gaps; `kubectl get` tables and `kubectl describe`
@@ -129,18 +130,24 @@ enum ExpectedOutput {
                 {
                     checks.append(
                         Scenario.Check(
-                            object: .init(kind: "pod", name: prefix, namespace: namespace, condition: "Ready"))
+                            object: .init(
+                                kind: "pod", name: prefix, namespace: namespace, condition: ConditionType.ready.rawValue))
                     )
                 }
                 continue
             }
-            for (column, condition) in [("PROGRAMMED", "Programmed"), ("ACCEPTED", "Accepted"), ("READY", "Ready")] {
-                guard let value = row[column], ["True", "False"].contains(value) else { continue }
+            let columns: [(String, ConditionType)] = [
+                ("PROGRAMMED", .programmed), ("ACCEPTED", .accepted), ("READY", .ready),
+            ]
+            for (column, condition) in columns {
+                guard let text = row[column], let value = ConditionStatus(rawValue: text), value != .unknown else {
+                    continue
+                }
                 checks.append(
                     Scenario.Check(
                         object: .init(
-                            kind: kind, name: name, namespace: namespace, condition: condition,
-                            status: value == "True" ? nil : value)))
+                            kind: kind, name: name, namespace: namespace, condition: condition.rawValue,
+                            status: value == .true ? nil : value.rawValue)))
             }
         }
         return checks
@@ -179,13 +186,14 @@ enum ExpectedOutput {
                 reason = nil
                 status = nil
             case "Reason": reason = value
-            case "Status" where ["True", "False", "Unknown"].contains(value): status = value
+            case "Status" where ConditionStatus(rawValue: value) != nil: status = value
             case "Type":
                 guard let conditionStatus = status, let conditionReason = reason, let objectName = name else { break }
                 let check = Scenario.Check(
                     object: .init(
                         kind: kind, name: objectName, namespace: namespace, condition: value,
-                        status: conditionStatus == "True" ? nil : conditionStatus, reason: conditionReason))
+                        status: ConditionStatus(text: conditionStatus) == .true ? nil : conditionStatus,
+                        reason: conditionReason))
                 if !checks.contains(check) { checks.append(check) }
                 reason = nil
                 status = nil

@@ -72,16 +72,16 @@ public enum ManifestSteps {
         case "Gateway":
             return [
                 Scenario.Check(
-                    object: .init(kind: "gateway", name: object.name, namespace: namespace, condition: "Programmed"))
+                    object: .init(kind: "gateway", name: object.name, namespace: namespace, condition: ConditionType.programmed.rawValue))
             ]
         case "HTTPRoute":
-            return ["Accepted", "ResolvedRefs"].map {
+            return [ConditionType.accepted, .resolvedRefs].map(\.rawValue).map {
                 Scenario.Check(object: .init(kind: "httproute", name: object.name, namespace: namespace, condition: $0))
             }
         case "Certificate":
             return [
                 Scenario.Check(
-                    object: .init(kind: "certificate", name: object.name, namespace: namespace, condition: "Ready"))
+                    object: .init(kind: "certificate", name: object.name, namespace: namespace, condition: ConditionType.ready.rawValue))
             ]
         default: return []
         }
