@@ -57,7 +57,9 @@ let package = Package(
         ),
 
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "GatewayAPI", "GatewayCore", "NginxConfig"]),
+        .testTarget(
+            name: "DataplaneTests",
+            dependencies: ["Dataplane", "Diagnostics", "GatewayAPI", "GatewayCore", "NginxConfig"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
         .testTarget(
             name: "NginxConfigTests",

@@ -9,6 +9,8 @@ public enum DetailTab: String, Sendable, CaseIterable {
     case nginx = "NGINX"
     case events = "Events"
     case scenario = "Scenario"
+    /// The selection's live requests: a Gateway's, a route's, or all.
+    case requests = "Requests"
 }
 
 /// The console's panes, in Tab order.
@@ -137,6 +139,8 @@ public struct ConsoleModel: Sendable {
     public var list: ResourceList?
     /// Errors the last probe or doctor found: the header counts them with the tree's problems.
     public var findingErrors = 0
+    /// Routes whose requests got 4xx or 5xx from the Gateway in the last minute (the live request log).
+    public var trafficErrors = 0
     public var collapsed: Set<String> = []
     public var filter = ""
 

@@ -61,8 +61,9 @@ public enum ConsoleRenderer {
         var parts = ["gwconsole", "ns \(h.namespace)", "data plane \(h.dataplane)"]
         // What the tree shows wrong, and the errors the last probe or doctor found: before the address, so that
         // 80 columns show it.
-        // (The larger of the two: a finding is often about an object the tree already shows as a problem.)
-        let problems = max(h.problems, model.findingErrors)
+        // (The largest of the three, with the routes failing in the live request log: a finding or a failing
+        // request is often about an object the tree already shows as a problem.)
+        let problems = max(h.problems, model.findingErrors, model.trafficErrors)
         let plural = problems == 1 ? "" : "s"
         parts.append(problems == 0 ? "no problems" : "\(problems) problem\(plural)")
         if let gateway = h.gateway { parts.append(gateway) }

@@ -95,8 +95,8 @@ extension ConsoleModel {
             }
         },
         KeyBinding(
-            "1-6  [ ]", "detail tabs: Describe YAML Conditions NGINX Events Scenario",
-            keys: (1...6).map { Key.char(Character(String($0))) } + [.char("["), .char("]")]
+            "1-7  [ ]", "detail tabs: Describe YAML Conditions NGINX Events Scenario Requests",
+            keys: (1...7).map { Key.char(Character(String($0))) } + [.char("["), .char("]")]
         ) { model, key, _ in
             let tabs = model.availableTabs
             guard case .char(let c) = key else { return [] }
@@ -107,6 +107,9 @@ extension ConsoleModel {
             let index = Int(String(c))! - 1
             return tabs.indices.contains(index) ? model.selectTab(tabs[index]) : []
         },
+        KeyBinding(
+            "r", "detail: the selection's live requests (a Gateway's, a route's), newest first", keys: [.char("r")]
+        ) { model, _, _ in model.selectTab(.requests) },
         KeyBinding("p", "probe the selection: through the Gateway, then the backend plain and TLS", keys: [.char("p")])
         { model, _, _ in
             guard let ref = model.selectedRef else { return model.warn("select a route, Service or Gateway to probe") }

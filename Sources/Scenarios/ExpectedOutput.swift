@@ -131,7 +131,8 @@ enum ExpectedOutput {
                     checks.append(
                         Scenario.Check(
                             object: .init(
-                                kind: "pod", name: prefix, namespace: namespace, condition: ConditionType.ready.rawValue))
+                                kind: "pod", name: prefix, namespace: namespace, condition: ConditionType.ready.rawValue
+                            ))
                     )
                 }
                 continue

@@ -72,7 +72,9 @@ public enum ManifestSteps {
         case "Gateway":
             return [
                 Scenario.Check(
-                    object: .init(kind: "gateway", name: object.name, namespace: namespace, condition: ConditionType.programmed.rawValue))
+                    object: .init(
+                        kind: "gateway", name: object.name, namespace: namespace,
+                        condition: ConditionType.programmed.rawValue))
             ]
         case "HTTPRoute":
             return [ConditionType.accepted, .resolvedRefs].map(\.rawValue).map {
@@ -81,7 +83,9 @@ public enum ManifestSteps {
         case "Certificate":
             return [
                 Scenario.Check(
-                    object: .init(kind: "certificate", name: object.name, namespace: namespace, condition: ConditionType.ready.rawValue))
+                    object: .init(
+                        kind: "certificate", name: object.name, namespace: namespace,
+                        condition: ConditionType.ready.rawValue))
             ]
         default: return []
         }

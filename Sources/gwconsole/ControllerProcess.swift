@@ -24,6 +24,8 @@ struct ControllerCommand: ParsableCommand {
             ) { line in
                 FileHandle.standardError.write(Data("\(Store.timestamp(Date())) \(line)\n".utf8))
             }
+            let started = ControllerProcess.executableIdentity()
+            controller.isOutdated = { ControllerProcess.executableIdentity() != started }
             do {
                 if try !controller.run() { Output.error("a controller already runs for \(store.directory)") }
             } catch let error as DataplaneError {
@@ -38,6 +40,14 @@ enum ControllerProcess {
     /// This gwconsole binary, to start another process of it (the controller; the bench's commands).
     static var executable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The executable file's inode and modification time: a rebuilt or upgraded gwconsole has others.
+    static func executableIdentity() -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: executable)
+        let inode = (attributes?[.systemFileNumber] as? NSNumber)?.stringValue ?? "?"
+        let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(inode) \(modified)"
     }
 
     /// Set to 0 (GWCONSOLE_CONTROLLER=0), commands never start or use a resident controller: they reconcile

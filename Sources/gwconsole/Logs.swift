@@ -1,19 +1,36 @@
 import ArgumentParser
 import Dataplane
+import Diagnostics
 import Foundation
 import GatewayAPI
 
-/// `gwconsole logs POD`: a local pod's nginx error and access logs.
+/// `gwconsole logs POD`: a local pod's nginx error and access logs; `logs --gateway NAME`: the requests a Gateway
+/// served, with the route, rule and backend of each (`-f` follows them).
 struct Logs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a local pod's nginx error and access logs.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print a local pod's nginx logs, or a Gateway's requests (--gateway, -f to follow).")
 
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The pod name (in -n NS), or a prefix of it such as the Deployment name.")
-    var pod: String
+    var pod: String?
+
+    @Option(name: .long, help: "A Gateway (in -n NS): its requests, each with the route and backend that served it.")
+    var gateway: String?
+
+    @Flag(name: [.customShort("f"), .long], help: "With --gateway: follow new requests until interrupted.")
+    var follow = false
+
+    @Option(name: [.customShort("o"), .long], help: "With --gateway: json prints one JSON object per request.")
+    var output: String?
+
+    @Option(name: .long, help: "With --gateway: only requests of a route, host=HOST, or a status class (4xx).")
+    var filter: String?
 
     mutating func run() throws {
         try reportingErrors {
+            if let gateway { return try requests(gateway) }
+            guard let pod else { throw CLIError("error: give a pod name, or --gateway NAME for a Gateway's requests") }
             let store = try global.openFreshStore()
             let pods = try store.list(ResourceRegistry.pod.groupKind, namespace: global.effectiveNamespace)
             guard let match = pods.first(where: { $0.name == pod }) ?? pods.first(where: { $0.name.hasPrefix(pod) })
@@ -33,6 +50,36 @@ struct Logs: ParsableCommand {
                     .stringValue
                 throw CLIError("error: pod \(match.name) has no logs: \(reason ?? "it has not run")")
             }
+        }
+    }
+
+    func requests(_ name: String) throws {
+        guard output == nil || output == "json" else { throw CLIError("error: -o takes json") }
+        if global.clusterMode {
+            throw CLIError(
+                "error: logs --gateway reads the embedded data plane's request log; on a cluster, read the NGF data plane pod's nginx container log (kubectl logs)"
+            )
+        }
+        let store = try global.openStore()
+        let key = "\(global.effectiveNamespace)/\(name)"
+        guard let path = DataplaneManager(stateDirectory: store.directory).requestLog(gateway: key) else {
+            throw CLIError(
+                "error: Gateway \(key) has not been served by this data plane (gwconsole status lists what serves)")
+        }
+        let filter = filter.map(RequestFilter.init(text:)) ?? RequestFilter()
+        let reader = RequestLogReader(path: path, tail: follow ? 16 * 1024 : 1 << 40)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        while true {
+            for record in reader.read() where filter.matches(record) {
+                if output == "json", let data = try? encoder.encode(record) {
+                    Output.out(String(decoding: data, as: UTF8.self) + "\n")
+                } else {
+                    Output.out(RequestText.line(record) + "\n")
+                }
+            }
+            guard follow else { return }
+            usleep(200_000)
         }
     }
 }

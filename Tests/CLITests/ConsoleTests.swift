@@ -253,6 +253,42 @@ struct ConsoleTests {
     }
 
     @Test(
+        "the Requests tab shows the guide's 400 as it happens (plain HTTP to a TLS backend), then the 200 after n; the header counts the failing route; logs --gateway prints the same"
+    )
+    func liveRequests() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        try live.run(["scenario", "run", "secure-backend", "--step", "4"])
+        let env = ["GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset)]
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160,
+            rows: 48)
+        term.waitFor("▸ 5. Create the CA ConfigMap", seconds: 20)
+        try term.send("r")
+        let failing = term.waitForAll(
+            ["Requests of", "400  GET secure-app.example.com/", "the backend answered 400 to plain HTTP"], seconds: 20)
+        #expect(failing.contains("← 400 from "), "\(failing)")
+        #expect(failing.contains("HTTPRoute default/secure-app: 4xx"), "\(failing)")
+        #expect(!failing.contains("no problems"), "the failing route counts as a problem: \(failing)")
+        // The CA, the policy, the request (on the Scenario tab): the 200 arrives in the list.
+        try term.send("6")
+        for step in 5...7 {
+            try term.send("n")
+            term.waitFor("✓ \(step).", seconds: 30)
+        }
+        try term.send("r")
+        let fixed = term.waitFor("200  GET secure-app.example.com/", seconds: 20)
+        #expect(fixed.contains("(TLS SNI secure-app.example.com, verified)"), "\(fixed)")
+        try term.send("C-c")
+        expectRestored(term.exitReport())
+        let logs = try live.run(["logs", "--gateway", "gateway"]).stdout
+        #expect(logs.contains("400 ← ") && logs.contains("200 ← "), "\(logs)")
+        let json = try live.run(["logs", "--gateway", "gateway", "-o", "json", "--filter", "4xx"]).stdout
+        #expect(json.contains("\"status\":400") && !json.contains("\"status\":200"), "\(json)")
+        #expect(json.contains("\"backendTLS\":\"plain\"") && json.contains("\"route\":\"default/secure-app\""))
+    }
+
+    @Test(
         "NGF's cafe example step by step in the console: n applies its files and checks its curls; its kubectl edit step opens the route in $EDITOR",
         .enabled(
             if: FileManager.default.fileExists(atPath: ImageProfileTests.examples + "/cafe-example/README.md"),

@@ -59,6 +59,33 @@ struct ResidentControllerTests {
         #expect(history.contains("apply"), "the in-process reconcile programmed the Gateway:\n\(history)")
     }
 
+    @Test(
+        "a controller whose gwconsole was replaced on disk stops between requests; the next command starts the new one")
+    func replacedExecutable() throws {
+        let live = LiveDataplane()
+        // A copy of gwconsole to replace, so the build's own binary is left alone.
+        let copy = live.backendDir + "-gwconsole"
+        try? FileManager.default.removeItem(atPath: copy)
+        try FileManager.default.copyItem(atPath: CLI.binary, toPath: copy)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: copy)
+        process.arguments = ["--state", live.cli.state, "controller"]
+        process.environment = live.environment
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var deadline = Date().addingTimeInterval(20)
+        while controllerPID(live) == nil, Date() < deadline { usleep(100_000) }
+        #expect(controllerPID(live) == process.processIdentifier)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: copy)
+        deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(100_000) }
+        #expect(!process.isRunning, "the controller stopped after its executable changed")
+        if process.isRunning { process.terminate() }
+        let log = (try? String(contentsOfFile: live.cli.state + "/controller.log", encoding: .utf8)) ?? ""
+        #expect(controllerPID(live) == nil, "\(log)")
+    }
+
     @Test("deleting what the graph does not read (a Deployment) returns, and the controller stops its pods")
     func deleteWorkload() throws {
         let live = LiveDataplane()

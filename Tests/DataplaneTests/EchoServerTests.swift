@@ -1,4 +1,5 @@
 import Dataplane
+import Diagnostics
 import Foundation
 import Testing
 
@@ -53,5 +54,33 @@ struct EchoServerTests {
                 && !mapping.matches("ghcr.io/example/web:2"))
         #expect(ImageMapping(image: "exact:tag", command: ["/x"], port: nil).matches("exact:tag"))
         #expect(ImageMapping.expand("--port=${POD_PORT} ${MISSING}", ["POD_PORT": "8080"]) == "--port=8080 ${MISSING}")
+    }
+}
+
+@Suite("Request log reader")
+struct RequestLogReaderTests {
+    @Test("reads what was appended since the last read, waits for a line's end, starts over on truncation")
+    func growing() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gw-requests-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func line(_ status: Int) -> String {
+            #"{"time":"t","method":"GET","host":"h","uri":"/","status":"\#(status)","route":"ns/r"}"# + "\n"
+        }
+        try (line(200)).write(toFile: path, atomically: false, encoding: .utf8)
+        let reader = RequestLogReader(path: path)
+        #expect(reader.read().map(\.status) == [200])
+        #expect(reader.read().isEmpty)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        let next = line(404)
+        try handle.write(contentsOf: Data(next.prefix(20).utf8))
+        #expect(reader.read().isEmpty, "half a line waits")
+        try handle.write(contentsOf: Data(next.dropFirst(20).utf8) + Data(line(502).utf8))
+        #expect(reader.read().map(\.status) == [404, 502])
+        try handle.truncate(atOffset: 0)
+        try handle.close()
+        try line(201).write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(reader.read().map(\.status) == [201])
     }
 }

@@ -333,3 +333,37 @@ struct ProbeTextTests {
             ProbeText.render(url: "https://cafe.example.com/", result: verified).contains("TLS:      peer verified"))
     }
 }
+
+@Suite("Request log")
+struct RequestLogTests {
+    static let plain =
+        #"{"time":"2026-12-01T10:00:00+00:00","method":"GET","host":"secure-app.example.com","uri":"/","status":"400","upstream":"10.0.0.9:8443","upstreamStatus":"400","duration":"0.002","route":"default/secure-app","rule":"0","backend":"Service default/secure-app:8443","backendTLS":"plain","server":"80","requestID":"r1"}"#
+
+    @Test("a log line reads as a record; a plain-HTTP 400 from the backend is called what it likely is")
+    func record() throws {
+        let record = try #require(RequestRecord.parse(Self.plain[...]))
+        #expect(record.status == 400 && record.duration == 0.002 && record.route == "default/secure-app")
+        #expect(record.note?.contains("400 to plain HTTP") == true)
+        #expect(RequestRecord.parse("not json") == nil && RequestRecord.parse(#"{"status":"2"#) == nil)
+        #expect(
+            RequestText.line(record)
+                == "10:00:00  GET secure-app.example.com/  400 ← 10.0.0.9:8443 400 (plain)  2 ms  HTTPRoute default/secure-app rule 0  — the backend answered 400 to plain HTTP: a TLS backend without a BackendTLSPolicy?"
+        )
+    }
+
+    @Test("counts per route over a window, and filters by route, host and status class")
+    func trafficAndFilter() throws {
+        let base = try #require(RequestRecord.parse(Self.plain[...]))
+        var ok = base
+        ok.status = 200
+        ok.time = "2026-12-01T10:00:30+00:00"
+        var old = base
+        old.time = "2026-12-01T09:00:00+00:00"
+        let traffic = RouteTraffic.summarize([base, ok, old], since: "2026-12-01T09:59:30+00:00")
+        #expect(traffic == [RouteTraffic(route: "default/secure-app", counts: [.clientError: 1, .success: 1])])
+        #expect(traffic[0].summary == "2xx 1  4xx 1" && traffic[0].errors == 1)
+        #expect(RequestFilter(text: "4xx").matches(base) && !RequestFilter(text: "4xx").matches(ok))
+        #expect(RequestFilter(text: "secure-app").matches(base) && !RequestFilter(text: "other").matches(base))
+        #expect(RequestFilter(text: "host=secure-app.example.com 4xx").matches(base))
+    }
+}

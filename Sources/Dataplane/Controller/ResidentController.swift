@@ -27,6 +27,8 @@ public final class ResidentController: @unchecked Sendable {
     private let settings: String
     /// Stop after this long without a request (a cluster's cache keeper, which nobody stops); nil: never.
     private let idleExit: TimeInterval?
+    /// Whether the program it runs was replaced on disk since it started.
+    public var isOutdated: (() -> Bool)?
     private var lastRequest = Date()
     private var stopped = false
 
@@ -98,6 +100,11 @@ public final class ResidentController: @unchecked Sendable {
             if gw_stop_requested() != 0 { break }
             // Its state directory removed (a test's, a scratch one): nothing left to control.
             if !FileManager.default.fileExists(atPath: reconciler.store.directory + "/state.db") { break }
+            // gwconsole was upgraded or rebuilt: stop between requests, so the next command starts the new one.
+            if let isOutdated, lock.withLock({ waiters.isEmpty }), isOutdated() {
+                log("its executable was replaced: stopping (the next command starts the new one)")
+                break
+            }
             if let idleExit, lock.withLock({ waiters.isEmpty && Date().timeIntervalSince(lastRequest) > idleExit }) {
                 log("no request for \(Int(idleExit)) s: stopping")
                 break

@@ -149,6 +149,11 @@ public final class DataplaneManager: @unchecked Sendable {
 
     func directory(_ record: GatewayRecord) -> String { root + "/\(record.index)" }
 
+    /// The request log of a Gateway (`namespace/name`) this data plane serves or served.
+    public func requestLog(gateway: String) -> String? {
+        load().gateways[gateway].map { directory($0) + "/run/logs/access.log" }
+    }
+
     func process(_ record: GatewayRecord) -> NginxProcess {
         NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: directory(record) + "/run")
     }

@@ -6,6 +6,7 @@ enum LocationWriter {
         case .direct(let source, let action):
             w.block("location \(location.spec)") { w in
                 w.line("# \(source.comment)")
+                writeSource(source, into: &w)
                 ActionWriter.write(action, into: &w)
             }
         case .selector(let selector, let branches):
@@ -21,6 +22,7 @@ enum LocationWriter {
             for branch in branches {
                 w.block("location \(branch.name)") { w in
                     w.line("# \(branch.source.comment)")
+                    writeSource(branch.source, into: &w)
                     ActionWriter.write(branch.action, into: &w)
                 }
             }
@@ -28,8 +30,15 @@ enum LocationWriter {
         for backend in location.splitBackends {
             w.block("location \(backend.name)") { w in
                 w.line("# \(backend.source.comment), backend \(backend.index) (weight \(backend.weight))")
+                writeSource(backend.source, into: &w)
                 ActionWriter.write(backend.action, into: &w)
             }
         }
+    }
+
+    /// The request log's route and rule for requests this location serves.
+    static func writeSource(_ source: RuleSource, into w: inout ConfigWriter) {
+        w.line("set $gw_route \(NginxString.quoted(source.route.namespacedName));")
+        w.line("set $gw_rule \(source.rule);")
     }
 }

@@ -14,7 +14,10 @@ enum MainConfigWriter {
         w.line("error_log \(NginxString.literal(rt + "/logs/error.log")) notice;")
         w.block("events") { $0.line("worker_connections 1024;") }
         w.block("http") { w in
-            w.line("access_log \(NginxString.literal(rt + "/logs/access.log"));")
+            // One JSON object per request (nginx escapes the values), with the route, rule and backend that served it:
+            // `gwconsole logs --gateway` and the console's Requests tab read it.
+            w.line("log_format gw_requests escape=json \(NginxString.literal(RequestLogFormat.template));")
+            w.line("access_log \(NginxString.literal(rt + "/logs/access.log")) gw_requests;")
             for (directive, name) in [
                 ("client_body_temp_path", "client_body"), ("proxy_temp_path", "proxy"),
                 ("fastcgi_temp_path", "fastcgi"),
@@ -38,6 +41,9 @@ enum MainConfigWriter {
             }
             w.block("server") { w in
                 w.line("# control endpoint: reports the generation nginx runs")
+                w.line("# (and declares the request log's variables, which locations set)")
+                for variable in RequestLogFormat.variables { w.line("set \(variable) \"\";") }
+                w.line("access_log off;")
                 w.line("listen \(NginxString.literal("unix:" + rt + "/control.sock"));")
                 w.block("location = /generation") {
                     $0.line("return 200 \"\(settings.generation)\\n\"; \(Renderer.generationMarker)")

@@ -160,7 +160,8 @@ struct ConsoleData {
                 return nginx(ref, full: fullConfig, glyphs: glyphs)
             case .events:
                 return history(ref)
-            case .scenario:
+            case .scenario, .requests:
+                // Drawn from the scenario, and from the request logs the runner follows.
                 return []
             }
         } catch {

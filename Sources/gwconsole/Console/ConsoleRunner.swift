@@ -215,8 +215,27 @@ final class ConsoleRunner {
         }
     }
 
+    /// The Gateways' request logs, followed for the Requests tab and the header.
+    let requestBook = RequestLogBook()
+
+    /// New requests in the logs: the header counts routes that fail, the Requests tab shows them as they come.
+    func followRequests() {
+        guard let data, !global.clusterMode else { return }
+        let new = requestBook.poll(stateDirectory: data.store.directory)
+        // Recounted on every look: a route's failures age out of the minute without new requests.
+        let failing = requestBook.failingRoutes()
+        if failing != model.trafficErrors {
+            model.trafficErrors = failing
+            dirty = true
+        }
+        guard new else { return }
+        if model.detailTab == .requests { model.detail = requestBook.lines(for: model.selectedRef) }
+        dirty = true
+    }
+
     func checkForChanges() {
         keepClusterCacheCurrent()
+        followRequests()
         guard let data else { return }
         // A change, the views the controller derived for it (the tree shown meanwhile is the one before), the data
         // plane started or stopped.
@@ -236,6 +255,11 @@ final class ConsoleRunner {
     }
 
     func loadDetail() {
+        if model.detailTab == .requests {
+            model.detail = requestBook.lines(for: model.selectedRef)
+            dirty = true
+            return
+        }
         guard let data else { return }
         model.detail = data.detail(
             model.selectedRef, tab: model.detailTab, fullConfig: model.fullConfig, glyphs: model.glyphs)

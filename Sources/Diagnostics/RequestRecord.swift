@@ -1,0 +1,210 @@
+import Foundation
+
+/// One request a Gateway served, as its request log records it (`RequestLogFormat`): what came, what answered, and
+/// the route, rule and backend that served it.
+public struct RequestRecord: Sendable, Equatable, Codable {
+    public var time: String
+    public var method: String
+    public var host: String
+    public var uri: String
+    public var status: Int
+    /// `address:port` of the upstream(s) tried; empty when NGINX answered itself.
+    public var upstream: String
+    public var upstreamStatus: String
+    /// Seconds.
+    public var duration: Double
+    /// `ns/name`; empty when no route matched.
+    public var route: String
+    public var rule: String
+    public var backend: String
+    /// `plain` or `TLS SNI host, verified`; empty when no backend was tried.
+    public var backendTLS: String
+    public var server: String
+    public var requestID: String
+
+    public init(
+        time: String, method: String = "GET", host: String, uri: String, status: Int, upstream: String = "",
+        upstreamStatus: String = "", duration: Double = 0, route: String = "", rule: String = "", backend: String = "",
+        backendTLS: String = "", server: String = "", requestID: String = ""
+    ) {
+        self.time = time
+        self.method = method
+        self.host = host
+        self.uri = uri
+        self.status = status
+        self.upstream = upstream
+        self.upstreamStatus = upstreamStatus
+        self.duration = duration
+        self.route = route
+        self.rule = rule
+        self.backend = backend
+        self.backendTLS = backendTLS
+        self.server = server
+        self.requestID = requestID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case time, method, host, uri, status, upstream, upstreamStatus, duration, route, rule, backend, backendTLS
+        case server, requestID
+    }
+
+    /// nginx writes every value as a string (escape=json); numbers are read from them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) -> String { (try? c.decode(String.self, forKey: key)) ?? "" }
+        time = text(.time)
+        method = text(.method)
+        host = text(.host)
+        uri = text(.uri)
+        status = Int(text(.status)) ?? (try? c.decode(Int.self, forKey: .status)) ?? 0
+        upstream = text(.upstream)
+        upstreamStatus = text(.upstreamStatus)
+        duration = Double(text(.duration)) ?? (try? c.decode(Double.self, forKey: .duration)) ?? 0
+        route = text(.route)
+        rule = text(.rule)
+        backend = text(.backend)
+        backendTLS = text(.backendTLS)
+        server = text(.server)
+        requestID = text(.requestID)
+    }
+
+    /// A line of the request log; nil for anything else (a partial last line, another format).
+    public static func parse(_ line: Substring) -> RequestRecord? {
+        guard line.hasPrefix("{") else { return nil }
+        return try? JSONDecoder().decode(RequestRecord.self, from: Data(line.utf8))
+    }
+
+    /// `2xx` … `5xx`.
+    public var statusClass: StatusClass { StatusClass(status) }
+
+    /// What the record says about the request, for a troubleshooter: who answered and why it failed.
+    public var note: String? {
+        if route.isEmpty { return status == 404 ? "no route matched" : nil }
+        if backendTLS == "plain", upstreamStatus == "400" {
+            return "the backend answered 400 to plain HTTP: a TLS backend without a BackendTLSPolicy?"
+        }
+        if status == 502, backendTLS.hasPrefix("TLS") { return "TLS to the backend failed (see doctor)" }
+        if status == 503, upstream.isEmpty { return "no ready endpoints" }
+        if status == 500, upstream.isEmpty { return "the backend cannot be used (see the route's ResolvedRefs)" }
+        return nil
+    }
+}
+
+/// A response status's class.
+public enum StatusClass: String, Sendable, CaseIterable, Comparable {
+    case informational = "1xx"
+    case success = "2xx"
+    case redirect = "3xx"
+    case clientError = "4xx"
+    case serverError = "5xx"
+
+    public init(_ status: Int) {
+        switch status {
+        case ..<200: self = .informational
+        case 200..<300: self = .success
+        case 300..<400: self = .redirect
+        case 400..<500: self = .clientError
+        default: self = .serverError
+        }
+    }
+
+    /// A filter's text (`4xx`), or nil.
+    public init?(text: String) { self.init(rawValue: text.lowercased()) }
+
+    public var isError: Bool { self == .clientError || self == .serverError }
+
+    public static func < (a: StatusClass, b: StatusClass) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// Requests per route by status class over a window: what the console counts and colours.
+public struct RouteTraffic: Sendable, Equatable {
+    public var route: String
+    public var counts: [StatusClass: Int]
+
+    public init(route: String, counts: [StatusClass: Int]) {
+        self.route = route
+        self.counts = counts
+    }
+
+    public var errors: Int { counts.filter { $0.key.isError }.values.reduce(0, +) }
+
+    /// Counts per route for the records at or after `since` (an ISO 8601 time, compared as text: nginx writes one
+    /// format), by route name.
+    public static func summarize(_ records: [RequestRecord], since: String) -> [RouteTraffic] {
+        var byRoute: [String: [StatusClass: Int]] = [:]
+        for record in records where record.time >= since && !record.route.isEmpty {
+            byRoute[record.route, default: [:]][record.statusClass, default: 0] += 1
+        }
+        return byRoute.keys.sorted().map { RouteTraffic(route: $0, counts: byRoute[$0]!) }
+    }
+
+    /// `2xx 12  4xx 3`.
+    public var summary: String {
+        StatusClass.allCases.compactMap { kind in counts[kind].map { "\(kind.rawValue) \($0)" } }
+            .joined(separator: "  ")
+    }
+}
+
+/// Which requests to show: by route (`ns/name` or name), host, and status class.
+public struct RequestFilter: Sendable, Equatable {
+    public var route: String?
+    public var host: String?
+    public var status: StatusClass?
+
+    public init(route: String? = nil, host: String? = nil, status: StatusClass? = nil) {
+        self.route = route
+        self.host = host
+        self.status = status
+    }
+
+    /// Words of a filter: `4xx`, `host=cafe.example.com`, or a route name.
+    public init(text: String) {
+        for word in text.split(separator: " ") {
+            if let status = StatusClass(text: String(word)) {
+                self.status = status
+            } else if word.hasPrefix("host=") {
+                host = String(word.dropFirst(5))
+            } else {
+                route = String(word)
+            }
+        }
+    }
+
+    public func matches(_ record: RequestRecord) -> Bool {
+        if let status, record.statusClass != status { return false }
+        if let host, record.host != host { return false }
+        if let route, record.route != route, !record.route.hasSuffix("/" + route) { return false }
+        return true
+    }
+}
+
+/// A request as one line of `gwconsole logs --gateway` and the console's Requests tab.
+public enum RequestText {
+    public static func line(_ record: RequestRecord) -> String {
+        let time = record.time.split(separator: "T").last.map { String($0.prefix(8)) } ?? record.time
+        var text = "\(time)  \(record.method) \(record.host)\(record.uri)  \(record.status)"
+        if !record.upstream.isEmpty {
+            text +=
+                " ← \(record.upstream) \(record.upstreamStatus) (\(record.backendTLS.isEmpty ? "?" : record.backendTLS))"
+        }
+        text += "  \(Int((record.duration * 1000).rounded())) ms"
+        text += record.route.isEmpty ? "  no route" : "  HTTPRoute \(record.route) rule \(record.rule)"
+        if let note = record.note { text += "  — \(note)" }
+        return text
+    }
+
+    /// The console's form, narrow enough for a pane: the request, then who answered and why.
+    public static func twoLines(_ record: RequestRecord, showRoute: Bool) -> [String] {
+        let time = record.time.split(separator: "T").last.map { String($0.prefix(8)) } ?? record.time
+        var second = "    "
+        if !record.upstream.isEmpty {
+            second += "← \(record.upstreamStatus) from \(record.upstream) (\(record.backendTLS)), "
+        }
+        second += "\(Int((record.duration * 1000).rounded())) ms"
+        if showRoute { second += record.route.isEmpty ? ", no route" : ", HTTPRoute \(record.route)" }
+        if !record.route.isEmpty { second += " rule \(record.rule)" }
+        var lines = ["\(time)  \(record.status)  \(record.method) \(record.host)\(record.uri)", second]
+        if let note = record.note { lines.append("    " + note) }
+        return lines
+    }
+}

@@ -1,0 +1,87 @@
+import ConsoleUI
+import Dataplane
+import Diagnostics
+import Foundation
+import GatewayCore
+
+/// The console's view of the Gateways' request logs: it follows each log as it grows and keeps the recent requests,
+/// for the Requests tab and the header's count of routes that fail.
+final class RequestLogBook {
+    private var readers: [String: RequestLogReader] = [:]
+    private(set) var records: [String: [RequestRecord]] = [:]
+    static let kept = 1000
+
+    /// Reads what the logs gained; true when there was something new.
+    func poll(stateDirectory: String) -> Bool {
+        let manager = DataplaneManager(stateDirectory: stateDirectory)
+        var changed = false
+        for gateway in manager.load().gateways.keys {
+            if readers[gateway] == nil, let path = manager.requestLog(gateway: gateway) {
+                readers[gateway] = RequestLogReader(path: path)
+            }
+            guard let new = readers[gateway]?.read(), !new.isEmpty else { continue }
+            records[gateway, default: []] += new
+            if records[gateway]!.count > Self.kept {
+                records[gateway]!.removeFirst(records[gateway]!.count - Self.kept)
+            }
+            changed = true
+        }
+        return changed
+    }
+
+    /// The requests of a Gateway, of a route, or (anything else selected) of every Gateway, oldest first.
+    func records(for ref: ObjectRef?) -> [RequestRecord] {
+        guard let ref else { return records.values.flatMap { $0 }.sorted { $0.time < $1.time } }
+        if ref.kind == "Gateway" { return records[ref.namespacedName] ?? [] }
+        let all = records.values.flatMap { $0 }.sorted { $0.time < $1.time }
+        if ref.kind == "HTTPRoute" { return all.filter { $0.route == ref.namespacedName } }
+        return all
+    }
+
+    /// Routes whose requests got 4xx or 5xx in the last minute.
+    func failingRoutes(now: Date = Date()) -> Int {
+        let since = Self.isoTime(now.addingTimeInterval(-60))
+        return RouteTraffic.summarize(records.values.flatMap { $0 }, since: since).filter { $0.errors > 0 }.count
+    }
+
+    static func isoTime(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date).replacingOccurrences(of: "Z", with: "+00:00")
+    }
+
+    /// The Requests tab: per-route counts over the last minute, then the requests, newest first.
+    func lines(for ref: ObjectRef?, now: Date = Date()) -> [StyledLine] {
+        let shown = records(for: ref)
+        let subject = ref.map { "\($0.kind) \($0.namespacedName)" } ?? "every Gateway"
+        var lines = [StyledLine("Requests of \(subject), newest first (live)", role: .title)]
+        guard !shown.isEmpty else {
+            lines.append(
+                StyledLine("no requests yet: send some (p probes the selection), or curl the Gateway", role: .dim))
+            return lines
+        }
+        let traffic = RouteTraffic.summarize(shown, since: Self.isoTime(now.addingTimeInterval(-60)))
+        if !traffic.isEmpty {
+            lines.append(StyledLine("last minute:", role: .dim))
+            for route in traffic {
+                lines.append(
+                    StyledLine(
+                        "  HTTPRoute \(route.route): \(route.summary)", role: route.errors > 0 ? .warning : .normal))
+            }
+        }
+        lines.append(StyledLine(""))
+        for record in shown.suffix(200).reversed() {
+            let role: Role
+            switch record.statusClass {
+            case .success: role = .accepted
+            case .clientError: role = .warning
+            case .serverError: role = .error
+            default: role = .normal
+            }
+            lines += RequestText.twoLines(record, showRoute: ref?.kind != "HTTPRoute").map {
+                StyledLine($0, role: role)
+            }
+        }
+        return lines
+    }
+}
