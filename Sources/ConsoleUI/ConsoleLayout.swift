@@ -55,6 +55,15 @@ public struct ConsoleLayout: Sendable, Equatable {
         diagnostics = Rect(top: 1 + upper, left: 0, height: body - upper, width: columns)
         statusRow = rows - 2
         footerRow = rows - 1
+        if model.zoomed {
+            // The focused pane alone, across the body.
+            let whole = Rect(top: 1, left: 0, height: body, width: columns)
+            let none = Rect(top: 1, left: 0, height: 0, width: 0)
+            tree = model.focus == .tree ? whole : none
+            detail = model.focus == .detail ? whole : none
+            diagnostics = model.focus == .diagnostics ? whole : none
+            divider = nil
+        }
     }
 
     /// Rows of content a pane shows (its height less the title row).

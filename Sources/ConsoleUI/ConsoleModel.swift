@@ -145,6 +145,10 @@ public struct ConsoleModel: Sendable {
     public var filter = ""
 
     public var focus = Pane.tree
+    /// `z`: the focused pane takes the whole screen body.
+    public var zoomed = false
+    /// `<` `>`: columns of indentation the tree leaves out, so deep rows show their names whole at 80 columns.
+    public var treeShift = 0
     public var selected = 0
     public var scroll = 0
 

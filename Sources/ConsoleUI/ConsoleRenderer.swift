@@ -94,12 +94,15 @@ public enum ConsoleRenderer {
         switch model.view {
         case .topology:
             let rows = model.visibleRows
+            let shifted = model.treeShift > 0 ? "  \(model.glyphs.collapsed)\(model.treeShift)" : ""
+            let zoom = model.zoomed ? "  [z: zoomed]" : ""
             title(
-                "Topology (\(rows.count))\(filterNote)", rect: rect, focused: focused, glyphs: model.glyphs, on: screen)
+                "Topology (\(rows.count))\(filterNote)\(shifted)\(zoom)", rect: rect, focused: focused,
+                glyphs: model.glyphs, on: screen)
             for (offset, item) in rows.dropFirst(model.scroll).prefix(height).enumerated() {
                 let index = model.scroll + offset
                 let marker = item.hasChildren ? (item.isCollapsed ? model.glyphs.collapsed : " ") : " "
-                let indent = String(repeating: "  ", count: item.row.depth)
+                let indent = String(repeating: " ", count: max(0, item.row.depth * 2 - model.treeShift))
                 let row = rect.top + 1 + offset
                 let isSelected = index == model.selected
                 screen.put(indent + marker, row: row, column: rect.left, role: isSelected ? .selection : .dim)

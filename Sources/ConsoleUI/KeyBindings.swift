@@ -107,6 +107,20 @@ extension ConsoleModel {
             let index = Int(String(c))! - 1
             return tabs.indices.contains(index) ? model.selectTab(tabs[index]) : []
         },
+        KeyBinding("z", "zoom: the focused pane takes the whole screen (z again: all panes)", keys: [.char("z")]) {
+            model, _, _ in
+            model.zoomed.toggle()
+            model.message = StyledLine(model.zoomed ? "zoomed: z shows every pane" : "every pane", role: .dim)
+            return []
+        },
+        KeyBinding(
+            "< >", "tree: leave out (or bring back) indentation, for deep rows at narrow widths",
+            keys: [.char("<"), .char(">")]
+        ) { model, key, _ in
+            let deepest = model.visibleRows.map(\.row.depth).max() ?? 0
+            model.treeShift = key == .char(">") ? min(deepest * 2, model.treeShift + 4) : max(0, model.treeShift - 4)
+            return []
+        },
         KeyBinding(
             "r", "detail: the selection's live requests (a Gateway's, a route's), newest first", keys: [.char("r")]
         ) { model, _, _ in model.selectTab(.requests) },

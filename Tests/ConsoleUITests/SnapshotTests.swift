@@ -1,5 +1,7 @@
 import ConsoleUI
 import Foundation
+import GatewayAPI
+import GatewayCore
 import Testing
 
 /// Main screens drawn on the in-memory screen, compared with files in Snapshots/ (text and, per theme, colours).
@@ -90,5 +92,87 @@ struct SnapshotTests {
             let screen = draw(try GuideFixture.model(), rows: rows, columns: columns)
             if rows < 6 || columns < 20 { #expect(screen.text.contains("too small") || columns < 20) }
         }
+    }
+}
+
+/// Names users look for, at the width most terminals open with.
+@Suite("Names at 80 columns")
+struct NamesAt80Tests {
+    static let examplesPath = GuideFixture.root.deletingLastPathComponent().appendingPathComponent(
+        "shared/ngf-examples"
+    )
+    .path
+
+    static func model(_ objects: [DecodedObject]) throws -> ConsoleModel {
+        var snapshot = ResourceSnapshot()
+        snapshot.gatewayClasses = [
+            try GatewayClass.decode([
+                "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
+                "metadata": ["name": "nginx"],
+                "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)],
+            ])
+        ]
+        for object in objects { try snapshot.insert(kind: object.type.kind, object: object.object) }
+        var model = ConsoleModel()
+        model.setTree(TopologyTree.rows(GraphBuilder.build(snapshot, config: ControllerConfig())))
+        model.header.dataplane = "up"
+        return model
+    }
+
+    /// Every object the tree shows, by name, is on the 80x24 screen whole (the tree scrolls; each row is checked
+    /// where it is drawn).
+    func expectNamesWhole(_ objects: [DecodedObject], _ label: String) throws {
+        var model = try Self.model(objects)
+        let names = Set(model.visibleRows.compactMap { $0.row.ref?.name })
+        var seen: Set<String> = []
+        for index in model.visibleRows.indices {
+            model.selected = index
+            let screen = GridScreen(rows: 24, columns: 80)
+            ConsoleRenderer.draw(&model, on: screen)
+            for name in names where screen.text.contains(name) { seen.insert(name) }
+        }
+        #expect(seen == names, "\(label): not whole at 80x24: \(names.subtracting(seen).sorted())")
+    }
+
+    @Test("the guide's names are whole at 80x24")
+    func guide() throws {
+        try expectNamesWhole(GuideFixture.objects(), "the guide")
+    }
+
+    @Test(
+        "NGF's examples' names are whole at 80x24 (cafe, https-termination, traffic-splitting)",
+        .enabled(
+            if: FileManager.default.fileExists(atPath: examplesPath + "/cafe-example"), "needs ../shared/ngf-examples"))
+    func ngfExamples() throws {
+        for folder in ["cafe-example", "https-termination", "traffic-splitting"] {
+            let path = Self.examplesPath + "/" + folder
+            let files = try FileManager.default.contentsOfDirectory(atPath: path).filter {
+                $0.hasSuffix(".yaml") && $0 != "cafe-route-equal-weight.yaml"
+            }
+            let objects = try ManifestDecoder().decode(ManifestReader().read(paths: files.map { path + "/" + $0 }))
+            try expectNamesWhole(objects, folder)
+        }
+    }
+
+    @Test("z zooms the focused pane to the whole body; < > take indentation out of the tree and put it back")
+    func zoomAndShift() throws {
+        var model = try GuideFixture.model()
+        var layout = ConsoleLayout(rows: 24, columns: 80, model: model)
+        #expect(layout.tree.width < 80 && layout.detail.width > 0)
+        _ = model.handle(.char("z"), layout: layout)
+        layout = ConsoleLayout(rows: 24, columns: 80, model: model)
+        #expect(layout.tree == .init(top: 1, left: 0, height: 21, width: 80) && layout.detail.height == 0)
+        #expect(layout.diagnostics.height == 0 && layout.divider == nil)
+        _ = model.handle(.char("z"), layout: layout)
+        #expect(!model.zoomed)
+        _ = model.handle(.char(">"), layout: layout)
+        #expect(model.treeShift == 4)
+        let screen = GridScreen(rows: 24, columns: 80)
+        ConsoleRenderer.draw(&model, on: screen)
+        #expect(
+            screen.text.contains("✓ Service default/secure-app:8443") || screen.text.contains("Service secure-app:8443")
+        )
+        _ = model.handle(.char("<"), layout: layout)
+        #expect(model.treeShift == 0)
     }
 }
