@@ -8,7 +8,8 @@ import Probing
 /// this machine, and the response compared with what the guide shows.
 struct ProbeCheck {
     let probe: Scenario.Probe
-    let namespace: String
+    /// Where the Gateway's listener of the probe's scheme is (nil: none yet).
+    let target: ListenerTarget?
 
     var scheme: String { probe.scheme ?? "http" }
     var path: String { probe.path ?? "/" }
@@ -29,33 +30,24 @@ struct ProbeCheck {
         return text
     }
 
-    func evaluate(_ store: Store) -> ScenarioRunner.CheckOutcome {
-        let state = DataplaneManager(stateDirectory: store.directory).load()
-        let key =
-            probe.gateway.map { "\(namespace)/\($0)" }
-            ?? state.gateways.keys.sorted().first { $0.hasPrefix(namespace + "/") }
-        let wanted: ListenerProtocol = scheme == "https" ? .https : .http
-        let record = key.flatMap { state.gateways[$0] }
-        var target = record?.bindings.first { $0.protocol == wanted }.map { ($0.address, $0.port) }
-        // A guide that expects the request to fail (curl: (7)): with no listener of the scheme, the request goes where
-        // the scheme's usual port would be served here, as a user's curl to a Gateway without that listener does.
-        if target == nil, probe.curlError != nil, let address = record?.address ?? record?.bindings.first?.address {
-            target = (address, (scheme == "https" ? 443 : 80) + state.portOffset)
-        }
-        guard let (address, port) = target else {
+    func evaluate() -> ScenarioRunner.CheckOutcome {
+        // With no listener of the scheme, only a guide that expects the request to fail (curl: (7)) sends it.
+        guard let target, !(target.isMissingListener && probe.curlError == nil) else {
             return .init(
                 description: summary, failure: "no programmed Gateway listener serves \(scheme.uppercased()) yet")
         }
+        let address = target.address
+        let port = target.port
         let url = "\(scheme)://\(probe.host):\(port)\(path)"
         let resolve = "\(probe.host):\(port):\(address)"
-        let bindings = key.flatMap { state.gateways[$0]?.bindings } ?? []
-        var (result, followed) = send(url: url, resolve: resolve, bindings: bindings, portOffset: state.portOffset)
+        let bindings = target.bindings
+        var (result, followed) = send(url: url, resolve: resolve, bindings: bindings, portOffset: target.portOffset)
         // Several outputs (a traffic split's backends): requests until each has been seen, every response one of them.
         if let output = probe.output, output.count > 1, failure(result) == nil {
             var unseen = Set(output.indices).subtracting(matching(result))
             var sent = 1
             while !unseen.isEmpty, sent < Self.sampleLimit {
-                (result, _) = send(url: url, resolve: resolve, bindings: bindings, portOffset: state.portOffset)
+                (result, _) = send(url: url, resolve: resolve, bindings: bindings, portOffset: target.portOffset)
                 sent += 1
                 if failure(result) != nil { break }
                 unseen.subtract(matching(result))

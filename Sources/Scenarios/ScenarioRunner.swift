@@ -2,6 +2,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import GatewayCore
+import NginxConfig
 import Probing
 
 /// Replays a scenario against the embedded state: apply, reconcile, check; stops at the first unmet check. It
@@ -18,6 +19,16 @@ public struct ScenarioRunner {
         public var extraTypes: () throws -> [ResourceType]
         /// How long a check retries before it fails: pods start and reloads settle, slowly on a busy machine.
         public var checkDeadline: TimeInterval = 20
+        /// Applies a step's objects; returns each one's action (`created`, `configured`…). The embedded store's by
+        /// default; on a cluster, a server-side apply after a confirmed plan.
+        public var apply: ([DecodedObject]) throws -> [String]
+        /// Deletes a step's objects; returns which existed.
+        public var delete: ([DecodedObject]) throws -> [Bool]
+        /// Where a probe goes: the Gateway's listener of a scheme (`http`, `https`), by Gateway name (nil: the
+        /// namespace's first). The embedded data plane's by default.
+        public var listener: (_ gateway: String?, _ scheme: String) -> ListenerTarget?
+        /// Whether steps need the embedded data plane running.
+        public var needsDataplane = true
 
         public init(
             store: Store, namespace: String, reconcile: @escaping (String) throws -> Void,
@@ -27,6 +38,9 @@ public struct ScenarioRunner {
             self.namespace = namespace
             self.reconcile = reconcile
             self.extraTypes = extraTypes
+            apply = { objects in try store.apply(objects).map(\.action.rawValue) }
+            delete = { objects in try store.delete(objects.map(\.key)).map { $0 != nil } }
+            listener = { gateway, scheme in ListenerTarget.embedded(store, namespace: namespace, gateway, scheme) }
         }
     }
 
@@ -45,7 +59,7 @@ public struct ScenarioRunner {
 
     /// Runs steps 1...`upTo` (all when nil); checks run unless `checks` is false.
     public func run(upTo: Int?, checks: Bool, emit: (ScenarioEvent) -> Void) throws {
-        guard DataplaneManager(stateDirectory: context.store.directory).isRunning else {
+        guard !context.needsDataplane || DataplaneManager(stateDirectory: context.store.directory).isRunning else {
             throw ScenarioError.dataplaneNotRunning(hint: "start it with gwconsole up, then run the scenario")
         }
         let last = min(upTo ?? scenario.steps.count, scenario.steps.count)
@@ -64,16 +78,13 @@ public struct ScenarioRunner {
         let store = context.store
         if let text = step.apply {
             let decoded = try objects(text, step: number)
-            let outcomes = try store.apply(decoded)
-            for (object, outcome) in zip(decoded, outcomes) {
-                emit(
-                    .applied(object: "\(object.type.qualifiedSingular)/\(object.name)", action: outcome.action.rawValue)
-                )
+            for (object, action) in zip(decoded, try context.apply(decoded)) {
+                emit(.applied(object: "\(object.type.qualifiedSingular)/\(object.name)", action: action))
             }
         }
         if let text = step.delete {
             let decoded = try objects(text, step: number)
-            for (object, result) in zip(decoded, try store.delete(decoded.map(\.key))) where result != nil {
+            for (object, existed) in zip(decoded, try context.delete(decoded)) where existed {
                 emit(.deleted(object: "\(object.type.qualifiedSingular) \"\(object.name)\""))
             }
         }
@@ -112,7 +123,7 @@ public struct ScenarioRunner {
 
     func once(_ check: Scenario.Check) throws -> CheckOutcome {
         if let probe = check.probe {
-            return ProbeCheck(probe: probe, namespace: context.namespace).evaluate(context.store)
+            return ProbeCheck(probe: probe, target: context.listener(probe.gateway, probe.scheme ?? "http")).evaluate()
         }
         guard let object = check.object else {
             return CheckOutcome(description: "(empty check)", failure: "a check needs probe or object")
@@ -120,6 +131,48 @@ public struct ScenarioRunner {
         return try ObjectCheckEvaluator(check: object, namespace: context.namespace).evaluate(
             context.store, extra: context.extraTypes())
     }
+}
+
+/// A Gateway listener a probe can reach: its address and port here, and the Gateway's other listeners (a
+/// redirect to one of them is followed).
+public struct ListenerTarget: Sendable, Equatable {
+    public var address: String
+    public var port: Int
+    public var bindings: [ListenerBinding]
+    /// Added to declared ports where this machine serves them (the embedded data plane's port offset).
+    public var portOffset: Int
+
+    public init(address: String, port: Int, bindings: [ListenerBinding], portOffset: Int) {
+        self.address = address
+        self.port = port
+        self.bindings = bindings
+        self.portOffset = portOffset
+    }
+
+    /// The embedded data plane's listener of a scheme, for the named Gateway or the namespace's first.
+    public static func embedded(_ store: Store, namespace: String, _ gateway: String?, _ scheme: String)
+        -> ListenerTarget?
+    {
+        let state = DataplaneManager(stateDirectory: store.directory).load()
+        let key =
+            gateway.map { "\(namespace)/\($0)" } ?? state.gateways.keys.sorted().first { $0.hasPrefix(namespace + "/") }
+        guard let key, let record = state.gateways[key] else { return nil }
+        let wanted: ListenerProtocol = scheme == "https" ? .https : .http
+        if let binding = record.bindings.first(where: { $0.protocol == wanted }) {
+            return ListenerTarget(
+                address: binding.address, port: binding.port, bindings: record.bindings, portOffset: state.portOffset)
+        }
+        // No listener of the scheme: where its usual port would be served, so a request fails as on a cluster.
+        guard let address = record.bindings.first?.address ?? (record.address.isEmpty ? nil : record.address) else {
+            return nil
+        }
+        return ListenerTarget(
+            address: address, port: (scheme == "https" ? 443 : 80) + state.portOffset, bindings: [],
+            portOffset: state.portOffset)
+    }
+
+    /// Whether this is where the scheme's usual port would be, with no listener of it.
+    public var isMissingListener: Bool { bindings.isEmpty }
 }
 
 extension DecodedObject {

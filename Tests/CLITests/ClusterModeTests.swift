@@ -270,6 +270,38 @@ struct ClusterModeTests {
     }
 
     @Test(
+        "scenario run --write on a cluster: each step's plan (server dry run, diff, Secrets hidden) is applied only after y; without --write it says how"
+    )
+    func scenarioWrite() throws {
+        let cluster = try FakeCluster()
+        let cli = CLI()
+        let kubeconfig = try cluster.kubeconfig()
+        let run = ["--kubeconfig", kubeconfig, "scenario", "run", "secure-backend", "--step", "1"]
+        let refused = try cli.run(run)
+        #expect(refused.status == 1 && refused.stderr.contains("add --write"), "\(refused.stderr)")
+        let write = ["--kubeconfig", kubeconfig, "--write", "scenario", "run", "secure-backend", "--step", "1"]
+        let declined = try cli.run(write, stdin: "n\n")
+        #expect(declined.status == 1 && declined.stderr.contains("not confirmed: nothing was applied"))
+        #expect(declined.stdout.contains("deployment.apps/secure-app will be created"), "\(declined.stdout)")
+        #expect(declined.stdout.contains("+ kind: Deployment") && declined.stdout.contains("[y/N]"))
+        #expect(!(try cluster.control("GET", "/_test/objects")).contains("secure-app"), "nothing applied")
+        let key = try #require(LiveDataplane.guideCertificateAndKey().key.split(separator: "\n").dropFirst().first)
+        #expect(!declined.stdout.contains(key) && declined.stdout.contains("(hidden: "), "Secret data stays hidden")
+        let applied = try cli.run(write, stdin: "y\n")
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        #expect(
+            applied.stdout.contains("  deployment.apps/secure-app serverside-applied")
+                || applied.stdout.contains("  deployment.apps/secure-app created"), "\(applied.stdout)")
+        #expect((try cluster.control("GET", "/_test/objects")).contains("secure-app"))
+        #expect((try cluster.control("GET", "/_test/requests")).contains("fieldManager=gwconsole"))
+        // Again: nothing to change, and --yes does not ask.
+        let again = try cli.run(write + ["--yes"])
+        #expect(
+            again.status == 0 && again.stdout.contains("deployment.apps/secure-app is unchanged"), "\(again.stdout)")
+        #expect(!again.stdout.contains("[y/N]"))
+    }
+
+    @Test(
         "probe --route finds the Gateway at its NGINX Service's LoadBalancer address (or --gateway-address) and sends the request"
     )
     func probe() throws {

@@ -2,54 +2,118 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import KubeClient
+import ResourcePrinters
 
 /// Changes to a cluster with --write: server-side apply (field manager `gwconsole`) and delete. Every object is
 /// first applied as a server dry run, so a manifest the server refuses changes nothing; then the cache is resynced.
 struct ClusterWrites {
     let session: ClusterSession
 
-    func apply(_ objects: [DecodedObject], dryRun: Bool) throws {
-        let plan = try objects.map { object -> (DecodedObject, String, String) in
+    /// One object's change: how it is served, and what the server's dry run says it becomes.
+    struct Change {
+        var object: DecodedObject
+        var version: String
+        var action: String
+        /// The object as it is and as the dry run returns it, as YAML lines without server-kept fields.
+        var diff: [String]
+    }
+
+    /// The plan for `objects`: each applied as a server dry run (a manifest the server refuses changes nothing),
+    /// with the diff of what is there against what would be.
+    func plan(_ objects: [DecodedObject]) throws -> [Change] {
+        try objects.map { object in
             let version = splitAPIVersion(object.apiVersion).version
             let existing = try? session.api.json(
                 "GET",
                 KubeAPI.path(
                     object.type, version: version, namespace: object.type.namespaced ? object.namespace : nil,
                     name: object.name))
+            let result: JSONValue
             do {
-                _ = try session.api.apply(object.object, type: object.type, version: version, dryRun: true)
+                result = try session.api.apply(object.object, type: object.type, version: version, dryRun: true)
             } catch let error as KubeError {
                 let position = object.position.map { "\($0): " } ?? ""
                 throw CLIError(
                     "\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.description)\nerror: nothing was applied to cluster \(session.connection.contextName)"
                 )
             }
-            return (object, version, existing == nil ? "created" : "serverside-applied")
+            let diff = LineDiff.lines(
+                old: existing.map { Self.comparable($0) } ?? [], new: Self.comparable(result))
+            return Change(
+                object: object, version: version, action: existing == nil ? "created" : "serverside-applied",
+                diff: diff)
         }
+    }
+
+    /// An object's YAML lines without what the server keeps for itself (managedFields, versions, status).
+    static func comparable(_ object: JSONValue) -> [String] {
+        var object = object
+        for field in ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"] {
+            object.set(nil, at: ["metadata", field])
+        }
+        object.set(nil, at: ["status"])
+        // Secret values are never printed: a changed value shows as a changed length.
+        if object["kind"]?.stringValue == "Secret" {
+            for field in ["data", "stringData"] {
+                guard case .object(let members)? = object[field] else { continue }
+                object.set(
+                    .object(members.mapValues { .string("(hidden: \(($0.stringValue ?? "").utf8.count) bytes)") }),
+                    at: [field])
+            }
+        }
+        return YAMLWriter.write(object).split(separator: "\n").map(String.init)
+    }
+
+    func printPlan(_ plan: [Change]) {
         Output.out(
             "Plan for cluster \(session.connection.contextName) (\(session.connection.server)), field manager gwconsole:\n"
         )
-        for (object, _, action) in plan {
-            Output.out(
-                "  \(object.type.qualifiedSingular)/\(object.name) will be \(action == "created" ? "created" : "updated")\n"
-            )
+        for change in plan {
+            let name = "\(change.object.type.qualifiedSingular)/\(change.object.name)"
+            if change.action == "created" {
+                Output.out("  \(name) will be created\n")
+            } else if change.diff.isEmpty {
+                Output.out("  \(name) is unchanged\n")
+            } else {
+                Output.out("  \(name) will be updated\n")
+            }
+            let shown = change.diff.prefix(60)
+            for line in shown { Output.out("      \(line)\n") }
+            if change.diff.count > shown.count { Output.out("      … \(change.diff.count - shown.count) more lines\n") }
         }
+    }
+
+    /// Server-side applies a plan; the actions, in order.
+    @discardableResult
+    func execute(_ plan: [Change], report: Bool) throws -> [String] {
+        var actions: [String] = []
+        for change in plan {
+            do {
+                _ = try session.api.apply(change.object.object, type: change.object.type, version: change.version)
+            } catch let error as KubeError {
+                throw CLIError("\(change.object.type.qualifiedSingular)/\(change.object.name): \(error.description)")
+            }
+            if report { Output.out("\(change.object.type.qualifiedSingular)/\(change.object.name) \(change.action)\n") }
+            actions.append(change.action)
+        }
+        try resync()
+        return actions
+    }
+
+    func apply(_ objects: [DecodedObject], dryRun: Bool) throws {
+        let plan = try plan(objects)
+        printPlan(plan)
         if dryRun {
             Output.out("(dry run: nothing changed)\n")
             return
         }
-        for (object, version, action) in plan {
-            do {
-                _ = try session.api.apply(object.object, type: object.type, version: version)
-            } catch let error as KubeError {
-                throw CLIError("\(object.type.qualifiedSingular)/\(object.name): \(error.description)")
-            }
-            Output.out("\(object.type.qualifiedSingular)/\(object.name) \(action)\n")
-        }
-        try resync()
+        try execute(plan, report: true)
     }
 
-    func delete(_ targets: [(ResourceType, ObjectKey)], ignoreNotFound: Bool) throws {
+    /// Deletes objects; which existed (those that did not are errors unless `ignoreNotFound`).
+    @discardableResult
+    func delete(_ targets: [(ResourceType, ObjectKey)], ignoreNotFound: Bool, report: Bool = true) throws -> [Bool] {
+        var existed: [Bool] = []
         let discovery = try session.api.discover(targets.map(\.0))
         var missing: [String] = []
         for (type, key) in targets {
@@ -59,10 +123,13 @@ struct ClusterWrites {
             }
             do {
                 try session.api.delete(type, version: version, namespace: key.namespace, name: key.name)
+                existed.append(true)
+                guard report else { continue }
                 Output.out(
                     "\(type.qualifiedSingular) \"\(key.name)\" deleted\(key.namespace.isEmpty ? "" : " from \(key.namespace) namespace")\n"
                 )
             } catch KubeError.status(404, _, _) {
+                existed.append(false)
                 if !ignoreNotFound {
                     missing.append("Error from server (NotFound): \(type.qualifiedPlural) \"\(key.name)\" not found")
                 }
@@ -72,6 +139,7 @@ struct ClusterWrites {
         }
         try resync()
         if !missing.isEmpty { throw CLIError(missing.joined(separator: "\n")) }
+        return existed
     }
 
     func resync() throws {

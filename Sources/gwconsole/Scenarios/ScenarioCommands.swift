@@ -78,11 +78,23 @@ struct ScenarioCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "A built-in scenario, a scenario file, a guide or an example folder.") var name: String
         @Option(name: .long, help: "Apply steps 1 to N only (no checks).") var step: Int?
+        @Flag(name: .long, help: "On a cluster (with --write): apply each step's plan without asking.") var yes = false
         mutating func run() throws {
             try reportingErrors {
                 let scenario = try ScenarioCommand.load(name).scenario
                 if let step, step < 1 || step > scenario.steps.count {
                     throw ScenarioError.stepOutOfRange(step, count: scenario.steps.count)
+                }
+                if global.clusterMode {
+                    guard global.write else {
+                        throw CLIError(
+                            "error: scenario run changes the cluster: add --write to see each step's plan (a server dry run and a diff of every object) and apply it after you confirm (--yes: without asking)"
+                        )
+                    }
+                    try ClusterScenario(global: global, confirm: !yes).runner(scenario).run(
+                        upTo: step, checks: step == nil
+                    ) { Output.out($0.text) }
+                    return
                 }
                 let store = try global.openWritableStore(for: "scenario run")
                 try global.scenarioRunner(scenario, store: store).run(upTo: step, checks: step == nil) {

@@ -1,0 +1,80 @@
+import Dataplane
+import Foundation
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+import Scenarios
+
+/// A scenario against a cluster (`scenario run --write`): each step's changes are shown as a plan (a server dry run
+/// and a diff of every object) and applied with server-side apply after the user confirms; checks read the cache
+/// synced after each step, and probes go to the Gateway's address as `probe` finds it.
+struct ClusterScenario {
+    let global: GlobalOptions
+    /// Ask before applying each step (`--yes` does not).
+    let confirm: Bool
+
+    func runner(_ scenario: Scenario) throws -> ScenarioRunner {
+        let session = try global.cluster()
+        let store = try session.store(keeper: global)
+        let writes = ClusterWrites(session: session)
+        var context = ScenarioRunner.Context(
+            store: store, namespace: global.effectiveNamespace, reconcile: { _ in try writes.resync() },
+            extraTypes: { try ObjectQuery.unstructuredTypes(store) })
+        context.needsDataplane = false
+        let confirm = self.confirm
+        let contextName = session.connection.contextName
+        context.apply = { objects in
+            let plan = try writes.plan(objects)
+            writes.printPlan(plan)
+            try Self.ask("Apply this to cluster \(contextName)?", confirm: confirm)
+            return try writes.execute(plan, report: false)
+        }
+        context.delete = { objects in
+            Output.out("Plan for cluster \(contextName): delete\n")
+            for object in objects { Output.out("  \(object.type.qualifiedSingular)/\(object.name)\n") }
+            try Self.ask("Delete these from cluster \(contextName)?", confirm: confirm)
+            let targets = objects.map {
+                (
+                    $0.type,
+                    ObjectKey(
+                        groupKind: $0.type.groupKind, namespace: $0.type.namespaced ? $0.namespace : "",
+                        name: $0.name)
+                )
+            }
+            return try writes.delete(targets, ignoreNotFound: true, report: false)
+        }
+        context.listener = { gateway, scheme in
+            Self.listener(store: store, namespace: context.namespace, gateway, scheme)
+        }
+        return ScenarioRunner(scenario: scenario, context: context)
+    }
+
+    /// Asks on the terminal; anything but y/yes stops with nothing applied.
+    static func ask(_ question: String, confirm: Bool) throws {
+        guard confirm else { return }
+        Output.out("\(question) [y/N] ")
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        guard answer == "y" || answer == "yes" else {
+            throw CLIError("error: not confirmed: nothing was applied (--yes applies without asking)")
+        }
+    }
+
+    /// The Gateway's listener of a scheme at the address `probe` finds (its NGINX Service's).
+    static func listener(store: Store, namespace: String, _ gateway: String?, _ scheme: String) -> ListenerTarget? {
+        let gateways = (try? store.list(ResourceRegistry.gateway.groupKind, namespace: namespace)) ?? []
+        guard let object = gateway.map({ name in gateways.first { $0.name == name } }) ?? gateways.first,
+            let decoded = try? Gateway.decode(object.object)
+        else { return nil }
+        let wanted: ListenerProtocol = scheme == "https" ? .https : .http
+        guard let listener = decoded.spec.listeners.first(where: { $0.protocol == wanted }),
+            case .success(let found) = GatewayAddress.find(
+                gateway: .gateway(object.namespace, object.name), listenerPort: Int(listener.port), store: store,
+                override: nil)
+        else { return nil }
+        return ListenerTarget(
+            address: found.address, port: found.port,
+            bindings: [
+                ListenerBinding(listener: listener.name, protocol: wanted, address: found.address, port: found.port)
+            ], portOffset: 0)
+    }
+}
