@@ -208,3 +208,35 @@ public enum RequestText {
         return lines
     }
 }
+
+/// NGINX's default access log (`combined`), as an NGF data plane pod writes it to stdout: a `RequestRecord` without
+/// host, upstream or route (`RequestRouting` finds the route from the Gateway's graph).
+public enum CombinedLogLine {
+    static let months = [
+        "Jan": "01", "Feb": "02", "Mar": "03", "Apr": "04", "May": "05", "Jun": "06", "Jul": "07", "Aug": "08",
+        "Sep": "09", "Oct": "10", "Nov": "11", "Dec": "12",
+    ]
+
+    /// `10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET /coffee HTTP/1.1" 200 160 "-" "curl/8.5.0"`.
+    public static func parse(_ line: String) -> RequestRecord? {
+        guard let open = line.firstIndex(of: "["), let close = line[open...].firstIndex(of: "]"),
+            let quote = line[close...].firstIndex(of: "\""),
+            let end = line[line.index(after: quote)...].firstIndex(of: "\"")
+        else { return nil }
+        let request = line[line.index(after: quote)..<end].split(separator: " ")
+        let after = line[line.index(after: end)...].split(separator: " ")
+        guard request.count >= 2, let status = after.first.flatMap({ Int($0) }) else { return nil }
+        return RequestRecord(
+            time: isoTime(String(line[line.index(after: open)..<close])), method: String(request[0]), host: "",
+            uri: String(request[1]), status: status)
+    }
+
+    /// `01/Dec/2026:10:00:00 +0000` as `2026-12-01T10:00:00+00:00`, the form the request log's records compare in.
+    static func isoTime(_ local: String) -> String {
+        let parts = local.split(whereSeparator: { $0 == "/" || $0 == ":" || $0 == " " })
+        guard parts.count == 7, let month = months[String(parts[1])] else { return local }
+        let zone = parts[6]
+        let offset = zone.count == 5 ? "\(zone.prefix(3)):\(zone.suffix(2))" : String(zone)
+        return "\(parts[2])-\(month)-\(parts[0])T\(parts[3]):\(parts[4]):\(parts[5])\(offset)"
+    }
+}

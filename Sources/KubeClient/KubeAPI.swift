@@ -169,6 +169,28 @@ public final class KubeAPI: @unchecked Sendable {
         if let failure { throw failure }
     }
 
+    /// A pod container's log (`pods/NAME/log`), line by line as it arrives; with `follow`, until `onLine` returns
+    /// false or the server ends the stream.
+    public func podLog(
+        namespace: String, name: String, container: String?, follow: Bool, tailLines: Int? = nil,
+        onLine: @escaping (String) -> Bool
+    ) throws {
+        var query: [(String, String)] = []
+        if let container { query.append(("container", container)) }
+        if follow { query.append(("follow", "true")) }
+        if let tailLines { query.append(("tailLines", String(tailLines))) }
+        let path =
+            "/api/v1/namespaces/\(KubeAPI.escape(namespace))/pods/\(KubeAPI.escape(name))/log" + KubeAPI.query(query)
+        let response = try http.stream(path, timeoutSeconds: follow ? 24 * 3600 : 60) { line in
+            var text = String(decoding: line, as: UTF8.self)
+            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            return onLine(text)
+        }
+        if !(200..<300).contains(response.status) {
+            throw KubeError.from(code: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
+    }
+
     // MARK: writing
 
     /// Server-side apply with field manager `gwconsole`; returns the object as stored.

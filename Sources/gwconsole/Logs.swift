@@ -5,7 +5,8 @@ import Foundation
 import GatewayAPI
 
 /// `gwconsole logs POD`: a local pod's nginx error and access logs; `logs --gateway NAME`: the requests a Gateway
-/// served, with the route, rule and backend of each (`-f` follows them).
+/// served, with the route, rule and backend of each (`-f` follows them); on a cluster, from the NGF data plane
+/// pod's log through the API, routes found by path.
 struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a local pod's nginx logs, or a Gateway's requests (--gateway, -f to follow).")
@@ -55,10 +56,28 @@ struct Logs: ParsableCommand {
 
     func requests(_ name: String) throws {
         guard output == nil || output == "json" else { throw CLIError("error: -o takes json") }
+        let filter = filter.map(RequestFilter.init(text:)) ?? RequestFilter()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = output == "json"
+        func print(_ record: RequestRecord) {
+            guard filter.matches(record) else { return }
+            if json, let data = try? encoder.encode(record) {
+                Output.out(String(decoding: data, as: UTF8.self) + "\n")
+            } else if !json {
+                Output.out(RequestText.line(record) + "\n")
+            }
+        }
         if global.clusterMode {
-            throw CLIError(
-                "error: logs --gateway reads the embedded data plane's request log; on a cluster, read the NGF data plane pod's nginx container log (kubectl logs)"
-            )
+            let (store, graph) = try global.openReconciledStore()
+            let log = ClusterRequestLog(
+                session: try global.cluster(), store: store, graph: graph,
+                gateway: .gateway(global.effectiveNamespace, name))
+            try log.stream(follow: follow) { record in
+                print(record)
+                return true
+            }
+            return
         }
         let store = try global.openStore()
         let key = "\(global.effectiveNamespace)/\(name)"
@@ -66,18 +85,9 @@ struct Logs: ParsableCommand {
             throw CLIError(
                 "error: Gateway \(key) has not been served by this data plane (gwconsole status lists what serves)")
         }
-        let filter = filter.map(RequestFilter.init(text:)) ?? RequestFilter()
         let reader = RequestLogReader(path: path, tail: follow ? 16 * 1024 : 1 << 40)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while true {
-            for record in reader.read() where filter.matches(record) {
-                if output == "json", let data = try? encoder.encode(record) {
-                    Output.out(String(decoding: data, as: UTF8.self) + "\n")
-                } else {
-                    Output.out(RequestText.line(record) + "\n")
-                }
-            }
+            for record in reader.read() { print(record) }
             guard follow else { return }
             usleep(200_000)
         }

@@ -361,4 +361,40 @@ struct ClusterModeTests {
         #expect(term.waitFor("only reads the cluster").contains("only reads the cluster"))
         try term.send("q")
     }
+
+    @Test(
+        "the live requests of a cluster Gateway: its NGF pod's log streamed through the API, each request mapped to its route by path; the console's Requests tab follows it"
+    )
+    func liveRequests() throws {
+        let pod =
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"gateway-nginx-7d9f","namespace":"default","labels":{"gateway.networking.k8s.io/gateway-name":"gateway"}},"spec":{"containers":[{"name":"nginx","image":"ghcr.io/nginx/nginx-gateway-fabric/nginx"}]},"status":{"phase":"Running"}}"#
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects() + [pod])
+        let lines = { (status: Int, time: String) in
+            #"{"lines":["2026/12/01 10:00:00 [notice] 1#1: start worker processes","10.0.0.1 - - [01/Dec/2026:\#(time) +0000] \"GET / HTTP/1.1\" \#(status) 150 \"-\" \"curl/8.5.0\""]}"#
+        }
+        let posted = try cluster.control("POST", "/_test/logs/default/gateway-nginx-7d9f", json: lines(400, "10:00:00"))
+        #expect(posted.contains("\"lines\""), "\(posted)")
+        let cli = CLI()
+        let kubeconfig = try cluster.kubeconfig()
+        let logs = try cli.run(["--kubeconfig", kubeconfig, "logs", "--gateway", "gateway"])
+        #expect(logs.status == 0, "\(logs.stderr)")
+        #expect(
+            logs.stdout == "10:00:00  GET /  400  0 ms  HTTPRoute default/secure-app rule 0\n",
+            "\(logs.stdout)\(logs.stderr)")
+        let requests = try cluster.control("GET", "/_test/requests")
+        #expect(requests.contains("/pods/gateway-nginx-7d9f/log") && requests.contains("container=nginx"))
+        let json = try cli.run(["--kubeconfig", kubeconfig, "logs", "--gateway", "gateway", "-o", "json"]).stdout
+        #expect(json.contains("\"time\":\"2026-12-01T10:00:00+00:00\"") && json.contains("\"status\":400"))
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(cli.state) --kubeconfig \(kubeconfig)", columns: 160, rows: 40)
+        term.waitFor("HTTPRoute default/secure-app", seconds: 15)
+        try term.send("r")
+        let first = term.waitFor("400  GET /", seconds: 15)
+        #expect(first.contains("HTTPRoute default/secure-app rule 0"), "\(first)")
+        // A new request while the console follows the stream.
+        try cluster.control("POST", "/_test/logs/default/gateway-nginx-7d9f", json: lines(200, "10:00:05"))
+        let next = term.waitFor("200  GET /", seconds: 15)
+        #expect(next.contains("10:00:05  200  GET /"), "\(next)")
+        try term.send("q")
+    }
 }

@@ -367,3 +367,16 @@ struct RequestLogTests {
         #expect(RequestFilter(text: "host=secure-app.example.com 4xx").matches(base))
     }
 }
+
+@Suite("NGINX's default access log")
+struct CombinedLogTests {
+    @Test("a combined-format line reads as a request with its time in the request log's form; other lines do not")
+    func parse() throws {
+        let record = try #require(
+            CombinedLogLine.parse(
+                #"10.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET /coffee?x=1 HTTP/1.1" 502 150 "-" "curl/8.5.0""#))
+        #expect(record.time == "2026-12-01T10:00:00+00:00" && record.method == "GET" && record.uri == "/coffee?x=1")
+        #expect(record.status == 502 && record.route.isEmpty)
+        #expect(CombinedLogLine.parse("2026/12/01 10:00:00 [notice] 1#1: start worker processes") == nil)
+    }
+}

@@ -119,6 +119,7 @@ final class ConsoleRunner {
         try reload()
         clusterWatchers = try startClusterWatchers()
         defer { clusterWatchers?.stop() }
+        defer { streamsStop.stop() }
         model.completions = completions()
         if !startupMessages.isEmpty {
             model.message = StyledLine(startupMessages.joined(separator: "; "), role: .warning)
@@ -220,8 +221,14 @@ final class ConsoleRunner {
 
     /// New requests in the logs: the header counts routes that fail, the Requests tab shows them as they come.
     func followRequests() {
-        guard let data, !global.clusterMode else { return }
-        let new = requestBook.poll(stateDirectory: data.store.directory)
+        guard let data else { return }
+        let new: Bool
+        if global.clusterMode {
+            startClusterRequestStreams(data)
+            new = requestBook.takeAppended()
+        } else {
+            new = requestBook.poll(stateDirectory: data.store.directory)
+        }
         // Recounted on every look: a route's failures age out of the minute without new requests.
         let failing = requestBook.failingRoutes()
         if failing != model.trafficErrors {
@@ -231,6 +238,35 @@ final class ConsoleRunner {
         guard new else { return }
         if model.detailTab == .requests { model.detail = requestBook.lines(for: model.selectedRef) }
         dirty = true
+    }
+
+    /// Gateways whose data plane pod's log is streamed (cluster mode), and whether the console still runs.
+    var requestStreams: Set<String> = []
+    let streamsStop = ClusterWatchers()
+
+    /// In cluster mode, one stream per Gateway of its NGF data plane pod's log into the request book; a Gateway
+    /// without a pod is tried again on a later look.
+    func startClusterRequestStreams(_ data: ConsoleData) {
+        guard let session = try? global.cluster(),
+            let gateways = try? data.store.list(ResourceRegistry.gateway.groupKind)
+        else { return }
+        for gateway in gateways where !requestStreams.contains("\(gateway.namespace)/\(gateway.name)") {
+            let key = "\(gateway.namespace)/\(gateway.name)"
+            let log = ClusterRequestLog(
+                session: session, store: data.store, graph: data.graph,
+                gateway: .gateway(gateway.namespace, gateway.name))
+            guard (try? log.pod()) != nil else { continue }
+            requestStreams.insert(key)
+            let book = requestBook
+            let stop = streamsStop
+            let handoff = Handoff(value: log)
+            Thread.detachNewThread {
+                try? handoff.value.stream(follow: true) { record in
+                    book.append([record], gateway: key)
+                    return !stop.stopped
+                }
+            }
+        }
     }
 
     func checkForChanges() {

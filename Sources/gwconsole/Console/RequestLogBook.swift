@@ -6,10 +6,31 @@ import GatewayCore
 
 /// The console's view of the Gateways' request logs: it follows each log as it grows and keeps the recent requests,
 /// for the Requests tab and the header's count of routes that fail.
-final class RequestLogBook {
+final class RequestLogBook: @unchecked Sendable {
     private var readers: [String: RequestLogReader] = [:]
-    private(set) var records: [String: [RequestRecord]] = [:]
+    private var stored: [String: [RequestRecord]] = [:]
+    private var appended = false
+    private let lock = NSLock()
     static let kept = 1000
+
+    var records: [String: [RequestRecord]] { lock.withLock { stored } }
+
+    /// Adds records of a Gateway (`namespace/name`) that a stream read (cluster mode's pod logs).
+    func append(_ new: [RequestRecord], gateway: String) {
+        lock.withLock {
+            stored[gateway, default: []] += new
+            if stored[gateway]!.count > Self.kept { stored[gateway]!.removeFirst(stored[gateway]!.count - Self.kept) }
+            appended = true
+        }
+    }
+
+    /// Whether streams appended records since the last look.
+    func takeAppended() -> Bool {
+        lock.withLock {
+            defer { appended = false }
+            return appended
+        }
+    }
 
     /// Reads what the logs gained; true when there was something new.
     func poll(stateDirectory: String) -> Bool {
@@ -20,10 +41,8 @@ final class RequestLogBook {
                 readers[gateway] = RequestLogReader(path: path)
             }
             guard let new = readers[gateway]?.read(), !new.isEmpty else { continue }
-            records[gateway, default: []] += new
-            if records[gateway]!.count > Self.kept {
-                records[gateway]!.removeFirst(records[gateway]!.count - Self.kept)
-            }
+            append(new, gateway: gateway)
+            _ = takeAppended()
             changed = true
         }
         return changed
@@ -31,6 +50,7 @@ final class RequestLogBook {
 
     /// The requests of a Gateway, of a route, or (anything else selected) of every Gateway, oldest first.
     func records(for ref: ObjectRef?) -> [RequestRecord] {
+        let records = self.records
         guard let ref else { return records.values.flatMap { $0 }.sorted { $0.time < $1.time } }
         if ref.kind == "Gateway" { return records[ref.namespacedName] ?? [] }
         let all = records.values.flatMap { $0 }.sorted { $0.time < $1.time }

@@ -28,6 +28,7 @@ Control endpoints (no authentication, never recorded in /_test/requests):
   DELETE /_test/requests                        forget them
   GET    /_test/watches                         the open watches (resource, namespace, user, since)
   GET    /_test/state                           {"resourceVersion", "compactedRevision", "objects", "watches"}
+  POST   /_test/logs/<namespace>/<pod>          {"lines": [...]}: append to the pod's log (followers get them)
 """
 
 import argparse
@@ -432,6 +433,7 @@ class State:
         self.requests = []
         self.failures = []
         self.closed = False
+        self.pod_logs = {}  # "namespace/pod" -> [line, ...] (what pods/log returns and follows)
 
     # -- helpers (call with the lock held)
 
@@ -913,6 +915,9 @@ class Handler(BaseHTTPRequestHandler):
             raise page_not_found()
         name = tail[0] if tail else None
         subresource = tail[1] if len(tail) > 1 else None
+        if subresource == "log" and rt.resource == "pods" and self.command == "GET" and name is not None:
+            self.authorize(user, "get", rt, "log", namespace, name)
+            return self.pod_log(rt, namespace, name, params)
         if subresource is not None and (subresource != "status" or not rt.has_status):
             raise page_not_found()
         if name is not None and rt.namespaced and namespace is None:
@@ -1093,6 +1098,39 @@ class Handler(BaseHTTPRequestHandler):
                     if subscription in state.subscriptions:
                         state.subscriptions.remove(subscription)
                     state.cond.notify_all()
+
+    def pod_log(self, rt, namespace, name, params):
+        """GET .../pods/<name>/log: the lines so far as text/plain; with follow=true, new ones as they come."""
+        state = self.state
+        follow = params.get("follow") in TRUE_VALUES
+        key = "%s/%s" % (namespace, name)
+        with state.cond:
+            if state.get(rt, namespace, name) is None:
+                raise not_found(rt, name)
+            lines = list(state.pod_logs.get(key, []))
+        self.send_response(200)
+        self.send_common_headers()
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for line in lines:
+            self.write_chunk((line + "\n").encode())
+        sent = len(lines)
+        while follow:
+            with state.cond:
+                if len(state.pod_logs.get(key, [])) <= sent and not state.closed:
+                    state.cond.wait(0.5)
+                new = state.pod_logs.get(key, [])[sent:]
+                closed = state.closed
+            for line in new:
+                self.write_chunk((line + "\n").encode())
+            sent += len(new)
+            if closed:
+                break
+            if not new and self.client_gone():
+                self.close_connection = True
+                raise ClientGone()
+        self.write_chunk(b"")
 
     def write_event(self, rt, event_type, obj):
         self.write_chunk((dumps({"type": event_type, "object": self.present(rt, obj)}) + "\n").encode())
@@ -1359,6 +1397,12 @@ class Handler(BaseHTTPRequestHandler):
             except (ValueError, UnicodeDecodeError) as error:
                 raise bad_request("control body is not JSON: %s" % error)
 
+        if endpoint == "logs" and method == "POST" and len(parts) == 3:
+            value = json_body()
+            with state.cond:
+                state.pod_logs.setdefault(parts[1] + "/" + parts[2], []).extend(value.get("lines", []))
+                state.cond.notify_all()
+            return self.send_json(200, {"lines": len(state.pod_logs[parts[1] + "/" + parts[2]])})
         if endpoint == "objects" and method == "GET" and len(parts) == 1:
             with state.cond:
                 items = [state.objects[k] for k in sorted(state.objects)]
