@@ -10,6 +10,7 @@ public enum ConsoleCommands {
         ("probe", nil, "probe the selection through its Gateway, and its backend plain and TLS"),
         ("doctor", nil, "findings for the namespace with evidence and the fix"),
         ("scenario", "NAME", "step through a scenario (n runs the next step)"),
+        ("requests", "FILTER", "the Requests tab, only 4xx/5xx, host=HOST or a route (none: every request)"),
         ("theme", "NAME", "switch theme"),
         ("up", nil, "start the data plane"),
         ("down", nil, "stop the data plane"),
@@ -85,6 +86,9 @@ public enum ConsoleCommands {
         case "scenario":
             guard let argument else { return needs("a scenario name") }
             return [.scenario(argument)]
+        case "requests":
+            model.requestFilter = argument ?? ""
+            return model.selectTab(.requests)
         case "theme":
             guard let argument else { return needs("a theme name") }
             return [.theme(argument)]

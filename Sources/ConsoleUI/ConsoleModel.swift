@@ -141,6 +141,10 @@ public struct ConsoleModel: Sendable {
     public var findingErrors = 0
     /// Routes whose requests got 4xx or 5xx from the Gateway in the last minute (the live request log).
     public var trafficErrors = 0
+    /// The Requests tab's filter (`:requests 4xx`, `host=…`, a route name; empty: every request).
+    public var requestFilter = ""
+    /// The route of each request line on the Requests tab (by line index): Enter probes it.
+    public var requestRoutes: [Int: ObjectRef] = [:]
     public var collapsed: Set<String> = []
     public var filter = ""
 

@@ -42,7 +42,19 @@ extension ConsoleModel {
             let page = max(1, layout.contentHeight(model.focus))
             return model.moveOrScroll(key == .pageDown || key == .ctrl("f") ? page : -page, layout: layout)
         },
-        KeyBinding("Enter Space", "expand or collapse a tree row", keys: [.enter, .char(" ")]) { model, key, _ in
+        KeyBinding(
+            "Enter Space",
+            "expand or collapse a tree row; on the Requests tab, probe the route of the request at the top",
+            keys: [.enter, .char(" ")]
+        ) { model, key, _ in
+            if key == .enter, model.focus == .detail, model.detailTab == .requests {
+                guard
+                    let route = model.requestRoutes.filter({ $0.key >= model.detailScroll }).min(by: { $0.key < $1.key }
+                    )?
+                    .value ?? model.requestRoutes.max(by: { $0.key < $1.key })?.value
+                else { return model.warn("no request with a route here") }
+                return [.probe(route)]
+            }
             if model.view != .topology { return key == .enter ? model.selectTab(.describe) : [] }
             if model.focus == .tree { model.toggle(expand: nil) }
             return []

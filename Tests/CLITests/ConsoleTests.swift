@@ -279,6 +279,16 @@ struct ConsoleTests {
         try term.send("r")
         let fixed = term.waitFor("200  GET secure-app.example.com/", seconds: 20)
         #expect(fixed.contains("(TLS SNI secure-app.example.com, verified)"), "\(fixed)")
+        // Only the failures; Enter on the Requests tab probes the route of the request at the top.
+        try term.send(":")
+        try term.type("requests 4xx")
+        try term.send("Enter")
+        let filtered = term.waitFor("matching \"4xx\"", seconds: 10)
+        #expect(filtered.contains("400  GET") && !filtered.contains("200  GET secure-app.example.com/"), "\(filtered)")
+        try term.send("Tab")
+        try term.send("Enter")
+        let probed = term.waitFor("probed HTTPRoute default/secure-app", seconds: 20)
+        #expect(probed.contains("probed HTTPRoute default/secure-app"), "\(probed)")
         try term.send("C-c")
         expectRestored(term.exitReport())
         let logs = try live.run(["logs", "--gateway", "gateway"]).stdout

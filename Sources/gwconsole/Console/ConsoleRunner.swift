@@ -216,6 +216,14 @@ final class ConsoleRunner {
         }
     }
 
+    /// The Requests tab from the request book, with its filter.
+    func showRequests() {
+        let (lines, routes) = requestBook.lines(for: model.selectedRef, filter: model.requestFilter)
+        model.detail = lines
+        model.requestRoutes = routes
+        dirty = true
+    }
+
     /// The Gateways' request logs, followed for the Requests tab and the header.
     let requestBook = RequestLogBook()
 
@@ -236,7 +244,7 @@ final class ConsoleRunner {
             dirty = true
         }
         guard new else { return }
-        if model.detailTab == .requests { model.detail = requestBook.lines(for: model.selectedRef) }
+        if model.detailTab == .requests { showRequests() }
         dirty = true
     }
 
@@ -292,8 +300,7 @@ final class ConsoleRunner {
 
     func loadDetail() {
         if model.detailTab == .requests {
-            model.detail = requestBook.lines(for: model.selectedRef)
-            dirty = true
+            showRequests()
             return
         }
         guard let data else { return }

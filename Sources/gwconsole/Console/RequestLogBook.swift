@@ -71,14 +71,23 @@ final class RequestLogBook: @unchecked Sendable {
     }
 
     /// The Requests tab: per-route counts over the last minute, then the requests, newest first.
-    func lines(for ref: ObjectRef?, now: Date = Date()) -> [StyledLine] {
-        let shown = records(for: ref)
+    func lines(for ref: ObjectRef?, filter: String = "", now: Date = Date()) -> (
+        lines: [StyledLine], routes: [Int: ObjectRef]
+    ) {
+        let matcher = RequestFilter(text: filter)
+        let shown = records(for: ref).filter { matcher.matches($0) }
         let subject = ref.map { "\($0.kind) \($0.namespacedName)" } ?? "every Gateway"
-        var lines = [StyledLine("Requests of \(subject), newest first (live)", role: .title)]
+        var routes: [Int: ObjectRef] = [:]
+        var lines = [
+            StyledLine(
+                "Requests of \(subject)\(filter.isEmpty ? "" : " matching \"\(filter)\""), newest first (live)",
+                role: .title),
+            StyledLine("Enter probes the route of the request at the top; :requests 4xx filters", role: .dim),
+        ]
         guard !shown.isEmpty else {
             lines.append(
                 StyledLine("no requests yet: send some (p probes the selection), or curl the Gateway", role: .dim))
-            return lines
+            return (lines, routes)
         }
         let traffic = RouteTraffic.summarize(shown, since: Self.isoTime(now.addingTimeInterval(-60)))
         if !traffic.isEmpty {
@@ -98,10 +107,16 @@ final class RequestLogBook: @unchecked Sendable {
             case .serverError: role = .error
             default: role = .normal
             }
+            let parts = record.route.split(separator: "/")
+            if parts.count == 2 {
+                routes[lines.count] = ObjectRef(
+                    group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: String(parts[0]),
+                    name: String(parts[1]))
+            }
             lines += RequestText.twoLines(record, showRoute: ref?.kind != "HTTPRoute").map {
                 StyledLine($0, role: role)
             }
         }
-        return lines
+        return (lines, routes)
     }
 }
