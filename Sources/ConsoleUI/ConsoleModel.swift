@@ -114,6 +114,8 @@ public enum Effect: Sendable, Equatable {
     case theme(String)
     case namespace(String)
     case reload
+    /// Carry out the cluster write plan the user confirmed.
+    case commitPlan
 }
 
 /// Modes that take the keyboard away from navigation.

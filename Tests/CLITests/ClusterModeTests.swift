@@ -397,4 +397,30 @@ struct ClusterModeTests {
         #expect(next.contains("10:00:05  200  GET /"), "\(next)")
         try term.send("q")
     }
+
+    @Test(
+        "with --write the console's edit shows the plan (server dry run, diff) and asks; y server-side applies it, and the watch shows the change"
+    )
+    func consoleWrite() throws {
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects())
+        let cli = CLI()
+        let editor = cli.state + "-editor.sh"
+        try "#!/bin/sh\nsed -i 's/secure-app.example.com/changed.example.com/' \"$1\"\n".write(
+            toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        let term = try TmuxTerminal(
+            "\(CLI.binary) --state \(cli.state) --kubeconfig \(try cluster.kubeconfig()) --write",
+            environment: ["EDITOR": editor], columns: 160, rows: 48)
+        let first = term.waitFor("HTTPRoute default/secure-app", seconds: 15)
+        #expect(first.contains("(--write)"), "\(first)")
+        try term.send("j", "j", "j", "e")
+        let plan = term.waitForAll(["will be updated", "Apply this plan to the cluster?"], seconds: 20)
+        #expect(plan.contains("-   - secure-app.example.com") && plan.contains("+   - changed.example.com"), "\(plan)")
+        #expect(!(try cluster.control("GET", "/_test/objects")).contains("changed.example.com"), "nothing yet")
+        try term.send("y")
+        let applied = term.waitFor("serverside-applied", seconds: 20)
+        #expect(applied.contains("httproute.gateway.networking.k8s.io/secure-app serverside-applied"), "\(applied)")
+        #expect((try cluster.control("GET", "/_test/objects")).contains("changed.example.com"))
+        try term.send("q")
+    }
 }

@@ -10,7 +10,7 @@ struct ClusterWrites {
     let session: ClusterSession
 
     /// One object's change: how it is served, and what the server's dry run says it becomes.
-    struct Change {
+    struct Change: Sendable {
         var object: DecodedObject
         var version: String
         var action: String

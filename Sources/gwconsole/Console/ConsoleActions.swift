@@ -24,7 +24,39 @@ struct ConsoleActions {
         /// Errors among the findings it showed (probe, doctor): counted in the header's problems; nil leaves the
         /// count as it was.
         var findingErrors: Int?
+        /// A cluster write planned and waiting for the user's y (a server dry run and its diff were shown).
+        var plan: [ClusterWrites.Change]?
     }
+
+    // MARK: cluster writes
+
+    /// The plan for writing objects to the cluster (`--write`): the server's dry run and the diff of each object,
+    /// shown in diagnostics; nothing changes until the user confirms.
+    func planCluster(_ objects: [DecodedObject], title: String) -> Outcome {
+        var plan: [ClusterWrites.Change]?
+        var outcome = captured(title: title + " — plan") {
+            guard global.write else { throw CLIError(Self.readOnly) }
+            let writes = ClusterWrites(session: try global.cluster())
+            plan = try writes.plan(objects)
+            writes.printPlan(plan!)
+        }
+        if plan != nil {
+            outcome.plan = plan
+            outcome.message = StyledLine(
+                "the plan is in diagnostics: y applies it, any other key cancels", role: .warning)
+        }
+        return outcome
+    }
+
+    /// Applies a confirmed plan with server-side apply; the watches then show what the cluster made of it.
+    func commit(_ plan: [ClusterWrites.Change]) -> Outcome {
+        captured(title: "Applied to the cluster") {
+            try ClusterWrites(session: try global.cluster()).execute(plan, report: true)
+        }
+    }
+
+    static let readOnly =
+        "error: the console only reads the cluster: start it with --write to apply, edit and delete (each change shows its plan and asks first)"
 
     // MARK: probe
 
@@ -225,7 +257,16 @@ struct ConsoleActions {
 
     /// Applies manifests from a file as `gwconsole apply -f` does; errors leave everything unchanged.
     func apply(path: String) -> Outcome {
-        captured(title: "Apply \(path)") {
+        if global.clusterMode {
+            var objects: [DecodedObject] = []
+            let loaded = captured(title: "Apply \(path)") {
+                objects = try ManifestLoading.load(
+                    paths: [(path as NSString).expandingTildeInPath], recursive: false, global: global)
+                if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
+            }
+            return objects.isEmpty ? loaded : planCluster(objects, title: "Apply \(path)")
+        }
+        return captured(title: "Apply \(path)") {
             let objects = try ManifestLoading.load(
                 paths: [(path as NSString).expandingTildeInPath], recursive: false, global: global)
             if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
@@ -242,6 +283,14 @@ struct ConsoleActions {
         captured(title: "Delete \(ref.kind) \(ref.namespacedName)") {
             guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else {
                 throw CLIError("error: unknown kind \(ref.kind)")
+            }
+            if global.clusterMode {
+                // Ctrl-d asked first; the cluster's watches then show it gone.
+                guard global.write else { throw CLIError(Self.readOnly) }
+                let key = ObjectKey(
+                    groupKind: type.groupKind, namespace: type.namespaced ? ref.namespace : "", name: ref.name)
+                try ClusterWrites(session: try global.cluster()).delete([(type, key)], ignoreNotFound: false)
+                return
             }
             let store = try global.openWritableStore(for: "delete")
             let results = try store.delete([

@@ -57,7 +57,8 @@ struct ConsoleData {
     func header(rows: [TreeRow]) -> HeaderInfo {
         var info = HeaderInfo()
         if global.clusterMode, let session = try? global.cluster() {
-            info.source = "cluster \(session.connection.contextName) \(session.connection.server) (read-only)"
+            info.source =
+                "cluster \(session.connection.contextName) \(session.connection.server) (\(global.write ? "--write" : "read-only"))"
         } else {
             info.source = "embedded " + abbreviate(store.directory)
         }

@@ -216,6 +216,9 @@ final class ConsoleRunner {
         }
     }
 
+    /// A cluster write the user has seen and not yet confirmed.
+    var pendingPlan: [ClusterWrites.Change]?
+
     /// The Requests tab from the request book, with its filter.
     func showRequests() {
         let (lines, routes) = requestBook.lines(for: model.selectedRef, filter: model.requestFilter)
@@ -362,6 +365,11 @@ final class ConsoleRunner {
             background("applying \(path)") { $0.apply(path: path) }
         case .delete(let ref):
             background("deleting \(ref.kind) \(ref.namespacedName)") { $0.delete(ref) }
+        case .commitPlan:
+            guard let plan = pendingPlan else { return }
+            pendingPlan = nil
+            let handoff = Handoff(value: plan)
+            background("applying the plan to the cluster") { $0.commit(handoff.value) }
         case .dataplane(let up):
             let starting = up ?? !running
             background(starting ? "starting the data plane" : "stopping the data plane") { $0.dataplane(starting) }
@@ -464,6 +472,10 @@ final class ConsoleRunner {
         }
         if let scenario = outcome.scenario { model.scenario = scenario }
         if let errors = outcome.findingErrors { model.findingErrors = errors }
+        if let plan = outcome.plan {
+            pendingPlan = plan
+            model.mode = .confirm("Apply this plan to the cluster? (the diff is in diagnostics)", .commitPlan)
+        }
         let before = revision
         do { try reload() } catch { model.message = StyledLine("cannot reload: \(error)", role: .error) }
         // Work that changed the state (an apply, a scenario step) makes the last probe's findings old news.
@@ -523,7 +535,10 @@ final class ConsoleRunner {
             pendingEdits[ref] = nil
             let handoff = Handoff(value: objects)
             background("applying the edit of \(ref.kind) \(ref.namespacedName)") { actions in
-                actions.captured(title: "Edit of \(ref.kind) \(ref.namespacedName)") {
+                if actions.global.clusterMode {
+                    return actions.planCluster(handoff.value, title: "Edit of \(ref.kind) \(ref.namespacedName)")
+                }
+                return actions.captured(title: "Edit of \(ref.kind) \(ref.namespacedName)") {
                     try actions.applyObjects(handoff.value)
                 }
             }
