@@ -83,7 +83,8 @@ extension ConsoleModel {
             return []
         },
         KeyBinding(
-            ":", "command: kinds (:gw :hr :svc …) :ns :apply :probe :doctor :scenario :theme :q — Tab completes",
+            ":",
+            "command: kinds (:gw :hr :svc …) :ns :apply :probe :doctor :scenario :requests :theme :q — Tab completes",
             keys: [.char(":")]
         ) { model, _, _ in
             model.mode = .command("")
