@@ -207,3 +207,19 @@ struct LoadingTests {
         #expect(objects[0].expectedResourceVersion == "42")
     }
 }
+
+@Suite("API-server fidelity")
+struct APIServerFidelityTests {
+    @Test(
+        "a Namespace carries kubernetes.io/metadata.name with its name, whatever the manifest says (as the API server enforces)"
+    )
+    func namespaceNameLabel() throws {
+        let objects = try decode(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    kubernetes.io/metadata.name: evil\n    team: a\n"
+        )
+        let labels = objects.first?.object.value(at: ["metadata", "labels"])
+        #expect(labels == ["kubernetes.io/metadata.name": "shop", "team": "a"])
+        let bare = try decode("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: plain\n")
+        #expect(bare.first?.object.value(at: ["metadata", "labels", "kubernetes.io/metadata.name"]) == "plain")
+    }
+}

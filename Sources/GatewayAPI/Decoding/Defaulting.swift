@@ -64,6 +64,15 @@ enum Defaulting {
         route.spec.rules = rules
     }
 
+    /// The API server labels every Namespace with its name (`kubernetes.io/metadata.name`, since Kubernetes 1.22),
+    /// whatever the manifest says: selectors on that label (a listener's `allowedRoutes.namespaces.from: Selector`)
+    /// can rely on it.
+    static func apply(_ namespace: inout Namespace) {
+        var labels = namespace.metadata.labels ?? [:]
+        labels["kubernetes.io/metadata.name"] = namespace.metadata.name
+        namespace.metadata.labels = labels
+    }
+
     static func apply(_ service: inout Service) {
         var spec = service.spec ?? ServiceSpec()
         if spec.type == nil { spec.type = "ClusterIP" }

@@ -23,7 +23,9 @@ enum ResourceCodec {
             value, errors in
             GatewayAPIValidation.validate(value, &errors)
         },
-        ResourceRegistry.namespace.groupKind: make(Namespace.self, nameRule: .label) { _, _ in },
+        ResourceRegistry.namespace.groupKind: make(Namespace.self, nameRule: .label) { value, _ in
+            Defaulting.apply(&value)
+        },
         ResourceRegistry.service.groupKind: make(Service.self, nameRule: .dns1035) { value, errors in
             CoreValidation.validate(value, &errors)
             Defaulting.apply(&value)
