@@ -77,6 +77,15 @@ public struct RequestRecord: Sendable, Equatable, Codable {
     /// `2xx` … `5xx`.
     public var statusClass: StatusClass { StatusClass(status) }
 
+    nonisolated(unsafe) static let timeFormat: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter
+    }()
+
+    /// When it happened (nginx writes local time with its offset).
+    public var date: Date? { Self.timeFormat.date(from: time) }
+
     /// What the record says about the request, for a troubleshooter: who answered and why it failed.
     public var note: String? {
         if route.isEmpty { return status == 404 ? "no route matched" : nil }
@@ -128,11 +137,10 @@ public struct RouteTraffic: Sendable, Equatable {
 
     public var errors: Int { counts.filter { $0.key.isError }.values.reduce(0, +) }
 
-    /// Counts per route for the records at or after `since` (an ISO 8601 time, compared as text: nginx writes one
-    /// format), by route name.
-    public static func summarize(_ records: [RequestRecord], since: String) -> [RouteTraffic] {
+    /// Counts per route for the records at or after `since`, by route name.
+    public static func summarize(_ records: [RequestRecord], since: Date) -> [RouteTraffic] {
         var byRoute: [String: [StatusClass: Int]] = [:]
-        for record in records where record.time >= since && !record.route.isEmpty {
+        for record in records where !record.route.isEmpty && (record.date.map { $0 >= since } ?? false) {
             byRoute[record.route, default: [:]][record.statusClass, default: 0] += 1
         }
         return byRoute.keys.sorted().map { RouteTraffic(route: $0, counts: byRoute[$0]!) }

@@ -5,7 +5,8 @@ public enum ConfigDirectives {
     public static let allowed: Set<String> = [
         "access_log", "add_header", "client_body_temp_path", "default_type", "error_log", "error_page", "events",
         "fastcgi_temp_path",
-        "geo", "http", "if", "include", "listen", "location", "log_format", "map", "map_hash_bucket_size", "pid",
+        "geo", "http", "if", "include", "listen", "location", "log_format", "uninitialized_variable_warn", "map",
+        "map_hash_bucket_size", "pid",
         "proxy_hide_header",
         "proxy_http_version", "proxy_pass", "proxy_set_header", "proxy_ssl_name", "proxy_ssl_server_name",
         "proxy_ssl_trusted_certificate",

@@ -130,6 +130,8 @@ public enum GuideImporter {
         }
 
         mutating func handle(_ command: ShellCommand) throws {
+            // A command in the same block closes the one before it (its output, if any, came before this one).
+            try finish()
             guard let word = command.words.first else { return }
             if word.contains("=") && !word.hasPrefix("-") { return }  // GW_IP=… assignments
             if GuideImporter.setupCommands.contains(word) { return }

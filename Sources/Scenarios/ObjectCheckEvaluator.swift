@@ -2,9 +2,9 @@ import Dataplane
 import GatewayAPI
 import GatewayCore
 
-/// An object check against the store: a field's value, or a condition anywhere in the object's status (its own, its
-/// listeners', its parents' or ancestors'). A name matches exactly, or as a prefix before `-` (pods are named after
-/// their Deployment).
+/// An object check against the store: a field's value, or a condition: the object's own (else its first parent's or
+/// ancestor's), or with a reason anywhere in its status (its listeners', parents', ancestors'), as `kubectl describe`
+/// shows them. A name matches exactly; a pod's also as its Deployment's name (`coffee` for `coffee-HASH-SUFFIX`).
 struct ObjectCheckEvaluator {
     let check: Scenario.ObjectCheck
     let namespace: String
@@ -15,7 +15,10 @@ struct ObjectCheckEvaluator {
         }
         let scope = type.namespaced ? (check.namespace ?? namespace) : ""
         let all = try store.list(type.groupKind, namespace: scope)
-        let found = all.first { $0.name == check.name } ?? all.first { $0.name.hasPrefix(check.name + "-") }
+        // Pods go by their Deployment's name; other kinds by their own.
+        let found =
+            all.first { $0.name == check.name }
+            ?? (type.kind == "Pod" ? all.first { $0.name.hasPrefix(check.name + "-") } : nil)
         if let field = check.field {
             let want = check.equals ?? ""
             let description = "\(type.singular) \(check.name): \(field) is \(want)"
@@ -36,7 +39,11 @@ struct ObjectCheckEvaluator {
         guard let found else {
             return .init(description: description, failure: "\(type.singular) \(check.name) not found")
         }
-        let conditions = found.allConditions.filter { $0.type == conditionType }
+        // With a reason (what `kubectl describe` showed), anywhere in the status; else the conditions that speak for
+        // the object: its own, or its first parent's or ancestor's.
+        let conditions = (reason == nil ? found.leadingConditions : found.allConditions).filter {
+            $0.type == conditionType
+        }
         if conditions.contains(where: { $0.status == want && (reason == nil || $0.reason == reason) }) {
             return .init(description: description, failure: nil)
         }
@@ -52,6 +59,13 @@ struct ObjectCheckEvaluator {
 }
 
 extension StoredObject {
+    /// The object's own conditions, else its first parent's (routes) or ancestor's (policies).
+    var leadingConditions: [Condition] {
+        let status = self.status ?? [:]
+        if status["conditions"] != nil { return status.conditionList }
+        return (status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first)?.conditionList ?? []
+    }
+
     /// Every condition in the object's status: its own, then its listeners', parents' and ancestors'.
     var allConditions: [Condition] {
         let status = self.status ?? [:]

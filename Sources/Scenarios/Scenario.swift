@@ -109,7 +109,8 @@ public struct Scenario: Codable, Sendable, Equatable {
         /// The name, or a prefix of it (pods are named after their Deployment).
         public var name: String
         public var namespace: String?
-        /// A status condition type: the object's own, its listeners', its parents' or its ancestors'.
+        /// A status condition type: the object's own (else its first parent's or ancestor's); with `reason`, found
+        /// anywhere in the status (its listeners', parents', ancestors').
         public var condition: String?
         /// The expected condition status, default "True".
         public var status: String?

@@ -71,7 +71,7 @@ struct Logs: ParsableCommand {
         if global.clusterMode {
             let (store, graph) = try global.openReconciledStore()
             let log = ClusterRequestLog(
-                session: try global.cluster(), store: store, graph: graph,
+                session: try global.cluster(), store: store, graph: { graph },
                 gateway: .gateway(global.effectiveNamespace, name))
             try log.stream(follow: follow) { record in
                 print(record)

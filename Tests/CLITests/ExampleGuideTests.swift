@@ -110,6 +110,30 @@ struct ExampleGuideTests {
         }
     }
 
+    @Test(
+        "Secret values stay hidden in scenario show and import, however the Secret is written (quoted kind, flow data, JSON)"
+    )
+    func secretsHidden() throws {
+        let cli = CLI()
+        let folder = cli.state + "-secrets"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let value = Data("very-secret-token-value".utf8).base64EncodedString()
+        try "apiVersion: v1\nkind: \"Secret\"\nmetadata: {name: one}\ndata: {token: \(value)}\n".write(
+            toFile: folder + "/one.yaml", atomically: true, encoding: .utf8)
+        try #"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"two"},"data":{"token":"\#(value)"}}"#.write(
+            toFile: folder + "/two.json", atomically: true, encoding: .utf8)
+        try "# Secrets\n\n```shell\nkubectl apply -f one.yaml -f two.json\n```\n".write(
+            toFile: folder + "/README.md", atomically: true, encoding: .utf8)
+        for command in [["scenario", "show", folder], ["scenario", "import", folder]] {
+            let result = try cli.run(command)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(
+                !result.stdout.contains(value) && result.stdout.contains("<hidden>"), "\(command): \(result.stdout)")
+        }
+        let shown = try cli.run(["scenario", "show", folder, "--show-secrets"]).stdout
+        #expect(shown.contains(value), "--show-secrets shows them")
+    }
+
     @Test("bad guides: a missing file or an unknown command is named with its line, and nothing is applied")
     func badGuides() throws {
         let live = LiveDataplane()

@@ -356,10 +356,11 @@ struct RequestLogTests {
         let base = try #require(RequestRecord.parse(Self.plain[...]))
         var ok = base
         ok.status = 200
-        ok.time = "2026-12-01T10:00:30+00:00"
+        ok.time = "2026-12-01T11:00:30+01:00"  // 10:00:30 UTC, written in another zone
         var old = base
         old.time = "2026-12-01T09:00:00+00:00"
-        let traffic = RouteTraffic.summarize([base, ok, old], since: "2026-12-01T09:59:30+00:00")
+        let since = try #require(RequestRecord(time: "2026-12-01T09:59:30+00:00", host: "", uri: "", status: 0).date)
+        let traffic = RouteTraffic.summarize([base, ok, old], since: since)
         #expect(traffic == [RouteTraffic(route: "default/secure-app", counts: [.clientError: 1, .success: 1])])
         #expect(traffic[0].summary == "2xx 1  4xx 1" && traffic[0].errors == 1)
         #expect(RequestFilter(text: "4xx").matches(base) && !RequestFilter(text: "4xx").matches(ok))

@@ -297,3 +297,28 @@ struct DataplaneModelTests {
         endpoints: [{addresses: ["10.0.0.9"], conditions: {ready: true}}]
         """
 }
+
+@Suite("Request log lines in the config")
+struct RequestLogConfigTests {
+    @Test("a rule that rewrites its path still logs its backend: the log's variables are set before rewrite's break")
+    func rewriteKeepsBackend() throws {
+        let (config, nginxT) = try renderAndTest(
+            baseObjects + """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r}
+                spec:
+                  parentRefs: [{name: gw}]
+                  rules:
+                  - filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /new}}}]
+                    backendRefs: [{name: svc, port: 80}]
+                """)
+        #expect(nginxT == nil, "\(nginxT ?? "")")
+        let servers = try #require(config.file("conf.d/servers.conf")).content
+        let backend = try #require(servers.range(of: "set $gw_backend \"Service default/svc:80\";"))
+        let rewrite = try #require(servers.range(of: "rewrite ^ \"/new\" break;"))
+        #expect(backend.lowerBound < rewrite.lowerBound, "\(servers)")
+        #expect(try #require(config.file("nginx.conf")).content.contains("uninitialized_variable_warn off;"))
+    }
+}

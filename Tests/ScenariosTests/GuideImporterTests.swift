@@ -134,6 +134,26 @@ struct GuideImporterTests {
         #expect(second.host == "cafe.example.com" && second.headers == nil && second.curlError == 7)
     }
 
+    @Test("two curls in one block: each keeps its own expectations (the output after the block is the last one's)")
+    func curlsInOneBlock() throws {
+        let guide = """
+            ```shell
+            curl --resolve cafe.example.com:$GW_PORT:$GW_IP http://cafe.example.com:$GW_PORT/coffee
+            curl --resolve cafe.example.com:$GW_PORT:$GW_IP http://cafe.example.com:$GW_PORT/tea
+            ```
+
+            ```text
+            Server name: tea-7cd44fcb4d-xfw2x
+            ```
+            """
+        let probes = try GuideImporter.importGuide(guide, file: "g.md", read: { _ in nil }).steps.compactMap {
+            $0.checks?.first?.probe
+        }
+        #expect(probes.map(\.path) == ["/coffee", "/tea"])
+        #expect(probes[0].status == 200 && probes[0].output == nil, "no output shown for /coffee: it must answer 200")
+        #expect(probes[1].output == ["Server name: {pod:tea}"])
+    }
+
     @Test("a missing file, an unknown command, a bad option: the guide's line named, nothing imported")
     func badInput() throws {
         let missing = "# Guide\n\n```shell\nkubectl apply -f nothere.yaml\n```\n"

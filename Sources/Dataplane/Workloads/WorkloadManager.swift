@@ -233,8 +233,19 @@ public struct WorkloadManager: Sendable {
         // Start (or restart) the pod: materialise volumes and config, nginx -t, start.
         let podRoot = self.podRoot(pod.namespace, pod.name)
         var mounts: [String] = []
-        for mount in container.volumeMounts ?? [] {
+        for var mount in container.volumeMounts ?? [] {
             guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
+            // Inside the pod's directory only: a relative path is taken from the container's root, as kubelet does,
+            // and the root itself cannot be a mount.
+            mount.mountPath = ("/" + mount.mountPath as NSString).standardizingPath
+            guard mount.mountPath != "/", !mount.mountPath.split(separator: "/").contains("..") else {
+                let message = "volumeMount \(mount.name): mountPath \(mount.mountPath) cannot be mounted"
+                try write(
+                    phase: "Pending", ready: false,
+                    state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                    restartCount: restarts, message: message)
+                return
+            }
             if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx {
                 // Local nginx pods run gwconsole's main config around the pod's conf.d (addresses, paths, pid
                 // differ from a container's); a main config of the pod's own cannot run as written.

@@ -3,7 +3,6 @@
 enum BackendTLSWriter {
     static func write(_ tls: BackendTLS, upstream: String, into w: inout ConfigWriter) {
         w.line("# BackendTLSPolicy \(tls.policy.namespacedName)")
-        w.line("set $gw_backend_tls \(NginxString.quoted("TLS SNI " + tls.hostname + ", verified"));")
         w.line("proxy_pass https://\(upstream);")
         w.line("proxy_ssl_server_name on;")
         w.line("proxy_ssl_name \(NginxString.quoted(tls.hostname));")

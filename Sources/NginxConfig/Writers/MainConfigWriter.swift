@@ -18,6 +18,9 @@ enum MainConfigWriter {
             // `gwconsole logs --gateway` and the console's Requests tab read it.
             w.line("log_format gw_requests escape=json \(NginxString.literal(RequestLogFormat.template));")
             w.line("access_log \(NginxString.literal(rt + "/logs/access.log")) gw_requests;")
+            // Locations that answer themselves (404, redirects, 500/503) leave the backend variables unset: no
+            // warning per request in the error log the probe reads.
+            w.line("uninitialized_variable_warn off;")
             for (directive, name) in [
                 ("client_body_temp_path", "client_body"), ("proxy_temp_path", "proxy"),
                 ("fastcgi_temp_path", "fastcgi"),

@@ -2,15 +2,18 @@
 /// backend's policy, see `BackendTLSWriter`).
 enum ProxyWriter {
     static func write(_ proxy: Proxy, into w: inout ConfigWriter) {
-        FilterWriter.write(proxy.filters, into: &w)
+        // The request log's backend first: a path rewrite's `break` ends the rewrite directives after it.
         w.line("# backend \(proxy.target)")
         w.line("set $gw_backend \(NginxString.quoted(proxy.target));")
+        w.line(
+            "set $gw_backend_tls \(proxy.tls.map { NginxString.quoted("TLS SNI " + $0.hostname + ", verified") } ?? "plain");"
+        )
+        FilterWriter.write(proxy.filters, into: &w)
         w.line("proxy_http_version 1.1;")
         w.line("proxy_set_header Connection \"\";")
         if let tls = proxy.tls {
             BackendTLSWriter.write(tls, upstream: proxy.upstream, into: &w)
         } else {
-            w.line("set $gw_backend_tls plain;")
             w.line("proxy_pass http://\(proxy.upstream);")
         }
     }

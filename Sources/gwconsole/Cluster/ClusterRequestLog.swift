@@ -11,18 +11,24 @@ import KubeClient
 struct ClusterRequestLog {
     let session: ClusterSession
     let store: Store
-    let graph: Graph
+    /// The Gateway's graph as it is now (routes change while a stream runs).
+    let graph: () -> Graph?
     let gateway: ObjectRef
+    /// Lines of the log so far to start with (nil: all of them).
+    var tailLines: Int?
 
     /// The data plane pod NGF runs for the Gateway: labelled with the Gateway's name.
     func pod() throws -> StoredObject {
-        let pods = try store.list(ResourceRegistry.pod.groupKind, namespace: gateway.namespace)
-        guard
-            let pod = pods.first(where: {
-                $0.body.value(at: ["metadata", "labels", "gateway.networking.k8s.io/gateway-name"])?.stringValue
-                    == gateway.name
-            })
-        else {
+        let pods = try store.list(ResourceRegistry.pod.groupKind, namespace: gateway.namespace).filter {
+            $0.body.value(at: ["metadata", "labels", "gateway.networking.k8s.io/gateway-name"])?.stringValue
+                == gateway.name
+        }
+        // A running pod that is not going away (during a rollout the old one still shows), else any.
+        let running = pods.filter {
+            $0.status?["phase"]?.stringValue == "Running"
+                && $0.body.value(at: ["metadata", "deletionTimestamp"]) == nil
+        }
+        guard let pod = running.first ?? pods.first else {
             throw CLIError(
                 "error: no data plane pod found for Gateway \(gateway.namespacedName) (labelled gateway.networking.k8s.io/gateway-name=\(gateway.name))"
             )
@@ -42,7 +48,8 @@ struct ClusterRequestLog {
     func record(_ line: String) -> RequestRecord? {
         let parsed =
             line.hasPrefix("{") ? RequestRecord.parse(line[...]) : CombinedLogLine.parse(line)
-        return parsed.map { RequestRouting.assign($0, gateway: gateway, graph: graph) }
+        guard let parsed, let graph = graph() else { return parsed }
+        return RequestRouting.assign(parsed, gateway: gateway, graph: graph)
     }
 
     /// Streams requests to `onRecord` until it returns false (or, without `follow`, the log so far ends).
@@ -50,7 +57,8 @@ struct ClusterRequestLog {
         let pod = try pod()
         do {
             try session.api.podLog(
-                namespace: pod.namespace, name: pod.name, container: Self.container(pod), follow: follow
+                namespace: pod.namespace, name: pod.name, container: Self.container(pod), follow: follow,
+                tailLines: tailLines
             ) { line in
                 guard let record = record(line) else { return true }
                 return onRecord(record)

@@ -17,8 +17,11 @@ struct ClusterScenario {
         let session = try global.cluster()
         let store = try session.store(keeper: global)
         let writes = ClusterWrites(session: session)
+        // A check that waits re-reads the cluster at most every 2 s (a relist of every kind).
+        let resyncs = Throttle(seconds: 2)
         var context = ScenarioRunner.Context(
-            store: store, namespace: global.effectiveNamespace, reconcile: { _ in try writes.resync() },
+            store: store, namespace: global.effectiveNamespace,
+            reconcile: { _ in if resyncs.ready() { try writes.resync() } },
             extraTypes: { try ObjectQuery.unstructuredTypes(store) })
         context.needsDataplane = false
         let confirm = self.confirm
@@ -49,6 +52,18 @@ struct ClusterScenario {
         return ScenarioRunner(scenario: scenario, context: context)
     }
 
+    /// Lets something happen at most once per interval.
+    final class Throttle: @unchecked Sendable {
+        let seconds: TimeInterval
+        private var last = Date.distantPast
+        init(seconds: TimeInterval) { self.seconds = seconds }
+        func ready() -> Bool {
+            guard Date().timeIntervalSince(last) >= seconds else { return false }
+            last = Date()
+            return true
+        }
+    }
+
     /// Asks on the terminal; anything but y/yes stops with nothing applied.
     static func ask(_ question: String, confirm: Bool) throws {
         guard confirm else { return }
@@ -66,15 +81,28 @@ struct ClusterScenario {
             let decoded = try? Gateway.decode(object.object)
         else { return nil }
         let wanted: ListenerProtocol = scheme == "https" ? .https : .http
-        guard let listener = decoded.spec.listeners.first(where: { $0.protocol == wanted }),
+        let ref = ObjectRef.gateway(object.namespace, object.name)
+        // Every HTTP(S) listener where this machine reaches it: a redirect to another one is followed.
+        var bindings: [ListenerBinding] = []
+        for listener in decoded.spec.listeners where listener.protocol == .http || listener.protocol == .https {
+            if case .success(let found) = GatewayAddress.find(
+                gateway: ref, listenerPort: Int(listener.port), store: store, override: nil)
+            {
+                bindings.append(
+                    ListenerBinding(
+                        listener: listener.name, protocol: listener.protocol, address: found.address, port: found.port))
+            }
+        }
+        if let binding = bindings.first(where: { $0.protocol == wanted }) {
+            return ListenerTarget(address: binding.address, port: binding.port, bindings: bindings, portOffset: 0)
+        }
+        // No listener of the scheme: its usual port at the Gateway's address, where a request fails as the guide
+        // expects (curl: (7)).
+        guard
             case .success(let found) = GatewayAddress.find(
-                gateway: .gateway(object.namespace, object.name), listenerPort: Int(listener.port), store: store,
-                override: nil)
+                gateway: ref, listenerPort: scheme == "https" ? 443 : 80, store: store, override: nil)
         else { return nil }
         return ListenerTarget(
-            address: found.address, port: found.port,
-            bindings: [
-                ListenerBinding(listener: listener.name, protocol: wanted, address: found.address, port: found.port)
-            ], portOffset: 0)
+            address: found.address, port: scheme == "https" ? 443 : 80, bindings: [], portOffset: 0)
     }
 }

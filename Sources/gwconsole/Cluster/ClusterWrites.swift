@@ -38,26 +38,41 @@ struct ClusterWrites {
                 )
             }
             let diff = LineDiff.lines(
-                old: existing.map { Self.comparable($0) } ?? [], new: Self.comparable(result))
+                old: existing.map { Self.comparable($0) } ?? [], new: Self.comparable(result, other: existing))
             return Change(
                 object: object, version: version, action: existing == nil ? "created" : "serverside-applied",
                 diff: diff)
         }
     }
 
-    /// An object's YAML lines without what the server keeps for itself (managedFields, versions, status).
-    static func comparable(_ object: JSONValue) -> [String] {
+    /// An object's YAML lines without what the server keeps for itself (managedFields, versions, status, kubectl's
+    /// last-applied copy). Secret values are never printed: each shows its length, and `changed` when it differs
+    /// from the same key in `other` (the object's other side of the diff).
+    static func comparable(_ object: JSONValue, other: JSONValue? = nil) -> [String] {
         var object = object
         for field in ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"] {
             object.set(nil, at: ["metadata", field])
         }
+        object.set(nil, at: ["metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"])
+        if object["metadata"]?["annotations"]?.objectValue?.isEmpty == true {
+            object.set(nil, at: ["metadata", "annotations"])
+        }
         object.set(nil, at: ["status"])
-        // Secret values are never printed: a changed value shows as a changed length.
         if object["kind"]?.stringValue == "Secret" {
             for field in ["data", "stringData"] {
                 guard case .object(let members)? = object[field] else { continue }
+                let others = other?[field]?.objectValue
                 object.set(
-                    .object(members.mapValues { .string("(hidden: \(($0.stringValue ?? "").utf8.count) bytes)") }),
+                    .object(
+                        members.mapValues { value -> JSONValue in
+                            let text = value.stringValue ?? ""
+                            return .string("(hidden: \(text.utf8.count) bytes)")
+                        }.reduce(into: [:]) { result, entry in
+                            let changed = other != nil && others?[entry.key] != members[entry.key]
+                            result[entry.key] =
+                                changed
+                                ? .string((entry.value.stringValue ?? "").dropLast() + ", changed)") : entry.value
+                        }),
                     at: [field])
             }
         }

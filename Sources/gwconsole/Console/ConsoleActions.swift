@@ -381,12 +381,11 @@ struct ConsoleActions {
         let steps = scenario.steps.map { step in
             ScenarioPanel.Step(
                 title: step.title, prose: step.prose ?? "",
-                manifest: SecretRedaction.redact(
-                    [
-                        step.apply, step.delete.map { "# delete:\n" + $0 },
-                        step.manual.map { "# by hand: " + $0.command },
-                    ]
-                    .compactMap { $0 }.joined(separator: "\n")))
+                manifest: [
+                    step.apply.map(ScenarioRedaction.redactManifests),
+                    step.delete.map { "# delete:\n" + ScenarioRedaction.redactManifests($0) },
+                    step.manual.map { "# by hand: " + $0.command },
+                ].compactMap { $0 }.joined(separator: "\n"))
         }
         return ScenarioPanel(
             name: scenario.name, source: name, title: scenario.title, steps: steps,

@@ -12,6 +12,36 @@ struct ConsoleOptions {
 }
 
 /// Tells the cluster watchers to stop.
+/// The keys of the streams that run, for threads that start and end them.
+final class StreamRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: Set<String> = []
+    func contains(_ key: String) -> Bool { lock.withLock { keys.contains(key) } }
+    /// False when it already runs.
+    func start(_ key: String) -> Bool { lock.withLock { keys.insert(key).inserted } }
+    func end(_ key: String) { _ = lock.withLock { keys.remove(key) } }
+}
+
+/// A graph read by other threads; built on first use from the console's data.
+final class GraphBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var make: (() -> Graph?)?
+    private var graph: Graph?
+    func set(_ make: @escaping () -> Graph?) {
+        lock.withLock {
+            self.make = make
+            graph = nil
+        }
+    }
+    func get() -> Graph? {
+        lock.withLock {
+            if let graph { return graph }
+            graph = make?()
+            return graph
+        }
+    }
+}
+
 final class ClusterWatchers: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false
@@ -252,30 +282,48 @@ final class ConsoleRunner {
     }
 
     /// Gateways whose data plane pod's log is streamed (cluster mode), and whether the console still runs.
-    var requestStreams: Set<String> = []
+    let requestStreams = StreamRegistry()
     let streamsStop = ClusterWatchers()
+    /// The graph the streams map requests to routes with: the console's current one.
+    let streamGraph = GraphBox()
+    var streamGraphRevision: Int64 = -1
 
     /// In cluster mode, one stream per Gateway of its NGF data plane pod's log into the request book; a Gateway
-    /// without a pod is tried again on a later look.
+    /// without a pod, or whose stream ended (its pod replaced, the connection lost), is tried again on a later look.
     func startClusterRequestStreams(_ data: ConsoleData) {
         guard let session = try? global.cluster(),
             let gateways = try? data.store.list(ResourceRegistry.gateway.groupKind)
         else { return }
-        for gateway in gateways where !requestStreams.contains("\(gateway.namespace)/\(gateway.name)") {
+        // Built on a stream's thread when a request needs it, from its own connection, once per change.
+        if streamGraphRevision != revision {
+            streamGraphRevision = revision
+            let directory = data.store.directory
+            let config = global.clusterControllerConfig
+            streamGraph.set {
+                guard let store = try? Store(directory: directory) else { return nil }
+                return try? Reconciler(store: store, config: config).currentGraph()
+            }
+        }
+        for gateway in gateways {
             let key = "\(gateway.namespace)/\(gateway.name)"
-            let log = ClusterRequestLog(
-                session: session, store: data.store, graph: data.graph,
+            let graph = streamGraph
+            var log = ClusterRequestLog(
+                session: session, store: data.store, graph: { graph.get() },
                 gateway: .gateway(gateway.namespace, gateway.name))
-            guard (try? log.pod()) != nil else { continue }
-            requestStreams.insert(key)
+            log.tailLines = 500
+            guard !requestStreams.contains(key), (try? log.pod()) != nil, requestStreams.start(key) else { continue }
             let book = requestBook
             let stop = streamsStop
+            let streams = requestStreams
             let handoff = Handoff(value: log)
             Thread.detachNewThread {
+                defer { streams.end(key) }
                 try? handoff.value.stream(follow: true) { record in
                     book.append([record], gateway: key)
                     return !stop.stopped
                 }
+                // Not at once again: a pod still starting answers 400 to a log request.
+                usleep(2_000_000)
             }
         }
     }

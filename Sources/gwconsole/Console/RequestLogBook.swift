@@ -60,14 +60,9 @@ final class RequestLogBook: @unchecked Sendable {
 
     /// Routes whose requests got 4xx or 5xx in the last minute.
     func failingRoutes(now: Date = Date()) -> Int {
-        let since = Self.isoTime(now.addingTimeInterval(-60))
-        return RouteTraffic.summarize(records.values.flatMap { $0 }, since: since).filter { $0.errors > 0 }.count
-    }
-
-    static func isoTime(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date).replacingOccurrences(of: "Z", with: "+00:00")
+        RouteTraffic.summarize(records.values.flatMap { $0 }, since: now.addingTimeInterval(-60)).filter {
+            $0.errors > 0
+        }.count
     }
 
     /// The Requests tab: per-route counts over the last minute, then the requests, newest first.
@@ -89,7 +84,7 @@ final class RequestLogBook: @unchecked Sendable {
                 StyledLine("no requests yet: send some (p probes the selection), or curl the Gateway", role: .dim))
             return (lines, routes)
         }
-        let traffic = RouteTraffic.summarize(shown, since: Self.isoTime(now.addingTimeInterval(-60)))
+        let traffic = RouteTraffic.summarize(shown, since: now.addingTimeInterval(-60))
         if !traffic.isEmpty {
             lines.append(StyledLine("last minute:", role: .dim))
             for route in traffic {

@@ -65,8 +65,9 @@ struct ScenarioCommand: ParsableCommand {
         @Flag(name: .long, help: "Show Secret values in the manifests (hidden by default).") var showSecrets = false
         mutating func run() throws {
             try reportingErrors {
-                var text = try ScenarioCommand.load(name).text
-                if !showSecrets { text = SecretRedaction.redact(text) }
+                let loaded = try ScenarioCommand.load(name)
+                var text = loaded.text
+                if !showSecrets { text = ScenarioRedaction.redact(text, scenario: loaded.scenario) }
                 Output.out(text.hasSuffix("\n") ? text : text + "\n")
             }
         }
@@ -162,7 +163,7 @@ struct ScenarioCommand: ParsableCommand {
                     else { throw CLIError("error: \(output): cannot write") }
                     _ = chmod(output, 0o600)
                 } else {
-                    Output.out(SecretRedaction.redact(text))
+                    Output.out(ScenarioRedaction.redact(text, scenario: scenario))
                 }
             }
         }
