@@ -57,22 +57,3 @@ struct ObjectCheckEvaluator {
         )
     }
 }
-
-extension StoredObject {
-    /// The object's own conditions, else its first parent's (routes) or ancestor's (policies).
-    var leadingConditions: [Condition] {
-        let status = self.status ?? [:]
-        if status["conditions"] != nil { return status.conditionList }
-        return (status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first)?.conditionList ?? []
-    }
-
-    /// Every condition in the object's status: its own, then its listeners', parents' and ancestors'.
-    var allConditions: [Condition] {
-        let status = self.status ?? [:]
-        var conditions = status.conditionList
-        for list in ["listeners", "parents", "ancestors"] {
-            for entry in status[list]?.arrayValue ?? [] { conditions += entry.conditionList }
-        }
-        return conditions
-    }
-}

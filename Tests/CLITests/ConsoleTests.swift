@@ -179,10 +179,9 @@ struct ConsoleTests {
         expectRestored(term.exitReport())
     }
 
-    @Test(
-        "scenario mode on a live data plane: the 400 and its diagnosis, then n to the policy and hello from pod secure-app; themes switch"
-    )
-    func scenario() throws {
+    /// A live data plane with the guide's first four steps applied (the 400), and the console on it in scenario
+    /// mode at 160x48.
+    static func guideAtStep4() throws -> (LiveDataplane, TmuxTerminal) {
         let live = LiveDataplane()
         try live.run(["up"])
         try live.run(["scenario", "run", "secure-backend", "--step", "4"])
@@ -190,6 +189,14 @@ struct ConsoleTests {
         let term = try TmuxTerminal(
             "\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160,
             rows: 48)
+        return (live, term)
+    }
+
+    @Test(
+        "scenario mode on a live data plane: the 400 and its diagnosis, then n to the policy and hello from pod secure-app; themes switch"
+    )
+    func scenario() throws {
+        let (live, term) = try Self.guideAtStep4()
         // The console opens on step 5 with the probe of the route: the guide's 400 page, the plain-vs-TLS comparison, the finding.
         let opened = term.waitForAll(
             [
@@ -256,13 +263,7 @@ struct ConsoleTests {
         "the Requests tab shows the guide's 400 as it happens (plain HTTP to a TLS backend), then the 200 after n; the header counts the failing route; logs --gateway prints the same"
     )
     func liveRequests() throws {
-        let live = LiveDataplane()
-        try live.run(["up"])
-        try live.run(["scenario", "run", "secure-backend", "--step", "4"])
-        let env = ["GWCONSOLE_ADDRESS_BASE": live.base, "GWCONSOLE_PORT_OFFSET": String(live.portOffset)]
-        let term = try TmuxTerminal(
-            "\(CLI.binary) --state \(live.cli.state) --scenario secure-backend", environment: env, columns: 160,
-            rows: 48)
+        let (live, term) = try Self.guideAtStep4()
         term.waitFor("▸ 5. Create the CA ConfigMap", seconds: 20)
         try term.send("r")
         let failing = term.waitForAll(

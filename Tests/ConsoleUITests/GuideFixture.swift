@@ -14,7 +14,10 @@ enum GuideFixture {
             ManifestReader().read(paths: [root.appendingPathComponent("scenarios/securing-backend-traffic.md").path]))
     }
 
-    static func graph() throws -> Graph {
+    static func graph() throws -> Graph { try graph(objects()) }
+
+    /// The graph of any objects beside NGF's GatewayClass.
+    static func graph(_ objects: [DecodedObject]) throws -> Graph {
         var snapshot = ResourceSnapshot()
         snapshot.gatewayClasses = [
             try GatewayClass.decode([
@@ -23,7 +26,7 @@ enum GuideFixture {
                 "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)],
             ])
         ]
-        for object in try objects() { try snapshot.insert(kind: object.type.kind, object: object.object) }
+        for object in objects { try snapshot.insert(kind: object.type.kind, object: object.object) }
         return GraphBuilder.build(snapshot, config: ControllerConfig())
     }
 

@@ -104,17 +104,8 @@ struct NamesAt80Tests {
     .path
 
     static func model(_ objects: [DecodedObject]) throws -> ConsoleModel {
-        var snapshot = ResourceSnapshot()
-        snapshot.gatewayClasses = [
-            try GatewayClass.decode([
-                "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-                "metadata": ["name": "nginx"],
-                "spec": ["controllerName": .string(ControllerConfig.defaultControllerName)],
-            ])
-        ]
-        for object in objects { try snapshot.insert(kind: object.type.kind, object: object.object) }
         var model = ConsoleModel()
-        model.setTree(TopologyTree.rows(GraphBuilder.build(snapshot, config: ControllerConfig())))
+        model.setTree(TopologyTree.rows(try GuideFixture.graph(objects)))
         model.header.dataplane = "up"
         return model
     }

@@ -6,9 +6,9 @@ import Testing
 
 @testable import NginxConfig
 
-/// Renders manifests for their first Gateway, writes the files, and runs the real `nginx -t` on them.
-func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: String?) {
-    let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: "render.yaml"))
+/// The snapshot of manifests, beside NGF's GatewayClass; objects made a second apart when `timestamps`.
+func snapshot(_ yaml: String, file: String = "render.yaml", timestamps: Bool = true) throws -> ResourceSnapshot {
+    let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: file))
     var snapshot = ResourceSnapshot()
     snapshot.gatewayClasses = [
         try GatewayClass.decode([
@@ -18,9 +18,17 @@ func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: St
     ]
     for (index, decoded) in objects.enumerated() {
         var object = decoded.object
-        object.set(.string(String(format: "2024-05-15T12:00:%02dZ", index)), at: ["metadata", "creationTimestamp"])
+        if timestamps {
+            object.set(.string(String(format: "2024-05-15T12:00:%02dZ", index)), at: ["metadata", "creationTimestamp"])
+        }
         try snapshot.insert(kind: decoded.type.kind, object: object)
     }
+    return snapshot
+}
+
+/// Renders manifests for their first Gateway, writes the files, and runs the real `nginx -t` on them.
+func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: String?) {
+    let snapshot = try snapshot(yaml)
     var config = ControllerConfig()
     config.ruleCheck = RuleCheck.check
     let graph = GraphBuilder.build(snapshot, config: config)
@@ -218,15 +226,7 @@ struct RenderTests {
 @Suite("Dataplane model")
 struct DataplaneModelTests {
     static func model(_ yaml: String, file: String = "model.yaml") throws -> DataplaneConfiguration {
-        let objects = try ManifestDecoder().decode(ManifestReader.documents(from: Data(yaml.utf8), file: file))
-        var snapshot = ResourceSnapshot()
-        snapshot.gatewayClasses = [
-            try GatewayClass.decode([
-                "apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass",
-                "metadata": ["name": "nginx"], "spec": ["controllerName": "gateway.nginx.org/nginx-gateway-controller"],
-            ])
-        ]
-        for decoded in objects { try snapshot.insert(kind: decoded.type.kind, object: decoded.object) }
+        let snapshot = try snapshot(yaml, file: file, timestamps: false)
         let graph = GraphBuilder.build(snapshot, config: ControllerConfig())
         let settings = RenderSettings(address: "127.0.0.1", configDirectory: "/gen", runtimeDirectory: "/run")
         return DataplaneBuilder.build(

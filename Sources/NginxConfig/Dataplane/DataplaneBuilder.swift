@@ -118,19 +118,15 @@ public struct DataplaneBuilder {
     mutating func conditions(_ candidate: Candidate) -> [String] {
         var required: [String] = []
         if let method = candidate.method { required.append(conditionVariable("$request_method", exact: method)) }
-        for header in candidate.headers {
-            let variable = NginxString.headerVariable(header.name) ?? "$gw_unmatchable"
+        // Headers and query parameters alike: a request variable, matched exactly or as a regular expression.
+        let values =
+            candidate.headers.map { (NginxString.headerVariable($0.name), $0.type, $0.value) }
+            + candidate.queryParams.map { (NginxString.argVariable($0.name), $0.type, $0.value) }
+        for (variable, type, value) in values {
+            let source = variable ?? "$gw_unmatchable"
             required.append(
-                header.type == .regularExpression
-                    ? conditionVariable(variable, pattern: header.value)
-                    : conditionVariable(variable, exact: header.value))
-        }
-        for param in candidate.queryParams {
-            let variable = NginxString.argVariable(param.name) ?? "$gw_unmatchable"
-            required.append(
-                param.type == .regularExpression
-                    ? conditionVariable(variable, pattern: param.value)
-                    : conditionVariable(variable, exact: param.value))
+                type == .regularExpression
+                    ? conditionVariable(source, pattern: value) : conditionVariable(source, exact: value))
         }
         return required
     }

@@ -420,14 +420,3 @@ final class LazyGraph: @unchecked Sendable {
     /// The graph; an empty one when it cannot be built (the store unreadable: the tabs say what they lack).
     var value: Graph { (try? get()) ?? Graph(controllerName: "") }
 }
-
-extension StoredObject {
-    /// The conditions that speak for the object: its own, else its first parent's (routes) or ancestor's (policies).
-    var leadingConditions: [Condition] {
-        let status = self.status ?? [:]
-        let entry =
-            status["conditions"] != nil
-            ? status : status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
-        return entry?.conditionList ?? []
-    }
-}
