@@ -392,8 +392,25 @@ public struct ConsoleModel: Sendable {
 
     /// The detail pane's lines at a width (the Scenario tab is drawn from the scenario).
     public func detailLines(width: Int) -> [StyledLine] {
-        let lines = detailTab == .scenario ? ConsoleRenderer.scenarioLines(self, width: width) : detail
+        var lines = detailTab == .scenario ? ConsoleRenderer.scenarioLines(self, width: width) : detail
+        // Requests wrap: the note at the end of a line is what a troubleshooter reads.
+        if detailTab == .requests { lines = lines.flatMap { $0.wrapped(width: width) } }
         return glyphs == .ascii ? lines.map { $0.asciified() } : lines
+    }
+
+    /// The route of the first request at or below the detail pane's scroll position, as the pane shows it at
+    /// `width` (lines wrap); else the last one's.
+    public func requestRoute(width: Int) -> ObjectRef? {
+        var shown = 0
+        var last: ObjectRef?
+        for (index, line) in detail.enumerated() {
+            if let route = requestRoutes[index] {
+                if shown >= detailScroll { return route }
+                last = route
+            }
+            shown += line.wrapped(width: width).count
+        }
+        return last
     }
 
     /// Advances the spinner (the shell calls this on its timer while work runs).

@@ -46,13 +46,11 @@ extension ConsoleModel {
             "Enter Space",
             "expand or collapse a tree row; on the Requests tab, probe the route of the request at the top",
             keys: [.enter, .char(" ")]
-        ) { model, key, _ in
+        ) { model, key, layout in
             if key == .enter, model.focus == .detail, model.detailTab == .requests {
-                guard
-                    let route = model.requestRoutes.filter({ $0.key >= model.detailScroll }).min(by: { $0.key < $1.key }
-                    )?
-                    .value ?? model.requestRoutes.max(by: { $0.key < $1.key })?.value
-                else { return model.warn("no request with a route here") }
+                guard let route = model.requestRoute(width: layout.detail.width) else {
+                    return model.warn("no request with a route here")
+                }
                 return [.probe(route)]
             }
             if model.view != .topology { return key == .enter ? model.selectTab(.describe) : [] }

@@ -191,4 +191,24 @@ struct ConsoleModelTests {
         screen.put("evil\u{1B}[2Jname\u{07}\u{9B}x", row: 0, column: 0, role: .normal)
         #expect(screen.text == "evil?[2Jname??x")
     }
+
+    @Test("the Requests tab wraps its lines, and Enter picks the route of the request at the top as the pane shows it")
+    func requestsTab() throws {
+        var model = try GuideFixture.model()
+        let one = ObjectRef(group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "default", name: "one")
+        let two = ObjectRef(group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "default", name: "two")
+        model.detailTab = .requests
+        model.detail = [
+            StyledLine("Requests"), StyledLine("10:00:00  400  GET a.example.com/"),
+            StyledLine("    " + String(repeating: "a long note ", count: 8)), StyledLine("10:00:01  200  GET b/"),
+        ]
+        model.requestRoutes = [1: one, 3: two]
+        let lines = model.detailLines(width: 40)
+        #expect(lines.count > 4 && lines.allSatisfy { $0.text.count <= 40 }, "\(lines.map(\.text))")
+        #expect(model.requestRoute(width: 40) == one)
+        model.detailScroll = 2
+        #expect(model.requestRoute(width: 40) == two, "the first request at or below the scroll position")
+        model.detailScroll = 99
+        #expect(model.requestRoute(width: 40) == two, "past the end: the last one")
+    }
 }
