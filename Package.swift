@@ -42,6 +42,8 @@ let package = Package(
                 "GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL",
             ]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
+        // The conformance suite's echo server (echo-basic), run by local pods: HTTP, TLS and WebSocket echo.
+        .target(name: "EchoBackend", dependencies: ["GatewayAPI", "COpenSSL"]),
         // Scenarios: guides as steps and checks, imported from Markdown or example folders, replayed on the store.
         .target(
             name: "Scenarios", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing"],
@@ -51,7 +53,7 @@ let package = Package(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,7 +61,7 @@ let package = Package(
         .testTarget(name: "GatewayAPITests", dependencies: ["GatewayAPI"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DataplaneTests",
-            dependencies: ["Dataplane", "Diagnostics", "GatewayAPI", "GatewayCore", "NginxConfig"]),
+            dependencies: ["Dataplane", "Diagnostics", "GatewayAPI", "GatewayCore", "NginxConfig", "EchoBackend"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayAPI"]),
         .testTarget(
             name: "NginxConfigTests",
@@ -77,7 +79,10 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Probing", "TestSupport"],
+            dependencies: [
+                "gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Probing", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -10,6 +10,7 @@ packages=(
   libssl-dev            # certificate inspection
   nginx-light           # the embedded data plane and local workloads
   curl                  # tests drive the data plane as the guide does
+  openssl               # the conformance tests make the suite's certificates with the openssl command
   tmux                  # tests drive the console in a real terminal
   python3               # tests run a Kubernetes API server double (standard library only)
 )

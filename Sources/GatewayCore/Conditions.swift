@@ -25,6 +25,13 @@ public enum Conditions {
         make(.accepted, false, .unsupportedValue, message)
     }
     static let gatewayProgrammed = make(.programmed, true, .programmed, "Gateway is programmed")
+    static func gatewayInvalidParameters(_ message: String) -> Condition {
+        make(.accepted, false, .invalidParameters, message)
+    }
+    static let gatewayResolvedRefs = make(.resolvedRefs, true, .resolvedRefs, "All references are resolved")
+    static func gatewayUnresolvedRefs(_ reason: ConditionReason, _ message: String) -> Condition {
+        make(.resolvedRefs, false, reason, message)
+    }
     static func gatewayNotProgrammed(_ reason: ConditionReason, _ message: String) -> Condition {
         make(.programmed, false, reason, message)
     }

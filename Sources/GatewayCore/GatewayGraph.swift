@@ -43,15 +43,25 @@ enum GatewayGraph {
                     listener($0, gateway: gateway, snapshot: snapshot, config: config, references: &references)
                 }
                 markConflicts(&drafts)
+                // An address without a value asks for one of its type (GatewayAddressEmpty): the embedded data plane
+                // assigns it. A value it cannot honour.
                 let addressProblem =
-                    (gateway.spec.addresses ?? []).isEmpty
+                    (gateway.spec.addresses ?? []).allSatisfy {
+                        ($0.value ?? "").isEmpty && ($0.type ?? "IPAddress") == "IPAddress"
+                    }
                     ? nil
-                    : "spec.addresses is not supported: the embedded data plane assigns the Gateway's address"
+                    : "spec.addresses with a value or a type other than IPAddress is not supported: the embedded data plane assigns the Gateway's address"
+                let parametersProblem = gateway.spec.infrastructure?.parametersRef.flatMap(parametersProblem)
+                let backendCertificate = backendClientCertificate(
+                    gateway, snapshot: snapshot, config: config, references: &references)
                 let validCount = drafts.filter(\.valid).count
                 var conditions: [Condition]
                 let accepted: Bool
                 if let addressProblem {
                     conditions = [Conditions.gatewayUnsupportedValue(addressProblem)]
+                    accepted = false
+                } else if let parametersProblem {
+                    conditions = [Conditions.gatewayInvalidParameters(parametersProblem)]
                     accepted = false
                 } else if validCount == 0 {
                     conditions = [Conditions.gatewayNoValidListeners]
@@ -71,13 +81,19 @@ enum GatewayGraph {
                     conditions.append(
                         Conditions.gatewayNotProgrammed(.pending, "Gateway is not programmed yet: \(dataplane.detail)"))
                 }
+                // Routes attach to a Gateway whose listeners are all invalid (their attachedRoutes count them), not to
+                // one refused for itself (addresses, parameters).
+                let attachable = accepted || conditions[0].reason == .listenersNotValid
                 let listeners = drafts.map {
                     $0.finish(
-                        gatewayAccepted: accepted, gatewayMessage: conditions[0].message ?? "", dataplane: dataplane)
+                        gatewayAccepted: accepted, gatewayAttachable: attachable,
+                        gatewayMessage: conditions[0].message ?? "", dataplane: dataplane)
                 }
+                if let resolved = backendCertificate.condition { conditions.append(resolved) }
                 return GatewayNode(
                     ref: ref, source: gateway, accepted: accepted, conditions: conditions, listeners: listeners,
-                    addresses: accepted ? [dataplane.address].compactMap { $0 } : [])
+                    addresses: accepted ? [dataplane.address].compactMap { $0 } : [],
+                    backendClientCertificate: backendCertificate.certificate)
             }
     }
 
@@ -105,7 +121,9 @@ enum GatewayGraph {
         }
 
         /// The listener's conditions in NGF's order: Accepted, Programmed, ResolvedRefs, Conflicted.
-        func finish(gatewayAccepted: Bool, gatewayMessage: String, dataplane: DataplaneState) -> ListenerNode {
+        func finish(gatewayAccepted: Bool, gatewayAttachable: Bool, gatewayMessage: String, dataplane: DataplaneState)
+            -> ListenerNode
+        {
             let programmed: Condition
             if !valid, let problem {
                 programmed = Conditions.listenerNotProgrammed(.invalid, problem)
@@ -119,9 +137,15 @@ enum GatewayGraph {
                 programmed = Conditions.listenerNotProgrammed(
                     .pending, "Listener is not programmed yet: \(dataplane.detail)")
             }
+            // Only an unresolved reference left: routes still attach (GatewayWithAttachedRoutes), nothing is served.
+            let unresolvedOnly =
+                accepted.status == .true || accepted.reason == .invalidCertificateRef
+                || accepted.reason == .refNotPermitted
             return ListenerNode(
                 name: listener.name, port: listener.port, protocol: listener.protocol, hostname: listener.hostname,
-                valid: valid && gatewayAccepted, conditions: [accepted, programmed, resolved, conflicted],
+                valid: valid && gatewayAccepted,
+                attachable: usable && gatewayAttachable && conflicted.status == .false && unresolvedOnly,
+                conditions: [accepted, programmed, resolved, conflicted],
                 supportedKinds: supportedKinds, certificate: certificate, source: listener)
         }
     }
@@ -211,6 +235,61 @@ enum GatewayGraph {
         return ListenerDraft(
             listener: listener, accepted: accepted, resolved: resolved, supportedKinds: supportedKinds,
             certificate: certificate, usable: !supportedKinds.isEmpty)
+    }
+
+    /// `spec.infrastructure.parametersRef`: only NGF's NginxProxy names parameters; anything else is invalid.
+    static func parametersProblem(_ ref: LocalParametersReference) -> String? {
+        if ref.group == "gateway.nginx.org" && ref.kind == "NginxProxy" { return nil }
+        return "spec.infrastructure.parametersRef \(ref.group)/\(ref.kind) \(ref.name) is not supported: "
+            + "parameters are a gateway.nginx.org NginxProxy"
+    }
+
+    /// `spec.tls.backend.clientCertificateRef`: a core Secret of type kubernetes.io/tls, in the Gateway's namespace
+    /// or granted by a ReferenceGrant. The Gateway's ResolvedRefs condition says whether it resolved.
+    static func backendClientCertificate(
+        _ gateway: Gateway, snapshot: ResourceSnapshot, config: ControllerConfig, references: inout ReferenceIndex
+    ) -> (condition: Condition?, certificate: ObjectRef?) {
+        guard let ref = gateway.spec.tls?.backend?.clientCertificateRef else { return (nil, nil) }
+        let namespace = ref.namespace ?? gateway.namespace
+        let target = ObjectRef(group: "", kind: "Secret", namespace: namespace, name: ref.name)
+        if (ref.group ?? "") != "" || (ref.kind ?? "Secret") != "Secret" {
+            return (
+                Conditions.gatewayUnresolvedRefs(
+                    .invalidClientCertificateRef,
+                    "Client certificate reference \(ref.group ?? "")/\(ref.kind ?? "Secret") \(ref.name) must be a core Secret"
+                ),
+                nil
+            )
+        }
+        if !ReferenceGrants.permits(
+            snapshot.referenceGrants, fromGroup: Gateway.group, fromKind: "Gateway", fromNamespace: gateway.namespace,
+            toGroup: "", toKind: "Secret", toNamespace: namespace, toName: ref.name)
+        {
+            return (
+                Conditions.gatewayUnresolvedRefs(
+                    .refNotPermitted,
+                    "Client certificate reference to Secret \(namespace)/\(ref.name) is not permitted by any ReferenceGrant"
+                ),
+                nil
+            )
+        }
+        references.add(ObjectRef(gateway), target)
+        guard let secret = snapshot.secret(namespace, ref.name) else {
+            return (
+                Conditions.gatewayUnresolvedRefs(
+                    .invalidClientCertificateRef, "Client certificate Secret \(namespace)/\(ref.name) does not exist"),
+                nil
+            )
+        }
+        if let problem = tlsSecretProblem(secret, config) {
+            return (
+                Conditions.gatewayUnresolvedRefs(
+                    .invalidClientCertificateRef,
+                    "Client certificate Secret \(namespace)/\(ref.name) is not a valid TLS Secret: \(problem)"),
+                nil
+            )
+        }
+        return (Conditions.gatewayResolvedRefs, target)
     }
 
     static func tlsSecretProblem(_ secret: Secret, _ config: ControllerConfig) -> String? {

@@ -66,6 +66,9 @@ public struct GatewayNode: Sendable {
     public var conditions: [Condition]
     public var listeners: [ListenerNode]
     public var addresses: [String]
+    /// `spec.tls.backend.clientCertificateRef`, when it resolved to a valid TLS Secret: the certificate nginx shows
+    /// backends it speaks TLS to.
+    public var backendClientCertificate: ObjectRef?
 
     public func listener(_ name: String) -> ListenerNode? { listeners.first { $0.name == name } }
 }
@@ -75,8 +78,11 @@ public struct ListenerNode: Sendable {
     public var port: Int32
     public var `protocol`: ListenerProtocol
     public var hostname: String?
-    /// Accepted and free of conflicts: routes may attach.
+    /// Accepted and free of conflicts: served, and routes may attach.
     public var valid: Bool
+    /// Routes may attach (and count in attachedRoutes) though the listener may not be valid: its only problem is
+    /// a reference that does not resolve, as the spec and NGF keep it.
+    public var attachable: Bool = false
     public var conditions: [Condition]
     public var supportedKinds: [RouteGroupKind]
     /// Routes accepted on this listener.

@@ -25,6 +25,23 @@ public enum HostnameMatching {
         return .some(a)
     }
 
+    /// Whether a listener's hostname (nil: any) takes every request for `host` (nil: any host): the listener
+    /// isolation rule's "matches".
+    public static func covers(listener: String?, host: String?) -> Bool {
+        guard let listener else { return true }
+        guard let host else { return false }
+        if listener == host { return true }
+        return listener.hasPrefix("*.") && wildcard(listener, matches: host)
+    }
+
+    /// How specific a listener's hostname is: an exact name over any wildcard, a longer wildcard over a shorter
+    /// one, any hostname over none.
+    public static func specificity(_ listener: String?) -> Int {
+        guard let listener else { return 0 }
+        let labels = listener.split(separator: ".").count
+        return listener.hasPrefix("*.") ? 1000 + labels : 100_000 + labels
+    }
+
     /// `*.example.com` matches names with at least one more label ending in `.example.com`.
     static func wildcard(_ pattern: String, matches name: String) -> Bool {
         let suffix = String(pattern.dropFirst(1))  // ".example.com"
@@ -53,8 +70,8 @@ public enum SelectorMatching {
 }
 
 /// Whether a ReferenceGrant lets an object of `fromKind` in `fromNamespace` refer to `to` in another namespace.
-enum ReferenceGrants {
-    static func permits(
+public enum ReferenceGrants {
+    public static func permits(
         _ grants: [ReferenceGrant], fromGroup: String, fromKind: String, fromNamespace: String,
         toGroup: String, toKind: String, toNamespace: String, toName: String
     ) -> Bool {

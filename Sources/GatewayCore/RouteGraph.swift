@@ -4,7 +4,7 @@ import GatewayAPI
 enum RouteGraph {
     /// Filters the embedded data plane renders; others make their rule dropped.
     static let supportedFilters: Set<FilterType> = [
-        .requestHeaderModifier, .responseHeaderModifier, .requestRedirect, .urlRewrite,
+        .requestHeaderModifier, .responseHeaderModifier, .requestRedirect, .urlRewrite, .requestMirror,
     ]
 
     static func routes(
@@ -84,7 +84,7 @@ enum RouteGraph {
                 Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(namespace)/\(parentRef.name) does not exist"))
         }
         let gateway = gateways[gatewayIndex]
-        if !gateway.accepted {
+        if !gateway.listeners.contains(where: \.attachable) && !gateway.accepted {
             return result(
                 gateway.ref, [],
                 Conditions.routeNotAccepted(
@@ -113,7 +113,7 @@ enum RouteGraph {
                     ))
             }
         }
-        let valid = candidates.filter(\.valid)
+        let valid = candidates.filter(\.attachable)
         if valid.isEmpty {
             return result(
                 gateway.ref, [],

@@ -1,9 +1,11 @@
 import ArgumentParser
-import Dataplane
+import EchoBackend
 import Foundation
 
 /// `gwconsole echo-server --listen IP:PORT`: the Gateway API conformance echo server, run by a local pod of the
-/// `echo-basic` image (its NAMESPACE, POD_NAME, SERVICE_NAME and INGRESS_NAME environment name where it runs).
+/// `echo-basic` image (its NAMESPACE, POD_NAME, SERVICE_NAME and INGRESS_NAME environment name where it runs). With
+/// TLS_SERVER_CERT and TLS_SERVER_PRIVKEY it also serves TLS on HTTPS_PORT (default 8443) of the same address,
+/// verifying client certificates against TLS_CLIENT_CACERTS when set, as echo-basic does.
 struct EchoServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echo-server", abstract: "Run the conformance echo server (what local echo-basic pods run).",
@@ -17,8 +19,20 @@ struct EchoServerCommand: ParsableCommand {
         guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) else {
             throw ValidationError("--listen takes IPv4:PORT, got \(listen)")
         }
-        try EchoServer.serve(
-            address: String(parts[0]), port: port,
-            context: EchoServer.Context(environment: ProcessInfo.processInfo.environment))
+        let environment = ProcessInfo.processInfo.environment
+        var listeners = [EchoListener(address: String(parts[0]), port: port)]
+        if let certificate = environment["TLS_SERVER_CERT"], let key = environment["TLS_SERVER_PRIVKEY"],
+            !certificate.isEmpty, !key.isEmpty
+        {
+            guard let https = Int(environment["HTTPS_PORT"] ?? "8443"), (1...65535).contains(https) else {
+                throw ValidationError("HTTPS_PORT must be a port number")
+            }
+            let clientCA = environment["TLS_CLIENT_CACERTS"].flatMap { $0.isEmpty ? nil : $0 }
+            listeners.append(
+                EchoListener(
+                    address: String(parts[0]), port: https,
+                    tls: .init(certificateFile: certificate, keyFile: key, clientCAFile: clientCA)))
+        }
+        try EchoServer.serve(listeners, context: EchoServer.Context(environment: environment))
     }
 }

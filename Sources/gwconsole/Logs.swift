@@ -40,6 +40,12 @@ struct Logs: ParsableCommand {
             }
             let dir = store.directory + "/pods/\(match.namespace)_\(match.name)/run/logs"
             var printed = false
+            // A pod running a command of its own (the echo server, a mapped image): its output, as kubectl logs
+            // prints a container's.
+            if let output = try? String(contentsOfFile: dir + "/output.log", encoding: .utf8) {
+                Output.out(output)
+                return
+            }
             for (title, file) in [("error log", "error.log"), ("access log", "access.log")] {
                 guard let text = try? String(contentsOfFile: dir + "/" + file, encoding: .utf8) else { continue }
                 Output.out("==> \(match.name) \(title) <==\n\(text)")

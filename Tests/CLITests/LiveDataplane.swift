@@ -9,6 +9,8 @@ final class LiveDataplane {
     let portOffset: Int
     let backendDir: String
     private var backends: [String] = []
+    /// Leaves the data plane up when done (to look at a failing run).
+    var keepRunning = false
 
     init() {
         let a = Int.random(in: 2...250)
@@ -20,7 +22,7 @@ final class LiveDataplane {
     }
 
     deinit {
-        _ = try? run(["down"])
+        if !keepRunning { _ = try? run(["down"]) }
         for pidFile in backends {
             if let pid = try? String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(
                 in: .whitespacesAndNewlines), let p = Int32(pid)

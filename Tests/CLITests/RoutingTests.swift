@@ -162,7 +162,8 @@ struct RoutingTests {
         #expect(!headers.body.lowercased().contains("x-backend:"))
         let redirect = try get(env, "f.example.com", "/old/page?q=1", ["-i"])
         #expect(redirect.status == 301)
-        #expect(redirect.body.contains("Location: http://new.example.com:\(env.port)/new/page?q=1"), "\(redirect.body)")
+        // The listener's port as the Gateway declares it (80: left out), not where the port offset binds it.
+        #expect(redirect.body.contains("Location: http://new.example.com/new/page?q=1"), "\(redirect.body)")
         #expect(try get(env, "f.example.com", "/rewrite/x").body.hasPrefix("a uri=/inner/x "))
         var counts = ["a": 0, "b": 0]
         for _ in 0..<200 {

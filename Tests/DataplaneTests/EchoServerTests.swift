@@ -1,5 +1,6 @@
 import Dataplane
 import Diagnostics
+import EchoBackend
 import Foundation
 import Testing
 

@@ -388,7 +388,7 @@ let statusCases: [StatusCase] = [
                 rules: """
                       - backendRefs: [{name: secure-app, port: 8443}]
                       - matches: [{path: {value: /mirror}}]
-                        filters: [{type: RequestMirror, requestMirror: {backendRef: {name: secure-app, port: 8443}}}]
+                        filters: [{type: CORS, cors: {allowOrigins: ["https://a.example.com"]}}]
                         backendRefs: [{name: secure-app, port: 8443}]
                     """),
         expect: [

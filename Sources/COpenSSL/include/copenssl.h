@@ -1,6 +1,7 @@
 #ifndef GWCONSOLE_COPENSSL_H
 #define GWCONSOLE_COPENSSL_H
 #include <stddef.h>
+#include "gw_tls_server.h"
 
 /// A parsed X.509 certificate's facts, as NUL-terminated strings the caller frees with gw_x509_info_free.
 typedef struct {

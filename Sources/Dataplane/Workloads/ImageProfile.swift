@@ -18,6 +18,7 @@ enum ImageProfile: Equatable {
     /// The conformance suite's echo server images (its registries' names for it).
     static let echoBasicImages: Set<String> = [
         "gcr.io/k8s-staging-gateway-api/echo-basic", "registry.k8s.io/gateway-api/echo-basic",
+        "registry.k8s.io/gateway-api/conformance/echo-basic",
         "us-central1-docker.pkg.dev/k8s-staging-images/gateway-api/echo-basic",
     ]
 

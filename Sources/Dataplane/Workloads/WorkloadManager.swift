@@ -210,10 +210,57 @@ public struct WorkloadManager: Sendable {
                 restartCount: 0, message: message)
             return
         }
+        let podRoot = self.podRoot(pod.namespace, pod.name)
+        /// The container's volume mounts materialised under the pod's directory; nil when one cannot be (the pod's
+        /// status then says why).
+        func mountVolumes() throws -> [String]? {
+            var mounts: [String] = []
+            for var mount in container.volumeMounts ?? [] {
+                guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
+                // Inside the pod's directory only: a relative path is taken from the container's root, as kubelet does,
+                // and the root itself cannot be a mount.
+                mount.mountPath = ("/" + mount.mountPath as NSString).standardizingPath
+                guard mount.mountPath != "/", !mount.mountPath.split(separator: "/").contains("..") else {
+                    let message = "volumeMount \(mount.name): mountPath \(mount.mountPath) cannot be mounted"
+                    try write(
+                        phase: "Pending", ready: false,
+                        state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                        restartCount: restarts, message: message)
+                    return nil
+                }
+                if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx {
+                    // Local nginx pods run gwconsole's main config around the pod's conf.d (addresses, paths, pid
+                    // differ from a container's); a main config of the pod's own cannot run as written.
+                    let message =
+                        "the container mounts its own /etc/nginx/nginx.conf: local nginx pods run their conf.d inside gwconsole's main config; map \(container.image ?? "the image") to a command of yours in the image map (docs/workloads.md)"
+                    try write(
+                        phase: "Pending", ready: false,
+                        state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                        restartCount: restarts, message: message)
+                    return nil
+                }
+                mounts.append(mount.mountPath)
+                if let subPath = mount.subPath, !subPath.isEmpty {
+                    // One key of the volume as the file at mountPath.
+                    let staging = podRoot + "/.volumes/" + mount.name
+                    try materialise(volume, at: staging, namespace: pod.namespace)
+                    let file = podRoot + mount.mountPath
+                    try FileManager.default.createDirectory(
+                        atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try? FileManager.default.removeItem(atPath: file)
+                    if !subPath.contains(".."), FileManager.default.fileExists(atPath: staging + "/" + subPath) {
+                        try FileManager.default.copyItem(atPath: staging + "/" + subPath, toPath: file)
+                    }
+                    continue
+                }
+                try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
+            }
+            return mounts
+        }
         if case .command(let command, _) = profile {
             try runCommand(
                 command, pod: pod, container: container, port: profile.port(container), ip: ip!, running: running,
-                started: started, restarts: restarts, write: write)
+                started: started, restarts: restarts, prepare: { try mountVolumes() != nil }, write: write)
             return
         }
         let nginx = process(pod.namespace, pod.name)
@@ -231,48 +278,7 @@ public struct WorkloadManager: Sendable {
         }
         if nginx.pid != nil && started { return }
         // Start (or restart) the pod: materialise volumes and config, nginx -t, start.
-        let podRoot = self.podRoot(pod.namespace, pod.name)
-        var mounts: [String] = []
-        for var mount in container.volumeMounts ?? [] {
-            guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
-            // Inside the pod's directory only: a relative path is taken from the container's root, as kubelet does,
-            // and the root itself cannot be a mount.
-            mount.mountPath = ("/" + mount.mountPath as NSString).standardizingPath
-            guard mount.mountPath != "/", !mount.mountPath.split(separator: "/").contains("..") else {
-                let message = "volumeMount \(mount.name): mountPath \(mount.mountPath) cannot be mounted"
-                try write(
-                    phase: "Pending", ready: false,
-                    state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
-                    restartCount: restarts, message: message)
-                return
-            }
-            if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx {
-                // Local nginx pods run gwconsole's main config around the pod's conf.d (addresses, paths, pid
-                // differ from a container's); a main config of the pod's own cannot run as written.
-                let message =
-                    "the container mounts its own /etc/nginx/nginx.conf: local nginx pods run their conf.d inside gwconsole's main config; map \(container.image ?? "the image") to a command of yours in the image map (docs/workloads.md)"
-                try write(
-                    phase: "Pending", ready: false,
-                    state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
-                    restartCount: restarts, message: message)
-                return
-            }
-            mounts.append(mount.mountPath)
-            if let subPath = mount.subPath, !subPath.isEmpty {
-                // One key of the volume as the file at mountPath.
-                let staging = podRoot + "/.volumes/" + mount.name
-                try materialise(volume, at: staging, namespace: pod.namespace)
-                let file = podRoot + mount.mountPath
-                try FileManager.default.createDirectory(
-                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try? FileManager.default.removeItem(atPath: file)
-                if !subPath.contains(".."), FileManager.default.fileExists(atPath: staging + "/" + subPath) {
-                    try FileManager.default.copyItem(atPath: staging + "/" + subPath, toPath: file)
-                }
-                continue
-            }
-            try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
-        }
+        guard var mounts = try mountVolumes() else { return }
         let confD = podRoot + "/etc/nginx/conf.d"
         let count = started ? restarts + 1 : restarts
         let port = profile.port(container)
@@ -341,7 +347,7 @@ public struct WorkloadManager: Sendable {
     /// it accepts connections on its port.
     func runCommand(
         _ command: [String], pod: DesiredPod, container: Container, port: Int, ip: String, running: Bool, started: Bool,
-        restarts: Int64, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
+        restarts: Int64, prepare: () throws -> Bool, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
     ) throws {
         let process = self.command(pod.namespace, pod.name)
         guard running else {
@@ -359,6 +365,8 @@ public struct WorkloadManager: Sendable {
         }
         if process.pid != nil && started { return }
         process.stop()
+        // Its volumes, as an nginx pod's (the echo server's TLS files are in a Secret volume).
+        guard try prepare() else { return }
         var variables = environment(container, pod: pod, ip: ip)
         variables["POD_IP"] = ip
         variables["POD_PORT"] = String(port)
@@ -373,7 +381,18 @@ public struct WorkloadManager: Sendable {
         // reads): a manifest's env must not set LD_PRELOAD or PATH for a process on this machine. A mapped
         // command can still take any of the container's env values in its arguments, as ${NAME}.
         var passed: Set<String> = ["POD_IP", "POD_PORT", "POD_PORTS", "POD_NAME", "POD_NAMESPACE"]
-        if echo { passed.formUnion(["NAMESPACE", "SERVICE_NAME", "INGRESS_NAME", "HTTP_PORT"]) }
+        if echo {
+            passed.formUnion(["NAMESPACE", "SERVICE_NAME", "INGRESS_NAME", "HTTP_PORT", "HTTPS_PORT"])
+            // Its TLS files are paths in the container: the pod's volumes, under its directory here.
+            let root = podRoot(pod.namespace, pod.name)
+            for name in ["TLS_SERVER_CERT", "TLS_SERVER_PRIVKEY", "TLS_CLIENT_CACERTS"] {
+                guard let path = variables[name], path.hasPrefix("/") else { continue }
+                let local = (root + path as NSString).standardizingPath
+                guard local.hasPrefix(root + "/") else { continue }
+                variables[name] = local
+                passed.insert(name)
+            }
+        }
         let environment = variables.filter { passed.contains($0.key) }.map { "\($0.key)=\($0.value)" }.sorted()
         let count = started ? restarts + 1 : restarts
         do {

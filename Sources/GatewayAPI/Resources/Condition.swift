@@ -102,6 +102,8 @@ public struct ConditionReason: APIVocabulary {
     public static let invalidCACertificateRef: ConditionReason = "InvalidCACertificateRef"
     public static let invalidListener: ConditionReason = "InvalidListener"
     public static let pending: ConditionReason = "Pending"
+    public static let invalidParameters: ConditionReason = "InvalidParameters"
+    public static let invalidClientCertificateRef: ConditionReason = "InvalidClientCertificateRef"
 }
 
 extension JSONValue {

@@ -16,6 +16,13 @@ extension GatewayAPIValidation {
         }
     }
 
+    /// `[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?`.
+    static func isProtocolName(_ name: Substring) -> Bool {
+        guard let first = name.first, let last = name.last else { return false }
+        func alnum(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber) }
+        return alnum(first) && alnum(last) && name.allSatisfy { alnum($0) || $0 == "-" }
+    }
+
     static func validate(_ gw: Gateway, _ errors: inout FieldErrors) {
         let spec = FieldPath("spec")
         if gw.spec.gatewayClassName.isEmpty { errors.required(spec.appending("gatewayClassName")) }
@@ -31,9 +38,14 @@ extension GatewayAPIValidation {
             port(listener.port, path.appending("port"), &errors)
             if let hostname = listener.hostname { self.hostname(hostname, path.appending("hostname"), &errors) }
             let proto = listener.protocol.rawValue
-            let validProtocol =
-                [ListenerProtocol.http, .https, .tls, .tcp, .udp].contains(listener.protocol)
-                || (proto.contains("/") && NameRules.dns1123Subdomain(String(proto.split(separator: "/")[0])) == nil)
+            // The CRD's pattern: a name of letters, digits and '-' (any such name; one the controller does not
+            // support is its listener's UnsupportedProtocol), or a domain-prefixed protocol.
+            let plainName = Self.isProtocolName(Substring(proto))
+            let prefixed =
+                proto.split(separator: "/", omittingEmptySubsequences: false).count == 2
+                && NameRules.dns1123Subdomain(String(proto.split(separator: "/")[0])) == nil
+                && proto.split(separator: "/")[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+            let validProtocol = plainName || prefixed
             if !validProtocol || proto.utf8.count > 255 {
                 errors.invalid(
                     path.appending("protocol"), proto,

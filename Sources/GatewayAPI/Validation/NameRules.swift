@@ -1,11 +1,12 @@
 /// Kubernetes name and value rules (apimachinery's validation package).
 public enum NameRules {
-    /// RFC 1123 subdomain: lowercase alphanumerics, '-' and '.', starting and ending alphanumeric, at most 253.
+    /// RFC 1123 subdomain: lowercase alphanumerics, '-' and '.', starting and ending alphanumeric, at most 253 (as
+    /// apimachinery checks it: by its regular expression and length, so one part may be longer than 63).
     public static func dns1123Subdomain(_ value: String) -> String? {
         if value.isEmpty { return "must not be empty" }
         if value.utf8.count > 253 { return "must be no more than 253 characters" }
         for label in value.split(separator: ".", omittingEmptySubsequences: false) {
-            if label.isEmpty || !isLabel(label) {
+            if label.isEmpty || !isLabel(label, limit: 253) {
                 return
                     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
             }
@@ -33,9 +34,9 @@ public enum NameRules {
         return nil
     }
 
-    static func isLabel(_ s: Substring) -> Bool {
+    static func isLabel(_ s: Substring, limit: Int = 63) -> Bool {
         let bytes = Array(s.utf8)
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 63 else { return false }
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= limit else { return false }
         func alnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
         return alnum(first) && alnum(last) && bytes.allSatisfy { alnum($0) || $0 == 45 }
     }

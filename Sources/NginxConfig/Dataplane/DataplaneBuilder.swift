@@ -16,13 +16,33 @@ public struct DataplaneBuilder {
     /// Condition variables by source and pattern, shared between locations.
     var conditionVariables: [String: String] = [:]
     var counter = 0
+    /// The server being built: its listeners' port as the Gateway declares it, and whether it is HTTPS.
+    var listenerPort = 80
+    var listenerTLS = false
+    /// The Gateway's client certificate file for backends, when it has one.
+    var backendClientCertificate: String?
+    /// The request mirrors of the server being built.
+    var serverMirrors: [Mirror] = []
 
     public static func build(gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings)
         -> DataplaneConfiguration
     {
         var builder = DataplaneBuilder(graph: graph, snapshot: snapshot, settings: settings)
+        let sniVariables = builder.sniListenerMaps(gateway)
+        builder.backendClientCertificate = gateway.backendClientCertificate.flatMap {
+            builder.certificateFile($0, prefix: "client")
+        }
         let servers = ServerPlan.servers(for: gateway, graph: graph, settings: settings).enumerated().map {
-            builder.server($1, index: $0, gateway: gateway)
+            var server = builder.server($1, index: $0, gateway: gateway)
+            if server.ssl, let variable = sniVariables[server.port] {
+                let hosts = gateway.listeners.filter { $0.valid && Int($0.port) + settings.portOffset == server.port }
+                    .map(\.hostname)
+                let best = hosts.filter { HostnameMatching.covers(listener: $0, host: server.hostname) }
+                    .max { HostnameMatching.specificity($0) < HostnameMatching.specificity($1) }
+                // The default server of a port without a catch-all listener answers unknown hosts as before.
+                if let best { server.misdirected = (variable, best ?? "") }
+            }
+            return server
         }
         let bindings = gateway.listeners.filter(\.valid).map {
             ListenerBinding(
@@ -42,6 +62,24 @@ public struct DataplaneBuilder {
         self.settings = settings
     }
 
+    /// Per HTTPS port with more than one listener: the map from a handshake's SNI to the listener it selects.
+    mutating func sniListenerMaps(_ gateway: GatewayNode) -> [Int: String] {
+        var result: [Int: String] = [:]
+        let https = gateway.listeners.filter { $0.valid && $0.protocol == .https }
+        for (port, listeners) in Dictionary(grouping: https, by: { Int($0.port) + settings.portOffset })
+            .sorted(by: { $0.key < $1.key }) where listeners.count > 1
+        {
+            let variable = "$gw_sni_listener_\(port)"
+            let catchAll = listeners.contains { $0.hostname == nil }
+            maps.append(
+                .sniListener(
+                    variable: variable, defaultValue: catchAll ? "" : "-",
+                    hostnames: listeners.compactMap(\.hostname).sorted()))
+            result[port] = variable
+        }
+        return result
+    }
+
     mutating func next() -> Int {
         counter += 1
         return counter
@@ -52,19 +90,22 @@ public struct DataplaneBuilder {
     mutating func server(_ plan: ServerPlan, index: Int, gateway: GatewayNode) -> VirtualServer {
         var byLocation: [String: [Candidate]] = [:]
         var order: [String] = []
+        listenerPort = plan.port - settings.portOffset
+        listenerTLS = plan.ssl
+        serverMirrors = []
         for candidate in plan.candidates {
             for spec in candidate.locationSpecs {
                 if byLocation[spec] == nil { order.append(spec) }
                 byLocation[spec, default: []].append(candidate)
             }
         }
+        let locations = order.enumerated().map { locationIndex, spec in
+            location(spec, candidates: byLocation[spec]!, id: "\(index)_\(locationIndex)")
+        }
         return VirtualServer(
             gateway: gateway.ref, address: settings.address, port: plan.port, ssl: plan.ssl, hostname: plan.hostname,
             certificateFile: plan.ssl ? plan.certificate.flatMap { certificateFile($0) } : nil,
-            defaultNotFound: byLocation[NginxString.literal("/")] == nil,
-            locations: order.enumerated().map { locationIndex, spec in
-                location(spec, candidates: byLocation[spec]!, id: "\(index)_\(locationIndex)")
-            })
+            defaultNotFound: byLocation[NginxString.literal("/")] == nil, locations: locations, mirrors: serverMirrors)
     }
 
     mutating func location(_ spec: String, candidates: [Candidate], id: String) -> Location {
@@ -154,7 +195,10 @@ public struct DataplaneBuilder {
     ) -> RuleAction {
         let filters = candidate.rule.source.filters ?? []
         if let redirect = filters.first(where: { $0.type == .requestRedirect })?.requestRedirect {
-            return .redirect(Redirect(filter: redirect, matchedPath: candidate.pathValue))
+            return .redirect(
+                Redirect(
+                    filter: redirect, matchedPath: candidate.pathValue, listenerPort: listenerPort,
+                    listenerTLS: listenerTLS))
         }
         let backends = candidate.rule.backends.filter { $0.weight > 0 }
         guard !backends.isEmpty else { return .noBackend }
@@ -195,7 +239,51 @@ public struct DataplaneBuilder {
         upstreams[upstream] = endpoints
         return .proxy(
             Proxy(
-                target: target, upstream: upstream, filters: filters(candidate), tls: policy.map { backendTLS($0) }))
+                target: target, upstream: upstream, filters: filters(candidate), tls: policy.map { backendTLS($0) },
+                mirrors: mirrors(candidate)))
+    }
+
+    /// The rule's RequestMirror filters, each an internal location of the server. A mirror to another namespace
+    /// needs a ReferenceGrant, as a backendRef does.
+    mutating func mirrors(_ candidate: Candidate) -> [Mirror] {
+        let route = candidate.route.source
+        return (candidate.rule.source.filters ?? []).compactMap { filter -> Mirror? in
+            guard filter.type == .requestMirror, let mirror = filter.requestMirror else { return nil }
+            let ref = mirror.backendRef
+            let namespace = ref.namespace ?? route.namespace
+            guard (ref.group ?? "") == "", (ref.kind ?? "Service") == "Service", let port = ref.port else { return nil }
+            if namespace != route.namespace,
+                !ReferenceGrants.permits(
+                    snapshot.referenceGrants, fromGroup: HTTPRoute.group, fromKind: "HTTPRoute",
+                    fromNamespace: route.namespace, toGroup: "", toKind: "Service", toNamespace: namespace,
+                    toName: ref.name)
+            {
+                return nil
+            }
+            let service = ObjectRef.service(namespace, ref.name)
+            let endpoints = Endpoints.addresses(service: service, port: port, portName: nil, snapshot: snapshot)
+            var upstream: String?
+            if !endpoints.isEmpty {
+                upstream = "\(namespace)_\(ref.name)_\(port)"
+                upstreams[upstream!] = endpoints
+            }
+            // percent, or fraction numerator/denominator (default 100); all requests when neither is set.
+            var share: Double?
+            if let percent = mirror.percent { share = Double(percent) }
+            if let fraction = mirror.fraction {
+                share = Double(fraction.numerator) * 100 / Double(max(1, fraction.denominator ?? 100))
+            }
+            var sample: String?
+            if let share, share < 100 {
+                sample = "$gw_mirror_sample_\(next())"
+                maps.append(.sample(variable: sample!, percent: String(format: "%.2f", max(0, share))))
+            }
+            let result = Mirror(
+                target: "Service \(namespace)/\(ref.name):\(port)", location: "/_gw_mirror_\(next())",
+                upstream: upstream, sampleVariable: sample)
+            serverMirrors.append(result)
+            return result
+        }
     }
 
     /// The rule's header modifiers and rewrite; a request header `add` gets its append map.
@@ -230,18 +318,19 @@ public struct DataplaneBuilder {
             bundle = settings.configDirectory + "/" + file
         }
         return BackendTLS(
-            policy: policy.ref, hostname: policy.source.spec.validation.hostname, trustedCertificate: bundle)
+            policy: policy.ref, hostname: policy.source.spec.validation.hostname, trustedCertificate: bundle,
+            clientCertificate: backendClientCertificate)
     }
 
     // MARK: Files
 
     /// The listener's certificate and key as one PEM file; nil when the Secret has neither.
-    mutating func certificateFile(_ secret: ObjectRef) -> String? {
+    mutating func certificateFile(_ secret: ObjectRef, prefix: String = "tls") -> String? {
         guard let object = snapshot.secret(secret.namespace, secret.name),
             let crt = object.data?["tls.crt"].flatMap(Base64.decode),
             let key = object.data?["tls.key"].flatMap(Base64.decode)
         else { return nil }
-        let file = "secrets/tls_\(secret.namespace)_\(secret.name).pem"
+        let file = "secrets/\(prefix)_\(secret.namespace)_\(secret.name).pem"
         var pem = String(decoding: crt, as: UTF8.self)
         if !pem.hasSuffix("\n") { pem += "\n" }
         pem += String(decoding: key, as: UTF8.self)

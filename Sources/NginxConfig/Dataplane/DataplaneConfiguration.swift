@@ -29,6 +29,18 @@ public struct VirtualServer: Sendable, Equatable {
     /// A `location /` answering 404 comes first when no route serves `/`.
     public var defaultNotFound: Bool
     public var locations: [Location]
+    /// The internal locations of the server's request mirrors.
+    public var mirrors: [Mirror] = []
+    /// HTTPS listeners sharing the port: a request whose SNI chose another listener than its Host does gets 421
+    /// Misdirected Request. The `sniListener` map's variable, and this server's listener hostname.
+    public var misdirected: (variable: String, listener: String)? = nil
+
+    public static func == (a: VirtualServer, b: VirtualServer) -> Bool {
+        a.gateway == b.gateway && a.address == b.address && a.port == b.port && a.ssl == b.ssl
+            && a.hostname == b.hostname && a.certificateFile == b.certificateFile
+            && a.defaultNotFound == b.defaultNotFound && a.locations == b.locations && a.mirrors == b.mirrors
+            && a.misdirected?.variable == b.misdirected?.variable && a.misdirected?.listener == b.misdirected?.listener
+    }
 }
 
 /// Where a rule's match came from: `HTTPRoute ns/name rule R match M`.
@@ -112,6 +124,21 @@ public struct Proxy: Sendable, Equatable {
     public var upstream: String
     public var filters: RequestFilters
     public var tls: BackendTLS?
+    /// The rule's RequestMirror filters: each request is also sent there, its answer dropped.
+    public var mirrors: [Mirror] = []
+}
+
+/// A `RequestMirror` filter: an internal location that proxies a copy of the request to the mirror's backend,
+/// for all requests or the share a `split_clients` variable picks.
+public struct Mirror: Sendable, Equatable {
+    /// `Service ns/name:port`.
+    public var target: String
+    /// The internal location's URI (`/_gw_mirror_N`).
+    public var location: String
+    /// The upstream; nil when the Service has no ready endpoints (the copy is dropped).
+    public var upstream: String?
+    /// The `split_clients` variable that is 1 for the mirrored share; nil mirrors every request.
+    public var sampleVariable: String?
 }
 
 /// How NGINX speaks TLS to a backend, from its BackendTLSPolicy: SNI and verification against a CA bundle.
@@ -121,6 +148,9 @@ public struct BackendTLS: Sendable, Equatable {
     public var hostname: String
     /// The absolute path of the CA bundle nginx verifies with.
     public var trustedCertificate: String
+    /// The Gateway's `spec.tls.backend.clientCertificateRef` (certificate and key in one PEM file), shown to the
+    /// backend: mutual TLS.
+    public var clientCertificate: String? = nil
 }
 
 /// A rule's header modifiers and URL rewrite, as `proxy_set_header`, `add_header` and `rewrite` lines.
@@ -134,10 +164,13 @@ public struct RequestFilters: Sendable, Equatable {
     public var matchedPath: String
 }
 
-/// A `RequestRedirect` filter and the matched path (for ReplacePrefixMatch).
+/// A `RequestRedirect` filter, the matched path (for ReplacePrefixMatch), and the listener's port and protocol (a
+/// redirect without scheme and port keeps the listener's port, as the Gateway declares it).
 public struct Redirect: Sendable, Equatable {
     public var filter: HTTPRequestRedirectFilter
     public var matchedPath: String
+    public var listenerPort: Int
+    public var listenerTLS: Bool
 }
 
 /// A `map` or `split_clients` block.
@@ -148,8 +181,13 @@ public enum MapDefinition: Sendable, Equatable {
     case selector(variable: String, flags: [String], entries: [SelectorEntry])
     /// `split_clients "$request_id"`: shares in percent (nil: the rest).
     case split(variable: String, shares: [String?])
+    /// `split_clients "$request_id"`: `variable` is 1 for `percent` of requests, else empty (a mirror's sample).
+    case sample(variable: String, percent: String)
     /// A request header's value with one appended (`add`), or the value alone when the request has none.
     case appendHeader(variable: String, source: String, value: String)
+    /// `map $ssl_server_name` with `hostnames`: the listener hostname (`""`: the listener without one) that a TLS
+    /// handshake's SNI selects on one HTTPS port, for detecting misdirected requests.
+    case sniListener(variable: String, defaultValue: String, hostnames: [String])
 
     public struct SelectorEntry: Sendable, Equatable {
         public var regex: String

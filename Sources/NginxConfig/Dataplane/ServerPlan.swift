@@ -13,6 +13,11 @@ struct ServerPlan {
     static func servers(for gateway: GatewayNode, graph: Graph, settings: RenderSettings) -> [ServerPlan] {
         var byKey: [String: ServerPlan] = [:]
         var order: [String] = []
+        // Listener isolation (GatewayHTTPListenerIsolation): a request is served only by routes of the most
+        // specific listener on its port whose hostname matches it. Servers a listener declares always stay.
+        var declared: Set<String> = []
+        var listenerHosts: [Int: [String?]] = [:]
+        var origins: [String: [(listener: String?, candidates: [Candidate])]] = [:]
         func server(_ port: Int, _ ssl: Bool, _ host: String?, _ cert: ObjectRef?) -> String {
             let key = "\(port)|\(host ?? "")"
             if byKey[key] == nil {
@@ -24,8 +29,9 @@ struct ServerPlan {
         for listener in gateway.listeners where listener.valid {
             let port = Int(listener.port) + settings.portOffset
             let ssl = listener.protocol == .https
-            _ = server(port, ssl, nil, ssl ? listener.certificate : nil)
-            if let host = listener.hostname { _ = server(port, ssl, host, listener.certificate) }
+            declared.insert(server(port, ssl, nil, ssl ? listener.certificate : nil))
+            if let host = listener.hostname { declared.insert(server(port, ssl, host, listener.certificate)) }
+            listenerHosts[port, default: []].append(listener.hostname)
             for routeRef in listener.attachedRoutes {
                 guard let route = graph.route(routeRef) else { continue }
                 let hostnames = route.source.spec.hostnames ?? []
@@ -42,12 +48,21 @@ struct ServerPlan {
                 for host in Set(effective.map { $0 ?? "" }).sorted() {
                     let key = server(port, ssl, host.isEmpty ? nil : host, listener.certificate)
                     if byKey[key]!.certificate == nil && ssl { byKey[key]!.certificate = listener.certificate }
-                    byKey[key]!.candidates += Candidate.all(route: route)
+                    origins[key, default: []].append((listener.hostname, Candidate.all(route: route)))
                 }
             }
         }
-        return order.map { key in
+        return order.compactMap { key -> ServerPlan? in
             var plan = byKey[key]!
+            let host = plan.hostname
+            let best = (listenerHosts[plan.port] ?? []).filter { HostnameMatching.covers(listener: $0, host: host) }
+                .map(HostnameMatching.specificity).max()
+            for origin in origins[key] ?? [] where HostnameMatching.specificity(origin.listener) == best {
+                plan.candidates += origin.candidates
+            }
+            // A route's hostname that a more specific listener takes has no server of its own: nginx leaves such
+            // requests to that listener's servers.
+            if plan.candidates.isEmpty && !(origins[key] ?? []).isEmpty && !declared.contains(key) { return nil }
             plan.candidates.sort(by: Candidate.precedes)
             return plan
         }.sorted {

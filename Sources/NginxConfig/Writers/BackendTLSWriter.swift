@@ -1,5 +1,6 @@
 /// Writes TLS to a backend as its BackendTLSPolicy says: `proxy_pass https://`, SNI (`proxy_ssl_server_name`,
-/// `proxy_ssl_name`), and verification (`proxy_ssl_verify`, depth, `proxy_ssl_trusted_certificate`).
+/// `proxy_ssl_name`), verification (`proxy_ssl_verify`, depth, `proxy_ssl_trusted_certificate`), and the Gateway's
+/// client certificate (`proxy_ssl_certificate`, `proxy_ssl_certificate_key`) when it has one.
 enum BackendTLSWriter {
     static func write(_ tls: BackendTLS, upstream: String, into w: inout ConfigWriter) {
         w.line("# BackendTLSPolicy \(tls.policy.namespacedName)")
@@ -9,5 +10,10 @@ enum BackendTLSWriter {
         w.line("proxy_ssl_verify on;")
         w.line("proxy_ssl_verify_depth 4;")
         w.line("proxy_ssl_trusted_certificate \(NginxString.literal(tls.trustedCertificate));")
+        if let client = tls.clientCertificate {
+            w.line("# Gateway spec.tls.backend.clientCertificateRef")
+            w.line("proxy_ssl_certificate \(NginxString.literal(client));")
+            w.line("proxy_ssl_certificate_key \(NginxString.literal(client));")
+        }
     }
 }

@@ -39,6 +39,10 @@ enum MainConfigWriter {
                 w.line("\"\" $host;")
                 w.line("default $http_host;")
             }
+            w.block("map $http_upgrade $gw_connection_upgrade") { w in
+                w.line("\"\" \"\";")
+                w.line("default upgrade;")
+            }
             for file in ["maps.conf", "upstreams.conf", "servers.conf"] {
                 w.line("include \(NginxString.literal(dir + "/conf.d/" + file));")
             }

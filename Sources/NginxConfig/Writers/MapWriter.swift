@@ -22,6 +22,17 @@ enum MapWriter {
                         m.line(share.map { "\($0)% \(index);" } ?? "* \(index);")
                     }
                 }
+            case .sample(let variable, let percent):
+                m.block("split_clients \"$request_id\" \(variable)") { m in
+                    m.line("\(percent)% 1;")
+                    m.line("* \"\";")
+                }
+            case .sniListener(let variable, let defaultValue, let hostnames):
+                m.block("map $ssl_server_name \(variable)") { m in
+                    m.line("hostnames;")
+                    m.line("default \(NginxString.quoted(defaultValue));")
+                    for host in hostnames { m.line("\(NginxString.literal(host)) \(NginxString.quoted(host));") }
+                }
             case .appendHeader(let variable, let source, let value):
                 m.block("map \(source) \(variable)") { m in
                     m.line("\"\" \(NginxString.quoted(value));")

@@ -9,8 +9,15 @@ enum ProxyWriter {
             "set $gw_backend_tls \(proxy.tls.map { NginxString.quoted("TLS SNI " + $0.hostname + ", verified") } ?? "plain");"
         )
         FilterWriter.write(proxy.filters, into: &w)
+        for mirror in proxy.mirrors {
+            w.line("# RequestMirror to \(mirror.target)")
+            w.line("mirror \(NginxString.literal(mirror.location));")
+        }
         w.line("proxy_http_version 1.1;")
-        w.line("proxy_set_header Connection \"\";")
+        // A WebSocket upgrade goes through (HTTPRouteBackendProtocolWebSocket); other requests keep the upstream
+        // connection reusable.
+        w.line("proxy_set_header Upgrade $http_upgrade;")
+        w.line("proxy_set_header Connection $gw_connection_upgrade;")
         if let tls = proxy.tls {
             BackendTLSWriter.write(tls, upstream: proxy.upstream, into: &w)
         } else {

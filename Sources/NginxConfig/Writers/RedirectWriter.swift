@@ -10,7 +10,10 @@ enum RedirectWriter {
             let wellKnown = (filter.scheme == "https" && explicit == 443) || (filter.scheme == "http" && explicit == 80)
             port = wellKnown ? "" : ":\(explicit)"
         } else if filter.scheme == nil {
-            port = ":$server_port"
+            // The listener's port as the Gateway declares it (not where a port offset binds it here), left out
+            // when it is its scheme's own.
+            let wellKnown = redirect.listenerTLS ? 443 : 80
+            port = redirect.listenerPort == wellKnown ? "" : ":\(redirect.listenerPort)"
         }
         w.line("set $gw_redirect_path $uri;")
         if let path = filter.path {

@@ -24,9 +24,34 @@ enum ServerWriter {
                     w.line("ssl_reject_handshake on;")
                 }
             }
+            if let misdirected = server.misdirected {
+                w.line("# the TLS handshake chose another listener than this Host's: 421 Misdirected Request")
+                w.block("if (\(misdirected.variable) != \(NginxString.quoted(misdirected.listener)))") {
+                    $0.line("return 421;")
+                }
+            }
             if server.defaultNotFound { w.block("location /") { $0.line("return 404;") } }
             for location in server.locations { LocationWriter.write(location, into: &w) }
+            for mirror in server.mirrors { write(mirror, into: &w) }
         }
         w.line()
+    }
+
+    /// A request mirror's internal location: the copy goes to the mirror's backend with the original URI, or is
+    /// dropped (204) when it is outside the sampled share or the backend has no endpoints.
+    static func write(_ mirror: Mirror, into w: inout ConfigWriter) {
+        w.block("location = \(NginxString.literal(mirror.location))") { w in
+            w.line("# RequestMirror to \(mirror.target)")
+            w.line("internal;")
+            if let sample = mirror.sampleVariable { w.block("if (\(sample) = \"\")") { $0.line("return 204;") } }
+            guard let upstream = mirror.upstream else {
+                w.line("return 204;")
+                return
+            }
+            w.line("proxy_http_version 1.1;")
+            w.line("proxy_set_header Host $gw_host;")
+            w.line("proxy_set_header Connection \"\";")
+            w.line("proxy_pass http://\(upstream)$request_uri;")
+        }
     }
 }

@@ -1,0 +1,82 @@
+import COpenSSL
+import Foundation
+
+/// The echo server's WebSocket (RFC 6455), as echo-basic's `/ws`: the handshake, then every data frame sent back
+/// with its type, until the client closes.
+enum WebSocketEcho {
+    static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    /// `Sec-WebSocket-Accept` for a client's key.
+    static func accept(key: String) -> String {
+        let input = Array((key.trimmingCharacters(in: .whitespaces) + guid).utf8)
+        var digest = [UInt8](repeating: 0, count: 20)
+        gw_sha1(input, input.count, &digest)
+        return Data(digest).base64EncodedString()
+    }
+
+    /// One frame parsed from the front of `bytes`: FIN+opcode, the unmasked payload, and how many bytes it took;
+    /// nil until the whole frame is there.
+    static func frame(_ bytes: [UInt8]) -> (opcode: UInt8, payload: [UInt8], length: Int)? {
+        guard bytes.count >= 2 else { return nil }
+        let opcode = bytes[0] & 0x0F
+        let masked = bytes[1] & 0x80 != 0
+        var length = Int(bytes[1] & 0x7F)
+        var offset = 2
+        if length == 126 {
+            guard bytes.count >= 4 else { return nil }
+            length = Int(bytes[2]) << 8 | Int(bytes[3])
+            offset = 4
+        } else if length == 127 {
+            guard bytes.count >= 10 else { return nil }
+            length = bytes[2..<10].reduce(0) { $0 << 8 | Int($1) }
+            offset = 10
+        }
+        let mask = masked ? Array(bytes[offset..<min(bytes.count, offset + 4)]) : []
+        if masked { offset += 4 }
+        guard length >= 0, length < 16 << 20, bytes.count >= offset + length else { return nil }
+        var payload = Array(bytes[offset..<offset + length])
+        if masked { for index in payload.indices { payload[index] ^= mask[index % 4] } }
+        return (opcode, payload, offset + length)
+    }
+
+    /// A server frame (unmasked).
+    static func encode(opcode: UInt8, _ payload: [UInt8]) -> [UInt8] {
+        var bytes: [UInt8] = [0x80 | opcode]
+        if payload.count < 126 {
+            bytes.append(UInt8(payload.count))
+        } else if payload.count <= 0xFFFF {
+            bytes += [126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        } else {
+            bytes.append(127)
+            bytes += (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
+        }
+        return bytes + payload
+    }
+
+    static func run(_ connection: EchoConnection, key: String, buffered: [UInt8]) {
+        let head =
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Accept: \(accept(key: key))\r\n\r\n"
+        guard connection.write(Array(head.utf8)) else { return }
+        var buffer = buffered
+        while true {
+            while let parsed = frame(buffer) {
+                buffer.removeFirst(parsed.length)
+                switch parsed.opcode {
+                case 0x8:
+                    _ = connection.write(encode(opcode: 0x8, parsed.payload))
+                    return
+                case 0x9:
+                    _ = connection.write(encode(opcode: 0xA, parsed.payload))
+                case 0xA:
+                    continue
+                default:
+                    guard connection.write(encode(opcode: parsed.opcode, parsed.payload)) else { return }
+                }
+            }
+            let more = connection.read(max: 16_384)
+            if more.isEmpty { return }
+            buffer += more
+        }
+    }
+}

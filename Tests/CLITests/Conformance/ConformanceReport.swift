@@ -1,0 +1,74 @@
+import Foundation
+
+/// The run's results: a ConformanceReport in the suite's YAML format (`conformance/apis/v1`) and the table for
+/// docs/conformance.md.
+struct ConformanceReport {
+    let results: [(ConformanceCase, ConformanceOutcome)]
+    let known: [String: String]
+
+    static let coreFeatures: Set<String> = ["Gateway", "HTTPRoute", "ReferenceGrant"]
+
+    func isCore(_ test: ConformanceCase) -> Bool { test.features.allSatisfy(Self.coreFeatures.contains) }
+
+    func section(_ tests: [(ConformanceCase, ConformanceOutcome)], indent: String) -> String {
+        let passed = tests.filter { $0.1 == .passed }.count
+        let failed = tests.filter { $0.1.word == "failed" }.map(\.0.name).sorted()
+        let skipped = tests.filter { $0.1.word == "skipped" }.map(\.0.name).sorted()
+        let result = failed.isEmpty ? (skipped.isEmpty ? "success" : "partial") : "failure"
+        var text = "\(indent)result: \(result)\n\(indent)statistics:\n"
+        text +=
+            "\(indent)  Failed: \(failed.count)\n\(indent)  Passed: \(passed)\n\(indent)  Skipped: \(skipped.count)\n"
+        if !failed.isEmpty { text += "\(indent)failedTests:\n" + failed.map { "\(indent)- \($0)\n" }.joined() }
+        if !skipped.isEmpty { text += "\(indent)skippedTests:\n" + skipped.map { "\(indent)- \($0)\n" }.joined() }
+        return text
+    }
+
+    var yaml: String {
+        let formatter = ISO8601DateFormatter()
+        let core = results.filter { isCore($0.0) }
+        let extended = results.filter { !isCore($0.0) }
+        let supported = ConformanceRunner.claimed.subtracting(Self.coreFeatures).sorted()
+        let unsupported = Set(results.flatMap(\.0.features)).subtracting(ConformanceRunner.claimed).sorted()
+        var text = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: ConformanceReport
+            date: "\(formatter.string(from: Date()))"
+            gatewayAPIVersion: suite at \(ConformanceFixtures.suiteCommit)
+            gatewayAPIChannel: standard
+            implementation:
+              organization: gwconsole
+              project: gwconsole (embedded default: local nginx data plane)
+              url: ""
+              version: main
+              contact: []
+            mode: default
+            profiles:
+            - name: GATEWAY-HTTP
+              core:
+
+            """
+        text += section(core, indent: "    ")
+        text += "  extended:\n" + section(extended, indent: "    ")
+        text += "    supportedFeatures:\n" + supported.map { "    - \($0)\n" }.joined()
+        text += "    unsupportedFeatures:\n" + unsupported.map { "    - \($0)\n" }.joined()
+        return text
+    }
+
+    /// One row per test: name, profile part, result, and the cause of a failure or skip.
+    var markdown: String {
+        var text = "| test | features | result | cause |\n|---|---|---|---|\n"
+        for (test, outcome) in results.sorted(by: { $0.0.name < $1.0.name }) {
+            let part =
+                isCore(test) ? "core" : test.features.filter { !Self.coreFeatures.contains($0) }.joined(separator: ", ")
+            let cause: String
+            switch outcome {
+            case .passed: cause = ""
+            case .failed(let why): cause = known[test.name] ?? why
+            case .skipped(let why): cause = why
+            }
+            let cell = cause.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            text += "| \(test.name) | \(part) | \(outcome.word) | \(cell) |\n"
+        }
+        return text
+    }
+}
