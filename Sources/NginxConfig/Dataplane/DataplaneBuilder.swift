@@ -279,7 +279,7 @@ public struct DataplaneBuilder {
                 maps.append(.sample(variable: sample!, percent: String(format: "%.2f", max(0, share))))
             }
             let result = Mirror(
-                target: "Service \(namespace)/\(ref.name):\(port)", location: "/_gw_mirror_\(next())",
+                target: "Service \(namespace)/\(ref.name):\(port)", location: "/_gw_mirror#\(next())",
                 upstream: upstream, sampleVariable: sample)
             serverMirrors.append(result)
             return result

@@ -133,7 +133,8 @@ public struct Proxy: Sendable, Equatable {
 public struct Mirror: Sendable, Equatable {
     /// `Service ns/name:port`.
     public var target: String
-    /// The internal location's URI (`/_gw_mirror_N`).
+    /// The internal location's URI (`/_gw_mirror#N`: a `#` no Exact or PathPrefix route path may hold, so it
+    /// never collides with a route's location).
     public var location: String
     /// The upstream; nil when the Service has no ready endpoints (the copy is dropped).
     public var upstream: String?
