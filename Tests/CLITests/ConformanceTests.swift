@@ -15,6 +15,17 @@ struct ConformanceTests {
         return try YAMLDecoder().decode([String: String]?.self, from: text) ?? [:]
     }
 
+    @Test("every key of the transcribed expectations is one the runner reads (a misspelled one would weaken a test)")
+    func expectationKeys() throws {
+        let folder = ConformanceFixtures.root + "/expectations"
+        var problems: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".yaml") {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            problems += try ExpectationKeys.unknown(in: text, file: file)
+        }
+        #expect(problems.isEmpty, "keys the runner does not read: \(problems.sorted())")
+    }
+
     @Test("every claimed HTTP test of the suite passes on the embedded default, or fails as listed with its cause")
     func suite() throws {
         let environment = ProcessInfo.processInfo.environment

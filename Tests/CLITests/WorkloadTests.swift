@@ -124,6 +124,48 @@ struct WorkloadTests {
         let snoop = try live.run(["describe", "pod", "snoop"]).stdout
         #expect(snoop.contains("access_log /etc/cron.d/evil is outside the pod's volumes"), "\(snoop)")
         #expect(!FileManager.default.fileExists(atPath: "/etc/cron.d/evil"))
+        // A main config of the pod's own, as a file or in a volume at /etc/nginx (NGF's secure-backend example),
+        // waits with the reason: a local pod's main config is gwconsole's.
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: main}
+                data:
+                  nginx.conf: "events {} http { log_format ssl_log '$ssl_protocol'; include conf.d/*.conf; }"
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: ownfile}
+                spec:
+                  selector: {matchLabels: {app: ownfile}}
+                  template:
+                    metadata: {labels: {app: ownfile}}
+                    spec:
+                      containers:
+                      - name: web
+                        image: nginx
+                        volumeMounts: [{name: main, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf}]
+                      volumes: [{name: main, configMap: {name: main}}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: owndir}
+                spec:
+                  selector: {matchLabels: {app: owndir}}
+                  template:
+                    metadata: {labels: {app: owndir}}
+                    spec:
+                      containers: [{name: web, image: nginx, volumeMounts: [{name: main, mountPath: /etc/nginx/}]}]
+                      volumes: [{name: main, configMap: {name: main}}]
+                """)
+        for name in ["ownfile", "owndir"] {
+            let own = try live.run(["describe", "pod", name]).stdout
+            #expect(
+                own.contains("CreateContainerConfigError") && own.contains("mounts its own /etc/nginx/nginx.conf"),
+                "\(name): \(own)")
+        }
         let api = try live.run(["describe", "pod", "api"]).stdout
         #expect(api.contains("cannot run locally"))
         try live.run(["down"])

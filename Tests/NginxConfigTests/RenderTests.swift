@@ -233,6 +233,86 @@ struct DataplaneModelTests {
             gateway: try #require(graph.gateways.first), graph: graph, snapshot: snapshot, settings: settings)
     }
 
+    @Test(
+        "listener isolation, 421 between HTTPS listeners, request mirrors and the Gateway's client certificate as values"
+    )
+    func conformanceFeatures() throws {
+        let model = try Self.model(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              gatewayClassName: nginx
+              listeners:
+              - {name: any, port: 80, protocol: HTTP}
+              - {name: wild, port: 80, protocol: HTTP, hostname: "*.example.com"}
+              - name: https
+                port: 443
+                protocol: HTTPS
+                tls: {certificateRefs: [{name: cert}]}
+              - name: second
+                port: 443
+                protocol: HTTPS
+                hostname: second.example.org
+                tls: {certificateRefs: [{name: cert}]}
+              tls: {backend: {clientCertificateRef: {name: cert}}}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: cert}
+            type: kubernetes.io/tls
+            data: {tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCkFBQUEKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=, tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCkFBQUEKLS0tLS1FTkQgUFJJVkFURSBLRVktLS0tLQo=}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: catch-all}
+            spec:
+              parentRefs: [{name: gw, sectionName: any}]
+              hostnames: [bar.com, "*.example.com"]
+              rules:
+              - matches: [{path: {value: /any}}]
+                filters:
+                - {type: RequestMirror, requestMirror: {backendRef: {name: svc, port: 80}, percent: 20}}
+                - {type: RequestMirror, requestMirror: {backendRef: {name: svc, port: 80}}}
+                backendRefs: [{name: svc, port: 80}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: https}
+            spec:
+              parentRefs: [{name: gw, sectionName: https}]
+              rules: [{backendRefs: [{name: svc, port: 80}]}]
+            ---
+            """ + "\n" + baseObjects.split(separator: "---\n", maxSplits: 1).last.map(String.init)!)
+        let http = model.servers.filter { $0.port == 80 }
+        // The catch-all listener's route serves bar.com; *.example.com belongs to the wildcard listener, which has
+        // no routes of its own: the route gets no server for it, and the listener's own server answers 404.
+        let bar = try #require(http.first { $0.hostname == "bar.com" })
+        #expect(bar.locations.count == 2, "\(bar.locations.map(\.spec))")
+        let wildcard = try #require(http.first { $0.hostname == "*.example.com" })
+        #expect(wildcard.locations.isEmpty && wildcard.defaultNotFound)
+        // Two mirrors, the first sampled at 20%, each an internal location of the server.
+        #expect(bar.mirrors.map(\.location).allSatisfy { $0.hasPrefix("/_gw_mirror#") } && bar.mirrors.count == 4)
+        #expect(bar.mirrors.filter { $0.sampleVariable != nil }.count == 2)
+        #expect(model.maps.contains { if case .sample(_, "20.00") = $0 { true } else { false } })
+        // HTTPS on one port: the SNI map, and each server's listener.
+        let https = model.servers.filter { $0.port == 443 }
+        #expect(
+            model.maps.contains {
+                if case .sniListener(_, let defaultValue, let hostnames) = $0 {
+                    defaultValue == "" && hostnames == ["second.example.org"]
+                } else {
+                    false
+                }
+            })
+        #expect(https.allSatisfy { $0.misdirected != nil })
+        #expect(https.first { $0.hostname == "second.example.org" }?.misdirected?.listener == "second.example.org")
+        #expect(https.first { $0.hostname == nil }?.misdirected?.listener == "")
+        // nginx shows backends it speaks TLS to the Gateway's certificate: only through a policy, so none here.
+        #expect(model.files.contains { $0.path == "secrets/client_default_cert.pem" })
+    }
+
     @Test("the guide's route as values: its server, its location from rule 0, the proxy over TLS the policy asks for")
     func guide() throws {
         let guide = try String(

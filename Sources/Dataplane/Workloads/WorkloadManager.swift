@@ -254,6 +254,19 @@ public struct WorkloadManager: Sendable {
                     continue
                 }
                 try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
+                // A volume at /etc/nginx that holds an nginx.conf is the pod's own main config too (NGF's
+                // secure-backend example mounts one there).
+                if profile == .nginx, mount.mountPath == "/etc/nginx",
+                    FileManager.default.fileExists(atPath: podRoot + "/etc/nginx/nginx.conf")
+                {
+                    let message =
+                        "the container mounts its own /etc/nginx/nginx.conf (volume \(mount.name) at /etc/nginx): local nginx pods run their conf.d inside gwconsole's main config; map \(container.image ?? "the image") to a command of yours in the image map (docs/workloads.md)"
+                    try write(
+                        phase: "Pending", ready: false,
+                        state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                        restartCount: restarts, message: message)
+                    return nil
+                }
             }
             return mounts
         }

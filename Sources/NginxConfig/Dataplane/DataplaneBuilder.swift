@@ -22,7 +22,7 @@ public struct DataplaneBuilder {
     /// The Gateway's client certificate file for backends, when it has one.
     var backendClientCertificate: String?
     /// The request mirrors of the server being built.
-    var serverMirrors: [Mirror] = []
+    var serverMirrors: [MirrorLocation] = []
 
     public static func build(gateway: GatewayNode, graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings)
         -> DataplaneConfiguration
@@ -245,9 +245,9 @@ public struct DataplaneBuilder {
 
     /// The rule's RequestMirror filters, each an internal location of the server. A mirror to another namespace
     /// needs a ReferenceGrant, as a backendRef does.
-    mutating func mirrors(_ candidate: Candidate) -> [Mirror] {
+    mutating func mirrors(_ candidate: Candidate) -> [MirrorLocation] {
         let route = candidate.route.source
-        return (candidate.rule.source.filters ?? []).compactMap { filter -> Mirror? in
+        return (candidate.rule.source.filters ?? []).compactMap { filter -> MirrorLocation? in
             guard filter.type == .requestMirror, let mirror = filter.requestMirror else { return nil }
             let ref = mirror.backendRef
             let namespace = ref.namespace ?? route.namespace
@@ -278,7 +278,7 @@ public struct DataplaneBuilder {
                 sample = "$gw_mirror_sample_\(next())"
                 maps.append(.sample(variable: sample!, percent: String(format: "%.2f", max(0, share))))
             }
-            let result = Mirror(
+            let result = MirrorLocation(
                 target: "Service \(namespace)/\(ref.name):\(port)", location: "/_gw_mirror#\(next())",
                 upstream: upstream, sampleVariable: sample)
             serverMirrors.append(result)

@@ -30,7 +30,7 @@ public struct VirtualServer: Sendable, Equatable {
     public var defaultNotFound: Bool
     public var locations: [Location]
     /// The internal locations of the server's request mirrors.
-    public var mirrors: [Mirror] = []
+    public var mirrors: [MirrorLocation] = []
     /// HTTPS listeners sharing the port: a request whose SNI chose another listener than its Host does gets 421
     /// Misdirected Request. The `sniListener` map's variable, and this server's listener hostname.
     public var misdirected: (variable: String, listener: String)? = nil
@@ -125,12 +125,12 @@ public struct Proxy: Sendable, Equatable {
     public var filters: RequestFilters
     public var tls: BackendTLS?
     /// The rule's RequestMirror filters: each request is also sent there, its answer dropped.
-    public var mirrors: [Mirror] = []
+    public var mirrors: [MirrorLocation] = []
 }
 
 /// A `RequestMirror` filter: an internal location that proxies a copy of the request to the mirror's backend,
 /// for all requests or the share a `split_clients` variable picks.
-public struct Mirror: Sendable, Equatable {
+public struct MirrorLocation: Sendable, Equatable {
     /// `Service ns/name:port`.
     public var target: String
     /// The internal location's URI (`/_gw_mirror#N`: a `#` no Exact or PathPrefix route path may hold, so it

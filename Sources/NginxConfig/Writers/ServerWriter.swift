@@ -39,7 +39,7 @@ enum ServerWriter {
 
     /// A request mirror's internal location: the copy goes to the mirror's backend with the original URI, or is
     /// dropped (204) when it is outside the sampled share or the backend has no endpoints.
-    static func write(_ mirror: Mirror, into w: inout ConfigWriter) {
+    static func write(_ mirror: MirrorLocation, into w: inout ConfigWriter) {
         w.block("location = \(NginxString.literal(mirror.location))") { w in
             w.line("# RequestMirror to \(mirror.target)")
             w.line("internal;")

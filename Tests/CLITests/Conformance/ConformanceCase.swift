@@ -74,6 +74,9 @@ enum ConformanceStep: Decodable, Sendable {
     /// annotations.
     struct Infrastructure: Decodable, Sendable {
         var gateway: ObjectName
+        /// The label selector that finds the objects made for the Gateway, and their kinds.
+        var selector: [String: String]?
+        var kinds: [String]?
         var labels: [String: String]?
         var annotations: [String: String]?
     }
