@@ -88,7 +88,13 @@ public struct RequestRecord: Sendable, Equatable, Codable {
 
     /// What the record says about the request, for a troubleshooter: who answered and why it failed.
     public var note: String? {
-        if route.isEmpty { return status == 404 ? "no route matched" : nil }
+        if route.isEmpty {
+            if status == 421 {
+                return "misdirected: the TLS handshake's SNI chose another HTTPS listener than the Host header's "
+                    + "(send the same name in both, e.g. curl --resolve)"
+            }
+            return status == 404 ? "no route matched" : nil
+        }
         if backendTLS == "plain", upstreamStatus == "400" {
             return "the backend answered 400 to plain HTTP: a TLS backend without a BackendTLSPolicy?"
         }

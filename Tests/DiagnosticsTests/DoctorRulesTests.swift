@@ -345,6 +345,11 @@ struct RequestLogTests {
         #expect(record.status == 400 && record.duration == 0.002 && record.route == "default/secure-app")
         #expect(record.note?.contains("400 to plain HTTP") == true)
         #expect(RequestRecord.parse("not json") == nil && RequestRecord.parse(#"{"status":"2"#) == nil)
+        // A 421 is answered by the server before any route: why, and what to send instead.
+        var misdirected = record
+        (misdirected.route, misdirected.status) = ("", 421)
+        #expect(
+            misdirected.note?.hasPrefix("misdirected: the TLS handshake's SNI chose another HTTPS listener") == true)
         #expect(
             RequestText.line(record)
                 == "10:00:00  GET secure-app.example.com/  400 ← 10.0.0.9:8443 400 (plain)  2 ms  HTTPRoute default/secure-app rule 0  — the backend answered 400 to plain HTTP: a TLS backend without a BackendTLSPolicy?"

@@ -214,6 +214,13 @@ public struct WorkloadManager: Sendable {
         /// The container's volume mounts materialised under the pod's directory; nil when one cannot be (the pod's
         /// status then says why).
         func mountVolumes() throws -> [String]? {
+            /// The pod waits with CreateContainerConfigError and the reason, as kubelet's pods do.
+            func configError(_ message: String) throws {
+                try write(
+                    phase: "Pending", ready: false,
+                    state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
+                    restartCount: restarts, message: message)
+            }
             var mounts: [String] = []
             for var mount in container.volumeMounts ?? [] {
                 guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
@@ -222,10 +229,7 @@ public struct WorkloadManager: Sendable {
                 mount.mountPath = ("/" + mount.mountPath as NSString).standardizingPath
                 guard mount.mountPath != "/", !mount.mountPath.split(separator: "/").contains("..") else {
                     let message = "volumeMount \(mount.name): mountPath \(mount.mountPath) cannot be mounted"
-                    try write(
-                        phase: "Pending", ready: false,
-                        state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
-                        restartCount: restarts, message: message)
+                    try configError(message)
                     return nil
                 }
                 if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx {
@@ -233,10 +237,7 @@ public struct WorkloadManager: Sendable {
                     // differ from a container's); a main config of the pod's own cannot run as written.
                     let message =
                         "the container mounts its own /etc/nginx/nginx.conf: local nginx pods run their conf.d inside gwconsole's main config; map \(container.image ?? "the image") to a command of yours in the image map (docs/workloads.md)"
-                    try write(
-                        phase: "Pending", ready: false,
-                        state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
-                        restartCount: restarts, message: message)
+                    try configError(message)
                     return nil
                 }
                 mounts.append(mount.mountPath)
@@ -261,10 +262,7 @@ public struct WorkloadManager: Sendable {
                 {
                     let message =
                         "the container mounts its own /etc/nginx/nginx.conf (volume \(mount.name) at /etc/nginx): local nginx pods run their conf.d inside gwconsole's main config; map \(container.image ?? "the image") to a command of yours in the image map (docs/workloads.md)"
-                    try write(
-                        phase: "Pending", ready: false,
-                        state: ["waiting": ["reason": "CreateContainerConfigError", "message": .string(message)]],
-                        restartCount: restarts, message: message)
+                    try configError(message)
                     return nil
                 }
             }
