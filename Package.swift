@@ -49,11 +49,37 @@ let package = Package(
             name: "Scenarios", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing"],
             resources: [.embedInCode("Builtin/secure-backend.yaml")]),
 
+        // The session commands, the console and the bench act in: the embedded state or a cluster, stores opened
+        // and reconciled, the resident controller and the cluster cache keeper, object queries, output.
+        .target(
+            name: "Session",
+            dependencies: [
+                "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane", "KubeClient",
+                "Diagnostics", "Probing", "ConsoleUI", "Scenarios",
+            ]),
+
+        // The console's shell: the curses terminal, the store and graph it shows, the actions its keys take.
+        .target(
+            name: "ConsoleShell",
+            dependencies: [
+                "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane", "Diagnostics", "Probing",
+                "ConsoleUI", "Scenarios", "Session", "KubeClient",
+            ]),
+
+        // gwconsole bench: synthetic clusters measured through the core, the store, nginx and the commands.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing", "ConsoleUI", "Scenarios", "Session",
+                "ConsoleShell",
+            ]),
+
         .executableTarget(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "Session",
+                "ConsoleShell", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import ResourcePrinters
+import Session
 
 /// `gwconsole config history|diff`: the generations the data plane wrote for a Gateway.
 struct ConfigCommand: ParsableCommand {
@@ -74,60 +75,5 @@ struct ConfigCommand: ParsableCommand {
                 Output.out(ConfigDiff.diff(root: root, from: from, to: to))
             }
         }
-    }
-}
-
-/// A line diff between two generation directories, secret files shown by name only.
-enum ConfigDiff {
-    static func diff(root: String, from: Int, to: Int) -> String {
-        func files(_ generation: Int) -> [String: String] {
-            let dir = "\(root)/\(generation)"
-            var result: [String: String] = [:]
-            for name in (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String]) ?? [] {
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), !isDir.boolValue
-                else { continue }
-                let text = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? ""
-                result[name] =
-                    name.hasPrefix("secrets/")
-                    ? "(secret file, \(text.utf8.count) bytes)\n"
-                    : text
-                        .replacingOccurrences(of: "/generations/\(generation)/", with: "/generations/N/")
-            }
-            return result
-        }
-        let a = files(from)
-        let b = files(to)
-        var out = ""
-        for name in Set(a.keys).union(b.keys).sorted() {
-            let old = (a[name] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            let new = (b[name] ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if old == new { continue }
-            out += "--- \(from)/\(name)\n+++ \(to)/\(name)\n"
-            for change in new.difference(from: old).sorted(by: { offset($0) < offset($1) }) {
-                switch change {
-                case .remove(let i, let line, _): out += "-\(i + 1): \(line)\n"
-                case .insert(let i, let line, _): out += "+\(i + 1): \(line)\n"
-                }
-            }
-        }
-        return out.isEmpty ? "generations \(from) and \(to) are the same\n" : out
-    }
-
-    static func offset(_ change: CollectionDifference<String>.Change) -> Int {
-        switch change {
-        case .remove(let i, _, _), .insert(let i, _, _): return i
-        }
-    }
-}
-
-/// Tab-separated rows aligned as kubectl's tables.
-enum KubectlTable {
-    static func render(_ tsv: String) -> String {
-        let rows = tsv.split(separator: "\n").map {
-            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        }
-        guard let header = rows.first else { return "" }
-        return Table(headers: header, rows: Array(rows.dropFirst())).render()
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataplane
 import Foundation
 import GatewayAPI
+import Session
 
 /// `gwconsole delete -f PATH...` or `gwconsole delete KIND NAME...`.
 struct Delete: ParsableCommand {
@@ -29,7 +30,7 @@ struct Delete: ParsableCommand {
             var targets: [(type: ResourceType, key: ObjectKey)] = []
             if !filename.isEmpty {
                 guard arguments.isEmpty else { throw CLIError("error: cannot specify both -f and KIND NAME arguments") }
-                for object in try ManifestLoading.load(paths: filename, recursive: recursive, global: global) {
+                for object in try ManifestLoading.load(paths: filename, recursive: recursive, global: global.session) {
                     targets.append(
                         (
                             object.type,

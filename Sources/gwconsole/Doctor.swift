@@ -6,6 +6,7 @@ import GatewayAPI
 import GatewayCore
 import NginxConfig
 import Probing
+import Session
 
 /// `gwconsole doctor`: findings, most severe first, each with evidence and the fix.
 struct Doctor: ParsableCommand {

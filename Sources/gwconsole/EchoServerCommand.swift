@@ -1,6 +1,7 @@
 import ArgumentParser
 import EchoBackend
 import Foundation
+import Session
 
 /// `gwconsole echo-server --listen IP:PORT`: the Gateway API conformance echo server, run by a local pod of the
 /// `echo-basic` image (its NAMESPACE, POD_NAME, SERVICE_NAME and INGRESS_NAME environment name where it runs). With

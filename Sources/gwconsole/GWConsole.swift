@@ -1,8 +1,10 @@
 import ArgumentParser
+import ConsoleShell
 import ConsoleUI
 import Dataplane
 import Foundation
 import GatewayAPI
+import Session
 
 /// `gwconsole`: an operations console and kubectl-style CLI for the Gateway API on NGINX.
 @main
@@ -42,7 +44,7 @@ struct GWConsole: ParsableCommand {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         {
             do {
-                try ConsoleRunner.run(global: global, options: ConsoleOptions(theme: theme, scenario: scenario))
+                try ConsoleRunner.run(global: global.session, options: ConsoleOptions(theme: theme, scenario: scenario))
             } catch let error as CLIError {
                 Output.error(error.message)
                 throw ExitCode(error.exitCode)

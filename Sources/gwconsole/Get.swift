@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import ResourcePrinters
+import Session
 
 /// `gwconsole get KIND[,KIND...] [NAME...]`: list objects as kubectl does.
 struct Get: ParsableCommand {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Dataplane
 import Foundation
+import GatewayCore
 import Scenarios
+import Session
 
 /// Options every command takes: where the state is and which namespace to act in.
 struct GlobalOptions: ParsableArguments {
@@ -36,105 +38,31 @@ struct GlobalOptions: ParsableArguments {
         help: "Cluster mode: let apply and delete change the cluster (server-side apply, field manager gwconsole).")
     var write = false
 
-    /// Whether commands read a Kubernetes cluster instead of the embedded state.
-    var clusterMode: Bool { kubeconfig != nil || context != nil || inCluster }
-
-    /// The cluster session in cluster mode.
-    func cluster() throws -> ClusterSession { try ClusterSession.session(self) }
-
-    /// The embedded state directory, by the documented order of precedence.
-    func baseStateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        // Absolute: nginx runs with its own prefix, so a relative path would point elsewhere for it.
-        func absolute(_ path: String) -> String {
-            let expanded = (path as NSString).expandingTildeInPath
-            return expanded.hasPrefix("/") ? expanded : FileManager.default.currentDirectoryPath + "/" + expanded
-        }
-        if let state, !state.isEmpty { return absolute(state) }
-        if let env = environment["GWCONSOLE_STATE"], !env.isEmpty { return absolute(env) }
-        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty {
-            return (xdg as NSString).appendingPathComponent("gwconsole")
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return (home as NSString).appendingPathComponent(".local/state/gwconsole")
+    /// The options as the plain value libraries take.
+    var session: Session {
+        Session(
+            state: state, namespace: namespace, controllerName: controllerName, kubeconfig: kubeconfig,
+            context: context, inCluster: inCluster, write: write)
     }
 
-    var effectiveNamespace: String {
-        if let namespace, !namespace.isEmpty { return namespace }
-        if clusterMode, let session = try? cluster() { return session.connection.namespace }
-        return "default"
+    // What commands use of their session, by name.
+    var clusterMode: Bool { session.clusterMode }
+    var effectiveNamespace: String { session.effectiveNamespace }
+    var controllerConfig: ControllerConfig { session.controllerConfig }
+    var clusterControllerConfig: ControllerConfig { session.clusterControllerConfig }
+    func cluster() throws -> ClusterSession { try session.cluster() }
+    func baseStateDirectory() -> String { session.baseStateDirectory() }
+    func openStore() throws -> Store { try session.openStore() }
+    func openWritableStore(for action: String) throws -> Store { try session.openWritableStore(for: action) }
+    func openFreshStore(trigger: String = "reconcile") throws -> Store { try session.openFreshStore(trigger: trigger) }
+    func reconciler(_ store: Store) -> Reconciler { session.reconciler(store) }
+    @discardableResult
+    func reconcileChange(_ store: Store, trigger: String, request: ControllerRequest = .serve) throws -> Store {
+        try session.reconcileChange(store, trigger: trigger, request: request)
     }
-
-    /// The store for a command that changes objects or the data plane: the embedded state only (cluster mode
-    /// reads clusters).
-    func openWritableStore(for action: String) throws -> Store {
-        if clusterMode {
-            throw CLIError(
-                "error: \(action) changes the embedded state; in cluster mode gwconsole only reads the cluster (apply and delete change it with --write; drop --context/--kubeconfig/--in-cluster for the embedded state)"
-            )
-        }
-        let store = try openStore()
-        if let reason = store.readOnlyReason {
-            throw CLIError("error: \(action) needs to write the state, but \(reason)")
-        }
-        return store
-    }
-
-    /// The store commands read: the embedded state, or in cluster mode the cache of the cluster, synced first.
-    func openStore() throws -> Store {
-        if clusterMode { return try cluster().store(keeper: self) }
-        do {
-            return try Store(directory: baseStateDirectory())
-        } catch let error as StoreError {
-            throw CLIError("error: \(error)")
-        }
-    }
-}
-
-/// An error already phrased for the user; printed as it is, exit code 1.
-struct CLIError: Error, CustomStringConvertible {
-    var message: String
-    var exitCode: Int32 = 1
-    init(_ message: String, exitCode: Int32 = 1) {
-        self.message = message
-        self.exitCode = exitCode
-    }
-    var description: String { message }
-}
-
-enum Output {
-    static func error(_ text: String) {
-        let line = text.hasSuffix("\n") ? text : text + "\n"
-        if let capture = OutputCapture.current {
-            capture.append(line)
-            return
-        }
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    static func out(_ text: String) {
-        if let capture = OutputCapture.current {
-            capture.append(text)
-            return
-        }
-        FileHandle.standardOutput.write(Data(text.utf8))
-    }
-
-    /// Runs `body` with this thread's output (stdout and stderr) collected instead of written: the console runs
-    /// commands' code in the background while curses owns the terminal.
-    static func capturing<T>(_ body: () throws -> T) -> (Result<T, any Error>, String) {
-        let capture = OutputCapture()
-        Thread.current.threadDictionary[OutputCapture.key] = capture
-        defer { Thread.current.threadDictionary.removeObject(forKey: OutputCapture.key) }
-        return (Result { try body() }, capture.text)
-    }
-}
-
-/// Output collected for one thread (see `Output.capturing`).
-final class OutputCapture: @unchecked Sendable {
-    static let key = "gwconsole.output-capture"
-    private(set) var text = ""
-    func append(_ more: String) { text += more }
-    static var current: OutputCapture? { Thread.current.threadDictionary[key] as? OutputCapture }
+    func openReconciledStore(readOnly: Bool = false, trigger: String = "reconcile", force: Bool = false) throws -> (
+        Store, Graph
+    ) { try session.openReconciledStore(readOnly: readOnly, trigger: trigger, force: force) }
 }
 
 extension ParsableCommand {

@@ -3,6 +3,7 @@ import Dataplane
 import Diagnostics
 import Foundation
 import GatewayAPI
+import Session
 
 /// `gwconsole logs POD`: a local pod's nginx error and access logs; `logs --gateway NAME`: the requests a Gateway
 /// served, with the route, rule and backend of each (`-f` follows them); on a cluster, from the NGF data plane

@@ -1,6 +1,7 @@
 import Dataplane
 import Foundation
 import GatewayAPI
+import Session
 
 /// What `gwconsole` with no subcommand prints until the console takes its place: the state and its objects.
 enum Overview {

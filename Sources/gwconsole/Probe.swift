@@ -6,6 +6,7 @@ import GatewayAPI
 import GatewayCore
 import NginxConfig
 import Probing
+import Session
 
 /// `gwconsole probe URL`: one request with libcurl, and for a Gateway request, the backend probed plain and TLS.
 struct Probe: ParsableCommand {

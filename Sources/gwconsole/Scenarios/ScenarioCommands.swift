@@ -3,6 +3,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import Scenarios
+import Session
 
 /// `gwconsole scenario`: replay guides step by step, with checks.
 struct ScenarioCommand: ParsableCommand {
@@ -10,16 +11,7 @@ struct ScenarioCommand: ParsableCommand {
         commandName: "scenario", abstract: "Replay a guide step by step and check each outcome.",
         subcommands: [List.self, Show.self, Run.self, Reset.self, Import.self])
 
-    /// A built-in scenario by name, a scenario file, a guide or a folder; errors in the CLI's words.
-    static func load(_ nameOrPath: String) throws -> ScenarioLoader.Loaded {
-        do {
-            return try ScenarioLoader.load(nameOrPath)
-        } catch let error as ManifestErrors {
-            throw CLIError(error.description)
-        } catch let error as ManifestError {
-            throw CLIError(error.description)
-        }
-    }
+    static func load(_ nameOrPath: String) throws -> ScenarioLoader.Loaded { try ScenarioLoading.load(nameOrPath) }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -92,13 +84,13 @@ struct ScenarioCommand: ParsableCommand {
                             "error: scenario run changes the cluster: add --write to see each step's plan (a server dry run and a diff of every object) and apply it after you confirm (--yes: without asking)"
                         )
                     }
-                    try ClusterScenario(global: global, confirm: !yes).runner(scenario).run(
+                    try ClusterScenario(global: global.session, confirm: !yes).runner(scenario).run(
                         upTo: step, checks: step == nil
                     ) { Output.out($0.text) }
                     return
                 }
                 let store = try global.openWritableStore(for: "scenario run")
-                try global.scenarioRunner(scenario, store: store).run(upTo: step, checks: step == nil) {
+                try global.session.scenarioRunner(scenario, store: store).run(upTo: step, checks: step == nil) {
                     Output.out($0.text)
                 }
             }
@@ -113,7 +105,7 @@ struct ScenarioCommand: ParsableCommand {
             try reportingErrors {
                 let scenario = try ScenarioCommand.load(name).scenario
                 let store = try global.openWritableStore(for: "scenario reset")
-                let runner = global.scenarioRunner(scenario, store: store)
+                let runner = global.session.scenarioRunner(scenario, store: store)
                 var objects: [DecodedObject] = []
                 for (index, step) in scenario.steps.enumerated() {
                     if let text = step.apply { objects += try runner.objects(text, step: index + 1) }
@@ -167,17 +159,5 @@ struct ScenarioCommand: ParsableCommand {
                 }
             }
         }
-    }
-}
-
-extension GlobalOptions {
-    /// A scenario runner on `store`, reconciling through the resident controller as every command does.
-    func scenarioRunner(_ scenario: Scenario, store: Store) -> ScenarioRunner {
-        ScenarioRunner(
-            scenario: scenario,
-            context: ScenarioRunner.Context(
-                store: store, namespace: effectiveNamespace,
-                reconcile: { trigger in _ = try reconcileChange(store, trigger: trigger, request: .force) },
-                extraTypes: { try ObjectQuery.unstructuredTypes(store) }))
     }
 }

@@ -5,13 +5,13 @@ import KubeClient
 
 /// Cluster mode: the connection to a Kubernetes API server chosen by --kubeconfig/--context/--in-cluster, and the
 /// local cache of its objects (a store under `<state>/clusters/<context>`) that every read command works on.
-final class ClusterSession: @unchecked Sendable {
-    let connection: ClusterConnection
-    let api: KubeAPI
-    let cacheDirectory: String
+public final class ClusterSession: @unchecked Sendable {
+    public let connection: ClusterConnection
+    public let api: KubeAPI
+    public let cacheDirectory: String
 
     /// The kinds gwconsole reads from a cluster.
-    static let kinds: [ResourceType] = [
+    public static let kinds: [ResourceType] = [
         ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
         ResourceRegistry.referenceGrant,
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
@@ -23,7 +23,7 @@ final class ClusterSession: @unchecked Sendable {
     nonisolated(unsafe) private static var sessions: [String: ClusterSession] = [:]
     nonisolated(unsafe) private static var synced: Set<String> = []
 
-    init(connection: ClusterConnection, stateDirectory: String) {
+    public init(connection: ClusterConnection, stateDirectory: String) {
         self.connection = connection
         let http = KubeHTTP(connection: connection, execCacheDirectory: stateDirectory + "/clusters/.exec-cache")
         api = KubeAPI(http: http)
@@ -34,7 +34,7 @@ final class ClusterSession: @unchecked Sendable {
     }
 
     /// The session for these options (one per process and context).
-    static func session(_ global: GlobalOptions) throws -> ClusterSession {
+    public static func session(_ global: Session) throws -> ClusterSession {
         let base = global.baseStateDirectory()
         let connection: ClusterConnection
         if global.inCluster {
@@ -67,7 +67,7 @@ final class ClusterSession: @unchecked Sendable {
     }
 
     /// Lists every kind into the cache again (a command that could not rely on its keeper).
-    func resync() throws {
+    public func resync() throws {
         do {
             try ClusterSync(session: self, store: try Store(directory: cacheDirectory)).syncAll()
         } catch let error as KubeError {
@@ -80,7 +80,7 @@ final class ClusterSession: @unchecked Sendable {
     /// The cache store, brought up to date with the cluster once per process: by its cache keeper when one runs
     /// with every kind current (nothing is listed), else by listing every kind, after which a keeper is started for
     /// the next command (`keeper`: the options it runs with; nil starts none).
-    func store(keeper: GlobalOptions? = nil) throws -> Store {
+    public func store(keeper: Session? = nil) throws -> Store {
         let store: Store
         do {
             store = try Store(directory: cacheDirectory)
@@ -111,18 +111,18 @@ final class ClusterSession: @unchecked Sendable {
     }
 
     /// What the last sync found: served versions, kinds not installed, kinds the user may not list.
-    struct SyncReport: Codable {
-        var context: String
-        var server: String
-        var time: String
-        var served: [String: String]
-        var notInstalled: [String: String]
-        var forbidden: [String: String]
+    public struct SyncReport: Codable {
+        public var context: String
+        public var server: String
+        public var time: String
+        public var served: [String: String]
+        public var notInstalled: [String: String]
+        public var forbidden: [String: String]
     }
 
-    var reportPath: String { cacheDirectory + "/sync.json" }
+    public var reportPath: String { cacheDirectory + "/sync.json" }
 
-    func report() -> SyncReport? {
+    public func report() -> SyncReport? {
         FileManager.default.contents(atPath: reportPath).flatMap {
             try? JSONDecoder().decode(SyncReport.self, from: $0)
         }

@@ -7,8 +7,8 @@ import Scenarios
 /// text as written) is checked against the parsed objects: when a Secret's value would still show (a `kind:
 /// "Secret"`, flow-style `data`, JSON), the scenario is written from its objects instead, each Secret's values
 /// hidden.
-enum ScenarioRedaction {
-    static func redact(_ text: String, scenario: Scenario) -> String {
+public enum ScenarioRedaction {
+    public static func redact(_ text: String, scenario: Scenario) -> String {
         let redacted = SecretRedaction.redact(text)
         let values = secretValues(scenario)
         guard values.contains(where: { redacted.contains($0) }) else { return redacted }
@@ -21,7 +21,7 @@ enum ScenarioRedaction {
     }
 
     /// The Secret values in a scenario's manifests (as written, and base64-decoded), at least 4 characters long.
-    static func secretValues(_ scenario: Scenario) -> [String] {
+    public static func secretValues(_ scenario: Scenario) -> [String] {
         var values: [String] = []
         for step in scenario.steps {
             for text in [step.apply, step.delete].compactMap({ $0 }) {
@@ -43,7 +43,7 @@ enum ScenarioRedaction {
         return values
     }
 
-    static func objects(_ text: String) -> [JSONValue] {
+    public static func objects(_ text: String) -> [JSONValue] {
         guard let documents = try? ManifestReader.documents(from: Data(text.utf8), file: "scenario") else { return [] }
         return documents.compactMap { document in
             (try? YAMLReader.parseDocument(document.text, file: document.file, lineOffset: document.lineOffset))??
@@ -52,7 +52,7 @@ enum ScenarioRedaction {
     }
 
     /// Manifests with each Secret written from its object, values hidden; other documents as they are.
-    static func redactManifests(_ text: String) -> String {
+    public static func redactManifests(_ text: String) -> String {
         guard let documents = try? ManifestReader.documents(from: Data(text.utf8), file: "scenario") else {
             return SecretRedaction.redact(text)
         }

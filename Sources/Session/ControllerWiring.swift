@@ -6,10 +6,11 @@ import GatewayCore
 import NginxConfig
 import Probing
 import ResourcePrinters
+import Scenarios
 
-extension GlobalOptions {
+extension Session {
     /// The controller configuration: NGF's controller name unless --controller-name or $GWCONSOLE_CONTROLLER_NAME.
-    var controllerConfig: ControllerConfig {
+    public var controllerConfig: ControllerConfig {
         let env = ProcessInfo.processInfo.environment["GWCONSOLE_CONTROLLER_NAME"]
         let name = controllerName ?? (env?.isEmpty == false ? env : nil) ?? ControllerConfig.defaultControllerName
         var config = ControllerConfig(controllerName: name, certificateCheck: CertificateInspector.caBundleCheck)
@@ -20,28 +21,28 @@ extension GlobalOptions {
 
     /// The core's configuration for a cluster: its data plane is the cluster's (NGF's), taken as programming what
     /// the core accepts.
-    var clusterControllerConfig: ControllerConfig {
+    public var clusterControllerConfig: ControllerConfig {
         var config = controllerConfig
         config.dataplane = DataplaneState(address: nil, programmed: true, detail: "")
         return config
     }
 
     /// The embedded controller's reconciler: it programs the data plane and persists the views reads show.
-    func reconciler(_ store: Store) -> Reconciler {
+    public func reconciler(_ store: Store) -> Reconciler {
         Reconciler(
             store: store, config: controllerConfig, dataplane: DataplaneManager(stateDirectory: store.directory),
-            views: GlobalOptions.views, certificateIssuer: { CertificateInspector.issue($0) }, images: localImages)
+            views: Session.views, certificateIssuer: { CertificateInspector.issue($0) }, images: localImages)
     }
 
     /// What runs local pods' images besides nginx: this program's echo server, and the user's image map from
     /// `images:` in the configuration file (an invalid map is reported once and not used).
-    var localImages: LocalImages {
+    public var localImages: LocalImages {
         let file = ConsoleConfig.directory() + "/config.yaml"
         var mappings: [ImageMapping] = []
         do {
             mappings = try ImageMapping.load(file: file)
         } catch {
-            GlobalOptions.warnOnce("Warning: \(error); the image map is not used")
+            Session.warnOnce("Warning: \(error); the image map is not used")
         }
         return LocalImages(echoServer: [ControllerProcess.executable, "echo-server"], mappings: mappings)
     }
@@ -49,14 +50,18 @@ extension GlobalOptions {
     nonisolated(unsafe) private static var warned: Set<String> = []
     private static let warnedLock = NSLock()
 
-    static func warnOnce(_ text: String) {
+    public static func warnOnce(_ text: String) {
         let first = warnedLock.withLock { warned.insert(text).inserted }
         if first { Output.error(text) }
     }
 
+    /// The store's view key of the console's topology tree.
+    public static let topologyKey = ObjectKey(
+        groupKind: GroupKind(group: "console.gwconsole", kind: "Topology"), namespace: "", name: "tree")
+
     /// Describe's sections of every object, keyed for the store's views, and the console's topology tree.
-    static let views: @Sendable (Graph) -> [ObjectKey: String] = { graph in
-        var views: [ObjectKey: String] = [ConsoleData.topologyKey: TopologyTree.encode(TopologyTree.rows(graph))]
+    public static let views: @Sendable (Graph) -> [ObjectKey: String] = { graph in
+        var views: [ObjectKey: String] = [Session.topologyKey: TopologyTree.encode(TopologyTree.rows(graph))]
         for (ref, sections) in GraphSections.all(graph) {
             views[
                 ObjectKey(
@@ -69,7 +74,7 @@ extension GlobalOptions {
     /// Opens the store for a command that reads what is persisted (objects, their status, their views): status
     /// is brought up to date only when it may be stale, and no graph is built otherwise. A command that only reads
     /// still works when status cannot be written: it warns and shows the status last written.
-    func openFreshStore(trigger: String = "reconcile") throws -> Store {
+    public func openFreshStore(trigger: String = "reconcile") throws -> Store {
         let store = try openStore()
         if clusterMode { return store }
         do {
@@ -92,7 +97,7 @@ extension GlobalOptions {
     /// Brings statuses up to date after a change, through the resident controller when it runs (no graph is built
     /// here then), else in-process. `request`: what to wait for (statuses written, or the data plane serving).
     @discardableResult
-    func reconcileChange(_ store: Store, trigger: String, request: ControllerRequest = .serve) throws -> Store {
+    public func reconcileChange(_ store: Store, trigger: String, request: ControllerRequest = .serve) throws -> Store {
         do {
             if try ControllerProcess.reconcile(self, store: store, request: request) { return store }
             let reconciler = reconciler(store)
@@ -110,9 +115,11 @@ extension GlobalOptions {
     /// Opens the store and brings statuses up to date with it, as the embedded controller does on every change.
     /// A command that only reads still works when status cannot be written (a read-only state directory, a full
     /// disk): it warns and shows the status last written.
-    func openReconciledStore(readOnly: Bool = false, trigger: String = "reconcile", force: Bool = false) throws -> (
-        Store, Graph
-    ) {
+    public func openReconciledStore(readOnly: Bool = false, trigger: String = "reconcile", force: Bool = false) throws
+        -> (
+            Store, Graph
+        )
+    {
         let store = try openStore()
         if clusterMode {
             // The cluster's controller writes status there; the core's own view is computed, never written.

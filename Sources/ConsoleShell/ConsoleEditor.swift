@@ -4,15 +4,16 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import ResourcePrinters
+import Session
 
 /// `e`: the selected object in $VISUAL/$EDITOR as YAML; applied on save. Invalid input applies nothing and the
 /// next `e` reopens the edited text with the errors on top, as `kubectl edit` does.
-struct ConsoleEditor {
-    let global: GlobalOptions
-    let editor: String
+public struct ConsoleEditor {
+    public let global: Session
+    public let editor: String
 
     /// The editor command: $VISUAL, $EDITOR, the config file's, else vi.
-    static func command(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func command(configured: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> String
     {
         for candidate in [environment["VISUAL"], environment["EDITOR"], configured] {
@@ -21,14 +22,14 @@ struct ConsoleEditor {
         return "vi"
     }
 
-    enum Result {
+    public enum Result {
         case cancelled(String)
         case invalid(text: String, errors: String)
         case ready([DecodedObject], file: String)
     }
 
     /// The YAML to edit: the object without status and server-set metadata.
-    static func editable(_ object: JSONValue) -> String {
+    public static func editable(_ object: JSONValue) -> String {
         var value = object
         value["status"] = nil
         if case .object(var metadata)? = value["metadata"] {
@@ -42,7 +43,8 @@ struct ConsoleEditor {
 
     /// Writes the text (mode 0600: it may hold Secret data), runs the editor on the terminal, reads the result.
     /// `previousErrors` go on top as comments.
-    func edit(ref: ObjectRef, text: String, previousErrors: String?, suspend: () -> Void, resume: () -> Void) -> Result
+    public func edit(ref: ObjectRef, text: String, previousErrors: String?, suspend: () -> Void, resume: () -> Void)
+        -> Result
     {
         let directory = FileManager.default.temporaryDirectory.path
         let file =

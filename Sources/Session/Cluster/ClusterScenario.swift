@@ -8,12 +8,17 @@ import Scenarios
 /// A scenario against a cluster (`scenario run --write`): each step's changes are shown as a plan (a server dry run
 /// and a diff of every object) and applied with server-side apply after the user confirms; checks read the cache
 /// synced after each step, and probes go to the Gateway's address as `probe` finds it.
-struct ClusterScenario {
-    let global: GlobalOptions
-    /// Ask before applying each step (`--yes` does not).
-    let confirm: Bool
+public struct ClusterScenario {
+    public init(global: Session, confirm: Bool) {
+        self.global = global
+        self.confirm = confirm
+    }
 
-    func runner(_ scenario: Scenario) throws -> ScenarioRunner {
+    public let global: Session
+    /// Ask before applying each step (`--yes` does not).
+    public let confirm: Bool
+
+    public func runner(_ scenario: Scenario) throws -> ScenarioRunner {
         let session = try global.cluster()
         let store = try session.store(keeper: global)
         let writes = ClusterWrites(session: session)
@@ -53,11 +58,11 @@ struct ClusterScenario {
     }
 
     /// Lets something happen at most once per interval.
-    final class Throttle: @unchecked Sendable {
-        let seconds: TimeInterval
+    public final class Throttle: @unchecked Sendable {
+        public let seconds: TimeInterval
         private var last = Date.distantPast
-        init(seconds: TimeInterval) { self.seconds = seconds }
-        func ready() -> Bool {
+        public init(seconds: TimeInterval) { self.seconds = seconds }
+        public func ready() -> Bool {
             guard Date().timeIntervalSince(last) >= seconds else { return false }
             last = Date()
             return true
@@ -65,7 +70,7 @@ struct ClusterScenario {
     }
 
     /// Asks on the terminal; anything but y/yes stops with nothing applied.
-    static func ask(_ question: String, confirm: Bool) throws {
+    public static func ask(_ question: String, confirm: Bool) throws {
         guard confirm else { return }
         Output.out("\(question) [y/N] ")
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -75,7 +80,9 @@ struct ClusterScenario {
     }
 
     /// The Gateway's listener of a scheme at the address `probe` finds (its NGINX Service's).
-    static func listener(store: Store, namespace: String, _ gateway: String?, _ scheme: String) -> ListenerTarget? {
+    public static func listener(store: Store, namespace: String, _ gateway: String?, _ scheme: String)
+        -> ListenerTarget?
+    {
         let gateways = (try? store.list(ResourceRegistry.gateway.groupKind, namespace: namespace)) ?? []
         guard let object = gateway.map({ name in gateways.first { $0.name == name } }) ?? gateways.first,
             let decoded = try? Gateway.decode(object.object)

@@ -3,20 +3,21 @@ import Dataplane
 import Diagnostics
 import Foundation
 import GatewayCore
+import Session
 
 /// The console's view of the Gateways' request logs: it follows each log as it grows and keeps the recent requests,
 /// for the Requests tab and the header's count of routes that fail.
-final class RequestLogBook: @unchecked Sendable {
+public final class RequestLogBook: @unchecked Sendable {
     private var readers: [String: RequestLogReader] = [:]
     private var stored: [String: [RequestRecord]] = [:]
     private var appended = false
     private let lock = NSLock()
-    static let kept = 1000
+    public static let kept = 1000
 
-    var records: [String: [RequestRecord]] { lock.withLock { stored } }
+    public var records: [String: [RequestRecord]] { lock.withLock { stored } }
 
     /// Adds records of a Gateway (`namespace/name`) that a stream read (cluster mode's pod logs).
-    func append(_ new: [RequestRecord], gateway: String) {
+    public func append(_ new: [RequestRecord], gateway: String) {
         lock.withLock {
             stored[gateway, default: []] += new
             if stored[gateway]!.count > Self.kept { stored[gateway]!.removeFirst(stored[gateway]!.count - Self.kept) }
@@ -25,7 +26,7 @@ final class RequestLogBook: @unchecked Sendable {
     }
 
     /// Whether streams appended records since the last look.
-    func takeAppended() -> Bool {
+    public func takeAppended() -> Bool {
         lock.withLock {
             defer { appended = false }
             return appended
@@ -33,7 +34,7 @@ final class RequestLogBook: @unchecked Sendable {
     }
 
     /// Reads what the logs gained; true when there was something new.
-    func poll(stateDirectory: String) -> Bool {
+    public func poll(stateDirectory: String) -> Bool {
         let manager = DataplaneManager(stateDirectory: stateDirectory)
         var changed = false
         for gateway in manager.load().gateways.keys {
@@ -49,7 +50,7 @@ final class RequestLogBook: @unchecked Sendable {
     }
 
     /// The requests of a Gateway, of a route, or (anything else selected) of every Gateway, oldest first.
-    func records(for ref: ObjectRef?) -> [RequestRecord] {
+    public func records(for ref: ObjectRef?) -> [RequestRecord] {
         let records = self.records
         guard let ref else { return records.values.flatMap { $0 }.sorted { $0.time < $1.time } }
         if ref.kind == "Gateway" { return records[ref.namespacedName] ?? [] }
@@ -59,14 +60,14 @@ final class RequestLogBook: @unchecked Sendable {
     }
 
     /// Routes whose requests got 4xx or 5xx in the last minute.
-    func failingRoutes(now: Date = Date()) -> Int {
+    public func failingRoutes(now: Date = Date()) -> Int {
         RouteTraffic.summarize(records.values.flatMap { $0 }, since: now.addingTimeInterval(-60)).filter {
             $0.errors > 0
         }.count
     }
 
     /// The Requests tab: per-route counts over the last minute, then the requests, newest first.
-    func lines(for ref: ObjectRef?, filter: String = "", now: Date = Date()) -> (
+    public func lines(for ref: ObjectRef?, filter: String = "", now: Date = Date()) -> (
         lines: [StyledLine], routes: [Int: ObjectRef]
     ) {
         let matcher = RequestFilter(text: filter)

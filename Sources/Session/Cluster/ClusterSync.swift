@@ -5,15 +5,20 @@ import KubeClient
 
 /// Copies the cluster's objects into the cache store: discovery, then a paged list of every kind gwconsole reads;
 /// `watch` keeps it current (events, bookmarks, relist on 410 Gone, reconnect on a dropped stream).
-struct ClusterSync {
-    let session: ClusterSession
-    let store: Store
+public struct ClusterSync {
+    public init(session: ClusterSession, store: Store) {
+        self.session = session
+        self.store = store
+    }
+
+    public let session: ClusterSession
+    public let store: Store
 
     /// Lists every served kind into the store. Kinds the server lacks are "not installed"; kinds the user may not
     /// list cluster-wide are listed in the context's namespace, else reported as forbidden. The lists are sent
     /// at once (one thread per kind: the wait is the server's), then written in one order.
     @discardableResult
-    func syncAll() throws -> ClusterSession.SyncReport {
+    public func syncAll() throws -> ClusterSession.SyncReport {
         let discovery = try session.api.discover(ClusterSession.kinds)
         var report = ClusterSession.SyncReport(
             context: session.connection.contextName, server: session.connection.server,
@@ -85,11 +90,11 @@ struct ClusterSync {
     }
 
     /// The store meta key holding the resourceVersion a watch of `type` resumes from (cluster-wide lists only).
-    static func watchKey(_ type: ResourceType) -> String { "watch_rv:" + type.groupKind.description }
+    public static func watchKey(_ type: ResourceType) -> String { "watch_rv:" + type.groupKind.description }
 
     /// Records where a watch of `type` can start: the resourceVersion the cache is current at (nil or not a
     /// number: none, the watch lists first).
-    static func recordWatchStart(_ store: Store, _ type: ResourceType, _ resourceVersion: String?) throws {
+    public static func recordWatchStart(_ store: Store, _ type: ResourceType, _ resourceVersion: String?) throws {
         if let resourceVersion, let number = Int64(resourceVersion) {
             try store.setMeta(watchKey(type), number)
         } else {
@@ -102,7 +107,7 @@ struct ClusterSync {
     /// server is briefly unreachable. Each event is written to the store, its resourceVersion kept (so that a
     /// restarted watcher resumes where this one stopped), and `changed` told. `health` hears of each failure
     /// (true) and recovery (false).
-    func watch(
+    public func watch(
         _ type: ResourceType, version: String, resume: Bool = false, stop: @escaping @Sendable () -> Bool,
         changed: @escaping @Sendable () -> Void = {}, health: @escaping @Sendable (Bool) -> Void = { _ in },
         onError: @escaping @Sendable (String) -> Void
@@ -175,13 +180,13 @@ struct ClusterSync {
 }
 
 /// Results of concurrent lists, one slot per kind.
-final class ListResults: @unchecked Sendable {
+public final class ListResults: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Any?]
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: Any) { lock.withLock { slots[index] = value } }
+    public func set(_ index: Int, _ value: Any) { lock.withLock { slots[index] = value } }
 
-    func get(_ index: Int) -> Any? { lock.withLock { slots[index] } }
+    public func get(_ index: Int) -> Any? { lock.withLock { slots[index] } }
 }

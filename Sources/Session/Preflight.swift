@@ -5,20 +5,21 @@ import GatewayAPI
 import GatewayCore
 import NginxConfig
 import Probing
+import Session
 
 /// The pre-flight TLS check: handshake with every endpoint of a policy's Service using the policy's CA and hostname,
 /// as nginx will, and predict whether requests will verify or get 502.
-enum Preflight {
-    struct Line {
-        var ok: Bool
+public enum Preflight {
+    public struct Line {
+        public var ok: Bool
         /// What was checked: the policy, and the Service endpoint or reference.
-        var subject: String
+        public var subject: String
         /// What was found and what it means for requests.
-        var outcome: String
-        var text: String { "\(subject): \(outcome)" }
+        public var outcome: String
+        public var text: String { "\(subject): \(outcome)" }
     }
 
-    static func check(_ objects: [DecodedObject], store: Store, global: GlobalOptions) throws -> [Line] {
+    public static func check(_ objects: [DecodedObject], store: Store, global: Session) throws -> [Line] {
         let policies = objects.filter { $0.type.groupKind == ResourceRegistry.backendTLSPolicy.groupKind }
         guard !policies.isEmpty else { return [] }
         let snapshot = try backendSnapshot(store, namespaces: Set(policies.map(\.namespace)))
@@ -83,7 +84,7 @@ enum Preflight {
 
     /// What the check reads, from the policies' namespaces only: Services, their EndpointSlices, CA ConfigMaps
     /// and Secrets (never the routes, which a large store has thousands of).
-    static func backendSnapshot(_ store: Store, namespaces: Set<String>) throws -> ResourceSnapshot {
+    public static func backendSnapshot(_ store: Store, namespaces: Set<String>) throws -> ResourceSnapshot {
         var snapshot = ResourceSnapshot()
         for namespace in namespaces.sorted() {
             func load<T: KubeResource>(_ type: ResourceType, _: T.Type) throws -> [T] {
@@ -98,7 +99,7 @@ enum Preflight {
     }
 
     /// The lines as printed: alike outcomes past `limit` folded into one line with a count and the first names.
-    static func folded(_ lines: [Line], limit: Int = 3) -> [(ok: Bool, text: String)] {
+    public static func folded(_ lines: [Line], limit: Int = 3) -> [(ok: Bool, text: String)] {
         var order: [String] = []
         var groups: [String: [Line]] = [:]
         for line in lines {
@@ -119,7 +120,7 @@ enum Preflight {
     }
 
     /// The ca.crt of a CA reference, from the same apply or the store.
-    static func caData(
+    public static func caData(
         _ ref: LocalObjectReference, namespace: String, objects: [DecodedObject], snapshot: ResourceSnapshot
     ) -> String? {
         let pending = objects.first {

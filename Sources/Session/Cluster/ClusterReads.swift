@@ -7,19 +7,19 @@ import KubeClient
 /// with paging) with the status the cluster's controller wrote, instead of syncing the whole cluster first.
 extension ClusterSession {
     /// How long a discovery answer is reused (kubectl keeps its discovery cache for minutes as well).
-    static let discoveryLifetime: TimeInterval = 600
+    public static let discoveryLifetime: TimeInterval = 600
 
-    struct CachedDiscovery: Codable {
-        var server: String
-        var time: Double
-        var served: [String: String]
-        var missing: [String: String]
+    public struct CachedDiscovery: Codable {
+        public var server: String
+        public var time: Double
+        public var served: [String: String]
+        public var missing: [String: String]
     }
 
-    var discoveryPath: String { cacheDirectory + "/discovery.json" }
+    public var discoveryPath: String { cacheDirectory + "/discovery.json" }
 
     /// Which version of each kind the server serves: from the cache directory when fresh, else asked and kept.
-    func discovery(now: Date = Date()) throws -> KubeAPI.Discovery {
+    public func discovery(now: Date = Date()) throws -> KubeAPI.Discovery {
         let byName = Dictionary(ClusterSession.kinds.map { ($0.groupKind.description, $0.groupKind) }) { first, _ in
             first
         }
@@ -56,7 +56,7 @@ extension ClusterSession {
     /// The objects one request names, read from the API: a GET per name, or a paged list of the kind (in
     /// `namespace`, or every namespace when nil). Missing names are reported in kubectl's words. Nil when the
     /// server does not serve the kind (the warning is printed).
-    func fetch(
+    public func fetch(
         _ request: ObjectQuery.Request, namespace: String?, discovery: KubeAPI.Discovery,
         notFound: inout [String]
     ) throws -> [StoredObject]? {

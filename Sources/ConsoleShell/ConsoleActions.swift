@@ -6,14 +6,15 @@ import GatewayAPI
 import GatewayCore
 import Probing
 import Scenarios
+import Session
 
 /// What the console does on a key: probes, doctor, apply, delete, the data plane, scenario steps. Each runs on the
 /// console's worker thread with its output captured, and returns what to show.
-struct ConsoleActions {
-    let global: GlobalOptions
+public struct ConsoleActions {
+    public let global: Session
 
     /// The outcome of an action: a one-line message and, when there is more to read, diagnostics blocks.
-    struct Outcome: Sendable {
+    public struct Outcome: Sendable {
         var message: StyledLine
         var title: String?
         var blocks: [DiagnosticsBlock] = []
@@ -32,7 +33,7 @@ struct ConsoleActions {
 
     /// The plan for writing objects to the cluster (`--write`): the server's dry run and the diff of each object,
     /// shown in diagnostics; nothing changes until the user confirms.
-    func planCluster(_ objects: [DecodedObject], title: String) -> Outcome {
+    public func planCluster(_ objects: [DecodedObject], title: String) -> Outcome {
         var plan: [ClusterWrites.Change]?
         var outcome = captured(title: title + " — plan") {
             guard global.write else { throw CLIError(Self.readOnly) }
@@ -49,20 +50,20 @@ struct ConsoleActions {
     }
 
     /// Applies a confirmed plan with server-side apply; the watches then show what the cluster made of it.
-    func commit(_ plan: [ClusterWrites.Change]) -> Outcome {
+    public func commit(_ plan: [ClusterWrites.Change]) -> Outcome {
         captured(title: "Applied to the cluster") {
             try ClusterWrites(session: try global.cluster()).execute(plan, report: true)
         }
     }
 
-    static let readOnly =
+    public static let readOnly =
         "error: the console only reads the cluster: start it with --write to apply, edit and delete (each change shows its plan and asks first)"
 
     // MARK: probe
 
     /// Probes the route the selection concerns: the request through its Gateway (with the page it returns), the
     /// backend plain and TLS side by side, the findings about it, and the nginx error-log lines of the request.
-    func probe(_ ref: ObjectRef) throws -> Outcome {
+    public func probe(_ ref: ObjectRef) throws -> Outcome {
         let data = try ConsoleData.open(global)
         guard let route = data.routes(for: ref).first else {
             return Outcome(
@@ -165,7 +166,7 @@ struct ConsoleActions {
             findingErrors: findings.filter { $0.severity == .error }.count)
     }
 
-    func reason(_ status: Int) -> String {
+    public func reason(_ status: Int) -> String {
         [
             200: "OK", 301: "Moved Permanently", 302: "Found", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
             500: "Internal Server Error",
@@ -174,11 +175,11 @@ struct ConsoleActions {
     }
 
     /// The response body as lines (HTML error pages as nginx sends them).
-    func bodyLines(_ result: HTTPProbe.Result) -> [String] {
+    public func bodyLines(_ result: HTTPProbe.Result) -> [String] {
         result.body.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
     }
 
-    func column(_ title: String, _ result: ProbeResult) -> [StyledLine] {
+    public func column(_ title: String, _ result: ProbeResult) -> [StyledLine] {
         var lines = [StyledLine(title, role: .title)]
         let good = (200..<400).contains(result.status)
         lines.append(StyledLine(ProbeText.summary(result), role: good ? .accepted : .error))
@@ -188,7 +189,9 @@ struct ConsoleActions {
 
     /// Doctor's findings for the namespace (only `routes`' route checks when given), most severe first: the same
     /// rules and probes as `gwconsole doctor`.
-    func diagnose(_ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil)
+    public func diagnose(
+        _ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil
+    )
         -> [Finding]
     {
         let dataplane =
@@ -200,7 +203,7 @@ struct ConsoleActions {
         return Finding.ordered(DoctorRules.findings(input))
     }
 
-    func findingBlocks(_ findings: [Finding]) -> [DiagnosticsBlock] {
+    public func findingBlocks(_ findings: [Finding]) -> [DiagnosticsBlock] {
         var blocks: [DiagnosticsBlock] = []
         for finding in findings {
             let role: Role
@@ -230,7 +233,7 @@ struct ConsoleActions {
 
     // MARK: doctor
 
-    func doctor() throws -> Outcome {
+    public func doctor() throws -> Outcome {
         let data = try ConsoleData.open(global)
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let findings = diagnose(data, snapshot: snapshot, namespace: global.effectiveNamespace)
@@ -256,7 +259,7 @@ struct ConsoleActions {
     // MARK: changes
 
     /// Applies manifests from a file as `gwconsole apply -f` does; errors leave everything unchanged.
-    func apply(path: String) -> Outcome {
+    public func apply(path: String) -> Outcome {
         if global.clusterMode {
             var objects: [DecodedObject] = []
             let loaded = captured(title: "Apply \(path)") {
@@ -275,11 +278,11 @@ struct ConsoleActions {
     }
 
     /// Stores objects as `gwconsole apply` does (ApplyFlow); prints what it prints.
-    func applyObjects(_ objects: [DecodedObject]) throws {
+    public func applyObjects(_ objects: [DecodedObject]) throws {
         try ApplyFlow.run(objects, global: global, dryRun: false, trigger: "console apply")
     }
 
-    func delete(_ ref: ObjectRef) -> Outcome {
+    public func delete(_ ref: ObjectRef) -> Outcome {
         captured(title: "Delete \(ref.kind) \(ref.namespacedName)") {
             guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else {
                 throw CLIError("error: unknown kind \(ref.kind)")
@@ -305,7 +308,7 @@ struct ConsoleActions {
     }
 
     /// Starts (true), stops (false) or toggles (nil) the data plane.
-    func dataplane(_ up: Bool?) -> Outcome {
+    public func dataplane(_ up: Bool?) -> Outcome {
         captured(title: "Data plane") {
             let store = try global.openWritableStore(for: "the data plane (u)")
             let manager = DataplaneManager(stateDirectory: store.directory)
@@ -330,7 +333,7 @@ struct ConsoleActions {
     }
 
     /// Runs the step after the last completed one, with its checks.
-    func scenarioNext(_ panel: ScenarioPanel) -> Outcome {
+    public func scenarioNext(_ panel: ScenarioPanel) -> Outcome {
         let number = panel.completed + 1
         guard number <= panel.steps.count else {
             return Outcome(
@@ -341,7 +344,7 @@ struct ConsoleActions {
         let title = "Scenario \(panel.name) step \(number): \(panel.steps[number - 1].title)"
         var events: [ScenarioEvent] = []
         let (result, stray) = Output.capturing {
-            let scenario = try ScenarioCommand.load(panel.source).scenario
+            let scenario = try ScenarioLoading.load(panel.source).scenario
             let store = try global.openWritableStore(for: "a scenario step")
             guard DataplaneManager(stateDirectory: store.directory).isRunning else {
                 throw ScenarioError.dataplaneNotRunning(hint: "u starts it, then n runs the step")
@@ -374,8 +377,8 @@ struct ConsoleActions {
     }
 
     /// The scenario panel for a name (built in or a file), with the progress recorded for this state directory.
-    func scenarioPanel(_ name: String) throws -> ScenarioPanel {
-        let scenario = try ScenarioCommand.load(name).scenario
+    public func scenarioPanel(_ name: String) throws -> ScenarioPanel {
+        let scenario = try ScenarioLoading.load(name).scenario
         let store = try global.openStore()
         let progress = ScenarioProgress.load(stateDirectory: store.directory)
         let steps = scenario.steps.map { step in
@@ -393,7 +396,7 @@ struct ConsoleActions {
     }
 
     /// A scenario event as the diagnostics pane shows it.
-    static func line(for event: ScenarioEvent) -> StyledLine {
+    public static func line(for event: ScenarioEvent) -> StyledLine {
         let text = event.text.trimmingCharacters(in: .newlines)
         switch event {
         case .checkPassed: return StyledLine(text, role: .accepted)
@@ -406,7 +409,7 @@ struct ConsoleActions {
 
     /// Runs `body` with its output captured: the output goes to the diagnostics pane, the last line to the status
     /// line; an error shows in the error colour.
-    func captured(title: String, _ body: () throws -> Void) -> Outcome {
+    public func captured(title: String, _ body: () throws -> Void) -> Outcome {
         let (result, text) = Output.capturing(body)
         var lines = StyledLine.lines(text).map { line -> StyledLine in
             let t = line.text

@@ -5,24 +5,25 @@ import GatewayAPI
 import GatewayCore
 import NginxConfig
 import ResourcePrinters
+import Session
 
 /// What the console reads: the topology, lists by kind, and each detail tab of the selection. Reads only; every
 /// change goes through `ConsoleActions`.
-struct ConsoleData {
-    let global: GlobalOptions
-    let store: Store
+public struct ConsoleData {
+    public let global: Session
+    public let store: Store
     /// The topology the tree shows: the one the controller derived at its last reconcile (no graph is built), or
     /// from the graph when there is none.
-    let tree: [TreeRow]
+    public let tree: [TreeRow]
     private let lazyGraph: LazyGraph
 
     /// The graph, built on first use (the NGINX and Events tabs, probe, doctor): the first frame and the live
     /// refresh read what the controller persisted instead.
-    var graph: Graph { lazyGraph.value }
+    public var graph: Graph { lazyGraph.value }
 
     /// Opens the store and brings status up to date, as every command does (a reconcile only when status may be
     /// stale). Without `reconcile`, it only reads (the console's live refresh, which must not wait on nginx).
-    static func open(_ global: GlobalOptions, reconcile: Bool = true) throws -> ConsoleData {
+    public static func open(_ global: Session, reconcile: Bool = true) throws -> ConsoleData {
         if global.clusterMode {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             return ConsoleData(
@@ -39,22 +40,21 @@ struct ConsoleData {
     }
 
     /// Where the store's views keep the topology tree.
-    static let topologyKey = ObjectKey(
-        groupKind: GroupKind(group: "console.gwconsole", kind: "Topology"), namespace: "", name: "tree")
+    public static let topologyKey = Session.topologyKey
 
     /// A persisted view the console may show: the current one, or while a resident controller runs (it derives
     /// the next after each change) the last one written; nil when there is none to show (build the graph).
-    static func view(_ key: ObjectKey, store: Store) throws -> String?? {
+    public static func view(_ key: ObjectKey, store: Store) throws -> String?? {
         if let current = try Reconciler.currentView(key, store: store) { return current }
         guard ControllerPaths(stateDirectory: store.directory).isRunning, try Reconciler.viewsRevision(store) != nil
         else { return nil }
         return .some(try store.view(key))
     }
 
-    var state: DataplaneManager.State { DataplaneManager(stateDirectory: store.directory).load() }
+    public var state: DataplaneManager.State { DataplaneManager(stateDirectory: store.directory).load() }
 
     /// The header: the state directory, namespace, data plane, the first Gateway's address, problems.
-    func header(rows: [TreeRow]) -> HeaderInfo {
+    public func header(rows: [TreeRow]) -> HeaderInfo {
         var info = HeaderInfo()
         if global.clusterMode, let session = try? global.cluster() {
             info.source =
@@ -88,13 +88,13 @@ struct ConsoleData {
         return info
     }
 
-    func abbreviate(_ path: String) -> String {
+    public func abbreviate(_ path: String) -> String {
         let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
         return !home.isEmpty && path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
     }
 
     /// A flat list of a kind in the namespace, as `get` prints it; nil when the kind is unknown.
-    func list(_ kind: String) throws -> ResourceList? {
+    public func list(_ kind: String) throws -> ResourceList? {
         let extra = try ObjectQuery.unstructuredTypes(store)
         guard let type = ResourceRegistry.resolve(kind, extra: extra) else { return nil }
         let objects = try store.list(type.groupKind, namespace: type.namespaced ? global.effectiveNamespace : "")
@@ -116,7 +116,7 @@ struct ConsoleData {
     }
 
     /// A row's colour from its status: not accepted/ready → error.
-    func role(of object: StoredObject) -> Role {
+    public func role(of object: StoredObject) -> Role {
         let status = object.status ?? [:]
         if object.leadingConditions.contains(where: {
             [.accepted, .programmed, .resolvedRefs].contains($0.type) && $0.status == .false
@@ -127,7 +127,7 @@ struct ConsoleData {
         return .normal
     }
 
-    func stored(_ ref: ObjectRef) throws -> (ResourceType, StoredObject)? {
+    public func stored(_ ref: ObjectRef) throws -> (ResourceType, StoredObject)? {
         guard let type = ResourceRegistry.type(for: GroupKind(group: ref.group, kind: ref.kind)) else { return nil }
         guard
             let object = try store.get(
@@ -137,7 +137,7 @@ struct ConsoleData {
     }
 
     /// The lines of a detail tab for an object.
-    func detail(_ ref: ObjectRef?, tab: DetailTab, fullConfig: Bool, glyphs: Glyphs) -> [StyledLine] {
+    public func detail(_ ref: ObjectRef?, tab: DetailTab, fullConfig: Bool, glyphs: Glyphs) -> [StyledLine] {
         guard let ref else { return [] }
         do {
             guard let (type, object) = try stored(ref) else {
@@ -151,7 +151,8 @@ struct ConsoleData {
             case .describe:
                 return StyledLine.lines(
                     Describer.describe(
-                        type, object: object.object, events: Describe.events(for: ref, stateDirectory: store.directory),
+                        type, object: object.object,
+                        events: DataplaneEvents.events(for: ref, stateDirectory: store.directory),
                         sections: try sections(for: ref, type: type)))
             case .yaml:
                 return yaml(type, object: object)
@@ -171,9 +172,9 @@ struct ConsoleData {
     }
 
     /// Describe's sections: from the object's view (no graph), else from the graph.
-    func sections(for ref: ObjectRef, type: ResourceType) throws -> [GraphSections.Section] {
+    public func sections(for ref: ObjectRef, type: ResourceType) throws -> [GraphSections.Section] {
         if type.groupKind == ResourceRegistry.certificate.groupKind, let (_, stored) = try stored(ref) {
-            return [Describe.SectionSources(global: global, store: store).issuedChain(stored)]
+            return [DescribeSources(global: global, store: store).issuedChain(stored)]
         }
         guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
         if !global.clusterMode,
@@ -185,7 +186,7 @@ struct ConsoleData {
         return GraphSections.sections(for: ref, in: graph)
     }
 
-    func yaml(_ type: ResourceType, object: StoredObject) -> [StyledLine] {
+    public func yaml(_ type: ResourceType, object: StoredObject) -> [StyledLine] {
         var value = object.object
         var note: StyledLine?
         if type.kind == "Secret" && type.group.isEmpty {
@@ -207,7 +208,7 @@ struct ConsoleData {
     }
 
     /// Every condition in the status, with where it sits (the object, a listener, a parent, an ancestor).
-    func conditions(_ object: StoredObject) -> [StyledLine] {
+    public func conditions(_ object: StoredObject) -> [StyledLine] {
         var rows: [(String, Condition)] = []
         let status = object.status ?? [:]
         for condition in status.conditionList { rows.append((object.groupKind.kind, condition)) }
@@ -252,13 +253,13 @@ struct ConsoleData {
     }
 
     /// A condition's colour: healthy, a conflict, or an error.
-    static func role(of condition: Condition) -> Role {
+    public static func role(of condition: Condition) -> Role {
         if condition.isHealthy { return .accepted }
         return condition.type == .conflicted ? .conflicted : .error
     }
 
     /// The routes an object concerns: itself, the routes of a Gateway, the routes using a Service, policy or CA.
-    func routes(for ref: ObjectRef) -> [RouteNode] {
+    public func routes(for ref: ObjectRef) -> [RouteNode] {
         switch ref.kind {
         case "HTTPRoute": return graph.route(ref).map { [$0] } ?? []
         case "Gateway":
@@ -286,7 +287,7 @@ struct ConsoleData {
     }
 
     /// The Gateways whose config an object shapes.
-    func gateways(for ref: ObjectRef) -> [GatewayNode] {
+    public func gateways(for ref: ObjectRef) -> [GatewayNode] {
         if ref.kind == "Gateway" { return graph.gateway(ref).map { [$0] } ?? [] }
         let refs = Set(routes(for: ref).flatMap { $0.parents.filter(\.accepted).compactMap(\.gateway) })
         return graph.gateways.filter { refs.contains($0.ref) }
@@ -294,7 +295,7 @@ struct ConsoleData {
 
     /// The NGINX tab: the blocks the object produced (with their server for context), or the whole config with them
     /// marked.
-    func nginx(_ ref: ObjectRef, full: Bool, glyphs: Glyphs) -> [StyledLine] {
+    public func nginx(_ ref: ObjectRef, full: Bool, glyphs: Glyphs) -> [StyledLine] {
         let gateways = gateways(for: ref)
         guard !gateways.isEmpty else {
             return [
@@ -318,7 +319,7 @@ struct ConsoleData {
         }
         var out: [StyledLine] = []
         for gateway in gateways {
-            let text = Render.dump(
+            let text = GatewayConfigDump.dump(
                 gateway, graph: graph, snapshot: snapshot, state: state, stateDirectory: store.directory)
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             let blocks = ref.kind == "Gateway" ? [] : ConfigExcerpt.blocks(in: lines, naming: names)
@@ -351,7 +352,7 @@ struct ConsoleData {
     }
 
     /// The Events tab: the config generations of the Gateways the object shapes, and what the last change did.
-    func history(_ ref: ObjectRef) -> [StyledLine] {
+    public func history(_ ref: ObjectRef) -> [StyledLine] {
         let state = self.state
         let gateways = gateways(for: ref)
         guard !gateways.isEmpty else {
@@ -396,19 +397,19 @@ struct ConsoleData {
 }
 
 /// A graph built once, when first asked for (thread-safe: background actions read it too).
-final class LazyGraph: @unchecked Sendable {
+public final class LazyGraph: @unchecked Sendable {
     private let lock = NSLock()
     private var built: Graph?
     private let build: () throws -> Graph
 
-    init(_ build: @escaping () throws -> Graph) { self.build = build }
+    public init(_ build: @escaping () throws -> Graph) { self.build = build }
 
-    init(_ graph: Graph) {
+    public init(_ graph: Graph) {
         built = graph
         build = { graph }
     }
 
-    func get() throws -> Graph {
+    public func get() throws -> Graph {
         try lock.withLock {
             if let built { return built }
             let graph = try build()
@@ -418,5 +419,5 @@ final class LazyGraph: @unchecked Sendable {
     }
 
     /// The graph; an empty one when it cannot be built (the store unreadable: the tabs say what they lack).
-    var value: Graph { (try? get()) ?? Graph(controllerName: "") }
+    public var value: Graph { (try? get()) ?? Graph(controllerName: "") }
 }

@@ -4,28 +4,28 @@ import Probing
 /// Synthetic manifests for benchmarks: one Gateway, N HTTPRoutes over N/10 hostnames (10 paths each) and up to
 /// 10 namespaces, each rule to its own Service with an EndpointSlice, and a BackendTLSPolicy on a share of the
 /// Services with one CA ConfigMap per namespace.
-struct SyntheticCluster {
-    var routes: Int
+public struct SyntheticCluster {
+    public var routes: Int
     /// The share of Services with a BackendTLSPolicy (0…1).
-    var tlsShare = 0.5
+    public var tlsShare = 0.5
     /// The backend address endpoints point at.
-    var endpoint = "127.0.0.1"
+    public var endpoint = "127.0.0.1"
     /// A CA certificate (PEM) for the ConfigMaps.
-    var caPEM: String
+    public var caPEM: String
 
-    init(routes: Int, tlsShare: Double = 0.5, endpoint: String = "127.0.0.1") {
+    public init(routes: Int, tlsShare: Double = 0.5, endpoint: String = "127.0.0.1") {
         self.routes = routes
         self.tlsShare = tlsShare
         self.endpoint = endpoint
         caPEM = CertificateInspector.issue(commonName: "bench-ca", dnsName: nil, isCA: true)?.cert ?? ""
     }
 
-    var namespaces: [String] { (0..<min(10, max(1, routes / 100))).map { "bench-\($0)" } }
+    public var namespaces: [String] { (0..<min(10, max(1, routes / 100))).map { "bench-\($0)" } }
 
-    func namespace(of route: Int) -> String { namespaces[route % namespaces.count] }
+    public func namespace(of route: Int) -> String { namespaces[route % namespaces.count] }
 
     /// The multi-document YAML.
-    func manifests() -> String {
+    public func manifests() -> String {
         var out = ""
         out.reserveCapacity(routes * 1_400)
         let caIndented = caPEM.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")

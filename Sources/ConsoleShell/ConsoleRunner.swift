@@ -4,36 +4,42 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import Scenarios
+import Session
 
 /// Options of the console (the root command's).
-struct ConsoleOptions {
-    var theme: String?
-    var scenario: String?
+public struct ConsoleOptions {
+    public var theme: String?
+    public var scenario: String?
+
+    public init(theme: String?, scenario: String?) {
+        self.theme = theme
+        self.scenario = scenario
+    }
 }
 
 /// Tells the cluster watchers to stop.
 /// The keys of the streams that run, for threads that start and end them.
-final class StreamRegistry: @unchecked Sendable {
+public final class StreamRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var keys: Set<String> = []
-    func contains(_ key: String) -> Bool { lock.withLock { keys.contains(key) } }
+    public func contains(_ key: String) -> Bool { lock.withLock { keys.contains(key) } }
     /// False when it already runs.
-    func start(_ key: String) -> Bool { lock.withLock { keys.insert(key).inserted } }
-    func end(_ key: String) { _ = lock.withLock { keys.remove(key) } }
+    public func start(_ key: String) -> Bool { lock.withLock { keys.insert(key).inserted } }
+    public func end(_ key: String) { _ = lock.withLock { keys.remove(key) } }
 }
 
 /// A graph read by other threads; built on first use from the console's data.
-final class GraphBox: @unchecked Sendable {
+public final class GraphBox: @unchecked Sendable {
     private let lock = NSLock()
     private var make: (() -> Graph?)?
     private var graph: Graph?
-    func set(_ make: @escaping () -> Graph?) {
+    public func set(_ make: @escaping () -> Graph?) {
         lock.withLock {
             self.make = make
             graph = nil
         }
     }
-    func get() -> Graph? {
+    public func get() -> Graph? {
         lock.withLock {
             if let graph { return graph }
             graph = make?()
@@ -42,15 +48,15 @@ final class GraphBox: @unchecked Sendable {
     }
 }
 
-final class ClusterWatchers: @unchecked Sendable {
+public final class ClusterWatchers: @unchecked Sendable {
     private let lock = NSLock()
     private var flag = false
-    var stopped: Bool {
+    public var stopped: Bool {
         lock.lock()
         defer { lock.unlock() }
         return flag
     }
-    func stop() {
+    public func stop() {
         lock.lock()
         flag = true
         lock.unlock()
@@ -58,18 +64,17 @@ final class ClusterWatchers: @unchecked Sendable {
 }
 
 /// Hands a value that is only touched by one thread at a time to the worker thread.
-struct Handoff<T>: @unchecked Sendable { let value: T }
 
 /// Results of background work, waiting for the UI thread.
-final class ConsoleInbox: @unchecked Sendable {
+public final class ConsoleInbox: @unchecked Sendable {
     private let lock = NSLock()
     private var items: [ConsoleActions.Outcome] = []
-    func post(_ outcome: ConsoleActions.Outcome) {
+    public func post(_ outcome: ConsoleActions.Outcome) {
         lock.lock()
         items.append(outcome)
         lock.unlock()
     }
-    func drain() -> [ConsoleActions.Outcome] {
+    public func drain() -> [ConsoleActions.Outcome] {
         lock.lock()
         defer {
             items = []
@@ -81,29 +86,29 @@ final class ConsoleInbox: @unchecked Sendable {
 
 /// The ncurses console's shell: owns the terminal, reads the store, runs effects (in the background when they
 /// touch nginx or the network) and feeds results back into the pure `ConsoleModel`.
-final class ConsoleRunner {
-    var global: GlobalOptions
-    let options: ConsoleOptions
-    let config: ConsoleConfig
-    let catalog: ThemeCatalog
-    var model = ConsoleModel()
-    let screen: CursesScreen
-    var data: ConsoleData?
-    var revision: Int64 = -1
-    var viewsRevision: Int64?
-    var running = false
-    let worker = DispatchQueue(label: "gwconsole.console.worker")
-    let inbox = ConsoleInbox()
-    var dirty = true
-    var pendingEdits: [ObjectRef: (text: String, errors: String)] = [:]
-    var startupMessages: [String] = []
+public final class ConsoleRunner {
+    public var global: Session
+    public let options: ConsoleOptions
+    public let config: ConsoleConfig
+    public let catalog: ThemeCatalog
+    public var model = ConsoleModel()
+    public let screen: CursesScreen
+    public var data: ConsoleData?
+    public var revision: Int64 = -1
+    public var viewsRevision: Int64?
+    public var running = false
+    public let worker = DispatchQueue(label: "gwconsole.console.worker")
+    public let inbox = ConsoleInbox()
+    public var dirty = true
+    public var pendingEdits: [ObjectRef: (text: String, errors: String)] = [:]
+    public var startupMessages: [String] = []
 
-    static func run(global: GlobalOptions, options: ConsoleOptions) throws {
+    public static func run(global: Session, options: ConsoleOptions) throws {
         let runner = try ConsoleRunner(global: global, options: options)
         try runner.run()
     }
 
-    init(global: GlobalOptions, options: ConsoleOptions) throws {
+    public init(global: Session, options: ConsoleOptions) throws {
         self.global = global
         self.options = options
         let environment = ProcessInfo.processInfo.environment
@@ -129,7 +134,7 @@ final class ConsoleRunner {
         if self.global.namespace == nil, let namespace = config.namespace { self.global.namespace = namespace }
     }
 
-    func run() throws {
+    public func run() throws {
         // Stray stderr output would garble the screen: it goes to the state directory's console.log meanwhile.
         let store = try global.openStore()
         let savedStderr = dup(STDERR_FILENO)
@@ -188,7 +193,7 @@ final class ConsoleRunner {
     }
 
     /// In cluster mode, one watch per kind keeps the cache current; the live refresh shows what they write.
-    func startClusterWatchers() throws -> ClusterWatchers? {
+    public func startClusterWatchers() throws -> ClusterWatchers? {
         guard global.clusterMode else { return nil }
         let session = try global.cluster()
         // A ready cache keeper already watches every kind into the same cache.
@@ -214,7 +219,7 @@ final class ConsoleRunner {
 
     /// Reads the store again; `reconcile` brings status up to date first (on start, after the console's own work
     /// and on Ctrl-r; live refreshes only read, so they never wait on a reconcile or an nginx reload).
-    func reload(reconcile: Bool = true) throws {
+    public func reload(reconcile: Bool = true) throws {
         let data = try ConsoleData.open(global, reconcile: reconcile)
         self.data = data
         revision = try data.store.revision()
@@ -228,12 +233,12 @@ final class ConsoleRunner {
     }
 
     /// The console's own cluster watchers (nil: none, a cache keeper watches).
-    var clusterWatchers: ClusterWatchers?
-    var lastKeeperLook = Date()
+    public var clusterWatchers: ClusterWatchers?
+    public var lastKeeperLook = Date()
 
     /// In cluster mode with a cache keeper: tell it every half minute that the console still reads its cache, and
     /// take over the watching when it has stopped.
-    func keepClusterCacheCurrent() {
+    public func keepClusterCacheCurrent() {
         guard global.clusterMode, clusterWatchers == nil, Date().timeIntervalSince(lastKeeperLook) > 30,
             let session = try? global.cluster()
         else { return }
@@ -247,10 +252,10 @@ final class ConsoleRunner {
     }
 
     /// A cluster write the user has seen and not yet confirmed.
-    var pendingPlan: [ClusterWrites.Change]?
+    public var pendingPlan: [ClusterWrites.Change]?
 
     /// The Requests tab from the request book, with its filter.
-    func showRequests() {
+    public func showRequests() {
         let (lines, routes) = requestBook.lines(for: model.selectedRef, filter: model.requestFilter)
         model.detail = lines
         model.requestRoutes = routes
@@ -258,10 +263,10 @@ final class ConsoleRunner {
     }
 
     /// The Gateways' request logs, followed for the Requests tab and the header.
-    let requestBook = RequestLogBook()
+    public let requestBook = RequestLogBook()
 
     /// New requests in the logs: the header counts routes that fail, the Requests tab shows them as they come.
-    func followRequests() {
+    public func followRequests() {
         guard let data else { return }
         let new: Bool
         if global.clusterMode {
@@ -282,15 +287,15 @@ final class ConsoleRunner {
     }
 
     /// Gateways whose data plane pod's log is streamed (cluster mode), and whether the console still runs.
-    let requestStreams = StreamRegistry()
-    let streamsStop = ClusterWatchers()
+    public let requestStreams = StreamRegistry()
+    public let streamsStop = ClusterWatchers()
     /// The graph the streams map requests to routes with: the console's current one.
-    let streamGraph = GraphBox()
-    var streamGraphRevision: Int64 = -1
+    public let streamGraph = GraphBox()
+    public var streamGraphRevision: Int64 = -1
 
     /// In cluster mode, one stream per Gateway of its NGF data plane pod's log into the request book; a Gateway
     /// without a pod, or whose stream ended (its pod replaced, the connection lost), is tried again on a later look.
-    func startClusterRequestStreams(_ data: ConsoleData) {
+    public func startClusterRequestStreams(_ data: ConsoleData) {
         guard let session = try? global.cluster(),
             let gateways = try? data.store.list(ResourceRegistry.gateway.groupKind)
         else { return }
@@ -328,7 +333,7 @@ final class ConsoleRunner {
         }
     }
 
-    func checkForChanges() {
+    public func checkForChanges() {
         keepClusterCacheCurrent()
         followRequests()
         guard let data else { return }
@@ -349,7 +354,7 @@ final class ConsoleRunner {
         }
     }
 
-    func loadDetail() {
+    public func loadDetail() {
         if model.detailTab == .requests {
             showRequests()
             return
@@ -365,7 +370,7 @@ final class ConsoleRunner {
         dirty = true
     }
 
-    func completions() -> [String: [String]] {
+    public func completions() -> [String: [String]] {
         var namespaces = Set(["default"])
         if let store = data?.store { namespaces.formUnion((try? store.namespacesInUse()) ?? []) }
         let files =
@@ -379,7 +384,7 @@ final class ConsoleRunner {
 
     // MARK: effects
 
-    func perform(_ effect: Effect) {
+    public func perform(_ effect: Effect) {
         dirty = true
         let actions = ConsoleActions(global: global)
         switch effect {
@@ -425,7 +430,7 @@ final class ConsoleRunner {
             guard let panel = model.scenario else { return }
             let number = panel.completed + 1
             if number <= panel.steps.count,
-                let manual = try? ScenarioCommand.load(panel.source).scenario.steps[number - 1].manual
+                let manual = try? ScenarioLoading.load(panel.source).scenario.steps[number - 1].manual
             {
                 manualStep(manual, number: number, panel: panel)
                 return
@@ -434,7 +439,7 @@ final class ConsoleRunner {
                 var outcome = actions.scenarioNext(panel)
                 // A step that sends traffic: show the probe of its route too.
                 if number <= panel.steps.count, outcome.message.spans.first?.role != .error,
-                    let checks = try? ScenarioCommand.load(panel.source).scenario.steps[number - 1].checks,
+                    let checks = try? ScenarioLoading.load(panel.source).scenario.steps[number - 1].checks,
                     let probe = checks.compactMap(\.probe).first,
                     let data = try? ConsoleData.open(actions.global),
                     let route = data.graph.routes.first(where: { ($0.source.spec.hostnames ?? []).contains(probe.host) }
@@ -485,7 +490,7 @@ final class ConsoleRunner {
     }
 
     /// Runs work on the worker thread with a spinner; one piece of work at a time.
-    func background(_ label: String, _ job: @escaping (ConsoleActions) throws -> ConsoleActions.Outcome) {
+    public func background(_ label: String, _ job: @escaping (ConsoleActions) throws -> ConsoleActions.Outcome) {
         if let busy = model.busy {
             model.message = StyledLine("busy: \(busy); wait for it", role: .warning)
             return
@@ -506,7 +511,7 @@ final class ConsoleRunner {
         }
     }
 
-    func receive(_ outcome: ConsoleActions.Outcome) {
+    public func receive(_ outcome: ConsoleActions.Outcome) {
         if outcome.quiet {
             // A note from a background watcher: show it, nothing else changes.
             model.message = outcome.message
@@ -534,7 +539,7 @@ final class ConsoleRunner {
 
     /// A guide's `kubectl edit` step: the object opens in $EDITOR (applied on save, as `e` does), and the step counts
     /// as done; a manual step without an object is shown for the user to do.
-    func manualStep(_ manual: Scenario.Manual, number: Int, panel: ScenarioPanel) {
+    public func manualStep(_ manual: Scenario.Manual, number: Int, panel: ScenarioPanel) {
         var target: ObjectRef?
         if let edit = manual.edit, let type = ResourceRegistry.resolve(edit.kind) {
             target = ObjectRef(
@@ -553,7 +558,7 @@ final class ConsoleRunner {
         if target == nil { model.message = StyledLine("step \(number) is by hand: \(manual.command)", role: .warning) }
     }
 
-    func edit(_ ref: ObjectRef) {
+    public func edit(_ ref: ObjectRef) {
         guard let data, let (_, object) = try? data.stored(ref) else {
             model.message = StyledLine(
                 "\(ref.kind) \(ref.namespacedName) is not in the store: nothing to edit", role: .warning)

@@ -6,22 +6,24 @@ import GatewayCore
 import ResourcePrinters
 
 /// Cluster mode's two views of status: what the cluster's controller wrote, and what gwconsole's core computes.
-enum StatusViews {
+public enum StatusViews {
     /// The status the core computes for each object it processes.
-    static func computed(_ graph: Graph) -> [ObjectRef: JSONValue] {
+    public static func computed(_ graph: Graph) -> [ObjectRef: JSONValue] {
         var result: [ObjectRef: JSONValue] = [:]
         for update in StatusBuilder.updates(graph, now: Store.timestamp(Date())) { result[update.ref] = update.status }
         return result
     }
 
     /// The describe section: where the views differ (or that they agree).
-    static func section(for ref: ObjectRef, stored: StoredObject, graph: Graph) -> GraphSections.Section? {
+    public static func section(for ref: ObjectRef, stored: StoredObject, graph: Graph) -> GraphSections.Section? {
         guard let computed = computed(graph)[ref] else { return nil }
         return section(stored: stored, computed: computed, controllerName: graph.controllerName)
     }
 
     /// The describe section for an object's stored status beside the one the core computed for it.
-    static func section(stored: StoredObject, computed: JSONValue, controllerName: String) -> GraphSections.Section {
+    public static func section(stored: StoredObject, computed: JSONValue, controllerName: String)
+        -> GraphSections.Section
+    {
         let differences = StatusDrift.differences(
             cluster: stored.status, computed: computed, controllerName: controllerName)
         if differences.isEmpty {
@@ -35,7 +37,7 @@ enum StatusViews {
     }
 
     /// StatusDrift findings for doctor: every object whose two views differ.
-    static func findings(store: Store, graph: Graph, namespace: String?) -> [Finding] {
+    public static func findings(store: Store, graph: Graph, namespace: String?) -> [Finding] {
         let computed = computed(graph)
         var written: [ObjectRef: JSONValue?] = [:]
         for ref in computed.keys where namespace == nil || ref.namespace.isEmpty || ref.namespace == namespace {

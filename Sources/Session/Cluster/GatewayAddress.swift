@@ -5,16 +5,16 @@ import GatewayCore
 
 /// Where a cluster's Gateway listens, found as the guide tells users to: the NGINX Service's LoadBalancer ingress IP
 /// or hostname and the listener's port; else a node address and the NodePort; `--gateway-address` overrides.
-enum GatewayAddress {
-    struct Found: Equatable {
-        var address: String
-        var port: Int
-        var how: String
+public enum GatewayAddress {
+    public struct Found: Equatable {
+        public var address: String
+        public var port: Int
+        public var how: String
     }
 
     /// The Service NGF runs for a Gateway: labelled with the Gateway's name (NGF 2.x: `<gateway>-nginx`), else NGF
     /// 1.x's shared `nginx-gateway` Service.
-    static func service(for gateway: ObjectRef, store: Store) -> StoredObject? {
+    public static func service(for gateway: ObjectRef, store: Store) -> StoredObject? {
         let services = (try? store.list(ResourceRegistry.service.groupKind)) ?? []
         return services.first {
             $0.namespace == gateway.namespace
@@ -26,8 +26,9 @@ enum GatewayAddress {
     }
 
     /// The address for a listener port, or why there is none.
-    static func find(gateway: ObjectRef, listenerPort: Int, store: Store, override: String?) -> Result<Found, CLIError>
-    {
+    public static func find(gateway: ObjectRef, listenerPort: Int, store: Store, override: String?) -> Result<
+        Found, CLIError
+    > {
         if let override {
             let parts = override.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]), !parts[0].isEmpty else {

@@ -6,21 +6,25 @@ import ResourcePrinters
 
 /// Changes to a cluster with --write: server-side apply (field manager `gwconsole`) and delete. Every object is
 /// first applied as a server dry run, so a manifest the server refuses changes nothing; then the cache is resynced.
-struct ClusterWrites {
-    let session: ClusterSession
+public struct ClusterWrites {
+    public init(session: ClusterSession) {
+        self.session = session
+    }
+
+    public let session: ClusterSession
 
     /// One object's change: how it is served, and what the server's dry run says it becomes.
-    struct Change: Sendable {
-        var object: DecodedObject
-        var version: String
-        var action: String
+    public struct Change: Sendable {
+        public var object: DecodedObject
+        public var version: String
+        public var action: String
         /// The object as it is and as the dry run returns it, as YAML lines without server-kept fields.
-        var diff: [String]
+        public var diff: [String]
     }
 
     /// The plan for `objects`: each applied as a server dry run (a manifest the server refuses changes nothing),
     /// with the diff of what is there against what would be.
-    func plan(_ objects: [DecodedObject]) throws -> [Change] {
+    public func plan(_ objects: [DecodedObject]) throws -> [Change] {
         try objects.map { object in
             let version = splitAPIVersion(object.apiVersion).version
             let existing = try? session.api.json(
@@ -48,7 +52,7 @@ struct ClusterWrites {
     /// An object's YAML lines without what the server keeps for itself (managedFields, versions, status, kubectl's
     /// last-applied copy). Secret values are never printed: each shows its length, and `changed` when it differs
     /// from the same key in `other` (the object's other side of the diff).
-    static func comparable(_ object: JSONValue, other: JSONValue? = nil) -> [String] {
+    public static func comparable(_ object: JSONValue, other: JSONValue? = nil) -> [String] {
         var object = object
         for field in ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"] {
             object.set(nil, at: ["metadata", field])
@@ -79,7 +83,7 @@ struct ClusterWrites {
         return YAMLWriter.write(object).split(separator: "\n").map(String.init)
     }
 
-    func printPlan(_ plan: [Change]) {
+    public func printPlan(_ plan: [Change]) {
         Output.out(
             "Plan for cluster \(session.connection.contextName) (\(session.connection.server)), field manager gwconsole:\n"
         )
@@ -100,7 +104,7 @@ struct ClusterWrites {
 
     /// Server-side applies a plan; the actions, in order.
     @discardableResult
-    func execute(_ plan: [Change], report: Bool) throws -> [String] {
+    public func execute(_ plan: [Change], report: Bool) throws -> [String] {
         var actions: [String] = []
         for change in plan {
             do {
@@ -115,7 +119,7 @@ struct ClusterWrites {
         return actions
     }
 
-    func apply(_ objects: [DecodedObject], dryRun: Bool) throws {
+    public func apply(_ objects: [DecodedObject], dryRun: Bool) throws {
         let plan = try plan(objects)
         printPlan(plan)
         if dryRun {
@@ -127,7 +131,9 @@ struct ClusterWrites {
 
     /// Deletes objects; which existed (those that did not are errors unless `ignoreNotFound`).
     @discardableResult
-    func delete(_ targets: [(ResourceType, ObjectKey)], ignoreNotFound: Bool, report: Bool = true) throws -> [Bool] {
+    public func delete(_ targets: [(ResourceType, ObjectKey)], ignoreNotFound: Bool, report: Bool = true) throws
+        -> [Bool]
+    {
         var existed: [Bool] = []
         let discovery = try session.api.discover(targets.map(\.0))
         var missing: [String] = []
@@ -157,7 +163,7 @@ struct ClusterWrites {
         return existed
     }
 
-    func resync() throws {
+    public func resync() throws {
         do {
             try ClusterSync(session: session, store: try Store(directory: session.cacheDirectory)).syncAll()
         } catch let error as KubeError {

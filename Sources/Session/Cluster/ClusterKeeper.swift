@@ -11,30 +11,30 @@ import ResourcePrinters
 /// written to the cluster or over the cluster's statuses). `describe` and `doctor` start it when it does not run,
 /// and read its cache instead of listing the whole cluster again; it stops after ten minutes without a command
 /// (GWCONSOLE_CLUSTER_IDLE seconds), or with `gwconsole --context X down`. GWCONSOLE_CONTROLLER=0 disables it.
-enum ClusterKeeper {
+public enum ClusterKeeper {
     /// The cache's meta key: how many kinds are not current (a watch failing, a first list not done); 0 when the
     /// cache is as current as the watches.
-    static let behindKey = "cluster_kinds_behind"
+    public static let behindKey = "cluster_kinds_behind"
 
-    static var idleSeconds: TimeInterval {
+    public static var idleSeconds: TimeInterval {
         TimeInterval(ProcessInfo.processInfo.environment["GWCONSOLE_CLUSTER_IDLE"] ?? "") ?? 600
     }
 
     /// How long every kind may stay behind (the cluster out of reach) before the keeper stops.
-    static let unreachableSeconds: TimeInterval = 60
+    public static let unreachableSeconds: TimeInterval = 60
 
-    static func paths(_ session: ClusterSession) -> ControllerPaths {
+    public static func paths(_ session: ClusterSession) -> ControllerPaths {
         ControllerPaths(stateDirectory: session.cacheDirectory)
     }
 
     /// What the keeper acts with: its cluster, and the settings an embedded controller compares.
-    static func settings(_ global: GlobalOptions, session: ClusterSession) -> String {
+    public static func settings(_ global: Session, session: ClusterSession) -> String {
         "cluster=\(session.connection.contextName)\nserver=\(session.connection.server)\n"
             + ControllerProcess.settings(global)
     }
 
     /// Whether a keeper with these settings runs and every kind is current in its cache.
-    static func isReady(_ global: GlobalOptions, session: ClusterSession, store: Store) -> Bool {
+    public static func isReady(_ global: Session, session: ClusterSession, store: Store) -> Bool {
         guard ControllerProcess.enabled else { return false }
         let paths = paths(session)
         guard paths.isRunning, paths.runningSettings == settings(global, session: session) else { return false }
@@ -44,7 +44,7 @@ enum ClusterKeeper {
     /// Starts a keeper in the background (not waiting for it) unless one runs; the command that starts it has just
     /// listed the cluster, so the keeper's watches start from there. Not started when a kind could only be listed
     /// in one namespace or not at all (its watches could not keep the cache whole).
-    static func start(_ global: GlobalOptions, session: ClusterSession) {
+    public static func start(_ global: Session, session: ClusterSession) {
         let paths = paths(session)
         guard ControllerProcess.enabled, paths.socketPathFits, !paths.isRunning,
             session.report()?.forbidden.isEmpty ?? false
@@ -66,7 +66,7 @@ enum ClusterKeeper {
     }
 
     /// Stops the context's keeper; whether one ran.
-    static func stop(_ global: GlobalOptions, session: ClusterSession) -> Bool {
+    public static func stop(_ global: Session, session: ClusterSession) -> Bool {
         let paths = paths(session)
         guard paths.isRunning else { return false }
         ControllerProcess.stop(stateDirectory: session.cacheDirectory, commandLineNames: global.baseStateDirectory())
@@ -74,7 +74,7 @@ enum ClusterKeeper {
     }
 
     /// Runs the keeper in the foreground (`gwconsole --context X controller`).
-    static func run(_ global: GlobalOptions) throws {
+    public static func run(_ global: Session) throws {
         let session = try global.cluster()
         let store: Store
         do {
@@ -135,8 +135,8 @@ enum ClusterKeeper {
     /// fetched (as kubectl's describe does) and waited for in the cache, until the keeper's watch has written
     /// that version (or its deletion); then the keeper derives views through the cache's revision. False when the
     /// cache did not catch up in time, or the keeper did not answer: the caller lists the cluster instead.
-    static func catchUp(
-        _ requests: [ObjectQuery.Request], namespace: String?, global: GlobalOptions, session: ClusterSession,
+    public static func catchUp(
+        _ requests: [ObjectQuery.Request], namespace: String?, global: Session, session: ClusterSession,
         store: Store
     ) throws -> Bool {
         let discovery = try session.discovery()
@@ -178,26 +178,26 @@ enum ClusterKeeper {
     }
 
     /// Which kinds are behind, published to the cache's meta for commands to read.
-    final class Behind: @unchecked Sendable {
+    public final class Behind: @unchecked Sendable {
         private let lock = NSLock()
         private var kinds: Set<GroupKind>
         private let store: Store
 
-        init(store: Store, kinds: Set<GroupKind>) {
+        public init(store: Store, kinds: Set<GroupKind>) {
             self.store = store
             self.kinds = kinds
         }
 
-        func set(_ kind: GroupKind, _ failing: Bool) {
+        public func set(_ kind: GroupKind, _ failing: Bool) {
             lock.withLock {
                 if failing { kinds.insert(kind) } else { kinds.remove(kind) }
             }
             try? publish()
         }
 
-        var count: Int { lock.withLock { kinds.count } }
+        public var count: Int { lock.withLock { kinds.count } }
 
-        func publish() throws {
+        public func publish() throws {
             let count = lock.withLock { kinds.count }
             try store.setMeta(ClusterKeeper.behindKey, Int64(count))
         }
@@ -206,11 +206,11 @@ enum ClusterKeeper {
 
 /// What describe shows beside a cluster's object, derived by the keeper: the graph sections, and the status the
 /// core computes (compared at describe time with the status the cluster's controller wrote).
-enum ClusterViews {
+public enum ClusterViews {
     /// The times in computed statuses are left out of the comparison; a fixed one keeps unchanged views unchanged.
-    static let epoch = "1970-01-01T00:00:00Z"
+    public static let epoch = "1970-01-01T00:00:00Z"
 
-    static let derive: @Sendable (Graph) -> [ObjectKey: String] = { graph in
+    public static let derive: @Sendable (Graph) -> [ObjectKey: String] = { graph in
         let sections = GraphSections.all(graph)
         var computed: [ObjectRef: JSONValue] = [:]
         for update in StatusBuilder.updates(graph, now: epoch) { computed[update.ref] = update.status }
@@ -229,7 +229,7 @@ enum ClusterViews {
     }
 
     /// A view's sections and computed status; nil when the text is not a view.
-    static func decode(_ text: String) -> (sections: [GraphSections.Section], computed: JSONValue?)? {
+    public static func decode(_ text: String) -> (sections: [GraphSections.Section], computed: JSONValue?)? {
         guard let value = try? JSONValue.parse(text),
             let sections = value["sections"].flatMap(GraphSections.decode(value:))
         else { return nil }

@@ -8,17 +8,27 @@ import KubeClient
 /// A cluster Gateway's requests: the NGF data plane pod's nginx container log, streamed through the API
 /// (`pods/NAME/log?follow=true`), each line read as a request (NGINX's default format, or a JSON object per line)
 /// and given the route and rule that serve its path from the Gateway's graph.
-struct ClusterRequestLog {
-    let session: ClusterSession
-    let store: Store
+public struct ClusterRequestLog {
+    public init(
+        session: ClusterSession, store: Store, graph: @escaping () -> Graph?, gateway: ObjectRef, tailLines: Int? = nil
+    ) {
+        self.session = session
+        self.store = store
+        self.graph = graph
+        self.gateway = gateway
+        self.tailLines = tailLines
+    }
+
+    public let session: ClusterSession
+    public let store: Store
     /// The Gateway's graph as it is now (routes change while a stream runs).
-    let graph: () -> Graph?
-    let gateway: ObjectRef
+    public let graph: () -> Graph?
+    public let gateway: ObjectRef
     /// Lines of the log so far to start with (nil: all of them).
-    var tailLines: Int?
+    public var tailLines: Int?
 
     /// The data plane pod NGF runs for the Gateway: labelled with the Gateway's name.
-    func pod() throws -> StoredObject {
+    public func pod() throws -> StoredObject {
         let pods = try store.list(ResourceRegistry.pod.groupKind, namespace: gateway.namespace).filter {
             $0.body.value(at: ["metadata", "labels", "gateway.networking.k8s.io/gateway-name"])?.stringValue
                 == gateway.name
@@ -37,7 +47,7 @@ struct ClusterRequestLog {
     }
 
     /// The pod's container that runs nginx: `nginx` when it has one, else its first.
-    static func container(_ pod: StoredObject) -> String? {
+    public static func container(_ pod: StoredObject) -> String? {
         let names = (pod.body.value(at: ["spec", "containers"])?.arrayValue ?? []).compactMap {
             $0["name"]?.stringValue
         }
@@ -45,7 +55,7 @@ struct ClusterRequestLog {
     }
 
     /// A log line as a request with its route, or nil (nginx's own messages, other formats).
-    func record(_ line: String) -> RequestRecord? {
+    public func record(_ line: String) -> RequestRecord? {
         let parsed =
             line.hasPrefix("{") ? RequestRecord.parse(line[...]) : CombinedLogLine.parse(line)
         guard let parsed, let graph = graph() else { return parsed }
@@ -53,7 +63,7 @@ struct ClusterRequestLog {
     }
 
     /// Streams requests to `onRecord` until it returns false (or, without `follow`, the log so far ends).
-    func stream(follow: Bool, onRecord: @escaping (RequestRecord) -> Bool) throws {
+    public func stream(follow: Bool, onRecord: @escaping (RequestRecord) -> Bool) throws {
         let pod = try pod()
         do {
             try session.api.podLog(

@@ -3,16 +3,16 @@ import Foundation
 import GatewayAPI
 
 /// What `get`, `describe` and `delete` were asked for: kinds, and names within them.
-struct ObjectQuery {
-    struct Request {
-        var type: ResourceType
-        var names: [String]
+public struct ObjectQuery {
+    public struct Request {
+        public var type: ResourceType
+        public var names: [String]
     }
 
-    var requests: [Request]
+    public var requests: [Request]
 
     /// Kind groups kubectl knows as categories.
-    static let categories: [String: [ResourceType]] = [
+    public static let categories: [String: [ResourceType]] = [
         "all": [ResourceRegistry.pod, ResourceRegistry.service, ResourceRegistry.deployment],
         "gateway-api": [
             ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
@@ -21,7 +21,7 @@ struct ObjectQuery {
     ]
 
     /// Parses `KIND[,KIND] [NAME...]` or `KIND/NAME ...`.
-    static func parse(_ arguments: [String], store: Store?) throws -> ObjectQuery {
+    public static func parse(_ arguments: [String], store: Store?) throws -> ObjectQuery {
         guard let first = arguments.first else {
             throw CLIError(
                 """
@@ -63,7 +63,7 @@ struct ObjectQuery {
         return ObjectQuery(requests: types.map { Request(type: $0, names: names) })
     }
 
-    static func resolve(_ name: String, extra: [ResourceType]) throws -> [ResourceType] {
+    public static func resolve(_ name: String, extra: [ResourceType]) throws -> [ResourceType] {
         if let category = categories[name.lowercased()] { return category }
         guard let type = ResourceRegistry.resolve(name, extra: extra) else {
             throw CLIError("error: the server doesn't have a resource type \"\(name)\"")
@@ -72,7 +72,7 @@ struct ObjectQuery {
     }
 
     /// Unsupported kinds present in the store, so they can be listed by name.
-    static func unstructuredTypes(_ store: Store) throws -> [ResourceType] {
+    public static func unstructuredTypes(_ store: Store) throws -> [ResourceType] {
         try store.kinds().compactMap { entry in
             if ResourceRegistry.type(for: entry.groupKind) != nil { return nil }
             return ResourceRegistry.unstructured(
@@ -82,7 +82,7 @@ struct ObjectQuery {
     }
 
     /// The objects a request names (all of the kind when it names none); missing names are reported in kubectl's words.
-    static func fetch(_ request: Request, namespace: String?, store: Store, notFound: inout [String]) throws
+    public static func fetch(_ request: Request, namespace: String?, store: Store, notFound: inout [String]) throws
         -> [StoredObject]
     {
         let ns = request.type.namespaced ? namespace : ""
