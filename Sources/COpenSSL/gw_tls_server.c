@@ -51,6 +51,7 @@ void *gw_tls_server_context(const char *certificate_file, const char *key_file, 
         STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(client_ca_file);
         if (names == NULL || SSL_CTX_load_verify_locations(context, client_ca_file, NULL) != 1) {
             reason(error, error_length, "cannot load the client CA certificates");
+            if (names != NULL) sk_X509_NAME_pop_free(names, X509_NAME_free);
             SSL_CTX_free(context);
             return NULL;
         }

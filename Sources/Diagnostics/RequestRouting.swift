@@ -11,7 +11,7 @@ public enum RequestRouting {
         let path = String(record.uri.prefix { $0 != "?" })
         var best: (route: RouteNode, rule: Int, rank: Int, length: Int)?
         var hosts: Set<String> = []
-        for routeRef in Set(node.listeners.flatMap(\.attachedRoutes)).sorted(by: {
+        for routeRef in Set(node.listeners.filter(\.valid).flatMap(\.attachedRoutes)).sorted(by: {
             $0.namespacedName < $1.namespacedName
         }) {
             guard let route = graph.route(routeRef) else { continue }

@@ -40,6 +40,8 @@ public struct EchoServerError: Error, CustomStringConvertible {
 extension EchoServer {
     /// Serves every listener until the process is stopped; an error when one cannot listen.
     public static func serve(_ listeners: [EchoListener], context: Context) throws -> Never {
+        // A peer that resets during a TLS write must not end the pod (SSL_write has no MSG_NOSIGNAL).
+        signal(SIGPIPE, SIG_IGN)
         // Every TLS context first: a certificate that cannot load fails the pod before any port listens.
         var contexts: [UnsafeMutableRawPointer?] = []
         for listener in listeners {

@@ -118,6 +118,8 @@ public struct RuleNode: Sendable {
     /// Nil when the rule is served; otherwise why it was dropped.
     public var dropped: String?
     public var backends: [BackendNode]
+    /// Its RequestMirror filters' backendRefs, resolved as backends are (they count in ResolvedRefs).
+    public var mirrors: [BackendNode] = []
 }
 
 /// One backendRef of a rule, resolved.

@@ -191,7 +191,15 @@ enum RouteGraph {
         let backends = (rule.backendRefs ?? []).enumerated().map { backendIndex, ref in
             backend(backendIndex, ref, route: route, snapshot: snapshot, references: &references)
         }
-        return RuleNode(index: index, source: rule, dropped: dropped, backends: backends)
+        var mirrors: [BackendNode] = []
+        for (mirrorIndex, filter) in (rule.filters ?? []).enumerated() {
+            guard filter.type == .requestMirror, let mirror = filter.requestMirror else { continue }
+            mirrors.append(
+                backend(
+                    mirrorIndex, HTTPBackendRef(mirror.backendRef), route: route, snapshot: snapshot,
+                    references: &references))
+        }
+        return RuleNode(index: index, source: rule, dropped: dropped, backends: backends, mirrors: mirrors)
     }
 
     static func backend(
@@ -269,6 +277,11 @@ enum RouteGraph {
         for rule in rules where rule.dropped == nil {
             for backend in rule.backends {
                 if let problem = backend.problem { return Conditions.routeNotResolved(problem.reason, problem.message) }
+            }
+            for mirror in rule.mirrors {
+                if let problem = mirror.problem {
+                    return Conditions.routeNotResolved(problem.reason, "RequestMirror: " + problem.message)
+                }
             }
         }
         return Conditions.routeResolvedRefs

@@ -1,8 +1,9 @@
 import Dataplane
 import Diagnostics
-import EchoBackend
 import Foundation
 import Testing
+
+@testable import EchoBackend
 
 @Suite("Echo server")
 struct EchoServerTests {
@@ -83,5 +84,35 @@ struct RequestLogReaderTests {
         try handle.close()
         try line(201).write(toFile: path, atomically: false, encoding: .utf8)
         #expect(reader.read().map(\.status) == [201])
+    }
+}
+
+@Suite("Echo server WebSocket")
+struct WebSocketEchoTests {
+    @Test(
+        "the handshake's accept key is RFC 6455's; frames unmask, fragments keep their FIN bit, huge ones are refused")
+    func frames() throws {
+        #expect(WebSocketEcho.accept(key: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+        // RFC 6455 5.7: a masked "Hello", the first fragment of a text message, then a half frame.
+        let masked: [UInt8] = [0x81, 0x85, 0x37, 0xFA, 0x21, 0x3D, 0x7F, 0x9F, 0x4D, 0x51, 0x58]
+        guard case .frame(true, 0x1, let payload, 11) = WebSocketEcho.frame(masked) else {
+            Issue.record("a masked Hello: \(WebSocketEcho.frame(masked))")
+            return
+        }
+        #expect(String(decoding: payload, as: UTF8.self) == "Hello")
+        guard case .frame(false, 0x1, _, 5) = WebSocketEcho.frame([0x01, 0x03, 0x48, 0x65, 0x6C]) else {
+            Issue.record("a first fragment")
+            return
+        }
+        #expect(WebSocketEcho.encode(opcode: 0x1, [0x48], fin: false) == [0x01, 0x01, 0x48])
+        guard case .incomplete = WebSocketEcho.frame(Array(masked.prefix(8))) else {
+            Issue.record("half a frame waits")
+            return
+        }
+        let huge: [UInt8] = [0x82, 0xFF, 0, 0, 0, 1, 0, 0, 0, 0]
+        guard case .tooLarge = WebSocketEcho.frame(huge) else {
+            Issue.record("a 4 GiB frame: \(WebSocketEcho.frame(huge))")
+            return
+        }
     }
 }

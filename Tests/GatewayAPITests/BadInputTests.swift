@@ -23,6 +23,27 @@ struct BadInputTests {
         #expect(errors == ["guide.md:9:11: spec.listeners[0].port: expected an integer, got \"eighty\""])
     }
 
+    @Test("a listener protocol: any name the CRD's pattern allows is stored; a broken domain-prefixed one is refused")
+    func listenerProtocols() {
+        func gateway(_ proto: String) -> String {
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              gatewayClassName: nginx
+              listeners: [{name: l, port: 80, protocol: "\(proto)"}]
+            """
+        }
+        #expect(decodeErrors(gateway("INVALID")).isEmpty)
+        #expect(decodeErrors(gateway("example.com/proto")).isEmpty)
+        for broken in ["example.com/", "/x", "example.com/a/b", "-x"] {
+            #expect(
+                decodeErrors(gateway(broken)).first?.contains("spec.listeners[0].protocol: Invalid value") == true,
+                "\(broken)")
+        }
+    }
+
     @Test("a quoted number where an integer belongs, and a number where a string belongs")
     func quotedAndUnquoted() {
         let errors = decodeErrors(

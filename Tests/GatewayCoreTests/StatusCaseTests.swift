@@ -397,6 +397,17 @@ let statusCases: [StatusCase] = [
             ]
         ]),
     StatusCase(
+        name: "a RequestMirror to a Service that does not exist: ResolvedRefs False, BackendNotFound",
+        yaml: gateway() + service()
+            + route(
+                rules: """
+                      - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: missing, port: 80}}}]
+                        backendRefs: [{name: secure-app, port: 8443}]
+                    """),
+        expect: [
+            "HTTPRoute default/secure-app parent 0": ["Accepted=True/Accepted", "ResolvedRefs=False/BackendNotFound"]
+        ]),
+    StatusCase(
         name: "every rule unsupported: not accepted, UnsupportedValue",
         yaml: gateway() + service()
             + route(

@@ -275,6 +275,7 @@ struct DataplaneModelTests {
                 filters:
                 - {type: RequestMirror, requestMirror: {backendRef: {name: svc, port: 80}, percent: 20}}
                 - {type: RequestMirror, requestMirror: {backendRef: {name: svc, port: 80}}}
+                - {type: RequestMirror, requestMirror: {backendRef: {name: svc, port: 80}, percent: 0}}
                 backendRefs: [{name: svc, port: 80}]
             ---
             apiVersion: gateway.networking.k8s.io/v1
@@ -292,7 +293,8 @@ struct DataplaneModelTests {
         #expect(bar.locations.count == 2, "\(bar.locations.map(\.spec))")
         let wildcard = try #require(http.first { $0.hostname == "*.example.com" })
         #expect(wildcard.locations.isEmpty && wildcard.defaultNotFound)
-        // Two mirrors, the first sampled at 20%, each an internal location of the server.
+        // Two mirrors, the first sampled at 20%, each an internal location of the server; one at 0% mirrors nothing
+        // (nginx refuses a 0% share).
         #expect(bar.mirrors.map(\.location).allSatisfy { $0.hasPrefix("/_gw_mirror#") } && bar.mirrors.count == 4)
         #expect(bar.mirrors.filter { $0.sampleVariable != nil }.count == 2)
         #expect(model.maps.contains { if case .sample(_, "20.00") = $0 { true } else { false } })

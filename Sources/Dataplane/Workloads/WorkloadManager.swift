@@ -397,10 +397,11 @@ public struct WorkloadManager: Sendable {
             // Its TLS files are paths in the container: the pod's volumes, under its directory here.
             let root = podRoot(pod.namespace, pod.name)
             for name in ["TLS_SERVER_CERT", "TLS_SERVER_PRIVKEY", "TLS_CLIENT_CACERTS"] {
+                // Lexically, as the container sees it: no `..`, nothing resolved on this machine's filesystem.
                 guard let path = variables[name], path.hasPrefix("/") else { continue }
-                let local = (root + path as NSString).standardizingPath
-                guard local.hasPrefix(root + "/") else { continue }
-                variables[name] = local
+                let parts = path.split(separator: "/").filter { $0 != "." }
+                guard !parts.isEmpty, !parts.contains("..") else { continue }
+                variables[name] = root + "/" + parts.joined(separator: "/")
                 passed.insert(name)
             }
         }

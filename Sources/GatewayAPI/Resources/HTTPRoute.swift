@@ -148,6 +148,15 @@ public struct HTTPBackendRef: Codable, Sendable, Equatable {
     /// Defaults to 1.
     public var weight: Int32?
     public var filters: [HTTPRouteFilter]?
+
+    /// A RequestMirror's backendRef as a backendRef (weight 1, no filters), to resolve as one.
+    public init(_ ref: BackendObjectReference) {
+        group = ref.group
+        kind = ref.kind
+        name = ref.name
+        namespace = ref.namespace
+        port = ref.port
+    }
 }
 
 public struct HTTPRouteTimeouts: Codable, Sendable, Equatable {

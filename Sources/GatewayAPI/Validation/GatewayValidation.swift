@@ -41,10 +41,10 @@ extension GatewayAPIValidation {
             // The CRD's pattern: a name of letters, digits and '-' (any such name; one the controller does not
             // support is its listener's UnsupportedProtocol), or a domain-prefixed protocol.
             let plainName = Self.isProtocolName(Substring(proto))
+            let parts = proto.split(separator: "/", omittingEmptySubsequences: false)
             let prefixed =
-                proto.split(separator: "/", omittingEmptySubsequences: false).count == 2
-                && NameRules.dns1123Subdomain(String(proto.split(separator: "/")[0])) == nil
-                && proto.split(separator: "/")[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+                parts.count == 2 && !parts[1].isEmpty && NameRules.dns1123Subdomain(String(parts[0])) == nil
+                && parts[1].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
             let validProtocol = plainName || prefixed
             if !validProtocol || proto.utf8.count > 255 {
                 errors.invalid(

@@ -208,10 +208,30 @@ extension GatewayAPIValidation {
             }
             if let mirror = filter.requestMirror {
                 backendRef(mirror.backendRef, p.appending("requestMirror").appending("backendRef"), &errors)
+                let mp = p.appending("requestMirror")
                 if let percent = mirror.percent, percent < 0 || percent > 100 {
-                    errors.invalid(
-                        p.appending("requestMirror").appending("percent"), String(percent),
-                        "must be between 0 and 100, inclusive")
+                    errors.invalid(mp.appending("percent"), String(percent), "must be between 0 and 100, inclusive")
+                }
+                // The CRD's rules for a fraction: 0 <= numerator <= denominator, denominator > 0, not with percent.
+                if let fraction = mirror.fraction {
+                    let denominator = fraction.denominator ?? 100
+                    if mirror.percent != nil {
+                        errors.add(
+                            mp,
+                            "Invalid value: Only one of percent or fraction may be specified in HTTPRequestMirrorFilter"
+                        )
+                    }
+                    if denominator <= 0 {
+                        errors.invalid(
+                            mp.appending("fraction").appending("denominator"), String(denominator),
+                            "must be greater than 0")
+                    }
+                    if fraction.numerator < 0 || fraction.numerator > denominator {
+                        errors.add(
+                            mp.appending("fraction"),
+                            "Invalid value: numerator must be between 0 and the denominator (\(denominator)), inclusive"
+                        )
+                    }
                 }
             }
         }

@@ -273,10 +273,13 @@ public struct DataplaneBuilder {
             if let fraction = mirror.fraction {
                 share = Double(fraction.numerator) * 100 / Double(max(1, fraction.denominator ?? 100))
             }
+            // A share that rounds to nothing mirrors nothing (nginx refuses a 0% split_clients share).
+            if let share, (share * 100).rounded(.down) / 100 <= 0 { return nil }
             var sample: String?
             if let share, share < 100 {
                 sample = "$gw_mirror_sample_\(next())"
-                maps.append(.sample(variable: sample!, percent: String(format: "%.2f", max(0, share))))
+                maps.append(
+                    .sample(variable: sample!, percent: String(format: "%.2f", (share * 100).rounded(.down) / 100)))
             }
             let result = MirrorLocation(
                 target: "Service \(namespace)/\(ref.name):\(port)", location: "/_gw_mirror#\(next())",

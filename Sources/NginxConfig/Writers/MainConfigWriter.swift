@@ -39,9 +39,15 @@ enum MainConfigWriter {
                 w.line("\"\" $host;")
                 w.line("default $http_host;")
             }
-            w.block("map $http_upgrade $gw_connection_upgrade") { w in
-                w.line("\"\" \"\";")
-                w.line("default upgrade;")
+            // Only a WebSocket upgrade passes to backends (any other, such as h2c, would let a backend take the
+            // connection past nginx's routing); other requests keep the upstream connection reusable.
+            w.block("map $http_upgrade $gw_upgrade") { w in
+                w.line("default \"\";")
+                w.line("\"~*^websocket$\" websocket;")
+            }
+            w.block("map $gw_upgrade $gw_connection_upgrade") { w in
+                w.line("default \"\";")
+                w.line("websocket upgrade;")
             }
             for file in ["maps.conf", "upstreams.conf", "servers.conf"] {
                 w.line("include \(NginxString.literal(dir + "/conf.d/" + file));")

@@ -16,8 +16,16 @@ enum ProxyWriter {
         w.line("proxy_http_version 1.1;")
         // A WebSocket upgrade goes through (HTTPRouteBackendProtocolWebSocket); other requests keep the upstream
         // connection reusable.
-        w.line("proxy_set_header Upgrade $http_upgrade;")
-        w.line("proxy_set_header Connection $gw_connection_upgrade;")
+        // The rule's own Upgrade or Connection header (a RequestHeaderModifier) wins.
+        let touched = Set(
+            ((proxy.filters.request?.set ?? []).map(\.name) + (proxy.filters.request?.add ?? []).map(\.name)
+                + (proxy.filters.request?.remove ?? [])).map { $0.lowercased() })
+        if !touched.contains("upgrade") && !touched.contains("connection") {
+            w.line("proxy_set_header Upgrade $gw_upgrade;")
+            w.line("proxy_set_header Connection $gw_connection_upgrade;")
+        } else if !touched.contains("connection") {
+            w.line("proxy_set_header Connection \"\";")
+        }
         if let tls = proxy.tls {
             BackendTLSWriter.write(tls, upstream: proxy.upstream, into: &w)
         } else {

@@ -186,7 +186,10 @@ final class ConformanceRunner {
                 return "\(step.kind) \(step.name) not found"
             }
             let key = "\(step.kind.lowercased()):\(step.namespace ?? "")/\(step.name)"
-            if let before = generations[key], before == ConformanceStatus.generation(now) {
+            guard let before = generations[key] else {
+                return "no generation of \(step.kind) \(step.name) was seen before the apply"
+            }
+            if before == ConformanceStatus.generation(now) {
                 return "\(step.kind) \(step.name) is still at generation \(before)"
             }
             return try eventually { try status.observedGeneration(step) }
@@ -215,7 +218,7 @@ final class ConformanceRunner {
             }
             let now = ConformanceStatus.generation(route)
             guard let before = generations["httproute:" + step.route.description] else {
-                return "no generation was seen before"
+                return "no generation of HTTPRoute \(step.route) was seen before the apply"
             }
             return now != before ? nil : "HTTPRoute \(step.route) is still at generation \(now)"
         case .endpointSlicesFromPods(let step): return try endpointSlices(step)
@@ -312,9 +315,17 @@ final class ConformanceRunner {
     /// GatewayMustHaveZeroRoutes: no listener status, or listeners with no attached routes.
     func zeroRoutes(_ gateway: ObjectName) throws -> String? {
         guard let gw = try status.gateway(gateway) else { return "Gateway \(gateway) not found" }
-        let listeners = (gw["status"] as? [String: Any])?["listeners"] as? [[String: Any]] ?? []
-        let attached = listeners.map { $0["attachedRoutes"] as? Int ?? 0 }.reduce(0, +)
-        return attached == 0 ? nil : "Gateway \(gateway) has \(attached) attached routes"
+        let gwStatus = gw["status"] as? [String: Any] ?? [:]
+        if let stale = ConformanceStatus.stale(gw, ConformanceStatus.conditions(gwStatus["conditions"])) {
+            return "Gateway \(gateway): \(stale)"
+        }
+        // No listener statuses, or exactly one with no attached routes.
+        let listeners = gwStatus["listeners"] as? [[String: Any]] ?? []
+        if listeners.isEmpty || (listeners.count == 1 && (listeners[0]["attachedRoutes"] as? Int ?? 0) == 0) {
+            return nil
+        }
+        return "Gateway \(gateway): expected no listener statuses or one with 0 attached routes, got "
+            + listeners.map { "\($0["name"] ?? "?"): \($0["attachedRoutes"] ?? 0)" }.joined(separator: ", ")
     }
 
     /// The suite's manual EndpointSlices: each given the addresses of the Deployment's pods of its family.

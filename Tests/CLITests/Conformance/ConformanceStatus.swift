@@ -141,10 +141,15 @@ struct ConformanceStatus {
         guard let route = try read("httproute", step.route.namespace, step.route.name) else {
             return "HTTPRoute \(step.route) not found"
         }
+        // HTTPRouteMustHaveNoAcceptedParents: no parents, or exactly one with Accepted=False at the route's
+        // generation (every apply here is reconciled before it returns, so an empty status is final).
         let actual = (route["status"] as? Object)?["parents"] as? [Object] ?? []
-        let accepted = ExpectedCondition(type: "Accepted", status: "True", reason: nil)
-        return actual.contains { Self.has(accepted, in: Self.conditions($0["conditions"])) }
-            ? "HTTPRoute \(step.route) has an accepting parent" : nil
+        if actual.isEmpty { return nil }
+        guard actual.count == 1 else { return "HTTPRoute \(step.route) has \(actual.count) parent statuses, not one" }
+        let conditions = Self.conditions(actual[0]["conditions"])
+        if let stale = Self.stale(route, conditions) { return "HTTPRoute \(step.route): \(stale)" }
+        return Self.has(ExpectedCondition(type: "Accepted", status: "False", reason: nil), in: conditions)
+            ? nil : "HTTPRoute \(step.route): expected Accepted=False, got \(Self.describe(conditions))"
     }
 
     func gatewayCondition(_ step: ConformanceStep.GatewayCondition) throws -> String? {
