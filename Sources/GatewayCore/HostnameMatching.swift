@@ -42,6 +42,12 @@ public enum HostnameMatching {
         return listener.hasPrefix("*.") ? 1000 + labels : 100_000 + labels
     }
 
+    /// Of listeners' hostnames (nil: any) on one port, the most specific that covers `host`: the listener a request
+    /// for it belongs to. `.none` when none covers it.
+    public static func mostSpecificListener(_ listeners: [String?], covering host: String?) -> String?? {
+        listeners.filter { covers(listener: $0, host: host) }.max { specificity($0) < specificity($1) }
+    }
+
     /// `*.example.com` matches names with at least one more label ending in `.example.com`.
     static func wildcard(_ pattern: String, matches name: String) -> Bool {
         let suffix = String(pattern.dropFirst(1))  // ".example.com"
@@ -70,8 +76,8 @@ public enum SelectorMatching {
 }
 
 /// Whether a ReferenceGrant lets an object of `fromKind` in `fromNamespace` refer to `to` in another namespace.
-public enum ReferenceGrants {
-    public static func permits(
+enum ReferenceGrants {
+    static func permits(
         _ grants: [ReferenceGrant], fromGroup: String, fromKind: String, fromNamespace: String,
         toGroup: String, toKind: String, toNamespace: String, toName: String
     ) -> Bool {

@@ -49,9 +49,7 @@ struct GlobalOptions: ParsableArguments {
     var clusterMode: Bool { session.clusterMode }
     var effectiveNamespace: String { session.effectiveNamespace }
     var controllerConfig: ControllerConfig { session.controllerConfig }
-    var clusterControllerConfig: ControllerConfig { session.clusterControllerConfig }
     func cluster() throws -> ClusterSession { try session.cluster() }
-    func baseStateDirectory() -> String { session.baseStateDirectory() }
     func openStore() throws -> Store { try session.openStore() }
     func openWritableStore(for action: String) throws -> Store { try session.openWritableStore(for: action) }
     func openFreshStore(trigger: String = "reconcile") throws -> Store { try session.openFreshStore(trigger: trigger) }

@@ -37,8 +37,7 @@ public struct DataplaneBuilder {
             if server.ssl, let variable = sniVariables[server.port] {
                 let hosts = gateway.listeners.filter { $0.valid && Int($0.port) + settings.portOffset == server.port }
                     .map(\.hostname)
-                let best = hosts.filter { HostnameMatching.covers(listener: $0, host: server.hostname) }
-                    .max { HostnameMatching.specificity($0) < HostnameMatching.specificity($1) }
+                let best = HostnameMatching.mostSpecificListener(hosts, covering: server.hostname)
                 // The default server of a port without a catch-all listener answers unknown hosts as before.
                 if let best { server.misdirected = (variable, best ?? "") }
             }
@@ -243,28 +242,19 @@ public struct DataplaneBuilder {
                 mirrors: mirrors(candidate)))
     }
 
-    /// The rule's RequestMirror filters, each an internal location of the server. A mirror to another namespace
-    /// needs a ReferenceGrant, as a backendRef does.
+    /// The rule's RequestMirror filters, each an internal location of the server: their backendRefs as the graph
+    /// resolved them (one that did not resolve, which the route's ResolvedRefs names, mirrors nothing).
     mutating func mirrors(_ candidate: Candidate) -> [MirrorLocation] {
-        let route = candidate.route.source
-        return (candidate.rule.source.filters ?? []).compactMap { filter -> MirrorLocation? in
-            guard filter.type == .requestMirror, let mirror = filter.requestMirror else { return nil }
-            let ref = mirror.backendRef
-            let namespace = ref.namespace ?? route.namespace
-            guard (ref.group ?? "") == "", (ref.kind ?? "Service") == "Service", let port = ref.port else { return nil }
-            if namespace != route.namespace,
-                !ReferenceGrants.permits(
-                    snapshot.referenceGrants, fromGroup: HTTPRoute.group, fromKind: "HTTPRoute",
-                    fromNamespace: route.namespace, toGroup: "", toKind: "Service", toNamespace: namespace,
-                    toName: ref.name)
-            {
-                return nil
-            }
-            let service = ObjectRef.service(namespace, ref.name)
-            let endpoints = Endpoints.addresses(service: service, port: port, portName: nil, snapshot: snapshot)
+        let filters = candidate.rule.source.filters ?? []
+        return candidate.rule.mirrors.compactMap { node -> MirrorLocation? in
+            guard node.problem == nil, let service = node.service, let port = node.port,
+                let mirror = filters[node.index].requestMirror
+            else { return nil }
+            let endpoints = Endpoints.addresses(
+                service: service, port: port, portName: node.portName, snapshot: snapshot)
             var upstream: String?
             if !endpoints.isEmpty {
-                upstream = "\(namespace)_\(ref.name)_\(port)"
+                upstream = "\(service.namespace)_\(service.name)_\(port)"
                 upstreams[upstream!] = endpoints
             }
             // percent, or fraction numerator/denominator (default 100); all requests when neither is set.
@@ -282,7 +272,7 @@ public struct DataplaneBuilder {
                     .sample(variable: sample!, percent: String(format: "%.2f", (share * 100).rounded(.down) / 100)))
             }
             let result = MirrorLocation(
-                target: "Service \(namespace)/\(ref.name):\(port)", location: "/_gw_mirror#\(next())",
+                target: "Service \(service.namespacedName):\(port)", location: "/_gw_mirror#\(next())",
                 upstream: upstream, sampleVariable: sample)
             serverMirrors.append(result)
             return result

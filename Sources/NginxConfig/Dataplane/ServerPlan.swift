@@ -54,9 +54,8 @@ struct ServerPlan {
         }
         return order.compactMap { key -> ServerPlan? in
             var plan = byKey[key]!
-            let host = plan.hostname
-            let best = (listenerHosts[plan.port] ?? []).filter { HostnameMatching.covers(listener: $0, host: host) }
-                .map(HostnameMatching.specificity).max()
+            let best = HostnameMatching.mostSpecificListener(listenerHosts[plan.port] ?? [], covering: plan.hostname)
+                .map(HostnameMatching.specificity)
             for origin in origins[key] ?? [] where HostnameMatching.specificity(origin.listener) == best {
                 plan.candidates += origin.candidates
             }
