@@ -3,7 +3,16 @@ import GatewayAPI
 /// GatewayClasses, Gateways and their listeners: acceptance, references, conflicts.
 enum GatewayGraph {
     static let routeGroup = "gateway.networking.k8s.io"
-    static let supportedRouteKinds = [RouteGroupKind(group: routeGroup, kind: "HTTPRoute")]
+    /// The route kinds a listener of each protocol takes.
+    static func routeKinds(_ listenerProtocol: ListenerProtocol) -> [String] {
+        switch listenerProtocol {
+        case .http, .https: return ["HTTPRoute"]
+        case .tls: return [L4RouteKind.tls.rawValue]
+        case .tcp: return [L4RouteKind.tcp.rawValue]
+        case .udp: return [L4RouteKind.udp.rawValue]
+        default: return []
+        }
+    }
 
     static func classes(_ snapshot: ResourceSnapshot, _ config: ControllerConfig) -> [GatewayClassNode] {
         snapshot.gatewayClasses.sorted { $0.name < $1.name }.map { gc in
@@ -157,20 +166,31 @@ enum GatewayGraph {
     ) -> ListenerDraft {
         var accepted = Conditions.listenerAccepted
         var resolved = Conditions.listenerResolvedRefs
-        var supportedKinds = supportedRouteKinds
+        let protocolKinds = routeKinds(listener.protocol)
+        var supportedKinds = protocolKinds.map { RouteGroupKind(group: routeGroup, kind: $0) }
         var certificate: ObjectRef?
 
-        switch listener.protocol {
-        case .http, .https: break
-        default:
+        if protocolKinds.isEmpty {
             accepted = Conditions.listenerUnsupportedProtocol(
-                "Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\" or \"HTTPS\"")
+                "Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\", \"HTTPS\", \"TLS\", \"TCP\" or \"UDP\"")
+        }
+        if [.tcp, .udp].contains(listener.protocol), listener.hostname != nil {
+            accepted = Conditions.listenerUnsupportedValue(
+                "hostname: Forbidden: hostname is not supported for \(listener.protocol) listener")
+        }
+        if listener.protocol == .tls, accepted.status == .true, (listener.tls?.mode ?? "Terminate") != "Passthrough" {
+            // As NGF: a TLS listener passes connections through; terminating TLS is an HTTPS listener's job.
+            accepted = Conditions.listenerUnsupportedValue(
+                "tls.mode: Unsupported value: \"\(listener.tls?.mode ?? "Terminate")\": supported values: \"Passthrough\"")
             supportedKinds = []
         }
 
         if let kinds = listener.allowedRoutes?.kinds, !kinds.isEmpty {
-            let valid = kinds.filter { ($0.group ?? routeGroup) == routeGroup && $0.kind == "HTTPRoute" }
-            let invalid = kinds.filter { !(($0.group ?? routeGroup) == routeGroup && $0.kind == "HTTPRoute") }
+            func takes(_ kind: RouteGroupKind) -> Bool {
+                (kind.group ?? routeGroup) == routeGroup && protocolKinds.contains(kind.kind)
+            }
+            let valid = kinds.filter(takes)
+            let invalid = kinds.filter { !takes($0) }
             supportedKinds =
                 accepted.status == .true
                 ? valid.map { RouteGroupKind(group: $0.group ?? routeGroup, kind: $0.kind) } : []
@@ -305,26 +325,62 @@ enum GatewayGraph {
         return config.keyPairCheck(pem[0], pem[1])
     }
 
-    /// Listeners on one port must agree on the protocol; on one port and protocol, hostnames must differ.
-    /// A conflicted listener is not accepted either (NGF's ProtocolConflict and HostnameConflict).
+    /// Listeners on one port must agree on the protocol (HTTPS and TLS passthrough share one, told apart by SNI;
+    /// TCP and UDP are different transports on one port number); on one port and protocol, hostnames must differ,
+    /// and a TCP or UDP port has one listener. A conflicted listener is not accepted either (NGF's ProtocolConflict
+    /// and HostnameConflict).
     static func markConflicts(_ listeners: inout [ListenerDraft]) {
         let candidates = listeners.indices.filter { listeners[$0].accepted.status == .true }
         for (_, indices) in Dictionary(grouping: candidates, by: { listeners[$0].listener.port })
         where indices.count > 1 {
             let protocols = Set(indices.map { listeners[$0].listener.protocol })
-            if protocols.count > 1 {
+            let compatible = protocols.count == 1 || protocols == [.https, .tls] || protocols == [.tcp, .udp]
+            if !compatible {
                 let message =
                     "Multiple listeners for the same port \(listeners[indices[0]].listener.port) specify incompatible protocols; ensure only one protocol per port"
                 for i in indices { listeners[i].conflict(Conditions.listenerProtocolConflict(message)) }
                 continue
             }
-            for (_, same) in Dictionary(grouping: indices, by: { listeners[$0].listener.hostname ?? "" })
-            where same.count > 1 {
+            for transport in [ListenerProtocol.tcp, .udp] {
+                let same = indices.filter { listeners[$0].listener.protocol == transport }
+                if same.count > 1 { markSamePort(&listeners, same) }
+            }
+            if protocols == [.https, .tls] {
+                // NGF: HTTPS and TLS listeners on one port must not overlap, or SNI could not tell them apart.
+                let https = indices.filter { listeners[$0].listener.protocol == .https }
+                let tls = indices.filter { listeners[$0].listener.protocol == .tls }
+                var overlapping = Set<Int>()
+                for h in https {
+                    for t in tls
+                    where HostnameMatching.intersects(listeners[h].listener.hostname, listeners[t].listener.hostname) {
+                        overlapping.formUnion([h, t])
+                    }
+                }
+                let message =
+                    "HTTPS and TLS listeners for the same port \(listeners[indices[0]].listener.port) specify overlapping hostnames; ensure no overlapping hostnames for HTTPS and TLS listeners for the same port"
+                for i in overlapping.sorted() { listeners[i].conflict(Conditions.listenerHostnameConflict(message)) }
+            }
+            let named = indices.filter {
+                ![ListenerProtocol.tcp, .udp].contains(listeners[$0].listener.protocol)
+                    && listeners[$0].conflicted.status == .false
+            }
+            for (_, same) in Dictionary(grouping: named, by: {
+                "\(listeners[$0].listener.protocol)|\(listeners[$0].listener.hostname ?? "")"
+            }) where same.count > 1 {
                 let message =
                     "Multiple listeners for the same port \(listeners[same[0]].listener.port) specify the same hostname; ensure only one listener per hostname and port"
                 for i in same { listeners[i].conflict(Conditions.listenerHostnameConflict(message)) }
             }
         }
+    }
+}
+
+extension GatewayGraph {
+    /// Two TCP (or two UDP) listeners on one port: nothing tells their connections apart.
+    static func markSamePort(_ listeners: inout [ListenerDraft], _ indices: [Int]) {
+        let message =
+            "Multiple \(listeners[indices[0]].listener.protocol) listeners cannot share the same port \(listeners[indices[0]].listener.port)"
+        for i in indices { listeners[i].conflict(Conditions.listenerProtocolConflict(message)) }
     }
 }
 

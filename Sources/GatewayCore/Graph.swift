@@ -10,6 +10,8 @@ public struct Graph: Sendable {
     public var gateways: [GatewayNode] = [] { didSet { lookup = NodeLookup() } }
     public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
     public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
+    /// TLSRoutes, TCPRoutes and UDPRoutes, by kind, namespace and name.
+    public var l4Routes: [L4RouteNode] = []
     /// Which objects refer to which, both ways, for navigation.
     public var references = ReferenceIndex()
 
@@ -24,6 +26,8 @@ public struct Graph: Sendable {
     public func route(_ ref: ObjectRef) -> RouteNode? {
         lookup.position(\.routes, ref, routes.map(\.ref)).map { routes[$0] }
     }
+    public func l4Route(_ ref: ObjectRef) -> L4RouteNode? { l4Routes.first { $0.ref == ref } }
+
     public func policy(_ ref: ObjectRef) -> PolicyNode? {
         lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] }
     }

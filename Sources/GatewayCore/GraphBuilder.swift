@@ -9,6 +9,8 @@ public enum GraphBuilder {
         var gateways = GatewayGraph.gateways(snapshot, config, classes: graph.gatewayClasses, references: &references)
         var routes = RouteGraph.routes(
             snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
+        graph.l4Routes = L4RouteGraph.routes(
+            snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
         graph.policies = PolicyGraph.policies(
             snapshot, config, gateways: gateways, routes: &routes, references: &references)
         RouteGraph.finishConditions(&routes)

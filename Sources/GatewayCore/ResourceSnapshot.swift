@@ -6,6 +6,9 @@ public struct ResourceSnapshot: Sendable {
     public var gatewayClasses: [GatewayClass] = []
     public var gateways: [Gateway] = []
     public var httpRoutes: [HTTPRoute] = []
+    public var tlsRoutes: [TLSRoute] = []
+    public var tcpRoutes: [TCPRoute] = []
+    public var udpRoutes: [UDPRoute] = []
     public var referenceGrants: [ReferenceGrant] = []
     public var backendTLSPolicies: [BackendTLSPolicy] = []
     public var namespaces: [Namespace] = [] { didSet { lookup = Lookup() } }
@@ -98,6 +101,9 @@ extension ResourceSnapshot {
         case "GatewayClass": gatewayClasses.append(try GatewayClass.decode(object))
         case "Gateway": gateways.append(try Gateway.decode(object))
         case "HTTPRoute": httpRoutes.append(try HTTPRoute.decode(object))
+        case "TLSRoute": tlsRoutes.append(try TLSRoute.decode(object))
+        case "TCPRoute": tcpRoutes.append(try TCPRoute.decode(object))
+        case "UDPRoute": udpRoutes.append(try UDPRoute.decode(object))
         case "ReferenceGrant": referenceGrants.append(try ReferenceGrant.decode(object))
         case "BackendTLSPolicy": backendTLSPolicies.append(try BackendTLSPolicy.decode(object))
         case "Namespace": namespaces.append(try Namespace.decode(object))

@@ -21,8 +21,8 @@ enum RouteGraph {
             var parents: [ParentNode] = []
             for (index, parentRef) in (route.spec.parentRefs ?? []).enumerated() {
                 let parent = attach(
-                    index, parentRef, route: route, rules: rules, snapshot: snapshot, gateways: &gateways,
-                    allGateways: allGateways, config: config)
+                    index, parentRef, route: AttachingRoute(route, rules: rules), snapshot: snapshot,
+                    gateways: &gateways, allGateways: allGateways, config: config)
                 if let parent {
                     parents.append(parent)
                     if let gateway = parent.gateway { references.add(ref, gateway) }
@@ -53,7 +53,7 @@ enum RouteGraph {
 
     /// Attaches one parentRef. Returns nil when the parent belongs to another controller (its status is not ours).
     static func attach(
-        _ index: Int, _ given: ParentReference, route: HTTPRoute, rules: [RuleNode], snapshot: ResourceSnapshot,
+        _ index: Int, _ given: ParentReference, route: AttachingRoute, snapshot: ResourceSnapshot,
         gateways: inout [GatewayNode], allGateways: [Gateway], config: ControllerConfig
     ) -> ParentNode? {
         var parentRef = given
@@ -131,7 +131,7 @@ enum RouteGraph {
                     "The route is not allowed by the allowedRoutes of listener\(valid.count == 1 ? "" : "s") \(valid.map(\.name).joined(separator: ", "))"
                 ))
         }
-        let routeHosts = route.spec.hostnames ?? []
+        let routeHosts = route.hostnames
         let matching = allowed.filter { listener in
             routeHosts.isEmpty || routeHosts.contains { HostnameMatching.intersects($0, listener.hostname) }
         }
@@ -143,14 +143,8 @@ enum RouteGraph {
                     "No listener hostname matches the route's hostnames: listener\(allowed.count == 1 ? "" : "s") \(allowed.map { "\($0.name) (\($0.hostname ?? "any"))" }.joined(separator: ", "))"
                 ))
         }
-        if rules.allSatisfy({ $0.dropped != nil }) && !rules.isEmpty {
-            return result(
-                gateway.ref, [],
-                Conditions.routeNotAccepted(
-                    .unsupportedValue,
-                    "All rules are invalid: "
-                        + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(
-                            separator: "; ")))
+        if let dropped = route.allRulesDropped {
+            return result(gateway.ref, [], Conditions.routeNotAccepted(.unsupportedValue, dropped))
         }
         // Listeners get their attached routes after every route is attached (RouteGraph.routes): appending here would
         // copy a listener's list per route.
@@ -158,9 +152,10 @@ enum RouteGraph {
     }
 
     /// Whether a listener's allowedRoutes admit the route (namespaces From and kinds).
-    static func allows(_ listener: ListenerNode, gateway: Gateway, route: HTTPRoute, snapshot: ResourceSnapshot) -> Bool
-    {
-        guard listener.supportedKinds.contains(where: { $0.kind == "HTTPRoute" }) else { return false }
+    static func allows(
+        _ listener: ListenerNode, gateway: Gateway, route: AttachingRoute, snapshot: ResourceSnapshot
+    ) -> Bool {
+        guard listener.supportedKinds.contains(where: { $0.kind == route.kind }) else { return false }
         let namespaces = listener.source.allowedRoutes?.namespaces
         switch namespaces?.from ?? "Same" {
         case "All": return true
@@ -168,6 +163,34 @@ enum RouteGraph {
             return SelectorMatching.matches(namespaces?.selector, labels: snapshot.namespaceLabels(route.namespace))
         case "Same": return route.namespace == gateway.namespace
         default: return false
+        }
+    }
+
+    /// What attachment reads of a route, whatever its kind.
+    struct AttachingRoute {
+        var namespace: String
+        var kind: String
+        /// Its hostnames (HTTPRoute, TLSRoute); empty takes any listener hostname.
+        var hostnames: [String]
+        /// Why the route is not accepted although a listener takes it (every rule dropped), or nil.
+        var allRulesDropped: String?
+
+        init(namespace: String, kind: String, hostnames: [String], allRulesDropped: String? = nil) {
+            self.namespace = namespace
+            self.kind = kind
+            self.hostnames = hostnames
+            self.allRulesDropped = allRulesDropped
+        }
+
+        init(_ route: HTTPRoute, rules: [RuleNode]) {
+            let dropped =
+                rules.allSatisfy({ $0.dropped != nil }) && !rules.isEmpty
+                ? "All rules are invalid: "
+                    + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(
+                        separator: "; ") : nil
+            self.init(
+                namespace: route.namespace, kind: HTTPRoute.kind, hostnames: route.spec.hostnames ?? [],
+                allRulesDropped: dropped)
         }
     }
 
@@ -189,21 +212,21 @@ enum RouteGraph {
         if dropped == nil, rule.sessionPersistence != nil { dropped = "sessionPersistence is not supported" }
         if dropped == nil, let problem = config.ruleCheck(rule) { dropped = problem }
         let backends = (rule.backendRefs ?? []).enumerated().map { backendIndex, ref in
-            backend(backendIndex, ref, route: route, snapshot: snapshot, references: &references)
+            backend(backendIndex, ref, route: ObjectRef(route), snapshot: snapshot, references: &references)
         }
         var mirrors: [BackendNode] = []
         for (mirrorIndex, filter) in (rule.filters ?? []).enumerated() {
             guard filter.type == .requestMirror, let mirror = filter.requestMirror else { continue }
             mirrors.append(
                 backend(
-                    mirrorIndex, HTTPBackendRef(mirror.backendRef), route: route, snapshot: snapshot,
+                    mirrorIndex, HTTPBackendRef(mirror.backendRef), route: ObjectRef(route), snapshot: snapshot,
                     references: &references))
         }
         return RuleNode(index: index, source: rule, dropped: dropped, backends: backends, mirrors: mirrors)
     }
 
     static func backend(
-        _ index: Int, _ ref: HTTPBackendRef, route: HTTPRoute, snapshot: ResourceSnapshot,
+        _ index: Int, _ ref: HTTPBackendRef, route: ObjectRef, snapshot: ResourceSnapshot,
         references: inout ReferenceIndex
     ) -> BackendNode {
         let group = ref.group ?? ""
@@ -221,10 +244,10 @@ enum RouteGraph {
         }
         let service = ObjectRef.service(namespace, ref.name)
         node.service = service
-        references.add(ObjectRef(route), service)
+        references.add(route, service)
         guard
             ReferenceGrants.permits(
-                snapshot.referenceGrants, fromGroup: HTTPRoute.group, fromKind: "HTTPRoute",
+                snapshot.referenceGrants, fromGroup: route.group, fromKind: route.kind,
                 fromNamespace: route.namespace,
                 toGroup: "", toKind: "Service", toNamespace: namespace, toName: ref.name)
         else {

@@ -36,20 +36,16 @@ public enum StatusBuilder {
             updates.append(Update(ref: node.ref, status: encode(status)))
         }
         for node in graph.routes {
-            let generation = node.source.metadata.generation
-            let previous = node.source.status?.parents ?? []
-            var parents = previous.filter { $0.controllerName != graph.controllerName }
-            for parent in node.parents {
-                let old = previous.first {
-                    $0.controllerName == graph.controllerName && $0.parentRef == parent.parentRef
-                }
-                parents.append(
-                    RouteParentStatus(
-                        parentRef: parent.parentRef, controllerName: graph.controllerName,
-                        conditions: stamp(
-                            parent.conditions, previous: old?.conditions, generation: generation, now: now)))
-            }
+            let parents = routeParents(
+                node.parents, previous: node.source.status?.parents ?? [], generation: node.source.metadata.generation,
+                controllerName: graph.controllerName, now: now)
             updates.append(Update(ref: node.ref, status: encode(HTTPRouteStatus(parents: parents))))
+        }
+        for node in graph.l4Routes {
+            let parents = routeParents(
+                node.parents, previous: node.status?.parents ?? [], generation: node.metadata.generation,
+                controllerName: graph.controllerName, now: now)
+            updates.append(Update(ref: node.ref, status: encode(RouteStatus(parents: parents))))
         }
         for node in graph.policies {
             let generation = node.source.metadata.generation
@@ -68,6 +64,21 @@ public enum StatusBuilder {
             updates.append(Update(ref: node.ref, status: encode(PolicyStatus(ancestors: ancestors))))
         }
         return updates
+    }
+
+    /// A route's parents: other controllers' entries as they are, then this controller's.
+    static func routeParents(
+        _ nodes: [ParentNode], previous: [RouteParentStatus], generation: Int64?, controllerName: String, now: String
+    ) -> [RouteParentStatus] {
+        var parents = previous.filter { $0.controllerName != controllerName }
+        for parent in nodes {
+            let old = previous.first { $0.controllerName == controllerName && $0.parentRef == parent.parentRef }
+            parents.append(
+                RouteParentStatus(
+                    parentRef: parent.parentRef, controllerName: controllerName,
+                    conditions: stamp(parent.conditions, previous: old?.conditions, generation: generation, now: now)))
+        }
+        return parents
     }
 
     /// Fills observedGeneration, and lastTransitionTime: kept from the previous condition of the same type

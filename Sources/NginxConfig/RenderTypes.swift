@@ -17,6 +17,8 @@ public struct RenderSettings: Sendable {
     public var systemCABundle: String
     /// Workers run as root when nginx is started by root (the state directory is private to its owner).
     public var workersAsRoot: Bool
+    /// nginx's stream module, loaded when a Gateway has TCP, UDP or TLS listeners (Debian's libnginx-mod-stream).
+    public var streamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
 
     public init(
         address: String, portOffset: Int = 0, configDirectory: String, runtimeDirectory: String, generation: Int = 1,

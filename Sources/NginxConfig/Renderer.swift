@@ -19,12 +19,18 @@ public enum Renderer {
             settings: settings)
     }
 
+    /// The stream socket where TLS connections no route takes are closed.
+    static func closeSocket(_ settings: RenderSettings) -> String {
+        "unix:" + settings.runtimeDirectory + "/stream-close.sock"
+    }
+
     /// The files of a data plane configuration.
     public static func write(_ configuration: DataplaneConfiguration, settings: RenderSettings) -> RenderedConfig {
         var files = [
             RenderedFile(
                 path: RenderedConfig.mainFile,
-                content: MainConfigWriter.write(gateway: configuration.gateway, settings: settings),
+                content: MainConfigWriter.write(
+                    gateway: configuration.gateway, settings: settings, stream: !configuration.stream.isEmpty),
                 secret: false),
             RenderedFile(path: "conf.d/maps.conf", content: MapWriter.write(configuration.maps), secret: false),
             RenderedFile(
@@ -32,6 +38,13 @@ public enum Renderer {
             RenderedFile(
                 path: "conf.d/servers.conf", content: ServerWriter.write(configuration.servers), secret: false),
         ]
+        if !configuration.stream.isEmpty {
+            files.append(
+                RenderedFile(
+                    path: "conf.d/stream.conf",
+                    content: StreamWriter.write(configuration.stream, closeSocket: closeSocket(settings)),
+                    secret: false))
+        }
         files += configuration.files.map { RenderedFile(path: $0.path, content: $0.content, secret: true) }
         return RenderedConfig(gateway: configuration.gateway, files: files, bindings: configuration.bindings)
     }

@@ -91,6 +91,21 @@ enum ResourceColumns {
                 column("RESOLVED") { entryConditions($0["status"]?["parents"], .resolvedRefs) },
                 ageColumn,
             ]
+        case ResourceRegistry.tlsRoute.groupKind, ResourceRegistry.tcpRoute.groupKind,
+            ResourceRegistry.udpRoute.groupKind:
+            var cols: [ResourceColumn] = []
+            if type.groupKind == ResourceRegistry.tlsRoute.groupKind {
+                cols.append(
+                    column("HOSTNAMES") { object in
+                        object.value(at: ["spec", "hostnames"]).map { JSONWriter.compact($0) } ?? ""
+                    })
+            }
+            return cols + [
+                column("PARENTS") { routeParents($0) },
+                column("ACCEPTED") { entryConditions($0["status"]?["parents"], .accepted) },
+                column("RESOLVED") { entryConditions($0["status"]?["parents"], .resolvedRefs) },
+                ageColumn,
+            ]
         case ResourceRegistry.backendTLSPolicy.groupKind:
             var cols = [
                 column("TARGETS") { policyTargets($0) },

@@ -26,6 +26,7 @@ public final class ControllerCache: @unchecked Sendable {
     /// The kinds the core reads.
     static let kinds: [ResourceType] = [
         ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
+        ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
         ResourceRegistry.referenceGrant,
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
         ResourceRegistry.configMap,
@@ -161,6 +162,9 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.gatewayClass.groupKind: return try? GatewayClass.decode(object)
         case ResourceRegistry.gateway.groupKind: return try? Gateway.decode(object)
         case ResourceRegistry.httpRoute.groupKind: return try? HTTPRoute.decode(object)
+        case ResourceRegistry.tlsRoute.groupKind: return try? TLSRoute.decode(object)
+        case ResourceRegistry.tcpRoute.groupKind: return try? TCPRoute.decode(object)
+        case ResourceRegistry.udpRoute.groupKind: return try? UDPRoute.decode(object)
         case ResourceRegistry.referenceGrant.groupKind: return try? ReferenceGrant.decode(object)
         case ResourceRegistry.backendTLSPolicy.groupKind: return try? BackendTLSPolicy.decode(object)
         case ResourceRegistry.namespace.groupKind: return try? Namespace.decode(object)
@@ -183,6 +187,9 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.gatewayClass.groupKind: assembled.gatewayClasses = sorted(GatewayClass.self)
         case ResourceRegistry.gateway.groupKind: assembled.gateways = sorted(Gateway.self)
         case ResourceRegistry.httpRoute.groupKind: assembled.httpRoutes = sorted(HTTPRoute.self)
+        case ResourceRegistry.tlsRoute.groupKind: assembled.tlsRoutes = sorted(TLSRoute.self)
+        case ResourceRegistry.tcpRoute.groupKind: assembled.tcpRoutes = sorted(TCPRoute.self)
+        case ResourceRegistry.udpRoute.groupKind: assembled.udpRoutes = sorted(UDPRoute.self)
         case ResourceRegistry.referenceGrant.groupKind: assembled.referenceGrants = sorted(ReferenceGrant.self)
         case ResourceRegistry.backendTLSPolicy.groupKind: assembled.backendTLSPolicies = sorted(BackendTLSPolicy.self)
         case ResourceRegistry.namespace.groupKind: assembled.namespaces = sorted(Namespace.self)

@@ -64,6 +64,26 @@ enum Defaulting {
         route.spec.rules = rules
     }
 
+    /// A layer-4 route's defaults: parentRefs' group and kind, backendRefs' group, kind and weight.
+    static func apply(_ parentRefs: inout [ParentReference]?, _ rules: inout [L4RouteRule]) {
+        if var parents = parentRefs {
+            for index in parents.indices {
+                if parents[index].group == nil { parents[index].group = "gateway.networking.k8s.io" }
+                if parents[index].kind == nil { parents[index].kind = "Gateway" }
+            }
+            parentRefs = parents
+        }
+        for r in rules.indices {
+            guard var backends = rules[r].backendRefs else { continue }
+            for b in backends.indices {
+                if backends[b].group == nil { backends[b].group = "" }
+                if backends[b].kind == nil { backends[b].kind = "Service" }
+                if backends[b].weight == nil { backends[b].weight = 1 }
+            }
+            rules[r].backendRefs = backends
+        }
+    }
+
     /// The API server labels every Namespace with its name (`kubernetes.io/metadata.name`, since Kubernetes 1.22),
     /// whatever the manifest says: selectors on that label (a listener's `allowedRoutes.namespaces.from: Selector`)
     /// can rely on it.

@@ -16,6 +16,18 @@ enum ResourceCodec {
             GatewayAPIValidation.validate(value, &errors)
             Defaulting.apply(&value)
         },
+        ResourceRegistry.tlsRoute.groupKind: make(TLSRoute.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+            Defaulting.apply(&value.spec.parentRefs, &value.spec.rules)
+        },
+        ResourceRegistry.tcpRoute.groupKind: make(TCPRoute.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+            Defaulting.apply(&value.spec.parentRefs, &value.spec.rules)
+        },
+        ResourceRegistry.udpRoute.groupKind: make(UDPRoute.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+            Defaulting.apply(&value.spec.parentRefs, &value.spec.rules)
+        },
         ResourceRegistry.referenceGrant.groupKind: make(ReferenceGrant.self, nameRule: .subdomain) { value, errors in
             GatewayAPIValidation.validate(value, &errors)
         },

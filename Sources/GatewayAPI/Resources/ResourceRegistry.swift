@@ -11,6 +11,15 @@ public enum ResourceRegistry {
     public static let httpRoute = ResourceType(
         group: gatewayGroup, kind: "HTTPRoute", versions: ["v1", "v1beta1"],
         plural: "httproutes")
+    public static let tlsRoute = ResourceType(
+        group: gatewayGroup, kind: "TLSRoute", versions: ["v1", "v1alpha3", "v1alpha2"],
+        plural: "tlsroutes")
+    public static let tcpRoute = ResourceType(
+        group: gatewayGroup, kind: "TCPRoute", versions: ["v1", "v1alpha2"],
+        plural: "tcproutes")
+    public static let udpRoute = ResourceType(
+        group: gatewayGroup, kind: "UDPRoute", versions: ["v1", "v1alpha2"],
+        plural: "udproutes")
     public static let referenceGrant = ResourceType(
         group: gatewayGroup, kind: "ReferenceGrant", versions: ["v1beta1", "v1alpha2", "v1"],
         plural: "referencegrants", shortNames: ["refgrant"])
@@ -42,7 +51,7 @@ public enum ResourceRegistry {
 
     /// Every modelled kind, in the order `get all`-style listings use.
     public static let all: [ResourceType] = [
-        gatewayClass, gateway, httpRoute, referenceGrant, backendTLSPolicy,
+        gatewayClass, gateway, httpRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant, backendTLSPolicy,
         namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
     ]
 

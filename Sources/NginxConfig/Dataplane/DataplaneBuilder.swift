@@ -48,11 +48,18 @@ public struct DataplaneBuilder {
                 listener: $0.name, protocol: $0.protocol, address: settings.address,
                 port: Int($0.port) + settings.portOffset)
         }
+        let stream = StreamBuilder.build(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+        // HTTPS servers on a port a TLS passthrough listener shares take their connections from the stream server.
+        let handedOff = servers.map { server -> VirtualServer in
+            var server = server
+            server.handoffSocket = server.ssl ? stream.handoffs[server.port] : nil
+            return server
+        }
         return DataplaneConfiguration(
-            gateway: gateway.ref, servers: servers, maps: builder.maps,
+            gateway: gateway.ref, servers: handedOff, maps: builder.maps,
             upstreams: builder.upstreams.keys.sorted().map { Upstream(name: $0, servers: builder.upstreams[$0]!) },
             files: builder.files.keys.sorted().map { DataplaneFile(path: $0, content: builder.files[$0]!) },
-            bindings: bindings)
+            bindings: bindings, stream: stream)
     }
 
     init(graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings) {

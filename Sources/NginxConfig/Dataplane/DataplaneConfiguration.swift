@@ -15,6 +15,8 @@ public struct DataplaneConfiguration: Sendable, Equatable {
     /// Listener certificates and CA bundles, by path (written 0600).
     public var files: [DataplaneFile]
     public var bindings: [ListenerBinding]
+    /// The TCP, UDP and TLS passthrough listeners' `stream` block.
+    public var stream = StreamConfiguration()
 }
 
 /// One nginx `server`: a listener port and hostname (nil: the port's default server).
@@ -34,12 +36,16 @@ public struct VirtualServer: Sendable, Equatable {
     /// HTTPS listeners sharing the port: a request whose SNI chose another listener than its Host does gets 421
     /// Misdirected Request. The `sniListener` map's variable, and this server's listener hostname.
     public var misdirected: (variable: String, listener: String)? = nil
+    /// A TLS passthrough listener shares the port: the server listens on this unix socket, behind the stream
+    /// server's SNI map, with the PROXY protocol carrying the client's address.
+    public var handoffSocket: String? = nil
 
     public static func == (a: VirtualServer, b: VirtualServer) -> Bool {
         a.gateway == b.gateway && a.address == b.address && a.port == b.port && a.ssl == b.ssl
             && a.hostname == b.hostname && a.certificateFile == b.certificateFile
             && a.defaultNotFound == b.defaultNotFound && a.locations == b.locations && a.mirrors == b.mirrors
             && a.misdirected?.variable == b.misdirected?.variable && a.misdirected?.listener == b.misdirected?.listener
+            && a.handoffSocket == b.handoffSocket
     }
 }
 

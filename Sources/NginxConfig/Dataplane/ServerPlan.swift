@@ -26,7 +26,7 @@ struct ServerPlan {
             }
             return key
         }
-        for listener in gateway.listeners where listener.valid {
+        for listener in gateway.listeners where listener.valid && [.http, .https].contains(listener.protocol) {
             let port = Int(listener.port) + settings.portOffset
             let ssl = listener.protocol == .https
             declared.insert(server(port, ssl, nil, ssl ? listener.certificate : nil))

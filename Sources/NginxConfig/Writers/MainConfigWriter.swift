@@ -3,16 +3,25 @@ import GatewayCore
 /// Writes `nginx.conf`: the process settings, the http block with gwconsole's variables and includes, and the
 /// control endpoint that reports the generation nginx runs.
 enum MainConfigWriter {
-    static func write(gateway: ObjectRef, settings: RenderSettings) -> String {
+    static func write(gateway: ObjectRef, settings: RenderSettings, stream: Bool = false) -> String {
         let rt = settings.runtimeDirectory
         let dir = settings.configDirectory
         var w = ConfigWriter()
         w.line("# gwconsole data plane for Gateway \(gateway.namespacedName)")
+        if stream { w.line("load_module \(NginxString.literal(settings.streamModule));") }
         if settings.workersAsRoot { w.line("user root;") }
         w.line("worker_processes 1;")
         w.line("pid \(NginxString.literal(rt + "/nginx.pid"));")
         w.line("error_log \(NginxString.literal(rt + "/logs/error.log")) notice;")
         w.block("events") { $0.line("worker_connections 1024;") }
+        if stream {
+            // TCP, UDP and TLS passthrough listeners: one JSON object per session, beside the request log.
+            w.block("stream") { w in
+                w.line("log_format gw_sessions escape=json \(NginxString.literal(StreamWriter.logTemplate));")
+                w.line("access_log \(NginxString.literal(rt + "/logs/stream.log")) gw_sessions;")
+                w.line("include \(NginxString.literal(dir + "/conf.d/stream.conf"));")
+            }
+        }
         w.block("http") { w in
             // One JSON object per request (nginx escapes the values), with the route, rule and backend that served it:
             // `gwconsole logs --gateway` and the console's Requests tab read it.

@@ -12,9 +12,17 @@ enum ServerWriter {
             w.line(
                 "# Gateway \(server.gateway.namespacedName), \(server.ssl ? "HTTPS" : "HTTP") port \(server.port), "
                     + (server.hostname.map { "hostname \($0)" } ?? "default server"))
-            w.line(
-                "listen \(server.address):\(server.port)\(server.ssl ? " ssl" : "")\(server.hostname == nil ? " default_server" : "");"
-            )
+            if let socket = server.handoffSocket {
+                // A TLS passthrough listener shares the port: its stream server hands over the other handshakes.
+                w.line(
+                    "listen \(NginxString.literal(socket)) ssl proxy_protocol\(server.hostname == nil ? " default_server" : "");")
+                w.line("set_real_ip_from unix:;")
+                w.line("real_ip_header proxy_protocol;")
+            } else {
+                w.line(
+                    "listen \(server.address):\(server.port)\(server.ssl ? " ssl" : "")\(server.hostname == nil ? " default_server" : "");"
+                )
+            }
             w.line("server_name \(server.hostname.map { NginxString.literal($0) } ?? "\"\"");")
             if server.ssl {
                 if let file = server.certificateFile {

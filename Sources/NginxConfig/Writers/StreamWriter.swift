@@ -1,0 +1,83 @@
+/// Writes `stream.conf`: the layer-4 upstreams, splits, SNI maps and servers of the Gateway's `stream` block.
+enum StreamWriter {
+    /// The stream log's per-server variables: the route that took the connection and its listener.
+    static let variables = ["$gw_route", "$gw_listener"]
+
+    /// The stream log_format: keys as `RequestRecord` decodes them (a session has no method or URI).
+    static let logTemplate =
+        #"{"time":"$time_iso8601","kind":"stream","protocol":"$protocol","client":"$remote_addr","#
+        + #""status":"$status","upstream":"$upstream_addr","duration":"$session_time","#
+        + #""bytesSent":"$bytes_sent","bytesReceived":"$bytes_received","sni":"$ssl_preread_server_name","#
+        + #""route":"$gw_route","listener":"$gw_listener","server":"$server_port"}"#
+
+    static func write(_ stream: StreamConfiguration, closeSocket: String) -> String {
+        var w = ConfigWriter()
+        for upstream in stream.upstreams {
+            w.block("upstream \(upstream.name)") { w in
+                let parts = upstream.name.split(separator: "_")
+                if parts.count == 3 { w.line("# Service \(parts[0])/\(parts[1]):\(parts[2])") }
+                for address in upstream.servers { w.line("server \(address);") }
+            }
+            w.line()
+        }
+        for split in stream.splits {
+            w.line("# \(split.route.kind) \(split.route.namespacedName): its backends by weight")
+            w.block("split_clients \"${remote_addr}${remote_port}\" \(split.variable)") { w in
+                for (index, share) in split.shares.enumerated() {
+                    let last = index == split.shares.count - 1
+                    w.line("\(last ? "*" : "\(share.percent)%") \(share.upstream);")
+                }
+            }
+            w.line()
+        }
+        for map in stream.sniMaps {
+            let catchAll = map.entries.first { $0.hostname == "*" }
+            w.block("map $ssl_preread_server_name \(map.variable)") { w in
+                w.line("hostnames;")
+                for entry in map.entries where entry.hostname != "*" {
+                    w.line("\(NginxString.literal(entry.hostname)) \(entry.target); # \(entry.route.kind) \(entry.route.namespacedName)")
+                }
+                w.line("default \(catchAll?.target ?? NginxString.literal(map.fallback));")
+            }
+            w.block("map $ssl_preread_server_name \(map.variable)_route") { w in
+                w.line("hostnames;")
+                for entry in map.entries where entry.hostname != "*" {
+                    w.line("\(NginxString.literal(entry.hostname)) \(NginxString.literal(entry.route.description));")
+                }
+                w.line("default \(catchAll.map { NginxString.literal($0.route.description) } ?? "\"\"");")
+            }
+            w.line()
+        }
+        for server in stream.servers {
+            w.block("server") { w in
+                w.line("# Gateway \(server.gateway.namespacedName), \(server.protocol) listener \(server.listener)")
+                w.line("listen \(server.address):\(server.port)\(server.protocol == .udp ? " udp" : "");")
+                w.line("set $gw_listener \(NginxString.literal(server.listener));")
+                switch server.target {
+                case .proxy(let target, let route):
+                    w.line("set $gw_route \(NginxString.literal(route.description));")
+                    w.line("proxy_pass \(target);")
+                case .sni(let variable):
+                    w.line("ssl_preread on;")
+                    w.line("set $gw_route \(variable)_route;")
+                    w.line("proxy_pass \(variable);")
+                case .close(let reason):
+                    w.line("# \(reason): connections are closed")
+                    w.line("set $gw_route \"\";")
+                    w.line("return \"\";")
+                }
+            }
+            w.line()
+        }
+        if !stream.sniMaps.isEmpty {
+            w.block("server") { w in
+                w.line("# TLS connections whose SNI no TLSRoute takes end here")
+                w.line("listen \(NginxString.literal(closeSocket));")
+                w.line("set $gw_listener \"\";")
+                w.line("set $gw_route \"\";")
+                w.line("return \"\";")
+            }
+        }
+        return w.text
+    }
+}
