@@ -172,7 +172,8 @@ enum GatewayGraph {
 
         if protocolKinds.isEmpty {
             accepted = Conditions.listenerUnsupportedProtocol(
-                "Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\", \"HTTPS\", \"TLS\", \"TCP\" or \"UDP\"")
+                "Protocol \"\(listener.protocol)\" is not supported, use \"HTTP\", \"HTTPS\", \"TLS\", \"TCP\" or \"UDP\""
+            )
         }
         if [.tcp, .udp].contains(listener.protocol), listener.hostname != nil {
             accepted = Conditions.listenerUnsupportedValue(
@@ -181,7 +182,8 @@ enum GatewayGraph {
         if listener.protocol == .tls, accepted.status == .true, (listener.tls?.mode ?? "Terminate") != "Passthrough" {
             // As NGF: a TLS listener passes connections through; terminating TLS is an HTTPS listener's job.
             accepted = Conditions.listenerUnsupportedValue(
-                "tls.mode: Unsupported value: \"\(listener.tls?.mode ?? "Terminate")\": supported values: \"Passthrough\"")
+                "tls.mode: Unsupported value: \"\(listener.tls?.mode ?? "Terminate")\": supported values: \"Passthrough\""
+            )
             supportedKinds = []
         }
 
@@ -364,9 +366,12 @@ enum GatewayGraph {
                 ![ListenerProtocol.tcp, .udp].contains(listeners[$0].listener.protocol)
                     && listeners[$0].conflicted.status == .false
             }
-            for (_, same) in Dictionary(grouping: named, by: {
-                "\(listeners[$0].listener.protocol)|\(listeners[$0].listener.hostname ?? "")"
-            }) where same.count > 1 {
+            for (_, same) in Dictionary(
+                grouping: named,
+                by: {
+                    "\(listeners[$0].listener.protocol)|\(listeners[$0].listener.hostname ?? "")"
+                }) where same.count > 1
+            {
                 let message =
                     "Multiple listeners for the same port \(listeners[same[0]].listener.port) specify the same hostname; ensure only one listener per hostname and port"
                 for i in same { listeners[i].conflict(Conditions.listenerHostnameConflict(message)) }

@@ -29,7 +29,8 @@ enum L4RouteGraph {
     ) -> [L4RouteNode] {
         var drafts: [L4RouteNode] = []
         drafts += snapshot.tlsRoutes.map {
-            draft(ObjectRef($0), .tls, $0.metadata, $0.spec.hostnames ?? [], $0.spec.parentRefs, $0.spec.rules, $0.status)
+            draft(
+                ObjectRef($0), .tls, $0.metadata, $0.spec.hostnames ?? [], $0.spec.parentRefs, $0.spec.rules, $0.status)
         }
         drafts += snapshot.tcpRoutes.map {
             draft(ObjectRef($0), .tcp, $0.metadata, [], $0.spec.parentRefs, $0.spec.rules, $0.status)
@@ -40,7 +41,9 @@ enum L4RouteGraph {
         // Older routes claim a listener (or an SNI name on it) first, as NGF resolves conflicts; then by name.
         drafts.sort { a, b in
             let (ta, tb) = (a.metadata.creationTimestamp ?? "", b.metadata.creationTimestamp ?? "")
-            return ta != tb ? ta < tb : (a.ref.namespace, a.ref.name, a.kind.rawValue) < (b.ref.namespace, b.ref.name, b.kind.rawValue)
+            return ta != tb
+                ? ta < tb
+                : (a.ref.namespace, a.ref.name, a.kind.rawValue) < (b.ref.namespace, b.ref.name, b.kind.rawValue)
         }
         var claims = ListenerClaims()
         var nodes: [L4RouteNode] = []
@@ -70,7 +73,9 @@ enum L4RouteGraph {
                         )
                     ]
                 }
-                parent.conditions.append(node.unsupported.map { Conditions.routeNotResolved(.unsupportedValue, $0) } ?? resolvedRefs(node.backends))
+                parent.conditions.append(
+                    node.unsupported.map { Conditions.routeNotResolved(.unsupportedValue, $0) }
+                        ?? resolvedRefs(node.backends))
                 if let gateway = parent.gateway { references.add(node.ref, gateway) }
                 node.parents.append(parent)
             }
@@ -90,7 +95,9 @@ enum L4RouteGraph {
                 }
             }
         }
-        return nodes.sorted { ($0.kind.rawValue, $0.ref.namespace, $0.ref.name) < ($1.kind.rawValue, $1.ref.namespace, $1.ref.name) }
+        return nodes.sorted {
+            ($0.kind.rawValue, $0.ref.namespace, $0.ref.name) < ($1.kind.rawValue, $1.ref.namespace, $1.ref.name)
+        }
     }
 
     static func draft(
@@ -129,7 +136,8 @@ enum L4RouteGraph {
     /// A TLS port routes each SNI name to one TLSRoute: the older route keeps a name, and a route whose every name is
     /// taken is not accepted (NGF's HostnameConflict). TCP and UDP listeners take any number of routes (all accepted
     /// and counted); the data plane serves the oldest with a ready backend, as NGF does.
-    static func claim(_ parent: inout ParentNode, gateway: GatewayNode, node: L4RouteNode, claims: inout ListenerClaims) {
+    static func claim(_ parent: inout ParentNode, gateway: GatewayNode, node: L4RouteNode, claims: inout ListenerClaims)
+    {
         guard node.kind == .tls else { return }
         var kept: [String] = []
         for name in parent.listeners {

@@ -101,7 +101,8 @@ struct StreamBuilder {
         }
         guard !shares.isEmpty else {
             let invalid = route.backends.first { !$0.valid }?.problem?.message
-            return .close(reason: invalid ?? "no backend of \(route.ref.kind) \(route.ref.namespacedName) has ready endpoints")
+            return .close(
+                reason: invalid ?? "no backend of \(route.ref.kind) \(route.ref.namespacedName) has ready endpoints")
         }
         if shares.count == 1 { return .proxy(shares[0].upstream, route: route.ref) }
         let total = Double(shares.reduce(0) { $0 + Int($1.weight) })

@@ -15,7 +15,8 @@ enum ServerWriter {
             if let socket = server.handoffSocket {
                 // A TLS passthrough listener shares the port: its stream server hands over the other handshakes.
                 w.line(
-                    "listen \(NginxString.literal(socket)) ssl proxy_protocol\(server.hostname == nil ? " default_server" : "");")
+                    "listen \(NginxString.literal(socket)) ssl proxy_protocol\(server.hostname == nil ? " default_server" : "");"
+                )
                 w.line("set_real_ip_from unix:;")
                 w.line("real_ip_header proxy_protocol;")
             } else {

@@ -35,7 +35,9 @@ enum StreamWriter {
             w.block("map $ssl_preread_server_name \(map.variable)") { w in
                 w.line("hostnames;")
                 for entry in map.entries where entry.hostname != "*" {
-                    w.line("\(NginxString.literal(entry.hostname)) \(entry.target); # \(entry.route.kind) \(entry.route.namespacedName)")
+                    w.line(
+                        "\(NginxString.literal(entry.hostname)) \(entry.target); # \(entry.route.kind) \(entry.route.namespacedName)"
+                    )
                 }
                 w.line("default \(catchAll?.target ?? NginxString.literal(map.fallback));")
             }
