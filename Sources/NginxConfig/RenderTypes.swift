@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAPI
 import GatewayCore
 
@@ -76,5 +77,35 @@ public struct RenderedConfig: Sendable, Equatable {
                 ? "# (private key material not shown; \(file.content.utf8.count) bytes, mode 0600)\n" : file.content
             return "# configuration file \(file.path):\n\(body)"
         }.joined(separator: "\n")
+    }
+}
+
+/// The shell variables that name a Gateway's listener ports, as NGF's guides use them: `GW_PORT` (the HTTP
+/// listener's, else the only or first listener's), `GW_HTTP_PORT`, `GW_HTTPS_PORT`, `GW_TLS_PORT`, `GW_TCP_PORT`,
+/// `GW_UDP_PORT` (the first of each protocol), `GW_PORT_1`… (every listener in the Gateway's order, as the TCP
+/// guide numbers them) and `GW_PORT_<NAME>` (by listener name, upper case, `-` and `.` as `_`).
+public enum PortVariables {
+    public static func variables(_ bindings: [ListenerBinding]) -> [(name: String, binding: ListenerBinding)] {
+        guard let first = bindings.first else { return [] }
+        var result: [(String, ListenerBinding)] = [("GW_PORT", bindings.first { $0.protocol == .http } ?? first)]
+        for (name, wanted) in [
+            ("GW_HTTP_PORT", ListenerProtocol.http), ("GW_HTTPS_PORT", .https), ("GW_TLS_PORT", .tls),
+            ("GW_TCP_PORT", .tcp), ("GW_UDP_PORT", .udp),
+        ] {
+            if let binding = bindings.first(where: { $0.protocol == wanted }) { result.append((name, binding)) }
+        }
+        for (index, binding) in bindings.enumerated() { result.append(("GW_PORT_\(index + 1)", binding)) }
+        for binding in bindings { result.append(("GW_PORT_" + upperName(binding.listener), binding)) }
+        return result
+    }
+
+    /// The listener a variable names (`GW_PORT_1`, `$GW_TLS_PORT`, `${GW_PORT_COFFEE}`), or nil.
+    public static func binding(_ variable: String, in bindings: [ListenerBinding]) -> ListenerBinding? {
+        let name = variable.trimmingCharacters(in: CharacterSet(charactersIn: "${}"))
+        return variables(bindings).first { $0.name == name }?.binding
+    }
+
+    static func upperName(_ name: String) -> String {
+        String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 }

@@ -28,6 +28,8 @@ enum CurlCommand {
                 include = true
                 method = "HEAD"
             case "-k", "--insecure": insecure = true
+            // -v prints the response's status line and headers (on stderr) before the body, as --include does.
+            case "-v", "--verbose", "-sv", "-vs": include = true
             case "-ik", "-ki":
                 include = true
                 insecure = true
@@ -52,13 +54,21 @@ enum CurlCommand {
         var path = String(rest.dropFirst(authority.count))
         if path.isEmpty || path.hasPrefix("?") { path = "/" + path }
         var host = String(authority.split(separator: ":").first ?? "")
+        let portPart = authority.split(separator: ":").dropFirst().first.map(String.init)
+        let portVariable = portPart.flatMap { $0.hasPrefix("$") ? String($0.dropFirst()) : nil }
         if host == "$GW_IP" || host.isEmpty {
-            guard let index = headers.firstIndex(where: { $0.lowercased().hasPrefix("host:") }) else {
+            if let index = headers.firstIndex(where: { $0.lowercased().hasPrefix("host:") }) {
+                host = headers.remove(at: index).dropFirst(5).trimmingCharacters(in: .whitespaces)
+            } else if portVariable != nil {
+                host = ""  // the Gateway's address itself, at the listener the port variable names
+            } else {
                 throw fail("the request names no host: give --resolve HOST:$GW_PORT:$GW_IP or a Host header")
             }
-            host = headers.remove(at: index).dropFirst(5).trimmingCharacters(in: .whitespaces)
         }
         var probe = Scenario.Probe(host: host, path: path)
+        if let portVariable, host.isEmpty || !["GW_PORT", "GW_HTTP_PORT", "GW_HTTPS_PORT"].contains(portVariable) {
+            probe.port = portVariable
+        }
         if scheme == "https" || authority.contains("$GW_HTTPS_PORT") { probe.scheme = "https" }
         probe.method = method
         probe.headers = headers.isEmpty ? nil : headers

@@ -20,7 +20,12 @@ enum ExpectedOutput {
             if verbose {
                 if line.hasPrefix("< ") {
                     line = String(line.dropFirst(2))
-                } else if line.hasPrefix(">") || line.hasPrefix("*") || line.hasPrefix("{") || line.hasPrefix("}") {
+                } else if line.hasPrefix(">") || line.hasPrefix("*") || line.hasPrefix("{") || line.hasPrefix("}")
+                    || line == "<"
+                    // curl's resolve note without its "* ", and kubectl port-forward's, printed between them
+                    || (line.hasPrefix("Added ") && line.hasSuffix(" to DNS cache"))
+                    || line.hasPrefix("Handling connection for ")
+                {
                     continue
                 }
             }

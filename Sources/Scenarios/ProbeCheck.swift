@@ -14,9 +14,14 @@ struct ProbeCheck {
     var scheme: String { probe.scheme ?? "http" }
     var path: String { probe.path ?? "/" }
 
+    /// The request's host and port as the guide names them (`$GW_IP:$GW_PORT_1` for a layer-4 listener).
+    var authority: String {
+        (probe.host.isEmpty ? "$GW_IP" : probe.host) + (probe.port.map { ":$\($0)" } ?? "")
+    }
+
     /// `GET http://host/path answers 200 with "…"`, before the listener is known.
     var summary: String {
-        var text = "\(probe.method ?? "GET") \(scheme)://\(probe.host)\(path)"
+        var text = "\(probe.method ?? "GET") \(scheme)://\(authority)\(path)"
         if let status = probe.status { text += " answers \(status)" }
         if let body = probe.body { text += " with \"\(body)\"" }
         if let output = probe.output {
@@ -32,14 +37,25 @@ struct ProbeCheck {
 
     func evaluate() -> ScenarioRunner.CheckOutcome {
         // With no listener of the scheme, only a guide that expects the request to fail (curl: (7)) sends it.
-        guard let target, !(target.isMissingListener && probe.curlError == nil) else {
+        guard let target, !(target.isMissingListener && probe.curlError == nil && probe.port == nil) else {
             return .init(
                 description: summary, failure: "no programmed Gateway listener serves \(scheme.uppercased()) yet")
         }
-        let address = target.address
-        let port = target.port
-        let url = "\(scheme)://\(probe.host):\(port)\(path)"
-        let resolve = "\(probe.host):\(port):\(address)"
+        var address = target.address
+        var port = target.port
+        if let variable = probe.port {
+            guard let binding = PortVariables.binding(variable, in: target.gatewayBindings) else {
+                return .init(
+                    description: summary,
+                    failure:
+                        "no programmed Gateway listener is $\(variable) (listeners: \(target.gatewayBindings.map(\.listener).joined(separator: ", ")))"
+                )
+            }
+            (address, port) = (binding.address, binding.port)
+        }
+        let host = probe.host.isEmpty ? address : probe.host
+        let url = "\(scheme)://\(host):\(port)\(path)"
+        let resolve = "\(host):\(port):\(address)"
         let bindings = target.bindings
         var (result, followed) = send(url: url, resolve: resolve, bindings: bindings, portOffset: target.portOffset)
         // Several outputs (a traffic split's backends): requests until each has been seen, every response one of them.
@@ -99,8 +115,8 @@ struct ProbeCheck {
         for header in probe.headers ?? [] { description += " -H '\(header)'" }
         if probe.include == true { description += " -i" }
         if probe.insecure == true { description += " -k" }
-        description += " --resolve \(resolve) \(url)"
-        description += summary.dropFirst("\(probe.method ?? "GET") \(scheme)://\(probe.host)\(path)".count)
+        description += probe.host.isEmpty ? " \(url)" : " --resolve \(resolve) \(url)"
+        description += summary.dropFirst("\(probe.method ?? "GET") \(scheme)://\(authority)\(path)".count)
         if let followed { description += " (\(followed))" }
         return description
     }

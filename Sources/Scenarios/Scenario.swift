@@ -72,7 +72,8 @@ public struct Scenario: Codable, Sendable, Equatable {
     }
 
     public struct Probe: Codable, Sendable, Equatable {
-        /// The Host (and SNI) of the request, resolved to the Gateway's address as `--resolve` does.
+        /// The Host (and SNI) of the request, resolved to the Gateway's address as `--resolve` does; empty: the
+        /// Gateway's address itself (`curl http://$GW_IP:$GW_PORT_1` to a TCP listener).
         public var host: String
         /// The path and query.
         public var path: String?
@@ -80,6 +81,9 @@ public struct Scenario: Codable, Sendable, Equatable {
         public var gateway: String?
         /// `http` (default) or `https`: which kind of listener serves it.
         public var scheme: String?
+        /// The variable naming the listener port the request goes to (`GW_PORT_1`, `GW_TLS_PORT`, `GW_PORT_COFFEE`),
+        /// when the guide names one other than its scheme's: a TCP or TLS passthrough listener's.
+        public var port: String?
         /// The request method (default GET; HEAD sends no body back).
         public var method: String?
         /// Request headers, `Name: value`.

@@ -141,6 +141,9 @@ public struct ListenerTarget: Sendable, Equatable {
     public var bindings: [ListenerBinding]
     /// Added to declared ports where this machine serves them (the embedded data plane's port offset).
     public var portOffset: Int
+    /// Every listener of the Gateway, whatever its protocol: what a probe naming a port variable (`GW_PORT_1`,
+    /// `GW_TLS_PORT`) reaches.
+    public var gatewayBindings: [ListenerBinding] = []
 
     public init(address: String, port: Int, bindings: [ListenerBinding], portOffset: Int) {
         self.address = address
@@ -159,16 +162,20 @@ public struct ListenerTarget: Sendable, Equatable {
         guard let key, let record = state.gateways[key] else { return nil }
         let wanted: ListenerProtocol = scheme == "https" ? .https : .http
         if let binding = record.bindings.first(where: { $0.protocol == wanted }) {
-            return ListenerTarget(
+            var target = ListenerTarget(
                 address: binding.address, port: binding.port, bindings: record.bindings, portOffset: state.portOffset)
+            target.gatewayBindings = record.bindings
+            return target
         }
         // No listener of the scheme: where its usual port would be served, so a request fails as on a cluster.
         guard let address = record.bindings.first?.address ?? (record.address.isEmpty ? nil : record.address) else {
             return nil
         }
-        return ListenerTarget(
+        var target = ListenerTarget(
             address: address, port: (scheme == "https" ? 443 : 80) + state.portOffset, bindings: [],
             portOffset: state.portOffset)
+        target.gatewayBindings = record.bindings
+        return target
     }
 
     /// Whether this is where the scheme's usual port would be, with no listener of it.

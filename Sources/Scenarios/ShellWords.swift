@@ -1,4 +1,5 @@
 import Foundation
+import GatewayAPI
 
 /// A guide's shell command split as the shell would: words, with quotes removed and `\` line continuations joined.
 struct ShellCommand: Equatable {
@@ -41,7 +42,10 @@ struct ShellCommand: Equatable {
                     index += 1
                 }
                 index += 1
-                command.heredoc = body.joined(separator: "\n") + "\n"
+                let quoted = HeredocExtractor.isQuoted(Substring(text))
+                command.heredoc =
+                    body.map { quoted ? $0 : String(HeredocExtractor.shellUnescaped(Substring($0))) }.joined(
+                        separator: "\n") + "\n"
             }
             command.words = words
             result.append(command)

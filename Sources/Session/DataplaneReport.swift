@@ -48,7 +48,7 @@ public enum DataplaneReport {
         var reports: [GatewayReport] = []
         for ref in gateways where only == nil || ref == only {
             let record = state.gateways[ref.namespacedName]
-            let http = record?.bindings.first { $0.protocol == .http }
+            let http = record.flatMap { PortVariables.binding("GW_PORT", in: $0.bindings) }
             reports.append(
                 GatewayReport(
                     gateway: ref.namespacedName, address: record?.address,
@@ -89,12 +89,11 @@ public enum DataplaneReport {
             } else {
                 Output.out("GW_IP=\(ip)\n")
             }
-            // With several listeners, a port per protocol, as guides with HTTP and HTTPS listeners name them.
+            // With several listeners, a port per protocol and per listener, as guides name them (GW_HTTPS_PORT,
+            // GW_TLS_PORT, GW_PORT_1, GW_PORT_2).
             if report.listeners.count > 1 {
-                for (name, wanted) in [("GW_HTTP_PORT", ListenerProtocol.http), ("GW_HTTPS_PORT", .https)] {
-                    if let binding = report.listeners.first(where: { $0.protocol == wanted }) {
-                        Output.out("\(name)=\(binding.port)\n")
-                    }
+                for (name, binding) in PortVariables.variables(report.listeners) where name != "GW_PORT" {
+                    Output.out("\(name)=\(binding.port)\n")
                 }
             }
         }

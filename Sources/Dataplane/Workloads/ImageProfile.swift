@@ -43,6 +43,12 @@ enum ImageProfile: Equatable {
         case "nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx":
             return .nginx
         case "nginxdemos/nginx-hello", "nginxdemos/hello":
+            // The image is nginx with its page in /etc/nginx/conf.d: a pod mounting its own conf.d (NGF's TLS
+            // passthrough guide serves HTTPS so) runs nginx with that config instead.
+            let ownConfig = (container.volumeMounts ?? []).contains {
+                ["/etc/nginx/conf.d", "/etc/nginx/conf.d/", "/etc/nginx", "/etc/nginx/"].contains($0.mountPath)
+            }
+            if ownConfig { return .nginx }
             return .nginxHello(plainText: tag?.contains("plain-text") ?? false)
         case "hashicorp/http-echo":
             let arguments = (container.command ?? []).filter { $0.hasPrefix("-") } + (container.args ?? [])

@@ -3,8 +3,12 @@ import Foundation
 /// Turns a container's nginx configuration into one that runs as a local process: paths under the pod's
 /// root, `listen` bound to the pod IP only (IPv6 listens dropped), and a main file like the nginx images'.
 enum PodConfig {
-    /// Rewrites one conf.d file: absolute paths under any mount point move under `root`; `listen` binds `podIP`.
-    static func rewrite(_ text: String, root: String, mounts: [String], podIP: String) -> String {
+    /// Rewrites one conf.d file: absolute paths under any mount point move under `root`; `listen` binds `podIP`;
+    /// `$hostname` is the pod's name, as a container's host name is on Kubernetes (a pod name is a DNS name: letters,
+    /// digits, `-` and `.`, safe as a literal wherever the variable stood).
+    static func rewrite(_ text: String, root: String, mounts: [String], podIP: String, podName: String = "")
+        -> String
+    {
         var out: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var l = String(line)
@@ -25,12 +29,26 @@ enum PodConfig {
                 if !rest.hasSuffix(";") { rest += ";" }
                 l = indent + "listen " + rest
             }
+            if !podName.isEmpty, l.contains("hostname") {
+                l = hostnameReplaced(l, podName)
+            }
             for mount in mounts.sorted(by: { $0.count > $1.count }) where l.contains(mount) {
                 l = l.replacingOccurrences(of: mount, with: root + mount)
             }
             out.append(l)
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `$hostname` and `${hostname}` (not `$hostname_x`) as the pod's name.
+    static func hostnameReplaced(_ line: String, _ podName: String) -> String {
+        let safe = String(podName.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+        guard
+            let expression = try? NSRegularExpression(pattern: #"\$(\{hostname\}|hostname(?![A-Za-z0-9_]))"#)
+        else { return line }
+        return expression.stringByReplacingMatches(
+            in: line, range: NSRange(line.startIndex..., in: line),
+            withTemplate: NSRegularExpression.escapedTemplate(for: safe))
     }
 
     /// The main nginx.conf of a pod, as the nginx images ship it, with every runtime path under the pod's root.

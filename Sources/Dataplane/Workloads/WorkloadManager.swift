@@ -312,7 +312,8 @@ public struct WorkloadManager: Sendable {
             for file in files where file.hasSuffix(".conf") {
                 let path = confD + "/" + file
                 let rewritten = PodConfig.rewrite(
-                    try String(contentsOfFile: path, encoding: .utf8), root: podRoot, mounts: mounts, podIP: ip!)
+                    try String(contentsOfFile: path, encoding: .utf8), root: podRoot, mounts: mounts, podIP: ip!,
+                    podName: pod.name)
                 if let problem = PodConfig.pathProblem(rewritten, root: podRoot) {
                     try? FileManager.default.removeItem(atPath: path)
                     let message = "\(file): \(problem)"

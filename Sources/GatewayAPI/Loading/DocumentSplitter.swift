@@ -10,7 +10,8 @@ public enum DocumentSplitter {
         if lines.last?.isEmpty == true { lines.removeLast() }  // the final line break ends the last line
         if let blocks = HeredocExtractor.applyBlocks(in: lines) {
             return try blocks.flatMap { block in
-                try splitYAMLStream(lines[block.bodyLines], file: file, firstLineIndex: block.bodyLines.lowerBound)
+                let body = lines[block.bodyLines].map { block.quoted ? $0 : HeredocExtractor.shellUnescaped($0) }
+                return try splitYAMLStream(body[...], file: file, firstLineIndex: block.bodyLines.lowerBound)
             }
         }
         if let firstNonSpace = text.first(where: { !$0.isWhitespace }), firstNonSpace == "{" || firstNonSpace == "[" {

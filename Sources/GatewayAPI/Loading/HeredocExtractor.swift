@@ -5,6 +5,35 @@ public enum HeredocExtractor {
         /// The line indexes (0-based) of the heredoc body.
         public var bodyLines: Range<Int>
         public var delimiter: String
+        /// `<<'EOF'` or `<<"EOF"`: the shell passes the body as written; else it unescapes `\$`, `\``, `\\`.
+        public var quoted: Bool = false
+    }
+
+    /// Whether a heredoc's delimiter is quoted on its command line (`<<'EOF'`, `<<-"EOF"`).
+    public static func isQuoted(_ line: Substring) -> Bool {
+        guard let range = line.range(of: "<<") else { return false }
+        let rest = line[range.upperBound...].drop { $0 == "-" || $0 == " " }
+        return rest.first == "'" || rest.first == "\""
+    }
+
+    /// A line of an unquoted heredoc as the shell gives it: `\$`, `\`` and `\\` lose their backslash (NGF's guides
+    /// write nginx variables as `\$hostname` inside `kubectl apply -f - <<EOF`). Parameter expansion is not done.
+    public static func shellUnescaped(_ line: Substring) -> Substring {
+        guard line.contains("\\") else { return line }
+        var out = ""
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            let next = line.index(after: index)
+            if character == "\\", next < line.endIndex, ["$", "`", "\\"].contains(line[next]) {
+                out.append(line[next])
+                index = line.index(after: next)
+                continue
+            }
+            out.append(character)
+            index = next
+        }
+        return Substring(out)
     }
 
     /// The apply blocks in `lines`, or nil when the text has no heredoc apply command at all.
@@ -22,7 +51,9 @@ public enum HeredocExtractor {
             if isApply { sawApplyHeredoc = true }
             var end = index + 1
             while end < lines.count, lines[end].trimmingCharacters() != heredoc { end += 1 }
-            if isApply { blocks.append(Block(bodyLines: (index + 1)..<end, delimiter: heredoc)) }
+            if isApply {
+                blocks.append(Block(bodyLines: (index + 1)..<end, delimiter: heredoc, quoted: isQuoted(line)))
+            }
             index = end + 1
         }
         return sawApplyHeredoc ? blocks : nil

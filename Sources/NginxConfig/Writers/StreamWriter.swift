@@ -8,7 +8,7 @@ enum StreamWriter {
         #"{"time":"$time_iso8601","kind":"stream","protocol":"$protocol","client":"$remote_addr","#
         + #""status":"$status","upstream":"$upstream_addr","duration":"$session_time","#
         + #""bytesSent":"$bytes_sent","bytesReceived":"$bytes_received","sni":"$ssl_preread_server_name","#
-        + #""route":"$gw_route","listener":"$gw_listener","server":"$server_port"}"#
+        + #""route":"$gw_route$gw_sni_route","listener":"$gw_listener","server":"$server_port"}"#
 
     static func write(_ stream: StreamConfiguration, closeSocket: String) -> String {
         var w = ConfigWriter()
@@ -50,6 +50,15 @@ enum StreamWriter {
             }
             w.line()
         }
+        // The TLSRoute that took a passthrough connection, for the session log (read when the session ends).
+        w.block("map $server_port $gw_sni_route") { w in
+            for map in stream.sniMaps {
+                let port = stream.servers.first { $0.target == .sni(variable: map.variable) }?.port
+                if let port { w.line("\(port) \(map.variable)_route;") }
+            }
+            w.line("default \"\";")
+        }
+        w.line()
         for server in stream.servers {
             w.block("server") { w in
                 w.line("# Gateway \(server.gateway.namespacedName), \(server.protocol) listener \(server.listener)")
@@ -60,8 +69,10 @@ enum StreamWriter {
                     w.line("set $gw_route \(NginxString.literal(route.description));")
                     w.line("proxy_pass \(target);")
                 case .sni(let variable):
+                    // No `set` may read the SNI map here: it runs before the preread phase and would fix the name
+                    // as empty. The log reads the route through $gw_sni_route, after the handshake's first bytes.
                     w.line("ssl_preread on;")
-                    w.line("set $gw_route \(variable)_route;")
+                    w.line("set $gw_route \"\";")
                     w.line("proxy_pass \(variable);")
                 case .close(let reason):
                     w.line("# \(reason): connections are closed")

@@ -91,17 +91,21 @@ public struct ClusterScenario {
         let ref = ObjectRef.gateway(object.namespace, object.name)
         // Every HTTP(S) listener where this machine reaches it: a redirect to another one is followed.
         var bindings: [ListenerBinding] = []
-        for listener in decoded.spec.listeners where listener.protocol == .http || listener.protocol == .https {
+        var all: [ListenerBinding] = []
+        for listener in decoded.spec.listeners {
             if case .success(let found) = GatewayAddress.find(
                 gateway: ref, listenerPort: Int(listener.port), store: store, override: nil)
             {
-                bindings.append(
-                    ListenerBinding(
-                        listener: listener.name, protocol: listener.protocol, address: found.address, port: found.port))
+                let binding = ListenerBinding(
+                    listener: listener.name, protocol: listener.protocol, address: found.address, port: found.port)
+                all.append(binding)
+                if listener.protocol == .http || listener.protocol == .https { bindings.append(binding) }
             }
         }
         if let binding = bindings.first(where: { $0.protocol == wanted }) {
-            return ListenerTarget(address: binding.address, port: binding.port, bindings: bindings, portOffset: 0)
+            var target = ListenerTarget(address: binding.address, port: binding.port, bindings: bindings, portOffset: 0)
+            target.gatewayBindings = all
+            return target
         }
         // No listener of the scheme: its usual port at the Gateway's address, where a request fails as the guide
         // expects (curl: (7)).
@@ -109,7 +113,9 @@ public struct ClusterScenario {
             case .success(let found) = GatewayAddress.find(
                 gateway: ref, listenerPort: scheme == "https" ? 443 : 80, store: store, override: nil)
         else { return nil }
-        return ListenerTarget(
+        var target = ListenerTarget(
             address: found.address, port: scheme == "https" ? 443 : 80, bindings: [], portOffset: 0)
+        target.gatewayBindings = all
+        return target
     }
 }
