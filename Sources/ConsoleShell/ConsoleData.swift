@@ -176,7 +176,7 @@ public struct ConsoleData {
         if type.groupKind == ResourceRegistry.certificate.groupKind, let (_, stored) = try stored(ref) {
             return [DescribeSources(global: global, store: store).issuedChain(stored)]
         }
-        guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
+        guard GraphSections.hasSections(ref.kind) else { return [] }
         if !global.clusterMode,
             let view = try ConsoleData.view(
                 ObjectKey(groupKind: type.groupKind, namespace: ref.namespace, name: ref.name), store: store)

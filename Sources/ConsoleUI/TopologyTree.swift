@@ -45,23 +45,64 @@ public enum TopologyTree {
                                 "listener \(listener.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
                             role: role, ref: gateway.ref))
                     for routeRef in listener.attachedRoutes {
-                        guard let route = graph.route(routeRef) else { continue }
-                        rows += routeRows(route, graph: graph, depth: 3)
+                        if let route = graph.route(routeRef) {
+                            rows += routeRows(route, graph: graph, depth: 3)
+                        } else if let route = graph.l4Route(routeRef) {
+                            rows += l4RouteRows(route, listener: listener, graph: graph, depth: 3)
+                        }
                     }
                 }
             }
         }
         let unattached = graph.routes.filter { !$0.parents.contains(where: \.accepted) }
+        let unattachedL4 = graph.l4Routes.filter { !$0.parents.contains(where: \.accepted) }
         let detached = graph.policies.filter { $0.ancestors.isEmpty }
-        if !unattached.isEmpty || !detached.isEmpty {
+        if !unattached.isEmpty || !unattachedL4.isEmpty || !detached.isEmpty {
             rows.append(TreeRow(depth: 0, label: "Not attached", role: .notAttached, ref: nil))
             for route in unattached { rows += routeRows(route, graph: graph, depth: 1) }
+            for route in unattachedL4 { rows += l4RouteRows(route, listener: nil, graph: graph, depth: 1) }
             for policy in detached {
                 rows.append(
                     TreeRow(
                         depth: 1, label: "BackendTLSPolicy \(policy.ref.namespacedName)", role: .notAttached,
                         ref: policy.ref))
             }
+        }
+        return rows
+    }
+
+    /// A TLSRoute, TCPRoute or UDPRoute: its SNI names (TLS), then its backends with their weights. On a TCP or UDP
+    /// listener with several routes, only the oldest servable one takes connections: the others say so.
+    static func l4RouteRows(_ route: L4RouteNode, listener: ListenerNode?, graph: Graph, depth: Int) -> [TreeRow] {
+        let accepted = route.parents.contains(where: \.accepted)
+        let resolved = route.parents.allSatisfy { $0.conditions.isTrue(.resolvedRefs) }
+        var note = ""
+        if let listener, route.kind != .tls,
+            let serving = listener.attachedRoutes.compactMap({ graph.l4Route($0) }).first(where: \.servable),
+            serving.ref != route.ref
+        {
+            note = " (not served: \(serving.ref.kind) \(serving.ref.namespacedName) is older)"
+        } else if let unsupported = route.unsupported {
+            note = " (not served: \(unsupported))"
+        }
+        let role: Role = if !accepted { .notAttached } else if resolved && note.isEmpty { .resolved } else { .error }
+        let hosts = route.hostnames.isEmpty ? "" : " " + route.hostnames.joined(separator: ",")
+        var rows = [
+            TreeRow(
+                depth: depth, label: "\(route.kind.rawValue) \(route.ref.namespacedName)\(hosts)\(note)", role: role,
+                ref: route.ref)
+        ]
+        let weighted = route.backends.count > 1
+        for backend in route.backends {
+            let name =
+                backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+                ?? backend.source.name
+            rows.append(
+                TreeRow(
+                    depth: depth + 1,
+                    label: name + (weighted ? " weight \(backend.weight)" : "")
+                        + (backend.problem.map { " (\($0.reason))" } ?? ""),
+                    role: backend.valid ? .resolved : .error, ref: backend.service))
         }
         return rows
     }

@@ -33,6 +33,11 @@ public struct DoctorInput: Sendable {
     public var routesInScope: [RouteNode] {
         graph.routes.filter { inScope($0.ref) && routes?.contains($0.ref) != false }
     }
+
+    /// The TLSRoutes, TCPRoutes and UDPRoutes whose checks run.
+    public var l4RoutesInScope: [L4RouteNode] {
+        graph.l4Routes.filter { inScope($0.ref) && routes?.contains($0.ref) != false }
+    }
 }
 
 /// Doctor's rules: findings, each with evidence and the fix, as pure functions of `DoctorInput`.
@@ -46,6 +51,7 @@ public enum DoctorRules {
                 findings += BackendRules.findings(route, observation, input)
             }
         }
+        for route in input.l4RoutesInScope { findings += L4RouteRules.findings(route, input) }
         return findings + PolicyRules.findings(input)
     }
 

@@ -55,6 +55,9 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable {
     case backendNotFound = "BackendNotFound"
     case backendInvalid = "BackendInvalid"
     case noReadyEndpoints = "NoReadyEndpoints"
+    // Layer-4 routes (TLSRoute, TCPRoute, UDPRoute).
+    case routeNotServed = "RouteNotServed"
+    case backendProtocolMismatch = "BackendProtocolMismatch"
     // What the backends answered.
     case plainHTTPToTLSBackend = "PlainHTTPToTLSBackend"
     case tlsToPlainBackend = "TLSToPlainBackend"

@@ -22,7 +22,7 @@ public struct L4RouteNode: Sendable {
 }
 
 /// TLSRoutes, TCPRoutes and UDPRoutes: attachment to TLS (passthrough), TCP and UDP listeners, backends.
-enum L4RouteGraph {
+public enum L4RouteGraph {
     static func routes(
         _ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: inout [GatewayNode],
         allGateways: [Gateway], references: inout ReferenceIndex
@@ -162,6 +162,25 @@ enum L4RouteGraph {
                     "HostnameConflict", "Hostname(s) conflict with another Route of the same kind on the same port")
             ]
         }
+    }
+
+    /// A Service port that does not speak the route's transport (UDP for UDPRoute, TCP otherwise). NGF matches Service
+    /// ports by number only, so this is doctor's finding, not a condition.
+    public static func protocolProblem(_ backend: BackendNode, kind: L4RouteKind, _ snapshot: ResourceSnapshot)
+        -> (reason: ConditionReason, message: String)?
+    {
+        guard let service = backend.service, let port = backend.port,
+            let servicePort = snapshot.service(service.namespace, service.name)?.spec?.ports?.first(where: {
+                $0.port == port
+            })
+        else { return nil }
+        let given = servicePort.protocol ?? "TCP"
+        let wanted = kind == .udp ? "UDP" : "TCP"
+        guard given != wanted else { return nil }
+        return (
+            "UnsupportedProtocol",
+            "Backend Service \(service.namespacedName) port \(port) is \(given), but a \(kind.rawValue) needs a \(wanted) port"
+        )
     }
 
     static func resolvedRefs(_ backends: [BackendNode]) -> Condition {

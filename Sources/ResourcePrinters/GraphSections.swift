@@ -27,13 +27,19 @@ public enum GraphSections {
     public static func all(_ graph: Graph) -> [ObjectRef: [Section]] {
         let index = Index(graph)
         var refs = Set(graph.gateways.map(\.ref)).union(graph.routes.map(\.ref)).union(index.serviceUses.keys)
+        refs.formUnion(graph.l4Routes.map(\.ref))
         refs.formUnion(graph.policies.flatMap(\.targets))
         refs.formUnion(graph.references.usedBy.keys)
         var result: [ObjectRef: [Section]] = [:]
-        for ref in refs where ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) {
+        for ref in refs where hasSections(ref.kind) {
             result[ref] = index.sections(for: ref)
         }
         return result
+    }
+
+    /// Whether objects of a kind have graph sections (Gateways, routes of every kind, Services).
+    public static func hasSections(_ kind: String) -> Bool {
+        ["Gateway", "HTTPRoute", "Service"].contains(kind) || L4RouteKind(rawValue: kind) != nil
     }
 
     /// The sections of an object with no graph data (what a missing view stands for).
@@ -70,6 +76,7 @@ public enum GraphSections {
             case "Gateway": return gatewaySections(ref)
             case "HTTPRoute": return routeSections(ref)
             case "Service": return serviceSections(ref)
+            case _ where L4RouteKind(rawValue: ref.kind) != nil: return l4RouteSections(ref)
             default: return []
             }
         }
@@ -81,7 +88,12 @@ public enum GraphSections {
             var attached: [[String]] = []
             for listener in gateway.listeners {
                 for route in listener.attachedRoutes {
-                    let hostnames = graph.route(route)?.source.spec.hostnames?.joined(separator: ",") ?? "*"
+                    let hostnames =
+                        graph.route(route)?.source.spec.hostnames?.joined(separator: ",")
+                        ?? graph.l4Route(route).flatMap {
+                            $0.hostnames.isEmpty ? nil : $0.hostnames.joined(separator: ",")
+                        }
+                        ?? "*"
                     attached.append([
                         listener.name, "\(listener.protocol)/\(listener.port)", route.namespacedName, hostnames,
                     ])
@@ -119,6 +131,33 @@ public enum GraphSections {
                     rows: backendRows(route)),
                 Section(title: "Directly Attached Policies", headers: [], rows: []),
                 Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
+                referencedBy(ref, graph),
+            ]
+        }
+
+        /// A TLSRoute, TCPRoute or UDPRoute: its parents, and its backends with their weights.
+        func l4RouteSections(_ ref: ObjectRef) -> [Section] {
+            guard let route = graph.l4Route(ref) else { return [referencedBy(ref, graph)] }
+            let parents = route.parents.map { parent -> [String] in
+                let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
+                return [
+                    name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
+                    parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
+                    parent.conditions.first?.reason?.rawValue ?? "",
+                ]
+            }
+            let backends = route.backends.map { backend -> [String] in
+                [
+                    backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+                        ?? "\(backend.source.kind ?? "Service") \(backend.source.name)",
+                    String(backend.weight),
+                    route.unsupported != nil
+                        ? "Unsupported" : (backend.problem.map { "False (\($0.reason))" } ?? "True"),
+                ]
+            }
+            return [
+                Section(title: "Attached To", headers: ["Parent", "Listeners", "Reason"], rows: parents),
+                Section(title: "Backends", headers: ["Backend", "Weight", "Resolved"], rows: backends),
                 referencedBy(ref, graph),
             ]
         }

@@ -23,7 +23,7 @@ public final class DescribeSources {
     public func sections(for ref: ObjectRef, stored: StoredObject) throws -> [GraphSections.Section] {
         let key = ObjectKey(groupKind: stored.groupKind, namespace: stored.namespace, name: stored.name)
         if global.clusterMode && keeperViews {
-            let hasSections = ["Gateway", "HTTPRoute", "Service"].contains(ref.kind)
+            let hasSections = GraphSections.hasSections(ref.kind)
             guard let text = try store.view(key), let view = ClusterViews.decode(text) else {
                 return hasSections ? GraphSections.empty(for: ref) : []
             }
@@ -43,7 +43,7 @@ public final class DescribeSources {
             return sections
         }
         if stored.groupKind == ResourceRegistry.certificate.groupKind { return [issuedChain(stored)] }
-        guard ["Gateway", "HTTPRoute", "Service"].contains(ref.kind) else { return [] }
+        guard GraphSections.hasSections(ref.kind) else { return [] }
         if let view = try Reconciler.currentView(key, store: store) {
             return view.flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
         }

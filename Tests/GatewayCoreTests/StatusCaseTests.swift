@@ -92,7 +92,7 @@ let statusCases: [StatusCase] = [
         expect: ["Gateway default/gateway": ["Accepted=False/UnsupportedValue", "Programmed=False/Invalid"]]),
     StatusCase(
         name: "no valid listener: ListenersNotValid",
-        yaml: gateway(listeners: "  - name: tcp\n    port: 9000\n    protocol: TCP"),
+        yaml: gateway(listeners: "  - name: tcp\n    port: 9000\n    protocol: SCTP"),
         expect: [
             "Gateway default/gateway": ["Accepted=False/ListenersNotValid", "Programmed=False/Invalid"],
             "Gateway default/gateway listener tcp": [
@@ -104,20 +104,21 @@ let statusCases: [StatusCase] = [
         name: "some listeners invalid: accepted with ListenersNotValid",
         yaml: gateway(
             listeners:
-                "  - name: http\n    port: 80\n    protocol: HTTP\n  - name: udp\n    port: 9000\n    protocol: UDP"),
+                "  - name: http\n    port: 80\n    protocol: HTTP\n  - name: udp\n    port: 9000\n    protocol: SCTP"),
         expect: [
             "Gateway default/gateway": ["Accepted=True/ListenersNotValid", "Programmed=False/Pending"],
             "Gateway default/gateway listener http": listenerOK,
         ]),
     StatusCase(
-        name: "a TLS listener is an unsupported protocol",
-        yaml: gateway(
-            listeners:
-                "  - name: http\n    port: 80\n    protocol: HTTP\n  - name: tls\n    port: 8443\n    protocol: TLS\n    tls: {mode: Passthrough}"
-        ),
+        name: "a TLS listener that terminates is not supported (passthrough is)",
+        yaml: tlsSecret
+            + gateway(
+                listeners:
+                    "  - name: http\n    port: 80\n    protocol: HTTP\n  - name: tls\n    port: 8443\n    protocol: TLS\n    tls: {mode: Terminate, certificateRefs: [{name: gw-cert}]}"
+            ),
         expect: [
             "Gateway default/gateway listener tls": [
-                "Accepted=False/UnsupportedProtocol", "Programmed=False/Invalid", "ResolvedRefs=True/ResolvedRefs",
+                "Accepted=False/UnsupportedValue", "Programmed=False/Invalid", "ResolvedRefs=True/ResolvedRefs",
                 "Conflicted=False/NoConflicts",
             ]
         ]),
@@ -338,7 +339,7 @@ let statusCases: [StatusCase] = [
         expect: ["HTTPRoute default/secure-app parent 0": baseAccepted]),
     StatusCase(
         name: "a route to a Gateway that is not accepted: NoMatchingParent",
-        yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: TCP") + route(parent: "- name: gateway")
+        yaml: gateway(listeners: "  - name: http\n    port: 80\n    protocol: SCTP") + route(parent: "- name: gateway")
             + service(),
         expect: [
             "HTTPRoute default/secure-app parent 0": [

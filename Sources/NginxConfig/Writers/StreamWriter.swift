@@ -66,6 +66,7 @@ enum StreamWriter {
                 w.line("set $gw_listener \(NginxString.literal(server.listener));")
                 switch server.target {
                 case .proxy(let target, let route):
+                    w.line("# \(route.kind) \(route.namespacedName)")
                     w.line("set $gw_route \(NginxString.literal(route.description));")
                     w.line("proxy_pass \(target);")
                 case .sni(let variable):
