@@ -65,6 +65,7 @@ public struct ConsoleActions {
     /// backend plain and TLS side by side, the findings about it, and the nginx error-log lines of the request.
     public func probe(_ ref: ObjectRef) throws -> Outcome {
         let data = try ConsoleData.open(global)
+        if let route = data.graph.l4Route(ref) { return try probe(route, data: data) }
         guard let route = data.routes(for: ref).first else {
             return Outcome(
                 message: StyledLine(
@@ -163,6 +164,38 @@ public struct ConsoleActions {
             message: StyledLine(
                 "probed HTTPRoute \(route.ref.namespacedName): \(statusLine)", role: good ? .accepted : .error),
             title: "Probe HTTPRoute \(route.ref.namespacedName) via Gateway \(gateway.namespacedName)", blocks: blocks,
+            findingErrors: findings.filter { $0.severity == .error }.count)
+    }
+
+    /// A layer-4 route: the exchange through its listener (a connection, a datagram, a TLS handshake with SNI), the
+    /// upstream nginx chose, and the route's findings.
+    func probe(_ route: L4RouteNode, data: ConsoleData) throws -> Outcome {
+        let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
+        let result: StreamProbeResult
+        do {
+            result = try StreamRouteProbe.probe(
+                route, graph: data.graph, snapshot: snapshot,
+                manager: DataplaneManager(stateDirectory: data.store.directory), data: nil, name: nil)
+        } catch let failure as StreamRouteProbe.Failure {
+            return Outcome(message: StyledLine(failure.description, role: .warning))
+        }
+        let good = result.error == nil
+        var blocks = result.lines.enumerated().map { index, line in
+            DiagnosticsBlock.line(
+                StyledLine(line, role: index == 0 ? .title : line.hasPrefix("  ✗") ? .error : .normal))
+        }
+        let findings = diagnose(data, snapshot: snapshot, namespace: route.ref.namespace, routes: [route.ref])
+            .filter { $0.objects.contains { $0.contains(route.ref.namespacedName) } }
+        blocks.append(.line(StyledLine("")))
+        blocks +=
+            findings.isEmpty
+            ? [.line(StyledLine("Findings: none — the route and its backends check out", role: .accepted))]
+            : [.line(StyledLine("Findings", role: .title))] + findingBlocks(findings)
+        return Outcome(
+            message: StyledLine(
+                "probed \(result.route): \(result.error ?? (result.upstream.map { "proxied to \($0)" } ?? "connected"))",
+                role: good ? .accepted : .error),
+            title: "Probe \(result.route)", blocks: blocks,
             findingErrors: findings.filter { $0.severity == .error }.count)
     }
 

@@ -32,8 +32,18 @@ struct Probe: ParsableCommand {
     @Flag(name: [.customShort("k"), .long], help: "Do not verify the server's certificate.")
     var insecure = false
 
-    @Option(name: .long, help: "Probe a route by name: its first hostname and path, through its Gateway.")
+    @Option(
+        name: .long,
+        help:
+            "Probe a route by name: an HTTPRoute's first hostname and path, through its Gateway; tcproute/NAME, udproute/NAME or tlsroute/NAME through its listener."
+    )
     var route: String?
+
+    @Option(name: .long, help: "Layer-4 probes: the bytes to send (TCP, UDP).")
+    var data: String?
+
+    @Option(name: .long, help: "Layer-4 probes: the SNI name (TLS), or the DNS name to ask a DNS backend (UDP).")
+    var name: String?
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
     var output: String?
@@ -58,6 +68,36 @@ struct Probe: ParsableCommand {
             var target = url
             var resolveList = resolve
             var routeBindings: [ListenerBinding]?
+            if let route, let slash = route.firstIndex(of: "/"),
+                let kind = ResourceRegistry.resolve(String(route[..<slash])).flatMap({ L4RouteKind(rawValue: $0.kind) })
+            {
+                let ref = ObjectRef(
+                    group: HTTPRoute.group, kind: kind.rawValue, namespace: global.effectiveNamespace,
+                    name: String(route[route.index(after: slash)...]))
+                guard let node = graph.l4Route(ref) else {
+                    throw CLIError(
+                        "Error from server (NotFound): \(kind.rawValue.lowercased())s.gateway.networking.k8s.io \"\(ref.name)\" not found"
+                    )
+                }
+                let result: StreamProbeResult
+                do {
+                    result = try StreamRouteProbe.probe(
+                        node, graph: graph,
+                        snapshot: try Reconciler(store: store, config: global.controllerConfig).snapshot(),
+                        manager: DataplaneManager(stateDirectory: store.directory), data: data, name: name)
+                } catch let failure as StreamRouteProbe.Failure {
+                    throw CLIError(failure.description)
+                }
+                if output == "json" {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    Output.out(String(decoding: try encoder.encode(result), as: UTF8.self) + "\n")
+                } else {
+                    Output.out(result.lines.joined(separator: "\n") + "\n")
+                }
+                if result.error != nil { throw ExitCode(1) }
+                return
+            }
             if let route {
                 let ref = ObjectRef(
                     group: HTTPRoute.group, kind: "HTTPRoute", namespace: global.effectiveNamespace, name: route)

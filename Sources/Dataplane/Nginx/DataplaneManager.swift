@@ -154,6 +154,11 @@ public final class DataplaneManager: @unchecked Sendable {
         load().gateways[gateway].map { directory($0) + "/run/logs/access.log" }
     }
 
+    /// The session log of a Gateway's TCP, UDP and TLS passthrough listeners.
+    public func sessionLog(gateway: String) -> String? {
+        load().gateways[gateway].map { directory($0) + "/run/logs/stream.log" }
+    }
+
     func process(_ record: GatewayRecord) -> NginxProcess {
         NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: directory(record) + "/run")
     }
