@@ -127,7 +127,7 @@ public enum StreamProbe {
         result.peerChain = answer.peerChain
         result.httpStatus = answer.status
         result.connected = answer.timings.connect > 0
-        result.connectMilliseconds = answer.timings.connect > 0 ? answer.timings.connect * 1000 : nil
+        result.connectMilliseconds = answer.timings.connect > 0 ? answer.timings.connect : nil
         if answer.peerChain.isEmpty, let error = answer.error {
             result.error = "no handshake: \(error)"
         }

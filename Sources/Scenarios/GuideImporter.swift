@@ -69,6 +69,7 @@ public enum GuideImporter {
         enum Pending {
             /// A probe step (its index) and the output blocks seen after it.
             case curl(step: Int, outputs: [[String]])
+            case dig(step: Int)
             case get(kinds: [String], namespace: String?, title: String, prose: String?)
             case describe(kind: String, name: String?, namespace: String?, title: String, prose: String?)
         }
@@ -137,6 +138,11 @@ public enum GuideImporter {
             if GuideImporter.setupCommands.contains(word) { return }
             switch word {
             case "kubectl": try kubectl(command)
+            case "dig":
+                var step = Scenario.Step(title: title, prose: proseText)
+                step.checks = [Scenario.Check(dns: try DigCommand.probe(command, file: file))]
+                steps.append(step)
+                pending = .dig(step: steps.count - 1)
             case "curl":
                 var step = Scenario.Step(title: title, prose: proseText)
                 step.checks = [Scenario.Check(probe: try CurlCommand.probe(command, file: file))]
@@ -145,7 +151,7 @@ public enum GuideImporter {
             default:
                 throw ScenarioError.guide(
                     position(command),
-                    "unknown command \"\(command.text)\": a guide's steps can be kubectl apply, delete, get, describe and edit, and curl"
+                    "unknown command \"\(command.text)\": a guide's steps can be kubectl apply, delete, get, describe and edit, curl and dig"
                 )
             }
         }
@@ -306,6 +312,13 @@ public enum GuideImporter {
             case .describe(let kind, let name, let namespace, let title, let prose):
                 let checks = ExpectedOutput.describeChecks(lines, kind: kind, name: name, namespace: namespace)
                 if !checks.isEmpty { steps.append(Scenario.Step(title: title, prose: prose, checks: checks)) }
+                pending = nil
+            case .dig(let step):
+                // The status dig printed for the question the guide asked.
+                if var dns = steps[step].checks?.first?.dns {
+                    dns.status = DigCommand.status(lines, name: dns.name)
+                    steps[step].checks = [Scenario.Check(dns: dns)]
+                }
                 pending = nil
             case nil: break
             }

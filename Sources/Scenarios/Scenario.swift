@@ -66,9 +66,25 @@ public struct Scenario: Codable, Sendable, Equatable {
     public struct Check: Codable, Sendable, Equatable {
         public var probe: Probe?
         public var object: ObjectCheck?
+        /// A guide's `dig`: a DNS question through a UDP listener.
+        public var dns: DNSProbe?
 
         public init(probe: Probe) { self.probe = probe }
         public init(object: ObjectCheck) { self.object = object }
+        public init(dns: DNSProbe) { self.dns = dns }
+    }
+
+    /// `dig @$GW_IP -p $GW_PORT NAME`: an A question over UDP to the listener the port variable names, and the
+    /// status the answer must have.
+    public struct DNSProbe: Codable, Sendable, Equatable {
+        public var name: String
+        /// The variable naming the listener's port (default `GW_PORT`).
+        public var port: String?
+        public var gateway: String?
+        /// The answer's status (`NOERROR`, `NXDOMAIN`, `SERVFAIL`), when the guide shows one.
+        public var status: String?
+
+        public init(name: String) { self.name = name }
     }
 
     public struct Probe: Codable, Sendable, Equatable {

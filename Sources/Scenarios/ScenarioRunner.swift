@@ -125,8 +125,11 @@ public struct ScenarioRunner {
         if let probe = check.probe {
             return ProbeCheck(probe: probe, target: context.listener(probe.gateway, probe.scheme ?? "http")).evaluate()
         }
+        if let dns = check.dns {
+            return DNSCheck(probe: dns, target: context.listener(dns.gateway, "http")).evaluate()
+        }
         guard let object = check.object else {
-            return CheckOutcome(description: "(empty check)", failure: "a check needs probe or object")
+            return CheckOutcome(description: "(empty check)", failure: "a check needs probe, dns or object")
         }
         return try ObjectCheckEvaluator(check: object, namespace: context.namespace).evaluate(
             context.store, extra: context.extraTypes())

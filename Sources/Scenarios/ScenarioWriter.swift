@@ -22,6 +22,13 @@ public enum ScenarioWriter {
             for check in checks {
                 if let object = check.object { out += "      - object: \(flow(objectFields(object)))\n" }
                 if let probe = check.probe { out += probeText(probe) }
+                if let dns = check.dns {
+                    var fields = [("name", scalar(dns.name))]
+                    if let port = dns.port { fields.append(("port", scalar(port))) }
+                    if let gateway = dns.gateway { fields.append(("gateway", scalar(gateway))) }
+                    if let status = dns.status { fields.append(("status", scalar(status))) }
+                    out += "      - dns: \(flow(fields))\n"
+                }
             }
         }
         return out
@@ -32,6 +39,7 @@ public enum ScenarioWriter {
         if let path = probe.path { fields.append(("path", scalar(path))) }
         if let gateway = probe.gateway { fields.append(("gateway", scalar(gateway))) }
         if let scheme = probe.scheme { fields.append(("scheme", scalar(scheme))) }
+        if let port = probe.port { fields.append(("port", scalar(port))) }
         if let method = probe.method { fields.append(("method", scalar(method))) }
         if let headers = probe.headers {
             fields.append(("headers", "[" + headers.map(scalar).joined(separator: ", ") + "]"))

@@ -85,42 +85,18 @@ public enum StreamRouteProbe {
                 defer { try? handle.close() }
                 try? handle.seek(toOffset: UInt64(offset))
                 let text = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+                // A port shared with HTTPS listeners has two hops: the listener's (to a unix socket) and the
+                // route's (on that socket, to the backend).
                 for line in text.split(separator: "\n").reversed() {
                     guard let object = try? JSONValue.parse(String(line)),
-                        object["server"]?.stringValue == String(port)
+                        let server = object["server"]?.stringValue, server == String(port) || server.isEmpty,
+                        let upstream = object["upstream"]?.stringValue, !upstream.isEmpty, !upstream.hasPrefix("unix:")
                     else { continue }
-                    let upstream = object["upstream"]?.stringValue ?? ""
-                    return upstream.isEmpty ? nil : upstream
+                    return upstream
                 }
             }
             Thread.sleep(forTimeInterval: 0.05)
         } while Date() < deadline
         return nil
-    }
-}
-
-/// A DNS question (A, class IN, recursion desired) and a one-line summary of an answer: what a UDP probe sends to a
-/// DNS backend.
-enum DNSQuestion {
-    static func bytes(_ name: String, id: UInt16) -> [UInt8] {
-        var out: [UInt8] = [UInt8(id >> 8), UInt8(id & 0xFF), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
-        for label in name.split(separator: ".") where !label.isEmpty {
-            let bytes = Array(label.utf8.prefix(63))
-            out.append(UInt8(bytes.count))
-            out += bytes
-        }
-        out += [0, 0, 1, 0, 1]
-        return out
-    }
-
-    static let rcodes = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"]
-
-    static func summary(_ answer: [UInt8], question: String) -> String {
-        guard answer.count >= 12 else { return "not a DNS answer (\(answer.count) bytes)" }
-        let rcode = Int(answer[3] & 0x0F)
-        func count(_ at: Int) -> Int { Int(answer[at]) << 8 | Int(answer[at + 1]) }
-        let name = rcode < rcodes.count ? rcodes[rcode] : "RCODE \(rcode)"
-        return
-            "DNS answer for \(question) A: status \(name), \(count(6)) answers, \(count(8)) authority, \(count(10)) additional"
     }
 }

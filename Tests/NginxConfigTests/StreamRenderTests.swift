@@ -182,12 +182,19 @@ struct StreamRenderTests {
         let (config, nginxT) = try renderAndTest(yaml)
         #expect(nginxT == nil, "\(nginxT ?? "")")
         let stream = try #require(config.file("conf.d/stream.conf")).content
+        // First hop: SNI → a second hop per TLSRoute target (which strips the PROXY header), else the HTTPS servers.
         #expect(
             stream.contains(
-                "map $ssl_preread_server_name $gw_sni_30443 {\n    hostnames;\n    \"app.example.com\" default_secure-app_8443; # TLSRoute default/app\n    default \"unix:"
-            ))
+                "map $ssl_preread_server_name $gw_sni_30443 {\n    hostnames;\n    \"app.example.com\" \"unix:"))
+        #expect(stream.contains("/tls-30443-0.sock\"; # TLSRoute default/app\n    default \"unix:"))
         #expect(stream.contains("/https-30443.sock\";\n}"))
-        #expect(stream.contains("listen 127.0.0.1:30443;\n    set $gw_listener \"tls\";\n    ssl_preread on;"))
+        #expect(
+            stream.contains(
+                "listen 127.0.0.1:30443;\n    proxy_protocol on;\n    set $gw_listener \"tls\";\n    ssl_preread on;"))
+        #expect(
+            stream.contains(
+                "/tls-30443-0.sock\" proxy_protocol;\n    set $gw_listener \"tls\";\n    # TLSRoute default/app\n"))
+        #expect(stream.contains("proxy_pass default_secure-app_8443;"))
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("/https-30443.sock\" ssl proxy_protocol"), "\(servers)")
         #expect(servers.contains("real_ip_header proxy_protocol;"))

@@ -73,16 +73,37 @@ struct StreamBuilder {
             }
         }
         var fallback = closeSocket
+        let listenerNames = listeners.map(\.name).joined(separator: ",")
         if handoff {
             let socket = "unix:" + settings.runtimeDirectory + "/https-\(served).sock"
             configuration.handoffs[served] = socket
             fallback = socket
+            // The first hop sends the PROXY protocol to every target: each TLSRoute's connections go through a
+            // second hop that reads it and passes the bare TLS stream on to the backend (as NGF does).
+            var hops: [String: String] = [:]
+            for index in entries.indices {
+                let upstream = entries[index].target
+                let hop =
+                    hops[upstream]
+                    ?? {
+                        let socket = "unix:" + settings.runtimeDirectory + "/tls-\(served)-\(hops.count).sock"
+                        hops[upstream] = socket
+                        var server = StreamServer(
+                            gateway: gateway.ref, listener: listenerNames, protocol: .tls, address: settings.address,
+                            port: served, target: .proxy(upstream, route: entries[index].route))
+                        server.socket = socket
+                        configuration.servers.append(server)
+                        return socket
+                    }()
+                entries[index].target = hop
+            }
         }
         configuration.sniMaps.append(SNIMap(variable: variable, entries: entries, fallback: fallback))
-        configuration.servers.append(
-            StreamServer(
-                gateway: gateway.ref, listener: listeners.map(\.name).joined(separator: ","), protocol: .tls,
-                address: settings.address, port: served, target: .sni(variable: variable)))
+        var server = StreamServer(
+            gateway: gateway.ref, listener: listenerNames, protocol: .tls, address: settings.address, port: served,
+            target: .sni(variable: variable))
+        server.sendsProxyProtocol = handoff
+        configuration.servers.append(server)
     }
 
     /// A route's backends: one upstream, a split over several by weight, or a close when none has endpoints.

@@ -25,6 +25,12 @@ public struct StreamServer: Sendable, Equatable {
     public var port: Int
     /// Where connections go.
     public var target: StreamTarget
+    /// Listens on this unix socket instead of address and port: the second hop of a TLS passthrough port shared
+    /// with HTTPS listeners, which reads the PROXY protocol header the first hop sends.
+    public var socket: String? = nil
+    /// The first hop of a shared TLS port: sends the PROXY protocol header (the HTTPS servers and the second hops
+    /// read the client's address from it).
+    public var sendsProxyProtocol = false
 }
 
 /// Where a stream server sends its connections.

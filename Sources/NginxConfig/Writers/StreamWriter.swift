@@ -10,6 +10,11 @@ enum StreamWriter {
         + #""bytesSent":"$bytes_sent","bytesReceived":"$bytes_received","sni":"$ssl_preread_server_name","#
         + #""route":"$gw_route$gw_sni_route","listener":"$gw_listener","server":"$server_port"}"#
 
+    /// A map value: an upstream name or split variable as it is, a unix socket quoted.
+    static func value(_ target: String) -> String {
+        target.hasPrefix("unix:") ? NginxString.literal(target) : target
+    }
+
     static func write(_ stream: StreamConfiguration, closeSocket: String) -> String {
         var w = ConfigWriter()
         for upstream in stream.upstreams {
@@ -36,10 +41,10 @@ enum StreamWriter {
                 w.line("hostnames;")
                 for entry in map.entries where entry.hostname != "*" {
                     w.line(
-                        "\(NginxString.literal(entry.hostname)) \(entry.target); # \(entry.route.kind) \(entry.route.namespacedName)"
+                        "\(NginxString.literal(entry.hostname)) \(value(entry.target)); # \(entry.route.kind) \(entry.route.namespacedName)"
                     )
                 }
-                w.line("default \(catchAll?.target ?? NginxString.literal(map.fallback));")
+                w.line("default \(value(catchAll?.target ?? map.fallback));")
             }
             w.block("map $ssl_preread_server_name \(map.variable)_route") { w in
                 w.line("hostnames;")
@@ -62,7 +67,12 @@ enum StreamWriter {
         for server in stream.servers {
             w.block("server") { w in
                 w.line("# Gateway \(server.gateway.namespacedName), \(server.protocol) listener \(server.listener)")
-                w.line("listen \(server.address):\(server.port)\(server.protocol == .udp ? " udp" : "");")
+                if let socket = server.socket {
+                    w.line("listen \(NginxString.literal(socket)) proxy_protocol;")
+                } else {
+                    w.line("listen \(server.address):\(server.port)\(server.protocol == .udp ? " udp" : "");")
+                }
+                if server.sendsProxyProtocol { w.line("proxy_protocol on;") }
                 w.line("set $gw_listener \(NginxString.literal(server.listener));")
                 switch server.target {
                 case .proxy(let target, let route):
