@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev  # probe and cluster client (libcurl with OpenSSL)
   libssl-dev            # certificate inspection
   nginx-light           # the embedded data plane and local workloads
+  libnginx-mod-stream   # TCP, UDP and TLS passthrough listeners (nginx's stream module, ssl_preread)
   curl                  # tests drive the data plane as the guide does
   openssl               # the conformance tests make the suite's certificates with the openssl command
   tmux                  # tests drive the console in a real terminal
