@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
         // The conformance suite's echo server (echo-basic), run by local pods: HTTP, TLS and WebSocket echo.
         .target(name: "EchoBackend", dependencies: ["GatewayAPI", "COpenSSL"]),
+        // The local stand-in for coredns/coredns, run by local pods: a Corefile's whoami, hosts, log and errors.
+        .target(name: "DNSBackend", dependencies: []),
         // Scenarios: guides as steps and checks, imported from Markdown or example folders, replayed on the store.
         .target(
             name: "Scenarios", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing"],
@@ -78,8 +80,8 @@ let package = Package(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "Session",
-                "ConsoleShell", "Benchmarks",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "DNSBackend",
+                "Session", "ConsoleShell", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +101,7 @@ let package = Package(
         .testTarget(name: "ShimTests", dependencies: ["CNCurses", "CCurl", "COpenSSL", "CSQLite"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "GatewayAPI"]),
+        .testTarget(name: "DNSBackendTests", dependencies: ["DNSBackend"]),
         .target(name: "TestSupport", dependencies: ["Dataplane", "Probing"], path: "Tests/TestSupport"),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Probing", "TestSupport"],

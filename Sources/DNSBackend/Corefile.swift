@@ -53,31 +53,42 @@ struct Corefile: Sendable, Equatable {
             var plugins: [Plugin] = []
             for directive in block.directives {
                 plugins.append(
-                    try Plugin(directive, zones: zones.map(\.name), file: file, readFile: readFile, warnings: &warnings))
+                    try Plugin(directive, zones: zones.map(\.name), file: file, readFile: readFile, warnings: &warnings)
+                )
             }
+            let scope = zones.map(\.description).joined(separator: " ")
             for plugin in plugins {
-                let where_ = zones.map(\.description).joined(separator: " ")
                 switch plugin {
                 case .forward(let forward):
                     warnings.append(
-                        "[WARNING] plugin/forward: \(forward.failure); queries \(where_) would forward get SERVFAIL")
+                        "[WARNING] plugin/forward: \(forward.failure); queries to \(scope) that it takes (names under "
+                            + "\(forward.from)) get SERVFAIL")
                 case .unsupported(let name):
-                    warnings.append("[WARNING] plugin/\(name): \(Plugin.notSupported); every query \(where_) gets SERVFAIL")
+                    warnings.append(
+                        "[WARNING] plugin/\(name): \(Plugin.notSupported); every query to \(scope) gets SERVFAIL")
                 default:
                     break
                 }
             }
+            // Several log lines in a block are one plugin with their rules in order, as CoreDNS sets them up.
+            let rules = plugins.flatMap { plugin -> [LogRule] in
+                guard case .log(let rules) = plugin else { return [] }
+                return rules
+            }
+            plugins.removeAll { $0.name == "log" }
+            if !rules.isEmpty { plugins.append(.log(rules)) }
             servers.append(Server(zones: zones, plugins: Plugin.ordered(plugins), line: block.line))
         }
         guard !servers.isEmpty else {
-            throw CorefileError(file: file, line: 1, message: "no server block: a Corefile needs one, as `. { whoami }`")
+            throw CorefileError(
+                file: file, line: 1, message: "no server block: a Corefile needs one, as `. { whoami }`")
         }
     }
 
     /// A server block key: `[dns://]ZONE[:PORT]`.
     static func zone(_ key: String, file: String, line: Int) throws(CorefileError) -> Zone {
         var text = Substring(key)
-        if let scheme = text.range(of: "://") {
+        if let scheme = text.firstRange(of: "://") {
             guard text[..<scheme.lowerBound].lowercased() == "dns" else {
                 throw CorefileError(
                     file: file, line: line,
@@ -88,7 +99,8 @@ struct Corefile: Sendable, Equatable {
         var port = 53
         if let colon = text.lastIndex(of: ":") {
             guard let number = Int(text[text.index(after: colon)...]), (1...65535).contains(number) else {
-                throw CorefileError(file: file, line: line, message: "\(key): the port must be a number from 1 to 65535")
+                throw CorefileError(
+                    file: file, line: line, message: "\(key): the port must be a number from 1 to 65535")
             }
             port = number
             text = text[..<colon]
@@ -245,7 +257,8 @@ struct LogRule: Sendable, Equatable {
     var minDuration: Int64?
 
     static let commonFormat =
-        #"{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}"#
+        #"{remote}:{port} - {>id} "{type} {class} {name} {proto} {size} {>do} {>bufsize}" "#
+        + "{rcode} {>rflags} {rsize} {duration}"
     static let combinedFormat = commonFormat + #" "{>opcode}""#
 
     static func parse(_ directive: Directive, failure: (String, Int) -> CorefileError) throws(CorefileError)
@@ -325,7 +338,7 @@ struct Hosts: Sendable, Equatable {
     var ttl: UInt32 = 3600
     var reverse = true
     /// Nil: no fall through; empty: for every name; else for names under these.
-    var fallthrough: [DNSName]?
+    var fallThrough: [DNSName]?
 
     init(origins: [DNSName]) { self.origins = origins }
 
@@ -348,7 +361,7 @@ struct Hosts: Sendable, Equatable {
                     guard let name = DNSName(zone) else { throw failure("\(zone) is not a zone name", option.line) }
                     zones.append(name.lowercased)
                 }
-                fallthrough = zones
+                fallThrough = zones
             case "ttl":
                 guard option.arguments.count == 1, let value = UInt32(option.arguments[0]), (1...65535).contains(value)
                 else { throw failure("ttl takes a number of seconds from 1 to 65535", option.line) }
@@ -362,7 +375,7 @@ struct Hosts: Sendable, Equatable {
             }
         }
         for entry in inline {
-            guard try add(entry.text) else {
+            guard add(entry.text) else {
                 throw failure("'\(entry.text)' is not a hosts entry (IP NAME...)", entry.line)
             }
         }
@@ -372,19 +385,23 @@ struct Hosts: Sendable, Equatable {
                 warnings.append("[WARNING] plugin/hosts: File does not exist: \(path)")
                 return
             }
+            // The inline entries win over the file's for a name they give (CoreDNS's order); a bad line is skipped.
+            let inlineNames = Set(v4.keys).union(v6.keys)
             for line in contents.split(whereSeparator: \.isNewline) {
-                _ = try add(String(line.prefix { $0 != "#" }))
+                _ = add(String(line.prefix { $0 != "#" }), skipping: inlineNames)
             }
         }
     }
 
-    /// Adds one `IP NAME...` line; false when it is not one (a blank line is, with nothing added).
-    mutating func add(_ line: String) throws(CorefileError) -> Bool {
+    /// Adds one `IP NAME...` line, but for names in `skipping`; false when it is not one (a blank line is, with
+    /// nothing added).
+    mutating func add(_ line: String, skipping: Set<DNSName> = []) -> Bool {
         let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         guard let first = fields.first else { return true }
         guard fields.count >= 2, let address = IPAddress.parse(first) else { return false }
         for field in fields.dropFirst() {
             guard let name = DNSName(field)?.lowercased else { return false }
+            if skipping.contains(name) { continue }
             if address.count == 4 {
                 if !(v4[name]?.contains(address) ?? false) { v4[name, default: []].append(address) }
             } else if !(v6[name]?.contains(address) ?? false) {
@@ -494,7 +511,8 @@ extension Corefile {
             if token.text == "import" {
                 throw error(
                     token.line,
-                    "import is not supported by gwconsole's local stand-in for CoreDNS; write the lines it imports in place"
+                    "import is not supported by gwconsole's local stand-in for CoreDNS; "
+                        + "write the lines it imports in place"
                 )
             }
             if token.text.hasPrefix("(") && token.text.hasSuffix(")") {
@@ -538,7 +556,9 @@ extension Corefile {
             var directives: [Directive] = []
             while true {
                 guard index < tokens.count else {
-                    throw error(tokens.last?.line ?? open, "unexpected end of file: the block opened on line \(open) has no '}'")
+                    throw error(
+                        tokens.last?.line ?? open, "unexpected end of file: the block opened on line \(open) has no '}'"
+                    )
                 }
                 let name = tokens[index]
                 if name.isBrace("}") {

@@ -164,7 +164,7 @@ struct DNSName: Sendable, Hashable, CustomStringConvertible {
         var labels: [[UInt8]] = []
         var label: [UInt8] = []
         var bytes = Array(text.utf8)[...]
-        if bytes == ["."] { bytes = [] }
+        if bytes.elementsEqual([UInt8(ascii: ".")]) { bytes = [] }
         while let byte = bytes.popFirst() {
             switch byte {
             case UInt8(ascii: "\\"):

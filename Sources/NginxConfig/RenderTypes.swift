@@ -105,7 +105,7 @@ public enum PortVariables {
         return variables(bindings).first { $0.name == name }?.binding
     }
 
-    static func upperName(_ name: String) -> String {
+    public static func upperName(_ name: String) -> String {
         String(name.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+import NginxConfig
 
 /// A folder of manifests whose README has no commands (many of NGF's examples link to their guide instead): one
 /// step per file, in the order a guide applies them (namespaces, issuers and certificates; apps; grants; Gateways;
@@ -15,7 +16,7 @@ public enum ManifestSteps {
         case "Deployment", "Service", "Pod", "StatefulSet", "DaemonSet": return 4
         case "ReferenceGrant": return 5
         case "GatewayClass", "Gateway": return 6
-        case "HTTPRoute", "GRPCRoute", "TLSRoute": return 7
+        case "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute": return 7
         default: return 8
         }
     }
@@ -44,7 +45,9 @@ public enum ManifestSteps {
                 apply: file.text.trimmingCharacters(in: .newlines) + "\n",
                 checks: file.objects.flatMap { ManifestSteps.checks(for: $0) }.nilIfEmpty)
         }
-        let probes = all.filter { $0.type == ResourceRegistry.httpRoute }.flatMap { Self.probes(for: $0, in: all) }
+        let probes =
+            all.filter { $0.type == ResourceRegistry.httpRoute }.flatMap { Self.probes(for: $0, in: all) }
+            + all.filter { $0.type == ResourceRegistry.tcpRoute }.compactMap { Self.tcpProbe(for: $0, in: all) }
         if !probes.isEmpty {
             steps.append(
                 Scenario.Step(
@@ -76,9 +79,11 @@ public enum ManifestSteps {
                         kind: "gateway", name: object.name, namespace: namespace,
                         condition: ConditionType.programmed.rawValue))
             ]
-        case "HTTPRoute":
+        case "HTTPRoute", "TLSRoute", "TCPRoute", "UDPRoute":
             return [ConditionType.accepted, .resolvedRefs].map(\.rawValue).map {
-                Scenario.Check(object: .init(kind: "httproute", name: object.name, namespace: namespace, condition: $0))
+                Scenario.Check(
+                    object: .init(
+                        kind: object.type.kind.lowercased(), name: object.name, namespace: namespace, condition: $0))
             }
         case "Certificate":
             return [
@@ -152,6 +157,28 @@ public enum ManifestSteps {
 }
 
 extension ManifestSteps {
+    /// A TCPRoute to an HTTP backend that says who it is (nginx-hello): `curl http://$GW_IP:$GW_PORT_<LISTENER>/`
+    /// through the listener its first parentRef names, expecting that backend's pod.
+    static func tcpProbe(for object: DecodedObject, in all: [DecodedObject]) -> Scenario.Probe? {
+        guard let route = try? TCPRoute.decode(object.object), let parent = route.spec.parentRefs?.first,
+            let backend = route.spec.rules.first?.backendRefs?.first, route.spec.rules.first?.backendRefs?.count == 1,
+            let pattern = answer(service: backend.name, namespace: backend.namespace ?? object.namespace, in: all),
+            let gateway = all.first(where: {
+                $0.type == ResourceRegistry.gateway && $0.name == parent.name
+                    && $0.namespace == (parent.namespace ?? route.namespace)
+            }).flatMap({ try? Gateway.decode($0.object) }),
+            let listener = gateway.spec.listeners.first(where: {
+                $0.protocol == .tcp && (parent.sectionName == nil || $0.name == parent.sectionName)
+            })
+        else { return nil }
+        var probe = Scenario.Probe(host: "", path: "/")
+        probe.gateway = gateway.name
+        probe.port = "GW_PORT_" + PortVariables.upperName(listener.name)
+        probe.status = 200
+        probe.output = [pattern]
+        return probe
+    }
+
     /// What a Service's pods print about themselves, as a pattern: nginx-hello's `Server name: POD`.
     static func answer(service: String, namespace: String, in all: [DecodedObject]) -> String? {
         guard

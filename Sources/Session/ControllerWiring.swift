@@ -44,7 +44,9 @@ extension Session {
         } catch {
             Session.warnOnce("Warning: \(error); the image map is not used")
         }
-        return LocalImages(echoServer: [ControllerProcess.executable, "echo-server"], mappings: mappings)
+        return LocalImages(
+            echoServer: [ControllerProcess.executable, "echo-server"],
+            dnsServer: [ControllerProcess.executable, "dns-server"], mappings: mappings)
     }
 
     nonisolated(unsafe) private static var warned: Set<String> = []

@@ -140,6 +140,51 @@ struct Layer4Tests {
         #expect(log.contains("ssl proxy_protocol"), "\(log)")
     }
 
+    @Test(
+        "NGF's UDP routing guide: a CoreDNS pod answers dig through the UDP listener from its Corefile; probe asks it too"
+    )
+    func udpRouting() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let run = try live.run(["scenario", "run", Self.guides + "/ngf-docs/udp-routing.md"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(
+            run.stdout.contains("✓ dig @\(live.base).1 -p \(53 + live.portOffset) cafe.example.com answers NOERROR"),
+            "\(run.stdout)")
+        #expect(run.stdout.hasSuffix("Scenario udproute: all 7 steps passed\n"), "\(run.stdout)")
+        // whoami answers with the client's address and port in the additional section.
+        let probe = try live.run(["probe", "--route", "udproute/coredns", "--name", "cafe.example.com"])
+        #expect(probe.status == 0, "\(probe.stdout)\(probe.stderr)")
+        #expect(
+            probe.stdout.contains(
+                "DNS answer for cafe.example.com A: status NOERROR, 0 answers, 0 authority, 2 additional"),
+            "\(probe.stdout)")
+        // The Corefile forwards everything else to addresses this machine does not reach: SERVFAIL, and the pod says why.
+        let other = try live.run(["probe", "--route", "udproute/coredns", "--name", "example.com"])
+        #expect(other.stdout.contains("status SERVFAIL"), "\(other.stdout)")
+        let pod = try live.run(["get", "pods", "-o", "name"]).stdout.split(separator: "\n").first {
+            $0.contains("coredns")
+        }
+        let logs = try live.run(["logs", String(pod?.split(separator: "/").last ?? "")]).stdout
+        #expect(logs.contains("forward to 8.8.8.8, 9.9.9.9 is not reachable"), "\(logs)")
+    }
+
+    @Test(
+        "NGF's tcp-routing folder (a README without commands): its manifests, then each TCP listener probed for its pod"
+    )
+    func tcpRoutingFolder() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let run = try live.run(["scenario", "run", Self.guides + "/ngf-tcp-routing"])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.contains("✓ tcproute tcp-coffee: Accepted is True"))
+        #expect(
+            run.stdout.contains(
+                "✓ curl http://\(live.base).1:\(81 + live.portOffset)/ answers 200 printing \"Server name: {pod:coffee}\""
+            ), "\(run.stdout)")
+        #expect(run.stdout.hasSuffix("Scenario ngf-tcp-routing: all 4 steps passed\n"))
+    }
+
     @Test("a UDPRoute to a TCP Service port: accepted (NGF matches ports by number), doctor warns")
     func protocolMismatch() throws {
         let live = LiveDataplane()

@@ -22,10 +22,15 @@ enum ImageProfile: Equatable {
         "us-central1-docker.pkg.dev/k8s-staging-images/gateway-api/echo-basic",
     ]
 
+    /// CoreDNS's images: gwconsole's `dns-server` answers from the pod's Corefile.
+    static let coreDNSImages: Set<String> = [
+        "coredns/coredns", "registry.k8s.io/coredns/coredns", "k8s.gcr.io/coredns/coredns",
+    ]
+
     /// The images with a profile, for messages.
     static let supported =
         "nginx, nginxinc/nginx-unprivileged, nginxdemos/nginx-hello, nginxdemos/hello, hashicorp/http-echo, "
-        + "the Gateway API conformance echo server (echo-basic)"
+        + "the Gateway API conformance echo server (echo-basic), coredns/coredns"
 
     /// The profile of a container's image and arguments; nil when no local profile answers as it does. The user's
     /// image map comes first.
@@ -38,6 +43,16 @@ enum ImageProfile: Equatable {
         if echoBasicImages.contains(name), let server = images.echoServer {
             let port = environment("HTTP_PORT", container).flatMap { Int($0) } ?? 3000
             return .command(server, port: port)
+        }
+        if coreDNSImages.contains(name), let server = images.dnsServer {
+            // CoreDNS's `-conf FILE` (its default: Corefile in its working directory, /); the file is read in the
+            // pod's volumes (WorkloadManager maps the path), and the server is told the pod's address.
+            let arguments =
+                (container.command ?? []).dropFirst(container.command?.first == "/coredns" ? 1 : 0)
+                + (container.args ?? [])
+            let conf = flag("conf", in: Array(arguments)) ?? "/Corefile"
+            return .command(
+                server + ["--conf", conf], port: container.ports?.first.map { Int($0.containerPort) } ?? 53)
         }
         switch name {
         case "nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx":

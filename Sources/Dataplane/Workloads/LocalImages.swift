@@ -6,10 +6,13 @@ import GatewayAPI
 public struct LocalImages: Sendable, Equatable {
     /// The echo server's command: this program and `echo-server`.
     public var echoServer: [String]?
+    /// The stand-in for `coredns/coredns`: this program and `dns-server`.
+    public var dnsServer: [String]?
     public var mappings: [ImageMapping]
 
-    public init(echoServer: [String]?, mappings: [ImageMapping]) {
+    public init(echoServer: [String]?, dnsServer: [String]? = nil, mappings: [ImageMapping]) {
         self.echoServer = echoServer
+        self.dnsServer = dnsServer
         self.mappings = mappings
     }
 

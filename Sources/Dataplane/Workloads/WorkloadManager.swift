@@ -357,6 +357,14 @@ public struct WorkloadManager: Sendable {
 
     /// A pod whose process is a command of its own: started with the pod's variables and environment, ready once
     /// it accepts connections on its port.
+    /// A path in a pod's container, under the pod's directory here: lexically, as the container sees it (no `..`,
+    /// nothing resolved on this machine's filesystem); relative paths are from the container's `/`.
+    func containerPath(_ path: String, root: String) -> String? {
+        let parts = path.split(separator: "/").filter { $0 != "." }
+        guard !parts.isEmpty, !parts.contains("..") else { return nil }
+        return root + "/" + parts.joined(separator: "/")
+    }
+
     func runCommand(
         _ command: [String], pod: DesiredPod, container: Container, port: Int, ip: String, running: Bool, started: Bool,
         restarts: Int64, prepare: () throws -> Bool, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
@@ -388,7 +396,13 @@ public struct WorkloadManager: Sendable {
         let expanded = command.map { ImageMapping.expand($0, variables) }
         // The echo server is told where to listen; a mapped command is given the address in its variables.
         let echo = expanded.count >= 2 && expanded[1] == "echo-server"
-        let arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
+        let dns = expanded.count >= 4 && expanded[1] == "dns-server"
+        var arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
+        if dns {
+            // The Corefile is a path in the container: the pod's volumes, under its directory here (lexically).
+            arguments[3] = containerPath(arguments[3], root: podRoot(pod.namespace, pod.name)) ?? arguments[3]
+            arguments += ["--listen", ip]
+        }
         // Of the pod's variables only its own reach the process's environment (and, for the echo server, the names it
         // reads): a manifest's env must not set LD_PRELOAD or PATH for a process on this machine. A mapped
         // command can still take any of the container's env values in its arguments, as ${NAME}.
@@ -398,11 +412,9 @@ public struct WorkloadManager: Sendable {
             // Its TLS files are paths in the container: the pod's volumes, under its directory here.
             let root = podRoot(pod.namespace, pod.name)
             for name in ["TLS_SERVER_CERT", "TLS_SERVER_PRIVKEY", "TLS_CLIENT_CACERTS"] {
-                // Lexically, as the container sees it: no `..`, nothing resolved on this machine's filesystem.
-                guard let path = variables[name], path.hasPrefix("/") else { continue }
-                let parts = path.split(separator: "/").filter { $0 != "." }
-                guard !parts.isEmpty, !parts.contains("..") else { continue }
-                variables[name] = root + "/" + parts.joined(separator: "/")
+                guard let path = variables[name], path.hasPrefix("/"), let mapped = containerPath(path, root: root)
+                else { continue }
+                variables[name] = mapped
                 passed.insert(name)
             }
         }
