@@ -2,6 +2,7 @@ import ConsoleUI
 import Dataplane
 import Diagnostics
 import Foundation
+import GatewayAPI
 import GatewayCore
 import Session
 
@@ -41,8 +42,13 @@ public final class RequestLogBook: @unchecked Sendable {
             if readers[gateway] == nil, let path = manager.requestLog(gateway: gateway) {
                 readers[gateway] = RequestLogReader(path: path)
             }
-            guard let new = readers[gateway]?.read(), !new.isEmpty else { continue }
-            append(new, gateway: gateway)
+            // TCP, UDP and TLS passthrough sessions, beside the requests.
+            if readers[gateway + "#sessions"] == nil, let path = manager.sessionLog(gateway: gateway) {
+                readers[gateway + "#sessions"] = RequestLogReader(path: path)
+            }
+            let new = (readers[gateway]?.read() ?? []) + (readers[gateway + "#sessions"]?.read() ?? [])
+            guard !new.isEmpty else { continue }
+            append(new.sorted { $0.time < $1.time }, gateway: gateway)
             _ = takeAppended()
             changed = true
         }
@@ -55,7 +61,8 @@ public final class RequestLogBook: @unchecked Sendable {
         guard let ref else { return records.values.flatMap { $0 }.sorted { $0.time < $1.time } }
         if ref.kind == "Gateway" { return records[ref.namespacedName] ?? [] }
         let all = records.values.flatMap { $0 }.sorted { $0.time < $1.time }
-        if ref.kind == "HTTPRoute" { return all.filter { $0.route == ref.namespacedName } }
+        if ref.kind == "HTTPRoute" { return all.filter { !$0.session && $0.route == ref.namespacedName } }
+        if L4RouteKind(rawValue: ref.kind) != nil { return all.filter { $0.session && $0.route == ref.description } }
         return all
     }
 

@@ -21,6 +21,12 @@ public struct RequestRecord: Sendable, Equatable, Codable {
     public var backendTLS: String
     public var server: String
     public var requestID: String
+    /// A TCP, UDP or TLS passthrough session of the session log (`StreamWriter`'s format) rather than a request:
+    /// `method` is its protocol (`TCP`, `UDP`), `host` the SNI name (TLS passthrough), `route` `Kind ns/name`.
+    public var session = false
+    public var listener = ""
+    public var bytesSent = 0
+    public var bytesReceived = 0
 
     public init(
         time: String, method: String = "GET", host: String, uri: String, status: Int, upstream: String = "",
@@ -46,6 +52,31 @@ public struct RequestRecord: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case time, method, host, uri, status, upstream, upstreamStatus, duration, route, rule, backend, backendTLS
         case server, requestID
+        case kind, `protocol`, sni, listener, bytesSent, bytesReceived
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encode(method, forKey: .method)
+        try c.encode(host, forKey: .host)
+        try c.encode(uri, forKey: .uri)
+        try c.encode(status, forKey: .status)
+        try c.encode(upstream, forKey: .upstream)
+        try c.encode(upstreamStatus, forKey: .upstreamStatus)
+        try c.encode(duration, forKey: .duration)
+        try c.encode(route, forKey: .route)
+        try c.encode(rule, forKey: .rule)
+        try c.encode(backend, forKey: .backend)
+        try c.encode(backendTLS, forKey: .backendTLS)
+        try c.encode(server, forKey: .server)
+        try c.encode(requestID, forKey: .requestID)
+        if session {
+            try c.encode("stream", forKey: .kind)
+            try c.encode(listener, forKey: .listener)
+            try c.encode(bytesSent, forKey: .bytesSent)
+            try c.encode(bytesReceived, forKey: .bytesReceived)
+        }
     }
 
     /// nginx writes every value as a string (escape=json); numbers are read from them.
@@ -66,6 +97,14 @@ public struct RequestRecord: Sendable, Equatable, Codable {
         backendTLS = text(.backendTLS)
         server = text(.server)
         requestID = text(.requestID)
+        if text(.kind) == "stream" {
+            session = true
+            method = text(.protocol)
+            host = text(.sni)
+            listener = text(.listener)
+            bytesSent = Int(text(.bytesSent)) ?? 0
+            bytesReceived = Int(text(.bytesReceived)) ?? 0
+        }
     }
 
     /// A line of the request log; nil for anything else (a partial last line, another format).
@@ -194,7 +233,21 @@ public struct RequestFilter: Sendable, Equatable {
 
 /// A request as one line of `gwconsole logs --gateway` and the console's Requests tab.
 public enum RequestText {
+    /// A session of a TCP, UDP or TLS passthrough listener.
+    static func session(_ record: RequestRecord) -> String {
+        let time = record.time.split(separator: "T").last.map { String($0.prefix(8)) } ?? record.time
+        var text = "\(time)  \(record.method) listener \(record.listener) :\(record.server)"
+        if !record.host.isEmpty { text += " SNI \(record.host)" }
+        text += "  \(record.status)"
+        if !record.upstream.isEmpty { text += " ← \(record.upstream)" }
+        text +=
+            "  \(record.bytesReceived) B in, \(record.bytesSent) B out, \(Int((record.duration * 1000).rounded())) ms"
+        text += record.route.isEmpty ? "  no route" : "  \(record.route)"
+        return text
+    }
+
     public static func line(_ record: RequestRecord) -> String {
+        if record.session { return session(record) }
         let time = record.time.split(separator: "T").last.map { String($0.prefix(8)) } ?? record.time
         var text = "\(time)  \(record.method) \(record.host)\(record.uri)  \(record.status)"
         if !record.upstream.isEmpty {
@@ -210,6 +263,16 @@ public enum RequestText {
     /// The console's form, narrow enough for a pane: the request, then who answered and why.
     public static func twoLines(_ record: RequestRecord, showRoute: Bool) -> [String] {
         let time = record.time.split(separator: "T").last.map { String($0.prefix(8)) } ?? record.time
+        if record.session {
+            return [
+                "\(time)  \(record.status)  \(record.method) listener \(record.listener)"
+                    + (record.host.isEmpty ? "" : " SNI \(record.host)"),
+                "    "
+                    + (record.upstream.isEmpty ? "" : "← \(record.upstream), ")
+                    + "\(record.bytesReceived) B in, \(record.bytesSent) B out, \(Int((record.duration * 1000).rounded())) ms"
+                    + (showRoute ? (record.route.isEmpty ? ", no route" : ", \(record.route)") : ""),
+            ]
+        }
         var second = "    "
         if !record.upstream.isEmpty {
             second += "← \(record.upstreamStatus) from \(record.upstream) (\(record.backendTLS)), "

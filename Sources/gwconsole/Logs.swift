@@ -93,8 +93,14 @@ struct Logs: ParsableCommand {
                 "error: Gateway \(key) has not been served by this data plane (gwconsole status lists what serves)")
         }
         let reader = RequestLogReader(path: path, tail: follow ? 16 * 1024 : 1 << 40)
+        // TCP, UDP and TLS passthrough sessions, beside the requests, in time order.
+        let sessions = DataplaneManager(stateDirectory: store.directory).sessionLog(gateway: key).map {
+            RequestLogReader(path: $0, tail: follow ? 16 * 1024 : 1 << 40)
+        }
         while true {
-            for record in reader.read() { print(record) }
+            for record in (reader.read() + (sessions?.read() ?? [])).sorted(by: { $0.time < $1.time }) {
+                print(record)
+            }
             guard follow else { return }
             usleep(200_000)
         }

@@ -32,6 +32,10 @@ struct Layer4Tests {
         #expect(probe.stdout.contains("Server name: tea-"), "\(probe.stdout)")
         #expect(probe.stdout.contains("(an endpoint of the route's backends)"), "\(probe.stdout)")
 
+        // The session log: each connection with its listener, upstream, bytes and route.
+        let sessions = try live.run(["logs", "--gateway", "gateway"]).stdout
+        #expect(sessions.contains("TCP listener tea :\(82 + live.portOffset)  200 ← "), "\(sessions)")
+        #expect(sessions.contains("TCPRoute default/tcp-tea"), "\(sessions)")
         let described = try live.run(["describe", "tcproute", "tcp-coffee"]).stdout
         #expect(described.contains("Service default/coffee:8081  1       True"), "\(described)")
         let rendered = try live.run(["render"]).stdout
