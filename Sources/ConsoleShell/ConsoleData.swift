@@ -289,7 +289,12 @@ public struct ConsoleData {
     /// The Gateways whose config an object shapes.
     public func gateways(for ref: ObjectRef) -> [GatewayNode] {
         if ref.kind == "Gateway" { return graph.gateway(ref).map { [$0] } ?? [] }
-        let refs = Set(routes(for: ref).flatMap { $0.parents.filter(\.accepted).compactMap(\.gateway) })
+        var refs = Set(routes(for: ref).flatMap { $0.parents.filter(\.accepted).compactMap(\.gateway) })
+        // Layer-4 routes, and Services they send connections to.
+        for route in graph.l4Routes
+        where route.ref == ref || (ref.kind == "Service" && route.backends.contains { $0.service == ref }) {
+            refs.formUnion(route.parents.filter(\.accepted).compactMap(\.gateway))
+        }
         return graph.gateways.filter { refs.contains($0.ref) }
     }
 

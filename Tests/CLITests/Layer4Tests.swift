@@ -189,6 +189,36 @@ struct Layer4Tests {
         #expect(run.stdout.hasSuffix("Scenario ngf-tcp-routing: all 4 steps passed\n"))
     }
 
+    @Test(
+        "the console shows TCP listeners with their routes and backends, the NGINX tab the stream server, p probes the route, the Requests tab its sessions"
+    )
+    func console() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        #expect(try live.run(["apply", "-f", Self.guides + "/ngf-tcp-routing"]).status == 0)
+        let env = live.environment.filter { $0.key.hasPrefix("GWCONSOLE_") }
+        let term = try TmuxTerminal("\(CLI.binary) --state \(live.cli.state)", environment: env)
+        let tree = term.waitForAll(
+            [
+                "✓ listener coffee TCP/81 (1 routes)", "✓ TCPRoute default/tcp-coffee", "✓ Service default/coffee:8081",
+                "✓ listener tea TCP/82 (1 routes)",
+            ], seconds: 20)
+        #expect(tree.contains("✓ TCPRoute default/tcp-tea"), "\(tree)")
+        // The route's row: its NGINX tab shows the stream server; p probes it through the listener.
+        try term.send("j", "j", "j")
+        term.waitFor("Kind:         TCPRoute")
+        try term.send("c")
+        let nginx = term.waitFor("proxy_pass default_coffee_8081;")
+        #expect(nginx.contains("# TCPRoute default/tcp-coffee"), "\(nginx)")
+        try term.send("p")
+        let probed = term.waitFor("probed TCPRoute default/tcp-coffee", seconds: 20)
+        #expect(probed.contains("TCP connection to \(live.base).1:\(81 + live.portOffset)"), "\(probed)")
+        try term.send("r")
+        let requests = term.waitFor("TCP listener coffee", seconds: 20)
+        #expect(requests.contains("TCPRoute default/tcp-coffee") || requests.contains("← "), "\(requests)")
+        try term.send("q")
+    }
+
     @Test("a UDPRoute to a TCP Service port: accepted (NGF matches ports by number), doctor warns")
     func protocolMismatch() throws {
         let live = LiveDataplane()
