@@ -32,6 +32,32 @@ struct ClusterModeTests {
     }
 
     @Test(
+        "TCPRoutes on a cluster: listed with their status, described with the core's view, under their listener in the tree"
+    )
+    func layer4Routes() throws {
+        let gateway =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gateway","namespace":"default","generation":1},"spec":{"gatewayClassName":"nginx","listeners":[{"name":"coffee","port":81,"protocol":"TCP","allowedRoutes":{"namespaces":{"from":"Same"},"kinds":[{"kind":"TCPRoute"}]}}]},"status":{"conditions":[{"type":"Accepted","status":"True","reason":"Accepted","message":"","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}"#
+        let route =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"TCPRoute","metadata":{"name":"tcp-coffee","namespace":"default","generation":1},"spec":{"parentRefs":[{"name":"gateway","sectionName":"coffee"}],"rules":[{"backendRefs":[{"name":"coffee","port":8081}]}]},"status":{"parents":[{"parentRef":{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gateway","sectionName":"coffee"},"controllerName":"gateway.nginx.org/nginx-gateway-controller","conditions":[{"type":"Accepted","status":"True","reason":"Accepted","message":"The Route is accepted","lastTransitionTime":"2026-01-01T00:00:00Z"},{"type":"ResolvedRefs","status":"True","reason":"ResolvedRefs","message":"All references are resolved","lastTransitionTime":"2026-01-01T00:00:00Z"}]}]}}"#
+        let service =
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"coffee","namespace":"default"},"spec":{"selector":{"app":"coffee"},"ports":[{"name":"http","port":8081,"targetPort":8080,"protocol":"TCP"}],"type":"ClusterIP","clusterIP":"10.96.0.81"}}"#
+        let objects =
+            FakeCluster.guideObjects().filter { $0.contains("\"kind\":\"GatewayClass\"") } + [gateway, route, service]
+        let cluster = try FakeCluster(objects: objects)
+        let kubeconfig = try cluster.kubeconfig()
+        let cli = CLI()
+        let get = try cli.run(["--kubeconfig", kubeconfig, "get", "tcproutes"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(get.stdout.contains("tcp-coffee   gateway/coffee   True       True"), "\(get.stdout)")
+        let described = try cli.run(["--kubeconfig", kubeconfig, "describe", "tcproute", "tcp-coffee"])
+        #expect(described.stdout.contains("Service default/coffee:8081  1       True"), "\(described.stdout)")
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state) --kubeconfig \(kubeconfig)")
+        let tree = term.waitForAll(["listener coffee TCP/81 (1 routes)", "TCPRoute default/tcp-coffee"], seconds: 20)
+        #expect(tree.contains("TCPRoute default/tcp-coffee"), "\(tree)")
+        try term.send("q")
+    }
+
+    @Test(
         "describe starts the context's cache keeper; later describes and doctor list nothing, show a change at once, and down stops it"
     )
     func cacheKeeper() throws {
