@@ -66,6 +66,15 @@ public struct ConsoleActions {
     public func probe(_ ref: ObjectRef) throws -> Outcome {
         let data = try ConsoleData.open(global)
         if let route = data.graph.l4Route(ref) { return try probe(route, data: data) }
+        // A Gateway or Service that only layer-4 routes use: the first of them.
+        if data.routes(for: ref).isEmpty,
+            let route = data.graph.l4Routes.first(where: { route in
+                route.parents.contains { $0.accepted && $0.gateway == ref }
+                    || route.backends.contains { $0.service == ref }
+            })
+        {
+            return try probe(route, data: data)
+        }
         guard let route = data.routes(for: ref).first else {
             return Outcome(
                 message: StyledLine(
