@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 static void reason(char *error, size_t length, const char *what) {
@@ -134,3 +135,49 @@ char *gw_tls_facts(void *connection) {
 
 #include <openssl/sha.h>
 void gw_sha1(const void *data, size_t length, unsigned char out[20]) { SHA1((const unsigned char *)data, length, out); }
+
+void *gw_tls_connect(int fd, const char *server_name, const char *ca_file, char *error, size_t error_length) {
+    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    if (context == NULL) {
+        reason(error, error_length, "cannot make a TLS context");
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
+    if (ca_file != NULL && ca_file[0] != 0) {
+        if (SSL_CTX_load_verify_locations(context, ca_file, NULL) != 1) {
+            reason(error, error_length, "cannot load the CA certificates");
+            SSL_CTX_free(context);
+            return NULL;
+        }
+        SSL_CTX_set_verify(context, SSL_VERIFY_PEER, NULL);
+    } else {
+        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, NULL);
+    }
+    SSL *ssl = SSL_new(context);
+    SSL_CTX_free(context); /* the connection keeps its own reference */
+    if (ssl == NULL) {
+        reason(error, error_length, "cannot make a TLS connection");
+        return NULL;
+    }
+    SSL_set_app_data(ssl, NULL);
+    SSL_set_fd(ssl, fd);
+    if (server_name != NULL && server_name[0] != 0) {
+        SSL_set_tlsext_host_name(ssl, server_name);
+        if (ca_file != NULL && ca_file[0] != 0) SSL_set1_host(ssl, server_name);
+    }
+    int result = SSL_connect(ssl);
+    if (result != 1) {
+        int kind = SSL_get_error(ssl, result);
+        unsigned long code = ERR_peek_error();
+        if ((kind == SSL_ERROR_SYSCALL && (errno == 0 || errno == ECONNRESET)) ||
+            (kind == SSL_ERROR_SSL && ERR_GET_REASON(code) == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+            snprintf(error, error_length, "eof");
+            ERR_clear_error();
+        } else {
+            reason(error, error_length, "handshake failed");
+        }
+        SSL_free(ssl);
+        return NULL;
+    }
+    return ssl;
+}

@@ -124,3 +124,8 @@ public enum EchoServer {
         ][status] ?? "Status"
     }
 }
+
+extension EchoServer {
+    /// A JSON string literal, as Go's encoding/json writes one.
+    static func jsonString(_ text: String) -> String { JSONWriter.compact(.string(text)) }
+}

@@ -21,6 +21,20 @@ struct EchoServerCommand: ParsableCommand {
             throw ValidationError("--listen takes IPv4:PORT, got \(listen)")
         }
         let environment = ProcessInfo.processInfo.environment
+        let context = EchoServer.Context(environment: environment)
+        // echo-basic's modes, in its order: TCP (TLSRoute and TCPRoute tests), then UDP, else HTTP.
+        if !(environment["TCP_ECHO_SERVER"] ?? "").isEmpty {
+            let certificate = environment["TLS_SERVER_CERT"].flatMap { cert in
+                environment["TLS_SERVER_PRIV_KEY"].map { (file: cert, key: $0) }
+            }.flatMap { $0.file.isEmpty || $0.key.isEmpty ? nil : $0 }
+            try TCPEcho.serve(
+                address: String(parts[0]), ports: TCPEcho.Ports(environment: environment), certificate: certificate,
+                context: context)
+        }
+        if !(environment["UDP_ECHO_SERVER"] ?? "").isEmpty {
+            try UDPEcho.serve(
+                address: String(parts[0]), port: Int(environment["UDP_PORT"] ?? "") ?? 8080, context: context)
+        }
         var listeners = [EchoListener(address: String(parts[0]), port: port)]
         if let certificate = environment["TLS_SERVER_CERT"], let key = environment["TLS_SERVER_PRIVKEY"],
             !certificate.isEmpty, !key.isEmpty
@@ -34,6 +48,6 @@ struct EchoServerCommand: ParsableCommand {
                     address: String(parts[0]), port: https,
                     tls: .init(certificateFile: certificate, keyFile: key, clientCAFile: clientCA)))
         }
-        try EchoServer.serve(listeners, context: EchoServer.Context(environment: environment))
+        try EchoServer.serve(listeners, context: context)
     }
 }

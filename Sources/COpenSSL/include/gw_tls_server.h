@@ -19,6 +19,10 @@ void gw_tls_close(void *connection);
 /// What the handshake settled, as a malloc'd string the caller frees: version, SNI, cipher suite (IANA name) and
 /// ALPN protocol on four lines, then the PEM certificates the client showed (leaf first).
 char *gw_tls_facts(void *connection);
+/// A client handshake on a connected socket (for tests of TLS passthrough): SNI `server_name`, the peer verified
+/// against `ca_file` and the name when a file is given. The connection (read, write, close as a server's), or NULL with
+/// the reason in `error`: "eof" when the peer closed or reset the connection during the handshake.
+void *gw_tls_connect(int fd, const char *server_name, const char *ca_file, char *error, size_t error_length);
 /// SHA-1 of `data` (a WebSocket handshake's accept key).
 void gw_sha1(const void *data, size_t length, unsigned char out[20]);
 #endif

@@ -76,14 +76,29 @@ struct CommandProcess {
     }
 
     /// Waits until something accepts TCP connections on `address:port` (the process is listening), or the deadline.
-    func waitUntilListening(address: String, port: Int, timeout: TimeInterval = 5) -> Bool {
+    func waitUntilListening(address: String, port: Int, udp: Bool = false, timeout: TimeInterval = 5) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if pid == nil { return false }
-            if Self.accepts(address: address, port: port) { return true }
+            if udp ? Self.boundUDP(address: address, port: port) : Self.accepts(address: address, port: port) {
+                return true
+            }
             usleep(10_000)
         }
         return false
+    }
+
+    /// Whether a UDP socket is bound to the address and port (`/proc/net/udp`: `0100007F:0035`, the address in
+    /// host byte order on little-endian machines, as the kernel prints it).
+    static func boundUDP(address: String, port: Int) -> Bool {
+        var addr = in_addr()
+        guard inet_pton(AF_INET, address, &addr) == 1,
+            let table = try? String(contentsOfFile: "/proc/net/udp", encoding: .utf8)
+        else { return false }
+        let wanted = String(format: "%08X:%04X", UInt32(littleEndian: addr.s_addr), port)
+        return table.split(separator: "\n").contains { line in
+            line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init) == wanted
+        }
     }
 
     static func accepts(address: String, port: Int) -> Bool {

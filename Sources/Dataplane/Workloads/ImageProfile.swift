@@ -41,7 +41,12 @@ enum ImageProfile: Equatable {
         }
         let (name, tag) = split(image)
         if echoBasicImages.contains(name), let server = images.echoServer {
-            let port = environment("HTTP_PORT", container).flatMap { Int($0) } ?? 3000
+            // echo-basic's modes: TCP (TCP_PORT, 3000), UDP (UDP_PORT, 8080), else HTTP (HTTP_PORT, 3000).
+            let mode = ["TCP_ECHO_SERVER", "UDP_ECHO_SERVER"].first { !(environment($0, container) ?? "").isEmpty }
+            let portVariable =
+                mode == "TCP_ECHO_SERVER" ? "TCP_PORT" : mode == "UDP_ECHO_SERVER" ? "UDP_PORT" : "HTTP_PORT"
+            let port =
+                environment(portVariable, container).flatMap { Int($0) } ?? (mode == "UDP_ECHO_SERVER" ? 8080 : 3000)
             return .command(server, port: port)
         }
         if coreDNSImages.contains(name), let server = images.dnsServer {

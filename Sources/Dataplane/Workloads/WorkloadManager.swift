@@ -408,10 +408,14 @@ public struct WorkloadManager: Sendable {
         // command can still take any of the container's env values in its arguments, as ${NAME}.
         var passed: Set<String> = ["POD_IP", "POD_PORT", "POD_PORTS", "POD_NAME", "POD_NAMESPACE"]
         if echo {
-            passed.formUnion(["NAMESPACE", "SERVICE_NAME", "INGRESS_NAME", "HTTP_PORT", "HTTPS_PORT"])
+            passed.formUnion([
+                "NAMESPACE", "SERVICE_NAME", "INGRESS_NAME", "HTTP_PORT", "HTTPS_PORT", "TCP_ECHO_SERVER",
+                "UDP_ECHO_SERVER", "TCP_PORT", "TLS_PORT", "UDP_PORT",
+            ])
             // Its TLS files are paths in the container: the pod's volumes, under its directory here.
             let root = podRoot(pod.namespace, pod.name)
-            for name in ["TLS_SERVER_CERT", "TLS_SERVER_PRIVKEY", "TLS_CLIENT_CACERTS"] {
+            // (TLS_SERVER_PRIV_KEY is the TCP mode's spelling.)
+            for name in ["TLS_SERVER_CERT", "TLS_SERVER_PRIVKEY", "TLS_SERVER_PRIV_KEY", "TLS_CLIENT_CACERTS"] {
                 guard let path = variables[name], path.hasPrefix("/"), let mapped = containerPath(path, root: root)
                 else { continue }
                 variables[name] = mapped
@@ -428,7 +432,9 @@ public struct WorkloadManager: Sendable {
                 "\(error)")
             return
         }
-        if process.waitUntilListening(address: ip, port: port) {
+        // echo-basic's UDP mode listens on a UDP port only.
+        let udp = echo && !(variables["UDP_ECHO_SERVER"] ?? "").isEmpty && (variables["TCP_ECHO_SERVER"] ?? "").isEmpty
+        if process.waitUntilListening(address: ip, port: port, udp: udp) {
             try write("Running", true, ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
             return
         }

@@ -13,7 +13,8 @@ enum MainConfigWriter {
         w.line("worker_processes 1;")
         w.line("pid \(NginxString.literal(rt + "/nginx.pid"));")
         w.line("error_log \(NginxString.literal(rt + "/logs/error.log")) notice;")
-        w.block("events") { $0.line("worker_connections 1024;") }
+        // Stream listeners hold two connections per TCP connection or UDP session.
+        w.block("events") { $0.line("worker_connections \(stream ? 4096 : 1024);") }
         if stream {
             // TCP, UDP and TLS passthrough listeners: one JSON object per session, beside the request log.
             w.block("stream") { w in

@@ -73,6 +73,9 @@ enum StreamWriter {
                     w.line("listen \(server.address):\(server.port)\(server.protocol == .udp ? " udp" : "");")
                 }
                 if server.sendsProxyProtocol { w.line("proxy_protocol on;") }
+                // A UDP session ends 10 s after its last datagram (nginx's default, 10 min, would hold two
+                // connections per client address and port that long).
+                if server.protocol == .udp { w.line("proxy_timeout 10s;") }
                 w.line("set $gw_listener \(NginxString.literal(server.listener));")
                 switch server.target {
                 case .proxy(let target, let route):

@@ -56,6 +56,8 @@ struct ExpectedCondition: Decodable, Sendable, CustomStringConvertible {
 enum ConformanceStep: Decodable, Sendable {
     struct Accepted: Decodable, Sendable {
         var gateway: ObjectName
+        /// The routes' kind (GatewayAndTLSRoutesMustBeAccepted, …): HTTPRoute when nil.
+        var kind: String?
         var listener: String?
         /// NewGatewayRef with several listeners: one accepting parent per listener.
         var listeners: [String]?
@@ -94,6 +96,7 @@ enum ConformanceStep: Decodable, Sendable {
         var binary: [UInt8]?
     }
     struct RouteCondition: Decodable, Sendable {
+        var kind: String?
         var route: ObjectName
         var gateway: ObjectName
         var type: String
@@ -112,11 +115,45 @@ enum ConformanceStep: Decodable, Sendable {
             var controllerName: String?
             var conditions: [ExpectedCondition]?
         }
+        var kind: String?
         var route: ObjectName
         var namespaceRequired: Bool?
         var parents: [Parent]
     }
-    struct RouteRef: Decodable, Sendable { var route: ObjectName }
+    struct RouteRef: Decodable, Sendable {
+        var kind: String?
+        var route: ObjectName
+    }
+    /// A TCP exchange with echo-basic's TCP mode through a listener (MakeTCPRequestAndExpectEventuallyValidResponse,
+    /// ExpectEchoResponse), or a TLS one with SNI (`tls`), or a UDP echo (`udp`); `rejected`: the connection must be
+    /// refused or closed.
+    struct Stream: Decodable, Sendable {
+        var gateway: ObjectName
+        var listener: String?
+        var port: Int?
+        var send: String?
+        var backend: String?
+        var namespace: String?
+        var serverName: String?
+        var ca: ObjectName?
+        var rejected: Bool?
+    }
+    /// A DNS question through a UDP listener (udproute-simple): any DNS answer counts.
+    struct DNS: Decodable, Sendable {
+        var gateway: ObjectName
+        var listener: String?
+        var port: Int?
+        var name: String
+    }
+    /// weight.TestWeightedDistribution over TCP or UDP echoes (or, with weight 1 and 0, only one backend answers).
+    struct StreamDistribution: Decodable, Sendable {
+        var gateway: ObjectName
+        var listener: String?
+        var port: Int?
+        var samples: Int?
+        var tolerance: Double?
+        var weights: [String: Double]
+    }
     struct GatewayCondition: Decodable, Sendable {
         var gateway: ObjectName
         var type: String
@@ -201,6 +238,12 @@ enum ConformanceStep: Decodable, Sendable {
     case gatewayAddress(GatewayRef)
     case infrastructurePropagated(Infrastructure)
     case request(HTTPCase)
+    case tcp(Stream)
+    case tls(Stream)
+    case udp(Stream)
+    case dns(DNS)
+    case tcpDistribution(StreamDistribution)
+    case udpDistribution(StreamDistribution)
     case distribution(Distribution)
     /// A step the runner does not know: the test fails naming it.
     case unsupported(String)
@@ -255,6 +298,12 @@ enum ConformanceStep: Decodable, Sendable {
             self = .infrastructurePropagated(try container.decode(Infrastructure.self, forKey: key))
         case "websocket": self = .webSocket(try container.decode(WebSocket.self, forKey: key))
         case "request": self = .request(try container.decode(HTTPCase.self, forKey: key))
+        case "tcp": self = .tcp(try container.decode(Stream.self, forKey: key))
+        case "tls": self = .tls(try container.decode(Stream.self, forKey: key))
+        case "udp": self = .udp(try container.decode(Stream.self, forKey: key))
+        case "dns": self = .dns(try container.decode(DNS.self, forKey: key))
+        case "tcpDistribution": self = .tcpDistribution(try container.decode(StreamDistribution.self, forKey: key))
+        case "udpDistribution": self = .udpDistribution(try container.decode(StreamDistribution.self, forKey: key))
         case "distribution": self = .distribution(try container.decode(Distribution.self, forKey: key))
         default: self = .unsupported(key.stringValue)
         }

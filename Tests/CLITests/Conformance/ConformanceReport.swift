@@ -6,9 +6,22 @@ struct ConformanceReport {
     let results: [(ConformanceCase, ConformanceOutcome)]
     let known: [String: String]
 
-    static let coreFeatures: Set<String> = ["Gateway", "HTTPRoute", "ReferenceGrant"]
+    /// The suite's profiles, each with its core features, in the report's order; a test belongs to the profile of
+    /// the route kind it needs (HTTP otherwise).
+    static let profiles: [(name: String, route: String, core: Set<String>)] = [
+        ("GATEWAY-HTTP", "HTTPRoute", ["Gateway", "HTTPRoute", "ReferenceGrant"]),
+        ("GATEWAY-TLS", "TLSRoute", ["Gateway", "TLSRoute", "ReferenceGrant"]),
+        ("GATEWAY-TCP", "TCPRoute", ["Gateway", "TCPRoute", "ReferenceGrant"]),
+        ("GATEWAY-UDP", "UDPRoute", ["Gateway", "UDPRoute", "ReferenceGrant"]),
+    ]
 
-    func isCore(_ test: ConformanceCase) -> Bool { test.features.allSatisfy(Self.coreFeatures.contains) }
+    static func profile(_ test: ConformanceCase) -> (name: String, route: String, core: Set<String>) {
+        profiles.dropFirst().first { test.features.contains($0.route) } ?? profiles[0]
+    }
+
+    static var coreFeatures: Set<String> { profiles[0].core }
+
+    func isCore(_ test: ConformanceCase) -> Bool { test.features.allSatisfy(Self.profile(test).core.contains) }
 
     func section(_ tests: [(ConformanceCase, ConformanceOutcome)], indent: String) -> String {
         let passed = tests.filter { $0.1 == .passed }.count
@@ -25,10 +38,6 @@ struct ConformanceReport {
 
     var yaml: String {
         let formatter = ISO8601DateFormatter()
-        let core = results.filter { isCore($0.0) }
-        let extended = results.filter { !isCore($0.0) }
-        let supported = ConformanceRunner.claimed.subtracting(Self.coreFeatures).sorted()
-        let unsupported = Set(results.flatMap(\.0.features)).subtracting(ConformanceRunner.claimed).sorted()
         var text = """
             apiVersion: gateway.networking.k8s.io/v1
             kind: ConformanceReport
@@ -43,14 +52,21 @@ struct ConformanceReport {
               contact: []
             mode: default
             profiles:
-            - name: GATEWAY-HTTP
-              core:
 
             """
-        text += section(core, indent: "    ")
-        text += "  extended:\n" + section(extended, indent: "    ")
-        text += "    supportedFeatures:\n" + supported.map { "    - \($0)\n" }.joined()
-        text += "    unsupportedFeatures:\n" + unsupported.map { "    - \($0)\n" }.joined()
+        for profile in Self.profiles {
+            let tests = results.filter { Self.profile($0.0).name == profile.name }
+            guard !tests.isEmpty else { continue }
+            let core = tests.filter { isCore($0.0) }
+            let extended = tests.filter { !isCore($0.0) }
+            let features = Set(tests.flatMap(\.0.features))
+            let supported = ConformanceRunner.claimed.intersection(features).subtracting(profile.core).sorted()
+            let unsupported = features.subtracting(ConformanceRunner.claimed).sorted()
+            text += "- name: \(profile.name)\n  core:\n" + section(core, indent: "    ")
+            text += "  extended:\n" + section(extended, indent: "    ")
+            text += "    supportedFeatures:\n" + supported.map { "    - \($0)\n" }.joined()
+            text += "    unsupportedFeatures:\n" + unsupported.map { "    - \($0)\n" }.joined()
+        }
         return text
     }
 
@@ -58,8 +74,10 @@ struct ConformanceReport {
     var markdown: String {
         var text = "| test | features | result | cause |\n|---|---|---|---|\n"
         for (test, outcome) in results.sorted(by: { $0.0.name < $1.0.name }) {
+            let profile = Self.profile(test)
             let part =
-                isCore(test) ? "core" : test.features.filter { !Self.coreFeatures.contains($0) }.joined(separator: ", ")
+                (profile.name == "GATEWAY-HTTP" ? "" : profile.name.dropFirst("GATEWAY-".count) + " ")
+                + (isCore(test) ? "core" : test.features.filter { !profile.core.contains($0) }.joined(separator: ", "))
             let cause: String
             switch outcome {
             case .passed: cause = ""

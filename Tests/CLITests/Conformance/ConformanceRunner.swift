@@ -30,6 +30,9 @@ final class ConformanceRunner {
         "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror",
         "HTTPRouteBackendProtocolWebSocket", "HTTPRouteParentRefPort", "HTTPRouteDestinationPortMatching",
         "HTTPRouteHTTPSListenerDetectMisdirectedRequests",
+        // Layer 4: NGF's GATEWAY-TLS, GATEWAY-TCP and GATEWAY-UDP profiles (gwconsole passes TLS through; NGF also
+        // terminates, TLSRouteModeTerminate and TLSRouteModeMixed, which gwconsole does not claim yet).
+        "TLSRoute", "TCPRoute", "UDPRoute",
     ]
     /// How long a status or a consistent answer may take: the suite's time to consistency (its status waits allow
     /// more; here every apply is reconciled before it returns, so a status is right or wrong at once).
@@ -136,7 +139,7 @@ final class ConformanceRunner {
     func run(_ test: ConformanceCase) -> ConformanceOutcome {
         if let skip = test.skip { return .skipped(skip) }
         if let missing = test.features.first(where: { !Self.claimed.contains($0) }) {
-            return .skipped("needs \(missing), which NGF does not claim for GATEWAY-HTTP")
+            return .skipped("needs \(missing), which gwconsole does not claim")
         }
         var applied: [String] = []
         var outcome = ConformanceOutcome.passed
@@ -203,13 +206,19 @@ final class ConformanceRunner {
             let result = try live.run(arguments)
             return result.status == 0 ? nil : "delete \(step.kind) \(step.name): \(result.stderr)"
         case .request(let step): return try request(step)
+        case .tcp(let step): return try stream(step, tls: false)
+        case .tls(let step): return try stream(step, tls: true)
+        case .udp(let step): return try udp(step)
+        case .dns(let step): return try dns(step)
+        case .tcpDistribution(let step): return try distribution(step, udp: false)
+        case .udpDistribution(let step): return try distribution(step, udp: true)
         case .distribution(let step): return try distribution(step)
         case .namespacesReady(let namespaces): return try eventually(60) { try namespacesReady(namespaces) }
         case .gatewayZeroRoutes(let step): return try eventually { try zeroRoutes(step.gateway) }
         case .routeLatestConditions(let step):
             return try eventually {
                 try status.observedGeneration(
-                    .init(kind: "HTTPRoute", namespace: step.route.namespace, name: step.route.name))
+                    .init(kind: step.kind ?? "HTTPRoute", namespace: step.route.namespace, name: step.route.name))
             }
         case .routeGenerationChanged(let step):
             guard let route = try object(kind: "httproute", namespace: step.route.namespace, name: step.route.name)

@@ -58,9 +58,10 @@ struct ConformanceStatus {
         }
         let addresses = status["addresses"] as? [Object] ?? []
         guard addresses.contains(where: { $0["type"] != nil }) else { return "Gateway \(step.gateway) has no address" }
+        let kind = step.kind ?? "HTTPRoute"
         for name in step.routes ?? [] {
-            guard let route = try read("httproute", name.namespace, name.name) else {
-                return "HTTPRoute \(name) not found"
+            guard let route = try read(kind.lowercased(), name.namespace, name.name) else {
+                return "\(kind) \(name) not found"
             }
             let parents = parents(
                 of: route, gateway: step.gateway, namespaceRequired: name.namespace != step.gateway.namespace)
@@ -68,9 +69,11 @@ struct ConformanceStatus {
             guard parents.contains(where: { Self.has(accepted, in: Self.conditions($0["conditions"])) }) else {
                 let seen = parents.map { Self.describe(Self.conditions($0["conditions"])) }
                 return
-                    "HTTPRoute \(name) is not Accepted by \(step.gateway): \(seen.isEmpty ? "no parent status" : seen.joined(separator: "; "))"
+                    "\(kind) \(name) is not Accepted by \(step.gateway): \(seen.isEmpty ? "no parent status" : seen.joined(separator: "; "))"
             }
         }
+        // GatewayAndTLSRoutesMustBeAccepted checks no listener; the HTTP, TCP and UDP helpers check every one.
+        if kind == "TLSRoute" { return nil }
         let required = ["ResolvedRefs", "Accepted", "Programmed"].map {
             ExpectedCondition(type: $0, status: "True", reason: nil)
         }
@@ -96,20 +99,22 @@ struct ConformanceStatus {
     }
 
     func routeCondition(_ step: ConformanceStep.RouteCondition) throws -> String? {
-        guard let route = try read("httproute", step.route.namespace, step.route.name) else {
-            return "HTTPRoute \(step.route) not found"
+        let kind = step.kind ?? "HTTPRoute"
+        guard let route = try read(kind.lowercased(), step.route.namespace, step.route.name) else {
+            return "\(kind) \(step.route) not found"
         }
         let parents = parents(of: route, gateway: step.gateway, namespaceRequired: false)
-        guard !parents.isEmpty else { return "HTTPRoute \(step.route) has no parent status for \(step.gateway)" }
+        guard !parents.isEmpty else { return "\(kind) \(step.route) has no parent status for \(step.gateway)" }
         let conditions = parents.flatMap { Self.conditions($0["conditions"]) }
-        if let stale = Self.stale(route, conditions) { return "HTTPRoute \(step.route): \(stale)" }
+        if let stale = Self.stale(route, conditions) { return "\(kind) \(step.route): \(stale)" }
         return Self.has(step.condition, in: conditions)
-            ? nil : "HTTPRoute \(step.route): expected \(step.condition), got \(Self.describe(conditions))"
+            ? nil : "\(kind) \(step.route): expected \(step.condition), got \(Self.describe(conditions))"
     }
 
     func routeParents(_ step: ConformanceStep.RouteParents) throws -> String? {
-        guard let route = try read("httproute", step.route.namespace, step.route.name) else {
-            return "HTTPRoute \(step.route) not found"
+        let kind = step.kind ?? "HTTPRoute"
+        guard let route = try read(kind.lowercased(), step.route.namespace, step.route.name) else {
+            return "\(kind) \(step.route) not found"
         }
         let actual = (route["status"] as? Object)?["parents"] as? [Object] ?? []
         for parent in step.parents {
@@ -130,7 +135,7 @@ struct ConformanceStatus {
                     return "\(ref["namespace"] ?? "-")/\(ref["name"] ?? "?")[\(ref["sectionName"] ?? "")]: "
                         + Self.describe(Self.conditions(candidate["conditions"]))
                 }
-                return "HTTPRoute \(step.route): no parent status \(parent.name) with "
+                return "\(kind) \(step.route): no parent status \(parent.name) with "
                     + "\((parent.conditions ?? []).map(\.description).joined(separator: ", ")); got \(seen)"
             }
         }
@@ -138,18 +143,19 @@ struct ConformanceStatus {
     }
 
     func routeNotAccepted(_ step: ConformanceStep.RouteRef) throws -> String? {
-        guard let route = try read("httproute", step.route.namespace, step.route.name) else {
-            return "HTTPRoute \(step.route) not found"
+        let kind = step.kind ?? "HTTPRoute"
+        guard let route = try read(kind.lowercased(), step.route.namespace, step.route.name) else {
+            return "\(kind) \(step.route) not found"
         }
         // HTTPRouteMustHaveNoAcceptedParents: no parents, or exactly one with Accepted=False at the route's
         // generation (every apply here is reconciled before it returns, so an empty status is final).
         let actual = (route["status"] as? Object)?["parents"] as? [Object] ?? []
         if actual.isEmpty { return nil }
-        guard actual.count == 1 else { return "HTTPRoute \(step.route) has \(actual.count) parent statuses, not one" }
+        guard actual.count == 1 else { return "\(kind) \(step.route) has \(actual.count) parent statuses, not one" }
         let conditions = Self.conditions(actual[0]["conditions"])
-        if let stale = Self.stale(route, conditions) { return "HTTPRoute \(step.route): \(stale)" }
+        if let stale = Self.stale(route, conditions) { return "\(kind) \(step.route): \(stale)" }
         return Self.has(ExpectedCondition(type: "Accepted", status: "False", reason: nil), in: conditions)
-            ? nil : "HTTPRoute \(step.route): expected Accepted=False, got \(Self.describe(conditions))"
+            ? nil : "\(kind) \(step.route): expected Accepted=False, got \(Self.describe(conditions))"
     }
 
     func gatewayCondition(_ step: ConformanceStep.GatewayCondition) throws -> String? {

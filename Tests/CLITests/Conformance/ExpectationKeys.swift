@@ -21,21 +21,33 @@ enum ExpectationKeys {
         "clientCert": .any,
     ])
     static let response = Shape.map(["statusCode": .any, "statusCodes": .any, "headers": .any, "absentHeaders": .any])
+    static let stream = Shape.map([
+        "gateway": .any, "listener": .any, "port": .any, "send": .any, "backend": .any, "namespace": .any,
+        "serverName": .any, "ca": .any, "rejected": .any,
+    ])
+    static let distribution = Shape.map([
+        "gateway": .any, "listener": .any, "port": .any, "samples": .any, "tolerance": .any, "weights": .any,
+    ])
     static let mirror = Shape.list(.map(["name": .any, "namespace": .any, "percent": .any]))
 
     static let steps: [String: Shape] = [
-        "accepted": .map(["gateway": .any, "listener": .any, "listeners": .any, "routes": .any]),
-        "routeCondition": .map(["route": .any, "gateway": .any, "type": .any, "status": .any, "reason": .any]),
+        "accepted": .map(["gateway": .any, "listener": .any, "listeners": .any, "routes": .any, "kind": .any]),
+        "routeCondition": .map([
+            "route": .any, "gateway": .any, "type": .any, "status": .any, "reason": .any, "kind": .any,
+        ]),
         "routeParents": .map([
-            "route": .any, "namespaceRequired": .any,
+            "route": .any, "namespaceRequired": .any, "kind": .any,
             "parents": .list(
                 .map([
                     "group": .any, "kind": .any, "name": .any, "namespace": .any, "sectionName": .any, "port": .any,
                     "controllerName": .any, "conditions": .list(condition),
                 ])),
         ]),
-        "routeNotAccepted": .map(["route": .any]),
-        "routeLatestConditions": .map(["route": .any]),
+        "routeNotAccepted": .map(["route": .any, "kind": .any]),
+        "routeLatestConditions": .map(["route": .any, "kind": .any]),
+        "tcp": stream, "tls": stream, "udp": stream,
+        "dns": .map(["gateway": .any, "listener": .any, "port": .any, "name": .any]),
+        "tcpDistribution": distribution, "udpDistribution": distribution,
         "routeGenerationChanged": .map(["route": .any]),
         "gatewayCondition": .map(["gateway": .any, "type": .any, "status": .any, "reason": .any]),
         "gatewayClassCondition": .map(["gatewayClass": .any, "type": .any, "status": .any, "reason": .any]),
