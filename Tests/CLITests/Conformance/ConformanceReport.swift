@@ -16,7 +16,7 @@ struct ConformanceReport {
     ]
 
     static func profile(_ test: ConformanceCase) -> (name: String, route: String, core: Set<String>) {
-        profiles.dropFirst().first { test.features.contains($0.route) } ?? profiles[0]
+        profiles.first { test.features.contains($0.route) } ?? profiles[0]
     }
 
     static var coreFeatures: Set<String> { profiles[0].core }
