@@ -137,6 +137,7 @@ char *gw_tls_facts(void *connection) {
 void gw_sha1(const void *data, size_t length, unsigned char out[20]) { SHA1((const unsigned char *)data, length, out); }
 
 void *gw_tls_connect(int fd, const char *server_name, const char *ca_file, char *error, size_t error_length) {
+    ERR_clear_error();
     SSL_CTX *context = SSL_CTX_new(TLS_client_method());
     if (context == NULL) {
         reason(error, error_length, "cannot make a TLS context");
@@ -175,6 +176,7 @@ void *gw_tls_connect(int fd, const char *server_name, const char *ca_file, char 
             ERR_clear_error();
         } else {
             reason(error, error_length, "handshake failed");
+            ERR_clear_error();
         }
         SSL_free(ssl);
         return NULL;

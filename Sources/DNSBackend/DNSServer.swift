@@ -197,7 +197,12 @@ public enum DNSServer {
             let connection = withUnsafeMutablePointer(to: &storage) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(fd, $0, &length) }
             }
-            guard connection >= 0 else { continue }
+            guard connection >= 0 else {
+                usleep(50_000)  // out of descriptors, say: wait instead of spinning
+                continue
+            }
+            var sendTimeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
             let client = peer(storage)
             Thread.detachNewThread {
                 serveConnection(

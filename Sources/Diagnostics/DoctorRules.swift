@@ -99,15 +99,18 @@ public enum DoctorRules {
             }
             for listener in gateway.listeners where listener.valid && listener.attachedRoutes.isEmpty {
                 let host = listener.hostname ?? "any host"
+                let http = listener.protocol == .http || listener.protocol == .https
+                let kind = listener.supportedKinds.first?.kind ?? "HTTPRoute"
                 findings.append(
                     Finding(
                         .noRouteForHost, .warning, objects: ["Gateway \(name) listener \(listener.name)"],
-                        summary:
-                            "no route is attached to listener \(listener.name): requests for \(host) on port \(listener.port) get 404",
+                        summary: http
+                            ? "no route is attached to listener \(listener.name): requests for \(host) on port \(listener.port) get 404"
+                            : "no route is attached to \(listener.protocol) listener \(listener.name): connections to port \(listener.port) are closed",
                         evidence: ["attachedRoutes: 0"],
                         fix:
-                            "attach an HTTPRoute: parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}] with matching hostnames"
-                    ))
+                            "attach a\(http ? "n" : "") \(kind): parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}]"
+                            + (http || listener.protocol == .tls ? " with matching hostnames" : "")))
             }
             for listener in gateway.listeners where !listener.valid {
                 let failing =

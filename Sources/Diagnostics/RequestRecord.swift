@@ -109,8 +109,20 @@ public struct RequestRecord: Sendable, Equatable, Codable {
 
     /// A line of the request log; nil for anything else (a partial last line, another format).
     public static func parse(_ line: Substring) -> RequestRecord? {
-        guard line.hasPrefix("{") else { return nil }
-        return try? JSONDecoder().decode(RequestRecord.self, from: Data(line.utf8))
+        guard line.hasPrefix("{"), var record = try? JSONDecoder().decode(RequestRecord.self, from: Data(line.utf8))
+        else { return nil }
+        if record.session {
+            // A TLS port shared with HTTPS listeners takes two hops: the second (the route's, or the HTTPS server's
+            // own request log) is the session; the first is kept only for a connection no route took.
+            if record.upstream.hasPrefix("unix:") {
+                guard record.upstream.hasSuffix("/stream-close.sock") else { return nil }
+                record.upstream = ""
+                record.route = ""
+            }
+            // The server that closes those connections logs them once more.
+            if record.server.isEmpty && record.listener.isEmpty { return nil }
+        }
+        return record
     }
 
     /// `2xx` … `5xx`.

@@ -27,6 +27,8 @@ public struct StreamProbeResult: Sendable, Equatable, Codable {
     public var upstream: String?
     /// The endpoints the route's backends have (what `upstream` should be one of).
     public var endpoints: [String]
+    /// The probe's own port (TCP, UDP), which finds its session in the log.
+    public var clientPort: Int? = nil
 
     public init(
         route: String, transport: String, address: String, port: Int, sni: String? = nil, connected: Bool = false,
@@ -98,7 +100,10 @@ public struct StreamProbeResult: Sendable, Equatable, Codable {
                         : endpoints.isEmpty
                             ? "" : " (not one of the route's endpoints \(endpoints.joined(separator: ", ")))"))
         } else if !endpoints.isEmpty {
-            lines.append("  the route's endpoints: \(endpoints.joined(separator: ", "))")
+            lines.append(
+                "  the route's endpoints: \(endpoints.joined(separator: ", "))"
+                    + (transport == "udp"
+                        ? " (nginx logs a UDP session when it ends, 10 s after its last datagram)" : ""))
         }
         return lines
     }

@@ -62,7 +62,11 @@ public enum L4RouteGraph {
                         source.index, source.parentRef, route: attaching, snapshot: snapshot, gateways: &gateways,
                         allGateways: allGateways, config: config)
                 else { continue }
-                if parent.accepted, let ref = parent.gateway, let gateway = gateways.first(where: { $0.ref == ref }) {
+                // A TLSRoute NGF cannot serve (not one rule and one backendRef) attaches nowhere: it claims no SNI name
+                // and counts on no listener, though its status says Accepted (as NGF's does).
+                if parent.accepted, node.unsupported == nil, let ref = parent.gateway,
+                    let gateway = gateways.first(where: { $0.ref == ref })
+                {
                     claim(&parent, gateway: gateway, node: node, claims: &claims)
                 }
                 if let ignored = node.ignoredRules, parent.accepted {
@@ -82,7 +86,7 @@ public enum L4RouteGraph {
             nodes.append(node)
         }
         // Each listener's attached routes (HTTPRoutes were counted by RouteGraph).
-        for node in nodes {
+        for node in nodes where node.unsupported == nil {
             for parent in node.parents where parent.accepted {
                 guard let gateway = parent.gateway, let g = gateways.firstIndex(where: { $0.ref == gateway }) else {
                     continue

@@ -49,12 +49,16 @@ public struct ListenerBinding: Sendable, Equatable, Codable {
     public var `protocol`: ListenerProtocol
     public var address: String
     public var port: Int
+    /// The listener's place in the Gateway's spec (from 0), which `GW_PORT_N` numbers; nil in records written
+    /// before it was kept.
+    public var index: Int?
 
-    public init(listener: String, protocol: ListenerProtocol, address: String, port: Int) {
+    public init(listener: String, protocol: ListenerProtocol, address: String, port: Int, index: Int? = nil) {
         self.listener = listener
         self.protocol = `protocol`
         self.address = address
         self.port = port
+        self.index = index
     }
 }
 
@@ -94,7 +98,10 @@ public enum PortVariables {
         ] {
             if let binding = bindings.first(where: { $0.protocol == wanted }) { result.append((name, binding)) }
         }
-        for (index, binding) in bindings.enumerated() { result.append(("GW_PORT_\(index + 1)", binding)) }
+        // Numbered in the Gateway's order, as guides count its listeners (an invalid listener keeps its number).
+        for (position, binding) in bindings.enumerated() {
+            result.append(("GW_PORT_\((binding.index ?? position) + 1)", binding))
+        }
         for binding in bindings { result.append(("GW_PORT_" + upperName(binding.listener), binding)) }
         return result
     }

@@ -17,8 +17,10 @@ public enum DNSQuestion {
     public static let rcodes = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"]
 
     /// The answer's status (`NOERROR`, `SERVFAIL`, …), nil when it is not a DNS message.
-    public static func status(_ answer: [UInt8]) -> String? {
-        guard answer.count >= 12 else { return nil }
+    public static func status(_ answer: [UInt8], id: UInt16 = 0x6777) -> String? {
+        // An answer to this question: its id, and the QR bit of a response.
+        guard answer.count >= 12, answer[0] == UInt8(id >> 8), answer[1] == UInt8(id & 0xFF), answer[2] & 0x80 != 0
+        else { return nil }
         let rcode = Int(answer[3] & 0x0F)
         return rcode < rcodes.count ? rcodes[rcode] : "RCODE \(rcode)"
     }

@@ -22,6 +22,7 @@ public enum StreamProbe {
             return []
         }
         defer { close(fd) }
+        limit(fd)
         guard var addr = socketAddress(address, port) else {
             result.error = "\(address) is not an IPv4 address"
             return []
@@ -38,6 +39,7 @@ public enum StreamProbe {
         }
         result.connected = true
         result.connectMilliseconds = Date().timeIntervalSince(start) * 1000
+        result.clientPort = localPort(fd)
         if !data.isEmpty {
             let written = data.withUnsafeBytes { send(fd, $0.baseAddress, data.count, Int32(MSG_NOSIGNAL)) }
             result.sent = max(0, written)
@@ -54,6 +56,7 @@ public enum StreamProbe {
             return []
         }
         defer { close(fd) }
+        limit(fd)
         guard var addr = socketAddress(address, port) else {
             result.error = "\(address) is not an IPv4 address"
             return []
@@ -74,6 +77,7 @@ public enum StreamProbe {
         }
         result.sent = written
         result.connected = true
+        result.clientPort = localPort(fd)
         return read(fd, into: &result, once: true)
     }
 
@@ -107,6 +111,22 @@ public enum StreamProbe {
                 if scalar == "\r" { return Character("\u{0}") }
                 return scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{FFFD}" ? "." : Character(scalar)
             }.filter { $0 != "\u{0}" })
+    }
+
+    /// The local port of a connected socket.
+    static func localPort(_ fd: Int32) -> Int? {
+        var local = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let found = withUnsafeMutablePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return found == 0 ? Int(UInt16(bigEndian: local.sin_port)) : nil
+    }
+
+    /// Send and connect give up after 2 s (a blocking connect honours SO_SNDTIMEO).
+    static func limit(_ fd: Int32) {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     static func socketAddress(_ address: String, _ port: Int) -> sockaddr_in? {

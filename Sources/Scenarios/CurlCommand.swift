@@ -28,8 +28,6 @@ enum CurlCommand {
                 include = true
                 method = "HEAD"
             case "-k", "--insecure": insecure = true
-            // -v prints the response's status line and headers (on stderr) before the body, as --include does.
-            case "-v", "--verbose", "-sv", "-vs": include = true
             case "-ik", "-ki":
                 include = true
                 insecure = true

@@ -70,6 +70,7 @@ public enum GuideImporter {
             /// A probe step (its index) and the output blocks seen after it.
             case curl(step: Int, outputs: [[String]])
             case dig(step: Int)
+            case stream(step: Int, outputs: [[String]])
             case get(kinds: [String], namespace: String?, title: String, prose: String?)
             case describe(kind: String, name: String?, namespace: String?, title: String, prose: String?)
         }
@@ -135,8 +136,16 @@ public enum GuideImporter {
             try finish()
             guard let word = command.words.first else { return }
             if word.contains("=") && !word.hasPrefix("-") { return }  // GW_IP=… assignments
+            // `echo TEXT | nc …`: nc sends what echo prints.
+            if command.words.contains("|"), let last = command.words.split(separator: "|").last?.first,
+                last == "nc" || last == "netcat"
+            {
+                return try stream(try StreamCommands.netcat(command, file: file))
+            }
             if GuideImporter.setupCommands.contains(word) { return }
             switch word {
+            case "nc", "netcat": try stream(try StreamCommands.netcat(command, file: file))
+            case "openssl": try stream(try StreamCommands.openssl(command, file: file))
             case "kubectl": try kubectl(command)
             case "dig":
                 var step = Scenario.Step(title: title, prose: proseText)
@@ -151,9 +160,17 @@ public enum GuideImporter {
             default:
                 throw ScenarioError.guide(
                     position(command),
-                    "unknown command \"\(command.text)\": a guide's steps can be kubectl apply, delete, get, describe and edit, curl and dig"
+                    "unknown command \"\(command.text)\": a guide's steps can be kubectl apply, delete, get, describe and edit, curl, dig, nc and openssl s_client"
                 )
             }
+        }
+
+        /// A stream check step; the output blocks after it become what must come back.
+        mutating func stream(_ probe: Scenario.StreamProbe) throws {
+            var step = Scenario.Step(title: title, prose: proseText)
+            step.checks = [Scenario.Check(stream: probe)]
+            steps.append(step)
+            pending = .stream(step: steps.count - 1, outputs: [])
         }
 
         mutating func kubectl(_ command: ShellCommand) throws {
@@ -313,6 +330,9 @@ public enum GuideImporter {
                 let checks = ExpectedOutput.describeChecks(lines, kind: kind, name: name, namespace: namespace)
                 if !checks.isEmpty { steps.append(Scenario.Step(title: title, prose: prose, checks: checks)) }
                 pending = nil
+            case .stream(let step, var outputs):
+                outputs.append(lines)
+                pending = .stream(step: step, outputs: outputs)
             case .dig(let step):
                 // The status dig printed for the question the guide asked.
                 if var dns = steps[step].checks?.first?.dns {
@@ -327,8 +347,22 @@ public enum GuideImporter {
         /// Closes the command waiting for output: a probe gets its expectations (status 200 when no output shows).
         mutating func finish() throws {
             defer { pending = nil }
+            if case .stream(let index, let outputs) = pending, var probe = steps[index].checks?.first?.stream {
+                let lines = outputs.flatMap { $0 }
+                let expected =
+                    probe.tls == true
+                    ? StreamCommands.certificateLines(lines).joined(separator: "\n")
+                    : ExpectedOutput.pattern(lines, deployments: deployments)
+                probe.output = expected.isEmpty || probe.connectOnly == true ? nil : expected
+                steps[index].checks = [Scenario.Check(stream: probe)]
+                return
+            }
             guard case .curl(let index, let outputs) = pending, var probe = steps[index].checks?.first?.probe else {
                 return
+            }
+            // curl -v's output shows the response's status line and headers (`< `) before the body, as --include.
+            if outputs.contains(where: { $0.contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("< ") } }) {
+                probe.include = true
             }
             if let code = outputs.lazy.compactMap({ ExpectedOutput.curlError($0) }).first {
                 probe.curlError = code

@@ -68,10 +68,30 @@ public struct Scenario: Codable, Sendable, Equatable {
         public var object: ObjectCheck?
         /// A guide's `dig`: a DNS question through a UDP listener.
         public var dns: DNSProbe?
+        /// A guide's `nc` or `openssl s_client`: a TCP exchange or a TLS handshake through a listener.
+        public var stream: StreamProbe?
 
         public init(probe: Probe) { self.probe = probe }
         public init(object: ObjectCheck) { self.object = object }
         public init(dns: DNSProbe) { self.dns = dns }
+        public init(stream: StreamProbe) { self.stream = stream }
+    }
+
+    /// `nc $GW_IP $GW_PORT` (what `echo TEXT |` sends) or `openssl s_client -connect $GW_IP:$GW_TLS_PORT
+    /// -servername NAME`, through the listener the port variable names; `output`: line patterns of what came back
+    /// (for TLS, the certificate's `subject=` and `issuer=` lines).
+    public struct StreamProbe: Codable, Sendable, Equatable {
+        public var port: String
+        public var gateway: String?
+        /// TLS: the SNI name.
+        public var host: String?
+        public var tls: Bool?
+        public var send: String?
+        /// `nc -z`: only that the connection opens.
+        public var connectOnly: Bool?
+        public var output: String?
+
+        public init(port: String) { self.port = port }
     }
 
     /// `dig @$GW_IP -p $GW_PORT NAME`: an A question over UDP to the listener the port variable names, and the

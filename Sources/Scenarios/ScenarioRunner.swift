@@ -125,6 +125,9 @@ public struct ScenarioRunner {
         if let probe = check.probe {
             return ProbeCheck(probe: probe, target: context.listener(probe.gateway, probe.scheme ?? "http")).evaluate()
         }
+        if let stream = check.stream {
+            return StreamCheck(probe: stream, target: context.listener(stream.gateway, "http")).evaluate()
+        }
         if let dns = check.dns {
             return DNSCheck(probe: dns, target: context.listener(dns.gateway, "http")).evaluate()
         }

@@ -22,6 +22,21 @@ public enum ScenarioWriter {
             for check in checks {
                 if let object = check.object { out += "      - object: \(flow(objectFields(object)))\n" }
                 if let probe = check.probe { out += probeText(probe) }
+                if let stream = check.stream {
+                    var fields = [("port", scalar(stream.port))]
+                    if let gateway = stream.gateway { fields.append(("gateway", scalar(gateway))) }
+                    if let host = stream.host { fields.append(("host", scalar(host))) }
+                    if stream.tls == true { fields.append(("tls", "true")) }
+                    if let send = stream.send { fields.append(("send", scalar(send))) }
+                    if stream.connectOnly == true { fields.append(("connectOnly", "true")) }
+                    if let output = stream.output {
+                        out += "      - stream:\n"
+                        for (key, value) in fields { out += "          \(key): \(value)\n" }
+                        out += "          output: " + block(output, indent: 12)
+                    } else {
+                        out += "      - stream: \(flow(fields))\n"
+                    }
+                }
                 if let dns = check.dns {
                     var fields = [("name", scalar(dns.name))]
                     if let port = dns.port { fields.append(("port", scalar(port))) }

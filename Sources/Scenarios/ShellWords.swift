@@ -35,7 +35,7 @@ struct ShellCommand: Equatable {
                 var delimiter = String(word.dropFirst(2))
                 words.remove(at: marker)
                 if delimiter.isEmpty, marker < words.count { delimiter = words.remove(at: marker) }
-                delimiter = delimiter.trimmingCharacters(in: CharacterSet(charactersIn: "'\"-"))
+                delimiter = delimiter.trimmingCharacters(in: CharacterSet(charactersIn: "'\"-\\"))
                 var body: [String] = []
                 while index < lines.count, lines[index].trimmingCharacters(in: .whitespaces) != delimiter {
                     body.append(lines[index])

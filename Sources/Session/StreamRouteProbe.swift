@@ -72,13 +72,15 @@ public enum StreamRouteProbe {
             result.sni = sni
             StreamProbe.tls(address: binding.address, port: binding.port, sni: sni, result: &result)
         }
-        if let logPath { result.upstream = upstream(logPath, from: logStart, port: binding.port) }
+        if let logPath {
+            result.upstream = upstream(logPath, from: logStart, port: binding.port, clientPort: result.clientPort)
+        }
         return result
     }
 
     /// The upstream of the newest session on `port` logged after `offset` (nginx writes a session's line when it
     /// ends: waited for up to a second).
-    static func upstream(_ path: String, from offset: Int, port: Int) -> String? {
+    static func upstream(_ path: String, from offset: Int, port: Int, clientPort: Int?) -> String? {
         let deadline = Date().addingTimeInterval(1)
         repeat {
             if let handle = FileHandle(forReadingAtPath: path) {
@@ -89,9 +91,11 @@ public enum StreamRouteProbe {
                 // route's (on that socket, to the backend).
                 for line in text.split(separator: "\n").reversed() {
                     guard let object = try? JSONValue.parse(String(line)),
-                        let server = object["server"]?.stringValue, server == String(port) || server.isEmpty,
+                        object["server"]?.stringValue == String(port),
                         let upstream = object["upstream"]?.stringValue, !upstream.isEmpty, !upstream.hasPrefix("unix:")
                     else { continue }
+                    // The probe's own session, where its port is known (curl's TLS probe: the newest).
+                    if let clientPort, object["clientPort"]?.stringValue != String(clientPort) { continue }
                     return upstream
                 }
             }

@@ -36,6 +36,29 @@ struct Layer4Tests {
         let sessions = try live.run(["logs", "--gateway", "gateway"]).stdout
         #expect(sessions.contains("TCP listener tea :\(82 + live.portOffset)  200 ← "), "\(sessions)")
         #expect(sessions.contains("TCPRoute default/tcp-tea"), "\(sessions)")
+        // A guide's nc: what printf sends, and the answer checked against the guide's output.
+        let ncGuide = live.backendDir + "-nc.md"
+        try FileManager.default.createDirectory(atPath: live.backendDir, withIntermediateDirectories: true)
+        try """
+        Ask coffee through its TCP listener:
+
+        ```shell
+        printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc $GW_IP $GW_PORT_1
+        ```
+
+        ```text
+        Server name: coffee-6cpm9l79p5-vpbmm
+        ```
+
+        And tea's listener is open:
+
+        ```shell
+        nc -zv $GW_IP $GW_PORT_2
+        ```
+        """.write(toFile: ncGuide, atomically: true, encoding: .utf8)
+        let nc = try live.run(["scenario", "run", ncGuide])
+        #expect(nc.status == 0, "\(nc.stdout)\(nc.stderr)")
+        #expect(nc.stdout.contains("printing \"Server name: {pod:coffee}\""), "\(nc.stdout)")
         let described = try live.run(["describe", "tcproute", "tcp-coffee"]).stdout
         #expect(described.contains("Service default/coffee:8081  1       True"), "\(described)")
         let rendered = try live.run(["render"]).stdout
@@ -142,6 +165,24 @@ struct Layer4Tests {
         #expect(passthrough.contains("subject CN = app.example.com"), "\(passthrough)")
         let log = try live.run(["render"]).stdout
         #expect(log.contains("ssl proxy_protocol"), "\(log)")
+        // A guide's openssl s_client: the certificate the backend presents through the passthrough listener.
+        let sclient = live.backendDir + "-sclient.md"
+        try FileManager.default.createDirectory(atPath: live.backendDir, withIntermediateDirectories: true)
+        try """
+        See who answers the handshake:
+
+        ```shell
+        openssl s_client -connect $GW_IP:$GW_TLS_PORT -servername app.example.com
+        ```
+
+        ```text
+        CONNECTED(00000003)
+        subject=CN = app.example.com
+        issuer=CN = LocalCA
+        ```
+        """.write(toFile: sclient, atomically: true, encoding: .utf8)
+        let checked = try live.run(["scenario", "run", sclient])
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
     }
 
     @Test(

@@ -151,6 +151,17 @@ let l4StatusCases: [StatusCase] = [
                 "TLSRoute", "app", hostnames: "[app.example.com]",
                 backends: "    - name: coffee\n      port: 8081\n    - name: coffee\n      port: 8081") + coffee,
         expect: ["TLSRoute default/app parent 0": ["Accepted=True/Accepted", "ResolvedRefs=False/UnsupportedValue"]]),
+    StatusCase(
+        name: "a TLSRoute NGF cannot serve claims no SNI name: a newer route for the name is accepted",
+        yaml: gateway(listeners: tlsListener)
+            + l4Route(
+                "TLSRoute", "broken", hostnames: "[app.example.com]",
+                backends: "    - name: coffee\n      port: 8081\n    - name: coffee\n      port: 8081")
+            + l4Route("TLSRoute", "good", hostnames: "[app.example.com]") + coffee,
+        expect: [
+            "TLSRoute default/broken parent 0": ["Accepted=True/Accepted", "ResolvedRefs=False/UnsupportedValue"],
+            "TLSRoute default/good parent 0": baseAccepted,
+        ]),
 ]
 
 @Suite struct L4StatusCaseTests {

@@ -84,7 +84,8 @@ struct StreamRenderTests {
                 "upstream default_coffee_8081 {\n    # Service default/coffee:8081\n    server 127.0.100.2:8080;\n}"))
         #expect(
             stream.contains(
-                "listen 127.0.0.1:30081;\n    set $gw_listener \"coffee\";\n    # TCPRoute default/tcp-coffee\n"))
+                "listen 127.0.0.1:30081;\n    set $gw_port \"30081\";\n    set $gw_listener \"coffee\";\n    # TCPRoute default/tcp-coffee\n"
+            ))
         #expect(stream.contains("proxy_pass default_coffee_8081;") && stream.contains("proxy_pass default_tea_8082;"))
         #expect(
             config.bindings.map { "\($0.listener) \($0.protocol) \($0.port)" } == ["coffee TCP 30081", "tea TCP 30082"])
@@ -124,6 +125,20 @@ struct StreamRenderTests {
         #expect(!stream.contains("milk"))
     }
 
+    @Test("extreme weights: shares are rounded down, a 0% share is left out, nginx -t passes")
+    func extremeWeights() throws {
+        let yaml =
+            tcpGateway + streamBackend("coffee", port: 8081, target: 8080, address: "127.0.100.2")
+            + streamBackend("tea", port: 8082, target: 8080, address: "127.0.100.3")
+            + layer4Route(
+                "TCPRoute", "split", section: "coffee",
+                backends: "[{name: coffee, port: 8081, weight: 1}, {name: tea, port: 8082, weight: 1000000}]")
+        let (config, nginxT) = try renderAndTest(yaml)
+        #expect(nginxT == nil, "\(nginxT ?? "")")
+        let stream = try #require(config.file("conf.d/stream.conf")).content
+        #expect(!stream.contains("0.0%") && stream.contains("proxy_pass default_tea_8082;"), "\(stream)")
+    }
+
     @Test("a UDP listener listens udp; a TCP listener without a route closes connections")
     func udpAndEmpty() throws {
         let yaml =
@@ -140,7 +155,7 @@ struct StreamRenderTests {
         #expect(stream.contains("proxy_pass default_coredns_53;"))
         #expect(
             stream.contains(
-                "listen 127.0.0.1:30054;\n    set $gw_listener \"idle\";\n    # no TCPRoute is attached: connections are closed\n"
+                "listen 127.0.0.1:30054;\n    set $gw_port \"30054\";\n    set $gw_listener \"idle\";\n    # no TCPRoute is attached: connections are closed\n"
             ))
     }
 
@@ -190,10 +205,12 @@ struct StreamRenderTests {
         #expect(stream.contains("/https-30443.sock\";\n}"))
         #expect(
             stream.contains(
-                "listen 127.0.0.1:30443;\n    proxy_protocol on;\n    set $gw_listener \"tls\";\n    ssl_preread on;"))
+                "listen 127.0.0.1:30443;\n    proxy_protocol on;\n    set $gw_port \"30443\";\n    set $gw_listener \"tls\";\n    ssl_preread on;"
+            ))
         #expect(
             stream.contains(
-                "/tls-30443-0.sock\" proxy_protocol;\n    set $gw_listener \"tls\";\n    # TLSRoute default/app\n"))
+                "/tls-30443-0.sock\" proxy_protocol;\n    set $gw_port \"30443\";\n    set $gw_listener \"tls\";\n    # TLSRoute default/app\n"
+            ))
         #expect(stream.contains("proxy_pass default_secure-app_8443;"))
         let servers = try #require(config.file("conf.d/servers.conf")).content
         #expect(servers.contains("/https-30443.sock\" ssl proxy_protocol"), "\(servers)")

@@ -252,3 +252,93 @@ struct ExpectedOutputTests {
             ])
     }
 }
+
+@Suite("Layer-4 commands in guides")
+struct Layer4GuideImportTests {
+    static let guide = """
+        # TCP and TLS
+
+        Talk to the TCP listener:
+
+        ```shell
+        echo "PING" | nc $GW_IP $GW_PORT_1
+        ```
+
+        ```text
+        PONG from tea-7cd44fcb4d-xfw2x
+        ```
+
+        Check it is open:
+
+        ```shell
+        nc -zv ${GW_IP} ${GW_PORT_2}
+        ```
+
+        Ask the DNS backend:
+
+        ```shell
+        dig @${GW_IP} -p ${GW_PORT} cafe.example.com
+        ```
+
+        ```text
+        ;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 13260
+        ;; QUESTION SECTION:
+        ;cafe.example.com.		IN	A
+        ```
+
+        See the backend's certificate:
+
+        ```shell
+        openssl s_client -connect $GW_IP:$GW_TLS_PORT -servername app.example.com
+        ```
+
+        ```text
+        CONNECTED(00000003)
+        depth=0 CN = app.example.com
+        subject=CN = app.example.com
+        issuer=CN = LocalCA
+        ```
+        """
+
+    @Test("nc, dig and openssl s_client become stream and DNS checks with their expected output; they read back")
+    func commands() throws {
+        let scenario = try GuideImporter.importGuide(Self.guide, file: "g.md", read: { _ in nil })
+        let checks = scenario.steps.compactMap { $0.checks?.first }
+        #expect(checks.count == 4)
+        #expect(checks[0].stream?.port == "GW_PORT_1" && checks[0].stream?.send == "PING\n")
+        #expect(checks[0].stream?.output == "PONG from {pod:tea}")
+        #expect(checks[1].stream?.port == "GW_PORT_2" && checks[1].stream?.connectOnly == true)
+        #expect(checks[1].stream?.output == nil)
+        #expect(
+            checks[2].dns
+                == {
+                    var dns = Scenario.DNSProbe(name: "cafe.example.com")
+                    dns.port = "GW_PORT"
+                    dns.status = "NOERROR"
+                    return dns
+                }())
+        #expect(checks[3].stream?.tls == true && checks[3].stream?.host == "app.example.com")
+        #expect(checks[3].stream?.port == "GW_TLS_PORT")
+        #expect(checks[3].stream?.output == "subject=CN = app.example.com\nissuer=CN = LocalCA")
+        let text = ScenarioWriter.write(scenario)
+        #expect(try Scenario.decode(text, file: "g") == scenario, "\(text)")
+    }
+
+    @Test("options nc and openssl cannot replay are named with the guide's line")
+    func badOptions() {
+        let udp = #expect(throws: ScenarioError.self) {
+            try GuideImporter.importGuide("```shell\nnc -u $GW_IP $GW_PORT\n```\n", file: "g.md", read: { _ in nil })
+        }
+        #expect(udp?.description.contains("g.md:2:1: nc -u $GW_IP $GW_PORT: nc -u (UDP) cannot be replayed") == true)
+        let option = #expect(throws: ScenarioError.self) {
+            try GuideImporter.importGuide(
+                "```shell\nopenssl s_client -connect $GW_IP:$GW_TLS_PORT -tls1_3\n```\n", file: "g.md",
+                read: { _ in nil })
+        }
+        #expect(option?.description.contains("the option -tls1_3 is not one a scenario can replay") == true)
+        let literal = #expect(throws: ScenarioError.self) {
+            try GuideImporter.importGuide("```shell\nnc 10.0.0.1 81\n```\n", file: "g.md", read: { _ in nil })
+        }
+        #expect(literal?.description.contains("give the port as a variable") == true)
+    }
+}

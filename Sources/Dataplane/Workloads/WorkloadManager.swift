@@ -399,8 +399,16 @@ public struct WorkloadManager: Sendable {
         let dns = expanded.count >= 4 && expanded[1] == "dns-server"
         var arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
         if dns {
-            // The Corefile is a path in the container: the pod's volumes, under its directory here (lexically).
-            arguments[3] = containerPath(arguments[3], root: podRoot(pod.namespace, pod.name)) ?? arguments[3]
+            // The Corefile is a path in the container: the pod's volumes, under its directory here (lexically); a
+            // path that climbs out (`..`) is refused, never read on this machine.
+            guard let corefile = containerPath(arguments[3], root: podRoot(pod.namespace, pod.name)) else {
+                let message = "-conf \(arguments[3]): not a path inside the container"
+                try write(
+                    "Running", false, ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]],
+                    restarts, message)
+                return
+            }
+            arguments[3] = corefile
             arguments += ["--listen", ip]
         }
         // Of the pod's variables only its own reach the process's environment (and, for the echo server, the names it

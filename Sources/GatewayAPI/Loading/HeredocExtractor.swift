@@ -13,7 +13,7 @@ public enum HeredocExtractor {
     public static func isQuoted(_ line: Substring) -> Bool {
         guard let range = line.range(of: "<<") else { return false }
         let rest = line[range.upperBound...].drop { $0 == "-" || $0 == " " }
-        return rest.first == "'" || rest.first == "\""
+        return rest.first == "'" || rest.first == "\"" || rest.first == "\\"
     }
 
     /// A line of an unquoted heredoc as the shell gives it: `\$`, `\`` and `\\` lose their backslash (NGF's guides
@@ -66,6 +66,7 @@ public enum HeredocExtractor {
         if rest.hasPrefix("<") { return nil }  // here-string <<<
         if rest.hasPrefix("-") { rest = rest.dropFirst() }
         rest = rest.drop(while: { $0 == " " })
+        if rest.first == "\\" { rest = rest.dropFirst() }  // <<\EOF quotes the delimiter too
         var quote: Character?
         if let first = rest.first, first == "'" || first == "\"" {
             quote = first

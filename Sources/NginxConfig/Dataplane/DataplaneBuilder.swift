@@ -43,10 +43,10 @@ public struct DataplaneBuilder {
             }
             return server
         }
-        let bindings = gateway.listeners.filter(\.valid).map {
+        let bindings = gateway.listeners.enumerated().filter(\.element.valid).map { index, listener in
             ListenerBinding(
-                listener: $0.name, protocol: $0.protocol, address: settings.address,
-                port: Int($0.port) + settings.portOffset)
+                listener: listener.name, protocol: listener.protocol, address: settings.address,
+                port: Int(listener.port) + settings.portOffset, index: index)
         }
         let stream = StreamBuilder.build(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
         // HTTPS servers on a port a TLS passthrough listener shares take their connections from the stream server.

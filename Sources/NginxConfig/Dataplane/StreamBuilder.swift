@@ -36,8 +36,11 @@ struct StreamBuilder {
     /// A TCP or UDP listener: the route that holds it (the graph gives each such listener one) to its backends.
     mutating func layer4Server(_ listener: ListenerNode, gateway: GatewayNode) {
         let target: StreamTarget
-        // Every route on a TCP or UDP listener is accepted; the oldest that can be served takes its connections.
-        if let route = routes(listener).first(where: \.servable) {
+        // Every route on a TCP or UDP listener is accepted; the oldest with a ready backend takes its connections.
+        if let route = routes(listener).first(where: { $0.servable && hasEndpoints($0) })
+            ?? routes(listener).first(
+                where: \.servable)
+        {
             target = self.target(route)
         } else {
             target = .close(reason: "no \(listener.protocol == .udp ? "UDPRoute" : "TCPRoute") is attached")
@@ -106,6 +109,17 @@ struct StreamBuilder {
         configuration.servers.append(server)
     }
 
+    /// Whether a backend of the route with a weight has ready endpoints.
+    func hasEndpoints(_ route: L4RouteNode) -> Bool {
+        route.backends.contains { backend in
+            guard backend.valid, backend.weight > 0, let service = backend.service, let port = backend.port else {
+                return false
+            }
+            return !Endpoints.addresses(service: service, port: port, portName: backend.portName, snapshot: snapshot)
+                .isEmpty
+        }
+    }
+
     /// A route's backends: one upstream, a split over several by weight, or a close when none has endpoints.
     mutating func target(_ route: L4RouteNode) -> StreamTarget {
         var shares: [(upstream: String, weight: Int32)] = []
@@ -127,11 +141,17 @@ struct StreamBuilder {
         }
         if shares.count == 1 { return .proxy(shares[0].upstream, route: route.ref) }
         let total = Double(shares.reduce(0) { $0 + Int($1.weight) })
+        // Percentages rounded down to 0.01 (nginx refuses a sum over 100% and a 0% entry); the last backend takes
+        // the rest (`*`), and a share that rounds to 0 is left out.
+        var split = shares.dropLast().map {
+            ($0.upstream, (Double($0.weight) * 100 / total * 100).rounded(.down) / 100)
+        }
+        .filter { $0.1 > 0 }
+        split.append((shares.last!.upstream, 0))
+        if split.count == 1 { return .proxy(split[0].0, route: route.ref) }
         let variable = "$gw_split_\(route.kind.rawValue.lowercased())_\(configuration.splits.count)"
         configuration.splits.append(
-            StreamSplit(
-                variable: variable, route: route.ref,
-                shares: shares.map { ($0.upstream, (Double($0.weight) * 100 / total * 100).rounded() / 100) }))
+            StreamSplit(variable: variable, route: route.ref, shares: split.map { (upstream: $0.0, percent: $0.1) }))
         return .proxy(variable, route: route.ref)
     }
 }

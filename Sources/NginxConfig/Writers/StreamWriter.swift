@@ -8,7 +8,8 @@ enum StreamWriter {
         #"{"time":"$time_iso8601","kind":"stream","protocol":"$protocol","client":"$remote_addr","#
         + #""status":"$status","upstream":"$upstream_addr","duration":"$session_time","#
         + #""bytesSent":"$bytes_sent","bytesReceived":"$bytes_received","sni":"$ssl_preread_server_name","#
-        + #""route":"$gw_route$gw_sni_route","listener":"$gw_listener","server":"$server_port"}"#
+        + #""route":"$gw_route$gw_sni_route","listener":"$gw_listener","server":"$gw_port","#
+        + #""clientPort":"$remote_port"}"#
 
     /// A map value: an upstream name or split variable as it is, a unix socket quoted.
     static func value(_ target: String) -> String {
@@ -73,6 +74,8 @@ enum StreamWriter {
                     w.line("listen \(server.address):\(server.port)\(server.protocol == .udp ? " udp" : "");")
                 }
                 if server.sendsProxyProtocol { w.line("proxy_protocol on;") }
+                // The listener's port as this machine serves it (a second hop listens on a unix socket).
+                w.line("set $gw_port \"\(server.port)\";")
                 // A UDP session ends 10 s after its last datagram (nginx's default, 10 min, would hold two
                 // connections per client address and port that long).
                 if server.protocol == .udp { w.line("proxy_timeout 10s;") }
@@ -100,6 +103,7 @@ enum StreamWriter {
             w.block("server") { w in
                 w.line("# TLS connections whose SNI no TLSRoute takes end here")
                 w.line("listen \(NginxString.literal(closeSocket));")
+                w.line("set $gw_port \"\";")
                 w.line("set $gw_listener \"\";")
                 w.line("set $gw_route \"\";")
                 w.line("return \"\";")

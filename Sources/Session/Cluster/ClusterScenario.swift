@@ -92,12 +92,13 @@ public struct ClusterScenario {
         // Every HTTP(S) listener where this machine reaches it: a redirect to another one is followed.
         var bindings: [ListenerBinding] = []
         var all: [ListenerBinding] = []
-        for listener in decoded.spec.listeners {
+        for (index, listener) in decoded.spec.listeners.enumerated() {
             if case .success(let found) = GatewayAddress.find(
                 gateway: ref, listenerPort: Int(listener.port), store: store, override: nil)
             {
                 let binding = ListenerBinding(
-                    listener: listener.name, protocol: listener.protocol, address: found.address, port: found.port)
+                    listener: listener.name, protocol: listener.protocol, address: found.address, port: found.port,
+                    index: index)
                 all.append(binding)
                 if listener.protocol == .http || listener.protocol == .https { bindings.append(binding) }
             }
