@@ -123,7 +123,9 @@ struct RenderTests {
         let bundle = try #require(config.file("secrets/ca_default_backend-tls.crt"))
         #expect(bundle.secret && bundle.content.hasPrefix("-----BEGIN CERTIFICATE-----\nMIIFlzCCA3+gAwIBAgIU"))
         #expect(
-            config.bindings == [ListenerBinding(listener: "http", protocol: "HTTP", address: "127.0.0.1", port: 30080)])
+            config.bindings == [
+                ListenerBinding(listener: "http", protocol: "HTTP", address: "127.0.0.1", port: 30080, index: 0)
+            ])
     }
 
     @Test("hostile strings in every rendered field stay inside their quotes, and nginx -t accepts the config")
