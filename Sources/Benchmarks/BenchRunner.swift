@@ -337,9 +337,15 @@ public final class BenchRunner {
             ControllerProcess.stop(stateDirectory: store.directory)
             try? manager.down()
         }
-        let deadline = Date().addingTimeInterval(10)
+        // A busy machine starts the controller slowly: its pid file can come before its socket listens.
+        let deadline = Date().addingTimeInterval(60)
         while !paths.isRunning && Date() < deadline { usleep(5_000) }
-        guard case .reconciled? = ControllerClient.sync(paths, revision: try store.revision(), request: .force),
+        var answer = ControllerClient.sync(paths, revision: try store.revision(), request: .force)
+        while answer == nil && Date() < deadline {
+            usleep(50_000)
+            answer = ControllerClient.sync(paths, revision: try store.revision(), request: .force)
+        }
+        guard case .reconciled? = answer,
             let route = objects.first(where: { $0.type.kind == "HTTPRoute" }),
             let binding = manager.load().gateways.values.first?.bindings.first
         else {

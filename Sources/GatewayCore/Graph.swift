@@ -11,7 +11,7 @@ public struct Graph: Sendable {
     public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
     public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
     /// TLSRoutes, TCPRoutes and UDPRoutes, by kind, namespace and name.
-    public var l4Routes: [L4RouteNode] = []
+    public var l4Routes: [L4RouteNode] = [] { didSet { lookup = NodeLookup() } }
     /// Which objects refer to which, both ways, for navigation.
     public var references = ReferenceIndex()
 
@@ -26,7 +26,9 @@ public struct Graph: Sendable {
     public func route(_ ref: ObjectRef) -> RouteNode? {
         lookup.position(\.routes, ref, routes.map(\.ref)).map { routes[$0] }
     }
-    public func l4Route(_ ref: ObjectRef) -> L4RouteNode? { l4Routes.first { $0.ref == ref } }
+    public func l4Route(_ ref: ObjectRef) -> L4RouteNode? {
+        lookup.position(\.l4Routes, ref, l4Routes.map(\.ref)).map { l4Routes[$0] }
+    }
 
     public func policy(_ ref: ObjectRef) -> PolicyNode? {
         lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] }
@@ -39,6 +41,7 @@ final class NodeLookup: @unchecked Sendable {
     var gateways: [ObjectRef: Int]?
     var routes: [ObjectRef: Int]?
     var policies: [ObjectRef: Int]?
+    var l4Routes: [ObjectRef: Int]?
 
     func position(
         _ cache: ReferenceWritableKeyPath<NodeLookup, [ObjectRef: Int]?>, _ ref: ObjectRef,

@@ -19,11 +19,6 @@ public enum Renderer {
             settings: settings)
     }
 
-    /// The stream socket where TLS connections no route takes are closed.
-    static func closeSocket(_ settings: RenderSettings) -> String {
-        "unix:" + settings.runtimeDirectory + "/stream-close.sock"
-    }
-
     /// The files of a data plane configuration.
     public static func write(_ configuration: DataplaneConfiguration, settings: RenderSettings) -> RenderedConfig {
         var files = [
@@ -42,7 +37,7 @@ public enum Renderer {
             files.append(
                 RenderedFile(
                     path: "conf.d/stream.conf",
-                    content: StreamWriter.write(configuration.stream, closeSocket: closeSocket(settings)),
+                    content: StreamWriter.write(configuration.stream),
                     secret: false))
         }
         files += configuration.files.map { RenderedFile(path: $0.path, content: $0.content, secret: true) }

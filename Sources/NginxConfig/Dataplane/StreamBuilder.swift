@@ -17,6 +17,7 @@ struct StreamBuilder {
         -> StreamConfiguration
     {
         var builder = StreamBuilder(graph: graph, snapshot: snapshot, settings: settings)
+        builder.configuration.closeSocket = builder.closeSocket
         let valid = gateway.listeners.filter(\.valid)
         for listener in valid where listener.protocol == .tcp || listener.protocol == .udp {
             builder.layer4Server(listener, gateway: gateway)

@@ -12,6 +12,8 @@ public struct StreamConfiguration: Sendable, Equatable {
     /// HTTPS ports that a TLS passthrough listener shares: the stream server hands connections whose SNI no TLSRoute
     /// takes to the HTTP servers on this unix socket (with the PROXY protocol, so they see the client's address).
     public var handoffs: [Int: String] = [:]
+    /// The unix socket of the server that closes TLS connections whose SNI no TLSRoute takes.
+    public var closeSocket = ""
 
     public var isEmpty: Bool { servers.isEmpty }
 }

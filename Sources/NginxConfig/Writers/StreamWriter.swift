@@ -16,7 +16,7 @@ enum StreamWriter {
         target.hasPrefix("unix:") ? NginxString.literal(target) : target
     }
 
-    static func write(_ stream: StreamConfiguration, closeSocket: String) -> String {
+    static func write(_ stream: StreamConfiguration) -> String {
         var w = ConfigWriter()
         for upstream in stream.upstreams {
             w.block("upstream \(upstream.name)") { w in
@@ -102,7 +102,7 @@ enum StreamWriter {
         if !stream.sniMaps.isEmpty {
             w.block("server") { w in
                 w.line("# TLS connections whose SNI no TLSRoute takes end here")
-                w.line("listen \(NginxString.literal(closeSocket));")
+                w.line("listen \(NginxString.literal(stream.closeSocket));")
                 w.line("set $gw_port \"\";")
                 w.line("set $gw_listener \"\";")
                 w.line("set $gw_route \"\";")
