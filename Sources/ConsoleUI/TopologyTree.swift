@@ -93,18 +93,20 @@ public enum TopologyTree {
                 ref: route.ref)
         ]
         let weighted = route.backends.count > 1
-        for backend in route.backends {
-            let name =
-                backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
-                ?? backend.source.name
-            rows.append(
-                TreeRow(
-                    depth: depth + 1,
-                    label: name + (weighted ? " weight \(backend.weight)" : "")
-                        + (backend.problem.map { " (\($0.reason))" } ?? ""),
-                    role: backend.valid ? .resolved : .error, ref: backend.service))
-        }
+        for backend in route.backends { rows.append(backendRow(backend, depth: depth + 1, weighted: weighted)) }
         return rows
+    }
+
+    /// A backend: its Service and port (its weight beside others), and why it does not resolve.
+    static func backendRow(_ backend: BackendNode, depth: Int, weighted: Bool) -> TreeRow {
+        let name =
+            backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
+            ?? backend.source.name
+        return TreeRow(
+            depth: depth,
+            label: name + (weighted ? " weight \(backend.weight)" : "")
+                + (backend.problem.map { " (\($0.reason))" } ?? ""),
+            role: backend.valid ? .resolved : .error, ref: backend.service)
     }
 
     static func routeRows(_ route: RouteNode, graph: Graph, depth: Int) -> [TreeRow] {
@@ -122,13 +124,7 @@ public enum TopologyTree {
                     label: "rule \(rule.index) \(match)\(rule.dropped.map { " (dropped: \($0))" } ?? "")",
                     role: rule.dropped == nil ? .accepted : .error, ref: route.ref))
             for backend in rule.backends {
-                let name =
-                    backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
-                    ?? backend.source.name
-                rows.append(
-                    TreeRow(
-                        depth: depth + 2, label: name + (backend.problem.map { " (\($0.reason))" } ?? ""),
-                        role: backend.valid ? .resolved : .error, ref: backend.service))
+                rows.append(backendRow(backend, depth: depth + 2, weighted: false))
                 if let policyRef = backend.policy, let policy = graph.policy(policyRef) {
                     let role: Role =
                         if policy.inEffect { .accepted } else if policy.conflicted { .conflicted } else { .error }

@@ -33,9 +33,7 @@ enum L4RouteRules {
             if let problem = backend.problem {
                 findings.append(
                     Finding(
-                        problem.reason == .refNotPermitted
-                            ? .backendRefNotPermitted
-                            : (problem.reason == .backendNotFound ? .backendNotFound : .backendInvalid),
+                        RouteRules.code(problem.reason),
                         .error, objects: [object],
                         summary: "connections for this backend are closed: \(problem.message)",
                         evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],

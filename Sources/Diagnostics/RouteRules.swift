@@ -54,19 +54,22 @@ enum RouteRules {
             + "with no local profile); or write an EndpointSlice for your own process"
     }
 
+    /// The finding of a backendRef's ResolvedRefs reason.
+    static func code(_ reason: ConditionReason) -> FindingCode {
+        switch reason {
+        case .refNotPermitted: .backendRefNotPermitted
+        case .backendNotFound: .backendNotFound
+        default: .backendInvalid
+        }
+    }
+
     /// A backendRef that does not resolve: requests for the rule get 500.
     static func unresolved(_ problem: (reason: ConditionReason, message: String), route: RouteNode, rule: Int)
         -> Finding
     {
         let permitted = problem.reason != .refNotPermitted
-        let code: FindingCode =
-            switch problem.reason {
-            case .refNotPermitted: .backendRefNotPermitted
-            case .backendNotFound: .backendNotFound
-            default: .backendInvalid
-            }
         return Finding(
-            code, .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
+            code(problem.reason), .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
             summary: "requests for this rule get 500: \(problem.message)",
             evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],
             fix: permitted

@@ -70,13 +70,26 @@ extension EchoServer {
     }
 
     static func accept(_ listener: Int32, tls: UnsafeMutableRawPointer?, context: Context) -> Never {
+        acceptConnections(listener, tls: tls, timeoutSeconds: 30) { handle($0, context: context) }
+    }
+
+    /// Accepts connections for ever, each on a thread of its own with read and write timeouts, over TLS when given a
+    /// context (a failed handshake closes it); waits a little after a failed accept (out of descriptors, say).
+    static func acceptConnections(
+        _ listener: Int32, tls: UnsafeMutableRawPointer?, timeoutSeconds: Int,
+        handle: @escaping @Sendable (EchoConnection) -> Void
+    ) -> Never {
         let raw = Int(bitPattern: tls)
         while true {
             let fd = Glibc.accept(listener, nil, nil)
-            guard fd >= 0 else { continue }
+            guard fd >= 0 else {
+                usleep(50_000)
+                continue
+            }
             Thread.detachNewThread {
-                var timeout = timeval(tv_sec: 30, tv_usec: 0)
+                var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 let connection: EchoConnection
                 if let context = UnsafeMutableRawPointer(bitPattern: raw) {
                     guard let secure = TLSConnection(fd: fd, context: context) else {
@@ -87,7 +100,7 @@ extension EchoServer {
                 } else {
                     connection = PlainConnection(fd: fd)
                 }
-                handle(connection, context: context)
+                handle(connection)
             }
         }
     }

@@ -81,29 +81,8 @@ public enum TCPEcho {
     static func accept(_ listener: Int32, tls: UnsafeMutableRawPointer?, ports: Ports, context: EchoServer.Context)
         -> Never
     {
-        let raw = Int(bitPattern: tls)
-        while true {
-            let fd = Glibc.accept(listener, nil, nil)
-            guard fd >= 0 else {
-                usleep(50_000)  // out of descriptors, say: wait instead of spinning
-                continue
-            }
-            Thread.detachNewThread {
-                var timeout = timeval(tv_sec: 60, tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-                let connection: EchoConnection
-                if let context = UnsafeMutableRawPointer(bitPattern: raw) {
-                    guard let secure = TLSConnection(fd: fd, context: context) else {
-                        Glibc.close(fd)
-                        return
-                    }
-                    connection = secure
-                } else {
-                    connection = PlainConnection(fd: fd)
-                }
-                handle(connection, ports: ports, context: context)
-            }
+        EchoServer.acceptConnections(listener, tls: tls, timeoutSeconds: 60) {
+            handle($0, ports: ports, context: context)
         }
     }
 

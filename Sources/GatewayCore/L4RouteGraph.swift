@@ -45,7 +45,7 @@ public enum L4RouteGraph {
                 ? ta < tb
                 : (a.ref.namespace, a.ref.name, a.kind.rawValue) < (b.ref.namespace, b.ref.name, b.kind.rawValue)
         }
-        var claims = ListenerClaims()
+        var claims: [String: ObjectRef] = [:]  // `gateway:port:SNI name` → the TLSRoute that holds it
         var nodes: [L4RouteNode] = []
         for var node in drafts {
             node.backends = node.backends.map {
@@ -132,16 +132,12 @@ public enum L4RouteGraph {
         return node
     }
 
-    /// Which route holds each SNI name of a TLS listener port.
-    struct ListenerClaims {
-        var names: [String: ObjectRef] = [:]
-    }
-
     /// A TLS port routes each SNI name to one TLSRoute: the older route keeps a name, and a route whose every name is
     /// taken is not accepted (NGF's HostnameConflict). TCP and UDP listeners take any number of routes (all accepted
     /// and counted); the data plane serves the oldest with a ready backend, as NGF does.
-    static func claim(_ parent: inout ParentNode, gateway: GatewayNode, node: L4RouteNode, claims: inout ListenerClaims)
-    {
+    static func claim(
+        _ parent: inout ParentNode, gateway: GatewayNode, node: L4RouteNode, claims: inout [String: ObjectRef]
+    ) {
         guard node.kind == .tls else { return }
         var kept: [String] = []
         for name in parent.listeners {
@@ -152,8 +148,8 @@ public enum L4RouteGraph {
             var free = false
             for host in names {
                 let key = "\(gateway.ref.namespacedName):\(listener.port):\(host)"
-                if let holder = claims.names[key], holder != node.ref { continue }
-                claims.names[key] = node.ref
+                if let holder = claims[key], holder != node.ref { continue }
+                claims[key] = node.ref
                 free = true
             }
             if free { kept.append(name) }

@@ -12,22 +12,22 @@ public enum StreamProbe {
     /// How long to wait for bytes back.
     public static let readTimeoutMilliseconds: Int32 = 1000
 
-    /// Connects over TCP, sends `data` when given, and reads what comes back until the peer closes or the timeout.
-    /// Returns the bytes received.
-    @discardableResult
-    public static func tcp(address: String, port: Int, data: [UInt8], result: inout StreamProbeResult) -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// A socket of `type` connected to the address (send and connect limited to 2 s); -1 with the reason in
+    /// `result.error`.
+    static func connectedSocket(_ type: Int32, _ address: String, _ port: Int, _ result: inout StreamProbeResult)
+        -> Int32
+    {
+        let fd = socket(AF_INET, type, 0)
         guard fd >= 0 else {
             result.error = "cannot open a socket: \(String(cString: strerror(errno)))"
-            return []
+            return -1
         }
-        defer { close(fd) }
         limit(fd)
         guard var addr = socketAddress(address, port) else {
+            close(fd)
             result.error = "\(address) is not an IPv4 address"
-            return []
+            return -1
         }
-        let start = Date()
         let connected = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -35,8 +35,20 @@ public enum StreamProbe {
         }
         guard connected == 0 else {
             result.error = "connect: \(String(cString: strerror(errno)))"
-            return []
+            close(fd)
+            return -1
         }
+        return fd
+    }
+
+    /// Connects over TCP, sends `data` when given, and reads what comes back until the peer closes or the timeout.
+    /// Returns the bytes received.
+    @discardableResult
+    public static func tcp(address: String, port: Int, data: [UInt8], result: inout StreamProbeResult) -> [UInt8] {
+        let start = Date()
+        let fd = connectedSocket(Int32(SOCK_STREAM.rawValue), address, port, &result)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
         result.connected = true
         result.connectMilliseconds = Date().timeIntervalSince(start) * 1000
         result.clientPort = localPort(fd)
@@ -50,26 +62,9 @@ public enum StreamProbe {
     /// Sends one datagram and waits for one answer. Returns the answer's bytes.
     @discardableResult
     public static func udp(address: String, port: Int, data: [UInt8], result: inout StreamProbeResult) -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else {
-            result.error = "cannot open a socket: \(String(cString: strerror(errno)))"
-            return []
-        }
+        let fd = connectedSocket(Int32(SOCK_DGRAM.rawValue), address, port, &result)
+        guard fd >= 0 else { return [] }
         defer { close(fd) }
-        limit(fd)
-        guard var addr = socketAddress(address, port) else {
-            result.error = "\(address) is not an IPv4 address"
-            return []
-        }
-        let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            result.error = "connect: \(String(cString: strerror(errno)))"
-            return []
-        }
         let written = data.withUnsafeBytes { send(fd, $0.baseAddress, data.count, 0) }
         guard written == data.count else {
             result.error = "send: \(String(cString: strerror(errno)))"

@@ -114,14 +114,7 @@ public enum GraphSections {
 
         func routeSections(_ ref: ObjectRef) -> [Section] {
             guard let route = graph.route(ref) else { return [referencedBy(ref, graph)] }
-            let parents = route.parents.map { parent -> [String] in
-                let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
-                return [
-                    name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
-                    parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
-                    parent.conditions.first?.reason?.rawValue ?? "",
-                ]
-            }
+            let parents = route.parents.map { parentRow($0, route: ref) }
             let policies = Set(route.rules.flatMap { $0.backends.compactMap(\.policy) })
             let effective = policies.compactMap { policyPosition[$0] }.sorted().map { policyRow(graph.policies[$0]) }
             return [
@@ -138,14 +131,7 @@ public enum GraphSections {
         /// A TLSRoute, TCPRoute or UDPRoute: its parents, and its backends with their weights.
         func l4RouteSections(_ ref: ObjectRef) -> [Section] {
             guard let route = graph.l4Route(ref) else { return [referencedBy(ref, graph)] }
-            let parents = route.parents.map { parent -> [String] in
-                let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
-                return [
-                    name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
-                    parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
-                    parent.conditions.first?.reason?.rawValue ?? "",
-                ]
-            }
+            let parents = route.parents.map { parentRow($0, route: ref) }
             let backends = route.backends.map { backend -> [String] in
                 [
                     backend.service.map { "Service \($0.namespacedName):\(backend.port.map(String.init) ?? "?")" }
@@ -193,6 +179,16 @@ public enum GraphSections {
                 referencedBy(ref, graph),
             ]
         }
+    }
+
+    /// A route's parent: `namespace/gateway[/section]`, the listeners it attached to, its Accepted reason.
+    static func parentRow(_ parent: ParentNode, route ref: ObjectRef) -> [String] {
+        let name = "\(parent.parentRef.namespace ?? ref.namespace)/\(parent.parentRef.name)"
+        return [
+            name + (parent.parentRef.sectionName.map { "/\($0)" } ?? ""),
+            parent.listeners.isEmpty ? "<none>" : parent.listeners.joined(separator: ","),
+            parent.conditions.first?.reason?.rawValue ?? "",
+        ]
     }
 
     static func backendRows(_ route: RouteNode) -> [[String]] {

@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import Probing
 
 #if canImport(Glibc)
     import Glibc
@@ -48,12 +49,9 @@ extension ConformanceRunner {
         }
     }
 
-    /// Connects over TCP (with a timeout on every read), then TLS with SNI and a CA when asked.
-    static func connect(
-        _ address: String, _ port: Int, timeout: Int = 10, serverName: String? = nil, ca: String? = nil,
-        tls: Bool = false
-    ) -> Result<EchoLine, StreamFailure> {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// A socket of `type` connected to the address, with read and write timeouts.
+    static func socket(_ type: Int32, _ address: String, _ port: Int, timeout: Int) -> Result<Int32, StreamFailure> {
+        let fd = Glibc.socket(AF_INET, type, 0)
         guard fd >= 0 else { return .failure(.other("socket")) }
         var time = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -71,6 +69,19 @@ extension ConformanceRunner {
             let why = String(cString: strerror(errno))
             close(fd)
             return .failure(.refused(why))
+        }
+        return .success(fd)
+    }
+
+    /// Connects over TCP (with a timeout on every read), then TLS with SNI and a CA when asked.
+    static func connect(
+        _ address: String, _ port: Int, timeout: Int = 10, serverName: String? = nil, ca: String? = nil,
+        tls: Bool = false
+    ) -> Result<EchoLine, StreamFailure> {
+        let fd: Int32
+        switch socket(Int32(SOCK_STREAM.rawValue), address, port, timeout: timeout) {
+        case .failure(let failure): return .failure(failure)
+        case .success(let connected): fd = connected
         }
         guard tls else { return .success(EchoLine(fd: fd, tls: nil)) }
         var error = [CChar](repeating: 0, count: 512)
@@ -189,21 +200,11 @@ extension ConformanceRunner {
 
     /// One datagram and its answer (a connected UDP socket).
     static func datagram(_ address: String, _ port: Int, _ payload: [UInt8], timeout: Int) -> [UInt8]? {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var time = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, address, &addr.sin_addr)
-        let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        guard case .success(let fd) = socket(Int32(SOCK_DGRAM.rawValue), address, port, timeout: timeout) else {
+            return nil
         }
-        guard connected == 0, send(fd, payload, payload.count, 0) == payload.count else { return nil }
+        defer { close(fd) }
+        guard send(fd, payload, payload.count, 0) == payload.count else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = recv(fd, &buffer, buffer.count, 0)
         return count > 0 ? Array(buffer[0..<count]) : nil
@@ -233,16 +234,12 @@ extension ConformanceRunner {
         guard let (address, port) = try servedAddress(step.gateway, listener: step.listener, port: step.port) else {
             return "Gateway \(step.gateway) has no address"
         }
-        var query: [UInt8] = [0x47, 0x57, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]
-        for label in step.name.split(separator: ".") {
-            query.append(UInt8(label.utf8.count))
-            query += Array(label.utf8)
-        }
-        query += [0, 0, 1, 0, 1]
+        let query = DNSQuestion.bytes(step.name, id: 0x4757)
         let end = Date().addingTimeInterval(60)
         repeat {
-            if let answer = Self.datagram(address, port, query, timeout: 2), answer.count >= 12, answer[0] == 0x47,
-                answer[1] == 0x57, answer[2] & 0x80 != 0
+            // Any answer to the question, whatever its status.
+            if let answer = Self.datagram(address, port, query, timeout: 2),
+                DNSQuestion.status(answer, id: 0x4757) != nil
             {
                 return nil
             }
