@@ -3,18 +3,23 @@ import PackageDescription
 
 let package = Package(
     name: "gwconsole",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gwconsole", targets: ["gwconsole"])
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // gRPC: local gRPC backends and the gRPC probe (grpc-swift 2 over SwiftNIO's HTTP/2).
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
     ],
     targets: [
         // System-library shims: thin C helpers where macros or variadic C functions cannot be called from Swift.
         .target(name: "CSQLite", linkerSettings: [.linkedLibrary("sqlite3")]),
-        .target(name: "CSystem"),
+        .target(name: "CProcess"),
         .target(name: "CNCurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "COpenSSL", linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]),
@@ -26,13 +31,16 @@ let package = Package(
         .target(name: "ResourcePrinters", dependencies: ["GatewayAPI", "GatewayCore"]),
         // Diagnosis: findings from the graph, the data plane's record and what probes observed.
         .target(name: "Diagnostics", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig"]),
+        // Protocol buffers without generated code: .proto files parsed into descriptors, messages to and from JSON as
+        // grpcurl reads and prints them.
+        .target(name: "ProtoSchema"),
         // The pipeline as one function of bytes, for the seeded fuzz tests and the libFuzzer build (scripts/fuzz.sh).
         .target(name: "PipelineFuzzing", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig"]),
 
         // Shell modules.
         .target(
             name: "Dataplane",
-            dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CSQLite", "CSystem"]),
+            dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CSQLite", "CProcess"]),
         .target(name: "CurlSupport", dependencies: ["CCurl"]),
         .target(name: "KubeClient", dependencies: ["GatewayAPI", "CCurl", "CurlSupport"]),
         // Probing: requests with libcurl, certificates with OpenSSL, and the observations doctor's rules read.
@@ -40,10 +48,23 @@ let package = Package(
             name: "Probing",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
             ]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
         // The conformance suite's echo server (echo-basic), run by local pods: HTTP, TLS and WebSocket echo.
         .target(name: "EchoBackend", dependencies: ["GatewayAPI", "COpenSSL"]),
+        // The gRPC servers local pods run: kic-test-grpc-server's greeter and echo-basic's gRPC mode. Their code is
+        // generated from Protos/ by scripts/generate-protos.sh and committed.
+        .target(
+            name: "GRPCBackend",
+            dependencies: [
+                "EchoBackend",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]),
         // The local stand-in for coredns/coredns, run by local pods: a Corefile's whoami, hosts, log and errors.
         .target(name: "DNSBackend", dependencies: []),
         // Scenarios: guides as steps and checks, imported from Markdown or example folders, replayed on the store.
@@ -80,7 +101,7 @@ let package = Package(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "DNSBackend",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "DNSBackend", "GRPCBackend",
                 "Session", "ConsoleShell", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -102,6 +123,7 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "GatewayAPI", "GatewayCore"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "GatewayAPI"]),
         .testTarget(name: "DNSBackendTests", dependencies: ["DNSBackend"]),
+        .testTarget(name: "ProtoSchemaTests", dependencies: ["ProtoSchema"]),
         .target(name: "TestSupport", dependencies: ["Dataplane", "Probing"], path: "Tests/TestSupport"),
         .testTarget(
             name: "KubeClientTests", dependencies: ["KubeClient", "GatewayAPI", "Probing", "TestSupport"],

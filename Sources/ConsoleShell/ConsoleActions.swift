@@ -93,7 +93,7 @@ public struct ConsoleActions {
         else {
             return Outcome(
                 message: StyledLine(
-                    "HTTPRoute \(route.ref.namespacedName) is not served by a running HTTP listener (see its Conditions tab)",
+                    "\(route.ref.description) is not served by a running HTTP listener (see its Conditions tab)",
                     role: .warning))
         }
         let host = route.source.spec.hostnames?.first ?? "example.com"

@@ -261,7 +261,7 @@ public struct ConsoleData {
     /// The routes an object concerns: itself, the routes of a Gateway, the routes using a Service, policy or CA.
     public func routes(for ref: ObjectRef) -> [RouteNode] {
         switch ref.kind {
-        case "HTTPRoute": return graph.route(ref).map { [$0] } ?? []
+        case "HTTPRoute", "GRPCRoute": return graph.route(ref).map { [$0] } ?? []
         case "Gateway":
             let attached = graph.gateway(ref)?.listeners.flatMap(\.attachedRoutes) ?? []
             return graph.routes.filter { attached.contains($0.ref) }

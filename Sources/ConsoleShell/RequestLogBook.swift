@@ -61,7 +61,9 @@ public final class RequestLogBook: @unchecked Sendable {
         guard let ref else { return records.values.flatMap { $0 }.sorted { $0.time < $1.time } }
         if ref.kind == "Gateway" { return records[ref.namespacedName] ?? [] }
         let all = records.values.flatMap { $0 }.sorted { $0.time < $1.time }
-        if ref.kind == "HTTPRoute" { return all.filter { !$0.session && $0.route == ref.namespacedName } }
+        if ref.kind == "HTTPRoute" || ref.kind == "GRPCRoute" {
+            return all.filter { !$0.session && $0.routeKind == ref.kind && $0.routeName == ref.namespacedName }
+        }
         if L4RouteKind(rawValue: ref.kind) != nil { return all.filter { $0.session && $0.route == ref.description } }
         return all
     }
@@ -110,13 +112,13 @@ public final class RequestLogBook: @unchecked Sendable {
             case .serverError: role = .error
             default: role = .normal
             }
-            let parts = record.route.split(separator: "/")
-            if parts.count == 2 {
+            let parts = record.routeName.split(separator: "/")
+            if parts.count == 2, let kind = record.routeKind {
                 routes[lines.count] = ObjectRef(
-                    group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: String(parts[0]),
+                    group: "gateway.networking.k8s.io", kind: kind, namespace: String(parts[0]),
                     name: String(parts[1]))
             }
-            lines += RequestText.twoLines(record, showRoute: ref?.kind != "HTTPRoute").map {
+            lines += RequestText.twoLines(record, showRoute: ref?.kind != "HTTPRoute" && ref?.kind != "GRPCRoute").map {
                 StyledLine($0, role: role)
             }
         }

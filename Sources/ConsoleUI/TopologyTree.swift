@@ -113,11 +113,21 @@ public enum TopologyTree {
         let accepted = route.parents.contains(where: \.accepted)
         let resolved = route.parents.allSatisfy { $0.conditions.isTrue(.resolvedRefs) }
         let role: Role = if !accepted { .notAttached } else if resolved { .resolved } else { .error }
-        var rows = [TreeRow(depth: depth, label: "HTTPRoute \(route.ref.namespacedName)", role: role, ref: route.ref)]
+        var rows = [TreeRow(depth: depth, label: route.ref.description, role: role, ref: route.ref)]
         for rule in route.rules {
-            let match =
-                rule.source.matches?.first?.path.map { "\($0.type ?? .pathPrefix) \($0.value ?? "/")" }
-                ?? "PathPrefix /"
+            let match: String
+            if let grpc = route.grpc?.spec.rules?[rule.index] {
+                // A GRPCRoute's rule by its method and headers: `helloworld.Greeter/SayHello version=one`.
+                let first = grpc.matches?.first
+                match =
+                    GRPCRouteConversion.describe(first?.method)
+                    + (first?.headers ?? []).map { " \($0.name)\($0.type == .regularExpression ? "~" : "=")\($0.value)" }
+                    .joined() + ((grpc.matches?.count ?? 0) > 1 ? " (+\(grpc.matches!.count - 1) more)" : "")
+            } else {
+                match =
+                    rule.source.matches?.first?.path.map { "\($0.type ?? .pathPrefix) \($0.value ?? "/")" }
+                    ?? "PathPrefix /"
+            }
             rows.append(
                 TreeRow(
                     depth: depth + 1,

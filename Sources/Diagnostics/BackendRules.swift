@@ -93,7 +93,7 @@ enum BackendRules {
             """
         return Finding(
             .plainHTTPToTLSBackend, .error,
-            objects: ["Service \(serviceName)", "HTTPRoute \(route.ref.namespacedName)"],
+            objects: ["Service \(serviceName)", route.ref.description],
             summary: "the gateway speaks plain HTTP to \(serviceName), which only speaks TLS: requests get 400",
             evidence: request + [
                 "backend \(report.endpoint) over plain HTTP → \(ProbeText.summary(report.plain))",

@@ -13,7 +13,8 @@ public struct RequestRecord: Sendable, Equatable, Codable {
     public var upstreamStatus: String
     /// Seconds.
     public var duration: Double
-    /// `ns/name`; empty when no route matched.
+    /// `ns/name` for an HTTPRoute, `Kind ns/name` for other kinds (`GRPCRoute default/greeter`); empty when no
+    /// route matched.
     public var route: String
     public var rule: String
     public var backend: String
@@ -21,6 +22,8 @@ public struct RequestRecord: Sendable, Equatable, Codable {
     public var backendTLS: String
     public var server: String
     public var requestID: String
+    /// A gRPC call's `grpc-status` (sent by the backend or by nginx); empty for other requests.
+    public var grpcStatus = ""
     /// A TCP, UDP or TLS passthrough session of the session log (`StreamWriter`'s format) rather than a request:
     /// `method` is its protocol (`TCP`, `UDP`), `host` the SNI name (TLS passthrough), `route` `Kind ns/name`.
     public var session = false
@@ -51,7 +54,7 @@ public struct RequestRecord: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case time, method, host, uri, status, upstream, upstreamStatus, duration, route, rule, backend, backendTLS
-        case server, requestID
+        case server, requestID, grpcStatus
         case kind, `protocol`, sni, listener, bytesSent, bytesReceived
     }
 
@@ -71,6 +74,7 @@ public struct RequestRecord: Sendable, Equatable, Codable {
         try c.encode(backendTLS, forKey: .backendTLS)
         try c.encode(server, forKey: .server)
         try c.encode(requestID, forKey: .requestID)
+        if !grpcStatus.isEmpty { try c.encode(grpcStatus, forKey: .grpcStatus) }
         if session {
             try c.encode("stream", forKey: .kind)
             try c.encode(listener, forKey: .listener)
@@ -97,6 +101,7 @@ public struct RequestRecord: Sendable, Equatable, Codable {
         backendTLS = text(.backendTLS)
         server = text(.server)
         requestID = text(.requestID)
+        grpcStatus = text(.grpcStatus)
         if text(.kind) == "stream" {
             session = true
             method = text(.protocol)
@@ -123,6 +128,28 @@ public struct RequestRecord: Sendable, Equatable, Codable {
             if record.server.isEmpty && record.listener.isEmpty { return nil }
         }
         return record
+    }
+
+    /// The route that served it, by kind: `ns/name` is an HTTPRoute, `Kind ns/name` any other kind.
+    public var routeKind: String? {
+        guard !route.isEmpty else { return nil }
+        guard let space = route.firstIndex(of: " ") else { return "HTTPRoute" }
+        return String(route[..<space])
+    }
+
+    /// `ns/name` of the route that served it.
+    public var routeName: String {
+        guard let space = route.firstIndex(of: " ") else { return route }
+        return String(route[route.index(after: space)...])
+    }
+
+    /// `HTTPRoute ns/name`, `GRPCRoute ns/name`.
+    public var routeLabel: String { "\(routeKind ?? "HTTPRoute") \(routeName)" }
+
+    /// `0 OK`, `12 Unimplemented`.
+    public var grpcStatusLabel: String {
+        guard let code = Int(grpcStatus).flatMap(GRPCStatusCode.init(rawValue:)) else { return grpcStatus }
+        return "\(code.rawValue) \(code.name)"
     }
 
     /// `2xx` … `5xx`.
@@ -238,7 +265,7 @@ public struct RequestFilter: Sendable, Equatable {
     public func matches(_ record: RequestRecord) -> Bool {
         if let status, record.statusClass != status { return false }
         if let host, record.host != host { return false }
-        if let route, record.route != route, !record.route.hasSuffix("/" + route) { return false }
+        if let route, record.routeName != route, !record.routeName.hasSuffix("/" + route) { return false }
         return true
     }
 }
@@ -267,7 +294,8 @@ public enum RequestText {
                 " ← \(record.upstream) \(record.upstreamStatus) (\(record.backendTLS.isEmpty ? "?" : record.backendTLS))"
         }
         text += "  \(Int((record.duration * 1000).rounded())) ms"
-        text += record.route.isEmpty ? "  no route" : "  HTTPRoute \(record.route) rule \(record.rule)"
+        text += record.route.isEmpty ? "  no route" : "  \(record.routeLabel) rule \(record.rule)"
+        if !record.grpcStatus.isEmpty { text += "  grpc-status \(record.grpcStatusLabel)" }
         if let note = record.note { text += "  — \(note)" }
         return text
     }
@@ -290,8 +318,9 @@ public enum RequestText {
             second += "← \(record.upstreamStatus) from \(record.upstream) (\(record.backendTLS)), "
         }
         second += "\(Int((record.duration * 1000).rounded())) ms"
-        if showRoute { second += record.route.isEmpty ? ", no route" : ", HTTPRoute \(record.route)" }
+        if showRoute { second += record.route.isEmpty ? ", no route" : ", \(record.routeLabel)" }
         if !record.route.isEmpty { second += " rule \(record.rule)" }
+        if !record.grpcStatus.isEmpty { second += ", grpc-status \(record.grpcStatusLabel)" }
         var lines = ["\(time)  \(record.status)  \(record.method) \(record.host)\(record.uri)", second]
         if let note = record.note { lines.append("    " + note) }
         return lines

@@ -11,7 +11,7 @@ enum RouteRules {
             let condition = parent.conditions.first
             findings.append(
                 Finding(
-                    .routeNotAccepted, .error, objects: ["HTTPRoute \(name)"],
+                    .routeNotAccepted, .error, objects: [route.ref.description],
                     summary:
                         "not attached to \(parent.parentRef.name)\(parent.parentRef.sectionName.map { "/\($0)" } ?? ""): \(condition?.reason?.rawValue ?? "")",
                     evidence: ["Accepted=False \(condition?.reason?.rawValue ?? ""): \(condition?.message ?? "")"],
@@ -69,7 +69,7 @@ enum RouteRules {
     {
         let permitted = problem.reason != .refNotPermitted
         return Finding(
-            code(problem.reason), .error, objects: ["HTTPRoute \(route.ref.namespacedName) rule \(rule)"],
+            code(problem.reason), .error, objects: ["\(route.ref.description) rule \(rule)"],
             summary: "requests for this rule get 500: \(problem.message)",
             evidence: ["ResolvedRefs=False \(problem.reason): \(problem.message)"],
             fix: permitted

@@ -6,7 +6,7 @@ enum GatewayGraph {
     /// The route kinds a listener of each protocol takes.
     static func routeKinds(_ listenerProtocol: ListenerProtocol) -> [String] {
         switch listenerProtocol {
-        case .http, .https: return ["HTTPRoute"]
+        case .http, .https: return ["HTTPRoute", "GRPCRoute"]
         case .tls: return [L4RouteKind.tls.rawValue]
         case .tcp: return [L4RouteKind.tcp.rawValue]
         case .udp: return [L4RouteKind.udp.rawValue]

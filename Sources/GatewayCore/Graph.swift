@@ -8,6 +8,7 @@ public struct Graph: Sendable {
     public var gatewayClasses: [GatewayClassNode] = []
     /// Gateways of this controller's class, sorted by namespace and name.
     public var gateways: [GatewayNode] = [] { didSet { lookup = NodeLookup() } }
+    /// HTTPRoutes and GRPCRoutes, by namespace and name.
     public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
     public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
     /// TLSRoutes, TCPRoutes and UDPRoutes, by kind, namespace and name.
@@ -99,9 +100,14 @@ public struct ListenerNode: Sendable {
     public var source: Listener
 }
 
+/// An HTTPRoute or a GRPCRoute (its `ref.kind` tells which).
 public struct RouteNode: Sendable {
     public var ref: ObjectRef
+    /// The route's HTTP rules: an HTTPRoute as written, a GRPCRoute as converted (`GRPCRouteConversion`), with
+    /// the route's metadata and status.
     public var source: HTTPRoute
+    /// The GRPCRoute as written, for a GRPCRoute.
+    public var grpc: GRPCRoute?
     public var parents: [ParentNode]
     public var rules: [RuleNode]
 }

@@ -72,7 +72,7 @@ public enum L4RouteGraph {
                 if let ignored = node.ignoredRules, parent.accepted {
                     parent.conditions = [
                         Conditions.make(
-                            .accepted, true, "UnsupportedField",
+                            .accepted, true, .unsupportedField,
                             "The following unsupported parameters were ignored: spec.rules[1..\(ignored)]: Only the first rule is processed. \(ignored) additional rule(s) are ignored"
                         )
                     ]

@@ -6,6 +6,7 @@ public struct ResourceSnapshot: Sendable {
     public var gatewayClasses: [GatewayClass] = []
     public var gateways: [Gateway] = []
     public var httpRoutes: [HTTPRoute] = []
+    public var grpcRoutes: [GRPCRoute] = []
     public var tlsRoutes: [TLSRoute] = []
     public var tcpRoutes: [TCPRoute] = []
     public var udpRoutes: [UDPRoute] = []
@@ -101,6 +102,7 @@ extension ResourceSnapshot {
         case "GatewayClass": gatewayClasses.append(try GatewayClass.decode(object))
         case "Gateway": gateways.append(try Gateway.decode(object))
         case "HTTPRoute": httpRoutes.append(try HTTPRoute.decode(object))
+        case "GRPCRoute": grpcRoutes.append(try GRPCRoute.decode(object))
         case "TLSRoute": tlsRoutes.append(try TLSRoute.decode(object))
         case "TCPRoute": tcpRoutes.append(try TCPRoute.decode(object))
         case "UDPRoute": udpRoutes.append(try UDPRoute.decode(object))

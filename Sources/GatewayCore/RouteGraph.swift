@@ -11,24 +11,36 @@ enum RouteGraph {
         _ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: inout [GatewayNode],
         allGateways: [Gateway], references: inout ReferenceIndex
     ) -> [RouteNode] {
-        let sorted = snapshot.httpRoutes.sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
+        // HTTPRoutes, and GRPCRoutes as the HTTP rules that serve them: one matcher for both kinds.
+        let all =
+            snapshot.httpRoutes.map { (route: $0, grpc: GRPCRoute?.none, ref: ObjectRef($0)) }
+            + snapshot.grpcRoutes.map { (route: GRPCRouteConversion.httpRoute($0), grpc: $0, ref: ObjectRef($0)) }
+        let sorted = all.sorted { ($0.ref.namespace, $0.ref.name, $0.ref.kind) < ($1.ref.namespace, $1.ref.name, $1.ref.kind) }
         var nodes: [RouteNode] = []
-        for route in sorted {
-            let ref = ObjectRef(route)
+        for (route, grpc, ref) in sorted {
             let rules = (route.spec.rules ?? []).enumerated().map { index, rule in
-                self.rule(index, rule, route: route, snapshot: snapshot, config: config, references: &references)
+                self.rule(
+                    index, rule, route: ref, grpc: grpc?.spec.rules?[index], snapshot: snapshot, config: config,
+                    references: &references)
             }
             var parents: [ParentNode] = []
             for (index, parentRef) in (route.spec.parentRefs ?? []).enumerated() {
                 let parent = attach(
-                    index, parentRef, route: AttachingRoute(route, rules: rules), snapshot: snapshot,
+                    index, parentRef, route: AttachingRoute(route, kind: ref.kind, rules: rules), snapshot: snapshot,
                     gateways: &gateways, allGateways: allGateways, config: config)
-                if let parent {
+                if var parent {
+                    if parent.accepted, let ignored = grpc.flatMap(GRPCRules.ignoredFields) {
+                        parent.conditions = [
+                            Conditions.make(
+                                .accepted, true, .unsupportedField,
+                                "The following unsupported parameters were ignored: \(ignored)")
+                        ]
+                    }
                     parents.append(parent)
                     if let gateway = parent.gateway { references.add(ref, gateway) }
                 }
             }
-            nodes.append(RouteNode(ref: ref, source: route, parents: parents, rules: rules))
+            nodes.append(RouteNode(ref: ref, source: route, grpc: grpc, parents: parents, rules: rules))
         }
         // Each listener's attached routes, in route order; a route with two parentRefs to one listener counts once.
         var attached: [ObjectRef: [String: [ObjectRef]]] = [:]
@@ -182,26 +194,26 @@ enum RouteGraph {
             self.allRulesDropped = allRulesDropped
         }
 
-        init(_ route: HTTPRoute, rules: [RuleNode]) {
+        init(_ route: HTTPRoute, kind: String, rules: [RuleNode]) {
             let dropped =
                 rules.allSatisfy({ $0.dropped != nil }) && !rules.isEmpty
                 ? "All rules are invalid: "
                     + rules.compactMap { rule in rule.dropped.map { "rule \(rule.index): \($0)" } }.joined(
                         separator: "; ") : nil
             self.init(
-                namespace: route.namespace, kind: HTTPRoute.kind, hostnames: route.spec.hostnames ?? [],
+                namespace: route.namespace, kind: kind, hostnames: route.spec.hostnames ?? [],
                 allRulesDropped: dropped)
         }
     }
 
     /// One rule: its filters and its backends.
     static func rule(
-        _ index: Int, _ rule: HTTPRouteRule, route: HTTPRoute, snapshot: ResourceSnapshot,
+        _ index: Int, _ rule: HTTPRouteRule, route: ObjectRef, grpc: GRPCRouteRule? = nil, snapshot: ResourceSnapshot,
         config: ControllerConfig, references: inout ReferenceIndex
     ) -> RuleNode {
-        var dropped: String?
+        var dropped = grpc.flatMap { GRPCRules.unsupportedMatch($0, rule: index) }
         let unsupported = (rule.filters ?? []).map(\.type).filter { !supportedFilters.contains($0) }
-        if !unsupported.isEmpty {
+        if dropped == nil, !unsupported.isEmpty {
             dropped =
                 "filter type\(unsupported.count == 1 ? "" : "s") \(unsupported.map(\.rawValue).joined(separator: ", ")) \(unsupported.count == 1 ? "is" : "are") not supported"
         }
@@ -212,14 +224,14 @@ enum RouteGraph {
         if dropped == nil, rule.sessionPersistence != nil { dropped = "sessionPersistence is not supported" }
         if dropped == nil, let problem = config.ruleCheck(rule) { dropped = problem }
         let backends = (rule.backendRefs ?? []).enumerated().map { backendIndex, ref in
-            backend(backendIndex, ref, route: ObjectRef(route), snapshot: snapshot, references: &references)
+            backend(backendIndex, ref, route: route, snapshot: snapshot, references: &references)
         }
         var mirrors: [BackendNode] = []
         for (mirrorIndex, filter) in (rule.filters ?? []).enumerated() {
             guard filter.type == .requestMirror, let mirror = filter.requestMirror else { continue }
             mirrors.append(
                 backend(
-                    mirrorIndex, HTTPBackendRef(mirror.backendRef), route: ObjectRef(route), snapshot: snapshot,
+                    mirrorIndex, HTTPBackendRef(mirror.backendRef), route: route, snapshot: snapshot,
                     references: &references))
         }
         return RuleNode(index: index, source: rule, dropped: dropped, backends: backends, mirrors: mirrors)

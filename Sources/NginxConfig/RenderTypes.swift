@@ -20,6 +20,9 @@ public struct RenderSettings: Sendable {
     public var workersAsRoot: Bool
     /// nginx's stream module, loaded when a Gateway has TCP, UDP or TLS listeners (Debian's libnginx-mod-stream).
     public var streamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
+    /// njs for the stream block, loaded when a plain port serves both HTTP/1.1 and gRPC (Debian's
+    /// libnginx-mod-stream-js).
+    public var streamJSModule = "/usr/lib/nginx/modules/ngx_stream_js_module.so"
 
     public init(
         address: String, portOffset: Int = 0, configDirectory: String, runtimeDirectory: String, generation: Int = 1,

@@ -25,7 +25,8 @@ public enum Renderer {
             RenderedFile(
                 path: RenderedConfig.mainFile,
                 content: MainConfigWriter.write(
-                    gateway: configuration.gateway, settings: settings, stream: !configuration.stream.isEmpty),
+                    gateway: configuration.gateway, settings: settings, stream: !configuration.stream.isEmpty,
+                    njs: configuration.stream.splitsProtocols),
                 secret: false),
             RenderedFile(path: "conf.d/maps.conf", content: MapWriter.write(configuration.maps), secret: false),
             RenderedFile(
@@ -39,6 +40,10 @@ public enum Renderer {
                     path: "conf.d/stream.conf",
                     content: StreamWriter.write(configuration.stream),
                     secret: false))
+        }
+        if configuration.stream.splitsProtocols {
+            files.append(
+                RenderedFile(path: ProtocolSplitScript.file, content: ProtocolSplitScript.source, secret: false))
         }
         files += configuration.files.map { RenderedFile(path: $0.path, content: $0.content, secret: true) }
         return RenderedConfig(gateway: configuration.gateway, files: files, bindings: configuration.bindings)

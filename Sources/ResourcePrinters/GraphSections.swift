@@ -39,7 +39,7 @@ public enum GraphSections {
 
     /// Whether objects of a kind have graph sections (Gateways, routes of every kind, Services).
     public static func hasSections(_ kind: String) -> Bool {
-        ["Gateway", "HTTPRoute", "Service"].contains(kind) || L4RouteKind(rawValue: kind) != nil
+        ["Gateway", "HTTPRoute", "GRPCRoute", "Service"].contains(kind) || L4RouteKind(rawValue: kind) != nil
     }
 
     /// The sections of an object with no graph data (what a missing view stands for).
@@ -74,7 +74,7 @@ public enum GraphSections {
         func sections(for ref: ObjectRef) -> [Section] {
             switch ref.kind {
             case "Gateway": return gatewaySections(ref)
-            case "HTTPRoute": return routeSections(ref)
+            case "HTTPRoute", "GRPCRoute": return routeSections(ref)
             case "Service": return serviceSections(ref)
             case _ where L4RouteKind(rawValue: ref.kind) != nil: return l4RouteSections(ref)
             default: return []

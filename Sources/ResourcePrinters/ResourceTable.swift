@@ -80,7 +80,7 @@ enum ResourceColumns {
                 },
                 column("PROGRAMMED") { conditionStatus($0, .programmed) }, ageColumn,
             ]
-        case ResourceRegistry.httpRoute.groupKind:
+        case ResourceRegistry.httpRoute.groupKind, ResourceRegistry.grpcRoute.groupKind:
             return [
                 column("HOSTNAMES") { object in
                     guard let hostnames = object.value(at: ["spec", "hostnames"]) else { return "" }

@@ -46,7 +46,8 @@ extension Session {
         }
         return LocalImages(
             echoServer: [ControllerProcess.executable, "echo-server"],
-            dnsServer: [ControllerProcess.executable, "dns-server"], mappings: mappings)
+            dnsServer: [ControllerProcess.executable, "dns-server"],
+            grpcServer: [ControllerProcess.executable, "grpc-server"], mappings: mappings)
     }
 
     nonisolated(unsafe) private static var warned: Set<String> = []

@@ -16,7 +16,7 @@ public struct ObjectQuery {
         "all": [ResourceRegistry.pod, ResourceRegistry.service, ResourceRegistry.deployment],
         "gateway-api": [
             ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
-            ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
+            ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
             ResourceRegistry.referenceGrant, ResourceRegistry.backendTLSPolicy,
         ],
     ]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EchoBackend
 import Foundation
+import GRPCBackend
 import Session
 
 /// `gwconsole echo-server --listen IP:PORT`: the Gateway API conformance echo server, run by a local pod of the
@@ -22,7 +23,20 @@ struct EchoServerCommand: ParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let context = EchoServer.Context(environment: environment)
-        // echo-basic's modes, in its order: TCP (TLSRoute and TCPRoute tests), then UDP, else HTTP.
+        // echo-basic's modes, in its order: gRPC (GRPCRoute tests), TCP (TLSRoute and TCPRoute tests), UDP, else HTTP.
+        if !(environment["GRPC_ECHO_SERVER"] ?? "").isEmpty {
+            // TLS on HTTPS_PORT with TLS_SERVER_CERT and TLS_SERVER_PRIV_KEY (the gRPC mode's spelling).
+            var tls: (port: Int, certificate: GRPCBackendServer.Certificate)?
+            if let certificate = environment["TLS_SERVER_CERT"], let key = environment["TLS_SERVER_PRIV_KEY"],
+                !certificate.isEmpty, !key.isEmpty
+            {
+                guard let https = Int(environment["HTTPS_PORT"] ?? "8443"), (1...65535).contains(https) else {
+                    throw ValidationError("HTTPS_PORT must be a port number")
+                }
+                tls = (https, GRPCBackendServer.Certificate(certificateFile: certificate, keyFile: key))
+            }
+            try GRPCBackendServer.serve(image: .echo(context), address: String(parts[0]), port: port, tls: tls)
+        }
         if !(environment["TCP_ECHO_SERVER"] ?? "").isEmpty {
             let certificate = environment["TLS_SERVER_CERT"].flatMap { cert in
                 environment["TLS_SERVER_PRIV_KEY"].map { (file: cert, key: $0) }

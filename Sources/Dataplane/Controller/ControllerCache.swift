@@ -26,7 +26,7 @@ public final class ControllerCache: @unchecked Sendable {
     /// The kinds the core reads.
     static let kinds: [ResourceType] = [
         ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
-        ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
+        ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
         ResourceRegistry.referenceGrant,
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
         ResourceRegistry.configMap,
@@ -162,6 +162,7 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.gatewayClass.groupKind: return try? GatewayClass.decode(object)
         case ResourceRegistry.gateway.groupKind: return try? Gateway.decode(object)
         case ResourceRegistry.httpRoute.groupKind: return try? HTTPRoute.decode(object)
+        case ResourceRegistry.grpcRoute.groupKind: return try? GRPCRoute.decode(object)
         case ResourceRegistry.tlsRoute.groupKind: return try? TLSRoute.decode(object)
         case ResourceRegistry.tcpRoute.groupKind: return try? TCPRoute.decode(object)
         case ResourceRegistry.udpRoute.groupKind: return try? UDPRoute.decode(object)
@@ -187,6 +188,7 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.gatewayClass.groupKind: assembled.gatewayClasses = sorted(GatewayClass.self)
         case ResourceRegistry.gateway.groupKind: assembled.gateways = sorted(Gateway.self)
         case ResourceRegistry.httpRoute.groupKind: assembled.httpRoutes = sorted(HTTPRoute.self)
+        case ResourceRegistry.grpcRoute.groupKind: assembled.grpcRoutes = sorted(GRPCRoute.self)
         case ResourceRegistry.tlsRoute.groupKind: assembled.tlsRoutes = sorted(TLSRoute.self)
         case ResourceRegistry.tcpRoute.groupKind: assembled.tcpRoutes = sorted(TCPRoute.self)
         case ResourceRegistry.udpRoute.groupKind: assembled.udpRoutes = sorted(UDPRoute.self)

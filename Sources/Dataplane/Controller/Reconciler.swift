@@ -311,6 +311,7 @@ public struct Reconciler: Sendable {
         snapshot.gatewayClasses = try load(ResourceRegistry.gatewayClass, as: GatewayClass.self)
         snapshot.gateways = try load(ResourceRegistry.gateway, as: Gateway.self)
         snapshot.httpRoutes = try load(ResourceRegistry.httpRoute, as: HTTPRoute.self)
+        snapshot.grpcRoutes = try load(ResourceRegistry.grpcRoute, as: GRPCRoute.self)
         snapshot.tlsRoutes = try load(ResourceRegistry.tlsRoute, as: TLSRoute.self)
         snapshot.tcpRoutes = try load(ResourceRegistry.tcpRoute, as: TCPRoute.self)
         snapshot.udpRoutes = try load(ResourceRegistry.udpRoute, as: UDPRoute.self)

@@ -1,4 +1,4 @@
-import CSystem
+import CProcess
 import Foundation
 import GatewayAPI
 import GatewayCore

@@ -27,10 +27,15 @@ enum ImageProfile: Equatable {
         "coredns/coredns", "registry.k8s.io/coredns/coredns", "k8s.gcr.io/coredns/coredns",
     ]
 
+    /// NGF's gRPC example backend: grpc-go's helloworld greeter (`nginx/kic-test-containers`' grpc image).
+    static let grpcGreeterImages: Set<String> = [
+        "ghcr.io/nginx/kic-test-grpc-server", "ghcr.io/nginxinc/kic-test-grpc-server", "nginx/kic-test-grpc-server",
+    ]
+
     /// The images with a profile, for messages.
     static let supported =
         "nginx, nginxinc/nginx-unprivileged, nginxdemos/nginx-hello, nginxdemos/hello, hashicorp/http-echo, "
-        + "the Gateway API conformance echo server (echo-basic), coredns/coredns"
+        + "the Gateway API conformance echo server (echo-basic), coredns/coredns, ghcr.io/nginx/kic-test-grpc-server"
 
     /// The profile of a container's image and arguments; nil when no local profile answers as it does. The user's
     /// image map comes first.
@@ -47,6 +52,12 @@ enum ImageProfile: Equatable {
                 mode == "TCP_ECHO_SERVER" ? "TCP_PORT" : mode == "UDP_ECHO_SERVER" ? "UDP_PORT" : "HTTP_PORT"
             let port =
                 environment(portVariable, container).flatMap { Int($0) } ?? (mode == "UDP_ECHO_SERVER" ? 8080 : 3000)
+            return .command(server, port: port)
+        }
+        if grpcGreeterImages.contains(name), let server = images.grpcServer {
+            // grpc-go's helloworld greeter_server: `-port` (default 50051).
+            let arguments = (container.command ?? []) + (container.args ?? [])
+            let port = (flag("port", in: arguments) ?? flag("-port", in: arguments)).flatMap { Int($0) } ?? 50051
             return .command(server, port: port)
         }
         if coreDNSImages.contains(name), let server = images.dnsServer {

@@ -8,11 +8,16 @@ public struct LocalImages: Sendable, Equatable {
     public var echoServer: [String]?
     /// The stand-in for `coredns/coredns`: this program and `dns-server`.
     public var dnsServer: [String]?
+    /// grpc-go's helloworld greeter (`kic-test-grpc-server`): this program and `grpc-server`.
+    public var grpcServer: [String]?
     public var mappings: [ImageMapping]
 
-    public init(echoServer: [String]?, dnsServer: [String]? = nil, mappings: [ImageMapping]) {
+    public init(
+        echoServer: [String]?, dnsServer: [String]? = nil, grpcServer: [String]? = nil, mappings: [ImageMapping]
+    ) {
         self.echoServer = echoServer
         self.dnsServer = dnsServer
+        self.grpcServer = grpcServer
         self.mappings = mappings
     }
 

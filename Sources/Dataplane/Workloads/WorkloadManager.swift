@@ -395,7 +395,7 @@ public struct WorkloadManager: Sendable {
         variables["POD_NAMESPACE"] = pod.namespace
         let expanded = command.map { ImageMapping.expand($0, variables) }
         // The echo server is told where to listen; a mapped command is given the address in its variables.
-        let echo = expanded.count >= 2 && expanded[1] == "echo-server"
+        let echo = expanded.count >= 2 && ["echo-server", "grpc-server"].contains(expanded[1])
         let dns = expanded.count >= 4 && expanded[1] == "dns-server"
         var arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
         if dns {
@@ -418,7 +418,7 @@ public struct WorkloadManager: Sendable {
         if echo {
             passed.formUnion([
                 "NAMESPACE", "SERVICE_NAME", "INGRESS_NAME", "HTTP_PORT", "HTTPS_PORT", "TCP_ECHO_SERVER",
-                "UDP_ECHO_SERVER", "TCP_PORT", "TLS_PORT", "UDP_PORT",
+                "UDP_ECHO_SERVER", "GRPC_ECHO_SERVER", "TCP_PORT", "TLS_PORT", "UDP_PORT",
             ])
             // Its TLS files are paths in the container: the pod's volumes, under its directory here.
             let root = podRoot(pod.namespace, pod.name)

@@ -64,6 +64,40 @@ enum Defaulting {
         route.spec.rules = rules
     }
 
+    /// A GRPCRoute's defaults: parentRefs' group and kind, method and header match types `Exact`, backendRefs' group,
+    /// kind and weight.
+    static func apply(_ route: inout GRPCRoute) {
+        if var parents = route.spec.parentRefs {
+            for index in parents.indices {
+                if parents[index].group == nil { parents[index].group = "gateway.networking.k8s.io" }
+                if parents[index].kind == nil { parents[index].kind = "Gateway" }
+            }
+            route.spec.parentRefs = parents
+        }
+        guard var rules = route.spec.rules else { return }
+        for r in rules.indices {
+            if var matches = rules[r].matches {
+                for m in matches.indices {
+                    if matches[m].method != nil && matches[m].method?.type == nil { matches[m].method?.type = .exact }
+                    if var headers = matches[m].headers {
+                        for h in headers.indices where headers[h].type == nil { headers[h].type = .exact }
+                        matches[m].headers = headers
+                    }
+                }
+                rules[r].matches = matches
+            }
+            if var backends = rules[r].backendRefs {
+                for b in backends.indices {
+                    if backends[b].group == nil { backends[b].group = "" }
+                    if backends[b].kind == nil { backends[b].kind = "Service" }
+                    if backends[b].weight == nil { backends[b].weight = 1 }
+                }
+                rules[r].backendRefs = backends
+            }
+        }
+        route.spec.rules = rules
+    }
+
     /// A layer-4 route's defaults: parentRefs' group and kind, backendRefs' group, kind and weight.
     static func apply(_ parentRefs: inout [ParentReference]?, _ rules: inout [L4RouteRule]) {
         if var parents = parentRefs {

@@ -87,6 +87,7 @@ public struct ConditionReason: APIVocabulary {
     public static let gatewayClassConflict: ConditionReason = "GatewayClassConflict"
     public static let listenersNotValid: ConditionReason = "ListenersNotValid"
     public static let unsupportedValue: ConditionReason = "UnsupportedValue"
+    public static let unsupportedField: ConditionReason = "UnsupportedField"
     public static let unsupportedProtocol: ConditionReason = "UnsupportedProtocol"
     public static let protocolConflict: ConditionReason = "ProtocolConflict"
     public static let hostnameConflict: ConditionReason = "HostnameConflict"

@@ -11,6 +11,8 @@ public enum ResourceRegistry {
     public static let httpRoute = ResourceType(
         group: gatewayGroup, kind: "HTTPRoute", versions: ["v1", "v1beta1"],
         plural: "httproutes")
+    public static let grpcRoute = ResourceType(
+        group: gatewayGroup, kind: "GRPCRoute", versions: ["v1"], plural: "grpcroutes")
     public static let tlsRoute = ResourceType(
         group: gatewayGroup, kind: "TLSRoute", versions: ["v1", "v1alpha3", "v1alpha2"],
         plural: "tlsroutes")
@@ -51,7 +53,7 @@ public enum ResourceRegistry {
 
     /// Every modelled kind, in the order `get all`-style listings use.
     public static let all: [ResourceType] = [
-        gatewayClass, gateway, httpRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant, backendTLSPolicy,
+        gatewayClass, gateway, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant, backendTLSPolicy,
         namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
     ]
 

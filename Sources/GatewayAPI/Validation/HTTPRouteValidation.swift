@@ -124,14 +124,15 @@ extension GatewayAPIValidation {
     }
 
     static func validate(
-        filters: [HTTPRouteFilter], _ path: FieldPath, matches: [HTTPRouteMatch], _ errors: inout FieldErrors
+        filters: [HTTPRouteFilter], _ path: FieldPath, matches: [HTTPRouteMatch], types: [FilterType] = filterTypes,
+        _ errors: inout FieldErrors
     ) {
         if filters.count > 16 { errors.tooMany(path, count: filters.count, max: 16) }
         var seenTypes: [FilterType: Int] = [:]
         for (index, filter) in filters.enumerated() {
             let p = path.appending(index: index)
-            if !filterTypes.contains(filter.type) {
-                errors.unsupported(p.appending("type"), filter.type.rawValue, supported: filterTypes.map(\.rawValue))
+            if !types.contains(filter.type) {
+                errors.unsupported(p.appending("type"), filter.type.rawValue, supported: types.map(\.rawValue))
             }
             seenTypes[filter.type, default: 0] += 1
             let fields: [(FilterType, Bool)] = [

@@ -71,6 +71,6 @@ struct Candidate {
     }
 
     var comment: String {
-        "HTTPRoute \(route.ref.namespacedName) rule \(rule.index) match \(matchIndex)"
+        "\(route.ref.kind) \(route.ref.namespacedName) rule \(rule.index) match \(matchIndex)"
     }
 }

@@ -32,8 +32,15 @@ public struct DataplaneBuilder {
         builder.backendClientCertificate = gateway.backendClientCertificate.flatMap {
             builder.certificateFile($0, prefix: "client")
         }
-        let servers = ServerPlan.servers(for: gateway, graph: graph, settings: settings).enumerated().map {
+        let plans = ServerPlan.servers(for: gateway, graph: graph, settings: settings)
+        // Ports where GRPCRoutes are served speak HTTP/2: ALPN on HTTPS, a split by first bytes on plain ports.
+        let grpcPorts = Set(plans.filter { $0.candidates.contains { $0.route.grpc != nil } }.map(\.port))
+        let servers = plans.enumerated().map {
             var server = builder.server($1, index: $0, gateway: gateway)
+            if grpcPorts.contains(server.port) {
+                server.http2 = true
+                if !server.ssl { server.protocolSplit = builder.splitSockets(server.port) }
+            }
             if server.ssl, let variable = sniVariables[server.port] {
                 let hosts = gateway.listeners.filter { $0.valid && Int($0.port) + settings.portOffset == server.port }
                     .map(\.hostname)
@@ -48,7 +55,16 @@ public struct DataplaneBuilder {
                 listener: listener.name, protocol: listener.protocol, address: settings.address,
                 port: Int(listener.port) + settings.portOffset, index: index)
         }
-        let stream = StreamBuilder.build(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+        var stream = StreamBuilder.build(gateway: gateway, graph: graph, snapshot: snapshot, settings: settings)
+        stream.protocolScript = settings.configDirectory + "/" + ProtocolSplitScript.file
+        for port in grpcPorts.sorted() {
+            guard let sockets = servers.first(where: { $0.port == port })?.protocolSplit else { continue }
+            let names = gateway.listeners.filter { $0.valid && Int($0.port) + settings.portOffset == port }.map(\.name)
+            stream.servers.append(
+                StreamServer(
+                    gateway: gateway.ref, listener: names.joined(separator: ","), protocol: .http,
+                    address: settings.address, port: port, target: .protocolSplit(sockets)))
+        }
         // HTTPS servers on a port a TLS passthrough listener shares take their connections from the stream server.
         let handedOff = servers.map { server -> VirtualServer in
             var server = server
@@ -86,6 +102,13 @@ public struct DataplaneBuilder {
         return result
     }
 
+    /// The unix sockets a plain port's HTTP servers listen on when the port is split by protocol.
+    func splitSockets(_ port: Int) -> ProtocolSplitSockets {
+        ProtocolSplitSockets(
+            http1: "unix:\(settings.runtimeDirectory)/http1-\(port).sock",
+            http2: "unix:\(settings.runtimeDirectory)/http2-\(port).sock")
+    }
+
     mutating func next() -> Int {
         counter += 1
         return counter
@@ -111,7 +134,8 @@ public struct DataplaneBuilder {
         return VirtualServer(
             gateway: gateway.ref, address: settings.address, port: plan.port, ssl: plan.ssl, hostname: plan.hostname,
             certificateFile: plan.ssl ? plan.certificate.flatMap { certificateFile($0) } : nil,
-            defaultNotFound: byLocation[NginxString.literal("/")] == nil, locations: locations, mirrors: serverMirrors)
+            defaultNotFound: byLocation[NginxString.literal("/")] == nil, locations: locations, mirrors: serverMirrors,
+            grpcErrors: plan.candidates.contains { $0.route.grpc != nil })
     }
 
     mutating func location(_ spec: String, candidates: [Candidate], id: String) -> Location {
@@ -246,7 +270,7 @@ public struct DataplaneBuilder {
         return .proxy(
             Proxy(
                 target: target, upstream: upstream, filters: filters(candidate), tls: policy.map { backendTLS($0) },
-                mirrors: mirrors(candidate)))
+                mirrors: mirrors(candidate), grpc: candidate.route.grpc != nil))
     }
 
     /// The rule's RequestMirror filters, each an internal location of the server: their backendRefs as the graph
@@ -280,7 +304,7 @@ public struct DataplaneBuilder {
             }
             let result = MirrorLocation(
                 target: "Service \(service.namespacedName):\(port)", location: "/_gw_mirror#\(next())",
-                upstream: upstream, sampleVariable: sample)
+                upstream: upstream, sampleVariable: sample, grpc: candidate.route.grpc != nil)
             serverMirrors.append(result)
             return result
         }

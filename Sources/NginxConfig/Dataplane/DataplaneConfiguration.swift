@@ -39,14 +39,29 @@ public struct VirtualServer: Sendable, Equatable {
     /// A TLS passthrough listener shares the port: the server listens on this unix socket, behind the stream
     /// server's SNI map, with the PROXY protocol carrying the client's address.
     public var handoffSocket: String? = nil
+    /// GRPCRoutes use the port: HTTP/2 is served (`http2` on the listen; ALPN on HTTPS).
+    public var http2 = false
+    /// A plain port that serves HTTP/2 without TLS (h2c) beside HTTP/1.1: the stream server in front reads a
+    /// connection's first bytes and hands it to one of these unix sockets, with the PROXY protocol.
+    public var protocolSplit: ProtocolSplitSockets? = nil
+    /// Some location answers gRPC calls: the server has the named locations that turn errors into gRPC statuses.
+    public var grpcErrors = false
 
     public static func == (a: VirtualServer, b: VirtualServer) -> Bool {
         a.gateway == b.gateway && a.address == b.address && a.port == b.port && a.ssl == b.ssl
             && a.hostname == b.hostname && a.certificateFile == b.certificateFile
             && a.defaultNotFound == b.defaultNotFound && a.locations == b.locations && a.mirrors == b.mirrors
             && a.misdirected?.variable == b.misdirected?.variable && a.misdirected?.listener == b.misdirected?.listener
-            && a.handoffSocket == b.handoffSocket
+            && a.handoffSocket == b.handoffSocket && a.http2 == b.http2 && a.protocolSplit == b.protocolSplit
+            && a.grpcErrors == b.grpcErrors
     }
+}
+
+/// The unix sockets of a port split by protocol: HTTP/1.1 connections on one, HTTP/2 with prior knowledge (h2c,
+/// gRPC) on the other.
+public struct ProtocolSplitSockets: Sendable, Equatable {
+    public var http1: String
+    public var http2: String
 }
 
 /// Where a rule's match came from: `HTTPRoute ns/name rule R match M`.
@@ -55,7 +70,7 @@ public struct RuleSource: Sendable, Equatable {
     public var rule: Int
     public var match: Int
 
-    public var comment: String { "HTTPRoute \(route.namespacedName) rule \(rule) match \(match)" }
+    public var comment: String { "\(route.kind) \(route.namespacedName) rule \(rule) match \(match)" }
 }
 
 /// One nginx location and the requests it takes.
@@ -132,6 +147,8 @@ public struct Proxy: Sendable, Equatable {
     public var tls: BackendTLS?
     /// The rule's RequestMirror filters: each request is also sent there, its answer dropped.
     public var mirrors: [MirrorLocation] = []
+    /// A GRPCRoute's backend: `grpc_pass` over HTTP/2, errors answered as gRPC statuses.
+    public var grpc = false
 }
 
 /// A `RequestMirror` filter: an internal location that proxies a copy of the request to the mirror's backend,
@@ -146,6 +163,8 @@ public struct MirrorLocation: Sendable, Equatable {
     public var upstream: String?
     /// The `split_clients` variable that is 1 for the mirrored share; nil mirrors every request.
     public var sampleVariable: String?
+    /// A GRPCRoute's mirror: the copy is a gRPC call.
+    public var grpc = false
 }
 
 /// How NGINX speaks TLS to a backend, from its BackendTLSPolicy: SNI and verification against a CA bundle.

@@ -14,8 +14,15 @@ public struct StreamConfiguration: Sendable, Equatable {
     public var handoffs: [Int: String] = [:]
     /// The unix socket of the server that closes TLS connections whose SNI no TLSRoute takes.
     public var closeSocket = ""
+    /// The njs script that tells HTTP/2 with prior knowledge from HTTP/1.1 (absolute path).
+    public var protocolScript = ""
 
     public var isEmpty: Bool { servers.isEmpty }
+
+    /// Some port is split by protocol: the stream block needs njs.
+    public var splitsProtocols: Bool {
+        servers.contains { if case .protocolSplit = $0.target { true } else { false } }
+    }
 }
 
 /// One `server` of the stream block: a listener's address and port and where its connections go.
@@ -43,6 +50,9 @@ public enum StreamTarget: Sendable, Equatable {
     case sni(variable: String)
     /// Nothing serves the listener (no route, or no backend with ready endpoints): connections are closed.
     case close(reason: String)
+    /// A plain HTTP port with GRPCRoutes: njs reads the first bytes and sends HTTP/2 with prior knowledge to one
+    /// socket of the port's HTTP servers, anything else to the other.
+    case protocolSplit(ProtocolSplitSockets)
 }
 
 /// `map $ssl_preread_server_name $VARIABLE`: each TLSRoute hostname to its target; others to `fallback`.

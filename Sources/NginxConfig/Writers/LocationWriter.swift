@@ -38,7 +38,9 @@ enum LocationWriter {
 
     /// The request log's route and rule for requests this location serves.
     static func writeSource(_ source: RuleSource, into w: inout ConfigWriter) {
-        w.line("set $gw_route \(NginxString.quoted(source.route.namespacedName));")
+        // An HTTPRoute as `ns/name`, another kind as `Kind ns/name` (as the session log names routes).
+        let route = source.route.kind == "HTTPRoute" ? source.route.namespacedName : source.route.description
+        w.line("set $gw_route \(NginxString.quoted(route));")
         w.line("set $gw_rule \(source.rule);")
     }
 }

@@ -3,12 +3,13 @@ import GatewayCore
 /// Writes `nginx.conf`: the process settings, the http block with gwconsole's variables and includes, and the
 /// control endpoint that reports the generation nginx runs.
 enum MainConfigWriter {
-    static func write(gateway: ObjectRef, settings: RenderSettings, stream: Bool = false) -> String {
+    static func write(gateway: ObjectRef, settings: RenderSettings, stream: Bool = false, njs: Bool = false) -> String {
         let rt = settings.runtimeDirectory
         let dir = settings.configDirectory
         var w = ConfigWriter()
         w.line("# gwconsole data plane for Gateway \(gateway.namespacedName)")
         if stream { w.line("load_module \(NginxString.literal(settings.streamModule));") }
+        if njs { w.line("load_module \(NginxString.literal(settings.streamJSModule));") }
         if settings.workersAsRoot { w.line("user root;") }
         w.line("worker_processes 1;")
         w.line("pid \(NginxString.literal(rt + "/nginx.pid"));")

@@ -8,6 +8,10 @@ enum ProxyWriter {
         w.line(
             "set $gw_backend_tls \(proxy.tls.map { NginxString.quoted("TLS SNI " + $0.hostname + ", verified") } ?? "plain");"
         )
+        if proxy.grpc {
+            writeGRPC(proxy, into: &w)
+            return
+        }
         FilterWriter.write(proxy.filters, into: &w)
         for mirror in proxy.mirrors {
             w.line("# RequestMirror to \(mirror.target)")
@@ -30,6 +34,22 @@ enum ProxyWriter {
             BackendTLSWriter.write(tls, upstream: proxy.upstream, into: &w)
         } else {
             w.line("proxy_pass http://\(proxy.upstream);")
+        }
+    }
+
+    /// A GRPCRoute's backend: the call goes on over HTTP/2 with its path, `:authority` from the request's Host, and
+    /// errors nginx answers become gRPC statuses.
+    static func writeGRPC(_ proxy: Proxy, into w: inout ConfigWriter) {
+        GRPCErrorWriter.writePages(into: &w)
+        FilterWriter.write(proxy.filters, module: .grpc, into: &w)
+        for mirror in proxy.mirrors {
+            w.line("# RequestMirror to \(mirror.target)")
+            w.line("mirror \(NginxString.literal(mirror.location));")
+        }
+        if let tls = proxy.tls {
+            BackendTLSWriter.write(tls, upstream: proxy.upstream, module: .grpc, into: &w)
+        } else {
+            w.line("grpc_pass grpc://\(proxy.upstream);")
         }
     }
 }

@@ -12,17 +12,20 @@ enum ServerWriter {
             w.line(
                 "# Gateway \(server.gateway.namespacedName), \(server.ssl ? "HTTPS" : "HTTP") port \(server.port), "
                     + (server.hostname.map { "hostname \($0)" } ?? "default server"))
+            let defaultServer = server.hostname == nil ? " default_server" : ""
+            let http2 = server.http2 ? " http2" : ""
             if let socket = server.handoffSocket {
                 // A TLS passthrough listener shares the port: its stream server hands over the other handshakes.
-                w.line(
-                    "listen \(NginxString.literal(socket)) ssl proxy_protocol\(server.hostname == nil ? " default_server" : "");"
-                )
-                w.line("set_real_ip_from unix:;")
-                w.line("real_ip_header proxy_protocol;")
+                w.line("listen \(NginxString.literal(socket)) ssl\(http2) proxy_protocol\(defaultServer);")
+                writeProxyProtocol(port: server.port, into: &w)
+            } else if let split = server.protocolSplit {
+                // GRPCRoutes on a plain port: the stream server in front sends HTTP/2 with prior knowledge (h2c) to
+                // one socket and HTTP/1.1 to the other (nginx 1.22 cannot tell them apart on one listen).
+                w.line("listen \(NginxString.literal(split.http1)) proxy_protocol\(defaultServer);")
+                w.line("listen \(NginxString.literal(split.http2)) http2 proxy_protocol\(defaultServer);")
+                writeProxyProtocol(port: server.port, into: &w)
             } else {
-                w.line(
-                    "listen \(server.address):\(server.port)\(server.ssl ? " ssl" : "")\(server.hostname == nil ? " default_server" : "");"
-                )
+                w.line("listen \(server.address):\(server.port)\(server.ssl ? " ssl" : "")\(http2)\(defaultServer);")
             }
             w.line("server_name \(server.hostname.map { NginxString.literal($0) } ?? "\"\"");")
             if server.ssl {
@@ -42,8 +45,17 @@ enum ServerWriter {
             if server.defaultNotFound { w.block("location /") { $0.line("return 404;") } }
             for location in server.locations { LocationWriter.write(location, into: &w) }
             for mirror in server.mirrors { write(mirror, into: &w) }
+            if server.grpcErrors { GRPCErrorWriter.writeLocations(into: &w) }
         }
         w.line()
+    }
+
+    /// A server behind a stream hop: the client's address from the PROXY protocol, and the listener's port for the
+    /// request log (a unix socket has none).
+    static func writeProxyProtocol(port: Int, into w: inout ConfigWriter) {
+        w.line("set_real_ip_from unix:;")
+        w.line("real_ip_header proxy_protocol;")
+        w.line("set $gw_socket_port \"\(port)\";")
     }
 
     /// A request mirror's internal location: the copy goes to the mirror's backend with the original URI, or is
@@ -55,6 +67,13 @@ enum ServerWriter {
             if let sample = mirror.sampleVariable { w.block("if (\(sample) = \"\")") { $0.line("return 204;") } }
             guard let upstream = mirror.upstream else {
                 w.line("return 204;")
+                return
+            }
+            if mirror.grpc {
+                // The subrequest's URI is this location's: the call goes on with the original path.
+                w.line("rewrite ^ $request_uri break;")
+                w.line("grpc_set_header Host $gw_host;")
+                w.line("grpc_pass grpc://\(upstream);")
                 return
             }
             w.line("proxy_http_version 1.1;")

@@ -65,6 +65,22 @@ enum StreamWriter {
             w.line("default \"\";")
         }
         w.line()
+        let splits = stream.servers.compactMap { server -> (Int, ProtocolSplitSockets)? in
+            if case .protocolSplit(let sockets) = server.target { return (server.port, sockets) }
+            return nil
+        }
+        if !splits.isEmpty {
+            // Ports with GRPCRoutes: the first bytes of a connection say HTTP/2 with prior knowledge or not.
+            w.line("js_import gw_protocol from \(NginxString.literal(stream.protocolScript));")
+            w.line("js_var $gw_protocol http1;")
+            for (port, sockets) in splits {
+                w.block("map $gw_protocol $gw_split_\(port)") { w in
+                    w.line("http2 \(NginxString.literal(sockets.http2));")
+                    w.line("default \(NginxString.literal(sockets.http1));")
+                }
+            }
+            w.line()
+        }
         for server in stream.servers {
             w.block("server") { w in
                 w.line("# Gateway \(server.gateway.namespacedName), \(server.protocol) listener \(server.listener)")
@@ -95,6 +111,13 @@ enum StreamWriter {
                     w.line("# \(reason): connections are closed")
                     w.line("set $gw_route \"\";")
                     w.line("return \"\";")
+                case .protocolSplit:
+                    // Each request is in the request log; the hop itself is not a session of its own.
+                    w.line("access_log off;")
+                    w.line("set $gw_route \"\";")
+                    w.line("js_preread gw_protocol.detect;")
+                    w.line("proxy_protocol on;")
+                    w.line("proxy_pass $gw_split_\(server.port);")
                 }
             }
             w.line()

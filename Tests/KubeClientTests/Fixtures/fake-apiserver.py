@@ -128,8 +128,9 @@ class Registry:
                     T(GATEWAY_GROUP, version, "gateways", "Gateway", True, ["gtw"], ["gateway-api"], status=True),
                     T(GATEWAY_GROUP, version, "httproutes", "HTTPRoute", True, [], ["gateway-api"], status=True),
                 ]
-            # The layer-4 route kinds: v1 in the standard channel.
-            for resource, kind in (("tlsroutes", "TLSRoute"), ("tcproutes", "TCPRoute"), ("udproutes", "UDPRoute")):
+            # GRPCRoute and the layer-4 route kinds: v1 in the standard channel.
+            for resource, kind in (("grpcroutes", "GRPCRoute"), ("tlsroutes", "TLSRoute"), ("tcproutes", "TCPRoute"),
+                                   ("udproutes", "UDPRoute")):
                 types.append(T(GATEWAY_GROUP, "v1", resource, kind, True, [], ["gateway-api"], status=True))
             types.append(T(GATEWAY_GROUP, "v1beta1", "referencegrants", "ReferenceGrant", True, ["refgrant"],
                            ["gateway-api"]))

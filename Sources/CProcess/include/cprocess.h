@@ -1,5 +1,5 @@
-#ifndef GWCONSOLE_CSYSTEM_H
-#define GWCONSOLE_CSYSTEM_H
+#ifndef GWCONSOLE_CPROCESS_H
+#define GWCONSOLE_CPROCESS_H
 #include <spawn.h>
 
 /// Adds "close every descriptor from `lowfd` up" to spawn actions (glibc's _np extension, hidden without _GNU_SOURCE).
