@@ -48,14 +48,17 @@ let package = Package(
             name: "Probing",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "Diagnostics", "CCurl", "CurlSupport", "COpenSSL",
+                "ProtoSchema",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
-            ]),
+            ],
+            // The services of the local gRPC backends, for calls made without a .proto file.
+            resources: [.embedInCode("Protos/helloworld.proto"), .embedInCode("Protos/grpcecho.proto")]),
         .target(name: "ConsoleUI", dependencies: ["GatewayAPI", "GatewayCore", "CNCurses"]),
         // The conformance suite's echo server (echo-basic), run by local pods: HTTP, TLS and WebSocket echo.
         .target(name: "EchoBackend", dependencies: ["GatewayAPI", "COpenSSL"]),
         // The gRPC servers local pods run: kic-test-grpc-server's greeter and echo-basic's gRPC mode. Their code is
-        // generated from Protos/ by scripts/generate-protos.sh and committed.
+        // generated from Sources/Probing/Protos by scripts/generate-protos.sh and committed.
         .target(
             name: "GRPCBackend",
             dependencies: [

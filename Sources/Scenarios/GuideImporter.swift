@@ -71,6 +71,7 @@ public enum GuideImporter {
             case curl(step: Int, outputs: [[String]])
             case dig(step: Int)
             case stream(step: Int, outputs: [[String]])
+            case grpc(step: Int, outputs: [[String]])
             case get(kinds: [String], namespace: String?, title: String, prose: String?)
             case describe(kind: String, name: String?, namespace: String?, title: String, prose: String?)
         }
@@ -102,7 +103,7 @@ public enum GuideImporter {
             let first = lines.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
                 .trimmingCharacters(in: .whitespaces)
             let word = first.map { ShellCommand.split($0.hasPrefix("$ ") ? String($0.dropFirst(2)) : $0) }?.first
-            if ["kubectl", "curl"].contains(word ?? "") { return true }
+            if ["kubectl", "curl", "grpcurl"].contains(word ?? "") { return true }
             return ["shell", "sh", "bash", "console", "zsh"].contains(language) && first != nil
         }
 
@@ -146,6 +147,11 @@ public enum GuideImporter {
             switch word {
             case "nc", "netcat": try stream(try StreamCommands.netcat(command, file: file))
             case "openssl": try stream(try StreamCommands.openssl(command, file: file))
+            case "grpcurl":
+                var step = Scenario.Step(title: title, prose: proseText)
+                step.checks = [Scenario.Check(grpc: try GRPCurlCommand.probe(command, file: file, read: read))]
+                steps.append(step)
+                pending = .grpc(step: steps.count - 1, outputs: [])
             case "kubectl": try kubectl(command)
             case "dig":
                 var step = Scenario.Step(title: title, prose: proseText)
@@ -160,7 +166,7 @@ public enum GuideImporter {
             default:
                 throw ScenarioError.guide(
                     position(command),
-                    "unknown command \"\(command.text)\": a guide's steps can be kubectl apply, delete, get, describe and edit, curl, dig, nc and openssl s_client"
+                    "unknown command \"\(command.text)\": a guide's steps can be kubectl apply, delete, get, describe and edit, curl, grpcurl, dig, nc and openssl s_client"
                 )
             }
         }
@@ -333,6 +339,9 @@ public enum GuideImporter {
             case .stream(let step, var outputs):
                 outputs.append(lines)
                 pending = .stream(step: step, outputs: outputs)
+            case .grpc(let step, var outputs):
+                outputs.append(lines)
+                pending = .grpc(step: step, outputs: outputs)
             case .dig(let step):
                 // The status dig printed for the question the guide asked.
                 if var dns = steps[step].checks?.first?.dns {
@@ -347,6 +356,14 @@ public enum GuideImporter {
         /// Closes the command waiting for output: a probe gets its expectations (status 200 when no output shows).
         mutating func finish() throws {
             defer { pending = nil }
+            if case .grpc(let index, let outputs) = pending, var probe = steps[index].checks?.first?.grpc {
+                // The first block after the call is what grpcurl printed.
+                let (output, code) = GRPCurlCommand.expectation(outputs.first ?? [])
+                probe.output = output
+                probe.code = code
+                steps[index].checks = [Scenario.Check(grpc: probe)]
+                return
+            }
             if case .stream(let index, let outputs) = pending, var probe = steps[index].checks?.first?.stream {
                 let lines = outputs.flatMap { $0 }
                 let expected =

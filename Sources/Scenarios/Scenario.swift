@@ -70,11 +70,50 @@ public struct Scenario: Codable, Sendable, Equatable {
         public var dns: DNSProbe?
         /// A guide's `nc` or `openssl s_client`: a TCP exchange or a TLS handshake through a listener.
         public var stream: StreamProbe?
+        /// A guide's `grpcurl`: a gRPC call through a listener.
+        public var grpc: GRPCProbe?
 
         public init(probe: Probe) { self.probe = probe }
         public init(object: ObjectCheck) { self.object = object }
         public init(dns: DNSProbe) { self.dns = dns }
         public init(stream: StreamProbe) { self.stream = stream }
+        public init(grpc: GRPCProbe) { self.grpc = grpc }
+    }
+
+    /// `grpcurl -plaintext -proto FILE -authority NAME -H 'k: v' -d JSON $GW_IP:$GW_PORT SERVICE/METHOD`: a gRPC
+    /// call through the listener the port variable names. `output`: the response as grpcurl prints it (compared
+    /// as JSON); `code`: the status a failing call must end with (`Unimplemented`).
+    public struct GRPCProbe: Codable, Sendable, Equatable {
+        public var port: String
+        public var gateway: String?
+        /// `package.Service/Method`.
+        public var method: String
+        public var authority: String?
+        /// `name: value` lines.
+        public var metadata: [String]?
+        public var data: String?
+        /// TLS (grpcurl without -plaintext); `insecure`: not verified.
+        public var tls: Bool?
+        public var insecure: Bool?
+        /// The .proto files the guide gives, as they read when imported.
+        public var protos: [Proto]?
+        public var output: String?
+        public var code: String?
+
+        public struct Proto: Codable, Sendable, Equatable {
+            public var name: String
+            public var text: String
+
+            public init(name: String, text: String) {
+                self.name = name
+                self.text = text
+            }
+        }
+
+        public init(port: String, method: String) {
+            self.port = port
+            self.method = method
+        }
     }
 
     /// `nc $GW_IP $GW_PORT` (what `echo TEXT |` sends) or `openssl s_client -connect $GW_IP:$GW_TLS_PORT

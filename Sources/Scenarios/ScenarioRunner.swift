@@ -128,6 +128,9 @@ public struct ScenarioRunner {
         if let stream = check.stream {
             return StreamCheck(probe: stream, target: context.listener(stream.gateway, "http")).evaluate()
         }
+        if let grpc = check.grpc {
+            return GRPCCheck(probe: grpc, target: context.listener(grpc.gateway, "http")).evaluate()
+        }
         if let dns = check.dns {
             return DNSCheck(probe: dns, target: context.listener(dns.gateway, "http")).evaluate()
         }

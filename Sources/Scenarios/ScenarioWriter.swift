@@ -37,6 +37,7 @@ public enum ScenarioWriter {
                         out += "      - stream: \(flow(fields))\n"
                     }
                 }
+                if let grpc = check.grpc { out += grpcText(grpc) }
                 if let dns = check.dns {
                     var fields = [("name", scalar(dns.name))]
                     if let port = dns.port { fields.append(("port", scalar(port))) }
@@ -44,6 +45,30 @@ public enum ScenarioWriter {
                     if let status = dns.status { fields.append(("status", scalar(status))) }
                     out += "      - dns: \(flow(fields))\n"
                 }
+            }
+        }
+        return out
+    }
+
+    static func grpcText(_ grpc: Scenario.GRPCProbe) -> String {
+        var fields = [("port", scalar(grpc.port)), ("method", scalar(grpc.method))]
+        if let gateway = grpc.gateway { fields.append(("gateway", scalar(gateway))) }
+        if let authority = grpc.authority { fields.append(("authority", scalar(authority))) }
+        if let metadata = grpc.metadata {
+            fields.append(("metadata", "[" + metadata.map(scalar).joined(separator: ", ") + "]"))
+        }
+        if let data = grpc.data { fields.append(("data", scalar(data))) }
+        if grpc.tls == true { fields.append(("tls", "true")) }
+        if grpc.insecure == true { fields.append(("insecure", "true")) }
+        if let code = grpc.code { fields.append(("code", scalar(code))) }
+        var out = "      - grpc:\n"
+        for (key, value) in fields { out += "          \(key): \(value)\n" }
+        if let output = grpc.output { out += "          output: " + block(output, indent: 12) }
+        if let protos = grpc.protos, !protos.isEmpty {
+            out += "          protos:\n"
+            for proto in protos {
+                out += "            - name: \(scalar(proto.name))\n"
+                out += "              text: " + block(proto.text, indent: 16)
             }
         }
         return out

@@ -17,7 +17,10 @@ struct Probe: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The URL, e.g. http://secure-app.example.com:$GW_PORT/")
+    @Argument(
+        help:
+            "The URL, e.g. http://secure-app.example.com:$GW_PORT/, or a gRPC method: grpc://$GW_IP:$GW_PORT/helloworld.Greeter/SayHello (grpcs:// for TLS)."
+    )
     var url: String?
 
     @Option(name: .long, help: "HOST:PORT:ADDR, as curl --resolve (repeatable).")
@@ -35,12 +38,20 @@ struct Probe: ParsableCommand {
     @Option(
         name: .long,
         help:
-            "Probe a route by name: an HTTPRoute's first hostname and path, through its Gateway; tcproute/NAME, udproute/NAME or tlsroute/NAME through its listener."
+            "Probe a route by name: an HTTPRoute's first hostname and path, through its Gateway; grpcroute/NAME (its first method); tcproute/NAME, udproute/NAME or tlsroute/NAME through its listener."
     )
     var route: String?
 
-    @Option(name: .long, help: "Layer-4 probes: the bytes to send (TCP, UDP).")
+    @Option(
+        name: [.customShort("d"), .long],
+        help: "gRPC: the request message as JSON (as grpcurl -d). Layer-4 probes: the bytes to send (TCP, UDP).")
     var data: String?
+
+    @Option(name: .long, help: "gRPC: a .proto file with the method's service (repeatable; default: the local backends').")
+    var proto: [String] = []
+
+    @Option(name: .long, help: "gRPC: the :authority to send (as grpcurl -authority).")
+    var authority: String?
 
     @Option(name: .long, help: "Layer-4 probes: the SNI name (TLS), or the DNS name to ask a DNS backend (UDP).")
     var name: String?
@@ -65,6 +76,31 @@ struct Probe: ParsableCommand {
         try reportingErrors {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let state = DataplaneManager(stateDirectory: store.directory).load()
+            if let route, route.lowercased().hasPrefix("grpcroute/") || route.lowercased().hasPrefix("grpcroutes/") {
+                let name = String(route[route.index(after: route.firstIndex(of: "/")!)...])
+                let ref = ObjectRef(
+                    group: GRPCRoute.group, kind: GRPCRoute.kind, namespace: global.effectiveNamespace, name: name)
+                guard let node = graph.route(ref) else {
+                    throw CLIError("Error from server (NotFound): grpcroutes.gateway.networking.k8s.io \"\(name)\" not found")
+                }
+                let manager = DataplaneManager(stateDirectory: store.directory)
+                let call: GRPCCall
+                do {
+                    call = try GRPCRouteProbe.call(for: node, manager: manager, base: try grpcCall(method: ""))
+                } catch let failure as GRPCRouteProbe.Failure {
+                    throw CLIError(failure.description)
+                }
+                try runGRPC(call, manager: manager, gateway: node.parents.first(where: \.accepted)?.gateway)
+                return
+            }
+            if let url, url.hasPrefix("grpc://") || url.hasPrefix("grpcs://") {
+                let manager = DataplaneManager(stateDirectory: store.directory)
+                let call = try grpcCall(url: url)
+                let gateway = state.facts(stateDirectory: store.directory).gateway(serving: call.host, port: call.port)
+                    .map { ObjectRef.gateway(String($0.name.split(separator: "/")[0]), String($0.name.split(separator: "/")[1])) }
+                try runGRPC(call, manager: manager, gateway: gateway)
+                return
+            }
             var target = url
             var resolveList = resolve
             var routeBindings: [ListenerBinding]?
@@ -181,5 +217,68 @@ struct Probe: ParsableCommand {
             }
             for backend in backends { Output.out(ProbeText.render(backend)) }
         }
+    }
+
+    /// `grpc://HOST:PORT/package.Service/Method` (grpcs:// for TLS) with the gRPC options.
+    func grpcCall(url: String) throws -> GRPCCall {
+        let tls = url.hasPrefix("grpcs://")
+        let rest = url.dropFirst(tls ? 8 : 7)
+        guard let slash = rest.firstIndex(of: "/"), let colon = rest[..<slash].lastIndex(of: ":"),
+            let port = Int(rest[rest.index(after: colon)..<slash]), (1...65535).contains(port)
+        else {
+            throw CLIError("error: \(url): give grpc://HOST:PORT/package.Service/Method")
+        }
+        var call = try grpcCall(method: String(rest[rest.index(after: slash)...]))
+        call.host = String(rest[..<colon])
+        call.port = port
+        if tls { call.security = .tls(caFile: insecure ? nil : cacert) }
+        return call
+    }
+
+    /// The call the options describe (address and method still to fill in for a route).
+    func grpcCall(method: String) throws -> GRPCCall {
+        var metadata: [(name: String, value: String)] = []
+        for line in header {
+            guard let colon = line.firstIndex(of: ":") else {
+                throw CLIError("error: -H \(line): give a header as 'name: value'")
+            }
+            metadata.append(
+                (
+                    String(line[..<colon]).trimmingCharacters(in: .whitespaces),
+                    String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                ))
+        }
+        var protos: [GRPCCall.ProtoSource] = []
+        for file in proto {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw CLIError("error: --proto \(file): cannot read the file")
+            }
+            protos.append(GRPCCall.ProtoSource(name: file, text: text))
+        }
+        return GRPCCall(
+            host: "", port: 0, authority: authority, method: method, metadata: metadata, json: data ?? "",
+            protos: protos)
+    }
+
+    /// Makes the call, prints grpcurl's output and what served it; exits 1 when the status is not OK.
+    func runGRPC(_ call: GRPCCall, manager: DataplaneManager, gateway: ObjectRef?) throws {
+        let log = gateway.flatMap { manager.requestLog(gateway: $0.namespacedName) }
+        let offset = GRPCRouteProbe.logOffset(log)
+        let outcome: GRPCCall.Outcome
+        do {
+            outcome = try call.run()
+        } catch {
+            throw CLIError(error.description)
+        }
+        let path = "/" + outcome.result.method.drop { $0 == "/" }
+        let record = GRPCRouteProbe.record(log, from: offset, path: String(path))
+        if output == "json" {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Output.out(String(decoding: try encoder.encode(outcome.result), as: UTF8.self) + "\n")
+        } else {
+            Output.out(GRPCRouteProbe.lines(call, outcome, record: record).joined(separator: "\n") + "\n")
+        }
+        if outcome.result.status != .ok { throw ExitCode(1) }
     }
 }
