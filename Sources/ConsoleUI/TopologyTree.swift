@@ -1,7 +1,8 @@
 import GatewayAPI
 import GatewayCore
 
-/// One row of the topology tree: GatewayClass ▸ Gateway ▸ listener ▸ HTTPRoute ▸ rule ▸ backend ▸ policy.
+/// One row of the topology tree: GatewayClass ▸ Gateway ▸ (ListenerSet ▸) listener ▸ HTTPRoute or GRPCRoute ▸
+/// rule ▸ backend ▸ policy.
 public struct TreeRow: Sendable, Equatable {
     public var depth: Int
     public var label: String
@@ -35,21 +36,20 @@ public enum TopologyTree {
                     TreeRow(
                         depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)", role: role, ref: gateway.ref
                     ))
-                for listener in gateway.listeners {
-                    let conflicted = listener.conditions.isTrue(.conflicted)
-                    let role: Role = if conflicted { .conflicted } else if listener.valid { .accepted } else { .error }
-                    rows.append(
-                        TreeRow(
-                            depth: 2,
-                            label:
-                                "listener \(listener.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
-                            role: role, ref: gateway.ref))
-                    for routeRef in listener.attachedRoutes {
-                        if let route = graph.route(routeRef) {
-                            rows += routeRows(route, graph: graph, depth: 3)
-                        } else if let route = graph.l4Route(routeRef) {
-                            rows += l4RouteRows(route, listener: listener, graph: graph, depth: 3)
+                for listener in gateway.ownListeners {
+                    rows += listenerRows(listener, owner: gateway.ref, graph: graph, depth: 2)
+                }
+                // Its ListenerSets, each with the listeners it adds.
+                for set in graph.listenerSets where set.gateway == gateway.ref {
+                    let role: Role =
+                        if !set.accepted { .error } else if set.conditions.isTrue(.programmed) { .programmed } else {
+                            .pending
                         }
+                    let reason = set.accepted ? "" : " (\(set.conditions.first?.reason?.rawValue ?? ""))"
+                    rows.append(
+                        TreeRow(depth: 2, label: "ListenerSet \(set.ref.namespacedName)\(reason)", role: role, ref: set.ref))
+                    for listener in gateway.listeners where listener.listenerSet == set.ref {
+                        rows += listenerRows(listener, owner: set.ref, graph: graph, depth: 3)
                     }
                 }
             }
@@ -66,6 +66,27 @@ public enum TopologyTree {
                     TreeRow(
                         depth: 1, label: "BackendTLSPolicy \(policy.ref.namespacedName)", role: .notAttached,
                         ref: policy.ref))
+            }
+        }
+        return rows
+    }
+
+    /// A listener (as its Gateway or ListenerSet names it) and the routes attached to it.
+    static func listenerRows(_ listener: ListenerNode, owner: ObjectRef, graph: Graph, depth: Int) -> [TreeRow] {
+        let conflicted = listener.conditions.isTrue(.conflicted)
+        let role: Role = if conflicted { .conflicted } else if listener.valid { .accepted } else { .error }
+        var rows = [
+            TreeRow(
+                depth: depth,
+                label:
+                    "listener \(listener.source.name) \(listener.protocol)/\(listener.port)\(listener.hostname.map { " \($0)" } ?? "") (\(listener.attachedRoutes.count) routes)",
+                role: role, ref: owner)
+        ]
+        for routeRef in listener.attachedRoutes {
+            if let route = graph.route(routeRef) {
+                rows += routeRows(route, graph: graph, depth: depth + 1)
+            } else if let route = graph.l4Route(routeRef) {
+                rows += l4RouteRows(route, listener: listener, graph: graph, depth: depth + 1)
             }
         }
         return rows

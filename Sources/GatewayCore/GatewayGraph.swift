@@ -49,7 +49,7 @@ enum GatewayGraph {
                         group: GatewayClass.group, kind: GatewayClass.kind, namespace: "",
                         name: gateway.spec.gatewayClassName))
                 var drafts = gateway.spec.listeners.map {
-                    listener($0, gateway: gateway, snapshot: snapshot, config: config, references: &references)
+                    listener($0, owner: ref, snapshot: snapshot, config: config, references: &references)
                 }
                 markConflicts(&drafts)
                 // An address without a value asks for one of its type (GatewayAddressEmpty): the embedded data plane
@@ -94,9 +94,11 @@ enum GatewayGraph {
                 // one refused for itself (addresses, parameters).
                 let attachable = accepted || conditions[0].reason == .listenersNotValid
                 let listeners = drafts.map {
-                    $0.finish(
+                    var node = $0.finish(
                         gatewayAccepted: accepted, gatewayAttachable: attachable,
                         gatewayMessage: conditions[0].message ?? "", dataplane: dataplane)
+                    node.namespace = gateway.namespace
+                    return node
                 }
                 if let resolved = backendCertificate.condition { conditions.append(resolved) }
                 return GatewayNode(
@@ -161,7 +163,7 @@ enum GatewayGraph {
 
     /// One listener: protocol, route kinds and certificate references.
     static func listener(
-        _ listener: Listener, gateway: Gateway, snapshot: ResourceSnapshot, config: ControllerConfig,
+        _ listener: Listener, owner: ObjectRef, snapshot: ResourceSnapshot, config: ControllerConfig,
         references: inout ReferenceIndex
     ) -> ListenerDraft {
         var accepted = Conditions.listenerAccepted
@@ -208,21 +210,21 @@ enum GatewayGraph {
                 accepted = Conditions.listenerUnsupportedValue(
                     "tls.mode \"\(tls?.mode ?? "")\" is not supported for HTTPS, use \"Terminate\"")
             } else if let ref = tls?.certificateRefs?.first {
-                let namespace = ref.namespace ?? gateway.namespace
+                let namespace = ref.namespace ?? owner.namespace
                 let target = ObjectRef(group: "", kind: ref.kind ?? "Secret", namespace: namespace, name: ref.name)
                 if (ref.group ?? "") != "" || (ref.kind ?? "Secret") != "Secret" {
                     resolved = Conditions.listenerInvalidCertificateRef(
                         "Certificate reference \(ref.kind ?? "Secret") \(ref.name) must be a core Secret")
                 } else if !ReferenceGrants.permits(
-                    snapshot.referenceGrants, fromGroup: Gateway.group, fromKind: "Gateway",
-                    fromNamespace: gateway.namespace,
+                    snapshot.referenceGrants, fromGroup: owner.group, fromKind: owner.kind,
+                    fromNamespace: owner.namespace,
                     toGroup: "", toKind: "Secret", toNamespace: namespace, toName: ref.name)
                 {
                     resolved = Conditions.listenerRefNotPermitted(
                         "Certificate reference to Secret \(namespace)/\(ref.name) is not permitted by any ReferenceGrant"
                     )
                 } else if let secret = snapshot.secret(namespace, ref.name) {
-                    references.add(ObjectRef(gateway), target)
+                    references.add(owner, target)
                     if let problem = tlsSecretProblem(secret, config) {
                         resolved = Conditions.listenerInvalidCertificateRef(
                             "Secret \(namespace)/\(ref.name) is not a valid TLS Secret: \(problem)")
@@ -230,7 +232,7 @@ enum GatewayGraph {
                         certificate = target
                     }
                 } else {
-                    references.add(ObjectRef(gateway), target)
+                    references.add(owner, target)
                     // A Secret cert-manager has yet to issue says which Certificate will, and why it has not.
                     let issuing = snapshot.certificates.first {
                         $0.namespace == namespace && $0.spec.secretName == ref.name

@@ -11,6 +11,8 @@ public struct Graph: Sendable {
     /// HTTPRoutes and GRPCRoutes, by namespace and name.
     public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
     public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
+    /// ListenerSets whose parent is one of this controller's Gateways, by namespace and name.
+    public var listenerSets: [ListenerSetNode] = []
     /// TLSRoutes, TCPRoutes and UDPRoutes, by kind, namespace and name.
     public var l4Routes: [L4RouteNode] = [] { didSet { lookup = NodeLookup() } }
     /// Which objects refer to which, both ways, for navigation.
@@ -58,6 +60,20 @@ final class NodeLookup: @unchecked Sendable {
     }
 }
 
+/// A ListenerSet and how its Gateway took it: allowed or not, and its listeners (in the Gateway's `listeners`).
+public struct ListenerSetNode: Sendable {
+    public var ref: ObjectRef
+    public var source: ListenerSet
+    public var gateway: ObjectRef
+    /// Allowed by the Gateway, which is accepted, and one listener at least is valid: it counts in the Gateway's
+    /// attachedListenerSets and routes may attach.
+    public var accepted: Bool
+    /// Accepted and Programmed.
+    public var conditions: [Condition]
+    /// Its listeners' keys in the Gateway's `listeners` (empty when it is not allowed).
+    public var listeners: [String]
+}
+
 public struct GatewayClassNode: Sendable {
     public var ref: ObjectRef
     public var source: GatewayClass
@@ -77,11 +93,20 @@ public struct GatewayNode: Sendable {
     /// `spec.tls.backend.clientCertificateRef`, when it resolved to a valid TLS Secret: the certificate nginx shows
     /// backends it speaks TLS to.
     public var backendClientCertificate: ObjectRef?
+    /// The ListenerSets attached (accepted), whose listeners follow the Gateway's own in `listeners`.
+    public var attachedListenerSets = 0
+    /// Every ListenerSet whose parent it is, and whether it is accepted.
+    public var listenerSets: [ObjectRef: Bool] = [:]
 
     public func listener(_ name: String) -> ListenerNode? { listeners.first { $0.name == name } }
+
+    /// The listeners of the Gateway's own spec.
+    public var ownListeners: [ListenerNode] { listeners.filter { $0.listenerSet == nil } }
 }
 
 public struct ListenerNode: Sendable {
+    /// Unique among the Gateway's listeners: a listener of the Gateway's spec by its name, a ListenerSet's as
+    /// `namespace/set/name` (`source.name` is the name as written, which sectionNames give).
     public var name: String
     public var port: Int32
     public var `protocol`: ListenerProtocol
@@ -98,6 +123,10 @@ public struct ListenerNode: Sendable {
     /// The TLS certificate Secret of an HTTPS listener, when it resolved.
     public var certificate: ObjectRef?
     public var source: Listener
+    /// The namespace of the object that declares it (`allowedRoutes` `from: Same` means this one).
+    public var namespace = ""
+    /// The ListenerSet that adds it to the Gateway; nil for the Gateway's own listeners.
+    public var listenerSet: ObjectRef? = nil
 }
 
 /// An HTTPRoute or a GRPCRoute (its `ref.kind` tells which).

@@ -7,6 +7,7 @@ public enum GraphBuilder {
         var references = ReferenceIndex()
         graph.gatewayClasses = GatewayGraph.classes(snapshot, config)
         var gateways = GatewayGraph.gateways(snapshot, config, classes: graph.gatewayClasses, references: &references)
+        graph.listenerSets = ListenerSetGraph.attach(snapshot, config, gateways: &gateways, references: &references)
         var routes = RouteGraph.routes(
             snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
         graph.l4Routes = L4RouteGraph.routes(

@@ -5,6 +5,7 @@ import GatewayAPI
 public struct ResourceSnapshot: Sendable {
     public var gatewayClasses: [GatewayClass] = []
     public var gateways: [Gateway] = []
+    public var listenerSets: [ListenerSet] = []
     public var httpRoutes: [HTTPRoute] = []
     public var grpcRoutes: [GRPCRoute] = []
     public var tlsRoutes: [TLSRoute] = []
@@ -88,7 +89,7 @@ public struct ResourceSnapshot: Sendable {
         (lookup.slices(endpointSlices)[namespace + "/" + name] ?? []).map { endpointSlices[$0] }
     }
 
-    func namespaceLabels(_ name: String) -> [String: String] {
+    public func namespaceLabels(_ name: String) -> [String: String] {
         lookup.index(lookup.namespacesKey, namespaces) { $0.name }[name].flatMap { namespaces[$0].metadata.labels } ?? [
             "kubernetes.io/metadata.name": name
         ]
@@ -101,6 +102,7 @@ extension ResourceSnapshot {
         switch kind {
         case "GatewayClass": gatewayClasses.append(try GatewayClass.decode(object))
         case "Gateway": gateways.append(try Gateway.decode(object))
+        case "ListenerSet": listenerSets.append(try ListenerSet.decode(object))
         case "HTTPRoute": httpRoutes.append(try HTTPRoute.decode(object))
         case "GRPCRoute": grpcRoutes.append(try GRPCRoute.decode(object))
         case "TLSRoute": tlsRoutes.append(try TLSRoute.decode(object))

@@ -79,23 +79,50 @@ enum RouteGraph {
                 index: index, parentRef: parentRef, gateway: gateway, listeners: listeners,
                 accepted: accepted.status == .true, conditions: [accepted])
         }
-        guard parentRef.group == Gateway.group, parentRef.kind == "Gateway" else {
+        guard parentRef.group == Gateway.group, parentRef.kind == "Gateway" || parentRef.kind == "ListenerSet" else {
             return result(
                 nil, [],
                 Conditions.routeNotAccepted(
                     .noMatchingParent,
-                    "Parent reference kind \(parentRef.kind!) (group \"\(parentRef.group!)\") is not supported, only Gateway"
+                    "Parent reference kind \(parentRef.kind!) (group \"\(parentRef.group!)\") is not supported, only Gateway and ListenerSet"
                 ))
         }
-        guard let gatewayIndex = gateways.firstIndex(where: { $0.ref == .gateway(namespace, parentRef.name) }) else {
-            if allGateways.contains(where: { $0.namespace == namespace && $0.name == parentRef.name }) {
-                return nil  // another controller's Gateway
+        // A ListenerSet parent: its Gateway, and only its listeners. A Gateway parent: the Gateway's own listeners.
+        var listenerSet: ObjectRef?
+        let gatewayIndex: Int
+        if parentRef.kind == "ListenerSet" {
+            let set = ObjectRef(group: Gateway.group, kind: "ListenerSet", namespace: namespace, name: parentRef.name)
+            guard let index = gateways.firstIndex(where: { $0.listenerSets[set] != nil }) else {
+                if snapshot.listenerSets.contains(where: { $0.namespace == namespace && $0.name == parentRef.name }) {
+                    return nil  // a ListenerSet of another controller's Gateway
+                }
+                return result(
+                    nil, [],
+                    Conditions.routeNotAccepted(
+                        .noMatchingParent, "ListenerSet \(namespace)/\(parentRef.name) does not exist"))
             }
-            return result(
-                nil, [],
-                Conditions.routeNotAccepted(.noMatchingParent, "Gateway \(namespace)/\(parentRef.name) does not exist"))
+            guard gateways[index].listenerSets[set] == true else {
+                return result(
+                    gateways[index].ref, [],
+                    Conditions.routeNotAccepted(
+                        .invalidListenerSet, "ListenerSet \(namespace)/\(parentRef.name) is not accepted"))
+            }
+            listenerSet = set
+            gatewayIndex = index
+        } else {
+            guard let index = gateways.firstIndex(where: { $0.ref == .gateway(namespace, parentRef.name) }) else {
+                if allGateways.contains(where: { $0.namespace == namespace && $0.name == parentRef.name }) {
+                    return nil  // another controller's Gateway
+                }
+                return result(
+                    nil, [],
+                    Conditions.routeNotAccepted(
+                        .noMatchingParent, "Gateway \(namespace)/\(parentRef.name) does not exist"))
+            }
+            gatewayIndex = index
         }
         let gateway = gateways[gatewayIndex]
+        let parentName = "\(parentRef.kind!) \(namespace)/\(parentRef.name)"
         if !gateway.listeners.contains(where: \.attachable) && !gateway.accepted {
             return result(
                 gateway.ref, [],
@@ -103,15 +130,13 @@ enum RouteGraph {
                     .noMatchingParent,
                     "Gateway \(gateway.ref.namespacedName) is not accepted, so routes cannot attach to it"))
         }
-        var candidates = gateway.listeners
+        var candidates = gateway.listeners.filter { $0.listenerSet == listenerSet }
         if let section = parentRef.sectionName {
-            candidates = candidates.filter { $0.name == section }
+            candidates = candidates.filter { $0.source.name == section }
             if candidates.isEmpty {
                 return result(
                     gateway.ref, [],
-                    Conditions.routeNotAccepted(
-                        .noMatchingParent, "Gateway \(gateway.ref.namespacedName) has no listener named \"\(section)\"")
-                )
+                    Conditions.routeNotAccepted(.noMatchingParent, "\(parentName) has no listener named \"\(section)\""))
             }
         }
         if let port = parentRef.port {
@@ -121,7 +146,7 @@ enum RouteGraph {
                     gateway.ref, [],
                     Conditions.routeNotAccepted(
                         .noMatchingParent,
-                        "Gateway \(gateway.ref.namespacedName) has no listener on port \(port)\(parentRef.sectionName.map { " named \"\($0)\"" } ?? "")"
+                        "\(parentName) has no listener on port \(port)\(parentRef.sectionName.map { " named \"\($0)\"" } ?? "")"
                     ))
             }
         }
@@ -134,7 +159,7 @@ enum RouteGraph {
                     "No valid listener matches this parent reference: \(candidates.map(\.name).joined(separator: ", ")) \(candidates.count == 1 ? "is" : "are") not valid"
                 ))
         }
-        let allowed = valid.filter { allows($0, gateway: gateway.source, route: route, snapshot: snapshot) }
+        let allowed = valid.filter { allows($0, route: route, snapshot: snapshot) }
         if allowed.isEmpty {
             return result(
                 gateway.ref, [],
@@ -164,16 +189,14 @@ enum RouteGraph {
     }
 
     /// Whether a listener's allowedRoutes admit the route (namespaces From and kinds).
-    static func allows(
-        _ listener: ListenerNode, gateway: Gateway, route: AttachingRoute, snapshot: ResourceSnapshot
-    ) -> Bool {
+    static func allows(_ listener: ListenerNode, route: AttachingRoute, snapshot: ResourceSnapshot) -> Bool {
         guard listener.supportedKinds.contains(where: { $0.kind == route.kind }) else { return false }
         let namespaces = listener.source.allowedRoutes?.namespaces
         switch namespaces?.from ?? "Same" {
         case "All": return true
         case "Selector":
             return SelectorMatching.matches(namespaces?.selector, labels: snapshot.namespaceLabels(route.namespace))
-        case "Same": return route.namespace == gateway.namespace
+        case "Same": return route.namespace == listener.namespace
         default: return false
         }
     }

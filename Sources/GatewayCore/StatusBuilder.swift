@@ -25,15 +25,25 @@ public enum StatusBuilder {
             status.addresses =
                 node.addresses.isEmpty ? nil : node.addresses.map { GatewayStatusAddress(type: "IPAddress", value: $0) }
             status.conditions = stamp(node.conditions, previous: previous?.conditions, generation: generation, now: now)
-            status.listeners = node.listeners.map { listener in
-                let old = previous?.listeners?.first { $0.name == listener.name }
-                return ListenerStatus(
-                    name: listener.name, supportedKinds: listener.supportedKinds,
-                    attachedRoutes: Int32(listener.attachedRoutes.count),
-                    conditions: stamp(listener.conditions, previous: old?.conditions, generation: generation, now: now)
-                        ?? [])
+            status.listeners = listenerStatuses(
+                node.ownListeners, previous: previous?.listeners, generation: generation, now: now)
+            // Written once the Gateway allows ListenerSets (before, the field is not theirs to show).
+            if node.source.spec.allowedListeners != nil || !node.listenerSets.isEmpty {
+                status.attachedListenerSets = Int32(node.attachedListenerSets)
             }
             updates.append(Update(ref: node.ref, status: encode(status)))
+        }
+        for set in graph.listenerSets {
+            let generation = set.source.metadata.generation
+            let previous = set.source.status
+            let listeners = graph.gateway(set.gateway)?.listeners.filter { $0.listenerSet == set.ref } ?? []
+            var status = ListenerSetStatus(
+                conditions: stamp(set.conditions, previous: previous?.conditions, generation: generation, now: now))
+            if !listeners.isEmpty {
+                status.listeners = listenerStatuses(
+                    listeners, previous: previous?.listeners, generation: generation, now: now)
+            }
+            updates.append(Update(ref: set.ref, status: encode(status)))
         }
         for node in graph.routes {
             let parents = routeParents(
@@ -64,6 +74,20 @@ public enum StatusBuilder {
             updates.append(Update(ref: node.ref, status: encode(PolicyStatus(ancestors: ancestors))))
         }
         return updates
+    }
+
+    /// Listeners' statuses, by the names their Gateway or ListenerSet gives them.
+    static func listenerStatuses(
+        _ listeners: [ListenerNode], previous: [ListenerStatus]?, generation: Int64?, now: String
+    ) -> [ListenerStatus] {
+        listeners.map { listener in
+            let old = previous?.first { $0.name == listener.source.name }
+            return ListenerStatus(
+                name: listener.source.name, supportedKinds: listener.supportedKinds,
+                attachedRoutes: Int32(listener.attachedRoutes.count),
+                conditions: stamp(listener.conditions, previous: old?.conditions, generation: generation, now: now)
+                    ?? [])
+        }
     }
 
     /// A route's parents: other controllers' entries as they are, then this controller's.

@@ -39,7 +39,8 @@ public enum GraphSections {
 
     /// Whether objects of a kind have graph sections (Gateways, routes of every kind, Services).
     public static func hasSections(_ kind: String) -> Bool {
-        ["Gateway", "HTTPRoute", "GRPCRoute", "Service"].contains(kind) || L4RouteKind(rawValue: kind) != nil
+        ["Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "Service"].contains(kind)
+            || L4RouteKind(rawValue: kind) != nil
     }
 
     /// The sections of an object with no graph data (what a missing view stands for).
@@ -74,6 +75,7 @@ public enum GraphSections {
         func sections(for ref: ObjectRef) -> [Section] {
             switch ref.kind {
             case "Gateway": return gatewaySections(ref)
+            case "ListenerSet": return listenerSetSections(ref)
             case "HTTPRoute", "GRPCRoute": return routeSections(ref)
             case "Service": return serviceSections(ref)
             case _ where L4RouteKind(rawValue: ref.kind) != nil: return l4RouteSections(ref)
@@ -95,7 +97,7 @@ public enum GraphSections {
                         }
                         ?? "*"
                     attached.append([
-                        listener.name, "\(listener.protocol)/\(listener.port)", route.namespacedName, hostnames,
+                        listener.name, "\(listener.protocol)/\(listener.port)", route.description, hostnames,
                     ])
                 }
             }
@@ -108,6 +110,29 @@ public enum GraphSections {
                     rows: routes.flatMap(backendRows)),
                 Section(title: "Directly Attached Policies", headers: [], rows: []),
                 Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
+                referencedBy(ref, graph),
+            ]
+        }
+
+        /// A ListenerSet: its Gateway, and its listeners with what attached to them.
+        func listenerSetSections(_ ref: ObjectRef) -> [Section] {
+            guard let set = graph.listenerSets.first(where: { $0.ref == ref }), let gateway = graph.gateway(set.gateway)
+            else { return [referencedBy(ref, graph)] }
+            let listeners = gateway.listeners.filter { $0.listenerSet == ref }.map { listener -> [String] in
+                let accepted = listener.conditions.first
+                return [
+                    listener.source.name, "\(listener.protocol)/\(listener.port)", listener.hostname ?? "*",
+                    String(listener.attachedRoutes.count),
+                    accepted?.status == .true ? "True" : "False (\(accepted?.reason?.rawValue ?? ""))",
+                ]
+            }
+            return [
+                Section(
+                    title: "Parent", headers: ["Gateway", "Accepted"],
+                    rows: [[gateway.ref.namespacedName, set.accepted ? "True" : "False"]]),
+                Section(
+                    title: "Listeners", headers: ["Listener", "Port", "Hostname", "Attached Routes", "Accepted"],
+                    rows: listeners),
                 referencedBy(ref, graph),
             ]
         }

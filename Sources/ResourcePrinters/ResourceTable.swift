@@ -80,6 +80,12 @@ enum ResourceColumns {
                 },
                 column("PROGRAMMED") { conditionStatus($0, .programmed) }, ageColumn,
             ]
+        case ResourceRegistry.listenerSet.groupKind:
+            // The CRD's printer columns.
+            return [
+                column("ACCEPTED") { conditionStatus($0, .accepted) },
+                column("PROGRAMMED") { conditionStatus($0, .programmed) }, ageColumn,
+            ]
         case ResourceRegistry.httpRoute.groupKind, ResourceRegistry.grpcRoute.groupKind:
             return [
                 column("HOSTNAMES") { object in

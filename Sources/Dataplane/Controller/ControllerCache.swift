@@ -25,7 +25,7 @@ public final class ControllerCache: @unchecked Sendable {
 
     /// The kinds the core reads.
     static let kinds: [ResourceType] = [
-        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.httpRoute,
+        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet, ResourceRegistry.httpRoute,
         ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
         ResourceRegistry.referenceGrant,
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
@@ -161,6 +161,7 @@ public final class ControllerCache: @unchecked Sendable {
         switch stored.groupKind {
         case ResourceRegistry.gatewayClass.groupKind: return try? GatewayClass.decode(object)
         case ResourceRegistry.gateway.groupKind: return try? Gateway.decode(object)
+        case ResourceRegistry.listenerSet.groupKind: return try? ListenerSet.decode(object)
         case ResourceRegistry.httpRoute.groupKind: return try? HTTPRoute.decode(object)
         case ResourceRegistry.grpcRoute.groupKind: return try? GRPCRoute.decode(object)
         case ResourceRegistry.tlsRoute.groupKind: return try? TLSRoute.decode(object)
@@ -187,6 +188,7 @@ public final class ControllerCache: @unchecked Sendable {
         switch kind {
         case ResourceRegistry.gatewayClass.groupKind: assembled.gatewayClasses = sorted(GatewayClass.self)
         case ResourceRegistry.gateway.groupKind: assembled.gateways = sorted(Gateway.self)
+        case ResourceRegistry.listenerSet.groupKind: assembled.listenerSets = sorted(ListenerSet.self)
         case ResourceRegistry.httpRoute.groupKind: assembled.httpRoutes = sorted(HTTPRoute.self)
         case ResourceRegistry.grpcRoute.groupKind: assembled.grpcRoutes = sorted(GRPCRoute.self)
         case ResourceRegistry.tlsRoute.groupKind: assembled.tlsRoutes = sorted(TLSRoute.self)

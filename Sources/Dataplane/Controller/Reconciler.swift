@@ -310,6 +310,7 @@ public struct Reconciler: Sendable {
         var snapshot = ResourceSnapshot()
         snapshot.gatewayClasses = try load(ResourceRegistry.gatewayClass, as: GatewayClass.self)
         snapshot.gateways = try load(ResourceRegistry.gateway, as: Gateway.self)
+        snapshot.listenerSets = try load(ResourceRegistry.listenerSet, as: ListenerSet.self)
         snapshot.httpRoutes = try load(ResourceRegistry.httpRoute, as: HTTPRoute.self)
         snapshot.grpcRoutes = try load(ResourceRegistry.grpcRoute, as: GRPCRoute.self)
         snapshot.tlsRoutes = try load(ResourceRegistry.tlsRoute, as: TLSRoute.self)

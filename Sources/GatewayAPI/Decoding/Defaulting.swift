@@ -3,8 +3,25 @@ import Foundation
 /// Defaults the API server fills in on write: the Gateway API CRDs' `default:` values and the core kinds' defaulters.
 enum Defaulting {
     static func apply(_ gateway: inout Gateway) {
-        for index in gateway.spec.listeners.indices {
-            var listener = gateway.spec.listeners[index]
+        apply(&gateway.spec.listeners)
+        // The CRD defaults allowedListeners.namespaces (not allowedListeners itself) to `from: None`.
+        if var allowed = gateway.spec.allowedListeners, allowed.namespaces?.from == nil {
+            allowed.namespaces = RouteNamespaces(from: "None", selector: allowed.namespaces?.selector)
+            gateway.spec.allowedListeners = allowed
+        }
+    }
+
+    /// A ListenerSet's defaults: its parentRef's group and kind, its listeners' as a Gateway's.
+    static func apply(_ set: inout ListenerSet) {
+        if set.spec.parentRef.group == nil { set.spec.parentRef.group = "gateway.networking.k8s.io" }
+        if set.spec.parentRef.kind == nil { set.spec.parentRef.kind = "Gateway" }
+        apply(&set.spec.listeners)
+    }
+
+    /// Listeners' allowedRoutes (namespaces from Same) and TLS mode (Terminate).
+    static func apply(_ listeners: inout [Listener]) {
+        for index in listeners.indices {
+            var listener = listeners[index]
             if listener.allowedRoutes == nil {
                 listener.allowedRoutes = AllowedRoutes(
                     namespaces: RouteNamespaces(from: "Same", selector: nil), kinds: nil)
@@ -14,7 +31,7 @@ enum Defaulting {
                 listener.allowedRoutes?.namespaces?.from = "Same"
             }
             if listener.tls != nil && listener.tls?.mode == nil { listener.tls?.mode = "Terminate" }
-            gateway.spec.listeners[index] = listener
+            listeners[index] = listener
         }
     }
 

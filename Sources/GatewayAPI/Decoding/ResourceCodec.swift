@@ -16,6 +16,10 @@ enum ResourceCodec {
             GatewayAPIValidation.validate(value, &errors)
             Defaulting.apply(&value)
         },
+        ResourceRegistry.listenerSet.groupKind: make(ListenerSet.self, nameRule: .subdomain) { value, errors in
+            GatewayAPIValidation.validate(value, &errors)
+            Defaulting.apply(&value)
+        },
         ResourceRegistry.grpcRoute.groupKind: make(GRPCRoute.self, nameRule: .subdomain) { value, errors in
             GatewayAPIValidation.validate(value, &errors)
             Defaulting.apply(&value)

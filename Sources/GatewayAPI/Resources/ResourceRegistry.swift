@@ -11,6 +11,8 @@ public enum ResourceRegistry {
     public static let httpRoute = ResourceType(
         group: gatewayGroup, kind: "HTTPRoute", versions: ["v1", "v1beta1"],
         plural: "httproutes")
+    public static let listenerSet = ResourceType(
+        group: gatewayGroup, kind: "ListenerSet", versions: ["v1"], plural: "listenersets", shortNames: ["lset"])
     public static let grpcRoute = ResourceType(
         group: gatewayGroup, kind: "GRPCRoute", versions: ["v1"], plural: "grpcroutes")
     public static let tlsRoute = ResourceType(
@@ -53,7 +55,7 @@ public enum ResourceRegistry {
 
     /// Every modelled kind, in the order `get all`-style listings use.
     public static let all: [ResourceType] = [
-        gatewayClass, gateway, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant, backendTLSPolicy,
+        gatewayClass, gateway, listenerSet, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant, backendTLSPolicy,
         namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
     ]
 

@@ -26,13 +26,38 @@ extension GatewayAPIValidation {
     static func validate(_ gw: Gateway, _ errors: inout FieldErrors) {
         let spec = FieldPath("spec")
         if gw.spec.gatewayClassName.isEmpty { errors.required(spec.appending("gatewayClassName")) }
-        let listeners = gw.spec.listeners
-        if listeners.isEmpty { errors.add(spec.appending("listeners"), "Required value: must have at least 1 item") }
-        if listeners.count > 64 { errors.tooMany(spec.appending("listeners"), count: listeners.count, max: 64) }
+        validate(listeners: gw.spec.listeners, spec.appending("listeners"), &errors)
+        if let from = gw.spec.allowedListeners?.namespaces?.from, !fromNamespaces.contains(from) {
+            errors.unsupported(
+                spec.appending("allowedListeners").appending("namespaces").appending("from"), from,
+                supported: fromNamespaces)
+        }
+        labelSelector(
+            gw.spec.allowedListeners?.namespaces?.selector,
+            spec.appending("allowedListeners").appending("namespaces").appending("selector"), &errors)
+        for (index, address) in (gw.spec.addresses ?? []).enumerated() {
+            let path = spec.appending("addresses").appending(index: index)
+            let type = address.type ?? "IPAddress"
+            if type == "Hostname", let value = address.value, NameRules.dns1123Subdomain(value) != nil {
+                errors.invalid(
+                    path.appending("value"), value,
+                    "Hostname value must only contain valid characters (matching ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)"
+                )
+            }
+            if type == "IPAddress", let value = address.value, !IPAddress.isValid(value) {
+                errors.invalid(path.appending("value"), value, "IPAddress value must be an IP address")
+            }
+        }
+    }
+
+    /// A Gateway's or a ListenerSet's listeners: the CRDs' rules for each and their combinations.
+    static func validate(listeners: [Listener], _ listPath: FieldPath, _ errors: inout FieldErrors) {
+        if listeners.isEmpty { errors.add(listPath, "Required value: must have at least 1 item") }
+        if listeners.count > 64 { errors.tooMany(listPath, count: listeners.count, max: 64) }
         var names = Set<String>()
         var combos = Set<String>()
         for (index, listener) in listeners.enumerated() {
-            let path = spec.appending("listeners").appending(index: index)
+            let path = listPath.appending(index: index)
             sectionName(listener.name, path.appending("name"), &errors)
             if !names.insert(listener.name).inserted { errors.duplicate(path.appending("name"), listener.name) }
             port(listener.port, path.appending("port"), &errors)
@@ -112,19 +137,6 @@ extension GatewayAPIValidation {
                 }
             }
         }
-        for (index, address) in (gw.spec.addresses ?? []).enumerated() {
-            let path = spec.appending("addresses").appending(index: index)
-            let type = address.type ?? "IPAddress"
-            if type == "Hostname", let value = address.value, NameRules.dns1123Subdomain(value) != nil {
-                errors.invalid(
-                    path.appending("value"), value,
-                    "Hostname value must only contain valid characters (matching ^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$)"
-                )
-            }
-            if type == "IPAddress", let value = address.value, !IPAddress.isValid(value) {
-                errors.invalid(path.appending("value"), value, "IPAddress value must be an IP address")
-            }
-        }
     }
 }
 
@@ -147,5 +159,19 @@ public enum IPAddress {
         if doubleColons > 1 { return false }
         let groups = value.split(separator: ":", omittingEmptySubsequences: true)
         return groups.count <= 8 && groups.allSatisfy { $0.count <= 4 || isIPv4(String($0)) }
+    }
+}
+
+extension GatewayAPIValidation {
+    static func validate(_ set: ListenerSet, _ errors: inout FieldErrors) {
+        let spec = FieldPath("spec")
+        let parent = spec.appending("parentRef")
+        group(set.spec.parentRef.group, parent.appending("group"), &errors)
+        kind(set.spec.parentRef.kind, parent.appending("kind"), &errors)
+        objectName(set.spec.parentRef.name, parent.appending("name"), &errors)
+        if let ns = set.spec.parentRef.namespace, let problem = NameRules.dns1123Label(ns) {
+            errors.invalid(parent.appending("namespace"), ns, problem)
+        }
+        validate(listeners: set.spec.listeners, spec.appending("listeners"), &errors)
     }
 }

@@ -128,7 +128,9 @@ class Registry:
                     T(GATEWAY_GROUP, version, "gateways", "Gateway", True, ["gtw"], ["gateway-api"], status=True),
                     T(GATEWAY_GROUP, version, "httproutes", "HTTPRoute", True, [], ["gateway-api"], status=True),
                 ]
-            # GRPCRoute and the layer-4 route kinds: v1 in the standard channel.
+            # ListenerSet, GRPCRoute and the layer-4 route kinds: v1 in the standard channel.
+            types.append(T(GATEWAY_GROUP, "v1", "listenersets", "ListenerSet", True, ["lset"], ["gateway-api"],
+                           status=True))
             for resource, kind in (("grpcroutes", "GRPCRoute"), ("tlsroutes", "TLSRoute"), ("tcproutes", "TCPRoute"),
                                    ("udproutes", "UDPRoute")):
                 types.append(T(GATEWAY_GROUP, "v1", resource, kind, True, [], ["gateway-api"], status=True))
