@@ -85,6 +85,7 @@ public struct ConsoleActions {
         guard state.running else {
             return Outcome(message: StyledLine("the data plane is down: u starts it, then p probes", role: .warning))
         }
+        if route.grpc != nil { return try probe(grpc: route, data: data) }
         guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
             let record = state.gateways[gateway.namespacedName],
             let binding = record.bindings.first(where: {
@@ -178,6 +179,47 @@ public struct ConsoleActions {
 
     /// A layer-4 route: the exchange through its listener (a connection, a datagram, a TLS handshake with SNI), the
     /// upstream nginx chose, and the route's findings.
+    /// A GRPCRoute: a call of its first method (an empty message, or the local backends' schema) through its
+    /// Gateway, what served it, and the findings about it.
+    func probe(grpc route: RouteNode, data: ConsoleData) throws -> Outcome {
+        let manager = DataplaneManager(stateDirectory: data.store.directory)
+        let call: GRPCCall
+        do {
+            call = try GRPCRouteProbe.call(
+                for: route, manager: manager, base: GRPCCall(host: "", port: 0, method: ""))
+        } catch let failure as GRPCRouteProbe.Failure {
+            return Outcome(message: StyledLine(failure.description, role: .warning))
+        }
+        let log = route.parents.first(where: \.accepted)?.gateway.flatMap {
+            manager.requestLog(gateway: $0.namespacedName)
+        }
+        let offset = GRPCRouteProbe.logOffset(log)
+        let outcome: GRPCCall.Outcome
+        do {
+            outcome = try call.run()
+        } catch {
+            return Outcome(message: StyledLine(error.description, role: .warning))
+        }
+        let record = GRPCRouteProbe.record(log, from: offset, path: outcome.result.method)
+        let good = outcome.result.status == .ok
+        var blocks = GRPCRouteProbe.lines(call, outcome, record: record).flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false) }
+            .map { DiagnosticsBlock.line(StyledLine(String($0), role: good ? .normal : .error)) }
+        let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
+        let findings = diagnose(data, snapshot: snapshot, namespace: route.ref.namespace, routes: [route.ref])
+            .filter { $0.objects.contains { $0.contains(route.ref.namespacedName) } }
+        blocks.append(.line(StyledLine("")))
+        blocks +=
+            findings.isEmpty
+            ? [.line(StyledLine("Findings: none — the route and its backends check out", role: .accepted))]
+            : [.line(StyledLine("Findings", role: .title))] + findingBlocks(findings)
+        return Outcome(
+            message: StyledLine(
+                "probed \(route.ref.description): grpc-status \(outcome.result.status.rawValue) \(outcome.result.status.name)",
+                role: good ? .accepted : .error),
+            title: "Probe \(route.ref.description)", blocks: blocks,
+            findingErrors: findings.filter { $0.severity == .error }.count)
+    }
+
     func probe(_ route: L4RouteNode, data: ConsoleData) throws -> Outcome {
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let result: StreamProbeResult
@@ -242,6 +284,8 @@ public struct ConsoleActions {
             graph: data.graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
         input.observations = DoctorProbe.observe(
             input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
+        input.grpcObservations = DoctorProbe.observeGRPC(
+            input.routesInScope, dataplane: dataplane, snapshot: snapshot)
         return Finding.ordered(DoctorRules.findings(input))
     }
 

@@ -9,6 +9,8 @@ public struct DoctorInput: Sendable {
     public var dataplane: DataplaneFacts
     /// By route: what its probes saw (routes not probed have none, and get no backend findings).
     public var observations: [ObjectRef: RouteObservation]
+    /// By GRPCRoute: its gRPC call through the Gateway and to its endpoints.
+    public var grpcObservations: [ObjectRef: GRPCRouteObservation] = [:]
     /// Only objects of this namespace (nil: all).
     public var namespace: String?
     /// Only these routes' checks (nil: every route in the namespace).
@@ -49,6 +51,9 @@ public enum DoctorRules {
             findings += RouteRules.findings(route, input)
             if let observation = input.observations[route.ref] {
                 findings += BackendRules.findings(route, observation, input)
+            }
+            if let observation = input.grpcObservations[route.ref] {
+                findings += GRPCRouteRules.findings(route, observation)
             }
         }
         for route in input.l4RoutesInScope { findings += L4RouteRules.findings(route, input) }
@@ -101,31 +106,66 @@ public enum DoctorRules {
                 let host = listener.hostname ?? "any host"
                 let http = listener.protocol == .http || listener.protocol == .https
                 let kind = listener.supportedKinds.first?.kind ?? "HTTPRoute"
+                let section = listener.source.name
+                let parent =
+                    listener.listenerSet.map { "{kind: ListenerSet, name: \($0.name), sectionName: \(section)}" }
+                    ?? "{name: \(gateway.ref.name), sectionName: \(section)}"
                 findings.append(
                     Finding(
-                        .noRouteForHost, .warning, objects: ["Gateway \(name) listener \(listener.name)"],
+                        .noRouteForHost, .warning, objects: [listenerObject(listener, gateway: gateway)],
                         summary: http
-                            ? "no route is attached to listener \(listener.name): requests for \(host) on port \(listener.port) get 404"
-                            : "no route is attached to \(listener.protocol) listener \(listener.name): connections to port \(listener.port) are closed",
+                            ? "no route is attached to listener \(section): requests for \(host) on port \(listener.port) get 404"
+                            : "no route is attached to \(listener.protocol) listener \(section): connections to port \(listener.port) are closed",
                         evidence: ["attachedRoutes: 0"],
-                        fix:
-                            "attach a\(http ? "n" : "") \(kind): parentRefs [{name: \(gateway.ref.name), sectionName: \(listener.name)}]"
+                        fix: "attach a\(http ? "n" : "") \(kind): parentRefs [\(parent)]"
                             + (http || listener.protocol == .tls ? " with matching hostnames" : "")))
             }
             for listener in gateway.listeners where !listener.valid {
                 let failing =
                     listener.conditions.first { !$0.isHealthy && $0.type != .programmed }
                     ?? listener.conditions.first { !$0.isHealthy }
+                let describe =
+                    listener.listenerSet.map { "describe listenerset \($0.name)" }
+                    ?? "describe gateway \(gateway.ref.name)"
                 findings.append(
                     Finding(
-                        .listenerNotProgrammed, .error, objects: ["Gateway \(name) listener \(listener.name)"],
-                        summary: "listener \(listener.name) does not serve: \(failing?.reason?.rawValue ?? "")",
+                        .listenerNotProgrammed, .error, objects: [listenerObject(listener, gateway: gateway)],
+                        summary: "listener \(listener.source.name) does not serve: \(failing?.reason?.rawValue ?? "")",
                         evidence: listener.conditions.map {
                             "\($0.type)=\($0.status.rawValue) \($0.reason?.rawValue ?? ""): \($0.message ?? "")"
                         },
-                        fix: "see describe gateway \(gateway.ref.name); \(failing?.message ?? "")"))
+                        fix: "see \(describe); \(failing?.message ?? "")"))
             }
         }
+        for set in input.graph.listenerSets where input.inScope(set.ref) && !set.accepted {
+            let accepted = set.conditions.first
+            let gateway = set.gateway
+            let fix: String
+            switch accepted?.reason {
+            case .notAllowed?:
+                fix =
+                    "let the Gateway take it: spec.allowedListeners.namespaces.from: \(set.ref.namespace == gateway.namespace ? "Same" : "All") (or a Selector matching namespace \(set.ref.namespace)) on Gateway \(gateway.namespacedName)"
+            case .parentNotAccepted?:
+                fix = "make Gateway \(gateway.namespacedName) accepted first (describe gateway \(gateway.name))"
+            default:
+                fix = "give it one listener that conflicts with none before it (describe listenerset \(set.ref.name))"
+            }
+            findings.append(
+                Finding(
+                    .listenerSetNotAccepted, .error, objects: ["ListenerSet \(set.ref.namespacedName)"],
+                    summary:
+                        "its listeners are not added to Gateway \(gateway.namespacedName): \(accepted?.reason?.rawValue ?? "")",
+                    evidence: set.conditions.map {
+                        "\($0.type)=\($0.status.rawValue) \($0.reason?.rawValue ?? ""): \($0.message ?? "")"
+                    },
+                    fix: fix))
+        }
         return findings
+    }
+
+    /// `Gateway ns/name listener http`, or `ListenerSet ns/name listener extra` for a ListenerSet's.
+    static func listenerObject(_ listener: ListenerNode, gateway: GatewayNode) -> String {
+        if let set = listener.listenerSet { return "ListenerSet \(set.namespacedName) listener \(listener.source.name)" }
+        return "Gateway \(gateway.ref.namespacedName) listener \(listener.name)"
     }
 }

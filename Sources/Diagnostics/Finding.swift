@@ -49,6 +49,7 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable {
     // Gateways and listeners.
     case noRouteForHost = "NoRouteForHost"
     case listenerNotProgrammed = "ListenerNotProgrammed"
+    case listenerSetNotAccepted = "ListenerSetNotAccepted"
     // Routes and their backends.
     case routeNotAccepted = "RouteNotAccepted"
     case backendRefNotPermitted = "BackendRefNotPermitted"
@@ -58,6 +59,8 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable {
     // Layer-4 routes (TLSRoute, TCPRoute, UDPRoute).
     case routeNotServed = "RouteNotServed"
     case backendProtocolMismatch = "BackendProtocolMismatch"
+    // GRPCRoutes.
+    case backendNotGRPC = "BackendNotGRPC"
     // What the backends answered.
     case plainHTTPToTLSBackend = "PlainHTTPToTLSBackend"
     case tlsToPlainBackend = "TLSToPlainBackend"

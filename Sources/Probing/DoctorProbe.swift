@@ -13,7 +13,8 @@ public enum DoctorProbe {
     ) -> [ObjectRef: RouteObservation] {
         guard dataplane.running, !dataplane.managedElsewhere else { return [:] }
         var observations: [ObjectRef: RouteObservation] = [:]
-        for route in routes {
+        // GRPCRoutes are called in gRPC (observeGRPC), not with an HTTP/1.1 GET.
+        for route in routes where route.grpc == nil {
             guard let parent = route.parents.first(where: \.accepted), let gateway = parent.gateway,
                 let facts = dataplane.gateways[gateway.namespacedName],
                 let binding = facts.bindings.first(where: {
@@ -71,5 +72,59 @@ public enum DoctorProbe {
             if HTTPProbe.perform(request).verifyResult == 0 { return configMap.name }
         }
         return nil
+    }
+}
+
+extension DoctorProbe {
+    /// For each GRPCRoute: a call of its first method through its Gateway with an empty message (valid for any
+    /// method's input); when the call fails on the way to the backend, each endpoint asked directly in gRPC and
+    /// with a plain HTTP/1.1 GET.
+    public static func observeGRPC(
+        _ routes: [RouteNode], dataplane: DataplaneFacts, snapshot: ResourceSnapshot
+    ) -> [ObjectRef: GRPCRouteObservation] {
+        guard dataplane.running, !dataplane.managedElsewhere else { return [:] }
+        var observations: [ObjectRef: GRPCRouteObservation] = [:]
+        for route in routes {
+            guard let grpc = route.grpc, let parent = route.parents.first(where: \.accepted),
+                let gateway = parent.gateway, let facts = dataplane.gateways[gateway.namespacedName],
+                let binding = facts.bindings.first(where: { parent.listeners.contains($0.listener) })
+            else { continue }
+            let method = (grpc.spec.rules ?? []).flatMap { $0.matches ?? [] }.compactMap(\.method).first {
+                $0.service != nil && $0.method != nil
+            }
+            let service = method?.service ?? "grpc.health.v1.Health"
+            let name = method?.method ?? "Check"
+            let authority = route.source.spec.hostnames?.first { !$0.hasPrefix("*") }
+            let through = GRPCProbe.call(
+                GRPCProbe.Request(
+                    host: binding.address, port: binding.port, authority: authority, service: service, method: name,
+                    security: binding.protocol == .https ? .tls(caFile: nil) : .plaintext, timeoutSeconds: 5))
+            var endpoints: [GRPCRouteObservation.Endpoint] = []
+            if GRPCRouteObservation.transportFailures.contains(through.status) {
+                for rule in route.rules where rule.dropped == nil {
+                    for backend in rule.backends where backend.valid {
+                        guard let ref = backend.service, let port = backend.port else { continue }
+                        for address in Endpoints.addresses(
+                            service: ref, port: port, portName: backend.portName, snapshot: snapshot)
+                        {
+                            guard let colon = address.lastIndex(of: ":"),
+                                let endpointPort = Int(address[address.index(after: colon)...])
+                            else { continue }
+                            let host = String(address[..<colon])
+                            let direct = GRPCProbe.call(
+                                GRPCProbe.Request(
+                                    host: host, port: endpointPort, service: service, method: name, timeoutSeconds: 3))
+                            let http1 = HTTPProbe.get("http://\(address)/", timeoutSeconds: 3)
+                            endpoints.append(
+                                GRPCRouteObservation.Endpoint(
+                                    service: "Service \(ref.namespacedName):\(port)", endpoint: address, grpc: direct,
+                                    http1Status: http1.status > 0 ? http1.status : nil))
+                        }
+                    }
+                }
+            }
+            observations[route.ref] = GRPCRouteObservation(throughGateway: through, endpoints: endpoints)
+        }
+        return observations
     }
 }

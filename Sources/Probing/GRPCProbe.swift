@@ -113,14 +113,21 @@ public enum GRPCProbe {
         } catch let error as RPCError {
             result.status = GRPCStatusCode(rawValue: error.code.rawValue) ?? .unknown
             result.message = error.message
-            if let cause = error.cause { result.transportError = "\(cause)" }
+            if let cause = error.cause { result.transportError = describe(cause) }
         } catch {
             result.status = .unavailable
-            result.message = "\(error)"
-            result.transportError = "\(error)"
+            result.message = describe(error)
+            result.transportError = describe(error)
         }
         result.milliseconds = elapsed()
         return result
+    }
+
+    /// An error as a reader wants it: NIO's errors name their source file and line, which say nothing here.
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        guard let range = text.range(of: "(file: ") else { return text }
+        return String(text[..<range.lowerBound]) + " (the peer did not speak HTTP/2 as gRPC needs)"
     }
 
     /// What came back, copied out of grpc-swift's response.

@@ -33,6 +33,8 @@ struct Doctor: ParsableCommand {
             // The cluster's data plane is NGF's, not ours: graph checks and the two status views, no local probes.
             input.observations = DoctorProbe.observe(
                 input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
+            input.grpcObservations = DoctorProbe.observeGRPC(
+                input.routesInScope, dataplane: dataplane, snapshot: snapshot)
             var findings = DoctorRules.findings(input)
             if global.clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
             findings = Finding.ordered(findings)
