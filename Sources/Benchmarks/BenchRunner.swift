@@ -44,6 +44,8 @@ public final class BenchRunner {
     public var runsOverride: Int?
     public var runs: Int { runsOverride ?? baseRuns }
     public let tlsShare: Double
+    /// The share of routes that are GRPCRoutes.
+    public var grpcShare = 0.0
     public let dataplane: Bool
     public let log: Bool
     public var results: [BenchResult] = []
@@ -126,7 +128,7 @@ public final class BenchRunner {
         let saved = runsOverride
         runsOverride = if count >= 50_000 { 1 } else if count >= 10_000 { min(runs, 3) } else { nil }
         defer { runsOverride = saved }
-        let cluster = SyntheticCluster(routes: count, tlsShare: tlsShare, endpoint: "127.0.0.1")
+        let cluster = SyntheticCluster(routes: count, tlsShare: tlsShare, grpcShare: grpcShare, endpoint: "127.0.0.1")
         let yaml = Data(cluster.manifests().utf8)
         var objects: [DecodedObject] = []
         try time("decode", routes: count) {
@@ -253,6 +255,12 @@ public final class BenchRunner {
             ("describe httproute NAME", ["-n", namespace, "describe", "httproute", "route-4"]),
             ("get httproutes -A", ["get", "httproutes", "-A"]),
         ]
+            + (grpcShare > 0
+                ? [
+                    ("get grpcroute NAME", ["-n", cluster.namespace(of: 1), "get", "grpcroute", "grpc-1"]),
+                    ("describe grpcroute NAME", ["-n", cluster.namespace(of: 1), "describe", "grpcroute", "grpc-1"]),
+                    ("get grpcroutes -A", ["get", "grpcroutes", "-A"]),
+                ] : [])
         for (name, arguments) in commands {
             try time("cli: \(name)", routes: count, count: count >= 10_000 ? min(runs, 3) : runs) {
                 let status = try Spawn.run(executable, ["--state", store.directory] + arguments, outputPath: output)

@@ -8,14 +8,17 @@ public struct SyntheticCluster {
     public var routes: Int
     /// The share of Services with a BackendTLSPolicy (0…1).
     public var tlsShare = 0.5
+    /// The share of routes that are GRPCRoutes (0…1): each calls `/bench.SvcN/Get` on its host.
+    public var grpcShare = 0.0
     /// The backend address endpoints point at.
     public var endpoint = "127.0.0.1"
     /// A CA certificate (PEM) for the ConfigMaps.
     public var caPEM: String
 
-    public init(routes: Int, tlsShare: Double = 0.5, endpoint: String = "127.0.0.1") {
+    public init(routes: Int, tlsShare: Double = 0.5, grpcShare: Double = 0, endpoint: String = "127.0.0.1") {
         self.routes = routes
         self.tlsShare = tlsShare
+        self.grpcShare = grpcShare
         self.endpoint = endpoint
         caPEM = CertificateInspector.issue(commonName: "bench-ca", dnsName: nil, isCA: true)?.cert ?? ""
     }
@@ -68,9 +71,25 @@ public struct SyntheticCluster {
                 """
         }
         let tlsEvery = tlsShare <= 0 ? Int.max : max(1, Int((1 / tlsShare).rounded()))
+        let grpcEvery = grpcShare <= 0 ? Int.max : max(1, Int((1 / grpcShare).rounded()))
         for i in 0..<routes {
             let ns = namespace(of: i)
-            out += """
+            out +=
+                i % grpcEvery == grpcEvery - 1
+                ? """
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {name: grpc-\(i), namespace: \(ns)}
+                spec:
+                  parentRefs: [{name: bench, namespace: bench-gw}]
+                  hostnames: [host-\(i / 10).example.com]
+                  rules:
+                  - matches: [{method: {service: bench.Svc\(i % 10), method: Get}}]
+                    backendRefs: [{name: svc-\(i), port: 80}]
+
+                """
+                : """
                 ---
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute
@@ -81,6 +100,9 @@ public struct SyntheticCluster {
                   rules:
                   - matches: [{path: {type: PathPrefix, value: /p\(i % 10)}}]
                     backendRefs: [{name: svc-\(i), port: 80}]
+
+                """
+            out += """
                 ---
                 apiVersion: v1
                 kind: Service

@@ -28,6 +28,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "The share of Services with a BackendTLSPolicy (0-1).")
     var tlsShare = 0.5
 
+    @Option(name: .long, help: "The share of routes that are GRPCRoutes (0-1; 0.5: as many GRPCRoutes as HTTPRoutes).")
+    var grpcShare = 0.0
+
     @Flag(name: .long, help: "Skip the metrics that start nginx data planes (apply-to-serving, the guide).")
     var noDataplane = false
 
@@ -47,6 +50,7 @@ struct Bench: ParsableCommand {
             setenv("GWCONSOLE_ADDRESS_BASE", "127.0.177", 1)
             let runner = BenchRunner(
                 scratch: scratch, runs: runs, tlsShare: tlsShare, dataplane: !noDataplane, log: output != "json")
+            runner.grpcShare = grpcShare
             for count in counts { try runner.measure(routes: count) }
             if !noDataplane { try runner.measureGuide() }
             if output == "json" {
