@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+import Probing
 
 /// A guide's `grpcurl` as a gRPC check: `-plaintext`, `-insecure`, `-proto FILE` (read next to the guide and kept
 /// in the scenario), `-import-path`, `-authority`, `-H 'name: value'`, `-d JSON`, then `ADDRESS` (`$GW_IP:$GW_PORT`)
@@ -77,6 +78,16 @@ enum GRPCurlCommand {
             protos.append(.init(name: name, text: text))
         }
         if !protos.isEmpty { probe.protos = protos }
+        // The schema, the method and the request are checked now: a guide that cannot be replayed is refused with
+        // its line, not at the step.
+        let call = GRPCCall(
+            host: "", port: 0, method: probe.method, json: probe.data ?? "",
+            protos: protos.map { GRPCCall.ProtoSource(name: $0.name, text: $0.text) })
+        do {
+            _ = try call.prepare()
+        } catch {
+            throw fail(error.description.replacingOccurrences(of: "error: ", with: ""))
+        }
         return probe
     }
 
