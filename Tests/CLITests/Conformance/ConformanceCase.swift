@@ -245,6 +245,10 @@ enum ConformanceStep: Decodable, Sendable {
     case tcpDistribution(StreamDistribution)
     case udpDistribution(StreamDistribution)
     case distribution(Distribution)
+    /// grpc.MakeRequestAndExpectEventuallyConsistentResponse (or …Failure): a call to the suite's gRPC echo.
+    case grpc(GRPCCase)
+    /// weight.TestWeightedDistribution over gRPC calls.
+    case grpcDistribution(GRPCDistribution)
     /// A step the runner does not know: the test fails naming it.
     case unsupported(String)
 
@@ -305,6 +309,9 @@ enum ConformanceStep: Decodable, Sendable {
         case "tcpDistribution": self = .tcpDistribution(try container.decode(StreamDistribution.self, forKey: key))
         case "udpDistribution": self = .udpDistribution(try container.decode(StreamDistribution.self, forKey: key))
         case "distribution": self = .distribution(try container.decode(Distribution.self, forKey: key))
+        case "grpc": self = .grpc(try container.decode(GRPCCase.self, forKey: key))
+        case "grpcDistribution":
+            self = .grpcDistribution(try container.decode(GRPCDistribution.self, forKey: key))
         default: self = .unsupported(key.stringValue)
         }
     }
@@ -406,6 +413,44 @@ struct Distribution: Decodable, Sendable {
     var weights: [String: Double]
     var concurrency: Int?
     var attempts: Int?
+}
+
+/// `grpc.ExpectedResponse`: a unary call to the suite's gRPC echo (`GrpcEcho`) through the Gateway, and what must
+/// come back.
+struct GRPCCase: Decodable, Sendable {
+    var gateway: ObjectName
+    /// The listener whose port gwAddr carries (else the first).
+    var listener: String?
+    var port: Int?
+    /// `Echo`, `EchoTwo` or `EchoThree` (EchoRequest, EchoTwoRequest, EchoThreeRequest), with an empty request.
+    var method: String
+    /// RequestMetadata.Authority: the call's `:authority` (else gwAddr, `address:port`, as grpc-go sends it).
+    var authority: String?
+    /// RequestMetadata.Metadata (sent with lower-cased keys, as metadata.New does).
+    var metadata: [String: String]?
+    /// Response.Code by name (`Unimplemented`); OK when omitted.
+    var code: String?
+    /// The answering pod's name starts with this (any pod when omitted).
+    var backend: String?
+    /// The echo's context.namespace (not checked when omitted).
+    var namespace: String?
+    /// MakeRequestAndExpectEventuallyConsistentFailure: any code but OK; an OK fails at once.
+    var expectFailure: Bool?
+}
+
+/// weight.TestWeightedDistribution with gRPC calls: each backend's share of `requests` answers.
+struct GRPCDistribution: Decodable, Sendable {
+    var gateway: ObjectName
+    var listener: String?
+    var port: Int?
+    var method: String
+    var authority: String?
+    var metadata: [String: String]?
+    var requests: Int?
+    var concurrency: Int?
+    var tolerance: Double?
+    var attempts: Int?
+    var weights: [String: Double]
 }
 
 /// A percentage mirror: over many requests, each mirror backend logs about its percent of them.

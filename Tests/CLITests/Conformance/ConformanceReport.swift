@@ -10,6 +10,7 @@ struct ConformanceReport {
     /// the route kind it needs (HTTP otherwise).
     static let profiles: [(name: String, route: String, core: Set<String>)] = [
         ("GATEWAY-HTTP", "HTTPRoute", ["Gateway", "HTTPRoute", "ReferenceGrant"]),
+        ("GATEWAY-GRPC", "GRPCRoute", ["Gateway", "GRPCRoute", "ReferenceGrant"]),
         ("GATEWAY-TLS", "TLSRoute", ["Gateway", "TLSRoute", "ReferenceGrant"]),
         ("GATEWAY-TCP", "TCPRoute", ["Gateway", "TCPRoute", "ReferenceGrant"]),
         ("GATEWAY-UDP", "UDPRoute", ["Gateway", "UDPRoute", "ReferenceGrant"]),

@@ -30,6 +30,8 @@ final class ConformanceRunner {
         "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror",
         "HTTPRouteBackendProtocolWebSocket", "HTTPRouteParentRefPort", "HTTPRouteDestinationPortMatching",
         "HTTPRouteHTTPSListenerDetectMisdirectedRequests",
+        // NGF's GATEWAY-GRPC profile's core (NGF claims none of its extended GRPCRoute features).
+        "GRPCRoute",
         // Layer 4: NGF's GATEWAY-TLS, GATEWAY-TCP and GATEWAY-UDP profiles (gwconsole passes TLS through; NGF also
         // terminates, TLSRouteModeTerminate and TLSRouteModeMixed, which gwconsole does not claim yet).
         "TLSRoute", "TCPRoute", "UDPRoute",
@@ -213,6 +215,8 @@ final class ConformanceRunner {
         case .tcpDistribution(let step): return try distribution(step, udp: false)
         case .udpDistribution(let step): return try distribution(step, udp: true)
         case .distribution(let step): return try distribution(step)
+        case .grpc(let step): return try grpc(step)
+        case .grpcDistribution(let step): return try grpcDistribution(step)
         case .namespacesReady(let namespaces): return try eventually(60) { try namespacesReady(namespaces) }
         case .gatewayZeroRoutes(let step): return try eventually { try zeroRoutes(step.gateway) }
         case .routeLatestConditions(let step):

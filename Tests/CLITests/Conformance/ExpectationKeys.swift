@@ -90,6 +90,14 @@ enum ExpectationKeys {
             "gateway": .any, "listener": .any, "request": request, "response": response, "namespace": .any,
             "requests": .any, "tolerance": .any, "weights": .any, "concurrency": .any, "attempts": .any,
         ]),
+        "grpc": .map([
+            "gateway": .any, "listener": .any, "port": .any, "method": .any, "authority": .any, "metadata": .any,
+            "code": .any, "backend": .any, "namespace": .any, "expectFailure": .any,
+        ]),
+        "grpcDistribution": .map([
+            "gateway": .any, "listener": .any, "port": .any, "method": .any, "authority": .any, "metadata": .any,
+            "requests": .any, "concurrency": .any, "tolerance": .any, "attempts": .any, "weights": .any,
+        ]),
         "mirrorDistribution": .map([
             "gateway": .any, "request": request, "expectedRequest": expectedRequest, "backend": .any,
             "namespace": .any, "mirroredTo": mirror, "requests": .any, "concurrency": .any,
