@@ -10,6 +10,7 @@ packages=(
   libssl-dev            # certificate inspection
   nginx-light           # the embedded data plane and local workloads
   libnginx-mod-stream   # TCP, UDP and TLS passthrough listeners (nginx's stream module, ssl_preread)
+  libnginx-mod-stream-js # njs in the stream block: a plain port with GRPCRoutes splits h2c from HTTP/1.1
   curl                  # tests drive the data plane as the guide does
   openssl               # the conformance tests make the suite's certificates with the openssl command
   tmux                  # tests drive the console in a real terminal

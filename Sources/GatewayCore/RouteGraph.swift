@@ -42,14 +42,15 @@ enum RouteGraph {
             }
             nodes.append(RouteNode(ref: ref, source: route, grpc: grpc, parents: parents, rules: rules))
         }
-        // Each listener's attached routes, in route order; a route with two parentRefs to one listener counts once.
+        // Each listener's attached routes, in route order; a route with two parentRefs to one listener counts once
+        // (an HTTPRoute and a GRPCRoute of one name are two routes).
         var attached: [ObjectRef: [String: [ObjectRef]]] = [:]
         var seen = Set<[String]>()
         for node in nodes {
             for parent in node.parents where parent.accepted {
                 guard let gateway = parent.gateway else { continue }
                 for listener in parent.listeners
-                where seen.insert([gateway.namespacedName, listener, node.ref.namespacedName]).inserted {
+                where seen.insert([gateway.namespacedName, listener, node.ref.kind, node.ref.namespacedName]).inserted {
                     attached[gateway, default: [:]][listener, default: []].append(node.ref)
                 }
             }

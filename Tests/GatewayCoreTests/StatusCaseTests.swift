@@ -131,7 +131,7 @@ let statusCases: [StatusCase] = [
         name: "only unsupported route kinds: InvalidRouteKinds",
         yaml: gateway(
             listeners:
-                "  - name: http\n    port: 80\n    protocol: HTTP\n    allowedRoutes:\n      kinds: [{kind: GRPCRoute}]"
+                "  - name: http\n    port: 80\n    protocol: HTTP\n    allowedRoutes:\n      kinds: [{kind: TLSRoute}]"
         ),
         expect: [
             "Gateway default/gateway listener http": [
@@ -306,7 +306,7 @@ let statusCases: [StatusCase] = [
             + route(parent: "- name: gateway\n    sectionName: other") + service(),
         expect: [
             "HTTPRoute default/secure-app parent 0": [
-                "Accepted=False/NoMatchingParent", "ResolvedRefs=True/ResolvedRefs",
+                "Accepted=False/NotAllowedByListeners", "ResolvedRefs=True/ResolvedRefs",
             ]
         ]),
     StatusCase(

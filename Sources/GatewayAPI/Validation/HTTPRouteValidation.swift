@@ -239,7 +239,10 @@ extension GatewayAPIValidation {
         for (type, count) in seenTypes where count > 1 && type != .requestMirror && type != .extensionRef {
             errors.add(path, "Invalid value: \(type) filter cannot be repeated")
         }
-        if (seenTypes[.requestRedirect] ?? 0) > 0 && (seenTypes[.urlRewrite] ?? 0) > 0 {
+        // HTTPRoute's rule; a kind that takes neither type (GRPCRoute) has its Unsupported value errors.
+        if types.contains(.requestRedirect), (seenTypes[.requestRedirect] ?? 0) > 0,
+            (seenTypes[.urlRewrite] ?? 0) > 0
+        {
             errors.add(
                 path,
                 "Invalid value: May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both"
