@@ -104,7 +104,8 @@ let package = Package(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
-                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "DNSBackend", "GRPCBackend",
+                "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "DNSBackend",
+                "GRPCBackend",
                 "Session", "ConsoleShell", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -249,12 +249,13 @@ public final class BenchRunner {
         let executable = ControllerProcess.executable
         let namespace = cluster.namespace(of: 4)
         let output = scratch + "/command-\(count).out"
-        let commands: [(String, [String])] = [
-            ("get ns", ["get", "ns"]),
-            ("get httproute NAME", ["-n", namespace, "get", "httproute", "route-4"]),
-            ("describe httproute NAME", ["-n", namespace, "describe", "httproute", "route-4"]),
-            ("get httproutes -A", ["get", "httproutes", "-A"]),
-        ]
+        let commands: [(String, [String])] =
+            [
+                ("get ns", ["get", "ns"]),
+                ("get httproute NAME", ["-n", namespace, "get", "httproute", "route-4"]),
+                ("describe httproute NAME", ["-n", namespace, "describe", "httproute", "route-4"]),
+                ("get httproutes -A", ["get", "httproutes", "-A"]),
+            ]
             + (grpcShare > 0
                 ? [
                     ("get grpcroute NAME", ["-n", cluster.namespace(of: 1), "get", "grpcroute", "grpc-1"]),

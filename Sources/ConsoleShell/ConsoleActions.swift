@@ -202,8 +202,10 @@ public struct ConsoleActions {
         }
         let record = GRPCRouteProbe.record(log, from: offset, path: outcome.result.method)
         let good = outcome.result.status == .ok
-        var blocks = GRPCRouteProbe.lines(call, outcome, record: record).flatMap { $0.split(separator: "\n", omittingEmptySubsequences: false) }
-            .map { DiagnosticsBlock.line(StyledLine(String($0), role: good ? .normal : .error)) }
+        var blocks = GRPCRouteProbe.lines(call, outcome, record: record).flatMap {
+            $0.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        .map { DiagnosticsBlock.line(StyledLine(String($0), role: good ? .normal : .error)) }
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let findings = diagnose(data, snapshot: snapshot, namespace: route.ref.namespace, routes: [route.ref])
             .filter { $0.objects.contains { $0.contains(route.ref.namespacedName) } }

@@ -20,7 +20,8 @@ public enum ConsoleCommands {
 
     /// Kinds for flat lists, with their aliases (any kind `gwconsole get` knows also works).
     public static let kinds: [String] = [
-        "gatewayclasses", "gc", "gateways", "gw", "listenersets", "lset", "httproutes", "hr", "routes", "grpcroutes", "grpcroute", "tlsroutes",
+        "gatewayclasses", "gc", "gateways", "gw", "listenersets", "lset", "httproutes", "hr", "routes", "grpcroutes",
+        "grpcroute", "tlsroutes",
         "tlsroute", "tcproutes",
         "tcproute", "udproutes", "udproute", "backendtlspolicies", "btlspolicy",
         "services", "svc", "pods", "po", "configmaps", "cm", "secrets", "deployments", "deploy", "endpointslices",

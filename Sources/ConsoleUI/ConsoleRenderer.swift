@@ -24,7 +24,8 @@ public enum ConsoleRenderer {
 
     /// Kinds' short names (kubectl's), for tree labels that do not fit.
     static let shortKinds = [
-        "GatewayClass": "gc", "Gateway": "gtw", "HTTPRoute": "route", "GRPCRoute": "grpcroute", "ListenerSet": "lset", "Service": "svc", "BackendTLSPolicy": "btls",
+        "GatewayClass": "gc", "Gateway": "gtw", "HTTPRoute": "route", "GRPCRoute": "grpcroute", "ListenerSet": "lset",
+        "Service": "svc", "BackendTLSPolicy": "btls",
         "ConfigMap": "cm", "Secret": "secret",
     ]
 

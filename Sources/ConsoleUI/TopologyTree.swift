@@ -47,7 +47,9 @@ public enum TopologyTree {
                         }
                     let reason = set.accepted ? "" : " (\(set.conditions.first?.reason?.rawValue ?? ""))"
                     rows.append(
-                        TreeRow(depth: 2, label: "ListenerSet \(set.ref.namespacedName)\(reason)", role: role, ref: set.ref))
+                        TreeRow(
+                            depth: 2, label: "ListenerSet \(set.ref.namespacedName)\(reason)", role: role, ref: set.ref)
+                    )
                     for listener in gateway.listeners where listener.listenerSet == set.ref {
                         rows += listenerRows(listener, owner: set.ref, graph: graph, depth: 3)
                     }
@@ -142,7 +144,9 @@ public enum TopologyTree {
                 let first = grpc.matches?.first
                 match =
                     GRPCRouteConversion.describe(first?.method)
-                    + (first?.headers ?? []).map { " \($0.name)\($0.type == .regularExpression ? "~" : "=")\($0.value)" }
+                    + (first?.headers ?? []).map {
+                        " \($0.name)\($0.type == .regularExpression ? "~" : "=")\($0.value)"
+                    }
                     .joined() + ((grpc.matches?.count ?? 0) > 1 ? " (+\(grpc.matches!.count - 1) more)" : "")
             } else {
                 match =

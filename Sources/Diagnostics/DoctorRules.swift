@@ -165,7 +165,9 @@ public enum DoctorRules {
 
     /// `Gateway ns/name listener http`, or `ListenerSet ns/name listener extra` for a ListenerSet's.
     static func listenerObject(_ listener: ListenerNode, gateway: GatewayNode) -> String {
-        if let set = listener.listenerSet { return "ListenerSet \(set.namespacedName) listener \(listener.source.name)" }
+        if let set = listener.listenerSet {
+            return "ListenerSet \(set.namespacedName) listener \(listener.source.name)"
+        }
         return "Gateway \(gateway.ref.namespacedName) listener \(listener.name)"
     }
 }

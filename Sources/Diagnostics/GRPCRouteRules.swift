@@ -40,7 +40,9 @@ enum GRPCRouteRules {
         guard GRPCRouteObservation.transportFailures.contains(through.status) else { return [] }
         return observation.endpoints.compactMap { endpoint -> Finding? in
             // The endpoint takes no HTTP/2 but answers HTTP/1.1: an HTTP server where a gRPC server should be.
-            guard endpoint.grpc.transportError != nil || GRPCRouteObservation.transportFailures.contains(endpoint.grpc.status),
+            guard
+                endpoint.grpc.transportError != nil
+                    || GRPCRouteObservation.transportFailures.contains(endpoint.grpc.status),
                 let status = endpoint.http1Status
             else { return nil }
             return Finding(
@@ -53,7 +55,8 @@ enum GRPCRouteRules {
                     "endpoint \(endpoint.endpoint) over HTTP/1.1: HTTP \(status)",
                 ],
                 fix:
-                    "point the GRPCRoute's backendRef at the gRPC server's Service port, or route this HTTP backend with an HTTPRoute")
+                    "point the GRPCRoute's backendRef at the gRPC server's Service port, or route this HTTP backend with an HTTPRoute"
+            )
         }
     }
 }

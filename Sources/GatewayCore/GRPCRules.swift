@@ -14,7 +14,9 @@ enum GRPCRules {
                 problems.append("\(path).type: Unsupported value: \"\(type)\": supported values: \"Exact\"")
                 continue
             }
-            if (method.service ?? "").isEmpty { problems.append("\(path).service: Required value: service is required") }
+            if (method.service ?? "").isEmpty {
+                problems.append("\(path).service: Required value: service is required")
+            }
             if (method.method ?? "").isEmpty { problems.append("\(path).method: Required value: method is required") }
         }
         return problems.isEmpty ? nil : problems.joined(separator: ", ")

@@ -22,7 +22,8 @@ enum ListenerSetGraph {
                 })
             else { continue }  // another controller's Gateway, or none: its status is not ours
             references.add(ref, gateways[g].ref)
-            let node = attach(set, ref: ref, to: &gateways[g], snapshot: snapshot, config: config, references: &references)
+            let node = attach(
+                set, ref: ref, to: &gateways[g], snapshot: snapshot, config: config, references: &references)
             gateways[g].listenerSets[ref] = node.accepted
             nodes.append(node)
         }
@@ -34,7 +35,9 @@ enum ListenerSetGraph {
         config: ControllerConfig, references: inout ReferenceIndex
     ) -> ListenerSetNode {
         let gatewayName = gateway.ref.namespacedName
-        func refused(_ reason: ConditionReason, _ message: String, programmed: ConditionReason? = nil) -> ListenerSetNode {
+        func refused(_ reason: ConditionReason, _ message: String, programmed: ConditionReason? = nil)
+            -> ListenerSetNode
+        {
             ListenerSetNode(
                 ref: ref, source: set, gateway: gateway.ref, accepted: false,
                 conditions: [
@@ -87,7 +90,8 @@ enum ListenerSetGraph {
         let programmed =
             dataplane.programmed
             ? Conditions.make(.programmed, true, .programmed, "The ListenerSet is programmed")
-            : Conditions.make(.programmed, false, .pending, "The ListenerSet is not programmed yet: \(dataplane.detail)")
+            : Conditions.make(
+                .programmed, false, .pending, "The ListenerSet is not programmed yet: \(dataplane.detail)")
         return ListenerSetNode(
             ref: ref, source: set, gateway: gateway.ref, accepted: true,
             conditions: [Conditions.make(.accepted, true, .accepted, "The ListenerSet is accepted"), programmed],

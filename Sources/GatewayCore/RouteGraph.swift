@@ -15,7 +15,9 @@ enum RouteGraph {
         let all =
             snapshot.httpRoutes.map { (route: $0, grpc: GRPCRoute?.none, ref: ObjectRef($0)) }
             + snapshot.grpcRoutes.map { (route: GRPCRouteConversion.httpRoute($0), grpc: $0, ref: ObjectRef($0)) }
-        let sorted = all.sorted { ($0.ref.namespace, $0.ref.name, $0.ref.kind) < ($1.ref.namespace, $1.ref.name, $1.ref.kind) }
+        let sorted = all.sorted {
+            ($0.ref.namespace, $0.ref.name, $0.ref.kind) < ($1.ref.namespace, $1.ref.name, $1.ref.kind)
+        }
         var nodes: [RouteNode] = []
         for (route, grpc, ref) in sorted {
             let rules = (route.spec.rules ?? []).enumerated().map { index, rule in
@@ -137,7 +139,8 @@ enum RouteGraph {
             if candidates.isEmpty {
                 return result(
                     gateway.ref, [],
-                    Conditions.routeNotAccepted(.noMatchingParent, "\(parentName) has no listener named \"\(section)\""))
+                    Conditions.routeNotAccepted(.noMatchingParent, "\(parentName) has no listener named \"\(section)\"")
+                )
             }
         }
         if let port = parentRef.port {

@@ -65,7 +65,8 @@ struct GRPCCheck {
             (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) as? NSObject
         }
         guard let x = value(a), let y = value(b) else {
-            return a.trimmingCharacters(in: .whitespacesAndNewlines) == b.trimmingCharacters(in: .whitespacesAndNewlines)
+            return a.trimmingCharacters(in: .whitespacesAndNewlines)
+                == b.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         return x.isEqual(y)
     }

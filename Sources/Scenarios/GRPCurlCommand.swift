@@ -40,7 +40,9 @@ enum GRPCurlCommand {
             case "-H", "-rpc-header": metadata.append(try value(word))
             case "-d":
                 let data = try value(word)
-                if data == "@" { throw fail("-d @ reads the request from standard input, which a scenario cannot replay") }
+                if data == "@" {
+                    throw fail("-d @ reads the request from standard input, which a scenario cannot replay")
+                }
                 probe.data = data
             case "-max-time", "-connect-timeout", "-keepalive-time", "-format":
                 _ = try value(word)
@@ -95,7 +97,9 @@ enum GRPCurlCommand {
     static func expectation(_ lines: [String]) -> (output: String?, code: String?) {
         let trimmed = lines.map { $0.trimmingCharacters(in: .whitespaces) }
         if trimmed.first == "ERROR:" {
-            let code = trimmed.first { $0.hasPrefix("Code:") }.map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+            let code = trimmed.first { $0.hasPrefix("Code:") }.map {
+                $0.dropFirst(5).trimmingCharacters(in: .whitespaces)
+            }
             return (nil, code)
         }
         let text = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)

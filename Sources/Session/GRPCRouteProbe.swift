@@ -44,14 +44,18 @@ public enum GRPCRouteProbe {
         call.port = binding.port
         if binding.protocol == .https { call.security = .tls(caFile: nil) }
         if call.authority == nil {
-            call.authority = route.source.spec.hostnames?.first { !$0.hasPrefix("*") } ?? route.source.spec.hostnames?
+            call.authority =
+                route.source.spec.hostnames?.first { !$0.hasPrefix("*") }
+                ?? route.source.spec.hostnames?
                 .first.map { "probe" + $0.dropFirst() }
         }
         if call.method.isEmpty {
             let methods = (route.grpc?.spec.rules ?? []).flatMap { $0.matches ?? [] }.compactMap(\.method)
             if let method = methods.first(where: { $0.service != nil && $0.method != nil }) {
                 call.method = "\(method.service!)/\(method.method!)"
-            } else if !base.protos.isEmpty, let first = (try? GRPCCall.schema(base.protos))?.services.first?.methods.first {
+            } else if !base.protos.isEmpty,
+                let first = (try? GRPCCall.schema(base.protos))?.services.first?.methods.first
+            {
                 // A route that takes every method: the first of the service the user gave.
                 call.method = "\(first.service)/\(first.name)"
             } else {

@@ -15,7 +15,8 @@ public struct ObjectQuery {
     public static let categories: [String: [ResourceType]] = [
         "all": [ResourceRegistry.pod, ResourceRegistry.service, ResourceRegistry.deployment],
         "gateway-api": [
-            ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet, ResourceRegistry.httpRoute,
+            ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet,
+            ResourceRegistry.httpRoute,
             ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
             ResourceRegistry.referenceGrant, ResourceRegistry.backendTLSPolicy,
         ],

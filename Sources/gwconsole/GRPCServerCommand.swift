@@ -5,7 +5,8 @@ import GRPCBackend
 /// `ghcr.io/nginx/kic-test-grpc-server` image: `helloworld.Greeter/SayHello` answers `Hello <name>`.
 struct GRPCServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "grpc-server", abstract: "Run the helloworld gRPC greeter (what local kic-test-grpc-server pods run).",
+        commandName: "grpc-server",
+        abstract: "Run the helloworld gRPC greeter (what local kic-test-grpc-server pods run).",
         shouldDisplay: false)
 
     @Option(help: ArgumentHelp("Where to listen.", valueName: "ip:port"))

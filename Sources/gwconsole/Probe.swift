@@ -47,7 +47,8 @@ struct Probe: ParsableCommand {
         help: "gRPC: the request message as JSON (as grpcurl -d). Layer-4 probes: the bytes to send (TCP, UDP).")
     var data: String?
 
-    @Option(name: .long, help: "gRPC: a .proto file with the method's service (repeatable; default: the local backends').")
+    @Option(
+        name: .long, help: "gRPC: a .proto file with the method's service (repeatable; default: the local backends').")
     var proto: [String] = []
 
     @Option(name: .long, help: "gRPC: the :authority to send (as grpcurl -authority).")
@@ -81,7 +82,8 @@ struct Probe: ParsableCommand {
                 let ref = ObjectRef(
                     group: GRPCRoute.group, kind: GRPCRoute.kind, namespace: global.effectiveNamespace, name: name)
                 guard let node = graph.route(ref) else {
-                    throw CLIError("Error from server (NotFound): grpcroutes.gateway.networking.k8s.io \"\(name)\" not found")
+                    throw CLIError(
+                        "Error from server (NotFound): grpcroutes.gateway.networking.k8s.io \"\(name)\" not found")
                 }
                 let manager = DataplaneManager(stateDirectory: store.directory)
                 let call: GRPCCall
@@ -97,7 +99,10 @@ struct Probe: ParsableCommand {
                 let manager = DataplaneManager(stateDirectory: store.directory)
                 let call = try grpcCall(url: url)
                 let gateway = state.facts(stateDirectory: store.directory).gateway(serving: call.host, port: call.port)
-                    .map { ObjectRef.gateway(String($0.name.split(separator: "/")[0]), String($0.name.split(separator: "/")[1])) }
+                    .map {
+                        ObjectRef.gateway(
+                            String($0.name.split(separator: "/")[0]), String($0.name.split(separator: "/")[1]))
+                    }
                 try runGRPC(call, manager: manager, gateway: gateway)
                 return
             }

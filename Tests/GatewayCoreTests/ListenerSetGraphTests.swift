@@ -108,10 +108,13 @@ struct ListenerSetGraphTests {
         let lost = listener(status, "ListenerSet default/first", "clash-gateway")
         #expect(
             summary(lost?["conditions"]) == [
-                "Accepted=False/HostnameConflict", "Programmed=False/HostnameConflict", "ResolvedRefs=True/ResolvedRefs",
+                "Accepted=False/HostnameConflict", "Programmed=False/HostnameConflict",
+                "ResolvedRefs=True/ResolvedRefs",
                 "Conflicted=True/HostnameConflict",
             ])
-        #expect(summary(listener(status, "ListenerSet default/first", "shared")?["conditions"]).first == "Accepted=True/Accepted")
+        #expect(
+            summary(listener(status, "ListenerSet default/first", "shared")?["conditions"]).first
+                == "Accepted=True/Accepted")
         #expect(conditions(status, "ListenerSet default/first").first == "Accepted=True/Accepted")
         // The second ListenerSet's only listener conflicts with the first's: nothing of it is valid.
         #expect(
@@ -121,7 +124,9 @@ struct ListenerSetGraphTests {
         #expect(status["Gateway default/gateway"]?["attachedListenerSets"]?.intValue == 1)
         // The Gateway's own listener is untouched, and its status lists only its own.
         #expect(status["Gateway default/gateway"]?["listeners"]?.arrayValue?.count == 1)
-        #expect(summary(listener(status, "Gateway default/gateway", "http")?["conditions"]).first == "Accepted=True/Accepted")
+        #expect(
+            summary(listener(status, "Gateway default/gateway", "http")?["conditions"]).first
+                == "Accepted=True/Accepted")
         let served = graph.gateways[0].listeners.filter(\.valid).map(\.name)
         #expect(served == ["http", "default/first/own", "default/first/shared"])
     }
@@ -148,7 +153,8 @@ struct ListenerSetGraphTests {
         let (_, status) = try statuses(
             gatewayAllowing("Same")
                 + listenerSet("extra", listeners: httpListener("more", host: "more.example.com"))
-                + route("via-set", parent: "- kind: ListenerSet\n    name: extra\n    sectionName: more", hostnames: "[]")
+                + route(
+                    "via-set", parent: "- kind: ListenerSet\n    name: extra\n    sectionName: more", hostnames: "[]")
                 + route("via-gateway", parent: "- name: gateway\n    sectionName: more", hostnames: "[]")
                 + route("whole-set", parent: "- kind: ListenerSet\n    name: extra", hostnames: "[]") + service())
         let viaSet = status["HTTPRoute default/via-set"]?["parents"]?.arrayValue?.first

@@ -55,7 +55,8 @@ public enum ResourceRegistry {
 
     /// Every modelled kind, in the order `get all`-style listings use.
     public static let all: [ResourceType] = [
-        gatewayClass, gateway, listenerSet, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant, backendTLSPolicy,
+        gatewayClass, gateway, listenerSet, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant,
+        backendTLSPolicy,
         namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
     ]
 

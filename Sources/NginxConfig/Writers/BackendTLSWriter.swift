@@ -2,7 +2,8 @@
 /// `proxy_ssl_name`), verification (`proxy_ssl_verify`, depth, `proxy_ssl_trusted_certificate`), and the Gateway's
 /// client certificate (`proxy_ssl_certificate`, `proxy_ssl_certificate_key`) when it has one.
 enum BackendTLSWriter {
-    static func write(_ tls: BackendTLS, upstream: String, module: UpstreamModule = .proxy, into w: inout ConfigWriter) {
+    static func write(_ tls: BackendTLS, upstream: String, module: UpstreamModule = .proxy, into w: inout ConfigWriter)
+    {
         let d = module.rawValue
         w.line("# BackendTLSPolicy \(tls.policy.namespacedName)")
         w.line("\(d)_pass \(module == .grpc ? "grpcs" : "https")://\(upstream);")

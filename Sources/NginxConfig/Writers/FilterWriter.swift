@@ -31,7 +31,8 @@ enum FilterWriter {
             if let combined = filters.appendVariables[header.name] {
                 w.line("\(directive)_set_header \(NginxString.literal(header.name)) \(combined);")
             } else {
-                w.line("\(directive)_set_header \(NginxString.literal(header.name)) \(NginxString.quoted(header.value));")
+                w.line(
+                    "\(directive)_set_header \(NginxString.literal(header.name)) \(NginxString.quoted(header.value));")
             }
         }
         for name in request?.remove ?? [] {

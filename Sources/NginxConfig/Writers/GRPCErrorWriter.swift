@@ -11,7 +11,9 @@ enum GRPCErrorWriter {
     }
 
     static let statuses: [Status] = [
-        Status(name: "@grpc_internal", code: 13, message: "internal error", httpStatuses: [400, 405, 415, 426, 497, 500, 501]),
+        Status(
+            name: "@grpc_internal", code: 13, message: "internal error",
+            httpStatuses: [400, 405, 415, 426, 497, 500, 501]),
         Status(name: "@grpc_unauthenticated", code: 16, message: "unauthenticated", httpStatuses: [401, 495, 496]),
         Status(name: "@grpc_permission_denied", code: 7, message: "permission denied", httpStatuses: [403]),
         Status(name: "@grpc_unimplemented", code: 12, message: "unimplemented", httpStatuses: [404]),

@@ -12,7 +12,8 @@ public final class ClusterSession: @unchecked Sendable {
 
     /// The kinds gwconsole reads from a cluster.
     public static let kinds: [ResourceType] = [
-        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet, ResourceRegistry.httpRoute,
+        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet,
+        ResourceRegistry.httpRoute,
         ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
         ResourceRegistry.referenceGrant,
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
