@@ -57,11 +57,13 @@ enum ListenerSetGraph {
         var drafts = set.spec.listeners.map {
             GatewayGraph.listener($0, owner: ref, snapshot: snapshot, config: config, references: &references)
         }
-        GatewayGraph.markConflicts(&drafts)
-        // Against the listeners before it: the Gateway's, then older ListenerSets'. Only a newcomer loses.
-        let earlier = gateway.listeners.filter(\.valid)
+        // Each listener against the valid ones before it in the merged list: the Gateway's, older ListenerSets',
+        // then this ListenerSet's earlier ones. Only the later one loses (an HTTP listener beside a TCP one on its
+        // port in the same ListenerSet keeps it when it comes first, as the conformance suite expects).
+        var earlier = gateway.listeners.filter(\.valid).map(\.source)
         for d in drafts.indices where drafts[d].accepted.status == .true {
             if let conflict = conflict(drafts[d].listener, with: earlier) { drafts[d].conflict(conflict) }
+            if drafts[d].valid { earlier.append(drafts[d].listener) }
         }
         let dataplane = config.gatewayDataplane[gateway.ref] ?? config.dataplane
         var keys: [String] = []
@@ -113,7 +115,7 @@ enum ListenerSetGraph {
 
     /// Why a ListenerSet's listener cannot join listeners already served on the Gateway: another protocol on its
     /// port, or the same protocol and hostname (TCP and UDP: the same port).
-    static func conflict(_ listener: Listener, with earlier: [ListenerNode]) -> Condition? {
+    static func conflict(_ listener: Listener, with earlier: [Listener]) -> Condition? {
         let samePort = earlier.filter { $0.port == listener.port }
         guard !samePort.isEmpty else { return nil }
         let protocols = Set(samePort.map(\.protocol)).union([listener.protocol])

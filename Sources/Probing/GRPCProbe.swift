@@ -126,6 +126,12 @@ public enum GRPCProbe {
     /// An error as a reader wants it: NIO's errors name their source file and line, which say nothing here.
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"
+        // BoringSSL's error stack: its reason (WRONG_VERSION_NUMBER: the peer does not speak TLS).
+        if text.contains("handshakeFailed"), let marker = text.range(of: "OPENSSL_internal:") {
+            let reason = text[marker.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            return "TLS handshake failed (\(reason))"
+                + (reason == "WRONG_VERSION_NUMBER" ? ": the peer does not speak TLS" : "")
+        }
         guard let range = text.range(of: "(file: ") else { return text }
         return String(text[..<range.lowerBound]) + " (the peer did not speak HTTP/2 as gRPC needs)"
     }

@@ -3,6 +3,7 @@ import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
+import NginxConfig
 import Probing
 
 /// `probe --route grpcroute/NAME`, `probe grpc://…` and the console's `p` on a GRPCRoute: one gRPC call through the
@@ -112,5 +113,84 @@ public enum GRPCRouteProbe {
             }
         }
         return lines
+    }
+}
+
+extension GRPCRouteProbe {
+    /// One endpoint of a route's backend, called directly in plain HTTP/2 (h2c) and in TLS, beside what the
+    /// Gateway sends it: gRPC's form of the guide's plain-vs-TLS probe.
+    public struct BackendAnswer: Sendable {
+        /// `Service ns/name:port`.
+        public var service: String
+        public var endpoint: String
+        /// `h2c`, or `TLS (SNI name)` when a BackendTLSPolicy is in effect.
+        public var gatewaySends: String
+        public var plain: GRPCCallResult
+        public var tls: GRPCCallResult
+
+        /// What the endpoint answers, and whether that is what the Gateway sends.
+        public var verdict: String {
+            let plainWorks = !GRPCRouteObservation.transportFailures.contains(plain.status)
+            let tlsWorks = !GRPCRouteObservation.transportFailures.contains(tls.status)
+            let speaks = plainWorks ? "h2c" : tlsWorks ? "TLS" : "neither h2c nor TLS gRPC"
+            let sendsTLS = gatewaySends.hasPrefix("TLS")
+            let agrees = sendsTLS ? tlsWorks : plainWorks
+            return "backend speaks \(speaks); the gateway sends \(gatewaySends)" + (agrees ? "" : " — MISMATCH")
+        }
+    }
+
+    /// The endpoints of the backends of the route's rules that take `call`'s method (every rule when none names
+    /// it), each called as `call` is, plain and TLS.
+    public static func backends(_ route: RouteNode, call: GRPCCall, graph: Graph, snapshot: ResourceSnapshot)
+        -> [BackendAnswer]
+    {
+        let path = "/" + call.method
+        let naming = route.rules.filter { rule in
+            rule.dropped == nil
+                && (rule.source.matches ?? []).contains { $0.path?.type == .exact && $0.path?.value == path }
+        }
+        let rules = naming.isEmpty ? route.rules.filter { $0.dropped == nil } : naming
+        var answers: [BackendAnswer] = []
+        var seen = Set<String>()
+        for backend in rules.flatMap(\.backends) where backend.valid {
+            guard let service = backend.service, let port = backend.port else { continue }
+            let policy = backend.policy.flatMap { graph.policy($0) }.flatMap { $0.inEffect ? $0 : nil }
+            let sni = policy?.source.spec.validation.hostname
+            for address in Endpoints.addresses(
+                service: service, port: port, portName: backend.portName, snapshot: snapshot)
+            where seen.insert(address).inserted {
+                guard let colon = address.lastIndex(of: ":"), let endpointPort = Int(address[address.index(after: colon)...])
+                else { continue }
+                var direct = call
+                direct.host = String(address[..<colon])
+                direct.port = endpointPort
+                direct.timeoutSeconds = 3
+                direct.security = .plaintext
+                let plain = (try? direct.run())?.result
+                direct.security = .tls(caFile: nil)
+                direct.authority = sni ?? call.authority
+                let tls = (try? direct.run())?.result
+                guard let plain, let tls else { continue }
+                answers.append(
+                    BackendAnswer(
+                        service: "Service \(service.namespacedName):\(port)", endpoint: address,
+                        gatewaySends: sni.map { "TLS (SNI \($0))" } ?? "h2c", plain: plain, tls: tls))
+            }
+        }
+        return answers
+    }
+
+    /// The backend answers as report lines.
+    public static func lines(_ answers: [BackendAnswer]) -> [String] {
+        answers.flatMap { answer -> [String] in
+            func text(_ result: GRPCCallResult) -> String {
+                result.transportError.map { "no gRPC (\($0))" }
+                    ?? "\(result.status.rawValue) \(result.status.name)\(result.message.isEmpty ? "" : ": \(result.message)") in \(String(format: "%.1f", result.milliseconds)) ms"
+            }
+            return [
+                "", "Backend \(answer.service) endpoint \(answer.endpoint): \(answer.verdict)",
+                "  h2c (plain HTTP/2): \(text(answer.plain))", "  TLS (h2, not verified): \(text(answer.tls))",
+            ]
+        }
     }
 }

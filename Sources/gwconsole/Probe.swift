@@ -92,7 +92,9 @@ struct Probe: ParsableCommand {
                 } catch let failure as GRPCRouteProbe.Failure {
                     throw CLIError(failure.description)
                 }
-                try runGRPC(call, manager: manager, gateway: node.parents.first(where: \.accepted)?.gateway)
+                try runGRPC(
+                    call, manager: manager, gateway: node.parents.first(where: \.accepted)?.gateway, graph: graph,
+                    store: store)
                 return
             }
             if let url, url.hasPrefix("grpc://") || url.hasPrefix("grpcs://") {
@@ -103,7 +105,7 @@ struct Probe: ParsableCommand {
                         ObjectRef.gateway(
                             String($0.name.split(separator: "/")[0]), String($0.name.split(separator: "/")[1]))
                     }
-                try runGRPC(call, manager: manager, gateway: gateway)
+                try runGRPC(call, manager: manager, gateway: gateway, graph: graph, store: store)
                 return
             }
             var target = url
@@ -265,8 +267,9 @@ struct Probe: ParsableCommand {
             protos: protos)
     }
 
-    /// Makes the call, prints grpcurl's output and what served it; exits 1 when the status is not OK.
-    func runGRPC(_ call: GRPCCall, manager: DataplaneManager, gateway: ObjectRef?) throws {
+    /// Makes the call, prints grpcurl's output and what served it, then the serving route's backends called
+    /// directly, h2c and TLS; exits 1 when the status is not OK.
+    func runGRPC(_ call: GRPCCall, manager: DataplaneManager, gateway: ObjectRef?, graph: Graph, store: Store) throws {
         let log = gateway.flatMap { manager.requestLog(gateway: $0.namespacedName) }
         let offset = GRPCRouteProbe.logOffset(log)
         let outcome: GRPCCall.Outcome
@@ -282,7 +285,20 @@ struct Probe: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Output.out(String(decoding: try encoder.encode(outcome.result), as: UTF8.self) + "\n")
         } else {
-            Output.out(GRPCRouteProbe.lines(call, outcome, record: record).joined(separator: "\n") + "\n")
+            var lines = GRPCRouteProbe.lines(call, outcome, record: record)
+            let served = record.flatMap { record -> RouteNode? in
+                let parts = record.routeName.split(separator: "/")
+                guard let kind = record.routeKind, parts.count == 2 else { return nil }
+                return graph.route(
+                    ObjectRef(
+                        group: GRPCRoute.group, kind: kind, namespace: String(parts[0]), name: String(parts[1])))
+            }
+            if let served, served.grpc != nil {
+                let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
+                lines += GRPCRouteProbe.lines(
+                    GRPCRouteProbe.backends(served, call: call, graph: graph, snapshot: snapshot))
+            }
+            Output.out(lines.joined(separator: "\n") + "\n")
         }
         if outcome.result.status != .ok { throw ExitCode(1) }
     }

@@ -58,6 +58,49 @@ struct ClusterModeTests {
     }
 
     @Test(
+        "GRPCRoutes and ListenerSets on a cluster: listed, watched, and in the tree (a ListenerSet under its Gateway with its listener's route)"
+    )
+    func grpcRoutesAndListenerSets() throws {
+        let gateway =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gateway","namespace":"default","generation":1},"spec":{"gatewayClassName":"nginx","allowedListeners":{"namespaces":{"from":"Same"}},"listeners":[{"name":"http","port":80,"protocol":"HTTP","hostname":"gateway.example.com"}]}}"#
+        let set =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"ListenerSet","metadata":{"name":"extra","namespace":"default","generation":1},"spec":{"parentRef":{"name":"gateway"},"listeners":[{"name":"grpc","port":80,"protocol":"HTTP","hostname":"grpc.example.com"}]}}"#
+        let route =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"GRPCRoute","metadata":{"name":"greeter","namespace":"default","generation":1},"spec":{"parentRefs":[{"kind":"ListenerSet","name":"extra","sectionName":"grpc"}],"rules":[{"matches":[{"method":{"service":"helloworld.Greeter","method":"SayHello"}}],"backendRefs":[{"name":"greeter","port":8080}]}]}}"#
+        let service =
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"greeter","namespace":"default"},"spec":{"selector":{"app":"greeter"},"ports":[{"name":"grpc","port":8080,"targetPort":50051,"protocol":"TCP"}],"type":"ClusterIP","clusterIP":"10.96.0.82"}}"#
+        let objects =
+            FakeCluster.guideObjects().filter { $0.contains("\"kind\":\"GatewayClass\"") } + [
+                gateway, set, route, service,
+            ]
+        let cluster = try FakeCluster(objects: objects)
+        let kubeconfig = try cluster.kubeconfig()
+        let cli = CLI()
+        let get = try cli.run(["--kubeconfig", kubeconfig, "get", "grpcroutes,lset"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(get.stdout.contains("greeter") && get.stdout.contains("extra/grpc"), "\(get.stdout)")
+        #expect(get.stdout.contains("listenerset.gateway.networking.k8s.io/extra"), "\(get.stdout)")
+        let described = try cli.run(["--kubeconfig", kubeconfig, "describe", "grpcroute", "greeter"])
+        #expect(described.stdout.contains("Service default/greeter:8080"), "\(described.stdout)")
+        // The cache keeper watches both kinds.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? cluster.control("GET", "/_test/watches"))?.contains("listenersets") != true {
+            usleep(20_000)
+        }
+        let watches = try cluster.control("GET", "/_test/watches")
+        #expect(watches.contains("grpcroutes") && watches.contains("listenersets"), "\(watches)")
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state) --kubeconfig \(kubeconfig)")
+        let tree = term.waitForAll(
+            [
+                "ListenerSet default/extra", "listener grpc HTTP/80 grpc.example.com (1 routes)",
+                "GRPCRoute default/greeter",
+            ],
+            seconds: 20)
+        #expect(tree.contains("helloworld.Greeter/SayHello"), "\(tree)")
+        try term.send("q")
+    }
+
+    @Test(
         "describe starts the context's cache keeper; later describes and doctor list nothing, show a change at once, and down stops it"
     )
     func cacheKeeper() throws {

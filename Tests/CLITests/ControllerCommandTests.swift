@@ -64,7 +64,7 @@ struct ControllerCommandTests {
         let gateway = try cli.run(["describe", "gateway", "gateway"]).stdout
         #expect(
             gateway.contains(
-                "Attached Routes:\n  Listener  Port     Route               Hostnames\n  --------  ----     -----               ---------\n  http      HTTP/80  default/secure-app  secure-app.example.com\n"
+                "Attached Routes:\n  Listener  Port     Route                         Hostnames\n  --------  ----     -----                         ---------\n  http      HTTP/80  HTTPRoute default/secure-app  secure-app.example.com\n"
             ))
         #expect(gateway.contains("Directly Attached Policies:  <none>\n"))
         #expect(gateway.contains("BackendTLSPolicy default/backend-tls  Service default/secure-app  True\n"))
