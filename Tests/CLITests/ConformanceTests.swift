@@ -60,7 +60,10 @@ struct ConformanceTests {
                 }
                 try runner.setUp()
                 for index in stride(from: shard, to: chosen.count, by: shards) {
+                    let started = Date()
                     let outcome = runner.run(chosen[index])
+                    let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+                    print("conformance: \(chosen[index].name) \(outcome.word) in \(seconds) s")
                     lock.withLock { outcomes[index] = outcome }
                 }
             } catch {

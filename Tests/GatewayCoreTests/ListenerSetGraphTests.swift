@@ -148,6 +148,34 @@ struct ListenerSetGraphTests {
         #expect(conditions(status, "ListenerSet default/tcp").first == "Accepted=False/ListenersNotValid")
     }
 
+    @Test("Inside a ListenerSet precedence holds too: a TCP listener after HTTP ones on its port loses alone")
+    func protocolConflictInsideASet() throws {
+        let (graph, status) = try statuses(
+            gatewayAllowing("Same")
+                + listenerSet(
+                    "mixed",
+                    listeners: httpListener("first", host: "first.example.com") + "\n"
+                        + """
+                          - name: raw
+                            port: 80
+                            protocol: TCP
+                        """ + "\n" + httpListener("last", host: "last.example.com")))
+        #expect(
+            summary(listener(status, "ListenerSet default/mixed", "raw")?["conditions"]) == [
+                "Accepted=False/ProtocolConflict", "Programmed=False/ProtocolConflict",
+                "ResolvedRefs=True/ResolvedRefs", "Conflicted=True/ProtocolConflict",
+            ])
+        for name in ["first", "last"] {
+            #expect(
+                summary(listener(status, "ListenerSet default/mixed", name)?["conditions"]).first
+                    == "Accepted=True/Accepted")
+        }
+        #expect(conditions(status, "ListenerSet default/mixed").first == "Accepted=True/Accepted")
+        #expect(status["Gateway default/gateway"]?["attachedListenerSets"]?.intValue == 1)
+        let served = graph.gateways[0].listeners.filter(\.valid).map(\.name)
+        #expect(served == ["http", "default/mixed/first", "default/mixed/last"])
+    }
+
     @Test("Routes reach a ListenerSet's listeners through a ListenerSet parentRef only")
     func routeAttachment() throws {
         let (_, status) = try statuses(

@@ -98,7 +98,9 @@ enum ConformanceStep: Decodable, Sendable {
     struct RouteCondition: Decodable, Sendable {
         var kind: String?
         var route: ObjectName
-        var gateway: ObjectName
+        /// The parent: a Gateway, or (`listenerSet`) a ListenerSet; exactly one is given.
+        var gateway: ObjectName?
+        var listenerSet: ObjectName?
         var type: String
         var status: String?
         var reason: String?
@@ -188,6 +190,38 @@ enum ConformanceStep: Decodable, Sendable {
         var listeners: [String]?
         var conditions: [ExpectedCondition]
     }
+    /// ListenerSetMustHaveCondition.
+    struct ListenerSetCondition: Decodable, Sendable {
+        var listenerSet: ObjectName
+        var type: String
+        var status: String?
+        var reason: String?
+        var condition: ExpectedCondition { ExpectedCondition(type: type, status: status, reason: reason) }
+    }
+    /// ListenerSetListenersMustHaveConditions: the named listeners (every one in the status when none is named).
+    struct ListenerSetListenerConditions: Decodable, Sendable {
+        var listenerSet: ObjectName
+        var listener: String?
+        var listeners: [String]?
+        var conditions: [ExpectedCondition]
+    }
+    /// ListenerSetStatusMustHaveListeners: exactly these listener statuses.
+    struct ListenerSetListeners: Decodable, Sendable {
+        var listenerSet: ObjectName
+        var listeners: [Listeners.Listener]
+    }
+    /// GatewayMustHaveAttachedListeners: status.attachedListenerSets (absent counts as 0).
+    struct AttachedListenerSets: Decodable, Sendable {
+        var gateway: ObjectName
+        var count: Int
+    }
+    /// RoutesAndParentMustBeAccepted with a ListenerSet's ResourceRef.
+    struct ListenerSetAccepted: Decodable, Sendable {
+        var listenerSet: ObjectName
+        /// The routes' kind: HTTPRoute when nil.
+        var kind: String?
+        var routes: [ObjectName]?
+    }
     struct PolicyCondition: Decodable, Sendable {
         var policy: ObjectName
         var gateway: ObjectName
@@ -216,6 +250,11 @@ enum ConformanceStep: Decodable, Sendable {
     case listeners(Listeners)
     case listenerConditions(ListenerConditions)
     case policyCondition(PolicyCondition)
+    case listenerSetCondition(ListenerSetCondition)
+    case listenerSetListenerConditions(ListenerSetListenerConditions)
+    case listenerSetListeners(ListenerSetListeners)
+    case attachedListenerSets(AttachedListenerSets)
+    case listenerSetAccepted(ListenerSetAccepted)
     case apply(String)
     case delete(Delete)
     case observedGenerationBumped(ObjectRef)
@@ -278,6 +317,16 @@ enum ConformanceStep: Decodable, Sendable {
         case "listenerConditions":
             self = .listenerConditions(try container.decode(ListenerConditions.self, forKey: key))
         case "policyCondition": self = .policyCondition(try container.decode(PolicyCondition.self, forKey: key))
+        case "listenerSetCondition":
+            self = .listenerSetCondition(try container.decode(ListenerSetCondition.self, forKey: key))
+        case "listenerSetListenerConditions":
+            self = .listenerSetListenerConditions(try container.decode(ListenerSetListenerConditions.self, forKey: key))
+        case "listenerSetListeners":
+            self = .listenerSetListeners(try container.decode(ListenerSetListeners.self, forKey: key))
+        case "attachedListenerSets":
+            self = .attachedListenerSets(try container.decode(AttachedListenerSets.self, forKey: key))
+        case "listenerSetAccepted":
+            self = .listenerSetAccepted(try container.decode(ListenerSetAccepted.self, forKey: key))
         case "apply": self = .apply(try container.decode(String.self, forKey: key))
         case "delete": self = .delete(try container.decode(Delete.self, forKey: key))
         case "observedGenerationBumped":

@@ -7,7 +7,9 @@ struct ConformanceReport {
     let known: [String: String]
 
     /// The suite's profiles, each with its core features, in the report's order; a test belongs to the profile of
-    /// the route kind it needs (HTTP otherwise).
+    /// the route kind it needs (HTTP otherwise). The suite counts a test in every profile that has all its features:
+    /// one that needs no route kind (Gateway's, and GatewayExtendedFeatures' such as ListenerSet) in each Gateway
+    /// profile; here it is in GATEWAY-HTTP, extended unless all its features are core there.
     static let profiles: [(name: String, route: String, core: Set<String>)] = [
         ("GATEWAY-HTTP", "HTTPRoute", ["Gateway", "HTTPRoute", "ReferenceGrant"]),
         ("GATEWAY-GRPC", "GRPCRoute", ["Gateway", "GRPCRoute", "ReferenceGrant"]),

@@ -30,6 +30,8 @@ final class ConformanceRunner {
         "HTTPRouteRequestMirror", "HTTPRouteRequestMultipleMirrors", "HTTPRouteRequestPercentageMirror",
         "HTTPRouteBackendProtocolWebSocket", "HTTPRouteParentRefPort", "HTTPRouteDestinationPortMatching",
         "HTTPRouteHTTPSListenerDetectMisdirectedRequests",
+        // GatewayExtendedFeatures: ListenerSets attached to a Gateway (allowedListeners).
+        "ListenerSet",
         // NGF's GATEWAY-GRPC profile's core (NGF claims none of its extended GRPCRoute features).
         "GRPCRoute",
         // Layer 4: NGF's GATEWAY-TLS, GATEWAY-TCP and GATEWAY-UDP profiles (gwconsole passes TLS through; NGF also
@@ -185,6 +187,12 @@ final class ConformanceRunner {
         case .listeners(let step): return try eventually { try status.listeners(step) }
         case .listenerConditions(let step): return try eventually { try status.listenerConditions(step) }
         case .policyCondition(let step): return try eventually { try status.policyCondition(step) }
+        case .listenerSetCondition(let step): return try eventually { try status.listenerSetCondition(step) }
+        case .listenerSetListenerConditions(let step):
+            return try eventually { try status.listenerSetListenerConditions(step) }
+        case .listenerSetListeners(let step): return try eventually { try status.listenerSetListeners(step) }
+        case .attachedListenerSets(let step): return try eventually { try status.attachedListenerSets(step) }
+        case .listenerSetAccepted(let step): return try eventually { try status.listenerSetAccepted(step) }
         case .observedGenerationBumped(let step):
             guard let now = try object(kind: step.kind.lowercased(), namespace: step.namespace ?? "", name: step.name)
             else {

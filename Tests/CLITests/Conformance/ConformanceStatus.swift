@@ -35,13 +35,16 @@ struct ConformanceStatus {
 
     func gateway(_ name: ObjectName) throws -> Object? { try read("gateway", name.namespace, name.name) }
 
-    /// The route's parent status for a Gateway (its controller's), matched as parentsForRouteMatch does.
-    func parents(of route: Object, gateway: ObjectName, namespaceRequired: Bool) -> [Object] {
+    func listenerSet(_ name: ObjectName) throws -> Object? { try read("listenerset", name.namespace, name.name) }
+
+    /// The route's parent status for a Gateway (or a ListenerSet: `kind`) of its controller, matched as
+    /// parentsForRouteMatch does.
+    func parents(of route: Object, gateway: ObjectName, kind: String = "Gateway", namespaceRequired: Bool) -> [Object] {
         let parents = (route["status"] as? Object)?["parents"] as? [Object] ?? []
         return parents.filter { parent in
             guard parent["controllerName"] as? String == controllerName,
                 let ref = parent["parentRef"] as? Object,
-                ref["group"] as? String == "gateway.networking.k8s.io", ref["kind"] as? String == "Gateway",
+                ref["group"] as? String == "gateway.networking.k8s.io", ref["kind"] as? String == kind,
                 ref["name"] as? String == gateway.name
             else { return false }
             let namespace = ref["namespace"] as? String
@@ -59,18 +62,9 @@ struct ConformanceStatus {
         let addresses = status["addresses"] as? [Object] ?? []
         guard addresses.contains(where: { $0["type"] != nil }) else { return "Gateway \(step.gateway) has no address" }
         let kind = step.kind ?? "HTTPRoute"
-        for name in step.routes ?? [] {
-            guard let route = try read(kind.lowercased(), name.namespace, name.name) else {
-                return "\(kind) \(name) not found"
-            }
-            let parents = parents(
-                of: route, gateway: step.gateway, namespaceRequired: name.namespace != step.gateway.namespace)
-            let accepted = ExpectedCondition(type: "Accepted", status: "True", reason: "Accepted")
-            guard parents.contains(where: { Self.has(accepted, in: Self.conditions($0["conditions"])) }) else {
-                let seen = parents.map { Self.describe(Self.conditions($0["conditions"])) }
-                return
-                    "\(kind) \(name) is not Accepted by \(step.gateway): \(seen.isEmpty ? "no parent status" : seen.joined(separator: "; "))"
-            }
+        if let problem = try routesAccepted(step.routes ?? [], kind: kind, parent: step.gateway, parentKind: "Gateway")
+        {
+            return problem
         }
         // GatewayAndTLSRoutesMustBeAccepted checks no listener; the HTTP, TCP and UDP helpers check every one.
         if kind == "TLSRoute" { return nil }
@@ -78,6 +72,100 @@ struct ConformanceStatus {
             ExpectedCondition(type: $0, status: "True", reason: nil)
         }
         return listenerMismatch(gw, listener: nil, required)
+    }
+
+    /// RoutesAndParentMustBeAccepted's RouteMustHaveParents: each route has a parent status for the parent (its
+    /// namespace required when the route is in another one) with Accepted=True/Accepted.
+    func routesAccepted(_ routes: [ObjectName], kind: String, parent: ObjectName, parentKind: String) throws -> String?
+    {
+        for name in routes {
+            guard let route = try read(kind.lowercased(), name.namespace, name.name) else {
+                return "\(kind) \(name) not found"
+            }
+            let parents = parents(
+                of: route, gateway: parent, kind: parentKind, namespaceRequired: name.namespace != parent.namespace)
+            let accepted = ExpectedCondition(type: "Accepted", status: "True", reason: "Accepted")
+            guard parents.contains(where: { Self.has(accepted, in: Self.conditions($0["conditions"])) }) else {
+                let seen = parents.map { Self.describe(Self.conditions($0["conditions"])) }
+                return "\(kind) \(name) is not Accepted by \(parentKind) \(parent): "
+                    + (seen.isEmpty ? "no parent status" : seen.joined(separator: "; "))
+            }
+        }
+        return nil
+    }
+
+    /// RoutesAndParentMustBeAccepted with a ListenerSet: the routes accepted by it, then every listener of its
+    /// status with ResolvedRefs, Accepted and Programmed True (ListenerSetListenersMustHaveConditions).
+    func listenerSetAccepted(_ step: ConformanceStep.ListenerSetAccepted) throws -> String? {
+        if let problem = try routesAccepted(
+            step.routes ?? [], kind: step.kind ?? "HTTPRoute", parent: step.listenerSet, parentKind: "ListenerSet")
+        {
+            return problem
+        }
+        let required = ["ResolvedRefs", "Accepted", "Programmed"].map {
+            ExpectedCondition(type: $0, status: "True", reason: nil)
+        }
+        return try listenerSetListenerConditions(
+            .init(listenerSet: step.listenerSet, listener: nil, listeners: nil, conditions: required))
+    }
+
+    /// ListenerSetMustHaveCondition: its conditions at its generation, one of them as expected.
+    func listenerSetCondition(_ step: ConformanceStep.ListenerSetCondition) throws -> String? {
+        guard let set = try listenerSet(step.listenerSet) else { return "ListenerSet \(step.listenerSet) not found" }
+        let conditions = Self.conditions((set["status"] as? Object)?["conditions"])
+        if let stale = Self.stale(set, conditions) { return "ListenerSet \(step.listenerSet): \(stale)" }
+        return Self.has(step.condition, in: conditions)
+            ? nil : "ListenerSet \(step.listenerSet): expected \(step.condition), got \(Self.describe(conditions))"
+    }
+
+    /// ListenerSetListenersMustHaveConditions: its conditions at its generation; each listener of its status (only
+    /// the named ones, when names are given) has every condition, and every named listener has a status.
+    func listenerSetListenerConditions(_ step: ConformanceStep.ListenerSetListenerConditions) throws -> String? {
+        guard let set = try listenerSet(step.listenerSet) else { return "ListenerSet \(step.listenerSet) not found" }
+        let status = set["status"] as? Object ?? [:]
+        if let stale = Self.stale(set, Self.conditions(status["conditions"])) {
+            return "ListenerSet \(step.listenerSet): \(stale)"
+        }
+        let names = step.listener.map { [$0] } ?? step.listeners ?? []
+        var missing = Set(names)
+        for listener in status["listeners"] as? [Object] ?? [] {
+            let name = listener["name"] as? String ?? ""
+            if !names.isEmpty, !names.contains(name) { continue }
+            let conditions = Self.conditions(listener["conditions"])
+            for condition in step.conditions where !Self.has(condition, in: conditions) {
+                return "ListenerSet \(step.listenerSet) listener \(name): expected \(condition), got "
+                    + Self.describe(conditions)
+            }
+            missing.remove(name)
+        }
+        return missing.isEmpty
+            ? nil
+            : "ListenerSet \(step.listenerSet): no status for listener \(missing.sorted().joined(separator: ", "))"
+    }
+
+    /// ListenerSetStatusMustHaveListeners: its conditions at its generation, and exactly these listener statuses.
+    func listenerSetListeners(_ step: ConformanceStep.ListenerSetListeners) throws -> String? {
+        guard let set = try listenerSet(step.listenerSet) else { return "ListenerSet \(step.listenerSet) not found" }
+        let status = set["status"] as? Object ?? [:]
+        if let stale = Self.stale(set, Self.conditions(status["conditions"])) {
+            return "ListenerSet \(step.listenerSet): \(stale)"
+        }
+        return Self.listenersMismatch(status["listeners"] as? [Object] ?? [], step.listeners).map {
+            "ListenerSet \(step.listenerSet): \($0)"
+        }
+    }
+
+    /// GatewayMustHaveAttachedListeners: the Gateway's conditions at its generation, and
+    /// status.attachedListenerSets (absent: 0) the count.
+    func attachedListenerSets(_ step: ConformanceStep.AttachedListenerSets) throws -> String? {
+        guard let gw = try gateway(step.gateway) else { return "Gateway \(step.gateway) not found" }
+        let status = gw["status"] as? Object ?? [:]
+        if let stale = Self.stale(gw, Self.conditions(status["conditions"])) {
+            return "Gateway \(step.gateway): \(stale)"
+        }
+        let attached = status["attachedListenerSets"] as? Int ?? 0
+        return attached == step.count
+            ? nil : "Gateway \(step.gateway): expected \(step.count) attached ListenerSets, got \(attached)"
     }
 
     /// GatewayListenersMustHaveConditions: every listener (or the named ones) has each condition.
@@ -103,8 +191,14 @@ struct ConformanceStatus {
         guard let route = try read(kind.lowercased(), step.route.namespace, step.route.name) else {
             return "\(kind) \(step.route) not found"
         }
-        let parents = parents(of: route, gateway: step.gateway, namespaceRequired: false)
-        guard !parents.isEmpty else { return "\(kind) \(step.route) has no parent status for \(step.gateway)" }
+        guard let parent = step.listenerSet ?? step.gateway else {
+            return "the step names no parent (gateway or listenerSet)"
+        }
+        let parentKind = step.listenerSet == nil ? "Gateway" : "ListenerSet"
+        let parents = parents(of: route, gateway: parent, kind: parentKind, namespaceRequired: false)
+        guard !parents.isEmpty else {
+            return "\(kind) \(step.route) has no parent status for \(parentKind) \(parent)"
+        }
         let conditions = parents.flatMap { Self.conditions($0["conditions"]) }
         if let stale = Self.stale(route, conditions) { return "\(kind) \(step.route): \(stale)" }
         return Self.has(step.condition, in: conditions)
@@ -183,11 +277,19 @@ struct ConformanceStatus {
         if let stale = Self.stale(gw, Self.conditions(status["conditions"])) {
             return "Gateway \(step.gateway): \(stale)"
         }
-        let actual = status["listeners"] as? [Object] ?? []
-        guard actual.count == step.listeners.count else {
-            return "Gateway \(step.gateway): expected \(step.listeners.count) listener statuses, got \(actual.count)"
+        return Self.listenersMismatch(status["listeners"] as? [Object] ?? [], step.listeners).map {
+            "Gateway \(step.gateway): \($0)"
         }
-        for listener in step.listeners {
+    }
+
+    /// gatewayListenersMatch and listenerSetListenersMatch: as many statuses as expected, each expected one with
+    /// its kinds (a subset; none when none are expected), its attached routes and its conditions.
+    static func listenersMismatch(_ actual: [Object], _ expected: [ConformanceStep.Listeners.Listener]) -> String? {
+        guard actual.count == expected.count else {
+            return "expected \(expected.count) listener statuses, got \(actual.count): "
+                + actual.map { $0["name"] as? String ?? "?" }.joined(separator: ", ")
+        }
+        for listener in expected {
             guard let found = actual.first(where: { $0["name"] as? String == listener.name }) else {
                 return "listener \(listener.name) has no status"
             }

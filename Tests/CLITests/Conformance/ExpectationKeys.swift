@@ -28,12 +28,18 @@ enum ExpectationKeys {
     static let distribution = Shape.map([
         "gateway": .any, "listener": .any, "port": .any, "samples": .any, "tolerance": .any, "weights": .any,
     ])
+    static let listenerStatuses = Shape.list(
+        .map([
+            "name": .any, "supportedKinds": .list(.map(["group": .any, "kind": .any])), "attachedRoutes": .any,
+            "conditions": .list(condition),
+        ]))
     static let mirror = Shape.list(.map(["name": .any, "namespace": .any, "percent": .any]))
 
     static let steps: [String: Shape] = [
         "accepted": .map(["gateway": .any, "listener": .any, "listeners": .any, "routes": .any, "kind": .any]),
         "routeCondition": .map([
-            "route": .any, "gateway": .any, "type": .any, "status": .any, "reason": .any, "kind": .any,
+            "route": .any, "gateway": .any, "listenerSet": .any, "type": .any, "status": .any, "reason": .any,
+            "kind": .any,
         ]),
         "routeParents": .map([
             "route": .any, "namespaceRequired": .any, "kind": .any,
@@ -52,17 +58,17 @@ enum ExpectationKeys {
         "gatewayCondition": .map(["gateway": .any, "type": .any, "status": .any, "reason": .any]),
         "gatewayClassCondition": .map(["gatewayClass": .any, "type": .any, "status": .any, "reason": .any]),
         "policyCondition": .map(["policy": .any, "gateway": .any, "type": .any, "status": .any, "reason": .any]),
-        "listeners": .map([
-            "gateway": .any,
-            "listeners": .list(
-                .map([
-                    "name": .any, "supportedKinds": .list(.map(["group": .any, "kind": .any])), "attachedRoutes": .any,
-                    "conditions": .list(condition),
-                ])),
-        ]),
+        "listeners": .map(["gateway": .any, "listeners": listenerStatuses]),
         "listenerConditions": .map([
             "gateway": .any, "listener": .any, "listeners": .any, "conditions": .list(condition),
         ]),
+        "listenerSetCondition": .map(["listenerSet": .any, "type": .any, "status": .any, "reason": .any]),
+        "listenerSetListenerConditions": .map([
+            "listenerSet": .any, "listener": .any, "listeners": .any, "conditions": .list(condition),
+        ]),
+        "listenerSetListeners": .map(["listenerSet": .any, "listeners": listenerStatuses]),
+        "attachedListenerSets": .map(["gateway": .any, "count": .any]),
+        "listenerSetAccepted": .map(["listenerSet": .any, "kind": .any, "routes": .any]),
         "apply": .any,
         "delete": .map(["kind": .any, "namespace": .any, "name": .any]),
         "observedGenerationBumped": .map(["kind": .any, "namespace": .any, "name": .any]),
