@@ -26,7 +26,7 @@ struct ConformanceTests {
         #expect(problems.isEmpty, "keys the runner does not read: \(problems.sorted())")
     }
 
-    @Test("every claimed HTTP test of the suite passes on the embedded default, or fails as listed with its cause")
+    @Test("every claimed test of the suite passes on the embedded default, or fails as listed with its cause")
     func suite() throws {
         let environment = ProcessInfo.processInfo.environment
         var cases = try ConformanceFixtures.cases()
