@@ -159,7 +159,8 @@ extension GRPCRouteProbe {
             for address in Endpoints.addresses(
                 service: service, port: port, portName: backend.portName, snapshot: snapshot)
             where seen.insert(address).inserted {
-                guard let colon = address.lastIndex(of: ":"), let endpointPort = Int(address[address.index(after: colon)...])
+                guard let colon = address.lastIndex(of: ":"),
+                    let endpointPort = Int(address[address.index(after: colon)...])
                 else { continue }
                 var direct = call
                 direct.host = String(address[..<colon])
