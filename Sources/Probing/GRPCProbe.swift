@@ -42,20 +42,9 @@ public enum GRPCProbe {
         case tls(caFile: String?)
     }
 
-    /// Makes the call and waits for its end (or the timeout).
+    /// Makes the call and waits for its end (or the timeout), the call's work on the probes' own thread.
     public static func call(_ request: Request) -> GRPCCallResult {
-        let box = ResultBox()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            box.result = await callAsync(request)
-            done.signal()
-        }
-        done.wait()
-        return box.result!
-    }
-
-    final class ResultBox: @unchecked Sendable {
-        var result: GRPCCallResult?
+        ProbeExecutor.wait { await callAsync(request) }
     }
 
     static func callAsync(_ request: Request) async -> GRPCCallResult {
