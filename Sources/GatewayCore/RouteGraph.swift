@@ -40,6 +40,13 @@ enum RouteGraph {
                     }
                     parents.append(parent)
                     if let gateway = parent.gateway { references.add(ref, gateway) }
+                    if parent.parentRef.kind == "ListenerSet" {
+                        references.add(
+                            ref,
+                            ObjectRef(
+                                group: Gateway.group, kind: "ListenerSet",
+                                namespace: parent.parentRef.namespace ?? ref.namespace, name: parent.parentRef.name))
+                    }
                 }
             }
             nodes.append(RouteNode(ref: ref, source: route, grpc: grpc, parents: parents, rules: rules))

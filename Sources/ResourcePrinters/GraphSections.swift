@@ -28,6 +28,7 @@ public enum GraphSections {
         let index = Index(graph)
         var refs = Set(graph.gateways.map(\.ref)).union(graph.routes.map(\.ref)).union(index.serviceUses.keys)
         refs.formUnion(graph.l4Routes.map(\.ref))
+        refs.formUnion(graph.listenerSets.map(\.ref))
         refs.formUnion(graph.policies.flatMap(\.targets))
         refs.formUnion(graph.references.usedBy.keys)
         var result: [ObjectRef: [Section]] = [:]

@@ -23,7 +23,22 @@ import Testing
         metadata: {name: gateway, namespace: default}
         spec:
           gatewayClassName: nginx
+          allowedListeners: {namespaces: {from: Same}}
           listeners: [{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: extra, namespace: default}
+        spec:
+          parentRef: {name: gateway}
+          listeners: [{name: more, port: 80, protocol: HTTP, hostname: more.example.com}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: via-set, namespace: default}
+        spec:
+          parentRefs: [{kind: ListenerSet, name: extra}]
+          rules: [{backendRefs: [{name: set-app, port: 80}]}]
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: Gateway
@@ -102,6 +117,21 @@ import Testing
                 views[ref].map(GraphSections.encode).flatMap(GraphSections.decode) ?? GraphSections.empty(for: ref)
             #expect(persisted == expected, "\(ref.kind) \(ref.namespacedName)")
         }
+    }
+
+    @Test("a ListenerSet's view: its Gateway, its listeners with their routes, and the routes that name it")
+    func listenerSetSections() throws {
+        let (graph, _) = try graph()
+        let ref = ObjectRef(
+            group: "gateway.networking.k8s.io", kind: "ListenerSet", namespace: "default", name: "extra")
+        let sections = try #require(GraphSections.all(graph)[ref])
+        #expect(sections.first { $0.title == "Parent" }?.rows == [["default/gateway", "True"]])
+        #expect(
+            sections.first { $0.title == "Listeners" }?.rows.first?.prefix(4) == [
+                "more", "HTTP/80", "more.example.com", "1",
+            ])
+        #expect(
+            sections.first { $0.title == "Referenced By" }?.rows.contains { $0.contains("default/via-set") } == true)
     }
 
     @Test("a Service used twice by one route lists the route once with both ports, and its effective policy per port")
