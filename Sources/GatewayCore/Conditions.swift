@@ -94,4 +94,26 @@ public enum Conditions {
         make(.resolvedRefs, false, .invalidCACertificateRef, message)
     }
     static func policyInvalidKind(_ message: String) -> Condition { make(.resolvedRefs, false, .invalidKind, message) }
+
+    // MARK: NGF's policies and filters
+
+    static let ngfPolicyAccepted = make(.accepted, true, .accepted, "The Policy is accepted")
+    static func ngfPolicyInvalid(_ message: String) -> Condition { make(.accepted, false, .invalid, message) }
+    static func ngfPolicyConflicted(_ kind: NGFPolicyKind) -> Condition {
+        make(.accepted, false, .conflicted, "Conflicts with another \(kind.rawValue)")
+    }
+    static func ngfPolicyTargetNotFound(_ message: String) -> Condition {
+        make(.accepted, false, "TargetNotFound", message)
+    }
+    static func ngfPolicyNginxProxyNotSet(_ message: String) -> Condition {
+        make(.accepted, false, "NginxProxyConfigNotSet", message)
+    }
+    static func ngfPolicyAffected(_ kind: NGFPolicyKind) -> Condition? {
+        kind.affectedCondition.map {
+            make($0, true, "PolicyAffected", "The \(kind.rawValue) is applied to the resource")
+        }
+    }
+    static func filterAccepted(_ kind: String) -> Condition { make(.accepted, true, .accepted, "The \(kind) is accepted") }
+    static func filterInvalid(_ message: String) -> Condition { make(.accepted, false, .invalid, message) }
+    static func routeInvalidFilter(_ message: String) -> Condition { make(.resolvedRefs, false, "InvalidFilter", message) }
 }

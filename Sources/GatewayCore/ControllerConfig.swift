@@ -14,6 +14,8 @@ public struct ControllerConfig: Sendable {
     public var keyPairCheck: @Sendable (String, String) -> String? = PEMShape.keyPairCheck
     /// Checks that a rule can be rendered safely for the data plane: nil, or why it must be dropped.
     public var ruleCheck: @Sendable (HTTPRouteRule) -> String? = { _ in nil }
+    /// NGF's `--snippets`: SnippetsFilters and SnippetsPolicies are read and rendered (off by default, as NGF's).
+    public var snippets = false
     /// What the data plane reports per Gateway; Gateways not listed get `dataplane`.
     public var gatewayDataplane: [ObjectRef: DataplaneState] = [:]
 

@@ -23,6 +23,15 @@ enum GatewayGraph {
                 if gc.name == config.gatewayClassName {
                     conditions = [Conditions.classAccepted, Conditions.classSupportedVersion]
                     accepted = true
+                    if let parameters = NginxProxyGraph.classConditions(gc, snapshot: snapshot) {
+                        for condition in parameters {
+                            if let index = conditions.firstIndex(where: { $0.type == condition.type }) {
+                                conditions[index] = condition
+                            } else {
+                                conditions.append(condition)
+                            }
+                        }
+                    }
                 } else {
                     conditions = [Conditions.classConflict, Conditions.classSupportedVersion]
                 }
@@ -60,7 +69,7 @@ enum GatewayGraph {
                     }
                     ? nil
                     : "spec.addresses with a value or a type other than IPAddress is not supported: the embedded data plane assigns the Gateway's address"
-                let parametersProblem = gateway.spec.infrastructure?.parametersRef.flatMap(parametersProblem)
+                let parametersProblem = NginxProxyGraph.gatewayProblem(gateway, snapshot: snapshot)
                 let backendCertificate = backendClientCertificate(
                     gateway, snapshot: snapshot, config: config, references: &references)
                 let validCount = drafts.filter(\.valid).count
@@ -70,7 +79,10 @@ enum GatewayGraph {
                     conditions = [Conditions.gatewayUnsupportedValue(addressProblem)]
                     accepted = false
                 } else if let parametersProblem {
-                    conditions = [Conditions.gatewayInvalidParameters(parametersProblem)]
+                    conditions = [
+                        Conditions.gatewayInvalidParameters(
+                            "The Gateway is not accepted due to an invalid ParametersRef: \(parametersProblem)")
+                    ]
                     accepted = false
                 } else if validCount == 0 {
                     conditions = [Conditions.gatewayNoValidListeners]
@@ -100,7 +112,14 @@ enum GatewayGraph {
                     node.namespace = gateway.namespace
                     return node
                 }
-                if let resolved = backendCertificate.condition { conditions.append(resolved) }
+                if let resolved = backendCertificate.condition {
+                    conditions.append(resolved)
+                } else if let parametersProblem {
+                    conditions.append(Conditions.make(.resolvedRefs, false, "ParametersRefInvalid", parametersProblem))
+                } else if gateway.spec.infrastructure?.parametersRef != nil {
+                    conditions.append(
+                        Conditions.make(.resolvedRefs, true, .resolvedRefs, "The referenced resources are resolved"))
+                }
                 return GatewayNode(
                     ref: ref, source: gateway, accepted: accepted, conditions: conditions, listeners: listeners,
                     addresses: accepted ? [dataplane.address].compactMap { $0 } : [],
@@ -259,13 +278,6 @@ enum GatewayGraph {
         return ListenerDraft(
             listener: listener, accepted: accepted, resolved: resolved, supportedKinds: supportedKinds,
             certificate: certificate, usable: !supportedKinds.isEmpty)
-    }
-
-    /// `spec.infrastructure.parametersRef`: only NGF's NginxProxy names parameters; anything else is invalid.
-    static func parametersProblem(_ ref: LocalParametersReference) -> String? {
-        if ref.group == "gateway.nginx.org" && ref.kind == "NginxProxy" { return nil }
-        return "spec.infrastructure.parametersRef \(ref.group)/\(ref.kind) \(ref.name) is not supported: "
-            + "parameters are a gateway.nginx.org NginxProxy"
     }
 
     /// `spec.tls.backend.clientCertificateRef`: a core Secret of type kubernetes.io/tls, in the Gateway's namespace

@@ -11,6 +11,14 @@ public struct Graph: Sendable {
     /// HTTPRoutes and GRPCRoutes, by namespace and name.
     public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
     public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
+    /// NGF's policies that target something in the graph, by kind, namespace and name.
+    public var ngfPolicies: [NGFPolicyNode] = []
+    /// NGF's SnippetsFilters and AuthenticationFilters, by kind, namespace and name.
+    public var ngfFilters: [NGFFilterNode] = []
+    /// The valid UpstreamSettingsPolicies attached to each Service.
+    public var servicePolicies: [ObjectRef: [ObjectRef]] = [:]
+    /// The NginxProxy settings in effect per Gateway.
+    public var nginxProxies: [ObjectRef: NginxProxySpec] = [:]
     /// ListenerSets whose parent is one of this controller's Gateways, by namespace and name.
     public var listenerSets: [ListenerSetNode] = []
     /// TLSRoutes, TCPRoutes and UDPRoutes, by kind, namespace and name.
@@ -32,6 +40,9 @@ public struct Graph: Sendable {
     public func l4Route(_ ref: ObjectRef) -> L4RouteNode? {
         lookup.position(\.l4Routes, ref, l4Routes.map(\.ref)).map { l4Routes[$0] }
     }
+
+    public func ngfPolicy(_ ref: ObjectRef) -> NGFPolicyNode? { ngfPolicies.first { $0.ref == ref } }
+    public func ngfFilter(_ ref: ObjectRef) -> NGFFilterNode? { ngfFilters.first { $0.ref == ref } }
 
     public func policy(_ ref: ObjectRef) -> PolicyNode? {
         lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] }
@@ -97,6 +108,8 @@ public struct GatewayNode: Sendable {
     public var attachedListenerSets = 0
     /// Every ListenerSet whose parent it is, and whether it is accepted.
     public var listenerSets: [ObjectRef: Bool] = [:]
+    /// NGF's valid policies that target it (in effect on its servers), oldest first.
+    public var policies: [ObjectRef] = []
 
     public func listener(_ name: String) -> ListenerNode? { listeners.first { $0.name == name } }
 
@@ -139,6 +152,8 @@ public struct RouteNode: Sendable {
     public var grpc: GRPCRoute?
     public var parents: [ParentNode]
     public var rules: [RuleNode]
+    /// NGF's valid policies that target it (in effect on its locations, over its Gateway's), oldest first.
+    public var policies: [ObjectRef] = []
 }
 
 /// One parentRef of a route and how it attached.
@@ -162,6 +177,21 @@ public struct RuleNode: Sendable {
     public var backends: [BackendNode]
     /// Its RequestMirror filters' backendRefs, resolved as backends are (they count in ResolvedRefs).
     public var mirrors: [BackendNode] = []
+    /// NGF's filters and the CORS and ExternalAuth filters, in the rule's order.
+    public var extensions: [RuleExtension] = []
+    /// A filter did not resolve: the rule is served with 500, never without the filter (ResolvedRefs InvalidFilter).
+    public var filterProblem: String? = nil
+}
+
+/// A filter beyond Gateway API's core ones, resolved.
+public enum RuleExtension: Sendable {
+    /// A SnippetsFilter (ExtensionRef).
+    case snippets(ObjectRef)
+    /// An AuthenticationFilter (ExtensionRef).
+    case authentication(ObjectRef)
+    case cors(HTTPCORSFilter)
+    /// The authorization service's backend, resolved as backends are.
+    case externalAuth(HTTPExternalAuthFilter, BackendNode)
 }
 
 /// One backendRef of a rule, resolved.

@@ -8,12 +8,19 @@ public enum GraphBuilder {
         graph.gatewayClasses = GatewayGraph.classes(snapshot, config)
         var gateways = GatewayGraph.gateways(snapshot, config, classes: graph.gatewayClasses, references: &references)
         graph.listenerSets = ListenerSetGraph.attach(snapshot, config, gateways: &gateways, references: &references)
+        graph.ngfFilters = NGFFilterGraph.filters(snapshot, config, references: &references)
+        let filters = Dictionary(graph.ngfFilters.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
         var routes = RouteGraph.routes(
-            snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
+            snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, filters: filters,
+            references: &references)
         graph.l4Routes = L4RouteGraph.routes(
             snapshot, config, gateways: &gateways, allGateways: snapshot.gateways, references: &references)
         graph.policies = PolicyGraph.policies(
             snapshot, config, gateways: gateways, routes: &routes, references: &references)
+        graph.ngfPolicies = NGFPolicyGraph.policies(
+            snapshot, config, gateways: &gateways, routes: &routes, servicePolicies: &graph.servicePolicies,
+            references: &references)
+        graph.nginxProxies = NginxProxyGraph.effective(snapshot, gateways: gateways)
         RouteGraph.finishConditions(&routes)
         graph.gateways = gateways
         graph.routes = routes

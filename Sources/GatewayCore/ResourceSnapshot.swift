@@ -13,6 +13,17 @@ public struct ResourceSnapshot: Sendable {
     public var udpRoutes: [UDPRoute] = []
     public var referenceGrants: [ReferenceGrant] = []
     public var backendTLSPolicies: [BackendTLSPolicy] = []
+    /// NGF's policies, filters and data plane settings.
+    public var clientSettingsPolicies: [ClientSettingsPolicy] = []
+    public var proxySettingsPolicies: [ProxySettingsPolicy] = []
+    public var upstreamSettingsPolicies: [UpstreamSettingsPolicy] = []
+    public var rateLimitPolicies: [RateLimitPolicy] = []
+    public var observabilityPolicies: [ObservabilityPolicy] = []
+    public var snippetsPolicies: [SnippetsPolicy] = []
+    public var wafPolicies: [WAFPolicy] = []
+    public var snippetsFilters: [SnippetsFilter] = []
+    public var authenticationFilters: [AuthenticationFilter] = []
+    public var nginxProxies: [NginxProxy] = []
     public var namespaces: [Namespace] = [] { didSet { lookup = Lookup() } }
     public var services: [Service] = [] { didSet { lookup = Lookup() } }
     public var configMaps: [ConfigMap] = [] { didSet { lookup = Lookup() } }
@@ -110,6 +121,16 @@ extension ResourceSnapshot {
         case "UDPRoute": udpRoutes.append(try UDPRoute.decode(object))
         case "ReferenceGrant": referenceGrants.append(try ReferenceGrant.decode(object))
         case "BackendTLSPolicy": backendTLSPolicies.append(try BackendTLSPolicy.decode(object))
+        case "ClientSettingsPolicy": clientSettingsPolicies.append(try ClientSettingsPolicy.decode(object))
+        case "ProxySettingsPolicy": proxySettingsPolicies.append(try ProxySettingsPolicy.decode(object))
+        case "UpstreamSettingsPolicy": upstreamSettingsPolicies.append(try UpstreamSettingsPolicy.decode(object))
+        case "RateLimitPolicy": rateLimitPolicies.append(try RateLimitPolicy.decode(object))
+        case "ObservabilityPolicy": observabilityPolicies.append(try ObservabilityPolicy.decode(object))
+        case "SnippetsPolicy": snippetsPolicies.append(try SnippetsPolicy.decode(object))
+        case "WAFPolicy": wafPolicies.append(try WAFPolicy.decode(object))
+        case "SnippetsFilter": snippetsFilters.append(try SnippetsFilter.decode(object))
+        case "AuthenticationFilter": authenticationFilters.append(try AuthenticationFilter.decode(object))
+        case "NginxProxy": nginxProxies.append(try NginxProxy.decode(object))
         case "Namespace": namespaces.append(try Namespace.decode(object))
         case "Service": services.append(try Service.decode(object))
         case "ConfigMap": configMaps.append(try ConfigMap.decode(object))

@@ -4,12 +4,13 @@ import GatewayAPI
 enum RouteGraph {
     /// Filters the embedded data plane renders; others make their rule dropped.
     static let supportedFilters: Set<FilterType> = [
-        .requestHeaderModifier, .responseHeaderModifier, .requestRedirect, .urlRewrite, .requestMirror,
+        .requestHeaderModifier, .responseHeaderModifier, .requestRedirect, .urlRewrite, .requestMirror, .extensionRef,
+        .cors, .externalAuth,
     ]
 
     static func routes(
         _ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: inout [GatewayNode],
-        allGateways: [Gateway], references: inout ReferenceIndex
+        allGateways: [Gateway], filters: [ObjectRef: NGFFilterNode] = [:], references: inout ReferenceIndex
     ) -> [RouteNode] {
         // HTTPRoutes, and GRPCRoutes as the HTTP rules that serve them: one matcher for both kinds.
         let all =
@@ -23,7 +24,7 @@ enum RouteGraph {
             let rules = (route.spec.rules ?? []).enumerated().map { index, rule in
                 self.rule(
                     index, rule, route: ref, grpc: grpc?.spec.rules?[index], snapshot: snapshot, config: config,
-                    references: &references)
+                    filters: filters, references: &references)
             }
             var parents: [ParentNode] = []
             for (index, parentRef) in (route.spec.parentRefs ?? []).enumerated() {
@@ -243,7 +244,7 @@ enum RouteGraph {
     /// One rule: its filters and its backends.
     static func rule(
         _ index: Int, _ rule: HTTPRouteRule, route: ObjectRef, grpc: GRPCRouteRule? = nil, snapshot: ResourceSnapshot,
-        config: ControllerConfig, references: inout ReferenceIndex
+        config: ControllerConfig, filters: [ObjectRef: NGFFilterNode] = [:], references: inout ReferenceIndex
     ) -> RuleNode {
         var dropped = grpc.flatMap { GRPCRules.unsupportedMatch($0, rule: index) }
         let unsupported = (rule.filters ?? []).map(\.type).filter { !supportedFilters.contains($0) }
@@ -257,6 +258,12 @@ enum RouteGraph {
         }
         if dropped == nil, rule.sessionPersistence != nil { dropped = "sessionPersistence is not supported" }
         if dropped == nil, let problem = config.ruleCheck(rule) { dropped = problem }
+        let extended = NGFFilterGraph.extensions(
+            rule, index: index, route: route, filters: filters, snapshot: snapshot, references: &references
+        ) { ref, references in
+            backend(0, ref, route: route, snapshot: snapshot, references: &references)
+        }
+        if dropped == nil { dropped = extended.dropped }
         let backends = (rule.backendRefs ?? []).enumerated().map { backendIndex, ref in
             backend(backendIndex, ref, route: route, snapshot: snapshot, references: &references)
         }
@@ -268,7 +275,13 @@ enum RouteGraph {
                     mirrorIndex, HTTPBackendRef(mirror.backendRef), route: route, snapshot: snapshot,
                     references: &references))
         }
-        return RuleNode(index: index, source: rule, dropped: dropped, backends: backends, mirrors: mirrors)
+        var node = RuleNode(index: index, source: rule, dropped: dropped, backends: backends, mirrors: mirrors)
+        node.extensions = extended.extensions
+        // A GRPCRoute's messages keep NGF's lower-case field paths; an HTTPRoute's start with a capital.
+        node.filterProblem = extended.unresolved.map {
+            route.kind == "HTTPRoute" ? NginxProxyGraph.capitalized($0) : $0
+        }
+        return node
     }
 
     static func backend(
@@ -344,6 +357,7 @@ enum RouteGraph {
 
     static func resolvedRefs(_ rules: [RuleNode]) -> Condition {
         for rule in rules where rule.dropped == nil {
+            if let problem = rule.filterProblem { return Conditions.routeInvalidFilter(problem) }
             for backend in rule.backends {
                 if let problem = backend.problem { return Conditions.routeNotResolved(problem.reason, problem.message) }
             }

@@ -73,6 +73,35 @@ public enum StatusBuilder {
             }
             updates.append(Update(ref: node.ref, status: encode(PolicyStatus(ancestors: ancestors))))
         }
+        for node in graph.ngfPolicies where !node.ancestors.isEmpty {
+            let generation = node.metadata.generation
+            let previous = node.previousStatus?.ancestors ?? []
+            var ancestors = previous.filter { $0.controllerName != graph.controllerName }
+            for ancestor in node.ancestors {
+                let ancestorRef = ParentReference(
+                    group: ancestor.ref.group, kind: ancestor.ref.kind, namespace: ancestor.ref.namespace,
+                    name: ancestor.ref.name)
+                let old = previous.first { $0.controllerName == graph.controllerName && $0.ancestorRef == ancestorRef }
+                ancestors.append(
+                    PolicyAncestorStatus(
+                        ancestorRef: ancestorRef, controllerName: graph.controllerName,
+                        conditions: stamp(
+                            node.statusConditions(ancestor), previous: old?.conditions, generation: generation, now: now)
+                    ))
+            }
+            updates.append(Update(ref: node.ref, status: encode(PolicyStatus(ancestors: ancestors))))
+        }
+        for node in graph.ngfFilters {
+            let previous = node.previousStatus?.controllers ?? []
+            var controllers = previous.filter { $0.controllerName != graph.controllerName }
+            let old = previous.first { $0.controllerName == graph.controllerName }
+            controllers.append(
+                NGFControllerStatus(
+                    controllerName: graph.controllerName,
+                    conditions: stamp(node.conditions, previous: old?.conditions, generation: node.generation, now: now)
+                ))
+            updates.append(Update(ref: node.ref, status: encode(NGFFilterStatus(controllers: controllers))))
+        }
         return updates
     }
 

@@ -26,13 +26,13 @@ public enum Renderer {
                 path: RenderedConfig.mainFile,
                 content: MainConfigWriter.write(
                     gateway: configuration.gateway, settings: settings, stream: !configuration.stream.isEmpty,
-                    njs: configuration.stream.splitsProtocols),
+                    njs: configuration.stream.splitsProtocols, policies: configuration.policies),
                 secret: false),
             RenderedFile(path: "conf.d/maps.conf", content: MapWriter.write(configuration.maps), secret: false),
             RenderedFile(
-                path: "conf.d/upstreams.conf", content: UpstreamWriter.write(configuration.upstreams), secret: false),
+                path: "conf.d/upstreams.conf", content: UpstreamWriter.write(configuration.upstreams, policies: configuration.policies), secret: false),
             RenderedFile(
-                path: "conf.d/servers.conf", content: ServerWriter.write(configuration.servers), secret: false),
+                path: "conf.d/servers.conf", content: ServerWriter.write(configuration.servers, policies: configuration.policies), secret: false),
         ]
         if !configuration.stream.isEmpty {
             files.append(

@@ -20,6 +20,7 @@ public struct ObjectQuery {
             ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
             ResourceRegistry.referenceGrant, ResourceRegistry.backendTLSPolicy,
         ],
+        "nginx-gateway-fabric": ResourceRegistry.ngfKinds,
     ]
 
     /// Parses `KIND[,KIND] [NAME...]` or `KIND/NAME ...`.

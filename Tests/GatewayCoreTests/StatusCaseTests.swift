@@ -383,13 +383,13 @@ let statusCases: [StatusCase] = [
             "HTTPRoute default/secure-app parent 0": ["Accepted=True/Accepted", "ResolvedRefs=False/UnsupportedValue"]
         ]),
     StatusCase(
-        name: "one rule with an unsupported filter is dropped: PartiallyInvalid",
+        name: "one rule with an ExtensionRef of a kind NGF does not have is dropped: PartiallyInvalid",
         yaml: gateway() + service()
             + route(
                 rules: """
                       - backendRefs: [{name: secure-app, port: 8443}]
                       - matches: [{path: {value: /mirror}}]
-                        filters: [{type: CORS, cors: {allowOrigins: ["https://a.example.com"]}}]
+                        filters: [{type: ExtensionRef, extensionRef: {group: example.com, kind: Foo, name: f}}]
                         backendRefs: [{name: secure-app, port: 8443}]
                     """),
         expect: [
@@ -413,12 +413,22 @@ let statusCases: [StatusCase] = [
         yaml: gateway() + service()
             + route(
                 rules:
-                    "  - filters: [{type: ExtensionRef, extensionRef: {group: gateway.nginx.org, kind: SnippetsFilter, name: s}}]\n    backendRefs: [{name: secure-app, port: 8443}]"
+                    "  - filters: [{type: ExtensionRef, extensionRef: {group: gateway.nginx.org, kind: Foo, name: s}}]\n    backendRefs: [{name: secure-app, port: 8443}]"
             ),
         expect: [
             "HTTPRoute default/secure-app parent 0": [
                 "Accepted=False/UnsupportedValue", "ResolvedRefs=True/ResolvedRefs",
             ]
+        ]),
+    StatusCase(
+        name: "a SnippetsFilter with snippets disabled is not found: ResolvedRefs False, InvalidFilter (NGF's 500)",
+        yaml: gateway() + service()
+            + route(
+                rules:
+                    "  - filters: [{type: ExtensionRef, extensionRef: {group: gateway.nginx.org, kind: SnippetsFilter, name: s}}]\n    backendRefs: [{name: secure-app, port: 8443}]"
+            ),
+        expect: [
+            "HTTPRoute default/secure-app parent 0": ["Accepted=True/Accepted", "ResolvedRefs=False/InvalidFilter"]
         ]),
 
     // BackendTLSPolicy

@@ -32,7 +32,7 @@ public final class ControllerCache: @unchecked Sendable {
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
         ResourceRegistry.configMap,
         ResourceRegistry.secret, ResourceRegistry.endpointSlice, ResourceRegistry.certificate,
-    ]
+    ] + ResourceRegistry.ngfKinds
     static let kindSet = Set(kinds.map(\.groupKind))
 
     public init() {}
@@ -176,6 +176,16 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.secret.groupKind: return try? Secret.decode(object)
         case ResourceRegistry.endpointSlice.groupKind: return try? EndpointSlice.decode(object)
         case ResourceRegistry.certificate.groupKind: return try? Certificate.decode(object)
+        case ResourceRegistry.clientSettingsPolicy.groupKind: return try? ClientSettingsPolicy.decode(object)
+        case ResourceRegistry.proxySettingsPolicy.groupKind: return try? ProxySettingsPolicy.decode(object)
+        case ResourceRegistry.upstreamSettingsPolicy.groupKind: return try? UpstreamSettingsPolicy.decode(object)
+        case ResourceRegistry.rateLimitPolicy.groupKind: return try? RateLimitPolicy.decode(object)
+        case ResourceRegistry.observabilityPolicy.groupKind: return try? ObservabilityPolicy.decode(object)
+        case ResourceRegistry.snippetsPolicy.groupKind: return try? SnippetsPolicy.decode(object)
+        case ResourceRegistry.wafPolicy.groupKind: return try? WAFPolicy.decode(object)
+        case ResourceRegistry.snippetsFilter.groupKind: return try? SnippetsFilter.decode(object)
+        case ResourceRegistry.authenticationFilter.groupKind: return try? AuthenticationFilter.decode(object)
+        case ResourceRegistry.nginxProxy.groupKind: return try? NginxProxy.decode(object)
         default: return nil
         }
     }
@@ -203,6 +213,21 @@ public final class ControllerCache: @unchecked Sendable {
         case ResourceRegistry.secret.groupKind: assembled.secrets = sorted(Secret.self)
         case ResourceRegistry.endpointSlice.groupKind: assembled.endpointSlices = sorted(EndpointSlice.self)
         case ResourceRegistry.certificate.groupKind: assembled.certificates = sorted(Certificate.self)
+        case ResourceRegistry.clientSettingsPolicy.groupKind:
+            assembled.clientSettingsPolicies = sorted(ClientSettingsPolicy.self)
+        case ResourceRegistry.proxySettingsPolicy.groupKind:
+            assembled.proxySettingsPolicies = sorted(ProxySettingsPolicy.self)
+        case ResourceRegistry.upstreamSettingsPolicy.groupKind:
+            assembled.upstreamSettingsPolicies = sorted(UpstreamSettingsPolicy.self)
+        case ResourceRegistry.rateLimitPolicy.groupKind: assembled.rateLimitPolicies = sorted(RateLimitPolicy.self)
+        case ResourceRegistry.observabilityPolicy.groupKind:
+            assembled.observabilityPolicies = sorted(ObservabilityPolicy.self)
+        case ResourceRegistry.snippetsPolicy.groupKind: assembled.snippetsPolicies = sorted(SnippetsPolicy.self)
+        case ResourceRegistry.wafPolicy.groupKind: assembled.wafPolicies = sorted(WAFPolicy.self)
+        case ResourceRegistry.snippetsFilter.groupKind: assembled.snippetsFilters = sorted(SnippetsFilter.self)
+        case ResourceRegistry.authenticationFilter.groupKind:
+            assembled.authenticationFilters = sorted(AuthenticationFilter.self)
+        case ResourceRegistry.nginxProxy.groupKind: assembled.nginxProxies = sorted(NginxProxy.self)
         default: break
         }
     }

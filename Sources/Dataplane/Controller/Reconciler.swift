@@ -324,6 +324,17 @@ public struct Reconciler: Sendable {
         snapshot.secrets = try load(ResourceRegistry.secret, as: Secret.self)
         snapshot.endpointSlices = try load(ResourceRegistry.endpointSlice, as: EndpointSlice.self)
         snapshot.certificates = try load(ResourceRegistry.certificate, as: Certificate.self)
+        snapshot.clientSettingsPolicies = try load(ResourceRegistry.clientSettingsPolicy, as: ClientSettingsPolicy.self)
+        snapshot.proxySettingsPolicies = try load(ResourceRegistry.proxySettingsPolicy, as: ProxySettingsPolicy.self)
+        snapshot.upstreamSettingsPolicies = try load(
+            ResourceRegistry.upstreamSettingsPolicy, as: UpstreamSettingsPolicy.self)
+        snapshot.rateLimitPolicies = try load(ResourceRegistry.rateLimitPolicy, as: RateLimitPolicy.self)
+        snapshot.observabilityPolicies = try load(ResourceRegistry.observabilityPolicy, as: ObservabilityPolicy.self)
+        snapshot.snippetsPolicies = try load(ResourceRegistry.snippetsPolicy, as: SnippetsPolicy.self)
+        snapshot.wafPolicies = try load(ResourceRegistry.wafPolicy, as: WAFPolicy.self)
+        snapshot.snippetsFilters = try load(ResourceRegistry.snippetsFilter, as: SnippetsFilter.self)
+        snapshot.authenticationFilters = try load(ResourceRegistry.authenticationFilter, as: AuthenticationFilter.self)
+        snapshot.nginxProxies = try load(ResourceRegistry.nginxProxy, as: NginxProxy.self)
         return (snapshot, versions)
     }
 }

@@ -43,6 +43,42 @@ enum ResourceCodec {
             value, errors in
             GatewayAPIValidation.validate(value, &errors)
         },
+        ResourceRegistry.clientSettingsPolicy.groupKind: make(ClientSettingsPolicy.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.proxySettingsPolicy.groupKind: make(ProxySettingsPolicy.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.upstreamSettingsPolicy.groupKind: make(UpstreamSettingsPolicy.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.rateLimitPolicy.groupKind: make(RateLimitPolicy.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.observabilityPolicy.groupKind: make(ObservabilityPolicy.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.snippetsPolicy.groupKind: make(SnippetsPolicy.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.wafPolicy.groupKind: make(WAFPolicy.self, nameRule: .subdomain) { _, _ in },
+        ResourceRegistry.snippetsFilter.groupKind: make(SnippetsFilter.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.authenticationFilter.groupKind: make(AuthenticationFilter.self, nameRule: .subdomain) {
+            value, errors in
+            NGFValidation.validate(value, &errors)
+        },
+        ResourceRegistry.nginxProxy.groupKind: make(NginxProxy.self, nameRule: .subdomain) { value, errors in
+            NGFValidation.validate(value, &errors)
+        },
         ResourceRegistry.namespace.groupKind: make(Namespace.self, nameRule: .label) { value, _ in
             Defaulting.apply(&value)
         },

@@ -30,6 +30,45 @@ public enum ResourceRegistry {
     public static let backendTLSPolicy = ResourceType(
         group: gatewayGroup, kind: "BackendTLSPolicy", versions: ["v1", "v1alpha3"],
         plural: "backendtlspolicies", shortNames: ["btlspolicy"])
+    static let ngfGroup = "gateway.nginx.org"
+    public static let clientSettingsPolicy = ResourceType(
+        group: ngfGroup, kind: "ClientSettingsPolicy", versions: ["v1alpha1"], plural: "clientsettingspolicies",
+        shortNames: ["cspolicy"])
+    public static let proxySettingsPolicy = ResourceType(
+        group: ngfGroup, kind: "ProxySettingsPolicy", versions: ["v1alpha1"], plural: "proxysettingspolicies",
+        shortNames: ["pspolicy"])
+    public static let upstreamSettingsPolicy = ResourceType(
+        group: ngfGroup, kind: "UpstreamSettingsPolicy", versions: ["v1alpha1"], plural: "upstreamsettingspolicies",
+        shortNames: ["uspolicy"])
+    public static let rateLimitPolicy = ResourceType(
+        group: ngfGroup, kind: "RateLimitPolicy", versions: ["v1alpha1"], plural: "ratelimitpolicies",
+        shortNames: ["rlpolicy"])
+    public static let observabilityPolicy = ResourceType(
+        group: ngfGroup, kind: "ObservabilityPolicy", versions: ["v1alpha2", "v1alpha1"],
+        plural: "observabilitypolicies")
+    public static let snippetsPolicy = ResourceType(
+        group: ngfGroup, kind: "SnippetsPolicy", versions: ["v1alpha1"], plural: "snippetspolicies",
+        shortNames: ["snippetspolicy"])
+    public static let wafPolicy = ResourceType(
+        group: ngfGroup, kind: "WAFPolicy", versions: ["v1alpha1"], plural: "wafpolicies")
+    public static let snippetsFilter = ResourceType(
+        group: ngfGroup, kind: "SnippetsFilter", versions: ["v1alpha1"], plural: "snippetsfilters",
+        shortNames: ["snippetsfilter"])
+    public static let authenticationFilter = ResourceType(
+        group: ngfGroup, kind: "AuthenticationFilter", versions: ["v1alpha1"], plural: "authenticationfilters",
+        shortNames: ["authfilter"])
+    public static let nginxProxy = ResourceType(
+        group: ngfGroup, kind: "NginxProxy", versions: ["v1alpha2"], plural: "nginxproxies")
+
+    /// NGF's policy kinds, in listing order.
+    public static let ngfPolicies: [ResourceType] = [
+        clientSettingsPolicy, proxySettingsPolicy, upstreamSettingsPolicy, rateLimitPolicy, observabilityPolicy,
+        snippetsPolicy, wafPolicy,
+    ]
+
+    /// NGF's kinds: policies, filters and NginxProxy.
+    public static let ngfKinds: [ResourceType] = ngfPolicies + [snippetsFilter, authenticationFilter, nginxProxy]
+
     public static let namespace = ResourceType(
         group: "", kind: "Namespace", versions: ["v1"], plural: "namespaces",
         shortNames: ["ns"], namespaced: false)
@@ -57,6 +96,7 @@ public enum ResourceRegistry {
     public static let all: [ResourceType] = [
         gatewayClass, gateway, listenerSet, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant,
         backendTLSPolicy,
+    ] + ngfKinds + [
         namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
     ]
 

@@ -71,11 +71,26 @@ public struct DataplaneBuilder {
             server.handoffSocket = server.ssl ? stream.handoffs[server.port] : nil
             return server
         }
-        return DataplaneConfiguration(
+        // NGF's policies and filters: the rules this Gateway serves, and the upstreams they use.
+        var served: [(route: RouteNode, rule: RuleNode)] = []
+        var seenRules = Set<RuleKey>()
+        for plan in plans {
+            for candidate in plan.candidates
+            where seenRules.insert(RuleKey(route: candidate.route.ref, rule: candidate.rule.index)).inserted {
+                served.append((candidate.route, candidate.rule))
+            }
+        }
+        var policies = PolicyDirectiveBuilder(gateway: gateway, graph: graph, settings: settings)
+        policies.build(rules: served, upstreamNames: builder.upstreams.keys.sorted(), snapshot: snapshot)
+        builder.upstreams.merge(policies.upstreams) { current, _ in current }
+        builder.files.merge(policies.files) { current, _ in current }
+        var configuration = DataplaneConfiguration(
             gateway: gateway.ref, servers: handedOff, maps: builder.maps,
             upstreams: builder.upstreams.keys.sorted().map { Upstream(name: $0, servers: builder.upstreams[$0]!) },
             files: builder.files.keys.sorted().map { DataplaneFile(path: $0, content: builder.files[$0]!) },
             bindings: bindings, stream: stream)
+        configuration.policies = policies.directives
+        return configuration
     }
 
     init(graph: Graph, snapshot: ResourceSnapshot, settings: RenderSettings) {
@@ -223,6 +238,7 @@ public struct DataplaneBuilder {
         _ candidate: Candidate, id: String,
         pending: inout [(name: String, code: Int, backend: BackendNode, candidate: Candidate, index: Int)]
     ) -> RuleAction {
+        if let problem = candidate.rule.filterProblem { return .invalidFilter(problem) }
         let filters = candidate.rule.source.filters ?? []
         if let redirect = filters.first(where: { $0.type == .requestRedirect })?.requestRedirect {
             return .redirect(

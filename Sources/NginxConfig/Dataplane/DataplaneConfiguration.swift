@@ -17,6 +17,8 @@ public struct DataplaneConfiguration: Sendable, Equatable {
     public var bindings: [ListenerBinding]
     /// The TCP, UDP and TLS passthrough listeners' `stream` block.
     public var stream = StreamConfiguration()
+    /// What NGF's policies and filters add, by level.
+    public var policies = PolicyDirectives()
 }
 
 /// One nginx `server`: a listener port and hostname (nil: the port's default server).
@@ -102,6 +104,8 @@ public enum RuleAction: Sendable, Equatable {
     case redirect(Redirect)
     /// No backend can take traffic (none, or all with weight 0): 500.
     case noBackend
+    /// A filter of the rule did not resolve (ResolvedRefs InvalidFilter): 500, never served without it.
+    case invalidFilter(String)
     case backend(BackendAction)
     /// Weighted backends: a `split_clients` variable picks one, which jumps to its named location (written after
     /// the location, in `Location.splitBackends`).

@@ -3,6 +3,9 @@ enum ActionWriter {
     static func write(_ action: RuleAction, into w: inout ConfigWriter) {
         switch action {
         case .redirect(let redirect): RedirectWriter.write(redirect, into: &w)
+        case .invalidFilter(let problem):
+            w.line("# a filter did not resolve: \(problem)")
+            w.line("return 500;")
         case .noBackend:
             w.line("# no backend can take traffic (none, or all with weight 0)")
             w.line("return 500;")

@@ -3,7 +3,10 @@ import GatewayCore
 /// Writes `nginx.conf`: the process settings, the http block with gwconsole's variables and includes, and the
 /// control endpoint that reports the generation nginx runs.
 enum MainConfigWriter {
-    static func write(gateway: ObjectRef, settings: RenderSettings, stream: Bool = false, njs: Bool = false) -> String {
+    static func write(
+        gateway: ObjectRef, settings: RenderSettings, stream: Bool = false, njs: Bool = false,
+        policies: PolicyDirectives = PolicyDirectives()
+    ) -> String {
         let rt = settings.runtimeDirectory
         let dir = settings.configDirectory
         var w = ConfigWriter()
@@ -12,6 +15,7 @@ enum MainConfigWriter {
         if njs { w.line("load_module \(NginxString.literal(settings.streamJSModule));") }
         if settings.workersAsRoot { w.line("user root;") }
         w.line("worker_processes 1;")
+        w.write(policies.main)
         w.line("pid \(NginxString.literal(rt + "/nginx.pid"));")
         w.line("error_log \(NginxString.literal(rt + "/logs/error.log")) notice;")
         // Stream listeners hold two connections per TCP connection or UDP session.
@@ -60,6 +64,7 @@ enum MainConfigWriter {
                 w.line("default \"\";")
                 w.line("websocket upgrade;")
             }
+            w.write(policies.http)
             for file in ["maps.conf", "upstreams.conf", "servers.conf"] {
                 w.line("include \(NginxString.literal(dir + "/conf.d/" + file));")
             }

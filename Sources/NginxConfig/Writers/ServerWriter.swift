@@ -1,13 +1,13 @@
 /// Writes `servers.conf`: each virtual server with its listen, name and certificate, then its locations
 /// (`LocationWriter`).
 enum ServerWriter {
-    static func write(_ servers: [VirtualServer]) -> String {
+    static func write(_ servers: [VirtualServer], policies: PolicyDirectives = PolicyDirectives()) -> String {
         var w = ConfigWriter()
-        for server in servers { write(server, into: &w) }
+        for server in servers { write(server, policies: policies, into: &w) }
         return w.text
     }
 
-    static func write(_ server: VirtualServer, into w: inout ConfigWriter) {
+    static func write(_ server: VirtualServer, policies: PolicyDirectives, into w: inout ConfigWriter) {
         w.block("server") { w in
             w.line(
                 "# Gateway \(server.gateway.namespacedName), \(server.ssl ? "HTTPS" : "HTTP") port \(server.port), "
@@ -42,9 +42,11 @@ enum ServerWriter {
                     $0.line("return 421;")
                 }
             }
+            w.write(policies.server)
             if server.defaultNotFound { w.block("location /") { $0.line("return 404;") } }
-            for location in server.locations { LocationWriter.write(location, into: &w) }
+            for location in server.locations { LocationWriter.write(location, rules: policies.rules, into: &w) }
             for mirror in server.mirrors { write(mirror, into: &w) }
+            w.write(policies.serverLocations)
             if server.grpcErrors { GRPCErrorWriter.writeLocations(into: &w) }
         }
         w.line()

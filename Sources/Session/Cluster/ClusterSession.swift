@@ -19,7 +19,7 @@ public final class ClusterSession: @unchecked Sendable {
         ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
         ResourceRegistry.endpointSlice,
         ResourceRegistry.configMap, ResourceRegistry.secret, ResourceRegistry.deployment, ResourceRegistry.pod,
-    ]
+    ] + ResourceRegistry.ngfKinds
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var sessions: [String: ClusterSession] = [:]

@@ -1,0 +1,253 @@
+import GatewayAPI
+
+/// NGF's policies as NGF's graph processes them: targets resolved (a policy with none left is not processed and
+/// gets no status), validated as NGF's validators do, conflicts (the older policy wins, the later is invalid for
+/// all its targets), ancestors (the Gateway, the route itself, or the Gateways that use a Service), the
+/// `<Kind>Affected` condition on targets, and the valid policies attached to what they target.
+enum NGFPolicyGraph {
+    static func policies(
+        _ snapshot: ResourceSnapshot, _ config: ControllerConfig, gateways: inout [GatewayNode],
+        routes: inout [RouteNode], servicePolicies: inout [ObjectRef: [ObjectRef]], references: inout ReferenceIndex
+    ) -> [NGFPolicyNode] {
+        var nodes = collect(snapshot, config)
+        guard !nodes.isEmpty, !gateways.isEmpty else { return [] }
+        let gatewayIndex = Dictionary(gateways.enumerated().map { ($1.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        let routeIndex = Dictionary(
+            routes.enumerated().filter { $1.parents.contains { $0.gateway != nil } }.map { ($1.ref, $0) },
+            uniquingKeysWith: { a, _ in a })
+        let serviceGateways = gatewaysByService(routes)
+        let proxies = NginxProxyGraph.effective(snapshot, gateways: gateways)
+
+        // Targets that exist in the graph; a policy with none is not processed.
+        nodes = nodes.compactMap { node in
+            var node = node
+            node.targets = targetRefs(node).compactMap { target -> ObjectRef? in
+                switch target.kind {
+                case "Gateway" where target.group == Gateway.group:
+                    let ref = ObjectRef.gateway(node.ref.namespace, target.name)
+                    return gatewayIndex[ref] != nil ? ref : nil
+                case "HTTPRoute", "GRPCRoute":
+                    guard target.group == Gateway.group else { return nil }
+                    let ref = ObjectRef(
+                        group: Gateway.group, kind: target.kind, namespace: node.ref.namespace, name: target.name)
+                    return routeIndex[ref] != nil ? ref : nil
+                case "Service" where target.group == "" || target.group == "core":
+                    let ref = ObjectRef.service(node.ref.namespace, target.name)
+                    return serviceGateways[ref] != nil ? ref : nil
+                default: return nil
+                }
+            }
+            guard !node.targets.isEmpty else { return nil }
+            for target in node.targets { references.add(node.ref, target) }
+            let problems = NGFPolicyValidation.problems(node)
+            if !problems.isEmpty {
+                node.valid = false
+                node.conditions.append(Conditions.ngfPolicyInvalid(aggregate(problems)))
+            }
+            return node
+        }
+        markConflicts(&nodes)
+
+        for index in nodes.indices {
+            let kind = nodes[index].kind
+            var attached = false
+            for target in nodes[index].targets {
+                var ancestorConditions: [Condition] = []
+                switch target.kind {
+                case "Gateway":
+                    let g = gatewayIndex[target]!
+                    if !gateways[g].accepted {
+                        ancestorConditions.append(Conditions.ngfPolicyTargetNotFound("The TargetRef is invalid"))
+                    } else if let refused = globalSettings(kind, proxy: proxies[target]) {
+                        ancestorConditions.append(refused)
+                    } else if nodes[index].valid {
+                        gateways[g].policies.append(nodes[index].ref)
+                        attached = true
+                    }
+                    if let affected = Conditions.ngfPolicyAffected(kind) { addCondition(affected, to: &gateways[g]) }
+                    nodes[index].ancestors.append(NGFPolicyAncestor(ref: target, conditions: ancestorConditions))
+                case "HTTPRoute", "GRPCRoute":
+                    let r = routeIndex[target]!
+                    let parentGateways = Set(routes[r].parents.filter(\.accepted).compactMap(\.gateway))
+                    if parentGateways.isEmpty {
+                        ancestorConditions.append(Conditions.ngfPolicyTargetNotFound("The TargetRef is invalid"))
+                    } else {
+                        let refusals = parentGateways.compactMap { globalSettings(kind, proxy: proxies[$0]) }
+                        ancestorConditions += refusals.prefix(1)
+                        if nodes[index].valid && refusals.count < parentGateways.count {
+                            routes[r].policies.append(nodes[index].ref)
+                            attached = true
+                        }
+                    }
+                    if let affected = Conditions.ngfPolicyAffected(kind) {
+                        for p in routes[r].parents.indices where routes[r].parents[p].gateway != nil {
+                            if !routes[r].parents[p].conditions.contains(where: { $0.type == affected.type }) {
+                                routes[r].parents[p].conditions.append(affected)
+                            }
+                        }
+                    }
+                    nodes[index].ancestors.append(NGFPolicyAncestor(ref: target, conditions: ancestorConditions))
+                default:
+                    // A Service: the Gateways whose routes use it, those already in status first.
+                    let existing = Set(
+                        (nodes[index].previousStatus?.ancestors ?? []).filter {
+                            $0.controllerName == config.controllerName
+                        }.map { "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)" })
+                    let using = (serviceGateways[target] ?? []).compactMap { gatewayIndex[$0] }.map { gateways[$0] }
+                    let ordered = using.sorted { a, b in
+                        let ea = existing.contains(a.ref.namespacedName)
+                        let eb = existing.contains(b.ref.namespacedName)
+                        if ea != eb { return ea }
+                        let ta = a.source.metadata.creationTimestamp ?? ""
+                        let tb = b.source.metadata.creationTimestamp ?? ""
+                        return ta != tb ? ta < tb : a.ref.namespacedName < b.ref.namespacedName
+                    }
+                    for gateway in ordered where !nodes[index].ancestors.contains(where: { $0.ref == gateway.ref }) {
+                        let conditions =
+                            gateway.accepted
+                            ? [] : [Conditions.ngfPolicyTargetNotFound("The Parent Gateway is invalid")]
+                        nodes[index].ancestors.append(NGFPolicyAncestor(ref: gateway.ref, conditions: conditions))
+                    }
+                    if nodes[index].valid && ordered.contains(where: \.accepted) {
+                        servicePolicies[target, default: []].append(nodes[index].ref)
+                        attached = true
+                    }
+                }
+            }
+            _ = attached
+            // At most 16 entries with other controllers' (NGF: AncestorLimitReached on the target beyond that).
+            let others =
+                (nodes[index].previousStatus?.ancestors ?? []).filter { $0.controllerName != config.controllerName }
+                .count
+            nodes[index].ancestors = Array(nodes[index].ancestors.prefix(max(0, 16 - others)))
+        }
+        return nodes
+    }
+
+    /// Every NGF policy of the snapshot as a node, in namespace/name order within its kind.
+    static func collect(_ snapshot: ResourceSnapshot, _ config: ControllerConfig) -> [NGFPolicyNode] {
+        func node<T: KubeResource>(_ object: T, _ kind: NGFPolicyKind, _ spec: NGFPolicySpec, _ status: PolicyStatus?)
+            -> NGFPolicyNode
+        {
+            NGFPolicyNode(
+                ref: ObjectRef(object), kind: kind, spec: spec, metadata: object.metadata, previousStatus: status,
+                targets: [], valid: true, conditions: [], ancestors: [])
+        }
+        var nodes: [NGFPolicyNode] = []
+        nodes += snapshot.clientSettingsPolicies.map { node($0, .clientSettings, .clientSettings($0.spec), $0.status) }
+        nodes += snapshot.proxySettingsPolicies.map { node($0, .proxySettings, .proxySettings($0.spec), $0.status) }
+        nodes += snapshot.upstreamSettingsPolicies.map {
+            node($0, .upstreamSettings, .upstreamSettings($0.spec), $0.status)
+        }
+        nodes += snapshot.rateLimitPolicies.map { node($0, .rateLimit, .rateLimit($0.spec), $0.status) }
+        nodes += snapshot.observabilityPolicies.map { node($0, .observability, .observability($0.spec), $0.status) }
+        // SnippetsPolicies are read only with snippets enabled, as NGF watches them only with --snippets.
+        if config.snippets {
+            nodes += snapshot.snippetsPolicies.map { node($0, .snippets, .snippets($0.spec), $0.status) }
+        }
+        nodes += snapshot.wafPolicies.map { node($0, .waf, .waf($0.spec), $0.status) }
+        return nodes.sorted { ($0.kind.rawValue, $0.ref.namespace, $0.ref.name) < ($1.kind.rawValue, $1.ref.namespace, $1.ref.name) }
+    }
+
+    static func targetRefs(_ node: NGFPolicyNode) -> [LocalPolicyTargetReference] {
+        switch node.spec {
+        case .clientSettings(let spec): return [spec.targetRef]
+        case .proxySettings(let spec): return spec.targetRefs
+        case .upstreamSettings(let spec): return spec.targetRefs
+        case .rateLimit(let spec): return spec.targetRefs
+        case .observability(let spec): return spec.targetRefs
+        case .snippets(let spec): return spec.targetRefs
+        case .waf(let spec):
+            // WAFPolicy has one targetRef.
+            guard let ref = spec["targetRef"] else { return [] }
+            return [
+                LocalPolicyTargetReference(
+                    group: ref["group"]?.stringValue ?? "", kind: ref["kind"]?.stringValue ?? "",
+                    name: ref["name"]?.stringValue ?? "")
+            ]
+        }
+    }
+
+    /// NGF's settings that need the data plane's support: ObservabilityPolicy needs telemetry (an OpenTelemetry
+    /// module the embedded NGINX does not load), WAFPolicy needs WAF enabled in the NginxProxy (NGINX Plus with App
+    /// Protect). Nil when the policy may attach.
+    static func globalSettings(_ kind: NGFPolicyKind, proxy: NginxProxySpec?) -> Condition? {
+        switch kind {
+        case .observability:
+            guard let proxy else {
+                return Conditions.ngfPolicyNginxProxyNotSet(
+                    "The NginxProxy configuration is either invalid or not attached to the GatewayClass")
+            }
+            let endpoint = proxy.telemetry?["exporter"]?["endpoint"]?.stringValue
+            let disabled = (proxy.telemetry?["disabledFeatures"]?.arrayValue ?? []).contains {
+                $0.stringValue == "DisableTracing"
+            }
+            if endpoint == nil || disabled {
+                return Conditions.ngfPolicyNginxProxyNotSet("Telemetry is not enabled in the NginxProxy resource")
+            }
+            return Conditions.ngfPolicyNginxProxyNotSet(
+                "Tracing needs NGINX's OpenTelemetry module (ngx_otel_module), which the embedded data plane does not have")
+        case .waf:
+            if proxy?.waf?["enable"]?.boolValue == true {
+                return Conditions.ngfPolicyNginxProxyNotSet("WAF requires NGINX Plus with App Protect")
+            }
+            return Conditions.ngfPolicyNginxProxyNotSet("WAF is not enabled in NginxProxy")
+        default: return nil
+        }
+    }
+
+    /// Policies of a kind on the same target: by creation time (then namespace/name), a later one that sets a field
+    /// an earlier valid one sets is Conflicted, and invalid for all its targets.
+    static func markConflicts(_ nodes: inout [NGFPolicyNode]) {
+        struct Key: Hashable {
+            var kind: NGFPolicyKind
+            var target: ObjectRef
+        }
+        var groups: [Key: [Int]] = [:]
+        for (index, node) in nodes.enumerated() where node.valid {
+            for target in Set(node.targets) { groups[Key(kind: node.kind, target: target), default: []].append(index) }
+        }
+        for key in groups.keys.sorted(by: { ($0.kind.rawValue, $0.target) < ($1.kind.rawValue, $1.target) }) {
+            let ordered = groups[key]!.sorted { a, b in
+                let ta = nodes[a].metadata.creationTimestamp ?? ""
+                let tb = nodes[b].metadata.creationTimestamp ?? ""
+                return ta != tb ? ta < tb : nodes[a].ref.namespacedName < nodes[b].ref.namespacedName
+            }
+            for (i, a) in ordered.enumerated() where nodes[a].valid {
+                for b in ordered.dropFirst(i + 1) where nodes[b].valid {
+                    if NGFPolicyValidation.conflicts(nodes[a].spec, nodes[b].spec) {
+                        nodes[b].valid = false
+                        nodes[b].conditions.append(Conditions.ngfPolicyConflicted(nodes[b].kind))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Which Gateways send traffic to each Service (through accepted routes and served rules).
+    static func gatewaysByService(_ routes: [RouteNode]) -> [ObjectRef: Set<ObjectRef>] {
+        var result: [ObjectRef: Set<ObjectRef>] = [:]
+        for route in routes {
+            let parents = Set(route.parents.filter(\.accepted).compactMap(\.gateway))
+            guard !parents.isEmpty else { continue }
+            for rule in route.rules where rule.dropped == nil {
+                for backend in rule.backends + rule.mirrors {
+                    guard let service = backend.service else { continue }
+                    result[service, default: []].formUnion(parents)
+                }
+            }
+        }
+        return result
+    }
+
+    static func addCondition(_ condition: Condition, to gateway: inout GatewayNode) {
+        if !gateway.conditions.contains(where: { $0.type == condition.type }) { gateway.conditions.append(condition) }
+    }
+
+    /// Kubernetes' aggregate of field errors: one as itself, several as `[e1, e2]`.
+    static func aggregate(_ problems: [String]) -> String {
+        var unique: [String] = []
+        for problem in problems where !unique.contains(problem) { unique.append(problem) }
+        return unique.count == 1 ? unique[0] : "[" + unique.joined(separator: ", ") + "]"
+    }
+}
