@@ -16,7 +16,30 @@ extension Session {
         var config = ControllerConfig(controllerName: name, certificateCheck: CertificateInspector.caBundleCheck)
         config.keyPairCheck = CertificateInspector.tlsKeyPairCheck
         config.ruleCheck = RuleCheck.check
+        config.snippets = snippetsEnabled
         return config
+    }
+
+    /// NGF's `--snippets`: $GWCONSOLE_SNIPPETS (1/true or 0/false), else what `gwconsole up --snippets` recorded in
+    /// the state directory (off by default, as NGF's flag).
+    public var snippetsEnabled: Bool {
+        if let env = ProcessInfo.processInfo.environment["GWCONSOLE_SNIPPETS"], !env.isEmpty {
+            return env == "1" || env.lowercased() == "true"
+        }
+        return FileManager.default.fileExists(atPath: snippetsMarker)
+    }
+
+    /// The file whose presence turns snippets on for a state directory.
+    public var snippetsMarker: String { baseStateDirectory() + "/snippets-enabled" }
+
+    /// Records whether snippets are on for this state directory.
+    public func setSnippets(_ enabled: Bool) throws {
+        if enabled {
+            try Data("NGF's --snippets: SnippetsFilters and SnippetsPolicies are rendered\n".utf8).write(
+                to: URL(fileURLWithPath: snippetsMarker))
+        } else if FileManager.default.fileExists(atPath: snippetsMarker) {
+            try FileManager.default.removeItem(atPath: snippetsMarker)
+        }
     }
 
     /// The core's configuration for a cluster: its data plane is the cluster's (NGF's), taken as programming what

@@ -22,6 +22,11 @@ struct Up: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
     var output: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Render SnippetsFilters and SnippetsPolicies (NGF's --snippets; off by default), remembered for this state.")
+    var snippets: Bool?
+
     mutating func run() throws {
         try reportingErrors {
             let offset = portOffset ?? Int(ProcessInfo.processInfo.environment["GWCONSOLE_PORT_OFFSET"] ?? "") ?? 0
@@ -29,6 +34,7 @@ struct Up: ParsableCommand {
                 throw CLIError("error: --address must be a loopback IPv4 address (127.0.0.0/8), got \"\(address)\"")
             }
             let store = try global.openWritableStore(for: "up")
+            if let snippets { try global.session.setSnippets(snippets) }
             let manager = DataplaneManager(stateDirectory: store.directory)
             do {
                 try manager.up(portOffset: offset, pinnedAddress: address)
