@@ -14,7 +14,7 @@ public enum ManifestSteps {
         case "Certificate": return 2
         case "Secret", "ConfigMap": return 3
         case "Deployment", "Service", "Pod", "StatefulSet", "DaemonSet": return 4
-        case "ReferenceGrant": return 5
+        case "ReferenceGrant", "SnippetsFilter", "AuthenticationFilter", "NginxProxy": return 5
         case "GatewayClass", "Gateway": return 6
         case "HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute": return 7
         default: return 8
@@ -43,7 +43,7 @@ public enum ManifestSteps {
                 title: "Apply \(file.name)",
                 prose: "Creates " + file.objects.map { "\($0.type.kind) \($0.name)" }.joined(separator: ", ") + ".",
                 apply: file.text.trimmingCharacters(in: .newlines) + "\n",
-                checks: file.objects.flatMap { ManifestSteps.checks(for: $0) }.nilIfEmpty)
+                checks: file.objects.flatMap { ManifestSteps.checks(for: $0, in: all) }.nilIfEmpty)
         }
         let probes =
             all.filter { $0.type == ResourceRegistry.httpRoute }.flatMap { Self.probes(for: $0, in: all) }
@@ -63,9 +63,31 @@ public enum ManifestSteps {
     /// certificates Ready.
     static let unnamedNamespace = "gwconsole-scenario-namespace"
 
-    static func checks(for object: DecodedObject) -> [Scenario.Check] {
+    static func checks(for object: DecodedObject, in all: [DecodedObject] = []) -> [Scenario.Check] {
         let namespace = object.type.namespaced && object.namespace != unnamedNamespace ? object.namespace : nil
+        if ResourceRegistry.ngfPolicies.contains(object.type) {
+            // NGF's policies whose targets the folder creates are Accepted (one whose target is elsewhere gets no
+            // status, as NGF writes none).
+            let spec = object.object["spec"]
+            let targets = (spec?["targetRefs"]?.arrayValue ?? []) + [spec?["targetRef"]].compactMap { $0 }
+            let present = targets.allSatisfy { target in
+                all.contains {
+                    $0.type.kind == target["kind"]?.stringValue && $0.name == target["name"]?.stringValue
+                        && $0.namespace == object.namespace
+                }
+            }
+            guard present, !targets.isEmpty else { return [] }
+            return [
+                Scenario.Check(
+                    object: .init(kind: object.type.singular, name: object.name, namespace: namespace, condition: "Accepted"))
+            ]
+        }
         switch object.type.kind {
+        case "AuthenticationFilter", "SnippetsFilter":
+            return [
+                Scenario.Check(
+                    object: .init(kind: object.type.singular, name: object.name, namespace: namespace, condition: "Accepted"))
+            ]
         case "Deployment":
             return [
                 Scenario.Check(
@@ -99,7 +121,7 @@ public enum ManifestSteps {
     /// A probe per rule: its first match with a literal path and exact headers and query (rules with none are not
     /// probed), with its method, on the route's
     /// first hostname (a wildcard's `*` as `test`), through the listener it attaches to; a redirect rule expects
-    /// its status, any other rule 200.
+    /// its status, a rule behind an AuthenticationFilter or ExternalAuth 401 (no credentials), any other rule 200.
     static func probes(for object: DecodedObject, in all: [DecodedObject]) -> [Scenario.Probe] {
         guard let route = try? HTTPRoute.decode(object.object) else { return [] }
         let parent = route.spec.parentRefs?.first
@@ -136,8 +158,14 @@ public enum ManifestSteps {
             let headers = match?.headers ?? []
             probe.headers = headers.isEmpty ? nil : headers.map { "\($0.name): \($0.value)" }
             probe.method = match?.method
+            let authenticated = (rule.filters ?? []).contains {
+                $0.type == .externalAuth || ($0.type == .extensionRef && $0.extensionRef?.kind == "AuthenticationFilter")
+            }
             if let redirect = rule.filters?.first(where: { $0.type == .requestRedirect })?.requestRedirect {
                 probe.status = redirect.statusCode ?? 302
+            } else if authenticated {
+                // An AuthenticationFilter or ExternalAuth: a request without credentials is refused.
+                probe.status = 401
             } else if let backends = rule.backendRefs, !backends.isEmpty {
                 probe.status = 200
                 // One backend that says who it is (nginx-hello prints its pod's name): the right pod must answer.

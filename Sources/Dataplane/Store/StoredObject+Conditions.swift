@@ -5,14 +5,15 @@ extension StoredObject {
     public var leadingConditions: [Condition] {
         let status = self.status ?? [:]
         if status["conditions"] != nil { return status.conditionList }
-        return (status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first)?.conditionList ?? []
+        return (status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
+            ?? status["controllers"]?.arrayValue?.first)?.conditionList ?? []
     }
 
     /// Every condition in the object's status: its own, then its listeners', parents' and ancestors'.
     public var allConditions: [Condition] {
         let status = self.status ?? [:]
         var conditions = status.conditionList
-        for list in ["listeners", "parents", "ancestors"] {
+        for list in ["listeners", "parents", "ancestors", "controllers"] {
             for entry in status[list]?.arrayValue ?? [] { conditions += entry.conditionList }
         }
         return conditions

@@ -155,9 +155,18 @@ struct PolicyDirectiveBuilder {
     /// A snippet of one context, split into lines (each stays one line in the file).
     func snippetBlock(_ origin: ObjectRef, _ snippets: [Snippet], context: String) -> DirectiveBlock? {
         guard let snippet = snippets.first(where: { $0.context == context }) else { return nil }
-        let lines = snippet.value.split(separator: "\n", omittingEmptySubsequences: true).map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }.filter { !$0.isEmpty }
+        // Each line on its own, indented by the snippet's own blocks.
+        var depth = 0
+        var lines: [String] = []
+        for raw in snippet.value.split(separator: "\n", omittingEmptySubsequences: true) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            if line.hasPrefix("}") { depth = max(0, depth - 1) }
+            lines.append(String(repeating: "    ", count: depth) + line)
+            let opens = line.filter { $0 == "{" }.count
+            let closes = line.filter { $0 == "}" }.count - (line.hasPrefix("}") ? 1 : 0)
+            depth = max(0, depth + opens - closes)
+        }
         return lines.isEmpty ? nil : DirectiveBlock(origin: origin, lines: lines)
     }
 

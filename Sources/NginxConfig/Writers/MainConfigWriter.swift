@@ -36,6 +36,8 @@ enum MainConfigWriter {
             // Locations that answer themselves (404, redirects, 500/503) leave the backend variables unset: no
             // warning per request in the error log the probe reads.
             w.line("uninitialized_variable_warn off;")
+            // As NGF: error pages and the Server header say `nginx`, without the version.
+            w.line("server_tokens off;")
             for (directive, name) in [
                 ("client_body_temp_path", "client_body"), ("proxy_temp_path", "proxy"),
                 ("fastcgi_temp_path", "fastcgi"),
