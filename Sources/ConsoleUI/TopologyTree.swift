@@ -2,7 +2,7 @@ import GatewayAPI
 import GatewayCore
 
 /// One row of the topology tree: GatewayClass ▸ Gateway ▸ (ListenerSet ▸) listener ▸ HTTPRoute or GRPCRoute ▸
-/// rule ▸ backend ▸ policy.
+/// rule ▸ backend ▸ policy. NGF's policies are under the Gateway, route or Service they target.
 public struct TreeRow: Sendable, Equatable {
     public var depth: Int
     public var label: String
@@ -22,6 +22,7 @@ public struct TreeRow: Sendable, Equatable {
 /// group of their own, so nothing is hidden.
 public enum TopologyTree {
     public static func rows(_ graph: Graph) -> [TreeRow] {
+        let ngf = NGFIndex(graph)
         var rows: [TreeRow] = []
         for gc in graph.gatewayClasses where gc.ours {
             rows.append(
@@ -36,8 +37,9 @@ public enum TopologyTree {
                     TreeRow(
                         depth: 1, label: "Gateway \(gateway.ref.namespacedName)\(address)", role: role, ref: gateway.ref
                     ))
+                rows += ngf.rows(gateway.ref, depth: 2)
                 for listener in gateway.ownListeners {
-                    rows += listenerRows(listener, owner: gateway.ref, graph: graph, depth: 2)
+                    rows += listenerRows(listener, owner: gateway.ref, graph: graph, ngf: ngf, depth: 2)
                 }
                 // Its ListenerSets, each with the listeners it adds.
                 for set in graph.listenerSets where set.gateway == gateway.ref {
@@ -51,7 +53,7 @@ public enum TopologyTree {
                             depth: 2, label: "ListenerSet \(set.ref.namespacedName)\(reason)", role: role, ref: set.ref)
                     )
                     for listener in gateway.listeners where listener.listenerSet == set.ref {
-                        rows += listenerRows(listener, owner: set.ref, graph: graph, depth: 3)
+                        rows += listenerRows(listener, owner: set.ref, graph: graph, ngf: ngf, depth: 3)
                     }
                 }
             }
@@ -59,22 +61,81 @@ public enum TopologyTree {
         let unattached = graph.routes.filter { !$0.parents.contains(where: \.accepted) }
         let unattachedL4 = graph.l4Routes.filter { !$0.parents.contains(where: \.accepted) }
         let detached = graph.policies.filter { $0.ancestors.isEmpty }
-        if !unattached.isEmpty || !unattachedL4.isEmpty || !detached.isEmpty {
+        var notAttached: [TreeRow] = []
+        for route in unattached { notAttached += routeRows(route, graph: graph, ngf: ngf, depth: 1) }
+        for route in unattachedL4 { notAttached += l4RouteRows(route, listener: nil, graph: graph, depth: 1) }
+        for policy in detached {
+            notAttached.append(
+                TreeRow(
+                    depth: 1, label: "BackendTLSPolicy \(policy.ref.namespacedName)", role: .notAttached,
+                    ref: policy.ref))
+        }
+        notAttached += ngf.detachedRows(drawn: rows, notAttached: notAttached)
+        if !notAttached.isEmpty {
             rows.append(TreeRow(depth: 0, label: "Not attached", role: .notAttached, ref: nil))
-            for route in unattached { rows += routeRows(route, graph: graph, depth: 1) }
-            for route in unattachedL4 { rows += l4RouteRows(route, listener: nil, graph: graph, depth: 1) }
-            for policy in detached {
-                rows.append(
-                    TreeRow(
-                        depth: 1, label: "BackendTLSPolicy \(policy.ref.namespacedName)", role: .notAttached,
-                        ref: policy.ref))
-            }
+            rows += notAttached
         }
         return rows
     }
 
+    /// NGF's policies by the objects they target, and the rows for them.
+    struct NGFIndex {
+        let graph: Graph
+        var byTarget: [ObjectRef: [NGFPolicyNode]] = [:]
+
+        init(_ graph: Graph) {
+            self.graph = graph
+            for policy in graph.ngfPolicies {
+                for target in Set(policy.targets) { byTarget[target, default: []].append(policy) }
+            }
+        }
+
+        /// The policies that target a Gateway, route or Service: accepted, or not with the reason (for a Service,
+        /// through the Gateways given, those of the route that uses it).
+        func rows(_ target: ObjectRef, depth: Int, gateways: [ObjectRef] = []) -> [TreeRow] {
+            (byTarget[target] ?? []).map { policy in
+                let accepted = policy.accepted(target: target, gateways: gateways)
+                let role: Role =
+                    if accepted.status == .true { .accepted } else if accepted.reason == .conflicted {
+                        .conflicted
+                    } else { .error }
+                return TreeRow(
+                    depth: depth, label: Self.label(policy, accepted), role: role, ref: policy.ref)
+            }
+        }
+
+        static func label(_ policy: NGFPolicyNode, _ accepted: Condition) -> String {
+            "\(policy.kind.rawValue) \(policy.ref.namespacedName)"
+                + (accepted.status == .true ? "" : " (\(accepted.reason?.rawValue ?? ""))")
+        }
+
+        /// The policies that attach nowhere: their targets are not found (a Gateway not accepted, a route on no
+        /// accepted parent) or drawn nowhere above; those under a route that is itself not attached are left there.
+        func detachedRows(drawn: [TreeRow], notAttached: [TreeRow]) -> [TreeRow] {
+            guard !graph.ngfPolicies.isEmpty else { return [] }
+            var attached = Set(graph.gateways.flatMap(\.policies))
+            attached.formUnion(graph.routes.flatMap(\.policies))
+            attached.formUnion(graph.servicePolicies.values.flatMap { $0 })
+            let shown = Set(drawn.compactMap(\.ref))
+            let underUnattached = Set(notAttached.compactMap(\.ref))
+            return graph.ngfPolicies.compactMap { policy in
+                guard !attached.contains(policy.ref), !underUnattached.contains(policy.ref) else { return nil }
+                let targetNotFound = policy.ancestors.allSatisfy { ancestor in
+                    ancestor.conditions.contains { $0.reason?.rawValue == "TargetNotFound" }
+                }
+                guard targetNotFound || !shown.contains(policy.ref) else { return nil }
+                let accepted = policy.ancestors.first.map { policy.accepted(ancestor: $0.ref) }
+                return TreeRow(
+                    depth: 1, label: accepted.map { Self.label(policy, $0) } ?? policy.ref.description,
+                    role: .notAttached, ref: policy.ref)
+            }
+        }
+    }
+
     /// A listener (as its Gateway or ListenerSet names it) and the routes attached to it.
-    static func listenerRows(_ listener: ListenerNode, owner: ObjectRef, graph: Graph, depth: Int) -> [TreeRow] {
+    static func listenerRows(_ listener: ListenerNode, owner: ObjectRef, graph: Graph, ngf: NGFIndex, depth: Int)
+        -> [TreeRow]
+    {
         let conflicted = listener.conditions.isTrue(.conflicted)
         let role: Role = if conflicted { .conflicted } else if listener.valid { .accepted } else { .error }
         var rows = [
@@ -86,7 +147,7 @@ public enum TopologyTree {
         ]
         for routeRef in listener.attachedRoutes {
             if let route = graph.route(routeRef) {
-                rows += routeRows(route, graph: graph, depth: depth + 1)
+                rows += routeRows(route, graph: graph, ngf: ngf, depth: depth + 1)
             } else if let route = graph.l4Route(routeRef) {
                 rows += l4RouteRows(route, listener: listener, graph: graph, depth: depth + 1)
             }
@@ -132,11 +193,13 @@ public enum TopologyTree {
             role: backend.valid ? .resolved : .error, ref: backend.service)
     }
 
-    static func routeRows(_ route: RouteNode, graph: Graph, depth: Int) -> [TreeRow] {
+    static func routeRows(_ route: RouteNode, graph: Graph, ngf: NGFIndex, depth: Int) -> [TreeRow] {
         let accepted = route.parents.contains(where: \.accepted)
         let resolved = route.parents.allSatisfy { $0.conditions.isTrue(.resolvedRefs) }
         let role: Role = if !accepted { .notAttached } else if resolved { .resolved } else { .error }
         var rows = [TreeRow(depth: depth, label: route.ref.description, role: role, ref: route.ref)]
+        rows += ngf.rows(route.ref, depth: depth + 1)
+        let gateways = ngf.byTarget.isEmpty ? [] : route.parents.filter(\.accepted).compactMap(\.gateway)
         for rule in route.rules {
             let match: String
             if let grpc = route.grpc?.spec.rules?[rule.index] {
@@ -177,6 +240,9 @@ public enum TopologyTree {
                                 ref: ObjectRef(group: "", kind: ca.kind, namespace: policyRef.namespace, name: ca.name))
                         )
                     }
+                }
+                if let service = backend.service {
+                    rows += ngf.rows(service, depth: depth + 3, gateways: gateways)
                 }
             }
         }

@@ -15,6 +15,8 @@ public struct DoctorInput: Sendable {
     public var namespace: String?
     /// Only these routes' checks (nil: every route in the namespace).
     public var routes: Set<ObjectRef>?
+    /// NGF's `--snippets` as the graph was built with (`ControllerConfig.snippets`); nil: inferred from the graph.
+    public var snippets: Bool? = nil
 
     public init(
         graph: Graph, snapshot: ResourceSnapshot, dataplane: DataplaneFacts,
@@ -34,6 +36,21 @@ public struct DoctorInput: Sendable {
     /// The routes whose checks run: in the namespace, and among `routes` when given.
     public var routesInScope: [RouteNode] {
         graph.routes.filter { inScope($0.ref) && routes?.contains($0.ref) != false }
+    }
+
+    /// Whether SnippetsFilters and SnippetsPolicies are read: `snippets` when given, else what the graph shows (a
+    /// SnippetsFilter of the store has a node only with snippets on; a SnippetsPolicy on one of this controller's
+    /// Gateways likewise). With nothing to tell by, on.
+    public var snippetsEnabled: Bool {
+        if let snippets { return snippets }
+        if !snapshot.snippetsFilters.isEmpty { return graph.ngfFilters.contains { $0.ref.kind == SnippetsFilter.kind } }
+        if graph.ngfPolicies.contains(where: { $0.kind == .snippets }) { return true }
+        let onOurGateway = snapshot.snippetsPolicies.contains { policy in
+            (policy.spec.targetRefs).contains {
+                $0.kind == Gateway.kind && graph.gateway(.gateway(policy.namespace, $0.name)) != nil
+            }
+        }
+        return !onOurGateway
     }
 
     /// The TLSRoutes, TCPRoutes and UDPRoutes whose checks run.
@@ -57,7 +74,7 @@ public enum DoctorRules {
             }
         }
         for route in input.l4RoutesInScope { findings += L4RouteRules.findings(route, input) }
-        return findings + PolicyRules.findings(input)
+        return findings + PolicyRules.findings(input) + NGFPolicyRules.findings(input)
     }
 
     static func dataplaneFindings(_ input: DoctorInput) -> [Finding] {

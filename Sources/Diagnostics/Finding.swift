@@ -75,6 +75,19 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable {
     case policyConflicted = "PolicyConflicted"
     case policyTargetNotFound = "PolicyTargetNotFound"
     case policyNotAttached = "PolicyNotAttached"
+    // NGF's policies (ClientSettings, ProxySettings, UpstreamSettings, RateLimit, Observability, Snippets, WAF).
+    case ngfPolicyTargetNotFound = "NGFPolicyTargetNotFound"
+    case ngfPolicyNotAttached = "NGFPolicyNotAttached"
+    case ngfPolicyTargetKindUnsupported = "NGFPolicyTargetKindUnsupported"
+    case ngfPolicyInvalid = "NGFPolicyInvalid"
+    case ngfPolicyConflicted = "NGFPolicyConflicted"
+    case ngfPolicyTargetNotAccepted = "NGFPolicyTargetNotAccepted"
+    case ngfPolicyNotSupported = "NGFPolicyNotSupported"
+    // NGF's filters (SnippetsFilter, AuthenticationFilter) and snippets.
+    case ngfFilterInvalid = "NGFFilterInvalid"
+    case routeFilterInvalid = "RouteFilterInvalid"
+    case snippetRejected = "SnippetRejected"
+    case snippetsDisabled = "SnippetsDisabled"
     // Cluster mode: the cluster's controller and gwconsole's core disagree.
     case statusDrift = "StatusDrift"
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The probe's text report.
 public enum ProbeText {
-    public static func render(url: String, result: ProbeResult) -> String {
-        var out = "GET \(url)\n"
+    public static func render(url: String, result: ProbeResult, method: String = "GET") -> String {
+        var out = "\(method) \(url)\n"
         if let error = result.error { out += "Error:    \(error)\n" }
         out += "Status:   \(result.status == 0 ? "no response" : String(result.status))\n"
         let t = result.timings

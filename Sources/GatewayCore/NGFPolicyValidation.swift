@@ -2,9 +2,9 @@ import GatewayAPI
 
 /// NGF's policy validators (`internal/controller/nginx/config/policies/*/validator.go`): what the controller checks
 /// beyond the CRDs, in NGF's words, and which fields make two policies on one target conflict.
-enum NGFPolicyValidation {
+public enum NGFPolicyValidation {
     /// nginx's size (`1024`, `8k`, `20m`, `1g`) in bytes.
-    static func bytes(_ size: String) -> Int? {
+    public static func bytes(_ size: String) -> Int? {
         let lower = size.lowercased().trimmingCharacters(in: .whitespaces)
         guard let last = lower.last else { return nil }
         let factors: [Character: Int] = ["k": 1024, "m": 1024 * 1024, "g": 1024 * 1024 * 1024]

@@ -23,6 +23,10 @@ public enum HTTPProbe {
         /// The method (GET when nil); HEAD asks for no body.
         public var method: String?
         public var bodyLimit = 64 * 1024
+        /// A request body (sent as curl --data sends it, POST unless `method` says otherwise).
+        public var body: String?
+        /// `user:password` for Basic authentication (curl -u).
+        public var user: String?
 
         public init(url: String, resolve: [String] = [], headers: [String] = []) {
             self.url = url
@@ -79,7 +83,12 @@ public enum HTTPProbe {
         } else if let caFile = request.caFile {
             _ = gw_curl_setopt_string(handle, CURLOPT_CAINFO, caFile)
         }
-        if let method = request.method, method != "GET" {
+        if let body = request.body {
+            _ = gw_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.utf8.count)
+            _ = gw_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, body)
+        }
+        if let user = request.user { _ = gw_curl_setopt_string(handle, CURLOPT_USERPWD, user) }
+        if let method = request.method, method != "GET" || request.body != nil {
             if method == "HEAD" {
                 _ = gw_curl_setopt_long(handle, CURLOPT_NOBODY, 1)
             } else {

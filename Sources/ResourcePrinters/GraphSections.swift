@@ -2,7 +2,8 @@ import GatewayAPI
 import GatewayCore
 
 /// The sections `describe` adds for Gateways, HTTPRoutes and Services from the controller's graph:
-/// attached routes, backends, directly attached and effective policies, and what refers to the object.
+/// attached routes, backends, directly attached and effective policies, NGF's policies and the settings in effect,
+/// and what refers to the object; for NGF's policies, their targets and ancestors.
 public enum GraphSections {
     /// A titled table; no rows prints `<none>`.
     public struct Section: Sendable, Equatable {
@@ -30,6 +31,8 @@ public enum GraphSections {
         refs.formUnion(graph.l4Routes.map(\.ref))
         refs.formUnion(graph.listenerSets.map(\.ref))
         refs.formUnion(graph.policies.flatMap(\.targets))
+        refs.formUnion(graph.ngfPolicies.map(\.ref))
+        refs.formUnion(graph.ngfPolicies.flatMap(\.targets))
         refs.formUnion(graph.references.usedBy.keys)
         var result: [ObjectRef: [Section]] = [:]
         for ref in refs where hasSections(ref.kind) {
@@ -38,10 +41,10 @@ public enum GraphSections {
         return result
     }
 
-    /// Whether objects of a kind have graph sections (Gateways, routes of every kind, Services).
+    /// Whether objects of a kind have graph sections (Gateways, routes of every kind, Services, NGF's policies).
     public static func hasSections(_ kind: String) -> Bool {
         ["Gateway", "ListenerSet", "HTTPRoute", "GRPCRoute", "Service"].contains(kind)
-            || L4RouteKind(rawValue: kind) != nil
+            || L4RouteKind(rawValue: kind) != nil || NGFPolicyKind(rawValue: kind) != nil
     }
 
     /// The sections of an object with no graph data (what a missing view stands for).
@@ -55,6 +58,9 @@ public enum GraphSections {
         var policyPosition: [ObjectRef: Int] = [:]
         /// Policies by the objects they target, in graph order.
         var policiesByTarget: [ObjectRef: [Int]] = [:]
+        /// NGF's policies by position, and by the objects they target, in graph order.
+        var ngfPosition: [ObjectRef: Int] = [:]
+        var ngfByTarget: [ObjectRef: [Int]] = [:]
 
         init(_ graph: Graph) {
             self.graph = graph
@@ -71,6 +77,10 @@ public enum GraphSections {
                 if policyPosition[policy.ref] == nil { policyPosition[policy.ref] = position }
                 for target in Set(policy.targets) { policiesByTarget[target, default: []].append(position) }
             }
+            for (position, policy) in graph.ngfPolicies.enumerated() {
+                if ngfPosition[policy.ref] == nil { ngfPosition[policy.ref] = position }
+                for target in Set(policy.targets) { ngfByTarget[target, default: []].append(position) }
+            }
         }
 
         func sections(for ref: ObjectRef) -> [Section] {
@@ -80,6 +90,7 @@ public enum GraphSections {
             case "HTTPRoute", "GRPCRoute": return routeSections(ref)
             case "Service": return serviceSections(ref)
             case _ where L4RouteKind(rawValue: ref.kind) != nil: return l4RouteSections(ref)
+            case _ where NGFPolicyKind(rawValue: ref.kind) != nil: return ngfPolicySections(ref)
             default: return []
             }
         }
@@ -111,8 +122,7 @@ public enum GraphSections {
                     rows: routes.flatMap(backendRows)),
                 Section(title: "Directly Attached Policies", headers: [], rows: []),
                 Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
-                referencedBy(ref, graph),
-            ]
+            ] + ngfSections(ref, settings: EffectivePolicies.gateway(gateway, in: graph)) + [referencedBy(ref, graph)]
         }
 
         /// A ListenerSet: its Gateway, and its listeners with what attached to them.
@@ -150,8 +160,7 @@ public enum GraphSections {
                     rows: backendRows(route)),
                 Section(title: "Directly Attached Policies", headers: [], rows: []),
                 Section(title: "Effective Policies", headers: ["Policy", "Targets", "Accepted"], rows: effective),
-                referencedBy(ref, graph),
-            ]
+            ] + ngfSections(ref, settings: EffectivePolicies.route(route, in: graph)) + [referencedBy(ref, graph)]
         }
 
         /// A TLSRoute, TCPRoute or UDPRoute: its parents, and its backends with their weights.
@@ -198,10 +207,85 @@ public enum GraphSections {
                 ]
                 if !effective.contains(row) { effective.append(row) }
             }
+            var gateways: [ObjectRef] = []
+            for position in routePositions {
+                for gateway in graph.routes[position].parents.filter(\.accepted).compactMap(\.gateway)
+                where !gateways.contains(gateway) {
+                    gateways.append(gateway)
+                }
+            }
             return [
                 Section(title: "Routes", headers: ["Route", "Ports", "Gateways"], rows: routes),
                 Section(title: "Directly Attached Policies", headers: ["Policy", "Targets", "Accepted"], rows: direct),
                 Section(title: "Effective Policies", headers: ["Port", "Policy", "Accepted"], rows: effective),
+            ]
+                + ngfSections(ref, settings: EffectivePolicies.service(ref, in: graph), gateways: gateways)
+                + [referencedBy(ref, graph)]
+        }
+
+        /// NGF's policies that target a Gateway, route or Service (Accepted as written for it: for a Service, for
+        /// the Gateways whose routes use it), and the settings in effect with the policy or filter each came from.
+        /// None when there is neither, so that objects without NGF's policies are described as before.
+        func ngfSections(_ ref: ObjectRef, settings: [EffectiveSetting], gateways: [ObjectRef] = []) -> [Section] {
+            let policies = (ngfByTarget[ref] ?? []).map { graph.ngfPolicies[$0] }
+            guard !policies.isEmpty || !settings.isEmpty else { return [] }
+            let rows = policies.map { policy -> [String] in
+                [
+                    "\(policy.kind.rawValue) \(policy.ref.namespacedName)",
+                    GraphSections.acceptedText(policy.accepted(target: ref, gateways: gateways)),
+                ]
+            }
+            return [
+                Section(title: "NGF Policies", headers: ["Policy", "Accepted"], rows: rows),
+                Section(
+                    title: "Effective Settings", headers: ["Setting", "Value", "From"],
+                    rows: settings.map(GraphSections.settingRow)),
+            ]
+        }
+
+        /// An NGF policy: its targets (Accepted for each), its settings, and its status entries with the conditions
+        /// written for each.
+        func ngfPolicySections(_ ref: ObjectRef) -> [Section] {
+            let targetHeaders = ["Target", "Accepted"]
+            let ancestorHeaders = ["Ancestor", "Type", "Status", "Reason", "Message"]
+            guard let position = ngfPosition[ref] else {
+                // Not processed: none of its targets is in the graph.
+                return [
+                    Section(title: "Targets", headers: targetHeaders, rows: []),
+                    Section(title: "Ancestors", headers: ancestorHeaders, rows: []),
+                    referencedBy(ref, graph),
+                ]
+            }
+            let policy = graph.ngfPolicies[position]
+            let targets = policy.targets.map { target -> [String] in
+                var gateways: [ObjectRef] = []
+                if target.kind == "Service" {
+                    for use in serviceUses[target] ?? [] {
+                        for gateway in graph.routes[use.route].parents.filter(\.accepted).compactMap(\.gateway)
+                        where !gateways.contains(gateway) {
+                            gateways.append(gateway)
+                        }
+                    }
+                }
+                return [
+                    target.description,
+                    GraphSections.acceptedText(policy.accepted(target: target, gateways: gateways)),
+                ]
+            }
+            var ancestors: [[String]] = []
+            for ancestor in policy.ancestors {
+                for (index, condition) in policy.statusConditions(ancestor).enumerated() {
+                    ancestors.append([
+                        index == 0 ? ancestor.ref.description : "", condition.type.rawValue,
+                        condition.status.rawValue, condition.reason?.rawValue ?? "", condition.message ?? "",
+                    ])
+                }
+            }
+            let settings = EffectivePolicies.fields(policy.spec).map { [$0.field, $0.value] }
+            return [
+                Section(title: "Targets", headers: targetHeaders, rows: targets),
+                Section(title: "Settings", headers: ["Setting", "Value"], rows: settings),
+                Section(title: "Ancestors", headers: ancestorHeaders, rows: ancestors),
                 referencedBy(ref, graph),
             ]
         }
@@ -243,6 +327,19 @@ public enum GraphSections {
     static func acceptedText(_ node: PolicyNode) -> String {
         let accepted = node.conditions.first
         return accepted?.status == .true ? "True" : "False (\(accepted?.reason?.rawValue ?? ""))"
+    }
+
+    /// `True`, or `False (Reason)`.
+    static func acceptedText(_ condition: Condition) -> String {
+        condition.status == .true ? "True" : "\(condition.status.rawValue) (\(condition.reason?.rawValue ?? ""))"
+    }
+
+    /// An effective setting: its field, value, and the object it comes from with those it overrides.
+    static func settingRow(_ setting: EffectiveSetting) -> [String] {
+        let overrides =
+            setting.overridden.isEmpty
+            ? "" : " (overrides \(setting.overridden.map(\.description).joined(separator: ", ")))"
+        return [setting.field, setting.value, setting.origin.description + overrides]
     }
 
     static func referencedBy(_ ref: ObjectRef, _ graph: Graph) -> Section {

@@ -121,6 +121,22 @@ enum ResourceColumns {
             ]
             if wide { cols.append(column("ANCESTORS") { policyAncestors($0) }) }
             return cols
+        case _ where ResourceRegistry.ngfPolicies.contains { $0.groupKind == type.groupKind }:
+            // NGF's policies: each ancestor's Accepted, as for BackendTLSPolicy.
+            var cols = [
+                column("TARGETS") { policyTargets($0) },
+                column("ACCEPTED") { entryConditions($0["status"]?["ancestors"], .accepted) },
+                ageColumn,
+            ]
+            if wide { cols.append(column("ANCESTORS") { policyAncestors($0) }) }
+            return cols
+        case ResourceRegistry.snippetsFilter.groupKind:
+            return [column("ACCEPTED") { entryConditions($0["status"]?["controllers"], .accepted) }, ageColumn]
+        case ResourceRegistry.authenticationFilter.groupKind:
+            return [
+                column("TYPE") { $0.value(at: ["spec", "type"])?.stringValue ?? "" },
+                column("ACCEPTED") { entryConditions($0["status"]?["controllers"], .accepted) }, ageColumn,
+            ]
         case ResourceRegistry.namespace.groupKind:
             return [column("STATUS") { $0.value(at: ["status", "phase"])?.stringValue ?? "Active" }, ageColumn]
         // cert-manager's printer columns.
@@ -229,21 +245,28 @@ enum ResourceColumns {
         }.joined(separator: ",")
     }
 
+    /// `Kind/name[:section]` per target: `spec.targetRefs`, or the single `spec.targetRef` (ClientSettingsPolicy,
+    /// WAFPolicy).
     static func policyTargets(_ object: JSONValue) -> String {
-        (object.value(at: ["spec", "targetRefs"])?.arrayValue ?? []).map { ref in
+        let refs =
+            object.value(at: ["spec", "targetRefs"])?.arrayValue ?? object.value(at: ["spec", "targetRef"]).map { [$0] }
+            ?? []
+        return refs.map { ref in
             "\(ref["kind"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")"
                 + (ref["sectionName"]?.stringValue.map { ":\($0)" } ?? "")
         }.joined(separator: ",")
     }
 
-    /// `default/gateway=Accepted` per ancestor.
+    /// `default/gateway=Accepted` per ancestor (`HTTPRoute default/route=Accepted` for a route).
     static func policyAncestors(_ object: JSONValue) -> String {
         let list = object.value(at: ["status", "ancestors"])?.arrayValue ?? []
         if list.isEmpty { return "<none>" }
         return list.map { entry in
             let ref = entry["ancestorRef"] ?? [:]
             let reason = entry.conditionList.accepted?.reason?.rawValue ?? "Unknown"
-            return "\(ref["namespace"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")=\(reason)"
+            // NGF's route-targeted policies have the route as ancestor: its kind is said.
+            let kind = ref["kind"]?.stringValue.flatMap { $0 == "Gateway" ? nil : "\($0) " } ?? ""
+            return "\(kind)\(ref["namespace"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")=\(reason)"
         }.joined(separator: ",")
     }
 

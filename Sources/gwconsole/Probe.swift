@@ -44,8 +44,21 @@ struct Probe: ParsableCommand {
 
     @Option(
         name: [.customShort("d"), .long],
-        help: "gRPC: the request message as JSON (as grpcurl -d). Layer-4 probes: the bytes to send (TCP, UDP).")
+        help:
+            "HTTP: the request body (as curl --data: POST unless -X says otherwise). gRPC: the request message as JSON (as grpcurl -d). Layer-4 probes: the bytes to send (TCP, UDP)."
+    )
     var data: String?
+
+    @Option(name: [.customShort("X"), .long], help: "HTTP: the request method (as curl -X).")
+    var request: String?
+
+    @Option(name: [.customShort("u"), .long], help: "HTTP: USER:PASSWORD for Basic authentication (as curl -u).")
+    var user: String?
+
+    @Option(
+        name: .customLong("repeat"),
+        help: "HTTP: send the request N times in a row and count the answers (a rate limit's burst), 1 to 200.")
+    var repeatCount: Int = 1
 
     @Option(
         name: .long, help: "gRPC: a .proto file with the method's service (repeatable; default: the local backends').")
@@ -194,10 +207,21 @@ struct Probe: ParsableCommand {
                     dataplane.gateways[$0.name]?.bindings
                 }
             }
+            guard (1...200).contains(repeatCount) else { throw CLIError("error: --repeat must be between 1 and 200") }
             var request = HTTPProbe.Request(url: target, resolve: resolveList, headers: header)
             request.caFile = cacert
             request.insecure = insecure
-            let result = HTTPProbe.perform(request)
+            request.body = data
+            request.user = user
+            request.method = self.request?.uppercased()
+            // A burst: every answer's status counted; the last one is shown.
+            var statuses: [Int] = []
+            var result = HTTPProbe.perform(request)
+            statuses.append(result.status)
+            for _ in 1..<repeatCount {
+                result = HTTPProbe.perform(request)
+                statuses.append(result.status)
+            }
             let backends = BackendProbe.analyse(
                 url: target, resolve: resolveList, graph: graph,
                 dataplane: dataplane,
@@ -211,7 +235,19 @@ struct Probe: ParsableCommand {
                         as: UTF8.self) + "\n")
                 return
             }
-            Output.out(ProbeText.render(url: target, result: result))
+            Output.out(
+                ProbeText.render(url: target, result: result, method: request.method ?? (data == nil ? "GET" : "POST")))
+            if statuses.count > 1 {
+                let counts = Dictionary(grouping: statuses, by: { $0 }).sorted { $0.key < $1.key }
+                Output.out(
+                    "Answers:  \(statuses.count) requests: "
+                        + counts.map { "\($0.value.count)× \($0.key)" }.joined(separator: ", ") + "\n")
+            }
+            let effects = PolicyEffectsProbe.explain(
+                url: target, resolve: resolveList, method: request.method ?? (data == nil ? "GET" : "POST"),
+                bodyBytes: data?.utf8.count ?? 0, statuses: statuses, headers: result.headers, graph: graph,
+                dataplane: dataplane)
+            if !effects.isEmpty { Output.out("Policies:\n" + effects.map { "  \($0)\n" }.joined()) }
             // A redirect to another listener of the same Gateway (HTTP to HTTPS) is followed where it is served.
             if let gatewayBindings = routeBindings,
                 let hop = RedirectFollower.hop(from: result, bindings: gatewayBindings, portOffset: state.portOffset)
