@@ -28,6 +28,15 @@ struct PolicyExampleTests {
         try body(live, gateway.ip, gateway.port)
     }
 
+    /// `gwconsole probe` of a path on cafe.example.com through the Gateway.
+    static func probe(_ live: LiveDataplane, _ ip: String, _ port: Int, _ path: String, _ extra: [String] = []) throws
+        -> String
+    {
+        try live.run(
+            ["probe", "http://cafe.example.com:\(port)\(path)", "--resolve", "cafe.example.com:\(port):\(ip)"] + extra
+        ).stdout
+    }
+
     static func post(_ ip: String, _ port: Int, _ path: String, bytes: Int, extra: [String] = []) throws -> (
         status: Int, body: String
     ) {
@@ -58,7 +67,18 @@ struct PolicyExampleTests {
             let route = try live.run(["get", "httproute", "tea", "-o", "json"]).stdout
             #expect(route.contains("\"ClientSettingsPolicyAffected\""), "\(route)")
             let config = try live.run(["render"]).stdout
-            #expect(config.contains("# ClientSettingsPolicy default/tea-client-settings\n        client_max_body_size 75;"))
+            #expect(
+                config.contains("# ClientSettingsPolicy default/tea-client-settings\n        client_max_body_size 75;"))
+            // probe says which policy refused the body.
+            let probe = try Self.probe(
+                live, ip, port, "/coffee", ["-d", "this payload is greater than fifty bytes by four bytes"])
+            #expect(
+                probe.contains(
+                    "413: the body (54 bytes) is over client_max_body_size 50 bytes, from body.maxSize 50 of ClientSettingsPolicy default/gateway-client-settings (on its Gateway)"
+                ), "\(probe)")
+            let teaProbe = try Self.probe(live, ip, port, "/tea", ["-d", String(repeating: "x", count: 80)])
+            #expect(
+                teaProbe.contains("body.maxSize 75 of ClientSettingsPolicy default/tea-client-settings (on the route)"))
         }
     }
 
@@ -76,6 +96,12 @@ struct PolicyExampleTests {
             #expect(user.status == 200 && user.body.contains("Server name: coffee-"), "\(user)")
             let tea = try LiveDataplane.curl(host: "cafe.example.com", ip: ip, port: port, path: "/tea")
             #expect(tea.status == 200 && tea.body.contains("Server name: tea-"), "\(tea)")
+            let probe = try Self.probe(live, ip, port, "/coffee")
+            #expect(
+                probe.contains(
+                    "401: AuthenticationFilter default/basic-auth (Basic, realm \"Restricted basic-auth\") on HTTPRoute default/cafe-routes rule 0"
+                ), "\(probe)")
+            #expect(try Self.probe(live, ip, port, "/coffee", ["-u", "user1:password1"]).contains("Status:   200"))
             let filter = try live.run(["get", "authenticationfilter", "basic-auth", "-o", "json"]).stdout
             #expect(filter.contains("\"The AuthenticationFilter is accepted\""), "\(filter)")
             // The htpasswd file is a secret: written 0600, its content never in `render`.
@@ -89,17 +115,25 @@ struct PolicyExampleTests {
         try Self.run("rate-limit-policy") { live, ip, port in
             var statuses: [Int] = []
             for _ in 0..<10 {
-                statuses.append(try LiveDataplane.curl(host: "cafe.example.com", ip: ip, port: port, path: "/tea").status)
+                statuses.append(
+                    try LiveDataplane.curl(host: "cafe.example.com", ip: ip, port: port, path: "/tea").status)
             }
             #expect(statuses.contains(200) && statuses.contains(503), "\(statuses)")
             #expect(Set(statuses).isSubset(of: [200, 503]), "\(statuses)")
+            let burst = try Self.probe(live, ip, port, "/tea", ["--repeat", "10"])
+            #expect(
+                burst.contains(
+                    "requests refused by RateLimitPolicy default/gateway-rate-limit (on its Gateway): rate 10r/s per $binary_remote_addr (limit_req_status 503)"
+                ), "\(burst)")
             // 1r/s with a burst of 3: the 4 requests after the first are queued, each about 1 s after the last.
             let start = Date()
             var coffee: [Int] = []
             for _ in 0..<4 {
                 coffee.append(
-                    try LiveDataplane.curl(host: "cafe.example.com", ip: ip, port: port, path: "/coffee", extra: ["-m", "10"])
-                        .status)
+                    try LiveDataplane.curl(
+                        host: "cafe.example.com", ip: ip, port: port, path: "/coffee", extra: ["-m", "10"]
+                    )
+                    .status)
             }
             #expect(coffee.allSatisfy { $0 == 200 }, "\(coffee)")
             #expect(Date().timeIntervalSince(start) > 2, "burst 3 at 1r/s queues the requests")
@@ -153,7 +187,9 @@ struct PolicyExampleTests {
                 host: "cafe.example.com", ip: ip, port: port, path: "/tea", extra: ["-X", "POST"])
             #expect(tea.status == 200 && tea.body.contains("Server name: tea-"), "\(tea)")
             let config = try live.run(["render"]).stdout
-            #expect(config.contains("# SnippetsPolicy default/limit-conn-sp\n    limit_conn_zone $binary_remote_addr zone=addr:10m;"))
+            #expect(
+                config.contains(
+                    "# SnippetsPolicy default/limit-conn-sp\n    limit_conn_zone $binary_remote_addr zone=addr:10m;"))
             let policy = try live.run(["get", "httproute", "coffee", "-o", "json"]).stdout
             #expect(policy.contains("\"All references are resolved\""), "\(policy)")
         }
@@ -161,7 +197,7 @@ struct PolicyExampleTests {
 
     @Test("cors-filter: an allowed origin is echoed with credentials; another origin gets no Allow-Origin")
     func cors() throws {
-        try Self.run("cors-filter") { _, ip, port in
+        try Self.run("cors-filter") { live, ip, port in
             func preflight(_ origin: String) throws -> String {
                 try LiveDataplane.curl(
                     host: "cafe.example.com", ip: ip, port: port, path: "/coffee",
@@ -182,6 +218,13 @@ struct PolicyExampleTests {
             let other = try preflight("https://example.com")
             #expect(!other.contains("Access-Control-Allow-Origin") && !other.contains("Allow-Credentials"), "\(other)")
             #expect(other.contains("Access-Control-Allow-Methods: GET, POST"))
+            let probe = try Self.probe(
+                live, ip, port, "/coffee", ["-X", "OPTIONS", "-H", "Origin: https://www.foo.com"])
+            #expect(
+                probe.contains(
+                    "CORS filter on HTTPRoute default/coffee-cors rule 0 (allowOrigins https://www.foo.com, https://*.bar.com): Access-Control-Allow-Origin: https://www.foo.com"
+                ),
+                "\(probe)")
         }
     }
 
@@ -222,7 +265,8 @@ struct PolicyExampleTests {
             name: "large-header", address: backend, port: 8080,
             // 12 KB of headers (nginx takes at most 4 KB per parameter): over the 4k and 8k buffers, under 16k.
             body: "location / { "
-                + (1...4).map { "add_header X-Large-\($0) \(String(repeating: "X", count: 3000));" }.joined(separator: " ")
+                + (1...4).map { "add_header X-Large-\($0) \(String(repeating: "X", count: 3000));" }.joined(
+                    separator: " ")
                 + " return 200 \"coffee\\n\"; }")
         #expect(try live.run(["up"]).status == 0)
         let example = Self.folder + "/proxy-settings-policy"
@@ -245,7 +289,9 @@ struct PolicyExampleTests {
         #expect(try coffee() == 502)
         #expect(try live.run(["apply", "-f", example + "/gateway-proxy-settings.yaml"]).status == 0)
         #expect(try coffee() == 502)
-        #expect(try live.run(["render"]).stdout.contains("# ProxySettingsPolicy default/gateway-proxy-settings\n    proxy_buffer_size 4k;"))
+        #expect(
+            try live.run(["render"]).stdout.contains(
+                "# ProxySettingsPolicy default/gateway-proxy-settings\n    proxy_buffer_size 4k;"))
         #expect(try live.run(["apply", "-f", example + "/coffee-proxy-settings.yaml"]).status == 0)
         #expect(try coffee() == 200)
         let route = try live.run(["get", "httproute", "coffee", "-o", "json"]).stdout
