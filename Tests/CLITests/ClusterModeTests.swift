@@ -101,6 +101,56 @@ struct ClusterModeTests {
     }
 
     @Test(
+        "NGF's policies and filters on a cluster: listed with their targets and status, watched, and in the tree under what they target"
+    )
+    func ngfPolicies() throws {
+        let gateway =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gateway","namespace":"default","generation":1},"spec":{"gatewayClassName":"nginx","listeners":[{"name":"http","port":80,"protocol":"HTTP","hostname":"*.example.com"}]}}"#
+        let route =
+            #"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"tea","namespace":"default","generation":1},"spec":{"parentRefs":[{"name":"gateway"}],"hostnames":["cafe.example.com"],"rules":[{"matches":[{"path":{"type":"Exact","value":"/tea"}}],"backendRefs":[{"name":"tea","port":80}]}]}}"#
+        let service =
+            #"{"apiVersion":"v1","kind":"Service","metadata":{"name":"tea","namespace":"default"},"spec":{"selector":{"app":"tea"},"ports":[{"name":"http","port":80,"targetPort":8080,"protocol":"TCP"}],"type":"ClusterIP","clusterIP":"10.96.0.83"}}"#
+        let gatewayPolicy =
+            #"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"ClientSettingsPolicy","metadata":{"name":"gateway-client-settings","namespace":"default","generation":1},"spec":{"targetRef":{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gateway"},"body":{"maxSize":"50"}},"status":{"ancestors":[{"ancestorRef":{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gateway","namespace":"default"},"controllerName":"gateway.nginx.org/nginx-gateway-controller","conditions":[{"type":"Accepted","status":"True","reason":"Accepted","message":"The Policy is accepted","lastTransitionTime":"2026-01-01T00:00:00Z"}]}]}}"#
+        let routePolicy =
+            #"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"ClientSettingsPolicy","metadata":{"name":"tea-client-settings","namespace":"default","generation":1},"spec":{"targetRef":{"group":"gateway.networking.k8s.io","kind":"HTTPRoute","name":"tea"},"body":{"maxSize":"75"}}}"#
+        let limit =
+            #"{"apiVersion":"gateway.nginx.org/v1alpha1","kind":"RateLimitPolicy","metadata":{"name":"gateway-rate-limit","namespace":"default","generation":1},"spec":{"targetRefs":[{"group":"gateway.networking.k8s.io","kind":"Gateway","name":"gateway"}],"rateLimit":{"local":{"rules":[{"key":"$binary_remote_addr","rate":"10r/s","zoneSize":"10m"}]}}}}"#
+        let objects =
+            FakeCluster.guideObjects().filter { $0.contains("\"kind\":\"GatewayClass\"") } + [
+                gateway, route, service, gatewayPolicy, routePolicy, limit,
+            ]
+        let cluster = try FakeCluster(objects: objects)
+        let kubeconfig = try cluster.kubeconfig()
+        let cli = CLI()
+        let get = try cli.run(["--kubeconfig", kubeconfig, "get", "cspolicy,rlpolicy"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(
+            get.stdout.contains("gateway-client-settings") && get.stdout.contains("Gateway/gateway"), "\(get.stdout)")
+        #expect(get.stdout.contains("tea-client-settings") && get.stdout.contains("HTTPRoute/tea"), "\(get.stdout)")
+        #expect(get.stdout.contains("ratelimitpolicy.gateway.nginx.org/gateway-rate-limit"), "\(get.stdout)")
+        let described = try cli.run(["--kubeconfig", kubeconfig, "describe", "httproute", "tea"])
+        #expect(described.stdout.contains("ClientSettingsPolicy default/tea-client-settings"), "\(described.stdout)")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline,
+            (try? cluster.control("GET", "/_test/watches"))?.contains("clientsettingspolicies") != true
+        {
+            usleep(20_000)
+        }
+        let watches = try cluster.control("GET", "/_test/watches")
+        #expect(watches.contains("clientsettingspolicies") && watches.contains("ratelimitpolicies"), "\(watches)")
+        let term = try TmuxTerminal("\(CLI.binary) --state \(cli.state) --kubeconfig \(kubeconfig)")
+        let tree = term.waitForAll(
+            [
+                "ClientSettingsPolicy default/gateway-client-settings",
+                "ClientSettingsPolicy default/tea-client-settings",
+            ],
+            seconds: 20)
+        #expect(tree.contains("RateLimitPolicy default/gateway-rate-limit"), "\(tree)")
+        try term.send("q")
+    }
+
+    @Test(
         "describe starts the context's cache keeper; later describes and doctor list nothing, show a change at once, and down stops it"
     )
     func cacheKeeper() throws {

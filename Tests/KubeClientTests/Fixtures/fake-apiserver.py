@@ -138,6 +138,20 @@ class Registry:
                            ["gateway-api"]))
             types.append(T(GATEWAY_GROUP, btls_version, "backendtlspolicies", "BackendTLSPolicy", True, ["btlspolicy"],
                            ["gateway-api"], status=True))
+            # NGINX Gateway Fabric's CRDs, as its install serves them.
+            for version, resource, kind, short in (
+                    ("v1alpha1", "clientsettingspolicies", "ClientSettingsPolicy", ["cspolicy"]),
+                    ("v1alpha1", "proxysettingspolicies", "ProxySettingsPolicy", ["pspolicy"]),
+                    ("v1alpha1", "upstreamsettingspolicies", "UpstreamSettingsPolicy", ["uspolicy"]),
+                    ("v1alpha1", "ratelimitpolicies", "RateLimitPolicy", ["rlpolicy"]),
+                    ("v1alpha2", "observabilitypolicies", "ObservabilityPolicy", []),
+                    ("v1alpha1", "snippetspolicies", "SnippetsPolicy", ["snippetspolicy"]),
+                    ("v1alpha1", "wafpolicies", "WAFPolicy", []),
+                    ("v1alpha1", "snippetsfilters", "SnippetsFilter", ["snippetsfilter"]),
+                    ("v1alpha1", "authenticationfilters", "AuthenticationFilter", ["authfilter"]),
+                    ("v1alpha2", "nginxproxies", "NginxProxy", [])):
+                types.append(T("gateway.nginx.org", version, resource, kind, True, short, ["nginx-gateway-fabric"],
+                               status=kind != "NginxProxy"))
         self.types = types
         self.by_gvr = {(t.group, t.version, t.resource): t for t in types}
         self.by_gvk = {(t.group, t.version, t.kind): t for t in types}
