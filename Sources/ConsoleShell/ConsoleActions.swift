@@ -284,6 +284,7 @@ public struct ConsoleActions {
             global.clusterMode ? DataplaneFacts.clusterManaged : data.state.facts(stateDirectory: data.store.directory)
         var input = DoctorInput(
             graph: data.graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
+        input.snippets = global.controllerConfig.snippets
         input.observations = DoctorProbe.observe(
             input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
         input.grpcObservations = DoctorProbe.observeGRPC(

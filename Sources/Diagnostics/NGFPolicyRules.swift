@@ -51,15 +51,13 @@ enum NGFPolicyRules {
         result += snapshot.observabilityPolicies.map { policy($0, .observability, $0.spec.targetRefs) }
         if snippets { result += snapshot.snippetsPolicies.map { policy($0, .snippets, $0.spec.targetRefs) } }
         result += snapshot.wafPolicies.map { waf in
-            // WAFPolicy has one targetRef, read as NGF's graph reads it.
-            let ref = waf.spec["targetRef"].map {
+            // WAFPolicy's targetRefs, read as NGF's graph reads them.
+            let refs = (waf.spec["targetRefs"]?.arrayValue ?? []).map {
                 LocalPolicyTargetReference(
                     group: $0["group"]?.stringValue ?? "", kind: $0["kind"]?.stringValue ?? "",
                     name: $0["name"]?.stringValue ?? "")
             }
-            var stored = policy(waf, .waf, ref.map { [$0] } ?? [])
-            stored.field = "spec.targetRef"
-            return stored
+            return policy(waf, .waf, refs)
         }
         return result
     }

@@ -46,7 +46,9 @@ public enum PolicyEffects {
             var limit: (Int64, String)?
             for item in ruleNode.extensions {
                 if case .externalAuth(let auth, _) = item, let size = auth.forwardBody?["maxSize"]?.intValue, size > 0 {
-                    limit = (size, "the ExternalAuth filter's forwardBody.maxSize on \(route.ref.description) rule \(rule)")
+                    limit = (
+                        size, "the ExternalAuth filter's forwardBody.maxSize on \(route.ref.description) rule \(rule)"
+                    )
                 }
             }
             if limit == nil,
@@ -55,11 +57,14 @@ public enum PolicyEffects {
                     return nil
                 })
             {
-                limit = (NGFPolicyValidation.bytes(size).map(Int64.init) ?? 0, "body.maxSize \(size) of \(name(policy))")
+                limit = (
+                    NGFPolicyValidation.bytes(size).map(Int64.init) ?? 0, "body.maxSize \(size) of \(name(policy))"
+                )
             }
             if let (size, origin) = limit {
                 lines.append(
-                    "413: the body (\(request.bodyBytes) bytes) is over client_max_body_size \(size) bytes, from \(origin)")
+                    "413: the body (\(request.bodyBytes) bytes) is over client_max_body_size \(size) bytes, from \(origin)"
+                )
             }
         }
         if statuses.contains(401) {
@@ -90,7 +95,8 @@ public enum PolicyEffects {
             let refused = request.statuses.filter { $0 == code }.count
             if refused > 0 {
                 let rules = (limit.local?.rules ?? []).map { rule in
-                    "rate \(rule.rate)" + (rule.burst.map { " burst \($0)" } ?? "") + (rule.noDelay == true ? " nodelay" : "")
+                    "rate \(rule.rate)" + (rule.burst.map { " burst \($0)" } ?? "")
+                        + (rule.noDelay == true ? " nodelay" : "")
                         + " per \(rule.key)"
                 }
                 lines.append(

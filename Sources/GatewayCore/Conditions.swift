@@ -110,10 +110,17 @@ public enum Conditions {
     }
     static func ngfPolicyAffected(_ kind: NGFPolicyKind) -> Condition? {
         kind.affectedCondition.map {
-            make($0, true, "PolicyAffected", "The \(kind.rawValue) is applied to the resource")
+            make(
+                $0, true, "PolicyAffected",
+                kind == .waf
+                    ? "WAFPolicy is applied to the resource" : "The \(kind.rawValue) is applied to the resource")
         }
     }
-    static func filterAccepted(_ kind: String) -> Condition { make(.accepted, true, .accepted, "The \(kind) is accepted") }
+    static func filterAccepted(_ kind: String) -> Condition {
+        make(.accepted, true, .accepted, "The \(kind) is accepted")
+    }
     static func filterInvalid(_ message: String) -> Condition { make(.accepted, false, .invalid, message) }
-    static func routeInvalidFilter(_ message: String) -> Condition { make(.resolvedRefs, false, "InvalidFilter", message) }
+    static func routeInvalidFilter(_ message: String) -> Condition {
+        make(.resolvedRefs, false, "InvalidFilter", message)
+    }
 }

@@ -12,7 +12,8 @@ enum NGFFilterGraph {
                 var problems: [String] = []
                 for (index, snippet) in filter.spec.snippets.enumerated() {
                     if let problem = SnippetCheck.problem(snippet.value) {
-                        problems.append("spec.snippets[\(index)].value: Invalid value: \"\(snippet.context)\": \(problem)")
+                        problems.append(
+                            "spec.snippets[\(index)].value: Invalid value: \"\(snippet.context)\": \(problem)")
                     }
                 }
                 let valid = problems.isEmpty
@@ -106,7 +107,8 @@ enum NGFFilterGraph {
                 }
                 guard ref.group == "gateway.nginx.org" else {
                     dropped.append(
-                        "\(path).extensionRef: Unsupported value: \"\(ref.group)\": supported values: \"gateway.nginx.org\"")
+                        "\(path).extensionRef: Unsupported value: \"\(ref.group)\": supported values: \"gateway.nginx.org\""
+                    )
                     continue
                 }
                 guard ref.kind == "SnippetsFilter" || ref.kind == "AuthenticationFilter" else {
@@ -156,7 +158,8 @@ enum NGFFilterGraph {
                 if externalAuths > 1 { continue }
                 guard auth.protocol == "HTTP" else {
                     dropped.append(
-                        "\(path).externalAuth.protocol: Unsupported value: \"\(auth.protocol)\": supported values: \"HTTP\"")
+                        "\(path).externalAuth.protocol: Unsupported value: \"\(auth.protocol)\": supported values: \"HTTP\""
+                    )
                     continue
                 }
                 let resolved = backend(HTTPBackendRef(auth.backendRef), &references)
@@ -188,10 +191,12 @@ public enum HtpasswdCheck {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else {
                 return "line \(index + 1) is not \"user:password-hash\""
             }
-            let hash = line[line.index(after: colon)...].split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            let hash =
+                line[line.index(after: colon)...].split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
             if hash.isEmpty { return "line \(index + 1) has no password hash" }
             if hash.hasPrefix("$2") {
-                return "line \(index + 1) has a bcrypt hash ($2y$), which NGINX's auth_basic cannot check: use `htpasswd -m` (apr1) or SHA-512 crypt"
+                return
+                    "line \(index + 1) has a bcrypt hash ($2y$), which NGINX's auth_basic cannot check: use `htpasswd -m` (apr1) or SHA-512 crypt"
             }
             users += 1
         }

@@ -22,6 +22,8 @@ enum NGFPolicyGraph {
         nodes = nodes.compactMap { node in
             var node = node
             node.targets = targetRefs(node).compactMap { target -> ObjectRef? in
+                // A kind the policy cannot take (stored past the CRD's rules) is no target.
+                guard node.kind.targetKinds.contains(target.kind) else { return nil }
                 switch target.kind {
                 case "Gateway" where target.group == Gateway.group:
                     let ref = ObjectRef.gateway(node.ref.namespace, target.name)
@@ -121,7 +123,32 @@ enum NGFPolicyGraph {
                 .count
             nodes[index].ancestors = Array(nodes[index].ancestors.prefix(max(0, 16 - others)))
         }
+        externalAuthBodyLimits(&routes, nodes)
         return nodes
+    }
+
+    /// An ExternalAuth filter's `forwardBody.maxSize` and a ClientSettingsPolicy's `body.maxSize` on the route would
+    /// both set the rule's body limit: as NGF, the rule answers 500 and says which (ResolvedRefs InvalidFilter).
+    static func externalAuthBodyLimits(_ routes: inout [RouteNode], _ nodes: [NGFPolicyNode]) {
+        for r in routes.indices where !routes[r].policies.isEmpty {
+            let limiting = routes[r].policies.compactMap { ref in nodes.first { $0.ref == ref } }.first { node in
+                if case .clientSettings(let spec) = node.spec { return spec.body?.maxSize != nil }
+                return false
+            }
+            guard let limiting else { continue }
+            for u in routes[r].rules.indices where routes[r].rules[u].filterProblem == nil {
+                let forwards = routes[r].rules[u].extensions.contains { item in
+                    if case .externalAuth(let auth, _) = item {
+                        return (auth.forwardBody?["maxSize"]?.intValue ?? 0) > 0
+                    }
+                    return false
+                }
+                if forwards {
+                    routes[r].rules[u].filterProblem =
+                        "ExternalAuth forwardBody.maxSize conflicts with ClientSettingsPolicy \(limiting.ref.namespacedName) body.maxSize"
+                }
+            }
+        }
     }
 
     /// Every NGF policy of the snapshot as a node, in namespace/name order within its kind.
@@ -146,7 +173,9 @@ enum NGFPolicyGraph {
             nodes += snapshot.snippetsPolicies.map { node($0, .snippets, .snippets($0.spec), $0.status) }
         }
         nodes += snapshot.wafPolicies.map { node($0, .waf, .waf($0.spec), $0.status) }
-        return nodes.sorted { ($0.kind.rawValue, $0.ref.namespace, $0.ref.name) < ($1.kind.rawValue, $1.ref.namespace, $1.ref.name) }
+        return nodes.sorted {
+            ($0.kind.rawValue, $0.ref.namespace, $0.ref.name) < ($1.kind.rawValue, $1.ref.namespace, $1.ref.name)
+        }
     }
 
     static func targetRefs(_ node: NGFPolicyNode) -> [LocalPolicyTargetReference] {
@@ -158,13 +187,11 @@ enum NGFPolicyGraph {
         case .observability(let spec): return spec.targetRefs
         case .snippets(let spec): return spec.targetRefs
         case .waf(let spec):
-            // WAFPolicy has one targetRef.
-            guard let ref = spec["targetRef"] else { return [] }
-            return [
+            return (spec["targetRefs"]?.arrayValue ?? []).map {
                 LocalPolicyTargetReference(
-                    group: ref["group"]?.stringValue ?? "", kind: ref["kind"]?.stringValue ?? "",
-                    name: ref["name"]?.stringValue ?? "")
-            ]
+                    group: $0["group"]?.stringValue ?? "", kind: $0["kind"]?.stringValue ?? "",
+                    name: $0["name"]?.stringValue ?? "")
+            }
         }
     }
 
@@ -186,7 +213,8 @@ enum NGFPolicyGraph {
                 return Conditions.ngfPolicyNginxProxyNotSet("Telemetry is not enabled in the NginxProxy resource")
             }
             return Conditions.ngfPolicyNginxProxyNotSet(
-                "Tracing needs NGINX's OpenTelemetry module (ngx_otel_module), which the embedded data plane does not have")
+                "Tracing needs NGINX's OpenTelemetry module (ngx_otel_module), which the embedded data plane does not have"
+            )
         case .waf:
             if proxy?.waf?["enable"]?.boolValue == true {
                 return Conditions.ngfPolicyNginxProxyNotSet("WAF requires NGINX Plus with App Protect")

@@ -70,7 +70,8 @@ public struct NGFPolicyNode: Sendable {
             programmed = Conditions.make(
                 .programmed, false, "Overridden", "Policy is overridden by a conflicting policy of greater precedence")
         } else {
-            programmed = Conditions.make(.programmed, false, "Reconciling", "Policy is not programmed in the data plane")
+            programmed = Conditions.make(
+                .programmed, false, "Reconciling", "Policy is not programmed in the data plane")
         }
         var result: [Condition] = []
         for condition in [Conditions.ngfPolicyAccepted, programmed] + problems {

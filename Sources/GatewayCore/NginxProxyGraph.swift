@@ -10,7 +10,8 @@ enum NginxProxyGraph {
         guard let ref = gc.spec.parametersRef else { return nil }
         var problems: [String] = []
         if ref.group != "gateway.nginx.org" || ref.kind != "NginxProxy" {
-            problems.append("spec.parametersRef.kind: Unsupported value: \"\(ref.kind)\": supported values: \"NginxProxy\"")
+            problems.append(
+                "spec.parametersRef.kind: Unsupported value: \"\(ref.kind)\": supported values: \"NginxProxy\"")
         }
         if ref.namespace == nil {
             problems.append("spec.parametersRef.namespace: Required value: ParametersRef must specify Namespace")
@@ -41,7 +42,8 @@ enum NginxProxyGraph {
     static func gatewayProblem(_ gateway: Gateway, snapshot: ResourceSnapshot) -> String? {
         guard let ref = gateway.spec.infrastructure?.parametersRef else { return nil }
         if ref.group != "gateway.nginx.org" || ref.kind != "NginxProxy" {
-            return "Spec.infrastructure.parametersRef.kind: Unsupported value: \"\(ref.kind)\": supported values: \"NginxProxy\""
+            return
+                "Spec.infrastructure.parametersRef.kind: Unsupported value: \"\(ref.kind)\": supported values: \"NginxProxy\""
         }
         if !snapshot.nginxProxies.contains(where: { $0.namespace == gateway.namespace && $0.name == ref.name }) {
             return "Spec.infrastructure.parametersRef.name: Not found: \"\(ref.name)\""

@@ -86,7 +86,8 @@ public enum StatusBuilder {
                     PolicyAncestorStatus(
                         ancestorRef: ancestorRef, controllerName: graph.controllerName,
                         conditions: stamp(
-                            node.statusConditions(ancestor), previous: old?.conditions, generation: generation, now: now)
+                            node.statusConditions(ancestor), previous: old?.conditions, generation: generation, now: now
+                        )
                     ))
             }
             updates.append(Update(ref: node.ref, status: encode(PolicyStatus(ancestors: ancestors))))

@@ -30,9 +30,11 @@ public enum Renderer {
                 secret: false),
             RenderedFile(path: "conf.d/maps.conf", content: MapWriter.write(configuration.maps), secret: false),
             RenderedFile(
-                path: "conf.d/upstreams.conf", content: UpstreamWriter.write(configuration.upstreams, policies: configuration.policies), secret: false),
+                path: "conf.d/upstreams.conf",
+                content: UpstreamWriter.write(configuration.upstreams, policies: configuration.policies), secret: false),
             RenderedFile(
-                path: "conf.d/servers.conf", content: ServerWriter.write(configuration.servers, policies: configuration.policies), secret: false),
+                path: "conf.d/servers.conf",
+                content: ServerWriter.write(configuration.servers, policies: configuration.policies), secret: false),
         ]
         if !configuration.stream.isEmpty {
             files.append(

@@ -16,7 +16,14 @@ public enum ConfigDirectives {
         "ssl_certificate_key",
         "ssl_reject_handshake", "upstream", "user", "uwsgi_temp_path", "variables_hash_bucket_size",
         "worker_connections",
-        "worker_processes", "internal",
+        "worker_processes", "internal", "server_tokens",
+        // NGF's policies and filters (docs/policies.md); snippets are off unless enabled.
+        "client_max_body_size", "client_body_buffer_size", "client_body_timeout", "keepalive_requests",
+        "keepalive_time", "keepalive_timeout", "proxy_buffering", "proxy_buffer_size", "proxy_buffers",
+        "proxy_busy_buffers_size", "proxy_connect_timeout", "proxy_read_timeout", "proxy_send_timeout", "hash",
+        "ip_hash", "least_conn", "random", "zone", "keepalive", "limit_req_zone", "limit_req", "limit_req_log_level",
+        "limit_req_status", "limit_req_dry_run", "auth_basic", "auth_basic_user_file", "auth_request",
+        "auth_request_set", "proxy_pass_request_headers", "proxy_pass_request_body",
     ]
 
     /// The directives of a config: the first word of each statement, outside map/geo/split_clients data blocks.

@@ -22,7 +22,8 @@ public enum PolicyEffectsProbe {
         let parts = record.route.split(separator: "/")
         guard parts.count == 2, let rule = Int(record.rule),
             let route = graph.route(
-                ObjectRef(group: HTTPRoute.group, kind: "HTTPRoute", namespace: String(parts[0]), name: String(parts[1])))
+                ObjectRef(
+                    group: HTTPRoute.group, kind: "HTTPRoute", namespace: String(parts[0]), name: String(parts[1])))
         else { return [] }
         return PolicyEffects.explain(
             PolicyEffects.Request(method: method, bodyBytes: bodyBytes, statuses: statuses, headers: headers),

@@ -79,14 +79,16 @@ public enum ManifestSteps {
             guard present, !targets.isEmpty else { return [] }
             return [
                 Scenario.Check(
-                    object: .init(kind: object.type.singular, name: object.name, namespace: namespace, condition: "Accepted"))
+                    object: .init(
+                        kind: object.type.singular, name: object.name, namespace: namespace, condition: "Accepted"))
             ]
         }
         switch object.type.kind {
         case "AuthenticationFilter", "SnippetsFilter":
             return [
                 Scenario.Check(
-                    object: .init(kind: object.type.singular, name: object.name, namespace: namespace, condition: "Accepted"))
+                    object: .init(
+                        kind: object.type.singular, name: object.name, namespace: namespace, condition: "Accepted"))
             ]
         case "Deployment":
             return [
@@ -159,7 +161,8 @@ public enum ManifestSteps {
             probe.headers = headers.isEmpty ? nil : headers.map { "\($0.name): \($0.value)" }
             probe.method = match?.method
             let authenticated = (rule.filters ?? []).contains {
-                $0.type == .externalAuth || ($0.type == .extensionRef && $0.extensionRef?.kind == "AuthenticationFilter")
+                $0.type == .externalAuth
+                    || ($0.type == .extensionRef && $0.extensionRef?.kind == "AuthenticationFilter")
             }
             if let redirect = rule.filters?.first(where: { $0.type == .requestRedirect })?.requestRedirect {
                 probe.status = redirect.statusCode ?? 302

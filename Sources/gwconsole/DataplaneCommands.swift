@@ -24,7 +24,9 @@ struct Up: ParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Render SnippetsFilters and SnippetsPolicies (NGF's --snippets; off by default), remembered for this state.")
+        help:
+            "Render SnippetsFilters and SnippetsPolicies (NGF's --snippets; off by default), remembered for this state."
+    )
     var snippets: Bool?
 
     mutating func run() throws {

@@ -30,6 +30,7 @@ struct Doctor: ParsableCommand {
             let dataplane =
                 global.clusterMode ? DataplaneFacts.clusterManaged : state.facts(stateDirectory: store.directory)
             var input = DoctorInput(graph: graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace)
+            input.snippets = global.controllerConfig.snippets
             // The cluster's data plane is NGF's, not ours: graph checks and the two status views, no local probes.
             input.observations = DoctorProbe.observe(
                 input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)

@@ -361,7 +361,7 @@ struct NGFPolicyRulesTests {
                 kind: WAFPolicy
                 metadata: {name: waf}
                 spec:
-                  targetRef: {group: gateway.networking.k8s.io, kind: Gateway, name: gateway}
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gateway}]
                 """
         let findings = Self.findings(try Self.input(yaml))
         #expect(findings.count == 2 && findings.allSatisfy { $0.code == .ngfPolicyNotSupported }, "\(findings)")

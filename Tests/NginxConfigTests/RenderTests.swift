@@ -27,10 +27,11 @@ func snapshot(_ yaml: String, file: String = "render.yaml", timestamps: Bool = t
 }
 
 /// Renders manifests for their first Gateway, writes the files, and runs the real `nginx -t` on them.
-func renderAndTest(_ yaml: String) throws -> (config: RenderedConfig, nginxT: String?) {
+func renderAndTest(_ yaml: String, snippets: Bool = false) throws -> (config: RenderedConfig, nginxT: String?) {
     let snapshot = try snapshot(yaml)
     var config = ControllerConfig()
     config.ruleCheck = RuleCheck.check
+    config.snippets = snippets
     let graph = GraphBuilder.build(snapshot, config: config)
     let gateway = try #require(graph.gateways.first)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gwconsole-render-\(UUID().uuidString)")

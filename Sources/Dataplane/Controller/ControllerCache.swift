@@ -24,15 +24,16 @@ public final class ControllerCache: @unchecked Sendable {
     private var staleKinds: Set<GroupKind> = []
 
     /// The kinds the core reads.
-    static let kinds: [ResourceType] = [
-        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet,
-        ResourceRegistry.httpRoute,
-        ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
-        ResourceRegistry.referenceGrant,
-        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
-        ResourceRegistry.configMap,
-        ResourceRegistry.secret, ResourceRegistry.endpointSlice, ResourceRegistry.certificate,
-    ] + ResourceRegistry.ngfKinds
+    static let kinds: [ResourceType] =
+        [
+            ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet,
+            ResourceRegistry.httpRoute,
+            ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
+            ResourceRegistry.referenceGrant,
+            ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
+            ResourceRegistry.configMap,
+            ResourceRegistry.secret, ResourceRegistry.endpointSlice, ResourceRegistry.certificate,
+        ] + ResourceRegistry.ngfKinds
     static let kindSet = Set(kinds.map(\.groupKind))
 
     public init() {}

@@ -5,7 +5,8 @@ extension StoredObject {
     public var leadingConditions: [Condition] {
         let status = self.status ?? [:]
         if status["conditions"] != nil { return status.conditionList }
-        return (status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
+        return
+            (status["parents"]?.arrayValue?.first ?? status["ancestors"]?.arrayValue?.first
             ?? status["controllers"]?.arrayValue?.first)?.conditionList ?? []
     }
 

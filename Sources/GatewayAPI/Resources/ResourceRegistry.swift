@@ -93,12 +93,13 @@ public enum ResourceRegistry {
         shortNames: ["cert", "certs"])
 
     /// Every modelled kind, in the order `get all`-style listings use.
-    public static let all: [ResourceType] = [
-        gatewayClass, gateway, listenerSet, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant,
-        backendTLSPolicy,
-    ] + ngfKinds + [
-        namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
-    ]
+    public static let all: [ResourceType] =
+        [
+            gatewayClass, gateway, listenerSet, httpRoute, grpcRoute, tlsRoute, tcpRoute, udpRoute, referenceGrant,
+            backendTLSPolicy,
+        ] + ngfKinds + [
+            namespace, service, endpointSlice, configMap, secret, deployment, pod, issuer, clusterIssuer, certificate,
+        ]
 
     private static let byGroupKind: [GroupKind: ResourceType] = Dictionary(
         uniqueKeysWithValues: all.map { ($0.groupKind, $0) })

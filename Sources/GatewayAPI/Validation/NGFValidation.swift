@@ -41,8 +41,9 @@ enum NGFValidation {
         errors.invalid(path, String(value), "\(path) in body should be less than or equal to \(maximum)")
     }
 
-    static func rule(_ path: FieldPath, _ message: String, _ errors: inout FieldErrors) {
-        errors.add(path, "Invalid value: \"object\": \(message)")
+    /// A CEL rule's failure, as the API server words it: the value's type (`object`, or `array` for a list's rule).
+    static func rule(_ path: FieldPath, _ message: String, on type: String = "object", _ errors: inout FieldErrors) {
+        errors.add(path, "Invalid value: \"\(type)\": \(message)")
     }
 
     // MARK: Target references
@@ -70,17 +71,17 @@ enum NGFValidation {
         for (index, ref) in refs.enumerated() {
             GatewayAPIValidation.objectName(ref.name, path.appending(index: index).appending("name"), &errors)
         }
-        if refs.contains(where: { !kinds.contains($0.kind) }) { rule(path, kindMessage, &errors) }
+        if refs.contains(where: { !kinds.contains($0.kind) }) { rule(path, kindMessage, on: "array", &errors) }
         let groupOK =
             core
             ? refs.contains { $0.group == "" || $0.group == "core" } : refs.allSatisfy { $0.group == gatewayGroup }
-        if !refs.isEmpty && !groupOK { rule(path, groupMessage, &errors) }
+        if !refs.isEmpty && !groupOK { rule(path, groupMessage, on: "array", &errors) }
         let keys = refs.map { uniqueMessage.contains("Kind") ? "\($0.kind)/\($0.name)" : $0.name }
-        if Set(keys).count != keys.count { rule(path, uniqueMessage, &errors) }
+        if Set(keys).count != keys.count { rule(path, uniqueMessage, on: "array", &errors) }
         if noMixing && refs.contains(where: { $0.kind == "Gateway" })
             && refs.contains(where: { $0.kind == "HTTPRoute" || $0.kind == "GRPCRoute" })
         {
-            rule(path, "Cannot mix Gateway kind with HTTPRoute or GRPCRoute kinds in targetRefs", &errors)
+            rule(path, "Cannot mix Gateway kind with HTTPRoute or GRPCRoute kinds in targetRefs", on: "array", &errors)
         }
     }
 
@@ -194,13 +195,15 @@ enum NGFValidation {
         if refs.isEmpty { errors.add(path, "Required value: spec.targetRefs in body should have at least 1 items") }
         if refs.count > 16 { errors.tooMany(path, count: refs.count, max: 16) }
         if !refs.isEmpty && !refs.contains(where: { $0.kind == "HTTPRoute" || $0.kind == "GRPCRoute" }) {
-            rule(path, "TargetRef Kind must be: HTTPRoute or GRPCRoute", &errors)
+            rule(path, "TargetRef Kind must be: HTTPRoute or GRPCRoute", on: "array", &errors)
         }
         if !refs.allSatisfy({ $0.group == gatewayGroup }) {
-            rule(path, "TargetRef Group must be gateway.networking.k8s.io", &errors)
+            rule(path, "TargetRef Group must be gateway.networking.k8s.io", on: "array", &errors)
         }
         let keys = refs.map { "\($0.kind)/\($0.name)" }
-        if Set(keys).count != keys.count { rule(path, "TargetRef Kind and Name combination must be unique", &errors) }
+        if Set(keys).count != keys.count {
+            rule(path, "TargetRef Kind and Name combination must be unique", on: "array", &errors)
+        }
         guard let tracing = policy.spec.tracing else { return }
         let tp = spec.appending("tracing")
         if !["ratio", "parent"].contains(tracing.strategy) {
@@ -262,7 +265,9 @@ enum NGFValidation {
             }
         }
         let contextsSeen = snippets.map(\.context)
-        if Set(contextsSeen).count != contextsSeen.count { rule(path, "Only one snippet allowed per context", &errors) }
+        if Set(contextsSeen).count != contextsSeen.count {
+            rule(path, "Only one snippet allowed per context", on: "array", &errors)
+        }
     }
 
     static func validate(_ filter: AuthenticationFilter, _ errors: inout FieldErrors) {

@@ -41,7 +41,9 @@ public struct PolicyDirectives: Sendable, Equatable {
 
     public init() {}
 
-    public var isEmpty: Bool { main.isEmpty && http.isEmpty && server.isEmpty && rules.isEmpty && upstreams.isEmpty && serverLocations.isEmpty }
+    public var isEmpty: Bool {
+        main.isEmpty && http.isEmpty && server.isEmpty && rules.isEmpty && upstreams.isEmpty && serverLocations.isEmpty
+    }
 }
 
 extension ConfigWriter {

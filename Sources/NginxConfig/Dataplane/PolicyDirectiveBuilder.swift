@@ -47,7 +47,8 @@ struct PolicyDirectiveBuilder {
                 routeBlocks[route.ref] = blocks
             }
             var blocks = locationSnippets + routeBlocks[route.ref]!
-            blocks += extensionBlocks(route: route, rule: rule, snapshot: snapshot)
+            // A rule whose filters did not resolve answers 500: its filters' directives are not written.
+            if rule.filterProblem == nil { blocks += extensionBlocks(route: route, rule: rule, snapshot: snapshot) }
             if !blocks.isEmpty { directives.rules[RuleKey(route: route.ref, rule: rule.index)] = blocks }
         }
         for name in upstreamNames { upstream(name) }
@@ -125,7 +126,9 @@ struct PolicyDirectiveBuilder {
     }
 
     /// NGF's zone name for a rule of a RateLimitPolicy.
-    static func zoneName(_ policy: ObjectRef, rule: Int) -> String { "\(policy.namespace)_rl_\(policy.name)_rule\(rule)" }
+    static func zoneName(_ policy: ObjectRef, rule: Int) -> String {
+        "\(policy.namespace)_rl_\(policy.name)_rule\(rule)"
+    }
 
     /// `limit_req_zone` lines, once per policy, at http level.
     mutating func rateLimitZones(_ policy: ObjectRef, _ spec: RateLimitPolicySpec) {
@@ -199,7 +202,9 @@ struct PolicyDirectiveBuilder {
                     lines.append("keepalive \(connections);")
                 }
                 if keepAlive.connections.map({ $0 > 0 }) ?? true {
-                    if let requests = keepAlive.requests, requests > 0 { lines.append("keepalive_requests \(requests);") }
+                    if let requests = keepAlive.requests, requests > 0 {
+                        lines.append("keepalive_requests \(requests);")
+                    }
                     if let time = keepAlive.time { lines.append("keepalive_time \(time);") }
                     if let timeout = keepAlive.timeout { lines.append("keepalive_timeout \(timeout);") }
                 }
@@ -251,7 +256,8 @@ struct PolicyDirectiveBuilder {
                 blocks.append(
                     DirectiveBlock(
                         origin: origin,
-                        lines: externalAuthLines(auth, backend: backend, route: route.ref, rule: rule.index,
+                        lines: externalAuthLines(
+                            auth, backend: backend, route: route.ref, rule: rule.index,
                             snapshot: snapshot)))
             }
         }
@@ -272,15 +278,21 @@ struct PolicyDirectiveBuilder {
             lines.append("add_header Access-Control-Allow-Origin \(originVariable) always;")
         }
         if let methods = cors.allowMethods, !methods.isEmpty {
-            let value = methods == ["*"] ? "$http_access_control_request_method" : NginxString.quoted(methods.joined(separator: ", "))
+            let value =
+                methods == ["*"]
+                ? "$http_access_control_request_method" : NginxString.quoted(methods.joined(separator: ", "))
             lines.append("add_header Access-Control-Allow-Methods \(value) always;")
         }
         if let headers = cors.allowHeaders, !headers.isEmpty {
-            let value = headers == ["*"] ? "$http_access_control_request_headers" : NginxString.quoted(headers.joined(separator: ", "))
+            let value =
+                headers == ["*"]
+                ? "$http_access_control_request_headers" : NginxString.quoted(headers.joined(separator: ", "))
             lines.append("add_header Access-Control-Allow-Headers \(value) always;")
         }
         if let headers = cors.exposeHeaders, !headers.isEmpty {
-            lines.append("add_header Access-Control-Expose-Headers \(NginxString.quoted(headers.joined(separator: ", "))) always;")
+            lines.append(
+                "add_header Access-Control-Expose-Headers \(NginxString.quoted(headers.joined(separator: ", "))) always;"
+            )
         }
         if cors.allowCredentials == true && !origins.isEmpty {
             let variable = "$gw_cors_credentials_\(id)"
@@ -373,7 +385,8 @@ extension DirectiveBlock {
     }
 
     /// The origin of CORS origin maps.
-    static let corsOrigin = ObjectRef(group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "", name: "CORS filters' allowed origins")
+    static let corsOrigin = ObjectRef(
+        group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "", name: "CORS filters' allowed origins")
 }
 
 extension Graph {

@@ -11,15 +11,16 @@ public final class ClusterSession: @unchecked Sendable {
     public let cacheDirectory: String
 
     /// The kinds gwconsole reads from a cluster.
-    public static let kinds: [ResourceType] = [
-        ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet,
-        ResourceRegistry.httpRoute,
-        ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
-        ResourceRegistry.referenceGrant,
-        ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
-        ResourceRegistry.endpointSlice,
-        ResourceRegistry.configMap, ResourceRegistry.secret, ResourceRegistry.deployment, ResourceRegistry.pod,
-    ] + ResourceRegistry.ngfKinds
+    public static let kinds: [ResourceType] =
+        [
+            ResourceRegistry.gatewayClass, ResourceRegistry.gateway, ResourceRegistry.listenerSet,
+            ResourceRegistry.httpRoute,
+            ResourceRegistry.grpcRoute, ResourceRegistry.tlsRoute, ResourceRegistry.tcpRoute, ResourceRegistry.udpRoute,
+            ResourceRegistry.referenceGrant,
+            ResourceRegistry.backendTLSPolicy, ResourceRegistry.namespace, ResourceRegistry.service,
+            ResourceRegistry.endpointSlice,
+            ResourceRegistry.configMap, ResourceRegistry.secret, ResourceRegistry.deployment, ResourceRegistry.pod,
+        ] + ResourceRegistry.ngfKinds
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var sessions: [String: ClusterSession] = [:]
