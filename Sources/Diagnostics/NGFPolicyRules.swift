@@ -281,6 +281,17 @@ enum NGFPolicyRules {
                     evidence: ["Accepted=False Invalid: \(message)"],
                     fix: invalidFix(message, node)))
         }
+        if let overlap = node.conditions.first(where: { $0.reason == "TargetConflict" && $0.status == .false }) {
+            let message = overlap.message ?? ""
+            findings.append(
+                Finding(
+                    .ngfPolicyInvalid, .error, objects: [name],
+                    summary: "the policy cannot apply: its route shares a location with a route it does not target",
+                    evidence: ["Accepted=False TargetConflict: \(message)"],
+                    fix:
+                        "target the other route too, or give the routes different paths or hostnames (NGF renders one location per Gateway, hostname, port and path)"
+                ))
+        }
         if let conflicted = node.conditions.first(where: { $0.reason == .conflicted && $0.status == .false }) {
             let winners = olderPolicies(node, input.graph)
             let on = winners.first.flatMap { winner in

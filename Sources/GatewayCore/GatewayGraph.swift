@@ -79,11 +79,13 @@ enum GatewayGraph {
                     conditions = [Conditions.gatewayUnsupportedValue(addressProblem)]
                     accepted = false
                 } else if let parametersProblem {
+                    // As NGF: Accepted=False InvalidParameters, but the Gateway stays in its graph (its listeners
+                    // serve, routes and policies attach) with its class's settings.
                     conditions = [
                         Conditions.gatewayInvalidParameters(
                             "The Gateway is not accepted due to an invalid ParametersRef: \(parametersProblem)")
                     ]
-                    accepted = false
+                    accepted = validCount > 0
                 } else if validCount == 0 {
                     conditions = [Conditions.gatewayNoValidListeners]
                     accepted = false

@@ -41,6 +41,10 @@ enum NGFPolicyGraph {
             }
             guard !node.targets.isEmpty else { return nil }
             for target in node.targets { references.add(node.ref, target) }
+            if let conflict = overlap(node.targets, routes: routes, routeIndex: routeIndex, gateways: gateways) {
+                node.valid = false
+                node.conditions.append(Conditions.make(.accepted, false, "TargetConflict", conflict))
+            }
             let problems = NGFPolicyValidation.problems(node)
             if !problems.isEmpty {
                 node.valid = false
@@ -53,11 +57,20 @@ enum NGFPolicyGraph {
         for index in nodes.indices {
             let kind = nodes[index].kind
             var attached = false
+            let others =
+                (nodes[index].previousStatus?.ancestors ?? []).filter { $0.controllerName != config.controllerName }
+                .count
             for target in nodes[index].targets {
                 var ancestorConditions: [Condition] = []
                 switch target.kind {
                 case "Gateway":
                     let g = gatewayIndex[target]!
+                    if let affected = Conditions.ngfPolicyAffected(kind) { addCondition(affected, to: &gateways[g]) }
+                    // The status list is full (16 entries with other controllers'): NGF neither lists nor applies it.
+                    if others + nodes[index].ancestors.count >= maxAncestors {
+                        limitReached(nodes[index], &gateways[g].conditions)
+                        continue
+                    }
                     if !gateways[g].accepted {
                         ancestorConditions.append(Conditions.ngfPolicyTargetNotFound("The TargetRef is invalid"))
                     } else if let refused = globalSettings(kind, proxy: proxies[target]) {
@@ -66,10 +79,15 @@ enum NGFPolicyGraph {
                         gateways[g].policies.append(nodes[index].ref)
                         attached = true
                     }
-                    if let affected = Conditions.ngfPolicyAffected(kind) { addCondition(affected, to: &gateways[g]) }
                     nodes[index].ancestors.append(NGFPolicyAncestor(ref: target, conditions: ancestorConditions))
                 case "HTTPRoute", "GRPCRoute":
                     let r = routeIndex[target]!
+                    if others + nodes[index].ancestors.count >= maxAncestors {
+                        for p in routes[r].parents.indices where routes[r].parents[p].gateway != nil {
+                            limitReached(nodes[index], &routes[r].parents[p].conditions)
+                        }
+                        continue
+                    }
                     let parentGateways = Set(routes[r].parents.filter(\.accepted).compactMap(\.gateway))
                     if parentGateways.isEmpty {
                         ancestorConditions.append(Conditions.ngfPolicyTargetNotFound("The TargetRef is invalid"))
@@ -117,11 +135,8 @@ enum NGFPolicyGraph {
                 }
             }
             _ = attached
-            // At most 16 entries with other controllers' (NGF: AncestorLimitReached on the target beyond that).
-            let others =
-                (nodes[index].previousStatus?.ancestors ?? []).filter { $0.controllerName != config.controllerName }
-                .count
-            nodes[index].ancestors = Array(nodes[index].ancestors.prefix(max(0, 16 - others)))
+            // (Service targets: at most 16 entries with other controllers'.)
+            nodes[index].ancestors = Array(nodes[index].ancestors.prefix(max(0, maxAncestors - others)))
         }
         externalAuthBodyLimits(&routes, nodes)
         return nodes
@@ -148,6 +163,28 @@ enum NGFPolicyGraph {
                         "ExternalAuth forwardBody.maxSize conflicts with ClientSettingsPolicy \(limiting.ref.namespacedName) body.maxSize"
                 }
             }
+        }
+    }
+
+    /// A policy status holds at most 16 ancestors, other controllers' included.
+    static let maxAncestors = 16
+
+    /// NGF's AncestorLimitReached on a target whose policy could not be listed: the target's Accepted condition
+    /// says so, naming each policy ignored.
+    static func limitReached(_ policy: NGFPolicyNode, _ conditions: inout [Condition]) {
+        let name = "\(policy.kind.rawValue) \(policy.ref.namespacedName)"
+        if let index = conditions.firstIndex(where: { $0.reason?.rawValue == "AncestorLimitReached" }) {
+            conditions[index].message = (conditions[index].message ?? "") + ", " + name
+            return
+        }
+        let condition = Conditions.make(
+            .accepted, false, "AncestorLimitReached",
+            "Policies cannot be applied because the ancestor status list has reached the maximum size. The following policies have been ignored: \(name)"
+        )
+        if let index = conditions.firstIndex(where: { $0.type == .accepted }) {
+            conditions[index] = condition
+        } else {
+            conditions.append(condition)
         }
     }
 
@@ -250,6 +287,58 @@ enum NGFPolicyGraph {
                 }
             }
         }
+    }
+
+    /// NGF's route overlap check: a policy on a route whose Gateway, hostname, port and path another route (one the
+    /// policy does not target) also serves cannot apply (its locations would be shared). The first collision's
+    /// message, or nil.
+    static func overlap(
+        _ targets: [ObjectRef], routes: [RouteNode], routeIndex: [ObjectRef: Int], gateways: [GatewayNode]
+    ) -> String? {
+        let routeTargets = Set(targets.filter { $0.kind == "HTTPRoute" || $0.kind == "GRPCRoute" })
+        guard !routeTargets.isEmpty else { return nil }
+        let gatewayByRef = Dictionary(gateways.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+        /// `gwNs/gw:hostname:port/path` for each accepted parent, hostname and match of a route.
+        func keys(_ route: RouteNode) -> Set<String> {
+            var result = Set<String>()
+            for parent in route.parents where parent.accepted {
+                guard let ref = parent.gateway, let gateway = gatewayByRef[ref] else { continue }
+                for listener in gateway.listeners where parent.listeners.contains(listener.name) {
+                    let routeHosts = route.source.spec.hostnames ?? []
+                    let hosts =
+                        routeHosts.isEmpty
+                        ? [listener.hostname ?? "*"]
+                        : routeHosts.compactMap { host -> String? in
+                            guard let both = HostnameMatching.intersection(listener.hostname, host) else { return nil }
+                            return both ?? "*"
+                        }
+                    for rule in route.rules where rule.dropped == nil {
+                        let paths = (rule.source.matches ?? []).map { $0.path?.value ?? "/" }
+                        for host in hosts {
+                            for path in paths.isEmpty ? ["/"] : paths {
+                                result.insert("\(ref.namespacedName):\(host):\(listener.port)\(path)")
+                            }
+                        }
+                    }
+                }
+            }
+            return result
+        }
+        var owners: [String: ObjectRef] = [:]
+        for route in routes where !routeTargets.contains(route.ref) && route.parents.contains(where: \.accepted) {
+            for key in keys(route) where owners[key] == nil { owners[key] = route.ref }
+        }
+        guard !owners.isEmpty else { return nil }
+        for target in targets where routeTargets.contains(target) {
+            guard let index = routeIndex[target] else { continue }
+            for key in keys(routes[index]).sorted() {
+                if let other = owners[key] {
+                    return
+                        "Policy cannot be applied to target \"\(target.namespacedName)\" since another Route \"\(other.namespacedName)\" shares a namespace/gateway-name:hostname:port/path combination with this target"
+                }
+            }
+        }
+        return nil
     }
 
     /// Which Gateways send traffic to each Service (through accepted routes and served rules).

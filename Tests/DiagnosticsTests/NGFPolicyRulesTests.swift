@@ -93,6 +93,39 @@ struct NGFPolicyRulesTests {
         DoctorRules.findings(input).filter { codes.contains($0.code) }
     }
 
+    @Test(
+        "a policy on a route that shares its host and path with a route it does not target: TargetConflict, with the fix"
+    )
+    func targetConflict() throws {
+        let yaml =
+            Self.base + """
+
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: twin}
+                spec:
+                  parentRefs: [{name: gateway, sectionName: http}]
+                  hostnames: [app.example.com]
+                  rules: [{backendRefs: [{name: app, port: 80}]}]
+                ---
+                apiVersion: gateway.nginx.org/v1alpha1
+                kind: ClientSettingsPolicy
+                metadata: {name: limit}
+                spec:
+                  targetRef: {group: gateway.networking.k8s.io, kind: HTTPRoute, name: app}
+                  body: {maxSize: "50"}
+                """
+        let findings = Self.findings(try Self.input(yaml))
+        let finding = try #require(findings.first { $0.objects == ["ClientSettingsPolicy default/limit"] })
+        #expect(finding.code == .ngfPolicyInvalid)
+        #expect(
+            finding.evidence == [
+                "Accepted=False TargetConflict: Policy cannot be applied to target \"default/app\" since another Route \"default/twin\" shares a namespace/gateway-name:hostname:port/path combination with this target"
+            ])
+        #expect(finding.fix.contains("target the other route too"))
+    }
+
     @Test("accepted, attached policies and filters give no finding")
     func clean() throws {
         let yaml =

@@ -80,9 +80,16 @@ private let cafeServices =
     gateway() + service("coffee", portName: "http", port: 80) + service("tea", portName: "http", port: 80)
 
 /// NGF's cafe: its Gateway and Services, HTTPRoutes `coffee` and `tea` to the Services of those names.
+/// The cafe's routes on distinct paths, as NGF's examples have them (routes sharing a host and path would make a
+/// policy on one of them a TargetConflict).
 private let cafe =
-    cafeServices + route("coffee", hostnames: "[\"cafe.example.com\"]", backend: "coffee", port: 80)
-    + route("tea", hostnames: "[\"cafe.example.com\"]", backend: "tea", port: 80)
+    cafeServices
+    + route(
+        "coffee", hostnames: "[\"cafe.example.com\"]",
+        rules: "  - matches: [{path: {type: PathPrefix, value: /coffee}}]\n    backendRefs: [{name: coffee, port: 80}]")
+    + route(
+        "tea", hostnames: "[\"cafe.example.com\"]",
+        rules: "  - matches: [{path: {type: Exact, value: /tea}}]\n    backendRefs: [{name: tea, port: 80}]")
 
 /// An HTTPRoute `name` on the cafe's Gateway with `rules` (the YAML under `rules:`, indented two spaces).
 private func cafeRoute(_ name: String = "coffee", rules: String) -> String {
@@ -342,15 +349,11 @@ struct NGFPolicyGraphTests {
             ])
         #expect(outcome.gatewayPolicies("gateway2") == [outcome.ref("ClientSettingsPolicy", "policy-normal")])
         #expect(!outcome.conditions("Gateway default/gateway2").contains { $0.contains("AncestorLimitReached") })
-        withKnownIssue(
-            "NGFPolicyGraph attaches a policy whose ancestor entry it drops, and writes no AncestorLimitReached"
-        ) {
-            #expect(outcome.gatewayPolicies("gateway1") == [])
-            #expect(
-                outcome.conditions("Gateway default/gateway1").contains(
-                    "Accepted=False/AncestorLimitReached: Policies cannot be applied because the ancestor status list has reached the maximum size. The following policies have been ignored: ClientSettingsPolicy default/policy-full-ancestors"
-                ))
-        }
+        #expect(outcome.gatewayPolicies("gateway1") == [])
+        #expect(
+            outcome.conditions("Gateway default/gateway1").contains(
+                "Accepted=False/AncestorLimitReached: Policies cannot be applied because the ancestor status list has reached the maximum size. The following policies have been ignored: ClientSettingsPolicy default/policy-full-ancestors"
+            ))
     }
 
     /// NGF's TestProcessPolicies_RouteOverlap: a policy on routes `targets`, with HTTPRoutes `routes` (name, hostnames,
@@ -418,10 +421,8 @@ struct NGFPolicyGraphTests {
         if entry.conflict == nil {
             #expect(Set(ancestors.values) == [expected], "\(entry.name)")
         } else {
-            withKnownIssue("NGFPolicyGraph has no route overlap check (NGF's checkTargetRoutesForOverlap)") {
-                #expect(Set(ancestors.values) == [expected], "\(entry.name)")
-                #expect(outcome.routePolicies(entry.targets[0]) == [], "\(entry.name)")
-            }
+            #expect(Set(ancestors.values) == [expected], "\(entry.name)")
+            #expect(outcome.routePolicies(entry.targets[0]) == [], "\(entry.name)")
         }
     }
 
@@ -1284,12 +1285,9 @@ struct NGFPolicyGraphTests {
                 extra: "  infrastructure:\n    parametersRef: {group: gateway.nginx.org, kind: NginxProxy, name: x}\n")
                 + route("coffee", backend: "coffee", port: 80) + service("coffee", portName: "http", port: 80)
                 + clientSettings("csp"))
-        withKnownIssue("GatewayGraph treats an unresolved parametersRef as not accepted: nothing attaches") {
-            #expect(outcome.parent("HTTPRoute default/coffee").contains { $0.hasPrefix("Accepted=True/Accepted") })
-            #expect(
-                outcome.ancestors("ClientSettingsPolicy default/csp") == ["Gateway default/gateway": policyAccepted])
-            #expect(outcome.gatewayPolicies() == [outcome.ref("ClientSettingsPolicy", "csp")])
-        }
+        #expect(outcome.parent("HTTPRoute default/coffee").contains { $0.hasPrefix("Accepted=True/Accepted") })
+        #expect(outcome.ancestors("ClientSettingsPolicy default/csp") == ["Gateway default/gateway": policyAccepted])
+        #expect(outcome.gatewayPolicies() == [outcome.ref("ClientSettingsPolicy", "csp")])
     }
 
     // MARK: What attaches where

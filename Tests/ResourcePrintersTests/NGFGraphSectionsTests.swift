@@ -26,14 +26,14 @@ import Testing
         metadata: {name: own, namespace: default}
         spec:
           parentRefs: [{name: gateway}]
-          rules: [{backendRefs: [{name: app, port: 80}]}]
+          rules: [{matches: [{path: {value: /own}}], backendRefs: [{name: app, port: 80}]}]
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: {name: inherits, namespace: default}
         spec:
           parentRefs: [{name: gateway}]
-          rules: [{backendRefs: [{name: app, port: 80}]}]
+          rules: [{matches: [{path: {value: /inherits}}], backendRefs: [{name: app, port: 80}]}]
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
