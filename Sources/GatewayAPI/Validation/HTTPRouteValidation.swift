@@ -207,6 +207,8 @@ extension GatewayAPIValidation {
                 }
                 if let modifier = rewrite.path { validate(modifier, rp.appending("path"), matches: matches, &errors) }
             }
+            if let cors = filter.cors { validate(cors, p.appending("cors"), &errors) }
+            if let auth = filter.externalAuth { validate(auth, p.appending("externalAuth"), &errors) }
             if let mirror = filter.requestMirror {
                 backendRef(mirror.backendRef, p.appending("requestMirror").appending("backendRef"), &errors)
                 let mp = p.appending("requestMirror")
