@@ -6,7 +6,6 @@ import NginxConfig
 enum RouteRules {
     static func findings(_ route: RouteNode, _ input: DoctorInput) -> [Finding] {
         var findings: [Finding] = []
-        let name = route.ref.namespacedName
         for parent in route.parents where !parent.accepted {
             let condition = parent.conditions.first
             findings.append(

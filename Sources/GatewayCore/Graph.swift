@@ -12,9 +12,9 @@ public struct Graph: Sendable {
     public var routes: [RouteNode] = [] { didSet { lookup = NodeLookup() } }
     public var policies: [PolicyNode] = [] { didSet { lookup = NodeLookup() } }
     /// NGF's policies that target something in the graph, by kind, namespace and name.
-    public var ngfPolicies: [NGFPolicyNode] = []
+    public var ngfPolicies: [NGFPolicyNode] = [] { didSet { lookup = NodeLookup() } }
     /// NGF's SnippetsFilters and AuthenticationFilters, by kind, namespace and name.
-    public var ngfFilters: [NGFFilterNode] = []
+    public var ngfFilters: [NGFFilterNode] = [] { didSet { lookup = NodeLookup() } }
     /// The valid UpstreamSettingsPolicies attached to each Service.
     public var servicePolicies: [ObjectRef: [ObjectRef]] = [:]
     /// The NginxProxy settings in effect per Gateway.
@@ -41,8 +41,12 @@ public struct Graph: Sendable {
         lookup.position(\.l4Routes, ref, l4Routes.map(\.ref)).map { l4Routes[$0] }
     }
 
-    public func ngfPolicy(_ ref: ObjectRef) -> NGFPolicyNode? { ngfPolicies.first { $0.ref == ref } }
-    public func ngfFilter(_ ref: ObjectRef) -> NGFFilterNode? { ngfFilters.first { $0.ref == ref } }
+    public func ngfPolicy(_ ref: ObjectRef) -> NGFPolicyNode? {
+        lookup.position(\.ngfPolicies, ref, ngfPolicies.map(\.ref)).map { ngfPolicies[$0] }
+    }
+    public func ngfFilter(_ ref: ObjectRef) -> NGFFilterNode? {
+        lookup.position(\.ngfFilters, ref, ngfFilters.map(\.ref)).map { ngfFilters[$0] }
+    }
 
     public func policy(_ ref: ObjectRef) -> PolicyNode? {
         lookup.position(\.policies, ref, policies.map(\.ref)).map { policies[$0] }
@@ -56,6 +60,8 @@ final class NodeLookup: @unchecked Sendable {
     var routes: [ObjectRef: Int]?
     var policies: [ObjectRef: Int]?
     var l4Routes: [ObjectRef: Int]?
+    var ngfPolicies: [ObjectRef: Int]?
+    var ngfFilters: [ObjectRef: Int]?
 
     func position(
         _ cache: ReferenceWritableKeyPath<NodeLookup, [ObjectRef: Int]?>, _ ref: ObjectRef,

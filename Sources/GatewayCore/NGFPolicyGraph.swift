@@ -19,6 +19,7 @@ enum NGFPolicyGraph {
         let proxies = NginxProxyGraph.effective(snapshot, gateways: gateways)
 
         // Targets that exist in the graph; a policy with none is not processed.
+        var locations: LocationIndex?
         nodes = nodes.compactMap { node in
             var node = node
             node.targets = targetRefs(node).compactMap { target -> ObjectRef? in
@@ -41,7 +42,7 @@ enum NGFPolicyGraph {
             }
             guard !node.targets.isEmpty else { return nil }
             for target in node.targets { references.add(node.ref, target) }
-            if let conflict = overlap(node.targets, routes: routes, routeIndex: routeIndex, gateways: gateways) {
+            if let conflict = overlap(node.targets, index: &locations, routes: routes, gateways: gateways) {
                 node.valid = false
                 node.conditions.append(Conditions.make(.accepted, false, "TargetConflict", conflict))
             }
@@ -56,7 +57,6 @@ enum NGFPolicyGraph {
 
         for index in nodes.indices {
             let kind = nodes[index].kind
-            var attached = false
             let others =
                 (nodes[index].previousStatus?.ancestors ?? []).filter { $0.controllerName != config.controllerName }
                 .count
@@ -77,7 +77,6 @@ enum NGFPolicyGraph {
                         ancestorConditions.append(refused)
                     } else if nodes[index].valid {
                         gateways[g].policies.append(nodes[index].ref)
-                        attached = true
                     }
                     nodes[index].ancestors.append(NGFPolicyAncestor(ref: target, conditions: ancestorConditions))
                 case "HTTPRoute", "GRPCRoute":
@@ -96,7 +95,6 @@ enum NGFPolicyGraph {
                         ancestorConditions += refusals.prefix(1)
                         if nodes[index].valid && refusals.count < parentGateways.count {
                             routes[r].policies.append(nodes[index].ref)
-                            attached = true
                         }
                     }
                     if let affected = Conditions.ngfPolicyAffected(kind) {
@@ -130,11 +128,9 @@ enum NGFPolicyGraph {
                     }
                     if nodes[index].valid && ordered.contains(where: \.accepted) {
                         servicePolicies[target, default: []].append(nodes[index].ref)
-                        attached = true
                     }
                 }
             }
-            _ = attached
             // (Service targets: at most 16 entries with other controllers'.)
             nodes[index].ancestors = Array(nodes[index].ancestors.prefix(max(0, maxAncestors - others)))
         }
@@ -289,52 +285,57 @@ enum NGFPolicyGraph {
         }
     }
 
-    /// NGF's route overlap check: a policy on a route whose Gateway, hostname, port and path another route (one the
-    /// policy does not target) also serves cannot apply (its locations would be shared). The first collision's
-    /// message, or nil.
-    static func overlap(
-        _ targets: [ObjectRef], routes: [RouteNode], routeIndex: [ObjectRef: Int], gateways: [GatewayNode]
-    ) -> String? {
-        let routeTargets = Set(targets.filter { $0.kind == "HTTPRoute" || $0.kind == "GRPCRoute" })
-        guard !routeTargets.isEmpty else { return nil }
-        let gatewayByRef = Dictionary(gateways.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
-        /// `gwNs/gw:hostname:port/path` for each accepted parent, hostname and match of a route.
-        func keys(_ route: RouteNode) -> Set<String> {
-            var result = Set<String>()
-            for parent in route.parents where parent.accepted {
-                guard let ref = parent.gateway, let gateway = gatewayByRef[ref] else { continue }
-                for listener in gateway.listeners where parent.listeners.contains(listener.name) {
-                    let routeHosts = route.source.spec.hostnames ?? []
-                    let hosts =
-                        routeHosts.isEmpty
-                        ? [listener.hostname ?? "*"]
-                        : routeHosts.compactMap { host -> String? in
-                            guard let both = HostnameMatching.intersection(listener.hostname, host) else { return nil }
-                            return both ?? "*"
-                        }
-                    for rule in route.rules where rule.dropped == nil {
-                        let paths = (rule.source.matches ?? []).map { $0.path?.value ?? "/" }
-                        for host in hosts {
-                            for path in paths.isEmpty ? ["/"] : paths {
-                                result.insert("\(ref.namespacedName):\(host):\(listener.port)\(path)")
+    /// Each route's locations as NGF keys them (`gwNs/gw:hostname:port/path`), and the routes that share each key.
+    struct LocationIndex {
+        var keys: [ObjectRef: Set<String>] = [:]
+        var routes: [String: [ObjectRef]] = [:]
+
+        init(_ routes: [RouteNode], gateways: [GatewayNode]) {
+            let gatewayByRef = Dictionary(gateways.map { ($0.ref, $0) }, uniquingKeysWith: { a, _ in a })
+            for route in routes where route.parents.contains(where: \.accepted) {
+                var result = Set<String>()
+                for parent in route.parents where parent.accepted {
+                    guard let ref = parent.gateway, let gateway = gatewayByRef[ref] else { continue }
+                    for listener in gateway.listeners where parent.listeners.contains(listener.name) {
+                        let routeHosts = route.source.spec.hostnames ?? []
+                        let hosts =
+                            routeHosts.isEmpty
+                            ? [listener.hostname ?? "*"]
+                            : routeHosts.compactMap { host -> String? in
+                                guard let both = HostnameMatching.intersection(listener.hostname, host) else {
+                                    return nil
+                                }
+                                return both ?? "*"
+                            }
+                        for rule in route.rules where rule.dropped == nil {
+                            let paths = (rule.source.matches ?? []).map { $0.path?.value ?? "/" }
+                            for host in hosts {
+                                for path in paths.isEmpty ? ["/"] : paths {
+                                    result.insert("\(ref.namespacedName):\(host):\(listener.port)\(path)")
+                                }
                             }
                         }
                     }
                 }
+                keys[route.ref] = result
+                for key in result { self.routes[key, default: []].append(route.ref) }
             }
-            return result
         }
-        var owners: [String: ObjectRef] = [:]
-        for route in routes where !routeTargets.contains(route.ref) && route.parents.contains(where: \.accepted) {
-            for key in keys(route) where owners[key] == nil { owners[key] = route.ref }
-        }
-        guard !owners.isEmpty else { return nil }
+    }
+
+    /// NGF's route overlap check: a policy on a route whose Gateway, hostname, port and path another route (one the
+    /// policy does not target) also serves cannot apply (its locations would be shared). The first collision's
+    /// message, or nil. The index is built on first use.
+    static func overlap(
+        _ targets: [ObjectRef], index: inout LocationIndex?, routes: [RouteNode], gateways: [GatewayNode]
+    ) -> String? {
+        let routeTargets = Set(targets.filter { $0.kind == "HTTPRoute" || $0.kind == "GRPCRoute" })
+        guard !routeTargets.isEmpty else { return nil }
+        if index == nil { index = LocationIndex(routes, gateways: gateways) }
         for target in targets where routeTargets.contains(target) {
-            guard let index = routeIndex[target] else { continue }
-            for key in keys(routes[index]).sorted() {
-                if let other = owners[key] {
-                    return
-                        "Policy cannot be applied to target \"\(target.namespacedName)\" since another Route \"\(other.namespacedName)\" shares a namespace/gateway-name:hostname:port/path combination with this target"
+            for key in (index!.keys[target] ?? []).sorted() {
+                if let other = index!.routes[key]?.first(where: { !routeTargets.contains($0) }) {
+                    return "Policy cannot be applied to target \"\(target.namespacedName)\" since another Route \"\(other.namespacedName)\" shares a namespace/gateway-name:hostname:port/path combination with this target"
                 }
             }
         }
