@@ -335,7 +335,8 @@ enum NGFPolicyGraph {
         for target in targets where routeTargets.contains(target) {
             for key in (index!.keys[target] ?? []).sorted() {
                 if let other = index!.routes[key]?.first(where: { !routeTargets.contains($0) }) {
-                    return "Policy cannot be applied to target \"\(target.namespacedName)\" since another Route \"\(other.namespacedName)\" shares a namespace/gateway-name:hostname:port/path combination with this target"
+                    return
+                        "Policy cannot be applied to target \"\(target.namespacedName)\" since another Route \"\(other.namespacedName)\" shares a namespace/gateway-name:hostname:port/path combination with this target"
                 }
             }
         }
