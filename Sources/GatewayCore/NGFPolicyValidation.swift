@@ -70,7 +70,15 @@ public enum NGFPolicyValidation {
                     "spec.snippets[\(index)].value: Invalid value: \"\(snippet.context)\": \($0)"
                 }
             }
-        case .rateLimit, .observability, .waf:
+        case .rateLimit(let spec):
+            // The CRD's key pattern lets quotes and backslashes through; in nginx.conf they would open a string
+            // that swallows what follows.
+            return (spec.rateLimit?.local?.rules ?? []).compactMap { rule in
+                rule.key.contains(where: { "\"'\\".contains($0) })
+                    ? "spec.rateLimit.local.rules.key: Invalid value: \"\(rule.key)\": must not contain quotes or backslashes"
+                    : nil
+            }
+        case .observability, .waf:
             return []
         }
     }

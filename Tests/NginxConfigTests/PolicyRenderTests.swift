@@ -222,6 +222,13 @@ struct PolicyRenderTests {
                 spec:
                   targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]
                   snippets: [{context: http.server, value: "} server { listen 9999; "}]
+                ---
+                apiVersion: gateway.nginx.org/v1alpha1
+                kind: RateLimitPolicy
+                metadata: {name: quoted-key}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: gw}]
+                  rateLimit: {local: {rules: [{key: 'x"y', rate: 1r/s}]}}
                 """)
         let (config, nginxT) = try renderAndTest(yaml, snippets: true)
         #expect(nginxT == nil, "\(nginxT ?? "")")
@@ -231,5 +238,6 @@ struct PolicyRenderTests {
         #expect(!servers.contains("default/newer") && !servers.contains("client_max_body_size 20;"))
         #expect(!main.contains("ProxySettingsPolicy"), "busyBuffersSize under bufferSize is invalid")
         #expect(!servers.contains("9999") && !main.contains("9999"), "a snippet that closes its block is refused")
+        #expect(!main.contains("quoted-key"), "a rate limit key with a quote is refused, not written")
     }
 }
