@@ -21,8 +21,38 @@ struct Doctor: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
     var output: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Exit 1 when a finding at or above this severity remains: error (default), warning, info or none.",
+            valueName: "severity"))
+    var failOn = "error"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Hide findings of CODE (repeatable), or of CODE on one object (CODE=\"HTTPRoute default/app\" or CODE=default/app).",
+            valueName: "code[=object]"))
+    var ignore: [String] = []
+
     mutating func run() throws {
+        var failed = false
         try reportingErrors {
+            let severities = Severity.allCases.map(\.rawValue) + ["none"]
+            guard severities.contains(failOn) else {
+                throw CLIError(
+                    "error: --fail-on \(failOn): give one of \(severities.joined(separator: ", "))")
+            }
+            var ignores: [DoctorGate.Ignore] = []
+            for text in ignore {
+                guard let parsed = DoctorGate.Ignore(text) else {
+                    throw CLIError(
+                        "error: --ignore \(text): \(text.split(separator: "=").first ?? "") is not a finding code (the codes are in docs/diagnostics.md)"
+                    )
+                }
+                ignores.append(parsed)
+            }
+            let gate = DoctorGate(failOn: Severity(rawValue: failOn), ignores: ignores)
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let state = DataplaneManager(stateDirectory: store.directory).load()
             let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
@@ -38,14 +68,25 @@ struct Doctor: ParsableCommand {
                 input.routesInScope, dataplane: dataplane, snapshot: snapshot)
             var findings = DoctorRules.findings(input)
             if global.clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
-            findings = Finding.ordered(findings)
+            let (shown, ignored) = gate.apply(Finding.ordered(findings))
+            failed = gate.fails(shown)
             if output == "json" {
+                struct Report: Encodable {
+                    var findings: [Finding]
+                    var ignored: Int
+                }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                Output.out(String(decoding: try encoder.encode(["findings": findings]), as: UTF8.self) + "\n")
-                return
+                Output.out(
+                    String(decoding: try encoder.encode(Report(findings: shown, ignored: ignored)), as: UTF8.self)
+                        + "\n")
+            } else {
+                Output.out(FindingText.render(shown))
+                if ignored > 0 {
+                    Output.out("(\(ignored) finding\(ignored == 1 ? "" : "s") hidden by --ignore)\n")
+                }
             }
-            Output.out(FindingText.render(findings))
         }
+        if failed { throw ExitCode(1) }
     }
 }

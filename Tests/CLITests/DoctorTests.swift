@@ -144,6 +144,26 @@ struct DoctorFaultTests {
         #expect(!target.contains("PolicyNotAttached"))
     }
 
+    @Test("for scripts: exit 1 on an error, --fail-on none exits 0, --ignore hides a code and says how many it hid")
+    func exitCodes() throws {
+        let live = LiveDataplane()
+        try live.run(["up"])
+        #expect(try live.run(["apply", "-f", "-"], stdin: Self.gatewayAndRoute).status == 0)
+        let failing = try live.run(["doctor"])
+        #expect(failing.status == 1 && failing.stdout.contains("ERROR BackendNotFound"), "\(failing.stdout)")
+        #expect(try live.run(["doctor", "--fail-on", "none"]).status == 0)
+        let ignored = try live.run(["doctor", "--ignore", "BackendNotFound=default/app"])
+        #expect(!ignored.stdout.contains("BackendNotFound"), "\(ignored.stdout)")
+        #expect(
+            ignored.stdout.contains("finding hidden by --ignore)")
+                || ignored.stdout.contains("findings hidden by --ignore)"))
+        #expect(ignored.status == (ignored.stdout.contains("ERROR ") ? 1 : 0), "\(ignored.stdout)")
+        let bad = try live.run(["doctor", "--ignore", "NoSuchCode"])
+        #expect(bad.status == 1 && bad.stderr.contains("--ignore NoSuchCode: NoSuchCode is not a finding code"))
+        let json = try live.run(["doctor", "-o", "json", "--ignore", "BackendNotFound"])
+        #expect(json.stdout.contains("\"ignored\" : 1") || json.stdout.contains("\"ignored\": 1"), "\(json.stdout)")
+    }
+
     @Test("a route that attaches nowhere: RouteNotAccepted; the data plane down: DataplaneDown")
     func notAccepted() throws {
         let out = try run(
