@@ -107,19 +107,9 @@ enum NGFPolicyGraph {
                     nodes[index].ancestors.append(NGFPolicyAncestor(ref: target, conditions: ancestorConditions))
                 default:
                     // A Service: the Gateways whose routes use it, those already in status first.
-                    let existing = Set(
-                        (nodes[index].previousStatus?.ancestors ?? []).filter {
-                            $0.controllerName == config.controllerName
-                        }.map { "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)" })
-                    let using = (serviceGateways[target] ?? []).compactMap { gatewayIndex[$0] }.map { gateways[$0] }
-                    let ordered = using.sorted { a, b in
-                        let ea = existing.contains(a.ref.namespacedName)
-                        let eb = existing.contains(b.ref.namespacedName)
-                        if ea != eb { return ea }
-                        let ta = a.source.metadata.creationTimestamp ?? ""
-                        let tb = b.source.metadata.creationTimestamp ?? ""
-                        return ta != tb ? ta < tb : a.ref.namespacedName < b.ref.namespacedName
-                    }
+                    let ordered = PolicyGraph.ancestorOrder(
+                        (serviceGateways[target] ?? []).compactMap { gatewayIndex[$0] }.map { gateways[$0] },
+                        previous: nodes[index].previousStatus?.ancestors ?? [], controllerName: config.controllerName)
                     for gateway in ordered where !nodes[index].ancestors.contains(where: { $0.ref == gateway.ref }) {
                         let conditions =
                             gateway.accepted

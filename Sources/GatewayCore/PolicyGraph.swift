@@ -201,22 +201,30 @@ enum PolicyGraph {
         for index in nodes.indices {
             let keys = targetKeys(nodes[index])
             let previous = nodes[index].source.status?.ancestors ?? []
-            let existing = Set(
-                previous.filter { $0.controllerName == controllerName }.map {
-                    "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)"
-                })
             let others = previous.filter { $0.controllerName != controllerName }.count
             let sending = keys.reduce(into: Set<ObjectRef>()) { $0.formUnion(gatewaysByTarget[$1] ?? []) }
-            let using = gateways.filter { sending.contains($0.ref) }
-            let ordered = using.sorted { a, b in
-                let ea = existing.contains(a.ref.namespacedName)
-                let eb = existing.contains(b.ref.namespacedName)
-                if ea != eb { return ea }
-                let ta = a.source.metadata.creationTimestamp ?? ""
-                let tb = b.source.metadata.creationTimestamp ?? ""
-                return ta != tb ? ta < tb : a.ref.namespacedName < b.ref.namespacedName
-            }
+            let ordered = ancestorOrder(
+                gateways.filter { sending.contains($0.ref) }, previous: previous, controllerName: controllerName)
             nodes[index].ancestors = Array(ordered.prefix(max(0, 16 - others)).map(\.ref))
+        }
+    }
+
+    /// Gateways in the order a policy's status lists them, as NGF orders them: those this controller already lists
+    /// first, then the others, each by creation time, then namespace/name.
+    static func ancestorOrder(_ gateways: [GatewayNode], previous: [PolicyAncestorStatus], controllerName: String)
+        -> [GatewayNode]
+    {
+        let existing = Set(
+            previous.filter { $0.controllerName == controllerName }.map {
+                "\($0.ancestorRef.namespace ?? "")/\($0.ancestorRef.name)"
+            })
+        return gateways.sorted { a, b in
+            let ea = existing.contains(a.ref.namespacedName)
+            let eb = existing.contains(b.ref.namespacedName)
+            if ea != eb { return ea }
+            let ta = a.source.metadata.creationTimestamp ?? ""
+            let tb = b.source.metadata.creationTimestamp ?? ""
+            return ta != tb ? ta < tb : a.ref.namespacedName < b.ref.namespacedName
         }
     }
 
