@@ -118,7 +118,9 @@ struct PolicyExampleTests {
                 statuses.append(
                     try LiveDataplane.curl(host: "cafe.example.com", ip: ip, port: port, path: "/tea").status)
             }
-            #expect(statuses.contains(200) && statuses.contains(503), "\(statuses)")
+            // A curl process per request may take over 100 ms on a busy machine (under the rate): only what it
+            // answers is checked here; the 503s come from the burst below, ten requests in one process.
+            #expect(statuses.contains(200), "\(statuses)")
             #expect(Set(statuses).isSubset(of: [200, 503]), "\(statuses)")
             let burst = try Self.probe(live, ip, port, "/tea", ["--repeat", "10"])
             #expect(
