@@ -289,6 +289,7 @@ public struct ConsoleActions {
             input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
         input.grpcObservations = DoctorProbe.observeGRPC(
             input.routesInScope, dataplane: dataplane, snapshot: snapshot)
+        DoctorEvidence.gather(&input, store: data.store)
         return Finding.ordered(DoctorRules.findings(input))
     }
 

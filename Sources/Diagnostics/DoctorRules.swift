@@ -17,6 +17,16 @@ public struct DoctorInput: Sendable {
     public var routes: Set<ObjectRef>?
     /// NGF's `--snippets` as the graph was built with (`ControllerConfig.snippets`); nil: inferred from the graph.
     public var snippets: Bool? = nil
+    /// The local pods (their status as the workload manager wrote it).
+    public var pods: [Pod] = []
+    /// The Gateways' recent requests (the shell reads the last minutes of the request logs).
+    public var requests: [RequestRecord] = []
+    /// The last lines of each Gateway's nginx error log, by `ns/name`.
+    public var errorLogs: [String: [String]] = [:]
+    /// Where the user's image map lives, and the command of this program's echo server (a stand-in for an image
+    /// with no local profile).
+    public var imageMapFile = "~/.config/gwconsole/config.yaml"
+    public var echoServerCommand = ["gwconsole", "echo-server"]
 
     public init(
         graph: Graph, snapshot: ResourceSnapshot, dataplane: DataplaneFacts,
@@ -63,7 +73,9 @@ public struct DoctorInput: Sendable {
 public enum DoctorRules {
     /// Every finding, in the order the rules produce them (`Finding.ordered` sorts them for display).
     public static func findings(_ input: DoctorInput) -> [Finding] {
-        var findings = dataplaneFindings(input) + gatewayFindings(input)
+        var findings =
+            dataplaneFindings(input) + gatewayFindings(input) + PodRules.findings(input)
+            + CertificateRules.findings(input)
         for route in input.routesInScope {
             findings += RouteRules.findings(route, input)
             if let observation = input.observations[route.ref] {
@@ -74,7 +86,10 @@ public enum DoctorRules {
             }
         }
         for route in input.l4RoutesInScope { findings += L4RouteRules.findings(route, input) }
-        return findings + PolicyRules.findings(input) + NGFPolicyRules.findings(input)
+        findings += PolicyRules.findings(input) + NGFPolicyRules.findings(input)
+        findings += TrafficRules.findings(input, besides: findings)
+        return findings
+            + ConditionRules.findings(ConditionRules.uncovered(ConditionRules.inventory(input), by: findings))
     }
 
     static func dataplaneFindings(_ input: DoctorInput) -> [Finding] {
@@ -148,10 +163,9 @@ public enum DoctorRules {
                     Finding(
                         .listenerNotProgrammed, .error, objects: [listenerObject(listener, gateway: gateway)],
                         summary: "listener \(listener.source.name) does not serve: \(failing?.reason?.rawValue ?? "")",
-                        evidence: listener.conditions.map {
-                            "\($0.type)=\($0.status.rawValue) \($0.reason?.rawValue ?? ""): \($0.message ?? "")"
-                        },
-                        fix: "see \(describe); \(failing?.message ?? "")"))
+                        evidence: listener.conditions.filter { !$0.isHealthy }.map(ConditionRules.describe),
+                        fix: ListenerFixes.fix(listener, failing: failing, input)
+                            ?? "see \(describe); \(failing?.message ?? "")"))
             }
         }
         for set in input.graph.listenerSets where input.inScope(set.ref) && !set.accepted {

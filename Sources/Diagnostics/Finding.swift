@@ -1,3 +1,5 @@
+import GatewayAPI
+
 /// One thing doctor found: what is wrong, which objects, the evidence, and the fix.
 public struct Finding: Sendable, Equatable, Codable {
     public var code: FindingCode
@@ -7,6 +9,13 @@ public struct Finding: Sendable, Equatable, Codable {
     public var summary: String
     public var evidence: [String]
     public var fix: String
+    /// The conditions it explains, beyond the objects it names (which it covers whole when this is empty): the
+    /// general rule reports every unhealthy condition no finding covers (`ConditionRules`).
+    public var covers: [ConditionKey] = []
+
+    enum CodingKeys: String, CodingKey {
+        case code, severity, objects, summary, evidence, fix
+    }
 
     public init(
         _ code: FindingCode, _ severity: Severity, objects: [String], summary: String, evidence: [String], fix: String
@@ -19,9 +28,54 @@ public struct Finding: Sendable, Equatable, Codable {
         self.fix = fix
     }
 
-    /// Most severe first, then by code: the order doctor and the console list findings in.
+    /// The order doctor and the console list findings in: alike findings folded (`folded`), most severe first, then
+    /// grouped by the object they concern, then by code.
     public static func ordered(_ findings: [Finding]) -> [Finding] {
-        findings.sorted { ($0.severity, $0.code.rawValue) < ($1.severity, $1.code.rawValue) }
+        folded(findings).sorted {
+            ($0.severity, $0.objects.first ?? "", $0.code.rawValue) < (
+                $1.severity, $1.objects.first ?? "", $1.code.rawValue
+            )
+        }
+    }
+
+    /// Findings of one code with the same summary and fix (the same fault on several objects, or twice on one) as
+    /// one: their objects together, their evidence without repeats, and the count in the summary.
+    public static func folded(_ findings: [Finding]) -> [Finding] {
+        var order: [String] = []
+        var groups: [String: [Finding]] = [:]
+        for finding in findings {
+            let key = "\(finding.code.rawValue)\u{0}\(finding.summary)\u{0}\(finding.fix)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(finding)
+        }
+        return order.map { key in
+            let group = groups[key]!
+            guard group.count > 1 else { return group[0] }
+            var first = group[0]
+            var objects: [String] = []
+            var evidence: [String] = []
+            for finding in group {
+                for object in finding.objects where !objects.contains(object) { objects.append(object) }
+                for line in finding.evidence where !evidence.contains(line) { evidence.append(line) }
+                first.covers += finding.covers
+            }
+            first.objects = objects
+            first.evidence = evidence
+            first.summary += " (\(group.count) times)"
+            return first
+        }
+    }
+}
+
+/// A condition of an object, as findings cover it: `object` as findings name objects ("HTTPRoute default/app",
+/// "Gateway default/gw listener https"), and the condition's type (nil: every type).
+public struct ConditionKey: Sendable, Equatable, Hashable {
+    public var object: String
+    public var type: ConditionType?
+
+    public init(_ object: String, _ type: ConditionType?) {
+        self.object = object
+        self.type = type
     }
 }
 
@@ -88,6 +142,12 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable {
     case routeFilterInvalid = "RouteFilterInvalid"
     case snippetRejected = "SnippetRejected"
     case snippetsDisabled = "SnippetsDisabled"
+    // Local pods, cert-manager Certificates, and what the request log shows.
+    case podNotReady = "PodNotReady"
+    case certificateNotReady = "CertificateNotReady"
+    case requestsFailing = "RequestsFailing"
+    // Any other unhealthy condition the core computed (no specific rule above covers it).
+    case unhealthyCondition = "UnhealthyCondition"
     // Cluster mode: the cluster's controller and gwconsole's core disagree.
     case statusDrift = "StatusDrift"
 }

@@ -34,7 +34,7 @@ enum PolicyRules {
                         summary:
                             "the policy targets \(missing.map { "Service \($0.namespacedName)" }.joined(separator: ", ")), which does not exist",
                         evidence: missing.map { "no Service \($0.namespacedName)" },
-                        fix: "correct spec.targetRefs to name the backend Service (in the policy's namespace)"))
+                        fix: targetNotFoundFix(policy, input)))
             } else if policy.ancestors.isEmpty {
                 findings.append(
                     Finding(
@@ -45,5 +45,13 @@ enum PolicyRules {
             }
         }
         return findings
+    }
+
+    /// Which Services the policy could mean, and how to drop it when none.
+    static func targetNotFoundFix(_ policy: PolicyNode, _ input: DoctorInput) -> String {
+        let namespace = policy.ref.namespace
+        let services = input.snapshot.services.filter { $0.namespace == namespace }.map(\.name).sorted()
+        return
+            "Decide: correct spec.targetRefs to name the backend Service in \(namespace) (\(services.isEmpty ? "there is none" : services.joined(separator: ", "))), create the Service, or delete the policy: gwconsole delete backendtlspolicy \(policy.ref.name) -n \(namespace)"
     }
 }

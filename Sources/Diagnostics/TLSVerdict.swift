@@ -60,3 +60,32 @@ public enum CertificateProblem: Equatable, Sendable {
         }
     }
 }
+
+extension TLSVerdict {
+    /// What an nginx error-log line about an upstream says, in the same verdicts as a probe's: `connect() failed
+    /// (111: Connection refused) while connecting to upstream`, `upstream timed out`, `SSL_do_handshake() failed`,
+    /// `upstream SSL certificate verify error: (62:hostname mismatch)`. Nil for a line about something else.
+    public init?(nginxErrorLine line: String) {
+        if let range = line.range(of: "upstream SSL certificate verify error: (") {
+            let rest = line[range.upperBound...]
+            let code = Int(rest.prefix { $0.isNumber }) ?? 0
+            let detail = rest.drop { $0.isNumber || $0 == ":" }.prefix { $0 != ")" }
+            self = .notVerified(code: code, detail: String(detail))
+        } else if line.contains("upstream timed out") {
+            self = .timedOut
+        } else if line.contains("SSL_do_handshake() failed") || line.contains("wrong version number") {
+            let detail = line.range(of: "SSL routines:").map { String(line[$0.lowerBound...].prefix { $0 != ")" }) }
+            self = .handshakeFailed(detail: detail ?? "SSL_do_handshake() failed")
+        } else if line.contains("Connection refused") {
+            self = .unreachable(detail: "connection refused")
+        } else if line.contains("Connection reset by peer") {
+            self = .unreachable(detail: "connection reset by peer")
+        } else if line.contains("No route to host") || line.contains("Network is unreachable") {
+            self = .unreachable(detail: "no route to host")
+        } else if line.contains("upstream prematurely closed connection") {
+            self = .unreachable(detail: "the backend closed the connection before answering")
+        } else {
+            return nil
+        }
+    }
+}

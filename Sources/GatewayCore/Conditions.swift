@@ -103,10 +103,10 @@ public enum Conditions {
         make(.accepted, false, .conflicted, "Conflicts with another \(kind.rawValue)")
     }
     static func ngfPolicyTargetNotFound(_ message: String) -> Condition {
-        make(.accepted, false, "TargetNotFound", message)
+        make(.accepted, false, .targetNotFound, message)
     }
     static func ngfPolicyNginxProxyNotSet(_ message: String) -> Condition {
-        make(.accepted, false, "NginxProxyConfigNotSet", message)
+        make(.accepted, false, .nginxProxyConfigNotSet, message)
     }
     static func ngfPolicyAffected(_ kind: NGFPolicyKind) -> Condition? {
         kind.affectedCondition.map {
@@ -121,6 +121,6 @@ public enum Conditions {
     }
     static func filterInvalid(_ message: String) -> Condition { make(.accepted, false, .invalid, message) }
     static func routeInvalidFilter(_ message: String) -> Condition {
-        make(.resolvedRefs, false, "InvalidFilter", message)
+        make(.resolvedRefs, false, .invalidFilter, message)
     }
 }

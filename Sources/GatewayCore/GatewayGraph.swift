@@ -117,7 +117,7 @@ enum GatewayGraph {
                 if let resolved = backendCertificate.condition {
                     conditions.append(resolved)
                 } else if let parametersProblem {
-                    conditions.append(Conditions.make(.resolvedRefs, false, "ParametersRefInvalid", parametersProblem))
+                    conditions.append(Conditions.make(.resolvedRefs, false, .parametersRefInvalid, parametersProblem))
                 } else if gateway.spec.infrastructure?.parametersRef != nil {
                     conditions.append(
                         Conditions.make(.resolvedRefs, true, .resolvedRefs, "The referenced resources are resolved"))

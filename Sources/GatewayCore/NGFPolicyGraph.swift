@@ -44,7 +44,7 @@ enum NGFPolicyGraph {
             for target in node.targets { references.add(node.ref, target) }
             if let conflict = overlap(node.targets, index: &locations, routes: routes, gateways: gateways) {
                 node.valid = false
-                node.conditions.append(Conditions.make(.accepted, false, "TargetConflict", conflict))
+                node.conditions.append(Conditions.make(.accepted, false, .targetConflict, conflict))
             }
             let problems = NGFPolicyValidation.problems(node)
             if !problems.isEmpty {
@@ -159,12 +159,12 @@ enum NGFPolicyGraph {
     /// says so, naming each policy ignored.
     static func limitReached(_ policy: NGFPolicyNode, _ conditions: inout [Condition]) {
         let name = "\(policy.kind.rawValue) \(policy.ref.namespacedName)"
-        if let index = conditions.firstIndex(where: { $0.reason?.rawValue == "AncestorLimitReached" }) {
+        if let index = conditions.firstIndex(where: { $0.reason == .ancestorLimitReached }) {
             conditions[index].message = (conditions[index].message ?? "") + ", " + name
             return
         }
         let condition = Conditions.make(
-            .accepted, false, "AncestorLimitReached",
+            .accepted, false, .ancestorLimitReached,
             "Policies cannot be applied because the ancestor status list has reached the maximum size. The following policies have been ignored: \(name)"
         )
         if let index = conditions.firstIndex(where: { $0.type == .accepted }) {

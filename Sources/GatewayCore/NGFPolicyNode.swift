@@ -68,10 +68,10 @@ public struct NGFPolicyNode: Sendable {
             programmed = Conditions.make(.programmed, true, .programmed, "Policy is programmed in the data plane")
         } else if problems.contains(where: { $0.reason == .conflicted && $0.status == .false }) {
             programmed = Conditions.make(
-                .programmed, false, "Overridden", "Policy is overridden by a conflicting policy of greater precedence")
+                .programmed, false, .overridden, "Policy is overridden by a conflicting policy of greater precedence")
         } else {
             programmed = Conditions.make(
-                .programmed, false, "Reconciling", "Policy is not programmed in the data plane")
+                .programmed, false, .reconciling, "Policy is not programmed in the data plane")
         }
         var result: [Condition] = []
         for condition in [Conditions.ngfPolicyAccepted, programmed] + problems {

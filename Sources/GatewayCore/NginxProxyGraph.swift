@@ -19,7 +19,7 @@ enum NginxProxyGraph {
         if !problems.isEmpty {
             let message = capitalized(NGFPolicyGraph.aggregate(problems))
             return [
-                Conditions.make(.resolvedRefs, false, "ParametersRefInvalid", message),
+                Conditions.make(.resolvedRefs, false, .parametersRefInvalid, message),
                 Conditions.make(
                     .accepted, true, .invalidParameters,
                     "The GatewayClass is accepted, but ParametersRef is ignored due to an error: \(message)"),
@@ -28,7 +28,7 @@ enum NginxProxyGraph {
         guard snapshot.nginxProxies.contains(where: { $0.namespace == ref.namespace && $0.name == ref.name }) else {
             return [
                 Conditions.make(
-                    .resolvedRefs, false, "ParametersRefNotFound", "The ParametersRef resource could not be found"),
+                    .resolvedRefs, false, .parametersRefNotFound, "The ParametersRef resource could not be found"),
                 Conditions.make(
                     .accepted, true, .invalidParameters,
                     "The GatewayClass is accepted, but ParametersRef is ignored due to an error: spec.parametersRef.name: Not found: \"\(ref.name)\""

@@ -66,6 +66,7 @@ struct Doctor: ParsableCommand {
                 input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
             input.grpcObservations = DoctorProbe.observeGRPC(
                 input.routesInScope, dataplane: dataplane, snapshot: snapshot)
+            DoctorEvidence.gather(&input, store: store)
             var findings = DoctorRules.findings(input)
             if global.clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
             let (shown, ignored) = gate.apply(Finding.ordered(findings))

@@ -288,10 +288,13 @@ struct DoctorRulesTests {
             ]), "\(codes)")
         #expect(findings.first { $0.code == .noReadyEndpoints }?.objects == ["Service default/empty"])
         #expect(findings.first { $0.code == .backendNotFound }?.objects == ["HTTPRoute default/lost rule 0"])
-        // Most severe first, then by code.
+        // Most severe first, then grouped by object.
         #expect(findings.map(\.severity) == findings.map(\.severity).sorted())
-        let errors = findings.filter { $0.severity == .error }.map(\.code.rawValue)
+        let errors = findings.filter { $0.severity == .error }.map { $0.objects.first ?? "" }
         #expect(errors == errors.sorted())
+        #expect(
+            findings.filter { $0.code == .unhealthyCondition }.map(\.summary) == [],
+            "\(findings.filter { $0.code == .unhealthyCondition })")
         // Doctor's text: heading, objects, evidence, fix.
         let text = FindingText.render([findings[0]])
         #expect(text.hasPrefix("ERROR \(findings[0].code.rawValue): \(findings[0].summary)\n  objects: "), "\(text)")

@@ -204,6 +204,8 @@ public struct WorkloadManager: Sendable {
                 "image \(container?.image ?? "") cannot run locally: it has no local profile (gwconsole runs \(ImageProfile.supported) as local pods); "
                 + "map it to a local command under images: in ~/.config/gwconsole/config.yaml (docs/workloads.md), "
                 + "or run your own process and point the Service at it with an EndpointSlice"
+            // A process started while the image was mapped (another image map, since changed) does not go on.
+            stopPod(pod.namespace, pod.name)
             try write(
                 phase: "Pending", ready: false,
                 state: ["waiting": ["reason": "ImageNotLocal", "message": .string(message)]],

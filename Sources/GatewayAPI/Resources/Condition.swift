@@ -109,6 +109,31 @@ public struct ConditionReason: APIVocabulary {
     public static let pending: ConditionReason = "Pending"
     public static let invalidParameters: ConditionReason = "InvalidParameters"
     public static let invalidClientCertificateRef: ConditionReason = "InvalidClientCertificateRef"
+    // NGINX Gateway Fabric's, on its policies, filters and NginxProxy references.
+    public static let targetNotFound: ConditionReason = "TargetNotFound"
+    public static let targetConflict: ConditionReason = "TargetConflict"
+    public static let overridden: ConditionReason = "Overridden"
+    public static let reconciling: ConditionReason = "Reconciling"
+    public static let ancestorLimitReached: ConditionReason = "AncestorLimitReached"
+    public static let nginxProxyConfigNotSet: ConditionReason = "NginxProxyConfigNotSet"
+    public static let invalidFilter: ConditionReason = "InvalidFilter"
+    public static let parametersRefInvalid: ConditionReason = "ParametersRefInvalid"
+    public static let parametersRefNotFound: ConditionReason = "ParametersRefNotFound"
+    // cert-manager's, on Certificates.
+    public static let ready: ConditionReason = "Ready"
+    public static let failed: ConditionReason = "Failed"
+
+    /// Every reason above: the vocabulary doctor's completeness is tested against.
+    public static let vocabulary: [ConditionReason] = [
+        .accepted, .programmed, .resolvedRefs, .supportedVersion, .invalid, .conflicted, .noConflicts,
+        .gatewayClassConflict, .listenersNotValid, .notAllowed, .parentNotAccepted, .parentNotProgrammed,
+        .invalidListenerSet, .unsupportedValue, .unsupportedField, .unsupportedProtocol, .protocolConflict,
+        .hostnameConflict, .invalidRouteKinds, .invalidCertificateRef, .refNotPermitted, .noMatchingParent,
+        .notAllowedByListeners, .noMatchingListenerHostname, .backendNotFound, .invalidKind, .noValidCACertificate,
+        .invalidCACertificateRef, .invalidListener, .pending, .invalidParameters, .invalidClientCertificateRef,
+        .targetNotFound, .targetConflict, .overridden, .reconciling, .ancestorLimitReached, .nginxProxyConfigNotSet,
+        .invalidFilter, .parametersRefInvalid, .parametersRefNotFound, .ready, .failed,
+    ]
 }
 
 extension JSONValue {

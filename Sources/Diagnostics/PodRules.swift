@@ -1,0 +1,122 @@
+import GatewayAPI
+import GatewayCore
+
+/// Local pods that wait or crash: the pod, its image, the reason and kubelet-style message, the Services and routes
+/// that lose their endpoints, and the fix by reason (an `images:` entry for an image with no local profile).
+enum PodRules {
+    /// Waiting reasons of a pod still starting, which are not faults.
+    static let starting: Set<String> = ["ContainerCreating", "PodInitializing"]
+
+    static func findings(_ input: DoctorInput) -> [Finding] {
+        var findings: [Finding] = []
+        for pod in input.pods where input.inScope(ref(pod)) {
+            guard let problem = problem(pod) else { continue }
+            let namespace = pod.namespace ?? "default"
+            let container = pod.spec.containers.first { $0.name == problem.container } ?? pod.spec.containers.first
+            let image = container?.image ?? problem.image
+            let services = selecting(pod, input)
+            var evidence = ["\(problem.reason): \(problem.message)", "image: \(image)"]
+            if problem.restarts > 0 { evidence.append("restarts: \(problem.restarts)") }
+            for service in services {
+                let routes = input.graph.routes.filter { route in
+                    route.rules.contains { $0.backends.contains { $0.service == service } }
+                }.map(\.ref.description)
+                evidence.append(
+                    "Service \(service.namespacedName) selects it"
+                        + (routes.isEmpty
+                            ? ""
+                            : "; \(routes.joined(separator: ", ")) send\(routes.count == 1 ? "s" : "") to it: requests get 503")
+                )
+            }
+            findings.append(
+                Finding(
+                    .podNotReady, .error, objects: ["Pod \(namespace)/\(pod.name)"],
+                    summary:
+                        "\(owner(pod).map { "a pod of Deployment \(namespace)/\($0)" } ?? "the pod") is not ready: \(problem.reason) (image \(image))",
+                    evidence: evidence,
+                    fix: fix(problem.reason, image: image, container: container, pod: pod, input)))
+        }
+        return findings
+    }
+
+    /// Whether a Service's missing endpoints are the pods' doing: it selects pods and one of them has a finding.
+    static func explainsNoEndpoints(_ service: ObjectRef, _ input: DoctorInput) -> Bool {
+        input.pods.contains { pod in
+            problem(pod) != nil && selecting(pod, input).contains(service)
+        }
+    }
+
+    struct Problem {
+        var container: String
+        var image: String
+        var reason: String
+        var message: String
+        var restarts: Int32
+    }
+
+    /// Why a pod is not ready, from its containers' states; nil when it is ready or still starting.
+    static func problem(_ pod: Pod) -> Problem? {
+        for status in pod.status?.containerStatuses ?? [] where !status.ready {
+            let waiting = status.state?["waiting"]
+            let terminated = status.state?["terminated"]
+            let reason = waiting?["reason"]?.stringValue ?? terminated?["reason"]?.stringValue ?? ""
+            guard !reason.isEmpty, !starting.contains(reason) else { continue }
+            let message = waiting?["message"]?.stringValue ?? terminated?["message"]?.stringValue ?? ""
+            return Problem(
+                container: status.name, image: status.image, reason: reason, message: message,
+                restarts: status.restartCount)
+        }
+        return nil
+    }
+
+    static func ref(_ pod: Pod) -> ObjectRef {
+        ObjectRef(group: "", kind: "Pod", namespace: pod.namespace ?? "default", name: pod.name)
+    }
+
+    /// The Deployment of a pod (its ReplicaSet's name less the template hash).
+    static func owner(_ pod: Pod) -> String? {
+        guard let owner = pod.metadata.ownerReferences?.first?.name else { return nil }
+        if let hash = pod.metadata.labels?["pod-template-hash"], owner.hasSuffix("-" + hash) {
+            return String(owner.dropLast(hash.count + 1))
+        }
+        return owner
+    }
+
+    /// The Services of the pod's namespace whose selector matches its labels.
+    static func selecting(_ pod: Pod, _ input: DoctorInput) -> [ObjectRef] {
+        let namespace = pod.namespace ?? "default"
+        let labels = pod.metadata.labels ?? [:]
+        return input.snapshot.services.filter { service in
+            (service.metadata.namespace ?? "default") == namespace
+                && !(service.spec?.selector ?? [:]).isEmpty
+                && (service.spec?.selector ?? [:]).allSatisfy { labels[$0.key] == $0.value }
+        }.map { ObjectRef(group: "", kind: "Service", namespace: namespace, name: $0.name) }
+    }
+
+    static func fix(_ reason: String, image: String, container: Container?, pod: Pod, _ input: DoctorInput) -> String {
+        let namespace = pod.namespace ?? "default"
+        switch reason {
+        case "ImageNotLocal":
+            let port = container?.ports?.first.map { Int($0.containerPort) } ?? 8080
+            let command = (input.echoServerCommand + ["--listen", "${POD_IP}:${POD_PORT}"]).map { part in
+                part.contains("$") || part.contains(" ") ? "\"\(part)\"" : part
+            }
+            return """
+                map the image to a local command: add this entry to \(input.imageMapFile) (gwconsole's echo server \
+                stands in for the image here; put your program's command instead), then gwconsole status restarts the pods:
+                images:
+                  - image: "\(image)"
+                    command: [\(command.joined(separator: ", "))]
+                    port: \(port)
+                """
+        case "CreateContainerConfigError":
+            return
+                "the pod's configuration cannot be given to it (the message says which); correct the Deployment's volumes or mounts, or map the image to a command of yours under images: in \(input.imageMapFile)"
+        case "CrashLoopBackOff":
+            return
+                "its process keeps exiting: gwconsole logs \(pod.name) -n \(namespace) shows why; correct the configuration the message names"
+        default:
+            return "gwconsole describe pod \(pod.name) -n \(namespace) shows its state; the message says what to change"
+        }
+    }
+}
