@@ -337,3 +337,206 @@ struct ConfigurationFaultTests {
         #expect(out.contains("requests for shop.example.com on port 8080 get 404"))
     }
 }
+
+@Suite("Doctor: eight faults", .serialized)
+struct DoctorEightFaultsTests {
+    /// Eight common mistakes beside the guide's healthy scenario.
+    static let faults = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          gatewayClassName: nginx
+          listeners:
+          - {name: http, port: 80, protocol: HTTP}
+          - name: https
+            port: 443
+            protocol: HTTPS
+            hostname: shop.example.com
+            tls: {certificateRefs: [{name: shop-cert, namespace: certs}]}
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: certs}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: Certificate
+        metadata: {name: shop-cert, namespace: certs}
+        spec:
+          secretName: shop-cert
+          dnsNames: [shop.example.com]
+          issuerRef: {name: missing-issuer, kind: ClusterIssuer}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: web}
+        spec:
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              containers:
+              - {name: web, image: "example.com/acme/web:1.2", ports: [{containerPort: 8080}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web}
+        spec:
+          selector: {app: web}
+          ports: [{name: http, port: 80, targetPort: 8080}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: web}
+        spec:
+          parentRefs: [{name: gw, sectionName: http}]
+          hostnames: [web.example.com]
+          rules: [{backendRefs: [{name: web, port: 80}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: shop}
+        spec:
+          parentRefs: [{name: gw, sectionName: http}]
+          hostnames: [shop.example.com]
+          rules:
+          - filters:
+            - type: RequestMirror
+              requestMirror: {backendRef: {name: audit-sink, port: 80}}
+            backendRefs: [{name: refused, port: 80}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: refused}
+        spec: {ports: [{name: http, port: 80, targetPort: 8080}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: refused-1, labels: {kubernetes.io/service-name: refused}}
+        addressType: IPv4
+        ports: [{name: http, port: 8080}]
+        endpoints: [{addresses: [BACKEND]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: orphan}
+        spec:
+          parentRefs: [{name: gw-missing}]
+          hostnames: [orphan.example.com]
+          rules: [{backendRefs: [{name: web, port: 80}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: wrongport}
+        spec:
+          parentRefs: [{name: gw, sectionName: http}]
+          hostnames: [wrongport.example.com]
+          rules: [{backendRefs: [{name: web, port: 8081}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: tls-nowhere}
+        spec:
+          targetRefs: [{group: '', kind: Service, name: nowhere}]
+          validation: {wellKnownCACertificates: System, hostname: nowhere.example.com}
+        """
+
+    /// Each fault: the finding's code, the object it names (a prefix), and what its fix must carry.
+    static let expected: [(code: String, object: String, fix: String)] = [
+        ("PodNotReady", "Pod default/web-", "images:\n  - image: \"example.com/acme/web:1.2\""),
+        ("ListenerNotProgrammed", "Gateway default/gw listener https", "kind: ReferenceGrant"),
+        ("BackendNotFound", "HTTPRoute default/shop rule 0", "name: audit-sink"),
+        ("RequestsFailing", "HTTPRoute default/shop", "nothing accepts connections at"),
+        ("RouteNotAccepted", "HTTPRoute default/orphan", "name: gw-missing"),
+        ("BackendNotFound", "HTTPRoute default/wrongport rule 0", "- port: 8081"),
+        ("PolicyTargetNotFound", "BackendTLSPolicy default/tls-nowhere", "gwconsole delete backendtlspolicy"),
+        ("CertificateNotReady", "Certificate certs/shop-cert", "kind: ClusterIssuer"),
+    ]
+
+    static func matching(_ findings: [JSONValue], _ fault: (code: String, object: String, fix: String)) -> [JSONValue] {
+        findings.filter { finding in
+            finding["code"]?.stringValue == fault.code
+                && (finding["objects"]?.arrayValue ?? []).contains { $0.stringValue?.hasPrefix(fault.object) == true }
+        }
+    }
+
+    @Test(
+        "eight faults beside the guide: each named by one finding with evidence and a fix; each fix, applied as printed, clears its finding"
+    )
+    func eightFaults() throws {
+        let live = LiveDataplane()
+        let config = live.cli.state + "-config"
+        try FileManager.default.createDirectory(atPath: config + "/gwconsole", withIntermediateDirectories: true)
+        var environment = live.environment
+        environment["XDG_CONFIG_HOME"] = config
+        @discardableResult
+        func run(_ arguments: [String], stdin: String? = nil) throws -> CLI.Result {
+            try live.cli.run(arguments, stdin: stdin, environment: environment)
+        }
+        #expect(try run(["up"]).status == 0)
+        #expect(try run(["scenario", "run", "secure-backend"]).status == 0)
+        let backend = live.backendAddress(1)
+        let applied = try run(
+            ["apply", "-f", "-"], stdin: Self.faults.replacingOccurrences(of: "BACKEND", with: backend) + "\n")
+        #expect(applied.status == 0, "\(applied.stderr)")
+        // Traffic to the refused backend, as a user's curl would send.
+        _ = try run(["probe", "--route", "shop"])
+
+        func findings() throws -> [JSONValue] {
+            let out = try run(["doctor", "-A", "-o", "json"]).stdout
+            return try JSONReader.parse(out, file: "doctor.json").toJSON()["findings"]?.arrayValue ?? []
+        }
+        var all = try findings()
+        // The pod's status is written as the resident controller starts it: wait for its verdict.
+        let deadline = Date().addingTimeInterval(60)
+        while Self.matching(all, Self.expected[0]).isEmpty && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            all = try findings()
+        }
+        for fault in Self.expected {
+            let found = Self.matching(all, fault)
+            #expect(found.count == 1, "\(fault.code) on \(fault.object): \(found)")
+            guard let finding = found.first else { continue }
+            #expect(finding["fix"]?.stringValue?.contains(fault.fix) == true, "\(fault.code): \(finding)")
+            #expect((finding["evidence"]?.arrayValue?.count ?? 0) > 0, "\(fault.code) has evidence")
+        }
+        let pod = try #require(Self.matching(all, Self.expected[0]).first)
+        #expect(pod["summary"]?.stringValue?.contains("ImageNotLocal (image example.com/acme/web:1.2)") == true)
+        let refused = try #require(Self.matching(all, Self.expected[3]).first)
+        #expect(refused["summary"]?.stringValue?.contains("unreachable (connection refused)") == true, "\(refused)")
+        #expect(
+            (refused["evidence"]?.arrayValue ?? []).contains {
+                $0.stringValue?.contains("nginx error log:") == true
+                    && $0.stringValue?.contains("Connection refused") == true
+            })
+        #expect(!all.contains { $0["code"] == "UnhealthyCondition" }, "every condition has its specific rule: \(all)")
+
+        // The fixes, as printed: manifests applied, the image map written, the command run, the backend started.
+        for fault in Self.expected {
+            guard let fix = Self.matching(all, fault).first?["fix"]?.stringValue else { continue }
+            if let start = fix.range(of: "apiVersion:") {
+                let result = try run(["apply", "-f", "-"], stdin: String(fix[start.lowerBound...]) + "\n")
+                #expect(result.status == 0, "\(fault.code): \(result.stderr)")
+            } else if let start = fix.range(of: "images:\n") {
+                try String(fix[start.lowerBound...]).appending("\n").write(
+                    toFile: config + "/gwconsole/config.yaml", atomically: true, encoding: .utf8)
+                #expect(try run(["status"]).status == 0)
+            } else if let start = fix.range(of: "gwconsole delete ") {
+                let words = fix[start.upperBound...].split(separator: " ").map(String.init)
+                #expect(try run(["delete"] + words).status == 0)
+            }
+        }
+        try live.startBackend(
+            name: "refused", address: backend, port: 8080, body: "location / { return 200 \"served\\n\"; }")
+        let cleared = Date().addingTimeInterval(90)
+        var remaining: [String] = []
+        repeat {
+            all = try findings()
+            remaining = Self.expected.filter { !Self.matching(all, $0).isEmpty }.map { "\($0.code) \($0.object)" }
+            if !remaining.isEmpty { Thread.sleep(forTimeInterval: 0.5) }
+        } while !remaining.isEmpty && Date() < cleared
+        #expect(remaining.isEmpty, "\(all)")
+        let probe = try run(["probe", "--route", "shop"]).stdout
+        #expect(probe.contains("Status:   200") && probe.contains("served"), "\(probe)")
+    }
+}
