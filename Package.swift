@@ -72,7 +72,8 @@ let package = Package(
         .target(name: "DNSBackend", dependencies: []),
         // Scenarios: guides as steps and checks, imported from Markdown or example folders, replayed on the store.
         .target(
-            name: "Scenarios", dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing"],
+            name: "Scenarios",
+            dependencies: ["GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Diagnostics", "Probing"],
             resources: [.embedInCode("Builtin/secure-backend.yaml")]),
 
         // The session commands, the console and the bench act in: the embedded state or a cluster, stores opened

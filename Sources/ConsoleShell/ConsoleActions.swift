@@ -280,17 +280,10 @@ public struct ConsoleActions {
     )
         -> [Finding]
     {
-        let dataplane =
-            global.clusterMode ? DataplaneFacts.clusterManaged : data.state.facts(stateDirectory: data.store.directory)
-        var input = DoctorInput(
-            graph: data.graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
-        input.snippets = global.controllerConfig.snippets
-        input.observations = DoctorProbe.observe(
-            input.routesInScope, graph: data.graph, dataplane: dataplane, snapshot: snapshot)
-        input.grpcObservations = DoctorProbe.observeGRPC(
-            input.routesInScope, dataplane: dataplane, snapshot: snapshot)
-        DoctorEvidence.gather(&input, store: data.store)
-        return Finding.ordered(DoctorRules.findings(input))
+        let findings =
+            (try? global.doctorFindings(
+                store: data.store, graph: data.graph, snapshot: snapshot, namespace: namespace, routes: routes)) ?? []
+        return Finding.ordered(findings)
     }
 
     public func findingBlocks(_ findings: [Finding]) -> [DiagnosticsBlock] {

@@ -72,12 +72,30 @@ public struct Scenario: Codable, Sendable, Equatable {
         public var stream: StreamProbe?
         /// A guide's `grpcurl`: a gRPC call through a listener.
         public var grpc: GRPCProbe?
+        /// What doctor finds (or, with `absent`, no longer finds) at this step.
+        public var doctor: DoctorExpectation?
 
         public init(probe: Probe) { self.probe = probe }
         public init(object: ObjectCheck) { self.object = object }
         public init(dns: DNSProbe) { self.dns = dns }
         public init(stream: StreamProbe) { self.stream = stream }
         public init(grpc: GRPCProbe) { self.grpc = grpc }
+        public init(doctor: DoctorExpectation) { self.doctor = doctor }
+    }
+
+    /// `{finding: PlainHTTPToTLSBackend, object: HTTPRoute default/secure-app}`: doctor reports a finding of that
+    /// code naming that object (or an object that starts with it); with `absent: true`, it reports none (the fix
+    /// worked).
+    public struct DoctorExpectation: Codable, Sendable, Equatable {
+        public var finding: String
+        public var object: String?
+        public var absent: Bool?
+
+        public init(finding: String, object: String? = nil, absent: Bool? = nil) {
+            self.finding = finding
+            self.object = object
+            self.absent = absent
+        }
     }
 
     /// `grpcurl -plaintext -proto FILE -authority NAME -H 'k: v' -d JSON $GW_IP:$GW_PORT SERVICE/METHOD`: a gRPC

@@ -1,4 +1,5 @@
 import Dataplane
+import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
@@ -29,6 +30,8 @@ public struct ScenarioRunner {
         public var listener: (_ gateway: String?, _ scheme: String) -> ListenerTarget?
         /// Whether steps need the embedded data plane running.
         public var needsDataplane = true
+        /// Doctor's findings in every namespace, for `doctor` checks (nil: such checks fail, saying so).
+        public var doctor: (() throws -> [Finding])? = nil
 
         public init(
             store: Store, namespace: String, reconcile: @escaping (String) throws -> Void,
@@ -134,8 +137,10 @@ public struct ScenarioRunner {
         if let dns = check.dns {
             return DNSCheck(probe: dns, target: context.listener(dns.gateway, "http")).evaluate()
         }
+        if let expectation = check.doctor { return try DoctorCheck(expectation).evaluate(context.doctor) }
         guard let object = check.object else {
-            return CheckOutcome(description: "(empty check)", failure: "a check needs probe, dns or object")
+            return CheckOutcome(
+                description: "(empty check)", failure: "a check needs probe, dns, stream, grpc, doctor or object")
         }
         return try ObjectCheckEvaluator(check: object, namespace: context.namespace).evaluate(
             context.store, extra: context.extraTypes())

@@ -4,6 +4,7 @@ import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 
 /// What doctor reads besides the graph, from the state directory: the local pods, the Gateways' recent requests and
 /// the tails of their nginx error logs, and where the user's image map is. Read after the probes, so their requests
@@ -43,5 +44,31 @@ public enum DoctorEvidence {
         var lines = text.split(separator: "\n")
         if start > 0, !lines.isEmpty { lines.removeFirst() }
         return lines
+    }
+}
+
+extension Session {
+    /// Doctor's findings, as `doctor`, the console and scenario checks get them: the graph's rules, the probes of
+    /// the routes in scope, the pods, the request and error logs, and in cluster mode the two status views. Not
+    /// ordered (`Finding.ordered`).
+    public func doctorFindings(
+        store: Store, graph: Graph, snapshot: ResourceSnapshot? = nil, namespace: String?,
+        routes: Set<ObjectRef>? = nil
+    ) throws -> [Finding] {
+        let snapshot = try snapshot ?? Reconciler(store: store, config: controllerConfig).snapshot()
+        let dataplane =
+            clusterMode
+            ? DataplaneFacts.clusterManaged
+            : DataplaneManager(stateDirectory: store.directory).load().facts(stateDirectory: store.directory)
+        var input = DoctorInput(
+            graph: graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace, routes: routes)
+        input.snippets = controllerConfig.snippets
+        input.observations = DoctorProbe.observe(
+            input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
+        input.grpcObservations = DoctorProbe.observeGRPC(input.routesInScope, dataplane: dataplane, snapshot: snapshot)
+        DoctorEvidence.gather(&input, store: store)
+        var findings = DoctorRules.findings(input)
+        if clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
+        return findings
     }
 }

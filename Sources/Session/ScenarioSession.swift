@@ -5,12 +5,15 @@ import Scenarios
 extension Session {
     /// A scenario runner on `store`, reconciling through the resident controller as every command does.
     public func scenarioRunner(_ scenario: Scenario, store: Store) -> ScenarioRunner {
-        ScenarioRunner(
-            scenario: scenario,
-            context: ScenarioRunner.Context(
-                store: store, namespace: effectiveNamespace,
-                reconcile: { trigger in _ = try reconcileChange(store, trigger: trigger, request: .force) },
-                extraTypes: { try ObjectQuery.unstructuredTypes(store) }))
+        var context = ScenarioRunner.Context(
+            store: store, namespace: effectiveNamespace,
+            reconcile: { trigger in _ = try reconcileChange(store, trigger: trigger, request: .force) },
+            extraTypes: { try ObjectQuery.unstructuredTypes(store) })
+        context.doctor = {
+            let graph = try Reconciler(store: store, config: controllerConfig).currentGraph()
+            return try doctorFindings(store: store, graph: graph, namespace: nil)
+        }
+        return ScenarioRunner(scenario: scenario, context: context)
     }
 }
 

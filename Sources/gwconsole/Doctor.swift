@@ -54,21 +54,8 @@ struct Doctor: ParsableCommand {
             }
             let gate = DoctorGate(failOn: Severity(rawValue: failOn), ignores: ignores)
             let (store, graph) = try global.openReconciledStore(readOnly: true)
-            let state = DataplaneManager(stateDirectory: store.directory).load()
-            let snapshot = try Reconciler(store: store, config: global.controllerConfig).snapshot()
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
-            let dataplane =
-                global.clusterMode ? DataplaneFacts.clusterManaged : state.facts(stateDirectory: store.directory)
-            var input = DoctorInput(graph: graph, snapshot: snapshot, dataplane: dataplane, namespace: namespace)
-            input.snippets = global.controllerConfig.snippets
-            // The cluster's data plane is NGF's, not ours: graph checks and the two status views, no local probes.
-            input.observations = DoctorProbe.observe(
-                input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
-            input.grpcObservations = DoctorProbe.observeGRPC(
-                input.routesInScope, dataplane: dataplane, snapshot: snapshot)
-            DoctorEvidence.gather(&input, store: store)
-            var findings = DoctorRules.findings(input)
-            if global.clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
+            let findings = try global.session.doctorFindings(store: store, graph: graph, namespace: namespace)
             let (shown, ignored) = gate.apply(Finding.ordered(findings))
             failed = gate.fails(shown)
             if output == "json" {

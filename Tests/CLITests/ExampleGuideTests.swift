@@ -21,6 +21,12 @@ struct ExampleGuideTests {
                 "/coffee printing \"Server address: {address} / Server name: {pod:coffee}\""), "\(cafe.stdout)")
         #expect(cafe.stdout.contains("↳ by hand: kubectl -n default edit httproute tea"))
         #expect(cafe.stdout.hasSuffix("Scenario cafe-example: all 8 steps passed\n"))
+        // A healthy example gives doctor nothing to say (no false alarms).
+        let doctor = try live.run(["doctor", "-A"])
+        #expect(
+            doctor.status == 0
+                && doctor.stdout == "No findings: every Gateway, route and backend checked is healthy.\n",
+            "\(doctor.stdout)")
         #expect(try live.run(["scenario", "reset", Self.examples + "/cafe-example"]).status == 0)
         let split = try live.run(["scenario", "run", Self.examples + "/traffic-splitting"])
         #expect(split.status == 0, "\(split.stdout)\(split.stderr)")

@@ -384,3 +384,17 @@ struct DoctorCompletenessTests {
         ObjectRef(group: "", kind: kind, namespace: "default", name: name)
     }
 }
+
+@Suite("Doctor's documentation")
+struct DoctorDocumentationTests {
+    @Test("docs/diagnostics.md lists every finding code in its table")
+    func everyCodeDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+        let table = text.components(separatedBy: "### Every code").last ?? ""
+        for code in FindingCode.allCases {
+            #expect(table.contains("`\(code.rawValue)`"), "\(code.rawValue) is not in the table")
+        }
+    }
+}
