@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Probing", "TestSupport",
+                "gwconsole", "GatewayAPI", "GatewayCore", "Dataplane", "Diagnostics", "Probing", "TestSupport",
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Fixtures"]),

@@ -97,21 +97,29 @@ public struct ConsoleActions {
                     "\(route.ref.description) is not served by a running HTTP listener (see its Conditions tab)",
                     role: .warning))
         }
-        let host = route.source.spec.hostnames?.first ?? "example.com"
-        let path = route.rules.first?.source.matches?.first?.path?.value ?? "/"
-        let url = "http://\(host):\(binding.port)\(path)"
-        let resolve = "\(host):\(binding.port):\(binding.address)"
+        let listener = data.graph.gateway(gateway)?.listeners.first { $0.name == binding.listener }
+        guard let recipe = RouteRequestRecipe.request(for: route, listener: listener) else {
+            return Outcome(
+                message: StyledLine(
+                    "\(route.ref.description) has no rule a request can be written for (regular expressions only)",
+                    role: .warning))
+        }
+        let url = "http://\(recipe.host):\(binding.port)\(recipe.target)"
+        let resolve = "\(recipe.host):\(binding.port):\(binding.address)"
 
         // The request, and the error-log lines nginx wrote meanwhile.
         let errorLog = data.store.directory + "/dp/\(record.index)/run/logs/error.log"
         let tail = ErrorLogTail(path: errorLog)
-        let result = HTTPProbe.perform(HTTPProbe.Request(url: url, resolve: [resolve]))
+        var request = HTTPProbe.Request(url: url, resolve: [resolve], headers: recipe.headerLines)
+        if recipe.method != "GET" { request.method = recipe.method }
+        let result = HTTPProbe.perform(request)
         usleep(50_000)
         let logLines = tail.newLines()
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
         let dataplane = state.facts(stateDirectory: data.store.directory)
         let backends = BackendProbe.analyse(
-            url: url, resolve: [resolve], graph: data.graph, dataplane: dataplane, snapshot: snapshot)
+            url: url, resolve: [resolve], method: recipe.method, headers: recipe.headerLines, graph: data.graph,
+            dataplane: dataplane, snapshot: snapshot)
 
         var blocks: [DiagnosticsBlock] = []
         let good = (200..<400).contains(result.status)
@@ -147,7 +155,8 @@ public struct ConsoleActions {
                 "plain HTTP (what the gateway sends\(backend.policy == nil ? " now" : " without a policy"))",
                 backend.plain)
             let right = column(
-                "TLS (SNI \(sni ?? host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))", backend.tls)
+                "TLS (SNI \(sni ?? recipe.host)\(backend.policy.map { ", CA of \($0)" } ?? ", not verified"))",
+                backend.tls)
             blocks.append(.sideBySide(left: left, right: right))
         }
         // Findings about this route and its backends.

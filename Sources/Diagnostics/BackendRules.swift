@@ -30,7 +30,7 @@ enum BackendRules {
                         "reissue the backend certificate with a subjectAltName DNS entry for the name in validation.hostname"
                 ))
         }
-        let host = route.source.spec.hostnames?.first ?? "example.com"
+        let host = RouteRequestRecipe.host(hostnames: route.source.spec.hostnames ?? [], listenerHostname: nil)
         for report in observation.backends where !report.agrees {
             if report.policy == nil && report.backendSpeaks == .tls {
                 findings.append(

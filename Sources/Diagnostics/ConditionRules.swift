@@ -151,7 +151,9 @@ public enum ConditionRules {
 
     /// What to do about a reason, where no specific rule knows more; otherwise what to decide and where to look.
     static func advice(_ reason: ConditionReason?, ref: ObjectRef) -> String {
-        let describe = "gwconsole describe \(ref.kind.lowercased()) \(ref.name) -n \(ref.namespace)"
+        let describe =
+            "gwconsole describe \(ref.kind.lowercased()) \(ref.name)"
+            + (ref.namespace.isEmpty ? "" : " -n \(ref.namespace)")
         switch reason {
         case .refNotPermitted?:
             return

@@ -1,60 +1,33 @@
 import GatewayAPI
 import GatewayCore
+import NginxConfig
 
-/// Which route and rule of a Gateway served a request, found from the graph by path (and host when the log has it):
-/// for data planes whose log does not say (an NGF pod's default access log). Exact paths before the longest prefix,
-/// as the Gateway API orders matches; when routes on several hostnames match a host-less request, the first is
-/// named and the rule is marked `?`.
+/// Which route and rule of a Gateway served a request, found from the graph (`RequestRouter`, the one matcher) by
+/// method, host and path: for data planes whose log does not say (an NGF pod's default access log). When the log
+/// has no host and routes on several hostnames would take the request, the first in precedence is named and the
+/// rule is marked `?`.
 public enum RequestRouting {
     public static func assign(_ record: RequestRecord, gateway: ObjectRef, graph: Graph) -> RequestRecord {
-        guard record.route.isEmpty, let node = graph.gateways.first(where: { $0.ref == gateway }) else { return record }
-        let path = String(record.uri.prefix { $0 != "?" })
-        var best: (route: RouteNode, rule: Int, rank: Int, length: Int)?
-        var hosts: Set<String> = []
-        for routeRef in Set(node.listeners.filter(\.valid).flatMap(\.attachedRoutes)).sorted(by: {
-            $0.namespacedName < $1.namespacedName
-        }) {
-            guard let route = graph.route(routeRef) else { continue }
-            let hostnames = route.source.spec.hostnames ?? []
-            if !record.host.isEmpty, !hostnames.isEmpty,
-                !hostnames.contains(where: { HostnameMatching.intersection($0, record.host) != nil })
-            {
-                continue
-            }
-            for rule in route.rules where rule.dropped == nil {
-                let matches: [HTTPRouteMatch?] = rule.source.matches.map { $0.map(Optional.some) } ?? [nil]
-                for match in matches {
-                    let type = match?.path?.type ?? .pathPrefix
-                    let value = match?.path?.value ?? "/"
-                    let rank: Int
-                    if type == .exact, path == value {
-                        rank = 0
-                    } else if type == .pathPrefix, matchesPrefix(path, value) {
-                        rank = 1
-                    } else {
-                        continue
-                    }
-                    if best == nil || rank < best!.rank || (rank == best!.rank && value.count > best!.length) {
-                        best = (route, rule.index, rank, value.count)
-                        hosts = Set(hostnames)
-                    } else if rank == best!.rank, value.count == best!.length, route.ref != best!.route.ref {
-                        hosts.formUnion(hostnames)
-                    }
-                }
+        guard record.route.isEmpty, let node = graph.gateway(gateway) else { return record }
+        let ports = Set(
+            node.listeners.filter { $0.valid && [.http, .https].contains($0.protocol) }.map { Int($0.port) }
+        ).sorted()
+        let hosts = record.host.isEmpty ? RequestRouter.hosts(gateway: node, graph: graph) : [record.host]
+        var found: [RouteMatch] = []
+        for port in ports {
+            for host in hosts {
+                let request = RoutedRequest(method: record.method, host: host, target: record.uri)
+                guard let match = RequestRouter.decide(request, port: port, gateway: node, graph: graph).match,
+                    !found.contains(where: { $0.description == match.description })
+                else { continue }
+                found.append(match)
             }
         }
-        guard let best else { return record }
+        guard let best = found.sorted(by: RouteMatch.precedes).first else { return record }
         var assigned = record
-        assigned.route = best.route.ref.namespacedName
-        assigned.rule = record.host.isEmpty && hosts.count > 1 ? "\(best.rule)?" : String(best.rule)
+        assigned.route = best.route.ref.kind == "HTTPRoute" ? best.route.ref.namespacedName : best.route.ref.description
+        let ambiguous = record.host.isEmpty && Set(found.map(\.route.ref)).count > 1
+        assigned.rule = ambiguous ? "\(best.rule.index)?" : String(best.rule.index)
         return assigned
-    }
-
-    /// PathPrefix is segment-wise: `/foo` matches `/foo` and `/foo/…`, not `/foobar`.
-    static func matchesPrefix(_ path: String, _ prefix: String) -> Bool {
-        var trimmed = prefix
-        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-        if trimmed == "/" { return true }
-        return path == trimmed || path.hasPrefix(trimmed + "/")
     }
 }

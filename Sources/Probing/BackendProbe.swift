@@ -8,53 +8,64 @@ import NginxConfig
 /// (with the policy's CA and SNI when one is in effect, else without verifying).
 public enum BackendProbe {
     public static func analyse(
-        url: String, resolve: [String], graph: Graph, dataplane: DataplaneFacts, snapshot: ResourceSnapshot
+        url: String, resolve: [String], method: String = "GET", headers: [String] = [], graph: Graph,
+        dataplane: DataplaneFacts, snapshot: ResourceSnapshot
     ) -> [BackendReport] {
         guard let components = URLComponents(string: url), let host = components.host,
-            let (address, port) = destination(url, resolve: resolve),
-            let (name, listeners) = dataplane.gateway(serving: address, port: port),
-            let gateway = graph.gateways.first(where: { $0.ref.namespacedName == name })
+            let (_, decision) = decision(
+                url: url, resolve: resolve, method: method, headers: headers, graph: graph, dataplane: dataplane),
+            let match = decision.match
         else { return [] }
         let path = components.path.isEmpty ? "/" : components.path
+        let route = match.route
+        let rule = match.rule
         var reports: [BackendReport] = []
-        for listener in gateway.listeners where listeners.contains(listener.name) {
-            for routeRef in listener.attachedRoutes {
-                guard let route = graph.route(routeRef) else { continue }
-                let hostnames = route.source.spec.hostnames ?? []
-                guard hostnames.isEmpty || hostnames.contains(where: { HostnameMatching.intersects($0, host) }) else {
-                    continue
+        for backend in rule.backends {
+            guard let service = backend.service, let servicePort = backend.port else { continue }
+            let policy = backend.policy.flatMap { graph.policy($0) }
+            for endpoint in Endpoints.addresses(
+                service: service, port: servicePort, portName: backend.portName, snapshot: snapshot)
+            {
+                let (ip, endpointPort) = BackendReport.split(endpoint)
+                let plain = HTTPProbe.perform(
+                    HTTPProbe.Request(url: "http://\(ip):\(endpointPort)\(path)", headers: ["Host: \(host)"]))
+                let sni = policy?.source.spec.validation.hostname ?? host
+                var tlsRequest = HTTPProbe.Request(
+                    url: "https://\(sni):\(endpointPort)\(path)", resolve: ["\(sni):\(endpointPort):\(ip)"])
+                if let ca = policy?.caCertificates {
+                    tlsRequest.caPEM = ca
+                } else if policy == nil {
+                    tlsRequest.insecure = true
                 }
-                guard let rule = route.rules.first(where: { matches($0, path: path) }) else { continue }
-                for backend in rule.backends {
-                    guard let service = backend.service, let servicePort = backend.port else { continue }
-                    let policy = backend.policy.flatMap { graph.policy($0) }
-                    for endpoint in Endpoints.addresses(
-                        service: service, port: servicePort, portName: backend.portName, snapshot: snapshot)
-                    {
-                        let (ip, endpointPort) = BackendReport.split(endpoint)
-                        let plain = HTTPProbe.perform(
-                            HTTPProbe.Request(url: "http://\(ip):\(endpointPort)\(path)", headers: ["Host: \(host)"]))
-                        let sni = policy?.source.spec.validation.hostname ?? host
-                        var tlsRequest = HTTPProbe.Request(
-                            url: "https://\(sni):\(endpointPort)\(path)", resolve: ["\(sni):\(endpointPort):\(ip)"])
-                        if let ca = policy?.caCertificates {
-                            tlsRequest.caPEM = ca
-                        } else if policy == nil {
-                            tlsRequest.insecure = true
-                        }
-                        let tls = HTTPProbe.perform(tlsRequest)
-                        reports.append(
-                            BackendReport(
-                                route: route.ref.namespacedName, rule: rule.index,
-                                service: "\(service.namespacedName):\(servicePort)",
-                                endpoint: endpoint, policy: policy?.ref.namespacedName, sni: policy == nil ? nil : sni,
-                                plain: plain, tls: tls))
-                    }
-                }
-                return reports
+                let tls = HTTPProbe.perform(tlsRequest)
+                reports.append(
+                    BackendReport(
+                        route: route.ref.namespacedName, rule: rule.index,
+                        service: "\(service.namespacedName):\(servicePort)",
+                        endpoint: endpoint, policy: policy?.ref.namespacedName, sni: policy == nil ? nil : sni,
+                        plain: plain, tls: tls))
             }
         }
         return reports
+    }
+
+    /// Which Gateway serves `url` here and which route, rule and match take the request (`RequestRouter`, as nginx
+    /// decides): nil when no Gateway of this machine serves the address and port.
+    public static func decision(
+        url: String, resolve: [String], method: String = "GET", headers: [String] = [], graph: Graph,
+        dataplane: DataplaneFacts
+    ) -> (gateway: GatewayNode, decision: RequestRouter.Decision)? {
+        guard let components = URLComponents(string: url), let host = components.host,
+            let (address, port) = destination(url, resolve: resolve),
+            let (name, listeners) = dataplane.gateway(serving: address, port: port),
+            let gateway = graph.gateways.first(where: { $0.ref.namespacedName == name }),
+            let listener = gateway.listeners.first(where: { listeners.contains($0.name) })
+        else { return nil }
+        let target =
+            (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let request = RoutedRequest(method: method, host: host, target: target, headerLines: headers)
+        return (gateway, RequestRouter.decide(request, port: Int(listener.port), gateway: gateway, graph: graph))
     }
 
     /// Where a request for `url` connects: the address a `--resolve` entry (`host:port:address`) gives its host
@@ -68,19 +79,5 @@ public enum BackendProbe {
                 return parts.count == 3 && parts[0] == host && Int(parts[1]) == port ? parts[2] : nil
             }.first ?? host
         return (address, port)
-    }
-
-    /// Whether a request for `path` takes this rule (its path matches; a rule without matches takes all).
-    static func matches(_ rule: RuleNode, path: String) -> Bool {
-        rule.dropped == nil && (rule.source.matches ?? []).isEmpty
-            || (rule.source.matches ?? []).contains { match in
-                let value = match.path?.value ?? "/"
-                switch match.path?.type ?? .pathPrefix {
-                case .exact: return path == value
-                case .pathPrefix:
-                    return value == "/" || path == value || path.hasPrefix(value.hasSuffix("/") ? value : value + "/")
-                default: return false
-                }
-            }
     }
 }

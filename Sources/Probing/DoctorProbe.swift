@@ -21,14 +21,17 @@ public enum DoctorProbe {
                     parent.listeners.contains($0.listener) && $0.protocol == .http
                 })
             else { continue }
-            let host = route.source.spec.hostnames?.first ?? "example.com"
-            let path = route.rules.first?.source.matches?.first?.path?.value ?? "/"
-            let url = "http://\(host):\(binding.port)\(path)"
-            let resolve = "\(host):\(binding.port):\(binding.address)"
+            let listener = graph.gateway(gateway)?.listeners.first { $0.name == binding.listener }
+            guard let recipe = RouteRequestRecipe.request(for: route, listener: listener) else { continue }
+            let url = "http://\(recipe.host):\(binding.port)\(recipe.target)"
+            let resolve = "\(recipe.host):\(binding.port):\(binding.address)"
             let backends = BackendProbe.analyse(
-                url: url, resolve: [resolve], graph: graph, dataplane: dataplane, snapshot: snapshot)
+                url: url, resolve: [resolve], method: recipe.method, headers: recipe.headerLines, graph: graph,
+                dataplane: dataplane, snapshot: snapshot)
             let tail = ErrorLogTail(path: facts.errorLog)
-            let through = HTTPProbe.get(url, resolve: [resolve])
+            var request = HTTPProbe.Request(url: url, resolve: [resolve], headers: recipe.headerLines)
+            if recipe.method != "GET" { request.method = recipe.method }
+            let through = HTTPProbe.perform(request)
             usleep(50_000)  // nginx writes the request's error-log lines as it handles it
             var observation = RouteObservation(
                 url: url, throughGateway: through, errorLogLines: tail.newLines(), backends: backends)
@@ -36,7 +39,7 @@ public enum DoctorProbe {
                 let (ip, port) = report.address
                 observation.trustedCA[report.endpoint] = .some(
                     trustedCAConfigMap(
-                        namespace: namespace(of: report), hostname: report.tls.peerChain.first?.hostname ?? host,
+                        namespace: namespace(of: report), hostname: report.tls.peerChain.first?.hostname ?? recipe.host,
                         ip: ip, port: port, snapshot: snapshot))
             }
             for report in backends
@@ -45,7 +48,7 @@ public enum DoctorProbe {
             {
                 // A failed verification stops the handshake before the chain is reported: look again without verifying.
                 let (ip, port) = report.address
-                let sni = report.sni ?? host
+                let sni = report.sni ?? recipe.host
                 var look = HTTPProbe.Request(url: "https://\(sni):\(port)/", resolve: ["\(sni):\(port):\(ip)"])
                 look.insecure = true
                 observation.unverifiedChains[report.endpoint] = HTTPProbe.perform(look).peerChain

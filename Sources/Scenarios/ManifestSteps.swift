@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+import GatewayCore
 import NginxConfig
 
 /// A folder of manifests whose README has no commands (many of NGF's examples link to their guide instead): one
@@ -134,32 +135,23 @@ public enum ManifestSteps {
         let listeners = (gateway.flatMap { try? Gateway.decode($0.object) })?.spec.listeners ?? []
         let listener = listeners.first { parent?.sectionName == nil || $0.name == parent?.sectionName }
         guard let listener, listener.protocol == .http || listener.protocol == .https else { return [] }
-        let hostname = route.spec.hostnames?.first ?? listener.hostname ?? "example.com"
-        let host = hostname.hasPrefix("*.") ? "test" + hostname.dropFirst() : hostname
         var result: [Scenario.Probe] = []
-        for rule in route.spec.rules ?? [] {
-            // The first match a request can be written for: a literal path, exact headers and query parameters.
-            let usable = (rule.matches ?? []).first { match in
-                [.exact, .pathPrefix].contains(match.path?.type ?? .pathPrefix)
-                    && (match.headers ?? []).allSatisfy { ($0.type ?? .exact) == .exact }
-                    && (match.queryParams ?? []).allSatisfy { ($0.type ?? .exact) == .exact }
-            }
-            guard usable != nil || (rule.matches ?? []).isEmpty else { continue }
-            let match = usable
-            var path = match?.path?.value ?? "/"
-            let query = match?.queryParams ?? []
-            if !query.isEmpty {
-                path += "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-            }
-            var probe = Scenario.Probe(host: host, path: path)
+        let rules = route.spec.rules ?? []
+        for (index, rule) in rules.enumerated() {
+            // The route's request for the rule (`RouteRequestRecipe`); none for a rule of regular expressions only.
+            guard
+                let request = RouteRequestRecipe.request(
+                    hostnames: route.spec.hostnames ?? [], listenerHostname: listener.hostname, rules: rules,
+                    rule: index)
+            else { continue }
+            var probe = Scenario.Probe(host: request.host, path: request.target)
             probe.gateway = gateway?.name
             if listener.protocol == .https {
                 probe.scheme = "https"
                 probe.insecure = true
             }
-            let headers = match?.headers ?? []
-            probe.headers = headers.isEmpty ? nil : headers.map { "\($0.name): \($0.value)" }
-            probe.method = match?.method
+            probe.headers = request.headers.isEmpty ? nil : request.headerLines
+            probe.method = request.method == "GET" ? nil : request.method
             let authenticated = (rule.filters ?? []).contains {
                 $0.type == .externalAuth
                     || ($0.type == .extensionRef && $0.extensionRef?.kind == "AuthenticationFilter")

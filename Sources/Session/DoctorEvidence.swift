@@ -23,7 +23,7 @@ public enum DoctorEvidence {
         for gateway in input.graph.gateways {
             let name = gateway.ref.namespacedName
             if let path = manager.requestLog(gateway: name) {
-                input.requests += tail(path, bytes: 4 << 20).compactMap { RequestRecord.parse($0) }.filter {
+                input.requests += tail(path, bytes: 1 << 20).compactMap { RequestRecord.parse($0) }.filter {
                     ($0.date ?? .distantPast) >= since
                 }
             }

@@ -124,6 +124,9 @@ struct Probe: ParsableCommand {
             var target = url
             var resolveList = resolve
             var routeBindings: [ListenerBinding]?
+            // A route's request: the headers and method its match needs (the user's -H and -X come on top).
+            var recipeHeaders: [String] = []
+            var recipeMethod: String?
             if let route, let slash = route.firstIndex(of: "/"),
                 let kind = ResourceRegistry.resolve(String(route[..<slash])).flatMap({ L4RouteKind(rawValue: $0.kind) })
             {
@@ -174,12 +177,13 @@ struct Probe: ParsableCommand {
                     let found = try GatewayAddress.find(
                         gateway: gateway, listenerPort: Int(listener.port), store: store, override: gatewayAddress
                     ).get()
-                    let host = node.source.spec.hostnames?.first ?? "example.com"
-                    let path = node.rules.first?.source.matches?.first?.path?.value ?? "/"
-                    let url = "http://\(host):\(found.port)\(path)"
-                    let result = HTTPProbe.perform(
-                        HTTPProbe.Request(
-                            url: url, resolve: ["\(host):\(found.port):\(found.address)"], headers: header))
+                    let recipe = try Self.recipe(node, listener: listener)
+                    let url = "http://\(recipe.host):\(found.port)\(recipe.target)"
+                    var request = HTTPProbe.Request(
+                        url: url, resolve: ["\(recipe.host):\(found.port):\(found.address)"],
+                        headers: recipe.headerLines + header)
+                    if recipe.method != "GET" { request.method = recipe.method }
+                    let result = HTTPProbe.perform(request)
                     Output.out("Gateway \(gateway.namespacedName) at \(found.address):\(found.port) (\(found.how))\n")
                     Output.out(ProbeText.render(url: url, result: result))
                     return
@@ -193,10 +197,13 @@ struct Probe: ParsableCommand {
                         "error: route \(ref.namespacedName) is not served by a running Gateway (gwconsole up, and see describe httproute)"
                     )
                 }
-                let host = node.source.spec.hostnames?.first ?? "example.com"
-                let path = node.rules.first?.source.matches?.first?.path?.value ?? "/"
-                target = "\(binding.protocol == .https ? "https" : "http")://\(host):\(binding.port)\(path)"
-                resolveList.append("\(host):\(binding.port):\(binding.address)")
+                let recipe = try Self.recipe(
+                    node, listener: graph.gateway(gateway)?.listeners.first { $0.name == binding.listener })
+                target =
+                    "\(binding.protocol == .https ? "https" : "http")://\(recipe.host):\(binding.port)\(recipe.target)"
+                resolveList.append("\(recipe.host):\(binding.port):\(binding.address)")
+                recipeHeaders = recipe.headerLines
+                if recipe.method != "GET" { recipeMethod = recipe.method }
                 routeBindings = state.gateways[gateway.namespacedName]?.bindings
             }
             guard let target else { throw CLIError("error: give a URL or --route NAME") }
@@ -208,12 +215,12 @@ struct Probe: ParsableCommand {
                 }
             }
             guard (1...200).contains(repeatCount) else { throw CLIError("error: --repeat must be between 1 and 200") }
-            var request = HTTPProbe.Request(url: target, resolve: resolveList, headers: header)
+            var request = HTTPProbe.Request(url: target, resolve: resolveList, headers: recipeHeaders + header)
             request.caFile = cacert
             request.insecure = insecure
             request.body = data
             request.user = user
-            request.method = self.request?.uppercased()
+            request.method = self.request?.uppercased() ?? recipeMethod
             // A burst: every answer's status counted; the last one is shown.
             var statuses: [Int] = []
             var result = HTTPProbe.perform(request)
@@ -337,5 +344,15 @@ struct Probe: ParsableCommand {
             Output.out(lines.joined(separator: "\n") + "\n")
         }
         if outcome.result.status != .ok { throw ExitCode(1) }
+    }
+
+    /// The route's request (`RouteRequestRecipe`), or why none can be written.
+    static func recipe(_ route: RouteNode, listener: ListenerNode?) throws -> RoutedRequest {
+        guard let recipe = RouteRequestRecipe.request(for: route, listener: listener) else {
+            throw CLIError(
+                "error: \(route.ref.description) has no rule a request can be written for (its matches are regular expressions): give a URL"
+            )
+        }
+        return recipe
     }
 }

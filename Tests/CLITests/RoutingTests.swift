@@ -1,4 +1,7 @@
+import Dataplane
+import Diagnostics
 import Foundation
+import GatewayCore
 import Testing
 
 /// Routing through a live Gateway: hostnames, paths, precedence, matches, filters and weights.
@@ -111,6 +114,34 @@ struct RoutingTests {
         #expect(backend(try get(env, "x.wild.example.com", "/", port: env.port + 1)) == "b", "wildcard listener")
         #expect(backend(try get(env, "a.b.wild.example.com", "/", port: env.port + 1)) == "b")
         #expect(backend(try get(env, "wild.example.com", "/", port: env.port + 1)) == "404")
+
+        // The one matcher agrees with nginx: for every request the Gateway logged, the route and rule it served are
+        // the ones the core's router decides for the same method, host and target.
+        let store = try Store(directory: env.0.cli.state)
+        let graph = try Reconciler(store: store, config: ControllerConfig()).currentGraph()
+        let gateway = try #require(graph.gateways.first)
+        let log = try #require(DataplaneManager(stateDirectory: store.directory).requestLog(gateway: "default/gw"))
+        let records = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap {
+            RequestRecord.parse($0)
+        }
+        #expect(records.count >= 16)
+        // The log has no request headers: requests a header match took are left out.
+        let headerRules = Set(
+            graph.routes.flatMap { route in
+                route.rules.filter { ($0.source.matches ?? []).contains { !($0.headers ?? []).isEmpty } }.map {
+                    "\(route.ref.namespacedName) \($0.index)"
+                }
+            })
+        for record in records where !record.route.isEmpty && !headerRules.contains("\(record.route) \(record.rule)") {
+            var unserved = record
+            unserved.route = ""
+            unserved.rule = ""
+            let decided = RequestRouting.assign(unserved, gateway: gateway.ref, graph: graph)
+            #expect(
+                decided.route == record.route && decided.rule == record.rule,
+                "\(record.method) \(record.host)\(record.uri): nginx served \(record.route) rule \(record.rule), the router says \(decided.route) rule \(decided.rule)"
+            )
+        }
     }
 
     @Test("filters: request and response headers, redirect, rewrite; weights; 500 and 503")

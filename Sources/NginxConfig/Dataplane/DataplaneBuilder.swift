@@ -32,7 +32,7 @@ public struct DataplaneBuilder {
         builder.backendClientCertificate = gateway.backendClientCertificate.flatMap {
             builder.certificateFile($0, prefix: "client")
         }
-        let plans = ServerPlan.servers(for: gateway, graph: graph, settings: settings)
+        let plans = ServerPlan.servers(for: gateway, graph: graph, portOffset: settings.portOffset)
         // Ports where GRPCRoutes are served speak HTTP/2: ALPN on HTTPS, a split by first bytes on plain ports.
         let grpcPorts = Set(plans.filter { $0.candidates.contains { $0.route.grpc != nil } }.map(\.port))
         let servers = plans.enumerated().map {

@@ -10,7 +10,7 @@ struct ServerPlan {
     var certificate: ObjectRef?
     var candidates: [Candidate] = []
 
-    static func servers(for gateway: GatewayNode, graph: Graph, settings: RenderSettings) -> [ServerPlan] {
+    static func servers(for gateway: GatewayNode, graph: Graph, portOffset: Int) -> [ServerPlan] {
         var byKey: [String: ServerPlan] = [:]
         var order: [String] = []
         // Listener isolation (GatewayHTTPListenerIsolation): a request is served only by routes of the most
@@ -27,7 +27,7 @@ struct ServerPlan {
             return key
         }
         for listener in gateway.listeners where listener.valid && [.http, .https].contains(listener.protocol) {
-            let port = Int(listener.port) + settings.portOffset
+            let port = Int(listener.port) + portOffset
             let ssl = listener.protocol == .https
             declared.insert(server(port, ssl, nil, ssl ? listener.certificate : nil))
             if let host = listener.hostname { declared.insert(server(port, ssl, host, listener.certificate)) }
