@@ -31,17 +31,20 @@ enum CertificateRules {
             }
             var fix =
                 "gwconsole describe certificate \(certificate.name) -n \(namespace) shows what it waits for; the message says what to change"
-            if message.contains("not found"), message.contains(issuerKind) {
+            let certManagerIssuer = (issuer.group ?? Certificate.group) == Certificate.group
+            if certManagerIssuer, message.contains("Referenced \"\(issuerKind)\" not found") {
                 fix =
                     "\(issuerKind) \(issuer.name) does not exist. Decide: point spec.issuerRef at an existing issuer, or create it (self-signed here; a CA issuer signs with your CA: spec.ca.secretName):\n"
                     + FixManifests.selfSignedIssuer(kind: issuerKind, name: issuer.name, namespace: namespace)
             }
+            // Being issued (cert-manager's Issuing=True): a warning until it is Ready or fails.
+            let issuing = certificate.status?.conditionList.isTrue("Issuing") ?? false
             var finding = Finding(
-                .certificateNotReady, .error, objects: [ref.description],
+                .certificateNotReady, issuing ? .warning : .error, objects: [ref.description],
                 summary:
                     "Secret \(namespace)/\(certificate.spec.secretName) is not issued: \(ready.reason?.rawValue ?? "not Ready")",
                 evidence: evidence, fix: fix)
-            finding.covers = [ConditionKey(ref.description, .ready)]
+            finding.covers = [ConditionKey(ref.description, nil)]
             findings.append(finding)
         }
         return findings

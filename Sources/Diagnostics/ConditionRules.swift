@@ -71,41 +71,63 @@ public enum ConditionRules {
         return all
     }
 
-    /// The unhealthy conditions of `inventory` that none of `findings` covers.
+    /// The unhealthy conditions of `inventory` that none of `findings` covers. A finding covers what its `covers`
+    /// names; one without covers, every condition of the object it names first, and a rule's finding ("HTTPRoute
+    /// ns/app rule 0") its route's ResolvedRefs. Objects a finding names only for context cover nothing.
     public static func uncovered(_ inventory: [ObjectCondition], by findings: [Finding]) -> [ObjectCondition] {
         var explicit: Set<ConditionKey> = []
-        var whole: [String] = []
-        for finding in findings {
-            if finding.covers.isEmpty { whole += finding.objects } else { explicit.formUnion(finding.covers) }
+        var whole: Set<String> = []
+        var rules: Set<String> = []
+        for finding in findings where finding.code != .requestsFailing {
+            guard finding.covers.isEmpty else {
+                explicit.formUnion(finding.covers)
+                continue
+            }
+            guard let object = finding.objects.first else { continue }
+            whole.insert(object)
+            if let range = object.range(of: " rule ") { rules.insert(String(object[..<range.lowerBound])) }
         }
         func covered(_ item: ObjectCondition) -> Bool {
-            if explicit.contains(item.key) || explicit.contains(ConditionKey(item.object, nil)) { return true }
-            return whole.contains {
-                $0 == item.object || $0.hasPrefix(item.object + " ") || $0.hasPrefix(item.object + ":")
-            }
+            explicit.contains(item.key) || explicit.contains(ConditionKey(item.object, nil))
+                || whole.contains(item.object)
+                || (item.condition.type == .resolvedRefs && rules.contains(item.object))
         }
-        let unhealthy = inventory.filter { !$0.condition.isHealthy && !derived($0, inventory) }
-        return unhealthy.filter { !covered($0) }
+        let unhealthy = inventory.filter { !$0.condition.isHealthy }
+        let derived = Derived(unhealthy)
+        return unhealthy.filter { !covered($0) && !derived.contains($0) }
     }
 
-    /// A condition that only repeats another's problem: a Gateway's ListenersNotValid (its listeners say why), a
+    /// Conditions that only repeat another's problem: a Gateway's ListenersNotValid (its listeners say why), a
     /// listener's or ListenerSet's Programmed=False beside an unhealthy Accepted or ResolvedRefs, a policy's
     /// Programmed=False beside its Accepted=False, Programmed=False Pending (the data plane's state).
-    static func derived(_ item: ObjectCondition, _ inventory: [ObjectCondition]) -> Bool {
-        let condition = item.condition
-        if condition.reason == .listenersNotValid, item.ref.kind == Gateway.kind,
-            inventory.contains(where: {
-                $0.object.hasPrefix(item.object + " listener ") && !$0.condition.isHealthy
-            })
-        {
-            return true
+    struct Derived {
+        /// Gateways ("Gateway ns/name") with an unhealthy listener.
+        var gatewaysWithBadListeners: Set<String> = []
+        /// Objects (and status entries) with an unhealthy condition other than Programmed.
+        var otherwiseUnhealthy: Set<String> = []
+
+        init(_ unhealthy: [ObjectCondition]) {
+            for item in unhealthy {
+                if let range = item.object.range(of: " listener "), item.ref.kind == Gateway.kind {
+                    gatewaysWithBadListeners.insert(String(item.object[..<range.lowerBound]))
+                }
+                if item.condition.type != .programmed {
+                    otherwiseUnhealthy.insert(item.object + "\u{0}" + (item.entry ?? ""))
+                }
+            }
         }
-        guard condition.type == .programmed else { return false }
-        // Waiting for the data plane: DataplaneDown says so when it is stopped, and it passes once it serves.
-        if condition.reason == .pending { return true }
-        return inventory.contains {
-            $0.object == item.object && $0.entry == item.entry && $0.condition.type != .programmed
-                && !$0.condition.isHealthy
+
+        func contains(_ item: ObjectCondition) -> Bool {
+            let condition = item.condition
+            if condition.reason == .listenersNotValid, item.ref.kind == Gateway.kind,
+                gatewaysWithBadListeners.contains(item.object)
+            {
+                return true
+            }
+            guard condition.type == .programmed else { return false }
+            // Waiting for the data plane: DataplaneDown says so when it is stopped, and it passes once it serves.
+            if condition.reason == .pending { return true }
+            return otherwiseUnhealthy.contains(item.object + "\u{0}" + (item.entry ?? ""))
         }
     }
 

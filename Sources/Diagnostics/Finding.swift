@@ -38,13 +38,15 @@ public struct Finding: Sendable, Equatable, Codable {
         }
     }
 
-    /// Findings of one code with the same summary and fix (the same fault on several objects, or twice on one) as
-    /// one: their objects together, their evidence without repeats, and the count in the summary.
+    /// Findings of one code and severity with the same summary and fix (the same fault on several objects, or twice
+    /// on one) as one: their objects together, their evidence without repeats, and the count in the summary. Fold
+    /// after `DoctorGate` has hidden what `--ignore` names, so an ignored object never hides another.
     public static func folded(_ findings: [Finding]) -> [Finding] {
         var order: [String] = []
         var groups: [String: [Finding]] = [:]
         for finding in findings {
-            let key = "\(finding.code.rawValue)\u{0}\(finding.summary)\u{0}\(finding.fix)"
+            let key =
+                "\(finding.code.rawValue)\u{0}\(finding.severity.rawValue)\u{0}\(finding.summary)\u{0}\(finding.fix)"
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(finding)
         }
@@ -54,9 +56,15 @@ public struct Finding: Sendable, Equatable, Codable {
             var first = group[0]
             var objects: [String] = []
             var evidence: [String] = []
+            var seenObjects: Set<String> = []
+            var seenEvidence: Set<String> = []
             for finding in group {
-                for object in finding.objects where !objects.contains(object) { objects.append(object) }
-                for line in finding.evidence where !evidence.contains(line) { evidence.append(line) }
+                for object in finding.objects where seenObjects.insert(object).inserted { objects.append(object) }
+                // Each object's evidence under its name, when the objects differ.
+                let name = finding.objects.first.map { "\($0): " } ?? ""
+                for line in finding.evidence {
+                    if seenEvidence.insert(name + line).inserted { evidence.append(name + line) }
+                }
                 first.covers += finding.covers
             }
             first.objects = objects

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAPI
 import GatewayCore
 
@@ -44,37 +45,113 @@ enum FixManifests {
         """
     }
 
-    /// `service` as stored with `port` added (a Service port `port` to targetPort `port`), or a new Service of that
-    /// name selecting pods labelled `app: NAME` when there is none.
+    /// The Service as stored with `port` added (Service port `port` to targetPort `port`; every port then named, as
+    /// a Service with several ports must be): everything else of it kept, since apply replaces the object. Without
+    /// one, a new Service of that name selecting pods labelled `app: NAME`.
     static func service(_ ref: ObjectRef, adding port: Int32, existing: Service?) -> String {
-        var lines = [
-            "apiVersion: v1", "kind: Service", "metadata:", "  name: \(ref.name)", "  namespace: \(ref.namespace)",
-            "spec:",
-        ]
-        if let type = existing?.spec?.type { lines.append("  type: \(quoted(type))") }
-        let selector = existing == nil ? ["app": ref.name] : existing?.spec?.selector ?? [:]
-        if !selector.isEmpty {
-            lines.append("  selector:")
-            for key in selector.keys.sorted() { lines.append("    \(quoted(key)): \(quoted(selector[key]!))") }
+        var object: JSONValue =
+            (try? existing?.toJSON())
+            ?? .object([
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": .object(["name": .string(ref.name), "namespace": .string(ref.namespace)]),
+                "spec": .object(["selector": .object(["app": .string(ref.name)])]),
+            ])
+        object["status"] = nil
+        for field in ["uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink"] {
+            object["metadata"]?[field] = nil
         }
-        lines.append("  ports:")
-        let ports = existing?.spec?.ports ?? []
-        for entry in ports {
-            lines.append("  - port: \(entry.port)")
-            lines.append("    name: \(quoted(entry.name ?? "port-\(entry.port)"))")
-            if let proto = entry.protocol { lines.append("    protocol: \(quoted(proto))") }
-            switch entry.targetPort {
-            case .int(let value)?: lines.append("    targetPort: \(value)")
-            case .string(let value)?: lines.append("    targetPort: \(quoted(value))")
-            case nil: break
+        var ports = object["spec"]?["ports"]?.arrayValue ?? []
+        if !ports.isEmpty {
+            ports = ports.map { entry in
+                var entry = entry
+                if entry["name"] == nil { entry["name"] = .string("port-\(entry["port"]?.intValue ?? 0)") }
+                return entry
             }
-            if let appProtocol = entry.appProtocol { lines.append("    appProtocol: \(quoted(appProtocol))") }
         }
-        // A Service with several ports names them all.
-        lines.append("  - port: \(port)")
-        if !ports.isEmpty { lines.append("    name: port-\(port)") }
-        lines.append("    targetPort: \(port)")
-        return lines.joined(separator: "\n")
+        var added: JSONValue = .object(["port": .int(Int64(port)), "targetPort": .int(Int64(port))])
+        if !ports.isEmpty { added["name"] = .string("port-\(port)") }
+        object["spec"]?["ports"] = .array(ports + [added])
+        return yaml(object)
+    }
+
+    /// A JSON value as block YAML: `apiVersion`, `kind`, `metadata` and `spec` first, other keys sorted; strings
+    /// plain when that reads back the same, else double-quoted with escapes.
+    static func yaml(_ value: JSONValue, indent: String = "") -> String {
+        yamlLines(value, indent: indent).joined(separator: "\n")
+    }
+
+    static let leadingKeys = ["apiVersion", "kind", "metadata", "spec", "name", "port"]
+
+    static func yamlLines(_ value: JSONValue, indent: String) -> [String] {
+        switch value {
+        case .object(let members):
+            if members.isEmpty { return [indent + "{}"] }
+            let keys =
+                leadingKeys.filter { members[$0] != nil } + members.keys.filter { !leadingKeys.contains($0) }.sorted()
+            var lines: [String] = []
+            for key in keys {
+                let member = members[key]!
+                if let scalar = scalar(member) {
+                    lines.append("\(indent)\(keyText(key)): \(scalar)")
+                } else {
+                    lines.append("\(indent)\(keyText(key)):")
+                    let nested = member.arrayValue != nil ? indent : indent + "  "
+                    lines += yamlLines(member, indent: nested)
+                }
+            }
+            return lines
+        case .array(let items):
+            if items.isEmpty { return [indent + "[]"] }
+            var lines: [String] = []
+            for item in items {
+                if let scalar = scalar(item) {
+                    lines.append("\(indent)- \(scalar)")
+                } else {
+                    var nested = yamlLines(item, indent: indent + "  ")
+                    nested[0] = indent + "- " + nested[0].dropFirst(indent.count + 2)
+                    lines += nested
+                }
+            }
+            return lines
+        default:
+            return [indent + (scalar(value) ?? "null")]
+        }
+    }
+
+    static func scalar(_ value: JSONValue) -> String? {
+        switch value {
+        case .null: return "null"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number): return String(number)
+        case .string(let text): return stringText(text)
+        case .array(let items): return items.isEmpty ? "[]" : nil
+        case .object(let members): return members.isEmpty ? "{}" : nil
+        }
+    }
+
+    static func keyText(_ key: String) -> String { stringText(key) }
+
+    /// A string as YAML: plain when it is a simple word that does not read as another type, else double-quoted.
+    static func stringText(_ text: String) -> String {
+        let plain = quoted(text)
+        if plain == text { return text }
+        var escaped = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\t": escaped += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    escaped += String(format: "\\x%02X", scalar.value)
+                } else {
+                    escaped.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return escaped + "\""
     }
 
     /// A self-signed Issuer (or ClusterIssuer) of that name.

@@ -9,17 +9,20 @@ enum ListenerFixes {
         let declaringKind = listener.listenerSet == nil ? Gateway.kind : ListenerSet.kind
         switch failing?.reason {
         case .refNotPermitted?:
-            let grants = refs.filter { ($0.namespace ?? listener.namespace) != listener.namespace }.map {
-                FixManifests.referenceGrant(
+            let grants = refs.compactMap { ref -> String? in
+                guard let namespace = ref.namespace, namespace != listener.namespace else { return nil }
+                return FixManifests.referenceGrant(
                     from: declaringKind, namespace: listener.namespace,
-                    to: ObjectRef(group: "", kind: $0.kind ?? "Secret", namespace: $0.namespace!, name: $0.name))
+                    to: ObjectRef(group: "", kind: ref.kind ?? "Secret", namespace: namespace, name: ref.name))
             }
             guard !grants.isEmpty else { return nil }
             return
                 "apply this ReferenceGrant in the Secret's namespace (or move the Secret to \(listener.namespace)):\n"
                 + grants.joined(separator: "\n---\n")
         case .invalidCertificateRef?:
-            guard let ref = refs.first else { return nil }
+            // The reference the message names (a listener may have several certificates).
+            let message = failing?.message ?? ""
+            guard let ref = refs.first(where: { message.contains($0.name) }) ?? refs.first else { return nil }
             let namespace = ref.namespace ?? listener.namespace
             if input.snapshot.secret(namespace, ref.name) != nil {
                 return

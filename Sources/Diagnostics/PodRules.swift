@@ -4,13 +4,19 @@ import GatewayCore
 /// Local pods that wait or crash: the pod, its image, the reason and kubelet-style message, the Services and routes
 /// that lose their endpoints, and the fix by reason (an `images:` entry for an image with no local profile).
 enum PodRules {
-    /// Waiting reasons of a pod still starting, which are not faults.
-    static let starting: Set<String> = ["ContainerCreating", "PodInitializing"]
+    /// Reasons that are not faults: a pod still starting, a local pod stopped with the data plane (DataplaneDown
+    /// says so), a pod whose work is done.
+    static let notFaults: Set<String> = ["ContainerCreating", "PodInitializing", "DataPlaneStopped", "Completed"]
 
     static func findings(_ input: DoctorInput) -> [Finding] {
         var findings: [Finding] = []
+        let routed = routedServices(input)
         for pod in input.pods where input.inScope(ref(pod)) {
             guard let problem = problem(pod) else { continue }
+            // A cluster's pods: only those behind a route's Service are doctor's concern.
+            if input.dataplane.managedElsewhere && !selecting(pod, input).contains(where: routed.keys.contains) {
+                continue
+            }
             let namespace = pod.namespace ?? "default"
             let container = pod.spec.containers.first { $0.name == problem.container } ?? pod.spec.containers.first
             let image = container?.image ?? problem.image
@@ -18,9 +24,7 @@ enum PodRules {
             var evidence = ["\(problem.reason): \(problem.message)", "image: \(image)"]
             if problem.restarts > 0 { evidence.append("restarts: \(problem.restarts)") }
             for service in services {
-                let routes = input.graph.routes.filter { route in
-                    route.rules.contains { $0.backends.contains { $0.service == service } }
-                }.map(\.ref.description)
+                let routes = routed[service] ?? []
                 evidence.append(
                     "Service \(service.namespacedName) selects it"
                         + (routes.isEmpty
@@ -32,18 +36,31 @@ enum PodRules {
                 Finding(
                     .podNotReady, .error, objects: ["Pod \(namespace)/\(pod.name)"],
                     summary:
-                        "\(owner(pod).map { "a pod of Deployment \(namespace)/\($0)" } ?? "the pod") is not ready: \(problem.reason) (image \(image))",
+                        "\(owner(pod).map { "a pod of \($0)" } ?? "the pod") is not ready: \(problem.reason) (image \(image))",
                     evidence: evidence,
                     fix: fix(problem.reason, image: image, container: container, pod: pod, input)))
         }
         return findings
     }
 
-    /// Whether a Service's missing endpoints are the pods' doing: it selects pods and one of them has a finding.
-    static func explainsNoEndpoints(_ service: ObjectRef, _ input: DoctorInput) -> Bool {
-        input.pods.contains { pod in
-            problem(pod) != nil && selecting(pod, input).contains(service)
+    /// The routes (as "Kind ns/name") that send to each Service.
+    static func routedServices(_ input: DoctorInput) -> [ObjectRef: [String]] {
+        var routes: [ObjectRef: [String]] = [:]
+        for route in input.graph.routes {
+            let services = Set(route.rules.flatMap { $0.backends.compactMap(\.service) })
+            for service in services { routes[service, default: []].append(route.ref.description) }
         }
+        return routes
+    }
+
+    /// Whether a Service's missing endpoints are the pods' doing: it selects a pod in doctor's scope that has a
+    /// finding of its own.
+    static func explainsNoEndpoints(_ service: ObjectRef, _ input: DoctorInput) -> Bool {
+        input.inScope(service)
+            && input.pods.contains { pod in
+                (pod.metadata.namespace ?? "default") == service.namespace && problem(pod) != nil
+                    && selecting(pod, input).contains(service)
+            }
     }
 
     struct Problem {
@@ -56,11 +73,12 @@ enum PodRules {
 
     /// Why a pod is not ready, from its containers' states; nil when it is ready or still starting.
     static func problem(_ pod: Pod) -> Problem? {
+        guard pod.metadata.deletionTimestamp == nil, pod.status?.phase != "Succeeded" else { return nil }
         for status in pod.status?.containerStatuses ?? [] where !status.ready {
             let waiting = status.state?["waiting"]
             let terminated = status.state?["terminated"]
             let reason = waiting?["reason"]?.stringValue ?? terminated?["reason"]?.stringValue ?? ""
-            guard !reason.isEmpty, !starting.contains(reason) else { continue }
+            guard !reason.isEmpty, !notFaults.contains(reason) else { continue }
             let message = waiting?["message"]?.stringValue ?? terminated?["message"]?.stringValue ?? ""
             return Problem(
                 container: status.name, image: status.image, reason: reason, message: message,
@@ -73,13 +91,17 @@ enum PodRules {
         ObjectRef(group: "", kind: "Pod", namespace: pod.namespace ?? "default", name: pod.name)
     }
 
-    /// The Deployment of a pod (its ReplicaSet's name less the template hash).
+    /// What a pod belongs to: "Deployment ns/web" for a ReplicaSet's pod (its name less the template hash), else
+    /// its owner's kind and name.
     static func owner(_ pod: Pod) -> String? {
-        guard let owner = pod.metadata.ownerReferences?.first?.name else { return nil }
-        if let hash = pod.metadata.labels?["pod-template-hash"], owner.hasSuffix("-" + hash) {
-            return String(owner.dropLast(hash.count + 1))
+        guard let reference = pod.metadata.ownerReferences?.first else { return nil }
+        let namespace = pod.metadata.namespace ?? "default"
+        if reference.kind == "ReplicaSet", let hash = pod.metadata.labels?["pod-template-hash"],
+            reference.name.hasSuffix("-" + hash)
+        {
+            return "Deployment \(namespace)/\(reference.name.dropLast(hash.count + 1))"
         }
-        return owner
+        return "\(reference.kind) \(namespace)/\(reference.name)"
     }
 
     /// The Services of the pod's namespace whose selector matches its labels.
@@ -98,14 +120,12 @@ enum PodRules {
         switch reason {
         case "ImageNotLocal":
             let port = container?.ports?.first.map { Int($0.containerPort) } ?? 8080
-            let command = (input.echoServerCommand + ["--listen", "${POD_IP}:${POD_PORT}"]).map { part in
-                part.contains("$") || part.contains(" ") ? "\"\(part)\"" : part
-            }
+            let command = (input.echoServerCommand + ["--listen", "${POD_IP}:${POD_PORT}"]).map(doubleQuoted)
             return """
                 map the image to a local command: add this entry to \(input.imageMapFile) (gwconsole's echo server \
                 stands in for the image here; put your program's command instead), then gwconsole status restarts the pods:
                 images:
-                  - image: "\(image)"
+                  - image: \(doubleQuoted(image))
                     command: [\(command.joined(separator: ", "))]
                     port: \(port)
                 """
@@ -118,5 +138,10 @@ enum PodRules {
         default:
             return "gwconsole describe pod \(pod.name) -n \(namespace) shows its state; the message says what to change"
         }
+    }
+
+    /// A YAML double-quoted scalar.
+    static func doubleQuoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

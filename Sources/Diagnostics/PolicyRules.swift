@@ -51,7 +51,11 @@ enum PolicyRules {
     static func targetNotFoundFix(_ policy: PolicyNode, _ input: DoctorInput) -> String {
         let namespace = policy.ref.namespace
         let services = input.snapshot.services.filter { $0.namespace == namespace }.map(\.name).sorted()
+        let named =
+            services.isEmpty
+            ? "there is none"
+            : services.prefix(10).joined(separator: ", ") + (services.count > 10 ? ", … (\(services.count))" : "")
         return
-            "Decide: correct spec.targetRefs to name the backend Service in \(namespace) (\(services.isEmpty ? "there is none" : services.joined(separator: ", "))), create the Service, or delete the policy: gwconsole delete backendtlspolicy \(policy.ref.name) -n \(namespace)"
+            "Decide: correct spec.targetRefs to name the backend Service in \(namespace) (\(named)), create the Service, or delete the policy: gwconsole delete backendtlspolicy \(policy.ref.name) -n \(namespace)"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAPI
 import GatewayCore
 
@@ -12,55 +13,86 @@ enum TrafficRules {
     ]
 
     static func findings(_ input: DoctorInput, besides: [Finding]) -> [Finding] {
-        var byRoute: [String: [RequestRecord]] = [:]
+        // By route and rule: a rule that serves well does not hide another that fails.
+        var byRule: [String: [RequestRecord]] = [:]
         for record in input.requests where !record.session && !record.route.isEmpty {
-            byRoute[record.route, default: []].append(record)
+            byRule[record.route + "\u{0}" + record.rule, default: []].append(record)
         }
+        let explained = Set(besides.filter { backendCodes.contains($0.code) }.flatMap(\.objects))
         var findings: [Finding] = []
         for route in input.routesInScope {
-            let key = route.ref.kind == "HTTPRoute" ? route.ref.namespacedName : route.ref.description
-            guard let records = byRoute[key]?.sorted(by: { $0.time < $1.time }), let last = records.last,
-                failed(last)
-            else { continue }
             let object = route.ref.description
-            if besides.contains(where: { backendCodes.contains($0.code) && $0.objects.contains(object) }) { continue }
-            let failures = records.filter(failed)
-            var counts: [Int: Int] = [:]
-            for record in failures { counts[record.status, default: 0] += 1 }
-            let tally = counts.keys.sorted().map { "\($0) ×\(counts[$0]!)" }.joined(separator: ", ")
-            let upstream =
-                last.upstream.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
-                ?? last.upstream
-            let line = errorLine(for: upstream, in: input.errorLogs)
-            let verdict = line.flatMap(TLSVerdict.init(nginxErrorLine:))
-            var evidence = [
-                "\(failures.count) of \(records.count) recent requests failed (\(tally)); the latest at \(last.time)",
-                "latest: \(last.method) \(last.host)\(last.uri) → \(last.status) from upstream \(last.upstream)"
-                    + (last.upstreamStatus.isEmpty ? "" : " (upstream status \(last.upstreamStatus))"),
-            ]
-            if let line { evidence.append("nginx error log: \(line)") }
-            var finding = Finding(
-                .requestsFailing, .error, objects: [object],
-                summary: summary(verdict, upstream: upstream, status: last.status),
-                evidence: evidence, fix: fix(verdict, upstream: upstream, route: route, input))
-            finding.covers = [ConditionKey("traffic of \(object)", nil)]
-            findings.append(finding)
+            if explained.contains(object) { continue }
+            let name = route.ref.kind == "HTTPRoute" ? route.ref.namespacedName : route.ref.description
+            for rule in route.rules {
+                guard let records = byRule[name + "\u{0}" + String(rule.index)]?.sorted(by: { $0.time < $1.time }),
+                    let last = records.last, failed(last)
+                else { continue }
+                findings.append(finding(route, rule: rule.index, records: records, last: last, input))
+            }
         }
         return findings
+    }
+
+    static func finding(
+        _ route: RouteNode, rule: Int, records: [RequestRecord], last: RequestRecord, _ input: DoctorInput
+    )
+        -> Finding
+    {
+        let object = route.ref.description
+        let failures = records.filter(failed)
+        var counts: [Int: Int] = [:]
+        for record in failures { counts[record.status, default: 0] += 1 }
+        let tally = counts.keys.sorted().map { "\($0) ×\(counts[$0]!)" }.joined(separator: ", ")
+        let upstream =
+            last.upstream.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? last.upstream
+        // nginx's own 502/504 (the upstream failed) has an error-log line; a backend's own 5xx has none.
+        let line = nginxAnswered(last) ? errorLine(for: upstream, since: last, in: input.errorLogs) : nil
+        let verdict = line.flatMap(TLSVerdict.init(nginxErrorLine:))
+        var evidence = [
+            "\(failures.count) of \(records.count) recent requests for rule \(rule) failed (\(tally)); the latest at \(last.time)",
+            "latest: \(last.method) \(last.host)\(last.uri) → \(last.status) from upstream \(last.upstream)"
+                + (last.upstreamStatus.isEmpty ? "" : " (upstream status \(last.upstreamStatus))"),
+        ]
+        if let line { evidence.append("nginx error log: \(line)") }
+        var finding = Finding(
+            .requestsFailing, verdict == nil ? .warning : .error, objects: ["\(object) rule \(rule)"],
+            summary: summary(verdict, upstream: upstream, status: last.status),
+            evidence: evidence, fix: fix(verdict, upstream: upstream, route: route, input))
+        finding.covers = [ConditionKey("traffic of \(object)", nil)]
+        return finding
     }
 
     /// A 5xx after nginx tried an upstream (a 500 or 503 of nginx's own, with no upstream, is the graph's to explain).
     static func failed(_ record: RequestRecord) -> Bool { record.status >= 500 && !record.upstream.isEmpty }
 
-    /// The last error-log line about `upstream` (`upstream: "http://127.0.0.1:8080/..."`).
-    static func errorLine(for upstream: String, in logs: [String: [String]]) -> String? {
+    /// A status nginx gives for a failed upstream (502, 504); the backend's own 5xx has no error-log line.
+    static func nginxAnswered(_ record: RequestRecord) -> Bool { [502, 504].contains(record.status) }
+
+    /// The last error-log line about `upstream` (`upstream: "http://127.0.0.1:8080/…"`) written no earlier than the
+    /// request's second, across the Gateways' logs.
+    static func errorLine(for upstream: String, since record: RequestRecord, in logs: [String: [String]]) -> String? {
         guard !upstream.isEmpty else { return nil }
-        for lines in logs.values {
-            if let line = lines.last(where: { $0.contains("upstream: \"") && $0.contains("//\(upstream)") }) {
-                return line
+        let earliest = record.date.map(errorLogTime) ?? ""
+        var best: String?
+        for name in logs.keys.sorted() {
+            for line in logs[name]! where line.contains("upstream: \"") {
+                guard line.contains("//\(upstream)/") || line.contains("//\(upstream)\""),
+                    String(line.prefix(19)) >= earliest, best.map({ line.prefix(19) >= $0.prefix(19) }) ?? true
+                else { continue }
+                best = line
             }
         }
-        return nil
+        return best
+    }
+
+    /// A time as nginx's error log writes it (`2026/12/07 10:00:01`, local time), comparable as text.
+    static func errorLogTime(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .current
+        formatter.dateFormat = "yyyy/MM/dd HH:mm:ss"
+        return formatter.string(from: date)
     }
 
     static func summary(_ verdict: TLSVerdict?, upstream: String, status: Int) -> String {

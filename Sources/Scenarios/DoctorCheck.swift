@@ -23,7 +23,7 @@ struct DoctorCheck {
         }
         let matching = try doctor().filter { finding in
             finding.code.rawValue == expectation.finding
-                && (expectation.object.map { object in finding.objects.contains { $0.hasPrefix(object) } } ?? true)
+                && (expectation.object.map { object in finding.objects.contains { names($0, object) } } ?? true)
         }
         if expectation.absent == true {
             return .init(
@@ -31,5 +31,13 @@ struct DoctorCheck {
                 failure: matching.first.map { "doctor still reports it: \($0.summary)" })
         }
         return .init(description: description, failure: matching.isEmpty ? "doctor does not report it" : nil)
+    }
+
+    /// Whether a finding's object is the one named: the same, a part of it ("HTTPRoute ns/app rule 0" for
+    /// "HTTPRoute ns/app"), or, for a name ending in "-", any that starts with it ("Pod ns/web-" for a
+    /// Deployment's pods); "HTTPRoute ns/app" does not name "HTTPRoute ns/app-v2".
+    func names(_ object: String, _ name: String) -> Bool {
+        object == name || object.hasPrefix(name + " ") || object.hasPrefix(name + ":")
+            || (name.hasSuffix("-") && object.hasPrefix(name))
     }
 }

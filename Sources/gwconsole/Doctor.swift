@@ -56,7 +56,8 @@ struct Doctor: ParsableCommand {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
             let findings = try global.session.doctorFindings(store: store, graph: graph, namespace: namespace)
-            let (shown, ignored) = gate.apply(Finding.ordered(findings))
+            let (kept, ignored) = gate.apply(findings)
+            let shown = Finding.ordered(kept)
             failed = gate.fails(shown)
             if output == "json" {
                 struct Report: Encodable {

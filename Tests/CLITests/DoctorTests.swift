@@ -451,7 +451,7 @@ struct DoctorEightFaultsTests {
         ("BackendNotFound", "HTTPRoute default/shop rule 0", "name: audit-sink"),
         ("RequestsFailing", "HTTPRoute default/shop", "nothing accepts connections at"),
         ("RouteNotAccepted", "HTTPRoute default/orphan", "name: gw-missing"),
-        ("BackendNotFound", "HTTPRoute default/wrongport rule 0", "- port: 8081"),
+        ("BackendNotFound", "HTTPRoute default/wrongport rule 0", "port: 8081"),
         ("PolicyTargetNotFound", "BackendTLSPolicy default/tls-nowhere", "gwconsole delete backendtlspolicy"),
         ("CertificateNotReady", "Certificate certs/shop-cert", "kind: ClusterIssuer"),
     ]

@@ -119,7 +119,11 @@ struct ImageProfileTests {
         let why = "image ghcr.io/example/app:2.1 cannot run locally: it has no local profile"
         #expect(pod.contains("reason: ImageNotLocal") && pod.contains(why), "\(pod)")
         let doctor = try live.run(["doctor"]).stdout
-        #expect(doctor.contains("NoReadyEndpoints") && doctor.contains("gwconsole get pods -n default"), "\(doctor)")
+        // Doctor names the pod, its image and reason, and the image map entry that would run it.
+        #expect(
+            doctor.contains("ERROR PodNotReady") && doctor.contains("ImageNotLocal (image ghcr.io/example/app:2.1)")
+                && doctor.contains("- image: \"ghcr.io/example/app:2.1\""), "\(doctor)")
+        #expect(!doctor.contains("NoReadyEndpoints"), "the pod's finding explains the Service: \(doctor)")
         #expect(!doctor.contains("start the data plane"), "the data plane is up: \(doctor)")
         #expect(try live.run(["down"]).status == 0)
     }

@@ -193,14 +193,23 @@ struct DoctorCompletenessTests {
         let reasons = Set(unhealthy.compactMap(\.condition.reason))
         // The fixture reaches much of the vocabulary (the walk below reaches the rest).
         #expect(reasons.count >= 14, "\(reasons.map(\.rawValue).sorted())")
+        let specific = findings.filter { $0.code != .unhealthyCondition }
+        let general = findings.filter { $0.code == .unhealthyCondition }
         for (ref, condition) in unhealthy {
+            let text = "\(condition.type)=\(condition.status) \(condition.reason?.rawValue ?? "")"
             #expect(
-                findings.contains { finding in
+                specific.contains { finding in
                     finding.objects.contains { $0 == ref.description || $0.hasPrefix(ref.description + " ") }
-                },
+                } || general.contains { finding in finding.evidence.contains { $0.hasPrefix(text) } },
                 "no finding for \(ref.description): \(ConditionRules.describe(condition))")
         }
-        #expect(ConditionRules.uncovered(ConditionRules.inventory(input), by: findings).isEmpty)
+        // Without the general rule, exactly what it reported is left: every condition is explained once.
+        let left = ConditionRules.uncovered(ConditionRules.inventory(input), by: specific)
+        #expect(Set(left.map(\.key)) == Set(general.flatMap(\.covers)))
+        // The Gateway's own parametersRef has no specific rule: the general one names it, with what to do.
+        #expect(general.map(\.objects) == [["Gateway default/gw"]], "\(general.map(\.summary))")
+        #expect(general.first?.summary.hasPrefix("Accepted=False InvalidParameters: ") == true)
+        #expect(general.first?.fix.contains("NginxProxy") == true)
     }
 
     @Test(
@@ -282,7 +291,9 @@ struct DoctorCompletenessTests {
                 && orphan.fix.contains("gatewayClassName: nginx"))
         let port = try #require(
             findings.first { $0.code == .backendNotFound && $0.summary.contains("has no port 8081") })
-        #expect(port.fix.contains("- port: 80\n    name: http") && port.fix.contains("- port: 8081"), "\(port.fix)")
+        #expect(
+            port.fix.contains("- name: http\n    port: 80\n") && port.fix.contains("- name: port-8081\n    port: 8081")
+                && port.fix.contains("selector:\n    app: web"), "\(port.fix)")
         let mirror = try #require(findings.first { $0.summary.contains("not mirrored") })
         #expect(mirror.severity == .warning && mirror.fix.contains("name: audit-sink"))
         let grant = try #require(finding(.backendRefNotPermitted, "HTTPRoute default/refs rule 1"))
@@ -295,7 +306,7 @@ struct DoctorCompletenessTests {
         #expect(pod.summary.contains("ImageNotLocal (image example.com/acme/web:1.2)"))
         #expect(
             pod.fix.contains(
-                "images:\n  - image: \"example.com/acme/web:1.2\"\n    command: [/usr/bin/gwconsole, echo-server, --listen, \"${POD_IP}:${POD_PORT}\"]\n    port: 8080"
+                "images:\n  - image: \"example.com/acme/web:1.2\"\n    command: [\"/usr/bin/gwconsole\", \"echo-server\", \"--listen\", \"${POD_IP}:${POD_PORT}\"]\n    port: 8080"
             ), "\(pod.fix)")
         #expect(pod.evidence.contains { $0.contains("Service default/web selects it") })
         #expect(
@@ -318,7 +329,12 @@ struct DoctorCompletenessTests {
         #expect(ordered[0].code == .backendNotFound)
         #expect(
             ordered[1].objects == ["Gateway default/a", "Gateway default/b"] && ordered[1].summary == "s (3 times)")
-        #expect(ordered[1].evidence == ["e"])
+        #expect(ordered[1].evidence == ["Gateway default/a: e", "Gateway default/b: e"], "each object's evidence")
+        // A folded finding keeps the most severe: an error and a warning alike never fold.
+        var warning = c
+        warning.severity = .warning
+        warning.objects = ["HTTPRoute default/y"]
+        #expect(Finding.ordered([c, warning]).count == 2)
     }
 
     @Test(
@@ -326,24 +342,36 @@ struct DoctorCompletenessTests {
     )
     func traffic() throws {
         var input = try DoctorRulesTests.input(DoctorRulesTests.gateway)
-        func record(_ time: String, _ status: Int) -> RequestRecord {
+        let start = Date(timeIntervalSince1970: 1_796_630_400)  // 2026-12-07T10:00:00Z
+        let iso = ISO8601DateFormatter()
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_US_POSIX")
+        local.dateFormat = "yyyy/MM/dd HH:mm:ss"
+        func record(_ second: Int, _ status: Int) -> RequestRecord {
             RequestRecord(
-                time: time, host: "secure-app.example.com", uri: "/", status: status, upstream: "127.0.100.100:8443",
-                upstreamStatus: String(status), route: "default/secure-app")
+                time: iso.string(from: start.addingTimeInterval(Double(second))), host: "secure-app.example.com",
+                uri: "/", status: status, upstream: "127.0.100.100:8443", upstreamStatus: String(status),
+                route: "default/secure-app", rule: "0")
         }
-        input.requests = [record("2026-12-07T10:00:00+00:00", 200), record("2026-12-07T10:00:01+00:00", 502)]
-        input.errorLogs["default/gateway"] = [
-            "2026/12/07 10:00:01 [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: secure-app.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.100.100:8443/\", host: \"secure-app.example.com\""
-        ]
+        func errorLine(_ second: Int, _ upstream: String = "127.0.100.100:8443") -> String {
+            "\(local.string(from: start.addingTimeInterval(Double(second)))) [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: secure-app.example.com, request: \"GET / HTTP/1.1\", upstream: \"http://\(upstream)/\", host: \"secure-app.example.com\""
+        }
+        input.requests = [record(0, 200), record(1, 502)]
+        input.errorLogs["default/gateway"] = [errorLine(1)]
         let finding = try #require(DoctorRules.findings(input).first { $0.code == .requestsFailing })
-        #expect(finding.objects == ["HTTPRoute default/secure-app"])
+        #expect(finding.objects == ["HTTPRoute default/secure-app rule 0"] && finding.severity == .error)
         #expect(
             finding.summary
                 == "its requests get 502: the backend at 127.0.100.100:8443 is unreachable (connection refused)")
         #expect(
-            finding.evidence.first == "1 of 2 recent requests failed (502 ×1); the latest at 2026-12-07T10:00:01+00:00")
+            finding.evidence.first?.hasPrefix("1 of 2 recent requests for rule 0 failed (502 ×1); the latest at ")
+                == true)
         #expect(finding.fix.contains("nothing accepts connections at 127.0.100.100:8443"))
-        input.requests.append(record("2026-12-07T10:00:02+00:00", 200))
+        // An error line from before the request, or about another upstream (:84430), says nothing about it.
+        input.errorLogs["default/gateway"] = [errorLine(-60), errorLine(1, "127.0.100.100:84430")]
+        let unexplained = try #require(DoctorRules.findings(input).first { $0.code == .requestsFailing })
+        #expect(unexplained.severity == .warning && !unexplained.evidence.contains { $0.hasPrefix("nginx error log") })
+        input.requests.append(record(2, 200))
         #expect(!DoctorRules.findings(input).contains { $0.code == .requestsFailing }, "served since")
     }
 
@@ -387,11 +415,34 @@ struct DoctorCompletenessTests {
 
 @Suite("Doctor's documentation")
 struct DoctorDocumentationTests {
+    static var root: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+
+    @Test("the vocabulary the walk uses is every reason the code names, and the core writes no reason as a bare string")
+    func vocabularyIsComplete() throws {
+        let source = try String(
+            contentsOf: Self.root.appendingPathComponent("Sources/GatewayAPI/Resources/Condition.swift"),
+            encoding: .utf8)
+        let declared = try Regex(#"static let \w+: ConditionReason = "(\w+)""#)
+        let names = Set(source.matches(of: declared).compactMap { $0.output[1].substring.map(String.init) })
+        #expect(names.count > 30)
+        #expect(
+            names == Set(ConditionReason.vocabulary.map(\.rawValue)),
+            "\(names.symmetricDifference(ConditionReason.vocabulary.map(\.rawValue)))")
+        let core = Self.root.appendingPathComponent("Sources/GatewayCore")
+        let literal = try Regex(#"make\(\s*\.\w+,\s*(true|false),\s*""#)
+        for file in try FileManager.default.contentsOfDirectory(atPath: core.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: core.appendingPathComponent(file), encoding: .utf8)
+            #expect(
+                !text.contains(literal), "\(file) writes a condition reason as a string: name it in ConditionReason")
+        }
+    }
+
     @Test("docs/diagnostics.md lists every finding code in its table")
     func everyCodeDocumented() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
+        let text = try String(contentsOf: Self.root.appendingPathComponent("docs/diagnostics.md"), encoding: .utf8)
         let table = text.components(separatedBy: "### Every code").last ?? ""
         for code in FindingCode.allCases {
             #expect(table.contains("`\(code.rawValue)`"), "\(code.rawValue) is not in the table")

@@ -399,7 +399,7 @@ public struct WorkloadManager: Sendable {
         // The echo server is told where to listen; a mapped command is given the address in its variables.
         let echo = expanded.count >= 2 && ["echo-server", "grpc-server"].contains(expanded[1])
         let dns = expanded.count >= 4 && expanded[1] == "dns-server"
-        var arguments = echo ? expanded + ["--listen", "\(ip):\(port)"] : expanded
+        var arguments = echo && !expanded.contains("--listen") ? expanded + ["--listen", "\(ip):\(port)"] : expanded
         if dns {
             // The Corefile is a path in the container: the pod's volumes, under its directory here (lexically); a
             // path that climbs out (`..`) is refused, never read on this machine.
