@@ -312,6 +312,14 @@ struct DoctorCompletenessTests {
         #expect(
             !findings.contains { $0.code == .noReadyEndpoints && $0.objects == ["Service default/web"] },
             "the pod's finding explains the Service's endpoints")
+        // Every manifest a fix prints decodes as the store's strict loader reads it.
+        for fix in findings.map(\.fix) {
+            guard let start = fix.range(of: "apiVersion:") else { continue }
+            let manifest = String(fix[start.lowerBound...])
+            #expect(
+                (try? ManifestDecoder().decode(ManifestReader.documents(from: Data(manifest.utf8), file: "fix.yaml")))
+                    != nil, "\(manifest)")
+        }
         let policy = try #require(finding(.policyTargetNotFound, "BackendTLSPolicy default/tls-nowhere"))
         #expect(policy.fix.contains("gwconsole delete backendtlspolicy tls-nowhere -n default"))
     }
