@@ -323,6 +323,42 @@ public struct ConsoleActions {
         return blocks
     }
 
+    // MARK: explain
+
+    /// `:explain URL`: the explanation `gwconsole explain` prints, in the diagnostics pane.
+    public func explain(_ url: String) throws -> Outcome {
+        guard let components = URLComponents(string: url), let host = components.host,
+            let scheme = components.scheme, ["http", "https"].contains(scheme)
+        else { return Outcome(message: StyledLine(":explain \(url): give an http:// or https:// URL", role: .error)) }
+        let data = try ConsoleData.open(global)
+        let dataplane = data.state.facts(stateDirectory: data.store.directory)
+        let port = components.port ?? (scheme == "https" ? 443 : 80)
+        var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let query = components.percentEncodedQuery { target += "?" + query }
+        guard
+            let (gateway, listenerPort) = BackendProbe.explainedGateway(
+                url: url, resolve: [], urlPort: port, host: host, graph: data.graph, dataplane: dataplane),
+            let explanation = Explanation.explain(
+                RoutedRequest(host: host, target: target), port: listenerPort, gateway: gateway, graph: data.graph)
+        else {
+            return Outcome(
+                message: StyledLine("no Gateway has a listener on port \(port) for \(host)", role: .warning))
+        }
+        let lines = explanation.lines.map { line -> StyledLine in
+            switch line.kind {
+            case .heading: return StyledLine(line.text, role: .title)
+            case .taken: return StyledLine(line.text, role: .accepted)
+            case .notTaken: return StyledLine(line.text, role: .error)
+            case .detail: return StyledLine(line.text)
+            }
+        }
+        return Outcome(
+            message: StyledLine(
+                "explain: " + (explanation.route.map { "\($0.kind) \($0.name) rule \($0.rule)" } ?? "no route (404)"),
+                role: explanation.route == nil ? .warning : .accepted),
+            title: "Explain \(url)", blocks: lines.map { .line($0) })
+    }
+
     // MARK: doctor
 
     public func doctor() throws -> Outcome {

@@ -104,6 +104,7 @@ public enum Effect: Sendable, Equatable {
     case showList(String)
     case probe(ObjectRef)
     case doctor
+    case explain(String)
     case apply(String)
     case edit(ObjectRef)
     case delete(ObjectRef)

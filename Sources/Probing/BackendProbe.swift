@@ -80,4 +80,24 @@ public enum BackendProbe {
             }.first ?? host
         return (address, port)
     }
+
+    /// The Gateway a URL reaches here and the listener port it names (declared): by the address and port it
+    /// connects to when one of this machine's Gateways serves them, else by a listener declared on the URL's port
+    /// for its host.
+    public static func explainedGateway(
+        url: String, resolve: [String], urlPort: Int, host: String, graph: Graph, dataplane: DataplaneFacts
+    ) -> (GatewayNode, Int)? {
+        if let (address, port) = BackendProbe.destination(url, resolve: resolve),
+            let (name, listeners) = dataplane.gateway(serving: address, port: port),
+            let gateway = graph.gateways.first(where: { $0.ref.namespacedName == name }),
+            let listener = gateway.listeners.first(where: { listeners.contains($0.name) })
+        {
+            return (gateway, Int(listener.port))
+        }
+        for gateway in graph.gateways {
+            let hosts = gateway.listeners.filter { $0.valid && Int($0.port) == urlPort }.map(\.hostname)
+            if case .some = HostnameMatching.mostSpecificListener(hosts, covering: host) { return (gateway, urlPort) }
+        }
+        return nil
+    }
 }

@@ -240,6 +240,14 @@ struct ConsoleTests {
         let probed = term.waitForAll(
             ["probed HTTPRoute default/secure-app: 200 OK", "agrees with the gateway"], seconds: 20)
         #expect(probed.contains("agrees with the gateway"), "\(probed)")
+        // :explain URL: the listener, the route and rule, the backend TLS, in the diagnostics pane.
+        try term.send(":")
+        try term.type("explain http://secure-app.example.com/")
+        try term.send("Enter")
+        let explained = term.waitForAll(
+            ["explain: HTTPRoute default/secure-app rule 0", "Taken by HTTPRoute default/secure-app rule 0"],
+            seconds: 20)
+        #expect(explained.contains("SNI secure-app.example.com"), "\(explained)")
         // Themes by command, with completion.
         try term.send(":")
         try term.type("theme sol")
