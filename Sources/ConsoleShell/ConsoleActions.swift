@@ -327,7 +327,7 @@ public struct ConsoleActions {
 
     /// `:explain URL`: the explanation `gwconsole explain` prints, in the diagnostics pane.
     public func explain(_ url: String) throws -> Outcome {
-        guard let components = URLComponents(string: url), let host = components.host,
+        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
             let scheme = components.scheme, ["http", "https"].contains(scheme)
         else { return Outcome(message: StyledLine(":explain \(url): give an http:// or https:// URL", role: .error)) }
         let data = try ConsoleData.open(global)

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAPI
 import GatewayCore
 
@@ -27,6 +28,11 @@ public struct DoctorInput: Sendable {
     /// with no local profile).
     public var imageMapFile = "~/.config/gwconsole/config.yaml"
     public var echoServerCommand = ["gwconsole", "echo-server"]
+    /// The certificates the Gateways depend on (listener Secrets, BackendTLSPolicy CAs), read by the shell.
+    public var certificateFacts: [CertificateFact] = []
+    /// Now, and the time to judge certificates at (`doctor --at`; nil: now).
+    public var now = Date()
+    public var at: Date? = nil
 
     public init(
         graph: Graph, snapshot: ResourceSnapshot, dataplane: DataplaneFacts,
@@ -86,7 +92,7 @@ public enum DoctorRules {
             }
         }
         for route in input.l4RoutesInScope { findings += L4RouteRules.findings(route, input) }
-        findings += PolicyRules.findings(input) + NGFPolicyRules.findings(input)
+        findings += PolicyRules.findings(input) + NGFPolicyRules.findings(input) + ExpiryRules.findings(input)
         findings += TrafficRules.findings(input, besides: findings)
         return findings
             + ConditionRules.findings(ConditionRules.uncovered(ConditionRules.inventory(input), by: findings))
@@ -195,7 +201,7 @@ public enum DoctorRules {
     }
 
     /// `Gateway ns/name listener http`, or `ListenerSet ns/name listener extra` for a ListenerSet's.
-    static func listenerObject(_ listener: ListenerNode, gateway: GatewayNode) -> String {
+    public static func listenerObject(_ listener: ListenerNode, gateway: GatewayNode) -> String {
         if let set = listener.listenerSet {
             return "ListenerSet \(set.namespacedName) listener \(listener.source.name)"
         }

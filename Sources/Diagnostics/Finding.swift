@@ -154,6 +154,9 @@ public enum FindingCode: String, Sendable, Codable, CaseIterable {
     case podNotReady = "PodNotReady"
     case certificateNotReady = "CertificateNotReady"
     case requestsFailing = "RequestsFailing"
+    // Certificates as of now or `doctor --at`.
+    case certificateExpired = "CertificateExpired"
+    case certificateExpiresSoon = "CertificateExpiresSoon"
     // Any other unhealthy condition the core computed (no specific rule above covers it).
     case unhealthyCondition = "UnhealthyCondition"
     // Cluster mode: the cluster's controller and gwconsole's core disagree.

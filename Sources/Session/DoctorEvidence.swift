@@ -17,6 +17,7 @@ public enum DoctorEvidence {
         input.pods = ((try? store.list(ResourceRegistry.pod.groupKind)) ?? []).compactMap { try? Pod.decode($0.object) }
         input.imageMapFile = ConsoleConfig.directory() + "/config.yaml"
         input.echoServerCommand = [ControllerProcess.executable, "echo-server"]
+        input.certificateFacts = certificateFacts(input.graph, snapshot: input.snapshot)
         guard input.dataplane.running, !input.dataplane.managedElsewhere else { return }
         let manager = DataplaneManager(stateDirectory: store.directory)
         let since = now.addingTimeInterval(-window)
@@ -31,6 +32,55 @@ public enum DoctorEvidence {
                 input.errorLogs[name] = Array(tail(path, bytes: 256 << 10).suffix(400)).map(String.init)
             }
         }
+    }
+
+    /// The certificates the Gateways depend on: each listener's Secret (with the Certificate that writes it) and
+    /// each CA of the BackendTLSPolicies in effect.
+    static func certificateFacts(_ graph: Graph, snapshot: ResourceSnapshot) -> [CertificateFact] {
+        var facts: [CertificateFact] = []
+        var listenersBySecret: [ObjectRef: [String]] = [:]
+        var order: [ObjectRef] = []
+        for gateway in graph.gateways {
+            for listener in gateway.listeners where listener.valid {
+                guard let secret = listener.certificate else { continue }
+                if listenersBySecret[secret] == nil { order.append(secret) }
+                listenersBySecret[secret, default: []].append(DoctorRules.listenerObject(listener, gateway: gateway))
+            }
+        }
+        for secret in order {
+            guard let stored = snapshot.secret(secret.namespace, secret.name),
+                let pem = stored.data?["tls.crt"].flatMap({ Base64.decode($0) }).map({
+                    String(decoding: $0, as: UTF8.self)
+                }),
+                let leaf = CertificateInspector.certificates(pem: pem).first
+            else { continue }
+            let certificate = snapshot.certificates.first {
+                $0.spec.secretName == secret.name && $0.namespace == secret.namespace
+            }
+            facts.append(
+                CertificateFact(
+                    role: .listener, object: "Secret \(secret.namespacedName)", subject: leaf.subject,
+                    notAfter: leaf.notAfter, affected: listenersBySecret[secret] ?? [],
+                    renewedBy: certificate.map { "Certificate \($0.namespace)/\($0.name)" },
+                    renewalTime: certificate?.status?["renewalTime"]?.stringValue))
+        }
+        for policy in graph.policies where policy.inEffect {
+            guard let bundle = policy.caCertificates else { continue }
+            let routes = graph.routes.filter { route in
+                route.rules.contains { $0.backends.contains { $0.policy == policy.ref } }
+            }.map(\.ref.description)
+            let refs = (policy.source.spec.validation.caCertificateRefs ?? []).map {
+                "\($0.kind) \(policy.ref.namespace)/\($0.name)"
+            }
+            for ca in CertificateInspector.certificates(pem: bundle) {
+                facts.append(
+                    CertificateFact(
+                        role: .caBundle, object: refs.first ?? "BackendTLSPolicy \(policy.ref.namespacedName)",
+                        subject: ca.subject, notAfter: ca.notAfter,
+                        affected: ["BackendTLSPolicy \(policy.ref.namespacedName)"] + routes))
+            }
+        }
+        return facts
     }
 
     /// The whole lines of the last `bytes` of a file.
@@ -53,7 +103,7 @@ extension Session {
     /// ordered (`Finding.ordered`).
     public func doctorFindings(
         store: Store, graph: Graph, snapshot: ResourceSnapshot? = nil, namespace: String?,
-        routes: Set<ObjectRef>? = nil
+        routes: Set<ObjectRef>? = nil, at: Date? = nil
     ) throws -> [Finding] {
         let snapshot = try snapshot ?? Reconciler(store: store, config: controllerConfig).snapshot()
         let dataplane =
@@ -67,6 +117,7 @@ extension Session {
             input.routesInScope, graph: graph, dataplane: dataplane, snapshot: snapshot)
         input.grpcObservations = DoctorProbe.observeGRPC(input.routesInScope, dataplane: dataplane, snapshot: snapshot)
         DoctorEvidence.gather(&input, store: store)
+        input.at = at
         var findings = DoctorRules.findings(input)
         if clusterMode { findings += StatusViews.findings(store: store, graph: graph, namespace: namespace) }
         return findings

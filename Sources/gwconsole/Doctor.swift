@@ -35,6 +35,13 @@ struct Doctor: ParsableCommand {
             valueName: "code[=object]"))
     var ignore: [String] = []
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Judge certificates as of a time: +30d, +12h, a date (2027-01-01) or an RFC 3339 time.",
+            valueName: "time"))
+    var at: String?
+
     mutating func run() throws {
         var failed = false
         try reportingErrors {
@@ -55,7 +62,17 @@ struct Doctor: ParsableCommand {
             let gate = DoctorGate(failOn: Severity(rawValue: failOn), ignores: ignores)
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let namespace: String? = allNamespaces ? nil : global.effectiveNamespace
-            let findings = try global.session.doctorFindings(store: store, graph: graph, namespace: namespace)
+            var when: Date?
+            if let at {
+                guard let parsed = DoctorTime.parse(at, now: Date()) else {
+                    throw CLIError(
+                        "error: --at \(at): give +Nd, +Nh or +Nm, a date (2027-01-01) or an RFC 3339 time (2027-01-01T00:00:00Z)"
+                    )
+                }
+                when = parsed
+            }
+            let findings = try global.session.doctorFindings(
+                store: store, graph: graph, namespace: namespace, at: when)
             let (kept, ignored) = gate.apply(findings)
             let shown = Finding.ordered(kept)
             failed = gate.fails(shown)

@@ -51,10 +51,13 @@ struct Explain: ParsableCommand {
     mutating func run() throws {
         var mismatch = false
         try reportingErrors {
-            guard let components = URLComponents(string: url), let host = components.host,
+            guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
                 let scheme = components.scheme, ["http", "https"].contains(scheme)
             else { throw CLIError("error: \(url): give an http:// or https:// URL") }
             if let output, output != "json" { throw CLIError("error: -o \(output): the only format is json") }
+            for line in header where !line.contains(":") || line.hasPrefix(":") {
+                throw CLIError("error: -H \(line): give 'Name: value'")
+            }
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let dataplane = DataplaneManager(stateDirectory: store.directory).load().facts(
                 stateDirectory: store.directory)

@@ -543,3 +543,44 @@ struct DoctorEightFaultsTests {
         #expect(probe.contains("Status:   200") && probe.contains("served"), "\(probe)")
     }
 }
+
+@Suite("Doctor: expiry", .serialized)
+struct DoctorExpiryTests {
+    @Test(
+        "a listener certificate valid for a day: a warning now, an error with --at +2d naming the listener; a bad --at is refused"
+    )
+    func listenerExpiry() throws {
+        let live = LiveDataplane()
+        let pair = try #require(
+            CertificateInspector.issue(commonName: "shop.example.com", dnsName: "shop.example.com", notAfterDays: 1))
+        func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        let manifests = """
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: shop-cert}
+            type: kubernetes.io/tls
+            data: {tls.crt: \(base64(pair.cert)), tls.key: \(base64(pair.key))}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw}
+            spec:
+              gatewayClassName: nginx
+              listeners:
+              - {name: https, port: 443, protocol: HTTPS, hostname: shop.example.com, tls: {certificateRefs: [{name: shop-cert}]}}
+
+            """
+        #expect(try live.run(["up"]).status == 0)
+        #expect(try live.run(["apply", "-f", "-"], stdin: manifests).status == 0)
+        let now = try live.run(["doctor", "--fail-on", "error"])
+        #expect(now.stdout.contains("WARNING CertificateExpiresSoon: expires within 14 days of now"), "\(now.stdout)")
+        #expect(!now.stdout.contains("CertificateExpired:"))
+        let later = try live.run(["doctor", "--at", "+2d"])
+        #expect(later.status == 1, "an error at that time fails the run")
+        #expect(later.stdout.contains("ERROR CertificateExpired: expired at "), "\(later.stdout)")
+        #expect(later.stdout.contains("clients refuse the HTTPS of Gateway default/gw listener https"))
+        #expect(later.stdout.contains("objects: Secret default/shop-cert, Gateway default/gw listener https"))
+        let bad = try live.run(["doctor", "--at", "next week"])
+        #expect(bad.status == 1 && bad.stderr.contains("--at next week: give +Nd"), "\(bad.stderr)")
+    }
+}

@@ -33,6 +33,10 @@ struct ExplainTests {
         #expect(json["backendTLS"]?["hostname"] == "secure-app.example.com")
         #expect(json["nginx"]?["server"] == "listen 80; server_name secure-app.example.com")
         #expect(json["candidates"]?.arrayValue != nil && json["backends"]?.arrayValue?.count == 1)
+        let header = try live.run(["explain", "-H", "NoColon", "http://secure-app.example.com/"])
+        #expect(header.status == 1 && header.stderr.contains("-H NoColon: give 'Name: value'"))
+        let hostless = try live.run(["explain", "http:///path"])
+        #expect(hostless.status == 1 && hostless.stderr.contains("give an http:// or https:// URL"))
         let missing = try live.run(["explain", "http://nowhere.example.org:8081/"])
         #expect(missing.status == 1 && missing.stderr.contains("no Gateway has a listener on port 8081"))
     }
