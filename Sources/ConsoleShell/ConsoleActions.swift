@@ -285,13 +285,15 @@ public struct ConsoleActions {
     /// Doctor's findings for the namespace (only `routes`' route checks when given), most severe first: the same
     /// rules and probes as `gwconsole doctor`.
     public func diagnose(
-        _ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil
+        _ data: ConsoleData, snapshot: ResourceSnapshot, namespace: String, routes: Set<ObjectRef>? = nil,
+        at: Date? = nil
     )
         -> [Finding]
     {
         let findings =
             (try? global.doctorFindings(
-                store: data.store, graph: data.graph, snapshot: snapshot, namespace: namespace, routes: routes)) ?? []
+                store: data.store, graph: data.graph, snapshot: snapshot, namespace: namespace, routes: routes, at: at))
+            ?? []
         return Finding.ordered(findings)
     }
 
@@ -361,14 +363,24 @@ public struct ConsoleActions {
 
     // MARK: doctor
 
-    public func doctor() throws -> Outcome {
+    public func doctor(at text: String? = nil) throws -> Outcome {
+        var at: Date?
+        if let text {
+            guard let parsed = DoctorTime.parse(text, now: Date()) else {
+                return Outcome(
+                    message: StyledLine(
+                        ":at \(text): give +Nd, +Nh or +Nm, a date (2027-01-01) or an RFC 3339 time", role: .error))
+            }
+            at = parsed
+        }
         let data = try ConsoleData.open(global)
         let snapshot = try Reconciler(store: data.store, config: global.controllerConfig).snapshot()
-        let findings = diagnose(data, snapshot: snapshot, namespace: global.effectiveNamespace)
+        let findings = diagnose(data, snapshot: snapshot, namespace: global.effectiveNamespace, at: at)
+        let title = "Doctor (namespace \(global.effectiveNamespace)\(text.map { ", at \($0)" } ?? ""))"
         if findings.isEmpty {
             return Outcome(
                 message: StyledLine("doctor: no findings", role: .accepted),
-                title: "Doctor (namespace \(global.effectiveNamespace))",
+                title: title,
                 blocks: [
                     .line(
                         StyledLine("No findings: every Gateway, route and backend checked is healthy.", role: .accepted)
@@ -380,7 +392,7 @@ public struct ConsoleActions {
             message: StyledLine(
                 "doctor: \(findings.count) finding\(findings.count == 1 ? "" : "s"), \(errors) error\(errors == 1 ? "" : "s")",
                 role: errors > 0 ? .error : .warning),
-            title: "Doctor (namespace \(global.effectiveNamespace))", blocks: findingBlocks(findings),
+            title: title, blocks: findingBlocks(findings),
             findingErrors: errors)
     }
 

@@ -414,6 +414,8 @@ public final class ConsoleRunner {
             background("probing \(ref.kind) \(ref.namespacedName)") { try $0.probe(ref) }
         case .doctor:
             background("doctor: checking the namespace \(global.effectiveNamespace)") { try $0.doctor() }
+        case .doctorAt(let time):
+            background("doctor: certificates at \(time)") { try $0.doctor(at: time) }
         case .explain(let url):
             background("explaining \(url)") { try $0.explain(url) }
         case .apply(let path):

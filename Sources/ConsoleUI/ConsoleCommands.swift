@@ -9,6 +9,7 @@ public enum ConsoleCommands {
         ("apply", "FILE", "apply a manifest file (as gwconsole apply -f)"),
         ("probe", nil, "probe the selection through its Gateway, and its backend plain and TLS"),
         ("doctor", nil, "findings for the namespace with evidence and the fix"),
+        ("at", "TIME", "doctor as of a time: certificates expired by then and what breaks (+30d, 2027-01-01)"),
         ("explain", "URL", "which listener, route, rule and backends take a request, and why the others lost"),
         ("scenario", "NAME", "step through a scenario (n runs the next step)"),
         ("requests", "FILTER", "the Requests tab, only 4xx/5xx, host=HOST or a route (none: every request)"),
@@ -87,6 +88,9 @@ public enum ConsoleCommands {
             guard let ref = model.selectedRef else { return needs("a selected route, Service or Gateway") }
             return [.probe(ref)]
         case "doctor": return [.doctor]
+        case "at":
+            guard let argument else { return needs("a time (+30d, +12h, 2027-01-01)") }
+            return [.doctorAt(argument)]
         case "explain":
             guard let argument else { return needs("a URL (http://HOST[:PORT]/PATH)") }
             return [.explain(argument)]

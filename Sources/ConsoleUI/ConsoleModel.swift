@@ -105,6 +105,7 @@ public enum Effect: Sendable, Equatable {
     case probe(ObjectRef)
     case doctor
     case explain(String)
+    case doctorAt(String)
     case apply(String)
     case edit(ObjectRef)
     case delete(ObjectRef)

@@ -248,6 +248,13 @@ struct ConsoleTests {
             ["explain: HTTPRoute default/secure-app rule 0", "Taken by HTTPRoute default/secure-app rule 0"],
             seconds: 20)
         #expect(explained.contains("SNI secure-app.example.com"), "\(explained)")
+        // :at TIME: doctor as of a century on, when the backend's certificate has expired.
+        try term.send(":")
+        try term.type("at +36500d")
+        try term.send("Enter")
+        let later = term.waitForAll(
+            ["Doctor (namespace default, at +36500d)", "ERROR CertificateExpired"], seconds: 30)
+        #expect(later.contains("answer 502"), "\(later)")
         // Themes by command, with completion.
         try term.send(":")
         try term.type("theme sol")
