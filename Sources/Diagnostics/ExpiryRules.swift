@@ -51,11 +51,19 @@ enum ExpiryRules {
         let whenText = iso(when)
         let soonText = iso(when.addingTimeInterval(soon))
         let nowText = iso(input.now)
-        var facts = input.certificateFacts
-        // The backends' served certificates, from the probes: what nginx verifies with a BackendTLSPolicy.
+        // In doctor's namespace: a fact's object or one it affects there.
+        var facts = input.certificateFacts.filter { fact in
+            input.namespace == nil
+                || ([fact.object] + fact.affected).contains { $0.contains(" \(input.namespace!)/") }
+        }
+        // The backends' served certificates, from the probes: what nginx verifies with a BackendTLSPolicy (the chain
+        // a refused handshake did not report comes from the second look without verifying).
         for (ref, observation) in input.observations.sorted(by: { $0.key.description < $1.key.description }) {
             for report in observation.backends where report.policy != nil {
-                guard let leaf = report.tls.peerChain.first, let notAfter = isoTime(leaf.notAfter) else { continue }
+                let chain =
+                    report.tls.peerChain.isEmpty
+                    ? observation.unverifiedChains[report.endpoint] ?? [] : report.tls.peerChain
+                guard let leaf = chain.first, let notAfter = isoTime(leaf.notAfter) else { continue }
                 facts.append(
                     CertificateFact(
                         role: .backend, object: "Service \(report.service) endpoint \(report.endpoint)",

@@ -88,8 +88,10 @@ public struct Explanation: Sendable, Codable, Equatable {
     )
         -> Explanation?
     {
-        let onPort = gateway.listeners.filter { Int($0.port) == port && $0.valid }
-        let host = sni ?? request.host
+        let onPort = gateway.listeners.filter {
+            Int($0.port) == port && $0.valid && [.http, .https].contains($0.protocol)
+        }
+        let host = (sni ?? request.host).lowercased()
         guard
             let chosenHost = HostnameMatching.mostSpecificListener(onPort.map(\.hostname), covering: host),
             let listener = onPort.first(where: { $0.hostname == chosenHost })

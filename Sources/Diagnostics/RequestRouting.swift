@@ -7,17 +7,20 @@ import NginxConfig
 /// has no host and routes on several hostnames would take the request, the first in precedence is named and the
 /// rule is marked `?`.
 public enum RequestRouting {
-    public static func assign(_ record: RequestRecord, gateway: ObjectRef, graph: Graph) -> RequestRecord {
+    public static func assign(
+        _ record: RequestRecord, gateway: ObjectRef, graph: Graph, index: RequestRouter.Index? = nil
+    ) -> RequestRecord {
         guard record.route.isEmpty, let node = graph.gateway(gateway) else { return record }
+        let index = index ?? RequestRouter.Index(gateway: node, graph: graph)
         let ports = Set(
             node.listeners.filter { $0.valid && [.http, .https].contains($0.protocol) }.map { Int($0.port) }
         ).sorted()
-        let hosts = record.host.isEmpty ? RequestRouter.hosts(gateway: node, graph: graph) : [record.host]
+        let hosts = record.host.isEmpty ? RequestRouter.hosts(index) : [record.host]
         var found: [RouteMatch] = []
         for port in ports {
             for host in hosts {
                 let request = RoutedRequest(method: record.method, host: host, target: record.uri)
-                guard let match = RequestRouter.decide(request, port: port, gateway: node, graph: graph).match,
+                guard let match = RequestRouter.decide(request, port: port, index: index, losers: false).match,
                     !found.contains(where: { $0.description == match.description })
                 else { continue }
                 found.append(match)

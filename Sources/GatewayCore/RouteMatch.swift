@@ -49,14 +49,32 @@ public struct RoutedRequest: Sendable {
     /// The headers as curl's `-H` takes them.
     public var headerLines: [String] { headers.map { "\($0.name): \($0.value)" } }
 
-    /// A header's first value, by a case-insensitive name (nginx's `$http_NAME`).
+    /// A header's first value as nginx's `$http_NAME` reads it: names compared lowercased with `-` as `_`, a request
+    /// header whose name has `_` ignored (nginx's `underscores_in_headers off`); nil for a name nginx has no
+    /// variable for (only letters, digits, `-` and `_`).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        guard let key = RoutedRequest.variableName(name, allowing: "-_") else { return nil }
+        return headers.first { !$0.name.contains("_") && RoutedRequest.variableName($0.name, allowing: "-") == key }?
+            .value
     }
 
-    /// A query parameter's first value, by a case-insensitive name (nginx's `$arg_NAME`).
+    /// A query parameter's first value as nginx's `$arg_NAME` reads it (a case-insensitive name of letters, digits
+    /// and `_`; nil for any other name).
     public func argument(_ name: String) -> String? {
-        query.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        guard RoutedRequest.variableName(name, allowing: "_") != nil else { return nil }
+        return query.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// A header or argument name as nginx's variable suffix: lowercased, `-` as `_`; nil when it has a character
+    /// other than ASCII letters, digits and `allowed`.
+    static func variableName(_ name: String, allowing allowed: String) -> String? {
+        guard !name.isEmpty,
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || allowed.unicodeScalars.contains($0))
+            })
+        else { return nil }
+        return name.lowercased().replacingOccurrences(of: "-", with: "_")
     }
 }
 
@@ -209,9 +227,11 @@ public struct RouteMatch: Sendable {
         return conditionMismatch(request)
     }
 
+    /// As the rendered map does: a variable nginx does not have reads as empty, so a regular expression that
+    /// matches "" (`.*`) matches an absent value; an exact value never does.
     static func valueMatches(_ type: ValueMatchType?, _ want: String, _ value: String?) -> Bool {
-        guard let value else { return false }
-        return type == .regularExpression ? search(want, in: value) : value == want
+        if type == .regularExpression { return search(want, in: value ?? "") }
+        return value == want
     }
 
     /// A regular expression found anywhere in the text (as nginx's `~` and map regexes do).

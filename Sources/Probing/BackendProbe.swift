@@ -95,8 +95,12 @@ public enum BackendProbe {
             return (gateway, Int(listener.port))
         }
         for gateway in graph.gateways {
-            let hosts = gateway.listeners.filter { $0.valid && Int($0.port) == urlPort }.map(\.hostname)
-            if case .some = HostnameMatching.mostSpecificListener(hosts, covering: host) { return (gateway, urlPort) }
+            let hosts = gateway.listeners.filter {
+                $0.valid && Int($0.port) == urlPort && [.http, .https].contains($0.protocol)
+            }.map(\.hostname)
+            if case .some = HostnameMatching.mostSpecificListener(hosts, covering: host.lowercased()) {
+                return (gateway, urlPort)
+            }
         }
         return nil
     }

@@ -7,12 +7,14 @@ import GatewayCore
 /// policies and filters did to the answers (`PolicyEffects`).
 public enum PolicyEffectsProbe {
     public static func explain(
-        url: String, resolve: [String], method: String, bodyBytes: Int, statuses: [Int], headers: [String],
-        graph: Graph, dataplane: DataplaneFacts
+        url: String, resolve: [String], method: String, requestHeaders: [String] = [], bodyBytes: Int,
+        statuses: [Int], headers: [String], graph: Graph, dataplane: DataplaneFacts
     ) -> [String] {
+        // The rule the request took (by its own headers; `headers` are the response's, for PolicyEffects).
         guard
             let match = BackendProbe.decision(
-                url: url, resolve: resolve, method: method, headers: headers, graph: graph, dataplane: dataplane)?
+                url: url, resolve: resolve, method: method, headers: requestHeaders, graph: graph,
+                dataplane: dataplane)?
                 .decision.match
         else { return [] }
         let route = match.route

@@ -75,7 +75,9 @@ public enum DoctorEvidence {
             for ca in CertificateInspector.certificates(pem: bundle) {
                 facts.append(
                     CertificateFact(
-                        role: .caBundle, object: refs.first ?? "BackendTLSPolicy \(policy.ref.namespacedName)",
+                        role: .caBundle,
+                        object: refs.isEmpty
+                            ? "BackendTLSPolicy \(policy.ref.namespacedName)" : refs.joined(separator: ", "),
                         subject: ca.subject, notAfter: ca.notAfter,
                         affected: ["BackendTLSPolicy \(policy.ref.namespacedName)"] + routes))
             }

@@ -230,7 +230,8 @@ struct Probe: ParsableCommand {
                 statuses.append(result.status)
             }
             let backends = BackendProbe.analyse(
-                url: target, resolve: resolveList, graph: graph,
+                url: target, resolve: resolveList, method: request.method ?? (data == nil ? "GET" : "POST"),
+                headers: request.headers, graph: graph,
                 dataplane: dataplane,
                 snapshot: try Reconciler(store: store, config: global.controllerConfig).snapshot())
             if output == "json" {
@@ -252,7 +253,8 @@ struct Probe: ParsableCommand {
             }
             let effects = PolicyEffectsProbe.explain(
                 url: target, resolve: resolveList, method: request.method ?? (data == nil ? "GET" : "POST"),
-                bodyBytes: data?.utf8.count ?? 0, statuses: statuses, headers: result.headers, graph: graph,
+                requestHeaders: request.headers, bodyBytes: data?.utf8.count ?? 0, statuses: statuses,
+                headers: result.headers, graph: graph,
                 dataplane: dataplane)
             if !effects.isEmpty { Output.out("Policies:\n" + effects.map { "  \($0)\n" }.joined()) }
             // A redirect to another listener of the same Gateway (HTTP to HTTPS) is followed where it is served.

@@ -109,6 +109,26 @@ struct RequestRouterTests {
         #expect(try Self.decide(yaml, target: "/p?q=y").match?.rule.index == 0)
     }
 
+    @Test(
+        "header names as nginx's $http_ reads them: '-' and '_' alike in the route, a request header with '_' ignored; a regular expression that matches empty matches an absent header"
+    )
+    func headerNames() throws {
+        let yaml =
+            baseObjects
+            + Self.route(
+                "r",
+                """
+                  - matches: [{path: {value: /h}, headers: [{name: X-Env, value: canary}]}]
+                    \(Self.backend)
+                  - matches: [{path: {value: /h}, headers: [{name: X-Opt, type: RegularExpression, value: ".*"}]}]
+                    \(Self.backend)
+                """)
+        #expect(try Self.decide(yaml, target: "/h", headers: ["x-env: canary"]).match?.rule.index == 0)
+        #expect(
+            try Self.decide(yaml, target: "/h", headers: ["X_Env: canary"]).match?.rule.index == 1,
+            "nginx drops a header with an underscore; the absent X-Opt matches .*")
+    }
+
     @Test("across routes: the older route wins a tie, then namespace/name; hostnames: exact before wildcard")
     func acrossRoutes() throws {
         let yaml =

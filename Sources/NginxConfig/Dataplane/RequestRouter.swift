@@ -20,9 +20,25 @@ public enum RequestRouter {
         public var losers: [(match: RouteMatch, reason: String)]
     }
 
+    /// A Gateway's servers and their matches, built once for many decisions (the request log's records).
+    public struct Index: Sendable {
+        let plans: [ServerPlan]
+
+        public init(gateway: GatewayNode, graph: Graph) {
+            plans = ServerPlan.servers(for: gateway, graph: graph, portOffset: 0)
+        }
+    }
+
     /// The decision for `request` arriving on the Gateway's listener port `port` (as declared, without an offset).
     public static func decide(_ request: RoutedRequest, port: Int, gateway: GatewayNode, graph: Graph) -> Decision {
-        let plans = ServerPlan.servers(for: gateway, graph: graph, portOffset: 0).filter { $0.port == port }
+        decide(request, port: port, index: Index(gateway: gateway, graph: graph))
+    }
+
+    /// The decision with the Gateway's index; without `losers`, only the choice (no reasons for the others).
+    public static func decide(_ request: RoutedRequest, port: Int, index: Index, losers withLosers: Bool = true)
+        -> Decision
+    {
+        let plans = index.plans.filter { $0.port == port }
         guard let plan = server(for: request.host, among: plans) else {
             return Decision(serverFound: false, serverName: nil, location: nil, match: nil, losers: [])
         }
@@ -40,9 +56,11 @@ public enum RequestRouter {
                 if !candidate.hasConditions { break }
             }
         }
-        let losers = candidates.filter { $0.description != match?.description }.map { candidate in
-            (candidate, reason(candidate, winner: match, location: location, request: request))
-        }
+        let losers =
+            withLosers
+            ? candidates.filter { $0.description != match?.description }.map { candidate in
+                (candidate, reason(candidate, winner: match, location: location, request: request))
+            } : []
         return Decision(
             serverFound: true, serverName: plan.hostname, location: location, match: match, losers: losers)
     }
@@ -63,9 +81,9 @@ public enum RequestRouter {
 
     /// A host that reaches each server of the Gateway (a wildcard's `*` as `test`; "" for the default servers): for
     /// a request whose host is not known (an access log without it).
-    public static func hosts(gateway: GatewayNode, graph: Graph) -> [String] {
+    public static func hosts(_ index: Index) -> [String] {
         var hosts: [String] = [""]
-        for plan in ServerPlan.servers(for: gateway, graph: graph, portOffset: 0) {
+        for plan in index.plans {
             guard let name = plan.hostname else { continue }
             let host = name.hasPrefix("*.") ? "test" + name.dropFirst() : name
             if !hosts.contains(host) { hosts.append(host) }

@@ -4,6 +4,7 @@ import Foundation
 import GatewayAPI
 import GatewayCore
 import KubeClient
+import NginxConfig
 
 /// A cluster Gateway's requests: the NGF data plane pod's nginx container log, streamed through the API
 /// (`pods/NAME/log?follow=true`), each line read as a request (NGINX's default format, or a JSON object per line)
@@ -23,6 +24,8 @@ public struct ClusterRequestLog {
     public let store: Store
     /// The Gateway's graph as it is now (routes change while a stream runs).
     public let graph: () -> Graph?
+    /// The Gateway's routing index, built once per graph (a log has many records).
+    let indexes = RouterIndexCache()
     public let gateway: ObjectRef
     /// Lines of the log so far to start with (nil: all of them).
     public var tailLines: Int?
@@ -59,7 +62,7 @@ public struct ClusterRequestLog {
         let parsed =
             line.hasPrefix("{") ? RequestRecord.parse(line[...]) : CombinedLogLine.parse(line)
         guard let parsed, let graph = graph() else { return parsed }
-        return RequestRouting.assign(parsed, gateway: gateway, graph: graph)
+        return RequestRouting.assign(parsed, gateway: gateway, graph: graph, index: indexes.index(gateway, graph))
     }
 
     /// Streams requests to `onRecord` until it returns false (or, without `follow`, the log so far ends).
@@ -75,6 +78,32 @@ public struct ClusterRequestLog {
             }
         } catch let error as KubeError {
             throw CLIError("error: the log of pod \(pod.namespace)/\(pod.name): \(error.description)")
+        }
+    }
+}
+
+/// One routing index per Gateway and graph: rebuilt when the graph's Gateway or routes changed (by their
+/// resource versions; a linear check per record, instead of a sort of every match per record).
+final class RouterIndexCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: (gateway: ObjectRef, revision: Int, index: RequestRouter.Index)?
+
+    func index(_ gateway: ObjectRef, _ graph: Graph) -> RequestRouter.Index? {
+        guard let node = graph.gateway(gateway) else { return nil }
+        var hasher = Hasher()
+        hasher.combine(node.source.metadata.resourceVersion)
+        hasher.combine(node.source.metadata.generation)
+        for route in graph.routes {
+            hasher.combine(route.ref)
+            hasher.combine(route.source.metadata.resourceVersion)
+            hasher.combine(route.source.metadata.generation)
+        }
+        let revision = hasher.finalize()
+        return lock.withLock {
+            if let cached, cached.gateway == gateway, cached.revision == revision { return cached.index }
+            let index = RequestRouter.Index(gateway: node, graph: graph)
+            cached = (gateway, revision, index)
+            return index
         }
     }
 }
