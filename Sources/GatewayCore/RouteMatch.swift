@@ -41,6 +41,24 @@ public struct RoutedRequest: Sendable {
         self.init(method: method, host: host, path: path.isEmpty ? "/" : path, query: query, headers: headers)
     }
 
+    /// The path as nginx matches locations and regular expressions against it (`$uri`): percent-decoded, runs of
+    /// `/` merged, `.` and `..` segments resolved.
+    public var nginxPath: String {
+        let decoded = path.removingPercentEncoding ?? path
+        var segments: [Substring] = []
+        for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment == "." { continue }
+            if segment == ".." {
+                if !segments.isEmpty { segments.removeLast() }
+                continue
+            }
+            segments.append(segment)
+        }
+        let trailing = decoded.hasSuffix("/") || decoded.hasSuffix("/.") || decoded.hasSuffix("/..")
+        let joined = "/" + segments.joined(separator: "/")
+        return trailing && !segments.isEmpty ? joined + "/" : joined
+    }
+
     /// The path with its query, as sent.
     public var target: String {
         query.isEmpty ? path : path + "?" + query.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
@@ -221,8 +239,8 @@ public struct RouteMatch: Sendable {
 
     /// Why the request does not take this match (nil: it does): its path, then its conditions.
     public func mismatch(_ request: RoutedRequest) -> String? {
-        guard pathMatches(request.path) else {
-            return "path \(request.path) is not \(pathType.rawValue) \(pathValue)"
+        guard pathMatches(request.nginxPath) else {
+            return "path \(request.nginxPath) is not \(pathType.rawValue) \(pathValue)"
         }
         return conditionMismatch(request)
     }

@@ -52,6 +52,10 @@ struct RequestRouterTests {
         #expect(try Self.decide(yaml, target: "/api/x").match?.rule.index == 1)
         #expect(try Self.decide(yaml, target: "/api").match?.rule.index == 1)
         #expect(try Self.decide(yaml, target: "/apis").match?.rule.index == 0, "PathPrefix is segment-wise")
+        // As nginx's $uri: decoded, slashes merged, dot segments resolved.
+        #expect(try Self.decide(yaml, target: "/x/../api/v1").match?.rule.index == 2)
+        #expect(try Self.decide(yaml, target: "//api//x").match?.rule.index == 1)
+        #expect(try Self.decide(yaml, target: "/%61pi/v1").match?.rule.index == 2)
         let exact = try Self.decide(yaml, target: "/api/v1")
         #expect(exact.match?.rule.index == 2)
         let prefix = try #require(exact.losers.first { $0.match.rule.index == 1 })

@@ -43,7 +43,7 @@ public enum RequestRouter {
             return Decision(serverFound: false, serverName: nil, location: nil, match: nil, losers: [])
         }
         let candidates = plan.candidates
-        let location = self.location(for: request.path, candidates: candidates)
+        let location = self.location(for: request.nginxPath, candidates: candidates)
         var match: RouteMatch?
         if let location {
             let here = candidates.filter { $0.locations.contains(location) }
