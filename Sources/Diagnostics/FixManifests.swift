@@ -123,7 +123,7 @@ enum FixManifests {
         case .null: return "null"
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
-        case .double(let number): return String(number)
+        case .double(let number): return JSONWriter.formatDouble(number)
         case .string(let text): return stringText(text)
         case .array(let items): return items.isEmpty ? "[]" : nil
         case .object(let members): return members.isEmpty ? "{}" : nil
@@ -132,26 +132,13 @@ enum FixManifests {
 
     static func keyText(_ key: String) -> String { stringText(key) }
 
-    /// A string as YAML: plain when it is a simple word that does not read as another type, else double-quoted.
+    /// A string as YAML: plain when it is a simple word that does not read as another type, else double-quoted (a
+    /// JSON string literal is a YAML double-quoted scalar).
     static func stringText(_ text: String) -> String {
-        let plain = quoted(text)
-        if plain == text { return text }
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            case "\t": escaped += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    escaped += String(format: "\\x%02X", scalar.value)
-                } else {
-                    escaped.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return escaped + "\""
+        if quoted(text) == text { return text }
+        var out = ""
+        JSONWriter.writeString(text, into: &out)
+        return out
     }
 
     /// A self-signed Issuer (or ClusterIssuer) of that name.

@@ -140,8 +140,10 @@ enum PodRules {
         }
     }
 
-    /// A YAML double-quoted scalar.
+    /// A YAML double-quoted scalar (a JSON string literal is one).
     static func doubleQuoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var out = ""
+        JSONWriter.writeString(text, into: &out)
+        return out
     }
 }
