@@ -61,8 +61,10 @@ struct FaultsUnderLoadTests {
         // The port is free again: `up` retries the refused generation.
         kill(holder.processIdentifier, SIGKILL)
         holder.waitUntilExit()
-        #expect(try rig.run(["up"]).stdout.contains("default/gw: programmed"))
-        #expect(try rig.request("extra.example.com").status == 302)
+        let up = try rig.run(["up"])
+        #expect(up.stdout.contains("default/gw: programmed"), "\(up.stdout)\(up.stderr)")
+        let served = try rig.request("extra.example.com")
+        #expect(served.status == 302, "\(served); status: \(try rig.run(["status"]).stdout)")
     }
 
     @Test("an nginx worker killed: the master starts another; requests keep succeeding")
