@@ -361,6 +361,53 @@ public struct ConsoleActions {
             title: "Explain \(url)", blocks: lines.map { .line($0) })
     }
 
+    // MARK: what-if
+
+    /// `:whatif FILE`: the report `gwconsole apply --what-if -f FILE` prints, in the diagnostics pane.
+    public func whatIf(path: String) -> Outcome {
+        let objects: [DecodedObject]
+        do {
+            objects = try ManifestLoading.load(
+                paths: [(path as NSString).expandingTildeInPath], recursive: false, global: global)
+            if objects.isEmpty { throw CLIError("error: no objects in \(path)") }
+        } catch {
+            return failed(error, title: "What-if \(path)")
+        }
+        return whatIf(objects, title: "What-if \(path)")
+    }
+
+    func failed(_ error: any Error, title: String) -> Outcome {
+        let text = (error as? CLIError)?.message ?? "\(error)"
+        return Outcome(
+            message: StyledLine(text.split(separator: "\n").first.map(String.init) ?? "", role: .error),
+            title: title, blocks: text.split(separator: "\n").map { .line(StyledLine(String($0), role: .error)) })
+    }
+
+    /// What applying `objects` would change (`Session.whatIf`), as the pane shows it.
+    public func whatIf(_ objects: [DecodedObject], title: String) -> Outcome {
+        let report: WhatIfReport
+        do {
+            report = try global.whatIf(.apply(objects))
+        } catch {
+            return failed(error, title: title)
+        }
+        let moved = report.changed.reduce(0) { $0 + $1.count }
+        let lines = report.text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> StyledLine in
+            if line.hasPrefix("      before:") { return StyledLine(String(line), role: .accepted) }
+            if line.hasPrefix("      after:") { return StyledLine(String(line), role: .warning) }
+            if line.hasPrefix("What-if") || line.hasPrefix("Status") || line.hasPrefix("Requests") {
+                return StyledLine(String(line), role: .title)
+            }
+            return StyledLine(String(line))
+        }
+        return Outcome(
+            message: StyledLine(
+                "what-if: \(report.status.count) condition\(report.status.count == 1 ? "" : "s") change, "
+                    + "\(moved) of \(report.replayed) replayed requests change (nothing applied)",
+                role: moved > 0 || !report.status.isEmpty ? .warning : .accepted),
+            title: title, blocks: lines.map { .line($0) })
+    }
+
     // MARK: doctor
 
     public func doctor(at text: String? = nil) throws -> Outcome {

@@ -25,7 +25,8 @@ public struct ConsoleEditor {
     public enum Result {
         case cancelled(String)
         case invalid(text: String, errors: String)
-        case ready([DecodedObject], file: String)
+        /// The objects, and the edited text (for a what-if, kept to reopen).
+        case ready([DecodedObject], text: String)
     }
 
     /// The YAML to edit: the object without status and server-set metadata.
@@ -97,7 +98,7 @@ public struct ConsoleEditor {
                         "the kind, name and namespace cannot change in an edit (was \(ref.kind) \(ref.namespacedName), now \(object.type.kind) \(object.namespace)/\(object.name))"
                 )
             }
-            return .ready(objects, file: file)
+            return .ready(objects, text: bodyText)
         } catch let error as ManifestErrors {
             return .invalid(text: bodyText, errors: error.description)
         } catch let error as ManifestError {

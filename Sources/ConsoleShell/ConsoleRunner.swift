@@ -418,6 +418,10 @@ public final class ConsoleRunner {
             background("doctor: certificates at \(time)") { try $0.doctor(at: time) }
         case .explain(let url):
             background("explaining \(url)") { try $0.explain(url) }
+        case .whatIfEdit(let ref):
+            edit(ref, whatIf: true)
+        case .whatIf(let path):
+            background("what-if: replaying recent requests against \(path)") { $0.whatIf(path: path) }
         case .apply(let path):
             background("applying \(path)") { $0.apply(path: path) }
         case .delete(let ref):
@@ -562,7 +566,9 @@ public final class ConsoleRunner {
         if target == nil { model.message = StyledLine("step \(number) is by hand: \(manual.command)", role: .warning) }
     }
 
-    public func edit(_ ref: ObjectRef) {
+    /// `e`: edit and apply on save. `W` (`whatIf`): edit and show what applying it would change, nothing applied;
+    /// the edit stays pending, so `e` reopens it to apply.
+    public func edit(_ ref: ObjectRef, whatIf: Bool = false) {
         guard let data, let (_, object) = try? data.stored(ref) else {
             model.message = StyledLine(
                 "\(ref.kind) \(ref.namespacedName) is not in the store: nothing to edit", role: .warning)
@@ -588,6 +594,12 @@ public final class ConsoleRunner {
                     ])
             model.message = StyledLine(
                 "edit not applied: \(errors.split(separator: "\n").first ?? "") (e reopens it)", role: .error)
+        case .ready(let objects, let text) where whatIf:
+            pendingEdits[ref] = (text, "what-if only (W); save it again with e to apply it")
+            let handoff = Handoff(value: objects)
+            background("what-if: the edit of \(ref.kind) \(ref.namespacedName)") { actions in
+                actions.whatIf(handoff.value, title: "What-if: edit of \(ref.kind) \(ref.namespacedName)")
+            }
         case .ready(let objects, _):
             pendingEdits[ref] = nil
             let handoff = Handoff(value: objects)

@@ -105,6 +105,10 @@ public enum Effect: Sendable, Equatable {
     case probe(ObjectRef)
     case doctor
     case explain(String)
+    /// `:whatif FILE`: what applying the file would change, nothing applied.
+    case whatIf(String)
+    /// `W`: edit the object, then show what applying the edit would change, nothing applied.
+    case whatIfEdit(ObjectRef)
     case doctorAt(String)
     case apply(String)
     case edit(ObjectRef)

@@ -146,6 +146,13 @@ extension ConsoleModel {
             guard let ref = model.selectedRef else { return model.warn("select an object to edit") }
             return [.edit(ref)]
         },
+        KeyBinding(
+            "W", "what-if: edit the selection, see what it would change (nothing applied; e reopens it to apply)",
+            keys: [.char("W")]
+        ) { model, _, _ in
+            guard let ref = model.selectedRef else { return model.warn("select an object to edit") }
+            return [.whatIfEdit(ref)]
+        },
         KeyBinding("Ctrl-d", "delete the selection (asks first)", keys: [.ctrl("d")]) { model, _, _ in
             guard let ref = model.selectedRef else { return model.warn("select an object to delete") }
             model.mode = .confirm(

@@ -27,6 +27,13 @@ public enum HTTPProbe {
         public var body: String?
         /// `user:password` for Basic authentication (curl -u).
         public var user: String?
+        /// Connect to this unix socket instead of the URL's host (curl --unix-socket).
+        public var unixSocket: String?
+        /// Connect (and for https:// shake hands) only, sending no request: whether an endpoint speaks TLS, without
+        /// asking it anything.
+        public var connectOnly = false
+        /// Send the path as given, dot segments and all (curl --path-as-is): a replayed request as it came.
+        public var pathAsIs = false
 
         public init(url: String, resolve: [String] = [], headers: [String] = []) {
             self.url = url
@@ -88,6 +95,9 @@ public enum HTTPProbe {
             _ = gw_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, body)
         }
         if let user = request.user { _ = gw_curl_setopt_string(handle, CURLOPT_USERPWD, user) }
+        if let socket = request.unixSocket { _ = gw_curl_setopt_string(handle, CURLOPT_UNIX_SOCKET_PATH, socket) }
+        if request.pathAsIs { _ = gw_curl_setopt_long(handle, CURLOPT_PATH_AS_IS, 1) }
+        if request.connectOnly { _ = gw_curl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1) }
         if let method = request.method, method != "GET" || request.body != nil {
             if method == "HEAD" {
                 _ = gw_curl_setopt_long(handle, CURLOPT_NOBODY, 1)

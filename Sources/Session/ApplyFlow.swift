@@ -15,18 +15,7 @@ public enum ApplyFlow {
         } catch let error as CLIError {
             throw CLIError(error.message + "\nerror: nothing was applied")
         }
-        let outcomes: [ApplyOutcome]
-        do {
-            outcomes = try store.apply(objects, dryRun: dryRun)
-        } catch let error as ObjectStoreError {
-            let object = objects[error.index]
-            let position = object.position.map { "\($0): " } ?? ""
-            throw CLIError(
-                "\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied"
-            )
-        } catch let error as StoreError {
-            throw CLIError("error: \(error)\nerror: nothing was applied")
-        }
+        let outcomes = try Self.store(objects, in: store, dryRun: dryRun)
         if !dryRun { try global.reconcileChange(store, trigger: trigger) }
         for (object, outcome) in zip(objects, outcomes) {
             Output.out(
@@ -49,6 +38,25 @@ public enum ApplyFlow {
             } else if !line.ok {
                 Output.error("Warning: \(line.text)")
             }
+        }
+    }
+}
+
+extension ApplyFlow {
+    /// Stores objects in one transaction (or rolls it back: `dryRun`), a refusal named by the object's file and line.
+    public static func store(_ objects: [DecodedObject], in store: Store, dryRun: Bool = false) throws
+        -> [ApplyOutcome]
+    {
+        do {
+            return try store.apply(objects, dryRun: dryRun)
+        } catch let error as ObjectStoreError {
+            let object = objects[error.index]
+            let position = object.position.map { "\($0): " } ?? ""
+            throw CLIError(
+                "\(position)\(object.type.qualifiedSingular)/\(object.name): \(error.error)\nerror: nothing was applied"
+            )
+        } catch let error as StoreError {
+            throw CLIError("error: \(error)\nerror: nothing was applied")
         }
     }
 }

@@ -25,6 +25,8 @@ struct Apply: ParsableCommand {
     )
     var dryRun = false
 
+    @OptionGroup var whatIf: WhatIfOptions
+
     @Flag(
         name: [.customShort("v"), .long],
         help: "Print every pre-flight line (alike ones are folded into one otherwise).")
@@ -35,6 +37,10 @@ struct Apply: ParsableCommand {
             guard !filename.isEmpty else { throw CLIError("error: must specify one of -f or --filename") }
             let objects = try ManifestLoading.load(paths: filename, recursive: recursive, global: global.session)
             if objects.isEmpty { throw CLIError("error: no objects passed to apply") }
+            if whatIf.whatIf {
+                try whatIf.run(.apply(objects), session: global.session)
+                return
+            }
             if global.clusterMode && global.write {
                 try ClusterWrites(session: try global.cluster()).apply(objects, dryRun: dryRun)
                 return

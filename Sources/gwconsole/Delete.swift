@@ -19,13 +19,15 @@ struct Delete: ParsableCommand {
     @Flag(name: .long, help: "Treat objects that do not exist as deleted.")
     var ignoreNotFound = false
 
+    @OptionGroup var whatIf: WhatIfOptions
+
     @Argument(help: "KIND NAME... or KIND/NAME...")
     var arguments: [String] = []
 
     mutating func run() throws {
         try reportingErrors {
             let store =
-                global.clusterMode && global.write
+                global.clusterMode && global.write || whatIf.whatIf
                 ? try global.openStore() : try global.openWritableStore(for: "delete")
             var targets: [(type: ResourceType, key: ObjectKey)] = []
             if !filename.isEmpty {
@@ -55,6 +57,10 @@ struct Delete: ParsableCommand {
                             ))
                     }
                 }
+            }
+            if whatIf.whatIf {
+                try whatIf.run(.delete(targets), session: global.session)
+                return
             }
             if global.clusterMode && global.write {
                 try ClusterWrites(session: try global.cluster()).delete(

@@ -66,6 +66,22 @@ public final class Store: @unchecked Sendable {
     /// Copies the write-ahead log into the database file (see `SQLiteDatabase.checkpoint`).
     public func checkpoint() { lock.withLock { db.checkpoint() } }
 
+    /// A copy of this store as it is now, as a new store in `directory` (created 0700, the database 0600): for
+    /// changes that must not touch this one (what-if).
+    public func copy(into directory: String) throws -> Store {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StoreError.storage("cannot create \(directory): \((error as NSError).localizedDescription)")
+        }
+        let path = (directory as NSString).appendingPathComponent("state.db")
+        let oldMask = umask(0o077)
+        defer { umask(oldMask) }
+        try locked { try db.execute("VACUUM INTO '\(path.replacingOccurrences(of: "'", with: "''"))'") }
+        return try Store(directory: directory, maxObjects: maxObjects)
+    }
+
     /// Why this store cannot be written (its directory is read-only), or nil.
     public var readOnlyReason: String? { db.readOnlyReason }
 

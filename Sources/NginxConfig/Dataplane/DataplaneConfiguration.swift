@@ -48,6 +48,8 @@ public struct VirtualServer: Sendable, Equatable {
     public var protocolSplit: ProtocolSplitSockets? = nil
     /// Some location answers gRPC calls: the server has the named locations that turn errors into gRPC statuses.
     public var grpcErrors = false
+    /// A what-if shadow's server listens on this unix socket (`unix:PATH`) instead of its address and port.
+    public var listenSocket: String? = nil
 
     public static func == (a: VirtualServer, b: VirtualServer) -> Bool {
         a.gateway == b.gateway && a.address == b.address && a.port == b.port && a.ssl == b.ssl
@@ -55,7 +57,7 @@ public struct VirtualServer: Sendable, Equatable {
             && a.defaultNotFound == b.defaultNotFound && a.locations == b.locations && a.mirrors == b.mirrors
             && a.misdirected?.variable == b.misdirected?.variable && a.misdirected?.listener == b.misdirected?.listener
             && a.handoffSocket == b.handoffSocket && a.http2 == b.http2 && a.protocolSplit == b.protocolSplit
-            && a.grpcErrors == b.grpcErrors
+            && a.grpcErrors == b.grpcErrors && a.listenSocket == b.listenSocket
     }
 }
 

@@ -14,7 +14,11 @@ enum ServerWriter {
                     + (server.hostname.map { "hostname \($0)" } ?? "default server"))
             let defaultServer = server.hostname == nil ? " default_server" : ""
             let http2 = server.http2 ? " http2" : ""
-            if let socket = server.handoffSocket {
+            if let socket = server.listenSocket {
+                // A what-if shadow: the listener's port on a unix socket of its own.
+                w.line("listen \(NginxString.literal(socket))\(server.ssl ? " ssl" : "")\(http2)\(defaultServer);")
+                w.line("set $gw_socket_port \"\(server.port)\";")
+            } else if let socket = server.handoffSocket {
                 // A TLS passthrough listener shares the port: its stream server hands over the other handshakes.
                 w.line("listen \(NginxString.literal(socket)) ssl\(http2) proxy_protocol\(defaultServer);")
                 writeProxyProtocol(port: server.port, into: &w)

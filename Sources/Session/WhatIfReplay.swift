@@ -1,0 +1,307 @@
+import Dataplane
+import Diagnostics
+import Foundation
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+import Probing
+
+/// The replay half of what-if: the Gateways' recent requests, sent through a shadow of the config as it is and one
+/// of the config as it would be, each in its own nginx with stand-in backends (`ShadowDataplane`).
+extension Session {
+    /// One distinct request of the window: where it came (Gateway and listener port) and what it asked.
+    struct ReplayKey: Hashable {
+        var gateway: String
+        var port: Int
+        var method: String
+        var host: String
+        var uri: String
+    }
+
+    /// The two shadows of one Gateway: their configs as values (nil: not served there) and their nginx.
+    struct ShadowPair {
+        var gateway: String
+        var before: (config: DataplaneConfiguration, nginx: ShadowNginx)?
+        var after: (config: DataplaneConfiguration, nginx: ShadowNginx)?
+        /// nginx refused the proposed config: the data plane would keep serving the current one.
+        var refused: String?
+    }
+
+    func replay(
+        into report: inout WhatIfReport, manager: DataplaneManager, state: DataplaneManager.State,
+        before: (snapshot: ResourceSnapshot, graph: Graph), after: (snapshot: ResourceSnapshot, graph: Graph),
+        scratch: String, window: WhatIfWindow, now: Date
+    ) throws {
+        let (requests, counts, logged, skipped) = Self.recentRequests(
+            manager: manager, gateways: state.gateways.keys.sorted(), window: window, now: now)
+        report.skipped = skipped
+        report.replayed = requests.reduce(0) { $0 + counts[$1]! }
+        if requests.isEmpty { return }
+
+        // The shadows, each Gateway's pair with the stand-ins of both.
+        var pairs: [String: ShadowPair] = [:]
+        for (index, name) in Set(requests.map(\.gateway)).sorted().enumerated() {
+            var pair = ShadowPair(gateway: name)
+            let a = ShadowNginx(directory: "\(scratch)/\(index)a")
+            let b = ShadowNginx(directory: "\(scratch)/\(index)b")
+            func build(_ state: (snapshot: ResourceSnapshot, graph: Graph), _ shadow: ShadowNginx, portOffset: Int)
+                -> DataplaneConfiguration?
+            {
+                guard let node = state.graph.gateways.first(where: { $0.ref.namespacedName == name && $0.accepted })
+                else { return nil }
+                return DataplaneBuilder.build(
+                    gateway: node, graph: state.graph, snapshot: state.snapshot,
+                    settings: shadow.settings(portOffset: portOffset))
+            }
+            pair.before = build(before, a, portOffset: state.portOffset).map { ($0, a) }
+            pair.after = build(after, b, portOffset: state.portOffset).map { ($0, b) }
+            pairs[name] = pair
+        }
+        let standIns = try Self.standIns(pairs.values.map { $0 }, scratch: scratch)
+        defer {
+            for pair in pairs.values {
+                pair.before?.nginx.stop()
+                pair.after?.nginx.stop()
+            }
+        }
+        for name in pairs.keys.sorted() {
+            var pair = pairs[name]!
+            if let (config, nginx) = pair.before {
+                try nginx.start(Self.shadowConfig(config, nginx: nginx, standIns: standIns))
+            }
+            if let (config, nginx) = pair.after {
+                do {
+                    try nginx.start(Self.shadowConfig(config, nginx: nginx, standIns: standIns))
+                } catch let error as DataplaneError {
+                    pair.refused = error.description
+                    report.notes.append(
+                        "Gateway \(name): nginx refuses the proposed config, so its data plane would keep serving the "
+                            + "current one (\(error.description))")
+                }
+            }
+            pairs[name] = pair
+        }
+
+        // Each distinct request through both shadows, in order; then the logs, read once the shadows stop.
+        var beforeSent: [String: [(ReplayKey, ReplayOutcome?)]] = [:]
+        var afterSent: [String: [(ReplayKey, ReplayOutcome?)]] = [:]
+        for key in requests {
+            let pair = pairs[key.gateway]!
+            beforeSent[key.gateway, default: []].append((key, Self.send(key, to: pair.before)))
+            if pair.refused == nil {
+                let missing = ReplayOutcome.unanswered("Gateway \(key.gateway) would not be served")
+                afterSent[key.gateway, default: []].append(
+                    (key, pair.after == nil ? missing : Self.send(key, to: pair.after)))
+            }
+        }
+        var beforeOutcomes: [ReplayKey: ReplayOutcome] = [:]
+        var afterOutcomes: [ReplayKey: ReplayOutcome] = [:]
+        for (name, pair) in pairs {
+            pair.before?.nginx.stop()
+            pair.after?.nginx.stop()
+            Self.match(beforeSent[name] ?? [], log: pair.before?.nginx.requestLog, into: &beforeOutcomes)
+            Self.match(afterSent[name] ?? [], log: pair.after?.nginx.requestLog, into: &afterOutcomes)
+        }
+        let replayed = requests.map { key in
+            let beforeOutcome = beforeOutcomes[key] ?? .unanswered("not replayed")
+            return ReplayedRequest(
+                gateway: key.gateway, method: key.method, host: key.host, path: key.uri, count: counts[key]!,
+                logged: logged[key]!, before: beforeOutcome,
+                // Refused: the current config keeps serving.
+                after: pairs[key.gateway]!.refused == nil
+                    ? afterOutcomes[key] ?? .unanswered("not replayed") : beforeOutcome)
+        }
+        (report.changed, report.unreproduced) = WhatIfReport.compare(replayed)
+    }
+
+    /// The latest requests of the window, distinct (in first-seen order), with their counts and what the log says
+    /// served the latest of each; and what is not replayed (gRPC calls, stream sessions), counted.
+    static func recentRequests(
+        manager: DataplaneManager, gateways: [String], window: WhatIfWindow, now: Date
+    ) -> ([ReplayKey], [ReplayKey: Int], [ReplayKey: ReplayOutcome], [String: Int]) {
+        let since = now.addingTimeInterval(-window.since)
+        var all: [(date: Date, key: ReplayKey, record: RequestRecord)] = []
+        var skipped: [String: Int] = [:]
+        for name in gateways {
+            if let path = manager.requestLog(gateway: name) {
+                for line in DoctorEvidence.tail(path, bytes: 8 << 20) {
+                    guard let record = RequestRecord.parse(line), let date = record.date, date >= since else {
+                        continue
+                    }
+                    if !record.grpcStatus.isEmpty || record.routeKind == "GRPCRoute" {
+                        skipped["gRPC calls", default: 0] += 1
+                        continue
+                    }
+                    guard let port = Int(record.server) else { continue }
+                    all.append(
+                        (
+                            date,
+                            ReplayKey(
+                                gateway: name, port: port, method: record.method, host: record.host, uri: record.uri),
+                            record
+                        ))
+                }
+            }
+            if let path = manager.sessionLog(gateway: name) {
+                let sessions = DoctorEvidence.tail(path, bytes: 1 << 20).compactMap { RequestRecord.parse($0) }.filter {
+                    ($0.date ?? .distantPast) >= since
+                }
+                if !sessions.isEmpty { skipped["TCP, UDP and TLS passthrough sessions", default: 0] += sessions.count }
+            }
+        }
+        let latest = all.enumerated().sorted {
+            $0.element.date != $1.element.date ? $0.element.date < $1.element.date : $0.offset < $1.offset
+        }.suffix(window.requests).map(\.element)
+        var keys: [ReplayKey] = []
+        var counts: [ReplayKey: Int] = [:]
+        var logged: [ReplayKey: ReplayOutcome] = [:]
+        for entry in latest {
+            if counts[entry.key] == nil { keys.append(entry.key) }
+            counts[entry.key, default: 0] += 1
+            logged[entry.key] = ReplayOutcome(record: entry.record)
+        }
+        return (keys, counts, logged, skipped)
+    }
+
+    /// Stand-ins for every upstream of every shadow: TLS where the real backend speaks it. Where both configs agree
+    /// (a BackendTLSPolicy in both or in neither) that is what the current config says; where the change adds or
+    /// removes a policy, or brings a new upstream, the backend's first endpoint is asked (a TLS handshake, no
+    /// request). The TLS stand-ins share one certificate for every hostname the policies verify, from a CA of
+    /// their own that the shadows trust.
+    static func standIns(_ pairs: [ShadowPair], scratch: String) throws -> StandIns {
+        var before: [String: Upstream] = [:]
+        var after: [String: Upstream] = [:]
+        var tlsBefore: [String: Set<String>] = [:]
+        var tlsAfter: [String: Set<String>] = [:]
+        for pair in pairs {
+            if let config = pair.before?.config {
+                for upstream in config.upstreams { before[upstream.name] = upstream }
+                tlsBefore.merge(ShadowDataplane.tlsUpstreams(config)) { $0.union($1) }
+            }
+            if let config = pair.after?.config {
+                for upstream in config.upstreams { after[upstream.name] = upstream }
+                tlsAfter.merge(ShadowDataplane.tlsUpstreams(config)) { $0.union($1) }
+            }
+        }
+        var tls: [String: Bool] = [:]
+        for name in Set(before.keys).union(after.keys) {
+            let assumed = tlsBefore[name] != nil || (before[name] == nil && tlsAfter[name] != nil)
+            if before[name] != nil, (tlsBefore[name] != nil) == (tlsAfter[name] != nil) {
+                tls[name] = assumed
+                continue
+            }
+            let endpoint = (before[name] ?? after[name])?.servers.first
+            tls[name] = endpoint.flatMap(speaksTLS) ?? assumed
+        }
+        var result = StandIns(tls: tls)
+        let hostnames = tlsBefore.values.reduce(into: Set<String>()) { $0.formUnion($1) }.union(
+            tlsAfter.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        ).sorted()
+        let directory = scratch + "/standin"
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard
+            let ca = CertificateInspector.issue(
+                CertificateIssueRequest(
+                    commonName: "gwconsole what-if stand-in CA", subjectAltNames: [], validFor: 86_400, isCA: true,
+                    key: .ecdsa(bits: 256), issuer: nil)),
+            let leaf = CertificateInspector.issue(
+                CertificateIssueRequest(
+                    commonName: hostnames.first ?? "stand-in", subjectAltNames: hostnames.map { "DNS:" + $0 },
+                    validFor: 86_400, isCA: false, key: .ecdsa(bits: 256), issuer: ca))
+        else { throw CLIError("error: what-if could not issue the stand-ins' certificate (OpenSSL)") }
+        result.trustedCA = directory + "/ca.pem"
+        result.certificate = directory + "/stand-in.pem"
+        try Self.writePrivate(ca.cert, to: result.trustedCA)
+        try Self.writePrivate(leaf.cert + leaf.key, to: result.certificate)
+        return result
+    }
+
+    /// Which upstreams' stand-ins speak TLS, and the files they and the shadows use.
+    struct StandIns {
+        var tls: [String: Bool]
+        var trustedCA = ""
+        var certificate = ""
+    }
+
+    static func writePrivate(_ text: String, to path: String) throws {
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw CLIError("error: what-if could not write \(path)") }
+    }
+
+    /// Whether `endpoint` (`ip:port`) completes a TLS handshake (nothing is sent after it); nil when it does not
+    /// answer at all.
+    static func speaksTLS(_ endpoint: String) -> Bool? {
+        let (ip, port) = BackendReport.split(endpoint)
+        let host = ip.contains(":") ? "[\(ip)]" : ip
+        var request = HTTPProbe.Request(url: "https://\(host):\(port)/")
+        request.connectOnly = true
+        request.insecure = true
+        request.timeoutSeconds = 2
+        let result = HTTPProbe.perform(request)
+        guard let error = result.error else { return true }
+        let lowered = error.lowercased()
+        return lowered.contains("ssl") || lowered.contains("tls") ? false : nil
+    }
+
+    /// A shadow's files: the config made a shadow, with its stand-in servers beside its own.
+    static func shadowConfig(_ config: DataplaneConfiguration, nginx: ShadowNginx, standIns: StandIns) -> RenderedConfig
+    {
+        let servers = config.upstreams.enumerated().map { index, upstream in
+            ShadowDataplane.StandIn(
+                upstream: upstream.name,
+                socket: ShadowDataplane.standInSocket(directory: nginx.socketDirectory, index: index),
+                tls: standIns.tls[upstream.name] ?? false)
+        }
+        let shadow = ShadowDataplane.shadow(
+            config, directory: nginx.socketDirectory,
+            standIns: Dictionary(uniqueKeysWithValues: servers.map { ($0.upstream, $0) }),
+            trustedCA: standIns.trustedCA)
+        var rendered = Renderer.write(shadow, settings: nginx.settings(portOffset: 0))
+        if let index = rendered.files.firstIndex(where: { $0.path == "conf.d/servers.conf" }) {
+            rendered.files[index].content += ShadowDataplane.standInServers(servers, certificate: standIns.certificate)
+        }
+        return rendered
+    }
+
+    /// Sends one request to a shadow: nil once it answered (its log line tells the outcome), else why not.
+    static func send(
+        _ key: ReplayKey, to shadow: (config: DataplaneConfiguration, nginx: ShadowNginx)?
+    ) -> ReplayOutcome? {
+        guard let shadow else { return .unanswered("not served") }
+        guard let server = shadow.config.servers.first(where: { $0.port == key.port }) else {
+            return .unanswered("no listener on port \(key.port)")
+        }
+        let host = key.host.isEmpty ? "localhost" : key.host.contains(":") ? "[\(key.host)]" : key.host
+        var request = HTTPProbe.Request(url: "\(server.ssl ? "https" : "http")://\(host)\(key.uri)")
+        request.unixSocket = ShadowDataplane.listenerSocket(directory: shadow.nginx.socketDirectory, port: key.port)
+        request.insecure = true
+        request.pathAsIs = true
+        request.bodyLimit = 1_024
+        if key.method != "GET" { request.method = key.method }
+        let result = HTTPProbe.perform(request)
+        return result.status == 0 ? .unanswered(result.error ?? "no answer") : nil
+    }
+
+    /// The outcomes of the answered requests, from the shadow's request log in order (one line per answered
+    /// request: one worker, one request at a time); a line that is not the request's leaves it unmatched.
+    static func match(
+        _ sent: [(ReplayKey, ReplayOutcome?)], log: String?, into outcomes: inout [ReplayKey: ReplayOutcome]
+    ) {
+        var records = (log.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "")
+            .split(separator: "\n").compactMap { RequestRecord.parse($0) }[...]
+        for (key, unanswered) in sent {
+            if let unanswered {
+                outcomes[key] = unanswered
+                continue
+            }
+            guard let record = records.popFirst(), record.uri == key.uri, record.method == key.method else {
+                outcomes[key] = .unanswered("the shadow's log has no line for it")
+                continue
+            }
+            outcomes[key] = ReplayOutcome(record: record)
+        }
+    }
+}

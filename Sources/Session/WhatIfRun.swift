@@ -1,0 +1,157 @@
+import Dataplane
+import Diagnostics
+import Foundation
+import GatewayAPI
+import GatewayCore
+import NginxConfig
+import Probing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A proposed change for what-if: objects to apply, or objects to delete.
+public enum WhatIfChange: Sendable {
+    case apply([DecodedObject])
+    case delete([(type: ResourceType, key: ObjectKey)])
+
+    var summary: String {
+        switch self {
+        case .apply(let objects):
+            return "apply " + objects.map { "\($0.type.qualifiedSingular)/\($0.name)" }.joined(separator: ", ")
+        case .delete(let targets):
+            return "delete " + targets.map { "\($0.type.qualifiedSingular)/\($0.key.name)" }.joined(separator: ", ")
+        }
+    }
+}
+
+/// How much of the request log a what-if replays.
+public struct WhatIfWindow: Sendable {
+    /// Seconds back from now.
+    public var since: TimeInterval
+    /// The most requests replayed (the latest).
+    public var requests: Int
+
+    public init(since: TimeInterval = 600, requests: Int = 1_000) {
+        self.since = since
+        self.requests = requests
+    }
+
+    /// `10m`, `1h30m` (Go's durations, as kubectl's --since).
+    public static func since(_ text: String) -> TimeInterval? { GoDuration.seconds(text).flatMap { $0 > 0 ? $0 : nil } }
+}
+
+extension Session {
+    /// What a change would do, with nothing applied: the change is made on a copy of the store, the conditions of
+    /// both graphs are compared, and the Gateways' recent requests are replayed through two shadow data planes (the
+    /// config as it is, and as it would be) whose backends are stand-ins, so no replayed request reaches a real one.
+    /// The store, the live config and the live traffic are untouched.
+    public func whatIf(_ change: WhatIfChange, window: WhatIfWindow = WhatIfWindow(), now: Date = Date()) throws
+        -> WhatIfReport
+    {
+        let (store, _) = try openReconciledStore(readOnly: true)
+        let scratch = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let proposed: Store
+        do {
+            proposed = try store.copy(into: scratch + "/store")
+        } catch let error as StoreError {
+            throw CLIError("error: what-if could not copy the store: \(error)")
+        }
+        try Self.make(change, in: proposed)
+
+        let config = clusterMode ? clusterControllerConfig : controllerConfig
+        let manager = clusterMode ? nil : DataplaneManager(stateDirectory: store.directory)
+        let before = try Reconciler(store: store, config: config, dataplane: manager).currentState()
+        let after = try Reconciler(store: proposed, config: config, dataplane: manager).currentState()
+        let status = Self.statusChanges(before: before.graph, after: after.graph, controllerName: config.controllerName)
+
+        var report = WhatIfReport(
+            change: change.summary, replayed: 0, changed: [], status: status,
+            window: "the last \(Self.durationText(window.since))")
+        guard let manager else {
+            report.notes.append(
+                "In cluster mode what-if compares status only: requests are replayed from the embedded data plane's log."
+            )
+            return report
+        }
+        let state = manager.load()
+        guard state.running else {
+            report.notes.append(
+                "The embedded data plane is not running: there are no requests to replay (gwconsole up).")
+            return report
+        }
+        try replay(
+            into: &report, manager: manager, state: state, before: before, after: after, scratch: scratch,
+            window: window, now: now)
+        return report
+    }
+
+    /// A private directory for the copy and the shadows, short enough for unix socket paths.
+    static func scratchDirectory() throws -> String {
+        var template = Array("/tmp/gwconsole-whatif-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CLIError("error: what-if could not make a directory in /tmp: \(String(cString: strerror(errno)))")
+        }
+        return String(cString: made)
+    }
+
+    /// Applies or deletes on the copy, with the errors `apply` and `delete` give.
+    static func make(_ change: WhatIfChange, in store: Store) throws {
+        switch change {
+        case .apply(let objects):
+            _ = try ApplyFlow.store(objects, in: store)
+        case .delete(let targets):
+            let deleted: [StoredObject?]
+            do {
+                deleted = try store.delete(targets.map(\.key))
+            } catch let error as StoreError {
+                throw CLIError("Error from server (Forbidden): \(error)")
+            }
+            let missing = zip(targets, deleted).filter { $0.1 == nil }.map {
+                "Error from server (NotFound): \($0.0.type.qualifiedPlural) \"\($0.0.key.name)\" not found"
+            }
+            if !missing.isEmpty { throw CLIError(missing.joined(separator: "\n")) }
+        }
+    }
+
+    /// The conditions that differ between the statuses the two graphs give, per object.
+    static func statusChanges(before: Graph, after: Graph, controllerName: String) -> [StatusChange] {
+        let stamp = "1970-01-01T00:00:00Z"
+        var old: [ObjectRef: JSONValue] = [:]
+        for update in StatusBuilder.updates(before, now: stamp) { old[update.ref] = update.status }
+        var new: [ObjectRef: JSONValue] = [:]
+        var order: [ObjectRef] = []
+        for update in StatusBuilder.updates(after, now: stamp) {
+            new[update.ref] = update.status
+            order.append(update.ref)
+        }
+        order += old.keys.filter { new[$0] == nil }.sorted { "\($0)" < "\($1)" }
+        var result: [StatusChange] = []
+        for ref in order {
+            let object = "\(ref.kind) \(ref.namespace.isEmpty ? ref.name : ref.namespacedName)"
+            if new[ref] == nil {
+                // Deleted: its conditions go with it.
+                result.append(StatusChange(object: object, place: "object", type: "", before: nil, after: "deleted"))
+                continue
+            }
+            for difference in StatusDrift.differences(
+                cluster: old[ref], computed: new[ref], controllerName: controllerName)
+            {
+                func text(_ entry: StatusDrift.Entry?) -> String? { entry.map { "\($0.status) (\($0.reason))" } }
+                result.append(
+                    StatusChange(
+                        object: object, place: difference.place, type: "\(difference.type)",
+                        before: text(difference.cluster), after: text(difference.computed)))
+            }
+        }
+        return result
+    }
+
+    static func durationText(_ seconds: TimeInterval) -> String {
+        let whole = Int(seconds)
+        if whole % 3600 == 0 { return "\(whole / 3600)h" }
+        if whole % 60 == 0 { return "\(whole / 60)m" }
+        return "\(whole)s"
+    }
+}
