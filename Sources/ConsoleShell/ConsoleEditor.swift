@@ -44,9 +44,12 @@ public struct ConsoleEditor {
 
     /// Writes the text (mode 0600: it may hold Secret data), runs the editor on the terminal, reads the result.
     /// `previousErrors` go on top as comments.
-    public func edit(ref: ObjectRef, text: String, previousErrors: String?, suspend: () -> Void, resume: () -> Void)
-        -> Result
-    {
+    /// `unchanged`: the text that counts as no change when it differs from `text` (an edit reopened after a
+    /// what-if: saving it as it is applies it).
+    public func edit(
+        ref: ObjectRef, text: String, previousErrors: String?, unchanged: String? = nil, suspend: () -> Void,
+        resume: () -> Void
+    ) -> Result {
         let directory = FileManager.default.temporaryDirectory.path
         let file =
             "\(directory)/gwconsole-edit-\(ref.kind.lowercased())-\(ref.name)-\(UUID().uuidString.prefix(8)).yaml"
@@ -76,7 +79,10 @@ public struct ConsoleEditor {
         }
         let body = edited.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(
             separator: "\n")
-        if edited == original || body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let same =
+            unchanged.map { trimmed == $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? (edited == original)
+        if same || trimmed.isEmpty {
             return .cancelled("edit cancelled: no changes")
         }
         let bodyText = body

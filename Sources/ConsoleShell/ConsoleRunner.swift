@@ -566,6 +566,9 @@ public final class ConsoleRunner {
         if target == nil { model.message = StyledLine("step \(number) is by hand: \(manual.command)", role: .warning) }
     }
 
+    /// The note atop an edit reopened after its what-if.
+    static let whatIfPending = "what-if only (W): nothing was applied; save this to apply it"
+
     /// `e`: edit and apply on save. `W` (`whatIf`): edit and show what applying it would change, nothing applied;
     /// the edit stays pending, so `e` reopens it to apply.
     public func edit(_ ref: ObjectRef, whatIf: Bool = false) {
@@ -575,9 +578,12 @@ public final class ConsoleRunner {
             return
         }
         let pending = pendingEdits[ref]
+        let stored = ConsoleEditor.editable(object.object)
         let editor = ConsoleEditor(global: global, editor: ConsoleEditor.command(configured: config.editor))
         let result = editor.edit(
-            ref: ref, text: pending?.text ?? ConsoleEditor.editable(object.object), previousErrors: pending?.errors,
+            ref: ref, text: pending?.text ?? stored, previousErrors: pending?.errors,
+            // After a what-if, the edit as it was is a change: saved as it is, it applies.
+            unchanged: pending?.errors == Self.whatIfPending ? stored : nil,
             suspend: { screen.suspend() }, resume: { screen.resume() })
         dirty = true
         switch result {
@@ -595,7 +601,7 @@ public final class ConsoleRunner {
             model.message = StyledLine(
                 "edit not applied: \(errors.split(separator: "\n").first ?? "") (e reopens it)", role: .error)
         case .ready(let objects, let text) where whatIf:
-            pendingEdits[ref] = (text, "what-if only (W); save it again with e to apply it")
+            pendingEdits[ref] = (text, Self.whatIfPending)
             let handoff = Handoff(value: objects)
             background("what-if: the edit of \(ref.kind) \(ref.namespacedName)") { actions in
                 actions.whatIf(handoff.value, title: "What-if: edit of \(ref.kind) \(ref.namespacedName)")

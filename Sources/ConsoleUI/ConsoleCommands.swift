@@ -11,7 +11,7 @@ public enum ConsoleCommands {
         ("doctor", nil, "findings for the namespace with evidence and the fix"),
         ("at", "TIME", "doctor as of a time: certificates expired by then and what breaks (+30d, 2027-01-01)"),
         ("explain", "URL", "which listener, route, rule and backends take a request, and why the others lost"),
-        ("whatif", "FILE", "what applying a file would change: conditions, and recent requests replayed (nothing applied)"),
+        ("whatif", "FILE", "what applying a file would change: conditions, recent requests replayed (nothing applied)"),
         ("scenario", "NAME", "step through a scenario (n runs the next step)"),
         ("requests", "FILTER", "the Requests tab, only 4xx/5xx, host=HOST or a route (none: every request)"),
         ("theme", "NAME", "switch theme"),

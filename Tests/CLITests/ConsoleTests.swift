@@ -248,6 +248,19 @@ struct ConsoleTests {
             ["explain: HTTPRoute default/secure-app rule 0", "Taken by HTTPRoute default/secure-app rule 0"],
             seconds: 20)
         #expect(explained.contains("SNI secure-app.example.com"), "\(explained)")
+        // :whatif FILE: what applying a route would change, nothing applied.
+        let routeFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "gwconsole-whatif-route-\(UUID().uuidString).yaml"
+        ).path
+        try WhatIfTests.otherRoute.write(toFile: routeFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: routeFile) }
+        try term.send(":")
+        try term.type("whatif \(routeFile)")
+        try term.send("Enter")
+        let whatIf = term.waitForAll(
+            ["conditions change", "(nothing applied)", "HTTPRoute default/other, parent"], seconds: 30)
+        #expect(whatIf.contains("What-if: apply httproute"), "\(whatIf)")
+        #expect(try live.run(["get", "httproute", "other"]).status != 0, "nothing applied")
         // :at TIME: doctor as of a century on, when the backend's certificate has expired.
         try term.send(":")
         try term.type("at +36500d")
@@ -358,7 +371,7 @@ struct ConsoleTests {
     }
 
     @Test(
-        "e edits in $EDITOR and applies on save; an invalid edit applies nothing and says why; Ctrl-d asks, then deletes"
+        "e edits in $EDITOR and applies on save; an invalid edit applies nothing and says why; W shows an edit's what-if first; Ctrl-d asks, then deletes"
     )
     func editAndDelete() throws {
         let cli = CLI()
@@ -398,7 +411,15 @@ struct ConsoleTests {
         // Reopened with the errors on top; saved unchanged, so cancelled.
         #expect(term.waitForAll(["edit cancelled", "no changes"]).contains("no changes"))
 
+        // W: the edit's what-if, nothing applied; e reopens it, and saved as it is, it applies.
         try "host".write(toFile: mode, atomically: true, encoding: .utf8)
+        try term.send("W")
+        let assessed = term.waitForAll(["What-if: edit of HTTPRoute default/secure-app", "(nothing applied)"])
+        #expect(assessed.contains("not running"), "no data plane: nothing to replay, said so:\n\(assessed)")
+        #expect(
+            try cli.run(["get", "httproute", "secure-app", "-o", "yaml"]).stdout.contains("secure-app.example.com"),
+            "nothing applied")
+        try "none".write(toFile: mode, atomically: true, encoding: .utf8)
         try term.send("e")
         let applied = term.waitForAll(["httproute.gateway.networking.k8s.io/secure-app configured", "shop.example.com"])
         #expect(applied.contains("shop.example.com"), "the description shows the new hostname:\n\(applied)")
