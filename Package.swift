@@ -97,8 +97,9 @@ let package = Package(
         .target(
             name: "Benchmarks",
             dependencies: [
-                "GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Probing", "ConsoleUI", "Scenarios", "Session",
-                "ConsoleShell",
+                "GatewayAPI", "GatewayCore", "NginxConfig", "Dataplane", "Diagnostics", "Probing", "ConsoleUI",
+                "Scenarios",
+                "Session", "ConsoleShell",
             ]),
 
         .executableTarget(

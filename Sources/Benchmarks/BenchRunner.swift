@@ -1,6 +1,7 @@
 import ConsoleShell
 import ConsoleUI
 import Dataplane
+import Diagnostics
 import Foundation
 import GatewayAPI
 import GatewayCore
@@ -167,6 +168,13 @@ public final class BenchRunner {
         guard let gateway = graph.gateways.first else {
             throw CLIError("bench: the synthetic Gateway was not accepted")
         }
+        // explain: which listener, route and rule take one request, and why every other candidate lost.
+        var explained: Explanation?
+        time("explain (one request)", routes: count, count: runs * 2) {
+            explained = Explanation.explain(
+                RoutedRequest(host: "host-0.example.com", target: "/p4/x"), port: 80, gateway: gateway, graph: graph)
+        }
+        if explained?.route == nil { throw CLIError("bench: explain found no route for host-0.example.com/p4/x") }
         let dir = scratch + "/render-\(count)"
         let settings = RenderSettings(
             address: "127.0.0.1", portOffset: 0, configDirectory: dir + "/gen", runtimeDirectory: dir + "/run",
@@ -395,6 +403,10 @@ public final class BenchRunner {
             served = DispatchTime.now()
         }
         record("apply to serving (one route)", routes: count, samples: samples)
+        // Another route than the one changed above (whose old path no longer serves).
+        if count <= 2_000, let other = objects.filter({ $0.type.kind == "HTTPRoute" }).dropFirst().first {
+            try measureWhatIf(count: count, store: store, binding: binding, route: other)
+        }
         // The resident controller's own high-water mark (the bench process holds every stage's data at once).
         if let pid = paths.pid, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
@@ -414,6 +426,31 @@ public final class BenchRunner {
                 BenchResult(
                     routes: count, metric: "apply to serving / nginx -t (ratio)", medianMs: round3(serving / nginx),
                     minMs: 0, maxMs: 0))
+        }
+    }
+
+    /// What-if on a served Gateway: 1,000 requests sent through it (every route's path, in turn), then one route's
+    /// path changed with `--what-if`: the copy of the store, both graphs, two shadow data planes, the replay.
+    public func measureWhatIf(count: Int, store: Store, binding: ListenerBinding, route: DecodedObject) throws {
+        for i in 0..<1_000 {
+            let n = i % count
+            let host = "host-\(n / 10).example.com"
+            var request = HTTPProbe.Request(
+                url: "http://\(host):\(binding.port)/p\(n % 10)/r\(i)",
+                resolve: ["\(host):\(binding.port):\(binding.address)"])
+            request.timeoutSeconds = 2
+            _ = HTTPProbe.perform(request)
+        }
+        let session = Session(state: store.directory)
+        let (changed, _) = changedRoute(route, run: 99)
+        var report: WhatIfReport?
+        try time("what-if (1,000 requests replayed)", routes: count, count: min(runs, 3)) {
+            report = try session.whatIf(.apply([changed]))
+        }
+        guard let report, report.replayed >= 1_000, !report.changed.isEmpty else {
+            throw CLIError(
+                "bench: what-if replayed \(report?.replayed ?? 0) requests, \(report?.changed.count ?? 0) changed; expected 1,000 and the changed route's"
+            )
         }
     }
 

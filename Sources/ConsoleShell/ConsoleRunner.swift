@@ -256,9 +256,10 @@ public final class ConsoleRunner {
 
     /// The Requests tab from the request book, with its filter.
     public func showRequests() {
-        let (lines, routes) = requestBook.lines(for: model.selectedRef, filter: model.requestFilter)
+        let (lines, routes, urls) = requestBook.lines(for: model.selectedRef, filter: model.requestFilter)
         model.detail = lines
         model.requestRoutes = routes
+        model.requestURLs = urls
         dirty = true
     }
 

@@ -77,22 +77,24 @@ public final class RequestLogBook: @unchecked Sendable {
 
     /// The Requests tab: per-route counts over the last minute, then the requests, newest first.
     public func lines(for ref: ObjectRef?, filter: String = "", now: Date = Date()) -> (
-        lines: [StyledLine], routes: [Int: ObjectRef]
+        lines: [StyledLine], routes: [Int: ObjectRef], urls: [Int: String]
     ) {
         let matcher = RequestFilter(text: filter)
         let shown = records(for: ref).filter { matcher.matches($0) }
         let subject = ref.map { "\($0.kind) \($0.namespacedName)" } ?? "every Gateway"
         var routes: [Int: ObjectRef] = [:]
+        var urls: [Int: String] = [:]
         var lines = [
             StyledLine(
                 "Requests of \(subject)\(filter.isEmpty ? "" : " matching \"\(filter)\""), newest first (live)",
                 role: .title),
-            StyledLine("Enter probes the route of the request at the top; :requests 4xx filters", role: .dim),
+            StyledLine(
+                "Enter probes the route of the request at the top, x explains it; :requests 4xx filters", role: .dim),
         ]
         guard !shown.isEmpty else {
             lines.append(
                 StyledLine("no requests yet: send some (p probes the selection), or curl the Gateway", role: .dim))
-            return (lines, routes)
+            return (lines, routes, urls)
         }
         let traffic = RouteTraffic.summarize(shown, since: now.addingTimeInterval(-60))
         if !traffic.isEmpty {
@@ -118,10 +120,19 @@ public final class RequestLogBook: @unchecked Sendable {
                     group: "gateway.networking.k8s.io", kind: kind, namespace: String(parts[0]),
                     name: String(parts[1]))
             }
+            if let url = Self.explainURL(record) { urls[lines.count] = url }
             lines += RequestText.twoLines(record, showRoute: ref?.kind != "HTTPRoute" && ref?.kind != "GRPCRoute").map {
                 StyledLine($0, role: role)
             }
         }
-        return (lines, routes)
+        return (lines, routes, urls)
+    }
+
+    /// The URL `explain` takes for a logged request: its host, the port it came to, its URI (nil for a stream
+    /// session, or a record without a port).
+    static func explainURL(_ record: RequestRecord) -> String? {
+        guard !record.session, let port = Int(record.server), !record.host.isEmpty else { return nil }
+        let host = record.host.contains(":") ? "[\(record.host)]" : record.host
+        return "http://\(host):\(port)\(record.uri.hasPrefix("/") ? record.uri : "/" + record.uri)"
     }
 }

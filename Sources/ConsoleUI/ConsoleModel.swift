@@ -153,6 +153,8 @@ public struct ConsoleModel: Sendable {
     public var requestFilter = ""
     /// The route of each request line on the Requests tab (by line index): Enter probes it.
     public var requestRoutes: [Int: ObjectRef] = [:]
+    /// The URL `explain` takes for each request of the Requests tab, by its first line.
+    public var requestURLs: [Int: String] = [:]
     public var collapsed: Set<String> = []
     public var filter = ""
 
@@ -406,13 +408,19 @@ public struct ConsoleModel: Sendable {
 
     /// The route of the first request at or below the detail pane's scroll position, as the pane shows it at
     /// `width` (lines wrap); else the last one's.
-    public func requestRoute(width: Int) -> ObjectRef? {
+    public func requestRoute(width: Int) -> ObjectRef? { atTop(requestRoutes, width: width) }
+
+    /// The explain URL of the request at the top of the Requests tab.
+    public func requestURL(width: Int) -> String? { atTop(requestURLs, width: width) }
+
+    /// The value of the first line at or below the scroll position that has one (past the end: the last).
+    func atTop<Value>(_ values: [Int: Value], width: Int) -> Value? {
         var shown = 0
-        var last: ObjectRef?
+        var last: Value?
         for (index, line) in detail.enumerated() {
-            if let route = requestRoutes[index] {
-                if shown >= detailScroll { return route }
-                last = route
+            if let value = values[index] {
+                if shown >= detailScroll { return value }
+                last = value
             }
             shown += line.wrapped(width: width).count
         }

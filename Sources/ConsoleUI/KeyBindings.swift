@@ -135,6 +135,13 @@ extension ConsoleModel {
         KeyBinding(
             "r", "detail: the selection's live requests (a Gateway's, a route's), newest first", keys: [.char("r")]
         ) { model, _, _ in model.selectTab(.requests) },
+        KeyBinding("x", "Requests tab: explain the request at the top (as :explain)", keys: [.char("x")]) {
+            model, _, layout in
+            guard model.detailTab == .requests, let url = model.requestURL(width: layout.detail.width) else {
+                return model.warn("x explains a request of the Requests tab (r shows them)")
+            }
+            return [.explain(url)]
+        },
         KeyBinding("p", "probe the selection: through the Gateway, then the backend plain and TLS", keys: [.char("p")])
         { model, _, _ in
             guard let ref = model.selectedRef else { return model.warn("select a route, Service or Gateway to probe") }

@@ -32,6 +32,8 @@ public enum HTTPProbe {
         /// Connect (and for https:// shake hands) only, sending no request: whether an endpoint speaks TLS, without
         /// asking it anything.
         public var connectOnly = false
+        /// Ask libcurl for the peer's certificate chain (off for many requests that do not look at it).
+        public var peerCertificates = true
         /// Send the path as given, dot segments and all (curl --path-as-is): a replayed request as it came.
         public var pathAsIs = false
 
@@ -59,13 +61,35 @@ public enum HTTPProbe {
     }
 
     public static func perform(_ request: Request) -> Result {
-        let empty = Timings(nameLookup: 0, connect: 0, tlsHandshake: 0, firstByte: 0, total: 0)
-        guard let handle = curl_easy_init() else {
-            return Result(
-                status: 0, headers: [], body: "", bodyTruncated: false, error: "libcurl could not start",
-                timings: empty, peerChain: [], verifyResult: nil)
-        }
+        guard let handle = curl_easy_init() else { return notStarted }
         defer { curl_easy_cleanup(handle) }
+        return perform(request, on: handle)
+    }
+
+    static var notStarted: Result {
+        Result(
+            status: 0, headers: [], body: "", bodyTruncated: false, error: "libcurl could not start",
+            timings: Timings(nameLookup: 0, connect: 0, tlsHandshake: 0, firstByte: 0, total: 0), peerChain: [],
+            verifyResult: nil)
+    }
+
+    /// Requests one after another on one libcurl handle, whose connections are kept and reused (as curl does with
+    /// several URLs): for many requests to one place, such as what-if's replay.
+    public final class Connection {
+        let handle: UnsafeMutableRawPointer?
+
+        public init() { handle = curl_easy_init() }
+
+        deinit { if let handle { curl_easy_cleanup(handle) } }
+
+        public func perform(_ request: Request) -> Result {
+            guard let handle else { return HTTPProbe.notStarted }
+            curl_easy_reset(handle)
+            return HTTPProbe.perform(request, on: handle)
+        }
+    }
+
+    static func perform(_ request: Request, on handle: UnsafeMutableRawPointer) -> Result {
         var resolveList: UnsafeMutablePointer<curl_slist>?
         for entry in request.resolve { resolveList = curl_slist_append(resolveList, entry) }
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -82,7 +106,7 @@ public enum HTTPProbe {
         _ = gw_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         _ = gw_curl_setopt_long(handle, CURLOPT_TIMEOUT, request.timeoutSeconds)
         _ = gw_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = gw_curl_setopt_long(handle, CURLOPT_CERTINFO, 1)
+        if request.peerCertificates { _ = gw_curl_setopt_long(handle, CURLOPT_CERTINFO, 1) }
         if let caPEM = request.caPEM {
             caPEM.utf8CString.withUnsafeBufferPointer { buffer in
                 _ = gw_curl_setopt_blob(handle, CURLOPT_CAINFO_BLOB, buffer.baseAddress, buffer.count - 1)
@@ -142,7 +166,7 @@ public enum HTTPProbe {
             _ = gw_curl_getinfo_long(handle, CURLINFO_SSL_VERIFYRESULT, &value)
             verify = value
         }
-        let chain = isTLS ? peerChain(handle) : []
+        let chain = isTLS && request.peerCertificates ? peerChain(handle) : []
         return Result(
             status: status, headers: headers.lines, body: String(decoding: sink.body, as: UTF8.self),
             bodyTruncated: sink.truncated,

@@ -64,41 +64,62 @@ extension Session {
                 pair.after?.nginx.stop()
             }
         }
-        for name in pairs.keys.sorted() {
-            var pair = pairs[name]!
-            if let (config, nginx) = pair.before {
-                try nginx.start(Self.shadowConfig(config, nginx: nginx, standIns: standIns))
+        // Both shadows of every Gateway start at once (nginx parses each config on its own).
+        let starts = pairs.keys.sorted().flatMap { name in
+            [pairs[name]!.before, pairs[name]!.after].enumerated().compactMap { side, shadow in
+                shadow.map { (name: name, after: side == 1, config: $0.config, nginx: $0.nginx) }
             }
-            if let (config, nginx) = pair.after {
-                do {
-                    try nginx.start(Self.shadowConfig(config, nginx: nginx, standIns: standIns))
-                } catch let error as DataplaneError {
-                    pair.refused = error.description
-                    report.notes.append(
-                        "Gateway \(name): nginx refuses the proposed config, so its data plane would keep serving the "
-                            + "current one (\(error.description))")
-                }
+        }
+        let failures = Locked([Int: String]())
+        DispatchQueue.concurrentPerform(iterations: starts.count) { index in
+            let start = starts[index]
+            do {
+                try start.nginx.start(Self.shadowConfig(start.config, nginx: start.nginx, standIns: standIns))
+            } catch {
+                failures.mutate { $0[index] = (error as? DataplaneError)?.description ?? "\(error)" }
             }
-            pairs[name] = pair
+        }
+        for (index, message) in failures.value.sorted(by: { $0.key < $1.key }) {
+            let start = starts[index]
+            guard start.after else { throw CLIError("error: what-if: \(message)") }
+            pairs[start.name]!.refused = message
+            report.notes.append(
+                "Gateway \(start.name): nginx refuses the proposed config, so its data plane would keep serving the "
+                    + "current one (\(message))")
         }
 
-        // Each distinct request through both shadows, in order; then the logs, read once the shadows stop.
-        var beforeSent: [String: [(ReplayKey, ReplayOutcome?)]] = [:]
-        var afterSent: [String: [(ReplayKey, ReplayOutcome?)]] = [:]
-        for key in requests {
-            let pair = pairs[key.gateway]!
-            beforeSent[key.gateway, default: []].append((key, Self.send(key, to: pair.before)))
-            if pair.refused == nil {
-                let missing = ReplayOutcome.unanswered("Gateway \(key.gateway) would not be served")
-                afterSent[key.gateway, default: []].append(
-                    (key, pair.after == nil ? missing : Self.send(key, to: pair.after)))
+        // Each distinct request through each shadow in order (one connection per shadow, kept), the two sides at
+        // once; then the logs, read once the shadows stop.
+        let sides = [
+            Locked([String: [(ReplayKey, ReplayOutcome?)]]()), Locked([String: [(ReplayKey, ReplayOutcome?)]]()),
+        ]
+        let shadowPairs = pairs
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            var connections: [String: HTTPProbe.Connection] = [:]
+            var sent: [String: [(ReplayKey, ReplayOutcome?)]] = [:]
+            for key in requests {
+                let pair = shadowPairs[key.gateway]!
+                let connection = connections[key.gateway] ?? HTTPProbe.Connection()
+                connections[key.gateway] = connection
+                if side == 0 {
+                    sent[key.gateway, default: []].append((key, Self.send(key, to: pair.before, on: connection)))
+                } else if pair.refused == nil {
+                    let outcome =
+                        pair.after == nil
+                        ? ReplayOutcome.unanswered("Gateway \(key.gateway) would not be served")
+                        : Self.send(key, to: pair.after, on: connection)
+                    sent[key.gateway, default: []].append((key, outcome))
+                }
             }
+            sides[side].mutate { $0 = sent }
         }
+        let beforeSent = sides[0].value
+        let afterSent = sides[1].value
         var beforeOutcomes: [ReplayKey: ReplayOutcome] = [:]
         var afterOutcomes: [ReplayKey: ReplayOutcome] = [:]
+        let running = pairs.values.flatMap { [$0.before?.nginx, $0.after?.nginx].compactMap { $0 } }
+        DispatchQueue.concurrentPerform(iterations: running.count) { running[$0].stop() }
         for (name, pair) in pairs {
-            pair.before?.nginx.stop()
-            pair.after?.nginx.stop()
             Self.match(beforeSent[name] ?? [], log: pair.before?.nginx.requestLog, into: &beforeOutcomes)
             Self.match(afterSent[name] ?? [], log: pair.after?.nginx.requestLog, into: &afterOutcomes)
         }
@@ -163,11 +184,12 @@ extension Session {
         return (keys, counts, logged, skipped)
     }
 
-    /// Stand-ins for every upstream of every shadow: TLS where the real backend speaks it. Where both configs agree
-    /// (a BackendTLSPolicy in both or in neither) that is what the current config says; where the change adds or
-    /// removes a policy, or brings a new upstream, the backend's first endpoint is asked (a TLS handshake, no
-    /// request). The TLS stand-ins share one certificate for every hostname the policies verify, from a CA of
-    /// their own that the shadows trust.
+    /// Stand-ins for every upstream of every shadow. Where both configs agree on an upstream's TLS (a policy in
+    /// both or in neither), the stand-in answers the same whatever is spoken, so the shadows speak plain HTTP to a
+    /// plain one. Where the change adds or removes a policy, or brings a new upstream, the proxies keep their TLS
+    /// and the stand-in speaks what the real backend does: its first endpoint is asked (a TLS handshake, no
+    /// request), else the current config is taken at its word. The TLS stand-in's one certificate names every
+    /// hostname the policies verify, from a CA of its own that the shadows trust.
     static func standIns(_ pairs: [ShadowPair], scratch: String) throws -> StandIns {
         var before: [String: Upstream] = [:]
         var after: [String: Upstream] = [:]
@@ -183,20 +205,21 @@ extension Session {
                 tlsAfter.merge(ShadowDataplane.tlsUpstreams(config)) { $0.union($1) }
             }
         }
-        var tls: [String: Bool] = [:]
+        var result = StandIns(tls: [:])
         for name in Set(before.keys).union(after.keys) {
+            let agree =
+                after[name] == nil || (before[name] != nil && (tlsBefore[name] != nil) == (tlsAfter[name] != nil))
+            if agree { continue }
+            result.keepTLS.insert(name)
             let assumed = tlsBefore[name] != nil || (before[name] == nil && tlsAfter[name] != nil)
-            if before[name] != nil, (tlsBefore[name] != nil) == (tlsAfter[name] != nil) {
-                tls[name] = assumed
-                continue
-            }
             let endpoint = (before[name] ?? after[name])?.servers.first
-            tls[name] = endpoint.flatMap(speaksTLS) ?? assumed
+            result.tls[name] = endpoint.flatMap(speaksTLS) ?? assumed
         }
-        var result = StandIns(tls: tls)
-        let hostnames = tlsBefore.values.reduce(into: Set<String>()) { $0.formUnion($1) }.union(
-            tlsAfter.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-        ).sorted()
+        let hostnames = result.keepTLS.reduce(into: Set<String>()) {
+            $0.formUnion(tlsBefore[$1] ?? [])
+            $0.formUnion(tlsAfter[$1] ?? [])
+        }.sorted()
+        guard !result.keepTLS.isEmpty else { return result }
         let directory = scratch + "/standin"
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -217,9 +240,21 @@ extension Session {
         return result
     }
 
+    /// A value shared by concurrent work, behind a lock.
+    final class Locked<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Value
+        init(_ value: Value) { stored = value }
+        var value: Value { lock.withLock { stored } }
+        func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+    }
+
     /// Which upstreams' stand-ins speak TLS, and the files they and the shadows use.
     struct StandIns {
+        /// The stand-in of each upstream in `keepTLS` speaks TLS (the others speak plain HTTP).
         var tls: [String: Bool]
+        /// The upstreams whose proxies keep their BackendTLSPolicy in the shadows.
+        var keepTLS: Set<String> = []
         var trustedCA = ""
         var certificate = ""
     }
@@ -240,24 +275,26 @@ extension Session {
         request.connectOnly = true
         request.insecure = true
         request.timeoutSeconds = 2
-        let result = HTTPProbe.perform(request)
-        guard let error = result.error else { return true }
-        let lowered = error.lowercased()
-        return lowered.contains("ssl") || lowered.contains("tls") ? false : nil
+        // 0: the handshake completed; 35 (CURLE_SSL_CONNECT_ERROR): it answered, not in TLS; else no answer.
+        switch HTTPProbe.perform(request).curlCode {
+        case 0: return true
+        case 35: return false
+        default: return nil
+        }
     }
 
     /// A shadow's files: the config made a shadow, with its stand-in servers beside its own.
     static func shadowConfig(_ config: DataplaneConfiguration, nginx: ShadowNginx, standIns: StandIns) -> RenderedConfig
     {
-        let servers = config.upstreams.enumerated().map { index, upstream in
-            ShadowDataplane.StandIn(
+        let servers = config.upstreams.map { upstream in
+            let tls = standIns.tls[upstream.name] ?? false
+            return ShadowDataplane.StandIn(
                 upstream: upstream.name,
-                socket: ShadowDataplane.standInSocket(directory: nginx.socketDirectory, index: index),
-                tls: standIns.tls[upstream.name] ?? false)
+                socket: ShadowDataplane.standInSocket(directory: nginx.socketDirectory, tls: tls), tls: tls)
         }
         let shadow = ShadowDataplane.shadow(
             config, directory: nginx.socketDirectory,
-            standIns: Dictionary(uniqueKeysWithValues: servers.map { ($0.upstream, $0) }),
+            standIns: Dictionary(uniqueKeysWithValues: servers.map { ($0.upstream, $0) }), keepTLS: standIns.keepTLS,
             trustedCA: standIns.trustedCA)
         var rendered = Renderer.write(shadow, settings: nginx.settings(portOffset: 0))
         if let index = rendered.files.firstIndex(where: { $0.path == "conf.d/servers.conf" }) {
@@ -268,7 +305,8 @@ extension Session {
 
     /// Sends one request to a shadow: nil once it answered (its log line tells the outcome), else why not.
     static func send(
-        _ key: ReplayKey, to shadow: (config: DataplaneConfiguration, nginx: ShadowNginx)?
+        _ key: ReplayKey, to shadow: (config: DataplaneConfiguration, nginx: ShadowNginx)?,
+        on connection: HTTPProbe.Connection
     ) -> ReplayOutcome? {
         guard let shadow else { return .unanswered("not served") }
         guard let server = shadow.config.servers.first(where: { $0.port == key.port }) else {
@@ -280,8 +318,9 @@ extension Session {
         request.insecure = true
         request.pathAsIs = true
         request.bodyLimit = 1_024
+        request.peerCertificates = false
         if key.method != "GET" { request.method = key.method }
-        let result = HTTPProbe.perform(request)
+        let result = connection.perform(request)
         return result.status == 0 ? .unanswered(result.error ?? "no answer") : nil
     }
 

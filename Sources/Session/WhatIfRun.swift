@@ -49,21 +49,29 @@ extension Session {
     public func whatIf(_ change: WhatIfChange, window: WhatIfWindow = WhatIfWindow(), now: Date = Date()) throws
         -> WhatIfReport
     {
-        let (store, _) = try openReconciledStore(readOnly: true)
+        let store = try openFreshStore()
         let scratch = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        // The change is made on a copy; a cache of the copy, loaded before the change and refreshed after it
+        // from the copy's change feed, gives both snapshots (the second decodes only what changed).
         let proposed: Store
         do {
             proposed = try store.copy(into: scratch + "/store")
         } catch let error as StoreError {
             throw CLIError("error: what-if could not copy the store: \(error)")
         }
+        let cache = ControllerCache()
+        try cache.refresh(from: proposed)
+        let beforeSnapshot = cache.snapshot
         try Self.make(change, in: proposed)
+        try cache.refresh(from: proposed)
+        let afterSnapshot = cache.snapshot
 
         let config = clusterMode ? clusterControllerConfig : controllerConfig
         let manager = clusterMode ? nil : DataplaneManager(stateDirectory: store.directory)
-        let before = try Reconciler(store: store, config: config, dataplane: manager).currentState()
-        let after = try Reconciler(store: proposed, config: config, dataplane: manager).currentState()
+        let reconciler = Reconciler(store: proposed, config: config, dataplane: manager)
+        let before = (snapshot: beforeSnapshot, graph: reconciler.graph(of: beforeSnapshot))
+        let after = (snapshot: afterSnapshot, graph: reconciler.graph(of: afterSnapshot))
         let status = Self.statusChanges(before: before.graph, after: after.graph, controllerName: config.controllerName)
 
         var report = WhatIfReport(
@@ -87,13 +95,35 @@ extension Session {
         return report
     }
 
-    /// A private directory for the copy and the shadows, short enough for unix socket paths.
+    /// A private directory for the copy and the shadows, short enough for unix socket paths, marked with this
+    /// process's pid. What a killed what-if left (its owner gone) is stopped and removed first.
     static func scratchDirectory() throws -> String {
+        reclaimScratch()
         var template = Array("/tmp/gwconsole-whatif-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw CLIError("error: what-if could not make a directory in /tmp: \(String(cString: strerror(errno)))")
         }
-        return String(cString: made)
+        let path = String(cString: made)
+        try? "\(getpid())\n".write(toFile: path + "/owner.pid", atomically: false, encoding: .utf8)
+        return path
+    }
+
+    /// Stops the shadows and removes the scratch directories of what-ifs whose process is gone (killed mid-way).
+    static func reclaimScratch() {
+        let fm = FileManager.default
+        for entry in (try? fm.contentsOfDirectory(atPath: "/tmp")) ?? [] where entry.hasPrefix("gwconsole-whatif-") {
+            let path = "/tmp/" + entry
+            guard let attributes = try? fm.attributesOfItem(atPath: path),
+                (attributes[.ownerAccountID] as? NSNumber)?.uint32Value == geteuid(),
+                let text = try? String(contentsOfFile: path + "/owner.pid", encoding: .utf8),
+                let owner = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                kill(owner, 0) != 0 && errno == ESRCH
+            else { continue }
+            for shadow in (try? fm.contentsOfDirectory(atPath: path)) ?? [] {
+                ShadowNginx(directory: path + "/" + shadow).stop()
+            }
+            try? fm.removeItem(atPath: path)
+        }
     }
 
     /// Applies or deletes on the copy, with the errors `apply` and `delete` give.

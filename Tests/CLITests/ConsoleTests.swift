@@ -288,7 +288,7 @@ struct ConsoleTests {
     }
 
     @Test(
-        "the Requests tab shows the guide's 400 as it happens (plain HTTP to a TLS backend), then the 200 after n; the header counts the failing route; logs --gateway prints the same"
+        "the Requests tab shows the guide's 400 as it happens (plain HTTP to a TLS backend), then the 200 after n; x explains one; the header counts the failing route; logs --gateway prints the same"
     )
     func liveRequests() throws {
         let (live, term) = try Self.guideAtStep4()
@@ -318,6 +318,11 @@ struct ConsoleTests {
         try term.send("Enter")
         let probed = term.waitFor("probed HTTPRoute default/secure-app", seconds: 20)
         #expect(probed.contains("probed HTTPRoute default/secure-app"), "\(probed)")
+        // x explains the request at the top: its listener, route and rule.
+        try term.send("x")
+        let explained = term.waitForAll(
+            ["explain: HTTPRoute default/secure-app rule 0", "Taken by HTTPRoute default/secure-app"], seconds: 20)
+        #expect(explained.contains("Taken by HTTPRoute default/secure-app rule 0"), "\(explained)")
         try term.send("C-c")
         expectRestored(term.exitReport())
         let logs = try live.run(["logs", "--gateway", "gateway"]).stdout

@@ -55,6 +55,14 @@ struct WhatIfTests {
             #expect(answer.status == 200 && answer.body.contains("hello from pod secure-app"))
         }
         let before = try Self.untouched(live)
+        // What a killed what-if left (its process gone) is reclaimed by the next one.
+        let stale = "/tmp/gwconsole-whatif-stale\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: stale + "/0a/r", withIntermediateDirectories: true)
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        try "\(gone.processIdentifier)\n".write(toFile: stale + "/owner.pid", atomically: true, encoding: .utf8)
 
         let deleted = try live.run(["delete", "--what-if", "backendtlspolicy", "backend-tls", "-o", "json"])
         #expect(deleted.status == 0, "\(deleted.stderr)")
@@ -92,6 +100,7 @@ struct WhatIfTests {
 
         #expect(try Self.untouched(live) == before, "nothing applied, nothing served by the live data plane")
         #expect(Self.shadows().isEmpty, "the shadows stopped")
+        #expect(!FileManager.default.fileExists(atPath: stale), "the stale scratch directory was reclaimed")
         #expect(try live.run(["get", "backendtlspolicy", "backend-tls"]).status == 0)
         #expect(try live.run(["get", "httproute", "other"]).status != 0)
         let after = try LiveDataplane.curl(host: "secure-app.example.com", ip: gateway.ip, port: gateway.port)

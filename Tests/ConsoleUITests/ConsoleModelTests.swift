@@ -210,5 +210,14 @@ struct ConsoleModelTests {
         #expect(model.requestRoute(width: 40) == two, "the first request at or below the scroll position")
         model.detailScroll = 99
         #expect(model.requestRoute(width: 40) == two, "past the end: the last one")
+        // x explains the request at the top; elsewhere it says where it works.
+        model.requestURLs = [1: "http://a.example.com:80/", 3: "http://b:80/"]
+        model.detailScroll = 0
+        model.focus = .detail
+        let layout = ConsoleLayout(rows: 24, columns: 80, model: model)
+        #expect(model.handle(.char("x"), layout: layout) == [.explain("http://a.example.com:80/")])
+        model.detailTab = .describe
+        #expect(model.handle(.char("x"), layout: layout).isEmpty)
+        #expect(model.message?.text.contains("x explains a request of the Requests tab") == true)
     }
 }

@@ -42,7 +42,8 @@ struct ShadowDataplaneTests {
         #expect(ShadowDataplane.tlsUpstreams(model) == ["default_svc_80": ["svc.example.com"]])
         let standIn = ShadowDataplane.StandIn(upstream: "default_svc_80", socket: "/s/u0.sock", tls: true)
         let shadow = ShadowDataplane.shadow(
-            model, directory: "/s", standIns: ["default_svc_80": standIn], trustedCA: "/s/ca.pem")
+            model, directory: "/s", standIns: ["default_svc_80": standIn], keepTLS: ["default_svc_80"],
+            trustedCA: "/s/ca.pem")
         #expect(shadow.servers.count == model.servers.count)
         #expect(shadow.servers.allSatisfy { $0.listenSocket == "unix:/s/l\($0.port).sock" })
         #expect(shadow.upstreams.map(\.servers) == [["unix:/s/u0.sock"]])
@@ -55,12 +56,21 @@ struct ShadowDataplaneTests {
         #expect(servers.contains("proxy_ssl_trusted_certificate \"/s/ca.pem\";"))
         #expect(servers.contains("proxy_ssl_name \"svc.example.com\";"), "the policy's hostname is kept")
         #expect(!UpstreamWriter.write(shadow.upstreams).contains("127.0.0.9"), "no real endpoint")
+        // An upstream both configs send TLS to alike speaks plain HTTP to a plain stand-in in the shadow.
+        let plain = ShadowDataplane.shadow(
+            model, directory: "/s", standIns: ["default_svc_80": standIn], keepTLS: [], trustedCA: "/s/ca.pem")
+        #expect(ShadowDataplane.tlsUpstreams(plain).isEmpty)
+        #expect(!ServerWriter.write(plain.servers).contains("proxy_ssl"))
 
         let standIns = ShadowDataplane.standInServers(
-            [standIn, .init(upstream: "default_plain_80", socket: "/s/u1.sock", tls: false)], certificate: "/s/c.pem")
+            [
+                standIn, .init(upstream: "default_plain_80", socket: "/s/u1.sock", tls: false),
+                .init(upstream: "default_other_80", socket: "/s/u0.sock", tls: true),
+            ], certificate: "/s/c.pem")
         #expect(
             standIns.contains("listen \"unix:/s/u0.sock\" ssl;") && standIns.contains("listen \"unix:/s/u1.sock\";"))
+        #expect(standIns.components(separatedBy: "server {").count == 3, "one server per socket")
         #expect(standIns.components(separatedBy: "ssl_certificate \"/s/c.pem\";").count == 2, "only the TLS one")
-        #expect(standIns.contains("return 200 \"stand-in for upstream default_plain_80\\x0A\";"))
+        #expect(standIns.contains("return 200 \"what-if stand-in backend\\x0A\";"))
     }
 }

@@ -69,11 +69,9 @@ public struct Reconciler: Sendable {
         GraphBuilder.build(try snapshot(), config: effectiveConfig)
     }
 
-    /// The snapshot and its graph, with the data plane's report, without writing anything.
-    public func currentState() throws -> (snapshot: ResourceSnapshot, graph: Graph) {
-        let snapshot = try snapshot()
-        return (snapshot, GraphBuilder.build(snapshot, config: effectiveConfig))
-    }
+    /// The graph of a snapshot with this controller's settings and the data plane's report (what-if builds the
+    /// graphs of the store as it is and as it would be alike).
+    public func graph(of snapshot: ResourceSnapshot) -> Graph { GraphBuilder.build(snapshot, config: effectiveConfig) }
 
     /// Why status may be stale, as a reconcile's trigger, or nil: a Gateway's nginx master died and must be
     /// restarted, a running pod lost its nginx, or the store changed since the last reconcile (`trigger`). It reads

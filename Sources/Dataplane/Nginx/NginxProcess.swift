@@ -171,9 +171,10 @@ struct NginxProcess {
 
     /// Stops the master gracefully (QUIT), then forcefully after a few seconds; workers it leaves behind (still
     /// busy when it was killed, or shutting down after a reload) are killed too, so `down` leaves no nginx.
-    func stop() {
+    /// Stops the master: gracefully (SIGQUIT: connections finish), or at once (`fast`, SIGTERM).
+    func stop(fast: Bool = false) {
         guard let pid else { return }
-        kill(pid, SIGQUIT)
+        kill(pid, fast ? SIGTERM : SIGQUIT)
         var stopped = false
         for _ in 0..<150 {
             if !NginxProcess.isAlive(pid) {

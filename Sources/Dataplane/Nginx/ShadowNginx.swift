@@ -39,6 +39,7 @@ public struct ShadowNginx: Sendable {
         }
     }
 
-    /// Stops its nginx (the request log is complete after).
-    public func stop() { process.stop() }
+    /// Stops its nginx at once (SIGTERM): every answered request's line is in the request log by then (a worker
+    /// writes it before it turns to the next event).
+    public func stop() { process.stop(fast: true) }
 }

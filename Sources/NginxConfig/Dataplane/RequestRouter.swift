@@ -27,11 +27,17 @@ public enum RequestRouter {
         public init(gateway: GatewayNode, graph: Graph) {
             plans = ServerPlan.servers(for: gateway, graph: graph, portOffset: 0)
         }
+
+        /// Only the servers a request to `host` on `port` could meet (what one decision reads).
+        init(gateway: GatewayNode, graph: Graph, port: Int, host: String) {
+            plans = ServerPlan.servers(for: gateway, graph: graph, portOffset: 0, only: port, host: host)
+        }
     }
 
-    /// The decision for `request` arriving on the Gateway's listener port `port` (as declared, without an offset).
+    /// The decision for `request` arriving on the Gateway's listener port `port` (as declared, without an offset):
+    /// only the routes of the servers that request could meet are looked at.
     public static func decide(_ request: RoutedRequest, port: Int, gateway: GatewayNode, graph: Graph) -> Decision {
-        decide(request, port: port, index: Index(gateway: gateway, graph: graph))
+        decide(request, port: port, index: Index(gateway: gateway, graph: graph, port: port, host: request.host))
     }
 
     /// The decision with the Gateway's index; without `losers`, only the choice (no reasons for the others).

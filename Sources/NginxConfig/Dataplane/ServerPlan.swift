@@ -10,7 +10,18 @@ struct ServerPlan {
     var certificate: ObjectRef?
     var candidates: [Candidate] = []
 
-    static func servers(for gateway: GatewayNode, graph: Graph, portOffset: Int) -> [ServerPlan] {
+    /// The servers of every listener port; with `port` and `host`, only those nginx could choose for a request
+    /// to that host on that port (its exact name, the wildcards covering it, the default server), whose routes are
+    /// the only ones looked at: one request is decided in time that grows with its host's routes, not the
+    /// Gateway's.
+    static func servers(
+        for gateway: GatewayNode, graph: Graph, portOffset: Int, only port: Int? = nil, host: String? = nil
+    ) -> [ServerPlan] {
+        let wanted = host?.lowercased()
+        func relevant(_ name: String?) -> Bool {
+            guard let wanted, let name = name?.lowercased() else { return true }
+            return name == wanted || (name.hasPrefix("*.") && wanted.hasSuffix(String(name.dropFirst())))
+        }
         var byKey: [String: ServerPlan] = [:]
         var order: [String] = []
         // Listener isolation (GatewayHTTPListenerIsolation): a request is served only by routes of the most
@@ -27,6 +38,7 @@ struct ServerPlan {
             return key
         }
         for listener in gateway.listeners where listener.valid && [.http, .https].contains(listener.protocol) {
+            if let only = port, Int(listener.port) + portOffset != only { continue }
             let port = Int(listener.port) + portOffset
             let ssl = listener.protocol == .https
             declared.insert(server(port, ssl, nil, ssl ? listener.certificate : nil))
@@ -45,7 +57,7 @@ struct ServerPlan {
                         }
                     }
                 }
-                for host in Set(effective.map { $0 ?? "" }).sorted() {
+                for host in Set(effective.map { $0 ?? "" }).sorted() where relevant(host.isEmpty ? nil : host) {
                     let key = server(port, ssl, host.isEmpty ? nil : host, listener.certificate)
                     if byKey[key]!.certificate == nil && ssl { byKey[key]!.certificate = listener.certificate }
                     origins[key, default: []].append((listener.hostname, Candidate.all(route: route)))
@@ -54,6 +66,7 @@ struct ServerPlan {
         }
         return order.compactMap { key -> ServerPlan? in
             var plan = byKey[key]!
+            if !relevant(plan.hostname) { return nil }
             let best = HostnameMatching.mostSpecificListener(listenerHosts[plan.port] ?? [], covering: plan.hostname)
                 .map(HostnameMatching.specificity)
             for origin in origins[key] ?? [] where HostnameMatching.specificity(origin.listener) == best {

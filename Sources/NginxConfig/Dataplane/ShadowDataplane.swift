@@ -20,13 +20,18 @@ public enum ShadowDataplane {
     /// The socket a listener port listens on in the shadow.
     public static func listenerSocket(directory: String, port: Int) -> String { "\(directory)/l\(port).sock" }
 
-    /// The socket of the `index`th stand-in.
-    public static func standInSocket(directory: String, index: Int) -> String { "\(directory)/u\(index).sock" }
+    /// The socket of the stand-in server: one for the upstreams whose backends speak TLS, one for the others.
+    public static func standInSocket(directory: String, tls: Bool) -> String {
+        "\(directory)/\(tls ? "standin-tls" : "standin").sock"
+    }
 
-    /// The shadow of `configuration`: listeners on `listenerSocket(directory:port:)`, upstreams on their stand-ins,
-    /// BackendTLSPolicies verified with `trustedCA` (the stand-ins' CA bundle).
+    /// The shadow of `configuration`: listeners on `listenerSocket(directory:port:)`, upstreams on their stand-ins.
+    /// The proxies to `keepTLS` upstreams keep their BackendTLSPolicy, verified with `trustedCA` (the stand-ins' CA
+    /// bundle); the others speak plain HTTP to a plain stand-in. Both answer alike where the two configs compared
+    /// agree on an upstream's TLS, and plain skips a handshake per request and an SSL context per location.
     public static func shadow(
-        _ configuration: DataplaneConfiguration, directory: String, standIns: [String: StandIn], trustedCA: String
+        _ configuration: DataplaneConfiguration, directory: String, standIns: [String: StandIn], keepTLS: Set<String>,
+        trustedCA: String
     ) -> DataplaneConfiguration {
         var shadow = configuration
         shadow.stream = StreamConfiguration()
@@ -37,7 +42,17 @@ public enum ShadowDataplane {
             // A plain listen with http2 would serve HTTP/2 only (nginx 1.22); gRPC calls are not replayed.
             if !server.ssl { server.http2 = false }
             server.listenSocket = "unix:" + listenerSocket(directory: directory, port: server.port)
-            server.locations = server.locations.map { $0.mappingProxies { verified($0, trustedCA: trustedCA) } }
+            server.locations = server.locations.map { location in
+                location.mappingProxies { proxy in
+                    var proxy = proxy
+                    if keepTLS.contains(proxy.upstream) {
+                        proxy.tls?.trustedCertificate = trustedCA
+                    } else {
+                        proxy.tls = nil
+                    }
+                    return proxy
+                }
+            }
             return server
         }
         shadow.upstreams = configuration.upstreams.map { upstream in
@@ -48,20 +63,17 @@ public enum ShadowDataplane {
         return shadow
     }
 
-    static func verified(_ proxy: Proxy, trustedCA: String) -> Proxy {
-        var proxy = proxy
-        proxy.tls?.trustedCertificate = trustedCA
-        return proxy
-    }
-
-    /// The stand-in servers (for `servers.conf`): each answers every request 200 with the backend's name and logs
-    /// nothing; a TLS one presents `certificate` (certificate and key in one PEM, its names the policies' hostnames),
-    /// and answers plain HTTP as nginx does (400 "The plain HTTP request was sent to HTTPS port").
+    /// The stand-in servers (for `servers.conf`), one per socket the stand-ins use: each answers every request 200
+    /// and logs nothing; a TLS one presents `certificate` (certificate and key in one PEM, its names the policies'
+    /// hostnames) and answers plain HTTP as nginx does (400 "The plain HTTP request was sent to HTTPS port"). One
+    /// server for all the upstreams, not one each: the shadow parses in the time the Gateway's own config does.
     public static func standInServers(_ standIns: [StandIn], certificate: String) -> String {
         var w = ConfigWriter()
-        for standIn in standIns.sorted(by: { $0.socket < $1.socket }) {
+        var seen: Set<String> = []
+        for standIn in standIns.sorted(by: { $0.socket < $1.socket }) where seen.insert(standIn.socket).inserted {
             w.block("server") { w in
-                w.line("# what-if stand-in for upstream \(standIn.upstream)")
+                w.line(
+                    "# what-if stand-in for the upstreams whose backends speak \(standIn.tls ? "TLS" : "plain HTTP")")
                 w.line("listen \(NginxString.literal("unix:" + standIn.socket))\(standIn.tls ? " ssl" : "");")
                 w.line("access_log off;")
                 if standIn.tls {
@@ -69,7 +81,7 @@ public enum ShadowDataplane {
                     w.line("ssl_certificate_key \(NginxString.literal(certificate));")
                 }
                 w.block("location /") {
-                    $0.line("return 200 \(NginxString.quoted("stand-in for upstream \(standIn.upstream)\n"));")
+                    $0.line("return 200 \(NginxString.quoted("what-if stand-in backend\n"));")
                 }
             }
         }
