@@ -102,6 +102,18 @@ public enum BackendProbe {
                 return (gateway, urlPort)
             }
         }
+        // The port where a Gateway serves here (a port offset), without an address to tell which Gateway: the one
+        // whose listener bound there takes the host.
+        for gateway in graph.gateways {
+            guard let facts = dataplane.gateways[gateway.ref.namespacedName] else { continue }
+            for binding in facts.bindings where binding.port == urlPort {
+                if let listener = gateway.listener(binding.listener), listener.valid,
+                    HostnameMatching.covers(listener: listener.hostname, host: host.lowercased())
+                {
+                    return (gateway, Int(listener.port))
+                }
+            }
+        }
         return nil
     }
 }

@@ -72,6 +72,18 @@ import Testing
         #expect(
             NginxProcess.reloadVerdict("2026/12/01 19:16:37 [notice] 100#100: reconfiguring\n", master: 100)
                 == .noAnswer, "still parsing")
+        // The signal arrives while the master still retries an earlier reload's bind(): that reload's last [emerg]
+        // comes after the signal and before this reload's own "reconfiguring"; it is not this one's verdict.
+        let earlier = """
+            2026/12/01 19:16:37 [notice] 100#100: signal 1 (SIGHUP) received from 7, reconfiguring
+            2026/12/01 19:16:38 [emerg] 100#100: still could not bind()
+            2026/12/01 19:16:38 [notice] 100#100: reconfiguring
+            """
+        #expect(NginxProcess.reloadVerdict(earlier, master: 100) == .noAnswer)
+        #expect(
+            NginxProcess.reloadVerdict(
+                earlier + "\n2026/12/01 19:16:38 [notice] 100#100: start worker processes\n", master: 100)
+                == .serving)
     }
 
     @Test("a worker's error, a respawned worker, or another master's lines are no verdict")

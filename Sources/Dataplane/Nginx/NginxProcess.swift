@@ -271,11 +271,18 @@ struct NginxProcess {
             if said.contains("[emerg]") { return .refused }
             return said.contains("start worker process") ? .serving : .noAnswer
         }
+        // Only what follows the master's own "reconfiguring" (not the signal handler's "signal 1 (SIGHUP) received
+        // …, reconfiguring", which it logs at once, even while it still works on an earlier reload whose last
+        // `[emerg]`, such as "still could not bind()", may come after the signal).
         var reconfiguring = false
         for line in said.split(separator: "\n") where line.contains(" \(master)#") {
+            if line.hasSuffix(": reconfiguring") {
+                reconfiguring = true
+                continue
+            }
+            guard reconfiguring else { continue }
             if line.contains("[emerg]") { return .refused }
-            if line.contains("reconfiguring") { reconfiguring = true }
-            if reconfiguring && line.contains("start worker processes") { return .serving }
+            if line.contains("start worker processes") { return .serving }
         }
         return .noAnswer
     }
