@@ -27,13 +27,22 @@ extension Session {
         var refused: String?
     }
 
+    /// One Gateway's requests of the window as its log has them, each with the listener port it came to (nil:
+    /// not known), and the stream sessions beside them (counted, not replayed).
+    struct GatewayRequests {
+        var gateway: String
+        var requests: [(record: RequestRecord, port: Int?)]
+        var sessions = 0
+    }
+
+    /// `probeEndpoints`: whether the real backends' endpoints may be asked whether they speak TLS (on this machine;
+    /// a cluster's pod addresses are not asked).
     func replay(
-        into report: inout WhatIfReport, manager: DataplaneManager, state: DataplaneManager.State,
+        into report: inout WhatIfReport, logs: [GatewayRequests], portOffset: Int, probeEndpoints: Bool,
         before: (snapshot: ResourceSnapshot, graph: Graph), after: (snapshot: ResourceSnapshot, graph: Graph),
         scratch: String, window: WhatIfWindow, now: Date
     ) throws {
-        let (requests, counts, logged, skipped) = Self.recentRequests(
-            manager: manager, gateways: state.gateways.keys.sorted(), window: window, now: now)
+        let (requests, counts, logged, skipped) = Self.recentRequests(logs, window: window, now: now)
         report.skipped = skipped
         report.replayed = requests.reduce(0) { $0 + counts[$1]! }
         if requests.isEmpty { return }
@@ -53,11 +62,11 @@ extension Session {
                     gateway: node, graph: state.graph, snapshot: state.snapshot,
                     settings: shadow.settings(portOffset: portOffset))
             }
-            pair.before = build(before, a, portOffset: state.portOffset).map { ($0, a) }
-            pair.after = build(after, b, portOffset: state.portOffset).map { ($0, b) }
+            pair.before = build(before, a, portOffset: portOffset).map { ($0, a) }
+            pair.after = build(after, b, portOffset: portOffset).map { ($0, b) }
             pairs[name] = pair
         }
-        let standIns = try Self.standIns(pairs.values.map { $0 }, scratch: scratch)
+        let standIns = try Self.standIns(pairs.values.map { $0 }, scratch: scratch, probeEndpoints: probeEndpoints)
         defer {
             for pair in pairs.values {
                 pair.before?.nginx.stop()
@@ -137,38 +146,33 @@ extension Session {
 
     /// The latest requests of the window, distinct (in first-seen order), with their counts and what the log says
     /// served the latest of each; and what is not replayed (gRPC calls, stream sessions), counted.
-    static func recentRequests(
-        manager: DataplaneManager, gateways: [String], window: WhatIfWindow, now: Date
-    ) -> ([ReplayKey], [ReplayKey: Int], [ReplayKey: ReplayOutcome], [String: Int]) {
+    static func recentRequests(_ logs: [GatewayRequests], window: WhatIfWindow, now: Date)
+        -> ([ReplayKey], [ReplayKey: Int], [ReplayKey: ReplayOutcome], [String: Int])
+    {
         let since = now.addingTimeInterval(-window.since)
         var all: [(date: Date, key: ReplayKey, record: RequestRecord)] = []
         var skipped: [String: Int] = [:]
-        for name in gateways {
-            if let path = manager.requestLog(gateway: name) {
-                for line in DoctorEvidence.tail(path, bytes: 8 << 20) {
-                    guard let record = RequestRecord.parse(line), let date = record.date, date >= since else {
-                        continue
-                    }
-                    if !record.grpcStatus.isEmpty || record.routeKind == "GRPCRoute" {
-                        skipped["gRPC calls", default: 0] += 1
-                        continue
-                    }
-                    guard let port = Int(record.server) else { continue }
-                    all.append(
-                        (
-                            date,
-                            ReplayKey(
-                                gateway: name, port: port, method: record.method, host: record.host, uri: record.uri),
-                            record
-                        ))
+        for log in logs {
+            for (record, port) in log.requests {
+                guard let date = record.date, date >= since else { continue }
+                if !record.grpcStatus.isEmpty || record.routeKind == "GRPCRoute" {
+                    skipped["gRPC calls", default: 0] += 1
+                    continue
                 }
-            }
-            if let path = manager.sessionLog(gateway: name) {
-                let sessions = DoctorEvidence.tail(path, bytes: 1 << 20).compactMap { RequestRecord.parse($0) }.filter {
-                    ($0.date ?? .distantPast) >= since
+                guard let port else {
+                    skipped["requests no listener of the Gateway takes", default: 0] += 1
+                    continue
                 }
-                if !sessions.isEmpty { skipped["TCP, UDP and TLS passthrough sessions", default: 0] += sessions.count }
+                all.append(
+                    (
+                        date,
+                        ReplayKey(
+                            gateway: log.gateway, port: port, method: record.method, host: record.host,
+                            uri: record.uri),
+                        record
+                    ))
             }
+            if log.sessions > 0 { skipped["TCP, UDP and TLS passthrough sessions", default: 0] += log.sessions }
         }
         let latest = all.enumerated().sorted {
             $0.element.date != $1.element.date ? $0.element.date < $1.element.date : $0.offset < $1.offset
@@ -184,13 +188,33 @@ extension Session {
         return (keys, counts, logged, skipped)
     }
 
+    /// The embedded data plane's request and session logs (the tail of each file), each request with the port the
+    /// log says it came to.
+    static func embeddedLogs(_ manager: DataplaneManager, gateways: [String], since: Date) -> [GatewayRequests] {
+        gateways.map { name in
+            var log = GatewayRequests(gateway: name, requests: [])
+            if let path = manager.requestLog(gateway: name) {
+                log.requests = DoctorEvidence.tail(path, bytes: 8 << 20).compactMap { line in
+                    RequestRecord.parse(line).map { ($0, Int($0.server)) }
+                }
+            }
+            if let path = manager.sessionLog(gateway: name) {
+                log.sessions =
+                    DoctorEvidence.tail(path, bytes: 1 << 20).compactMap { RequestRecord.parse($0) }.filter {
+                        ($0.date ?? .distantPast) >= since
+                    }.count
+            }
+            return log
+        }
+    }
+
     /// Stand-ins for every upstream of every shadow. Where both configs agree on an upstream's TLS (a policy in
     /// both or in neither), the stand-in answers the same whatever is spoken, so the shadows speak plain HTTP to a
     /// plain one. Where the change adds or removes a policy, or brings a new upstream, the proxies keep their TLS
     /// and the stand-in speaks what the real backend does: its first endpoint is asked (a TLS handshake, no
     /// request), else the current config is taken at its word. The TLS stand-in's one certificate names every
     /// hostname the policies verify, from a CA of its own that the shadows trust.
-    static func standIns(_ pairs: [ShadowPair], scratch: String) throws -> StandIns {
+    static func standIns(_ pairs: [ShadowPair], scratch: String, probeEndpoints: Bool) throws -> StandIns {
         var before: [String: Upstream] = [:]
         var after: [String: Upstream] = [:]
         var tlsBefore: [String: Set<String>] = [:]
@@ -213,7 +237,7 @@ extension Session {
             result.keepTLS.insert(name)
             let assumed = tlsBefore[name] != nil || (before[name] == nil && tlsAfter[name] != nil)
             let endpoint = (before[name] ?? after[name])?.servers.first
-            result.tls[name] = endpoint.flatMap(speaksTLS) ?? assumed
+            result.tls[name] = (probeEndpoints ? endpoint.flatMap(speaksTLS) : nil) ?? assumed
         }
         let hostnames = result.keepTLS.reduce(into: Set<String>()) {
             $0.formUnion(tlsBefore[$1] ?? [])

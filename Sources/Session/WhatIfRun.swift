@@ -77,21 +77,25 @@ extension Session {
         var report = WhatIfReport(
             change: change.summary, replayed: 0, changed: [], status: status,
             window: "the last \(Self.durationText(window.since))")
-        guard let manager else {
-            report.notes.append(
-                "In cluster mode what-if compares status only: requests are replayed from the embedded data plane's log."
-            )
-            return report
-        }
-        let state = manager.load()
-        guard state.running else {
-            report.notes.append(
-                "The embedded data plane is not running: there are no requests to replay (gwconsole up).")
-            return report
+        let logs: [GatewayRequests]
+        let portOffset: Int
+        if let manager {
+            let state = manager.load()
+            guard state.running else {
+                report.notes.append(
+                    "The embedded data plane is not running: there are no requests to replay (gwconsole up).")
+                return report
+            }
+            logs = Self.embeddedLogs(
+                manager, gateways: state.gateways.keys.sorted(), since: now.addingTimeInterval(-window.since))
+            portOffset = state.portOffset
+        } else {
+            (logs, report.notes) = try clusterLogs(store: store, graph: before.graph, window: window)
+            portOffset = 0
         }
         try replay(
-            into: &report, manager: manager, state: state, before: before, after: after, scratch: scratch,
-            window: window, now: now)
+            into: &report, logs: logs, portOffset: portOffset, probeEndpoints: manager != nil, before: before,
+            after: after, scratch: scratch, window: window, now: now)
         return report
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayAPI
 import TestSupport
 import Testing
 
@@ -541,5 +542,41 @@ struct ClusterModeTests {
         #expect(applied.contains("httproute.gateway.networking.k8s.io/secure-app serverside-applied"), "\(applied)")
         #expect((try cluster.control("GET", "/_test/objects")).contains("changed.example.com"))
         try term.send("q")
+    }
+
+    @Test(
+        "what-if on a cluster: the NGF pod's recent requests replayed through local shadows of the config as it is and as it would be; nothing reaches the cluster's backends"
+    )
+    func whatIf() throws {
+        let pod =
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"gateway-nginx-7d9f","namespace":"default","labels":{"gateway.networking.k8s.io/gateway-name":"gateway"}},"spec":{"containers":[{"name":"nginx","image":"ghcr.io/nginx/nginx-gateway-fabric/nginx"}]},"status":{"phase":"Running"}}"#
+        let slice =
+            #"{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"secure-app-1","namespace":"default","labels":{"kubernetes.io/service-name":"secure-app"}},"addressType":"IPv4","ports":[{"name":"https","port":8443}],"endpoints":[{"addresses":["10.244.1.5"],"conditions":{"ready":true}}]}"#
+        let cluster = try FakeCluster(objects: FakeCluster.guideObjects() + [pod, slice])
+        // Three requests a minute ago, in NGINX's default format (no host, no port).
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss"
+        let time = formatter.string(from: Date().addingTimeInterval(-60))
+        let line = #"10.0.0.1 - - [\#(time) +0000] \"GET / HTTP/1.1\" 200 26 \"-\" \"curl/8.5.0\""#
+        let posted = try cluster.control(
+            "POST", "/_test/logs/default/gateway-nginx-7d9f", json: #"{"lines":["\#(line)","\#(line)","\#(line)"]}"#)
+        #expect(posted.contains("\"lines\""), "\(posted)")
+        let cli = CLI()
+        let kubeconfig = try cluster.kubeconfig()
+        let result = try cli.run([
+            "--kubeconfig", kubeconfig, "delete", "--what-if", "backendtlspolicy", "backend-tls", "-o", "json",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try JSONReader.parse(result.stdout, file: "what-if.json").toJSON()
+        #expect(report["replayed"] == .int(3), "\(result.stdout)\(result.stderr)")
+        let changed = report["changed"]?.arrayValue ?? []
+        #expect(changed.count == 1, "\(result.stdout)")
+        #expect(changed.first?["host"] == "secure-app.example.com", "the route's host, the log having none")
+        #expect(changed.first?["before"]?["status"] == .int(200) && changed.first?["after"]?["status"] == .int(400))
+        #expect(changed.first?["count"] == .int(3))
+        // Nothing was written to the cluster.
+        #expect(!(try cluster.control("GET", "/_test/requests")).contains("DELETE"))
     }
 }
