@@ -392,13 +392,13 @@ public struct ConsoleActions {
             return failed(error, title: title)
         }
         let moved = report.changed.reduce(0) { $0 + $1.count }
-        let lines = report.text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> StyledLine in
-            if line.hasPrefix("      before:") { return StyledLine(String(line), role: .accepted) }
-            if line.hasPrefix("      after:") { return StyledLine(String(line), role: .warning) }
-            if line.hasPrefix("What-if") || line.hasPrefix("Status") || line.hasPrefix("Requests") {
-                return StyledLine(String(line), role: .title)
+        let lines = report.lines.map { line -> StyledLine in
+            switch line.kind {
+            case .heading: return StyledLine(line.text, role: .title)
+            case .before: return StyledLine(line.text, role: .accepted)
+            case .after: return StyledLine(line.text, role: .warning)
+            case .detail: return StyledLine(line.text)
             }
-            return StyledLine(String(line))
         }
         return Outcome(
             message: StyledLine(

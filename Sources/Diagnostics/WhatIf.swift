@@ -184,37 +184,50 @@ extension WhatIfReport {
         return (ordered, unreproduced)
     }
 
+    /// What a line of the report is, for the console's colours.
+    public enum LineKind: Sendable {
+        case heading, detail, before, after
+    }
+
     /// The report as `--what-if` prints it.
-    public var text: String {
-        var out = "What-if: \(change) (nothing applied)\n"
+    public var text: String { lines.map(\.text).joined(separator: "\n") + "\n" }
+
+    /// The report's lines, each with what it is.
+    public var lines: [(text: String, kind: LineKind)] {
+        var lines: [(String, LineKind)] = [("What-if: \(change) (nothing applied)", .heading)]
         if status.isEmpty {
-            out += "Status: no condition changes.\n"
+            lines.append(("Status: no condition changes.", .heading))
         } else {
-            out += "Status that changes (\(status.count)):\n"
-            for change in status { out += "  \(change.text)\n" }
+            lines.append(("Status that changes (\(status.count)):", .heading))
+            for change in status { lines.append(("  \(change.text)", .detail)) }
         }
         let changedCount = changed.reduce(0) { $0 + $1.count }
         if replayed == 0 {
-            out += "Requests: none replayed from \(window).\n"
+            lines.append(("Requests: none replayed from \(window).", .heading))
         } else {
-            out +=
-                "Requests: \(replayed) from \(window) replayed through shadow data planes (backends are stand-ins; "
-                + "nothing reached a real one): \(changedCount == 0 ? "none changes" : "\(changedCount) change").\n"
+            lines.append(
+                (
+                    "Requests: \(replayed) from \(window) replayed through shadow data planes (backends are stand-ins; "
+                        + "nothing reached a real one): \(changedCount == 0 ? "none changes" : "\(changedCount) change").",
+                    .heading
+                ))
             for change in changed {
-                out += "  \(change.count) × \(change.method) \(change.host)\(change.path)\n"
-                out += "      before: \(change.before.text)\n"
-                out += "      after:  \(change.after.text)\n"
+                lines.append(("  \(change.count) × \(change.method) \(change.host)\(change.path)", .detail))
+                lines.append(("      before: \(change.before.text)", .before))
+                lines.append(("      after:  \(change.after.text)", .after))
             }
         }
         if unreproduced > 0 {
-            out +=
-                "  \(unreproduced) of them the config as it is routes elsewhere than the log says (served by an older config, "
-                + "or by headers the request log does not keep): compared as they route now.\n"
+            lines.append(
+                (
+                    "  \(unreproduced) of them the config as it is routes elsewhere than the log says (served by an older "
+                        + "config, or by headers the request log does not keep): compared as they route now.", .detail
+                ))
         }
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) where count > 0 {
-            out += "  Not replayed: \(count) \(reason).\n"
+            lines.append(("  Not replayed: \(count) \(reason).", .detail))
         }
-        for note in notes { out += "  \(note)\n" }
-        return out
+        for note in notes { lines.append(("  \(note)", .detail)) }
+        return lines
     }
 }
