@@ -329,14 +329,12 @@ public struct ConsoleActions {
 
     /// `:explain URL`: the explanation `gwconsole explain` prints, in the diagnostics pane.
     public func explain(_ url: String) throws -> Outcome {
-        guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
-            let scheme = components.scheme, ["http", "https"].contains(scheme)
-        else { return Outcome(message: StyledLine(":explain \(url): give an http:// or https:// URL", role: .error)) }
+        guard let parsed = RequestURL(url) else {
+            return Outcome(message: StyledLine(":explain \(url): give an http:// or https:// URL", role: .error))
+        }
+        let (host, port, target) = (parsed.host, parsed.port, parsed.target)
         let data = try ConsoleData.open(global)
         let dataplane = data.state.facts(stateDirectory: data.store.directory)
-        let port = components.port ?? (scheme == "https" ? 443 : 80)
-        var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-        if let query = components.percentEncodedQuery { target += "?" + query }
         guard
             let (gateway, listenerPort) = BackendProbe.explainedGateway(
                 url: url, resolve: [], urlPort: port, host: host, graph: data.graph, dataplane: dataplane),

@@ -55,16 +55,12 @@ public enum BackendProbe {
         url: String, resolve: [String], method: String = "GET", headers: [String] = [], graph: Graph,
         dataplane: DataplaneFacts
     ) -> (gateway: GatewayNode, decision: RequestRouter.Decision)? {
-        guard let components = URLComponents(string: url), let host = components.host,
-            let (address, port) = destination(url, resolve: resolve),
+        guard let parsed = RequestURL(url), let (address, port) = destination(url, resolve: resolve),
             let (name, listeners) = dataplane.gateway(serving: address, port: port),
             let gateway = graph.gateways.first(where: { $0.ref.namespacedName == name }),
             let listener = gateway.listeners.first(where: { listeners.contains($0.name) })
         else { return nil }
-        let target =
-            (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
-            + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let request = RoutedRequest(method: method, host: host, target: target, headerLines: headers)
+        let request = RoutedRequest(method: method, host: parsed.host, target: parsed.target, headerLines: headers)
         return (gateway, RequestRouter.decide(request, port: Int(listener.port), gateway: gateway, graph: graph))
     }
 

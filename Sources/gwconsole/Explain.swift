@@ -51,9 +51,8 @@ struct Explain: ParsableCommand {
     mutating func run() throws {
         var mismatch = false
         try reportingErrors {
-            guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty,
-                let scheme = components.scheme, ["http", "https"].contains(scheme)
-            else { throw CLIError("error: \(url): give an http:// or https:// URL") }
+            guard let parsed = RequestURL(url) else { throw CLIError("error: \(url): give an http:// or https:// URL") }
+            let (host, scheme, urlPort) = (parsed.host, parsed.scheme, parsed.port)
             if let output, output != "json" { throw CLIError("error: -o \(output): the only format is json") }
             for line in header where !line.contains(":") || line.hasPrefix(":") {
                 throw CLIError("error: -H \(line): give 'Name: value'")
@@ -61,7 +60,6 @@ struct Explain: ParsableCommand {
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let dataplane = DataplaneManager(stateDirectory: store.directory).load().facts(
                 stateDirectory: store.directory)
-            let urlPort = components.port ?? (scheme == "https" ? 443 : 80)
             guard
                 let (gateway, port) = BackendProbe.explainedGateway(
                     url: url, resolve: resolve, urlPort: urlPort, host: sni ?? host, graph: graph, dataplane: dataplane)
@@ -70,8 +68,7 @@ struct Explain: ParsableCommand {
                     "error: no Gateway has a listener on port \(urlPort) for \(host) (gwconsole get gateways shows them)"
                 )
             }
-            var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
-            if let query = components.percentEncodedQuery { target += "?" + query }
+            var target = parsed.target
             var method = request?.uppercased() ?? "GET"
             var headers = header
             if let grpc {
