@@ -2,6 +2,7 @@ import Dataplane
 import Foundation
 import GatewayAPI
 import GatewayCore
+import Probing
 import Testing
 
 @testable import NginxConfig
@@ -405,5 +406,61 @@ struct RequestLogConfigTests {
         let rewrite = try #require(servers.range(of: "rewrite ^ \"/new\" break;"))
         #expect(backend.lowerBound < rewrite.lowerBound, "\(servers)")
         #expect(try #require(config.file("nginx.conf")).content.contains("uninitialized_variable_warn off;"))
+    }
+
+    @Test(
+        "a PathPrefix rule's two locations share one named body: one proxy_pass and one SSL context per rule, not two")
+    func sharedBodies() throws {
+        let ca = try #require(CertificateInspector.issue(commonName: "ca", dnsName: nil, isCA: true)).cert
+            .replacingOccurrences(of: "\n", with: "\\n")
+        let (config, nginxT) = try renderAndTest(
+            baseObjects + """
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: ca}
+                data: {ca.crt: "\(ca)"}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: tls}
+                spec:
+                  targetRefs: [{group: "", kind: Service, name: svc}]
+                  validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}], hostname: svc.example.com}
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: r}
+                spec:
+                  parentRefs: [{name: gw}]
+                  rules:
+                  - matches: [{path: {type: PathPrefix, value: /shop}}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {type: Exact, value: /exact}}]
+                    backendRefs: [{name: svc, port: 80}]
+                  - matches: [{path: {type: PathPrefix, value: /moved}}]
+                    filters: [{type: RequestRedirect, requestRedirect: {hostname: elsewhere.example.com}}]
+                """)
+        #expect(nginxT == nil, "\(nginxT ?? "")")
+        let servers = try #require(config.file("conf.d/servers.conf")).content
+        // Both locations of /shop jump to one named location, which holds the rule's whole body.
+        for spec in ["= \"/shop\"", "\"/shop/\""] {
+            let opening = try #require(servers.range(of: "location \(spec) {\n"), "\(spec)\n\(servers)")
+            let body = servers[opening.upperBound...].prefix { $0 != "}" }
+            #expect(body.contains("# HTTPRoute default/r rule 0 match 0, served in @gw_rule"), "\(body)")
+            #expect(body.contains("error_page 559 = @gw_rule") && body.contains("return 559;"), "\(body)")
+            #expect(!body.contains("proxy_"), "\(body)")
+        }
+        let named = servers.components(separatedBy: "location @gw_rule")
+        #expect(named.count == 2, "one shared body: \(servers)")
+        #expect(named[1].contains("set $gw_route \"default/r\";") && named[1].contains("set $gw_rule 0;"))
+        // One proxy_pass and one CA bundle per rule: /shop's (shared) and /exact's (a location of its own).
+        #expect(servers.components(separatedBy: "proxy_pass https://default_svc_80;").count == 3, "\(servers)")
+        #expect(servers.components(separatedBy: "proxy_ssl_trusted_certificate").count == 3)
+        let exact = try #require(servers.range(of: "location = \"/exact\" {\n"))
+        #expect(servers[exact.upperBound...].prefix { $0 != "}" }.contains("proxy_pass https://default_svc_80;"))
+        // A redirect is cheap to write twice: not shared.
+        let moved = try #require(servers.range(of: "location \"/moved/\" {\n"))
+        #expect(servers[moved.upperBound...].prefix { $0 != "}" }.contains("return 302"), "\(servers)")
     }
 }

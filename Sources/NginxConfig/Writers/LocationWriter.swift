@@ -39,6 +39,58 @@ enum LocationWriter {
         }
     }
 
+    /// Locations of one server that proxy with the same body (a PathPrefix match's `= "/p"` and `"/p/"`), by index:
+    /// the named location that holds the body once, named after the first of them. nginx gives every `proxy_pass`
+    /// its own lookup of the upstream by name (a scan of all upstreams) and every `proxy_pass https://` its own SSL
+    /// context with its own copy of the CA bundle; written once, a rule costs one of each instead of two.
+    static func sharedBodies(_ locations: [Location]) -> [Int: String] {
+        var bySource: [String: [Int]] = [:]
+        for (index, location) in locations.enumerated() where location.splitBackends.isEmpty {
+            guard case .direct(let source, .backend(.proxy)) = location.body else { continue }
+            bySource[source.comment, default: []].append(index)
+        }
+        var result: [Int: String] = [:]
+        for indices in bySource.values where indices.count > 1 {
+            let first = indices[0]
+            let alike = indices.filter { locations[$0].body == locations[first].body }
+            guard alike.count > 1 else { continue }
+            for index in alike { result[index] = sharedName(first) }
+        }
+        return result
+    }
+
+    /// The named location of a shared body, after the first location that jumps to it.
+    static func sharedName(_ index: Int) -> String { "@gw_rule\(index)" }
+
+    /// The `error_page` code a location jumps to its shared body with (selectors use 560 and up).
+    static let sharedCode = 559
+
+    /// A location whose body is shared: the rule's policies (a body limit is checked in the location nginx chose),
+    /// then the jump, which keeps the URI, method and body.
+    static func writeJump(
+        _ location: Location, to name: String, rules: [RuleKey: [DirectiveBlock]], into w: inout ConfigWriter
+    ) {
+        guard case .direct(let source, _) = location.body else { return }
+        w.block("location \(location.spec)") { w in
+            w.line("# \(source.comment), served in \(name)")
+            w.write(rules[RuleKey(route: source.route, rule: source.rule)] ?? [])
+            w.line("error_page \(sharedCode) = \(name);")
+            w.line("return \(sharedCode);")
+        }
+    }
+
+    /// The named location holding a shared body.
+    static func writeShared(
+        _ location: Location, name: String, rules: [RuleKey: [DirectiveBlock]], into w: inout ConfigWriter
+    ) {
+        guard case .direct(let source, let action) = location.body else { return }
+        w.block("location \(name)") { w in
+            w.line("# \(source.comment)")
+            writeSource(source, rules: rules, into: &w)
+            ActionWriter.write(action, into: &w)
+        }
+    }
+
     /// The request log's route and rule for requests this location serves.
     static func writeSource(_ source: RuleSource, rules: [RuleKey: [DirectiveBlock]], into w: inout ConfigWriter) {
         // An HTTPRoute as `ns/name`, another kind as `Kind ns/name` (as the session log names routes).

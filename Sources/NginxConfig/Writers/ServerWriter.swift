@@ -48,7 +48,17 @@ enum ServerWriter {
             }
             w.write(policies.server)
             if server.defaultNotFound { w.block("location /") { $0.line("return 404;") } }
-            for location in server.locations { LocationWriter.write(location, rules: policies.rules, into: &w) }
+            let shared = LocationWriter.sharedBodies(server.locations)
+            for (index, location) in server.locations.enumerated() {
+                if let name = shared[index] {
+                    LocationWriter.writeJump(location, to: name, rules: policies.rules, into: &w)
+                    if name == LocationWriter.sharedName(index) {
+                        LocationWriter.writeShared(location, name: name, rules: policies.rules, into: &w)
+                    }
+                } else {
+                    LocationWriter.write(location, rules: policies.rules, into: &w)
+                }
+            }
             for mirror in server.mirrors { write(mirror, into: &w) }
             w.write(policies.serverLocations)
             if server.grpcErrors { GRPCErrorWriter.writeLocations(into: &w) }
