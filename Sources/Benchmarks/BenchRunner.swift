@@ -50,6 +50,8 @@ public final class BenchRunner {
     public let dataplane: Bool
     public let log: Bool
     public var results: [BenchResult] = []
+    /// The route counts measured so far, in order.
+    var measuredCounts: [Int] = []
 
     public init(scratch: String, runs: Int, tlsShare: Double, dataplane: Bool, log: Bool) {
         self.scratch = scratch
@@ -189,6 +191,23 @@ public final class BenchRunner {
             failure = try nginxTest(settings)
         }
         if let failure { throw CLIError("bench: nginx -t refused the rendered config: \(failure)") }
+        if let nginx = median("nginx -t", count) {
+            // Per route, and against the previous size measured: linear growth keeps the first flat and the second
+            // at the size ratio.
+            results.append(
+                BenchResult(
+                    routes: count, metric: "nginx -t per route (µs)", medianMs: round3(nginx * 1000 / Double(count)),
+                    minMs: 0, maxMs: 0))
+            if let previous = measuredCounts.last, let before = median("nginx -t", previous) {
+                results.append(
+                    BenchResult(
+                        routes: count,
+                        metric:
+                            "nginx -t / at \(previous) routes (ratio; linear \(round3(Double(count) / Double(previous))))",
+                        medianMs: round3(nginx / before), minMs: 0, maxMs: 0))
+            }
+        }
+        measuredCounts.append(count)
         if let core = median("graph + status", count), let render = median("render", count),
             let nginx = median("nginx -t", count)
         {

@@ -44,6 +44,12 @@ public struct RenderedFile: Sendable, Equatable {
     public var content: String
     /// Keys and CA bundles: written with mode 0600.
     public var secret: Bool
+
+    public init(path: String, content: String, secret: Bool) {
+        self.path = path
+        self.content = content
+        self.secret = secret
+    }
 }
 
 /// Where one listener serves.
@@ -77,7 +83,10 @@ public struct RenderedConfig: Sendable, Equatable {
     public func file(_ path: String) -> RenderedFile? { files.first { $0.path == path } }
 
     /// The whole config as `nginx -T` prints it: each file after a `# configuration file` line.
-    public func dump(hidingSecrets: Bool = true) -> String {
+    public func dump(hidingSecrets: Bool = true) -> String { Self.dump(files, hidingSecrets: hidingSecrets) }
+
+    /// Files as `nginx -T` prints them (a served generation's, read back from its directory).
+    public static func dump(_ files: [RenderedFile], hidingSecrets: Bool = true) -> String {
         files.map { file in
             let body =
                 hidingSecrets && file.secret && file.content.contains("PRIVATE KEY")

@@ -1,3 +1,4 @@
+import Dataplane
 import Foundation
 
 /// A line diff between two generation directories, secret files shown by name only.
@@ -8,7 +9,8 @@ public enum ConfigDiff {
             var result: [String: String] = [:]
             for name in (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String]) ?? [] {
                 var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), !isDir.boolValue
+                guard name != DataplaneManager.fileList,
+                    FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDir), !isDir.boolValue
                 else { continue }
                 let text = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? ""
                 result[name] =

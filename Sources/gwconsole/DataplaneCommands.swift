@@ -122,6 +122,10 @@ struct Render: ParsableCommand {
 
     mutating func run() throws {
         try reportingErrors {
+            if let served = try servedConfigs() {
+                for files in served { Output.out(RenderedConfig.dump(files)) }
+                return
+            }
             let (store, graph) = try global.openReconciledStore(readOnly: true)
             let manager = DataplaneManager(stateDirectory: store.directory)
             let state = manager.load()
@@ -142,5 +146,28 @@ struct Render: ParsableCommand {
                         node, graph: graph, snapshot: snapshot, state: state, stateDirectory: manager.stateDirectory))
             }
         }
+    }
+
+    /// What the data plane serves, read from its generations, when that is what the store asks for (statuses fresh,
+    /// every Gateway programmed with its latest config): no graph is built. nil: render instead.
+    func servedConfigs() throws -> [[RenderedFile]]? {
+        guard !global.session.clusterMode else { return nil }
+        let store = try global.openFreshStore()
+        let manager = DataplaneManager(stateDirectory: store.directory)
+        let state = manager.load()
+        guard state.running else { return nil }
+        let refs = try DataplaneReport.gateways(store: store, controllerName: global.controllerConfig.controllerName)
+            .filter {
+                $0.namespace == global.effectiveNamespace && (gateway == nil || $0.name == gateway)
+            }
+        guard !refs.isEmpty else { return nil }
+        var served: [[RenderedFile]] = []
+        for ref in refs {
+            guard let record = state.gateways[ref.namespacedName], let files = manager.servedFiles(record) else {
+                return nil
+            }
+            served.append(files)
+        }
+        return served
     }
 }

@@ -14,7 +14,8 @@ struct BenchTests {
         let results = json?["results"] as? [[String: Any]] ?? []
         let metrics = Set(results.compactMap { $0["metric"] as? String })
         for metric in [
-            "decode", "store write", "snapshot read", "graph + status", "render", "nginx -t", "core / nginx -t (ratio)",
+            "decode", "store write", "snapshot read", "graph + status", "render", "nginx -t", "nginx -t per route (µs)",
+            "core / nginx -t (ratio)",
             "console first frame", "console frame", "apply to serving (one route)", "peak RSS (MB)",
             "guide: BackendTLSPolicy apply to first 200", "guide: console first frame",
         ] {

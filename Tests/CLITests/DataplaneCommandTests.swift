@@ -93,6 +93,12 @@ struct DataplaneCommandTests {
         #expect(render.contains("# HTTPRoute default/secure-app rule 0 match 0"))
         #expect(render.contains("proxy_ssl_name \"secure-app.example.com\";"))
         #expect(render.contains("proxy_ssl_verify on;"))
+        // It is the generation nginx serves, file for file (the CA bundle too; no private key in this one).
+        let served = live.cli.state + "/dp/1/current/"
+        for file in ["nginx.conf", "conf.d/servers.conf", "conf.d/upstreams.conf"] {
+            let content = try String(contentsOfFile: served + file, encoding: .utf8)
+            #expect(render.contains("# configuration file \(file):\n\(content)"), "\(file)")
+        }
     }
 
     @Test("a wrong CA and a wrong hostname make 502, never plain HTTP")
@@ -186,6 +192,12 @@ struct DataplaneCommandTests {
         #expect(status.contains("bind()"), "nginx's own message in status: \(status)")
         let report = try live.run(["status"]).stdout
         #expect(report.contains("not programmed"))
+        // render shows the config the store asks for (with the new listener), not the generation still serving.
+        let render = try live.run(["render", "gateway"]).stdout
+        #expect(render.contains("listen \(ip):\(port + 1) default_server;"), "\(render)")
+        let servedNow = try String(
+            contentsOfFile: live.cli.state + "/dp/1/current/conf.d/servers.conf", encoding: .utf8)
+        #expect(!servedNow.contains("listen \(ip):\(port + 1) default_server;"))
     }
 
     @Test("down stops nginx; status and Gateway status say so")

@@ -363,6 +363,29 @@ public final class DataplaneManager: @unchecked Sendable {
             }
             guard written else { throw DataplaneError("cannot write \(path): \(String(cString: strerror(errno)))") }
         }
+        // The files in the renderer's order, for `render` to print a served generation without rendering it again.
+        let list = config.files.map { "\($0.secret ? "secret" : "file") \($0.path)\n" }.joined()
+        try list.write(toFile: dir + "/" + Self.fileList, atomically: false, encoding: .utf8)
+    }
+
+    /// A generation's list of its files (`file PATH` or `secret PATH` per line).
+    public static let fileList = "files.list"
+
+    /// The files of the generation a Gateway serves, read back in the renderer's order; nil when it serves none,
+    /// nginx refused the latest config (what is served is not what the store asks for), or the generation was
+    /// written without its list.
+    public func servedFiles(_ record: GatewayRecord) -> [RenderedFile]? {
+        guard record.generation > 0, record.programmed, record.failedFingerprint == nil else { return nil }
+        let dir = directory(record) + "/generations/\(record.generation)"
+        guard let list = try? String(contentsOfFile: dir + "/" + Self.fileList, encoding: .utf8) else { return nil }
+        var files: [RenderedFile] = []
+        for line in list.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, let content = try? String(contentsOfFile: dir + "/" + parts[1], encoding: .utf8)
+            else { return nil }
+            files.append(RenderedFile(path: String(parts[1]), content: content, secret: parts[0] == "secret"))
+        }
+        return files
     }
 
     /// A fingerprint of a config's content independent of its generation and directory (FNV-1a, 64 bits): the
