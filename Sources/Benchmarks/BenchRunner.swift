@@ -131,7 +131,8 @@ public final class BenchRunner {
         let saved = runsOverride
         runsOverride = if count >= 50_000 { 1 } else if count >= 10_000 { min(runs, 3) } else { nil }
         defer { runsOverride = saved }
-        let cluster = SyntheticCluster(routes: count, tlsShare: tlsShare, grpcShare: grpcShare, endpoint: "127.0.0.1")
+        let cluster = SyntheticCluster(
+            routes: count, tlsShare: tlsShare, grpcShare: grpcShare, endpoint: Self.backendAddress)
         let yaml = Data(cluster.manifests().utf8)
         var objects: [DecodedObject] = []
         try time("decode", routes: count) {
@@ -219,7 +220,7 @@ public final class BenchRunner {
         try measureCommands(count: count, store: store, reconciler: reconciler, cluster: cluster)
         try measureIncremental(count: count, store: store, config: config, objects: objects)
         if dataplane && count <= 10_000 {
-            try applyToServing(count: count, store: store, config: config, objects: objects)
+            try applyToServing(count: count, store: store, config: config, objects: objects, cluster: cluster)
         }
         results.append(
             BenchResult(
@@ -361,9 +362,73 @@ public final class BenchRunner {
         }
     }
 
+    /// Where the synthetic Services' endpoints are: the backend `measureRequests` starts listens there.
+    public static let backendAddress = "127.0.177.250"
+
+    /// Request latency through the Gateway: sequential requests on one kept connection to a plain route (`route`'s
+    /// host and path), its Service answered by an nginx that returns 200. p50 and p99 in microseconds, the client's
+    /// (libcurl's) own time included.
+    public func measureRequests(count: Int, route: Int, binding: ListenerBinding, requests: Int = 2_000) throws {
+        let dir = scratch + "/backend-\(count)"
+        try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
+        let conf = """
+            \(geteuid() == 0 ? "user root;\n" : "")worker_processes 1;
+            pid "\(dir)/nginx.pid";
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                keepalive_requests 1000000;
+                server {
+                    listen \(Self.backendAddress):8080;
+                    location / { return 200 "ok\\n"; }
+                }
+            }
+
+            """
+        try conf.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        let arguments = ["-p", dir + "/", "-e", dir + "/logs/error.log", "-c", dir + "/nginx.conf"]
+        guard try Spawn.run("/usr/sbin/nginx", arguments, outputPath: dir + "/logs/start.log") == 0 else {
+            throw CLIError(
+                "bench: the backend nginx did not start: \((try? String(contentsOfFile: dir + "/logs/start.log", encoding: .utf8)) ?? "")"
+            )
+        }
+        defer { _ = try? Spawn.run("/usr/sbin/nginx", arguments + ["-s", "stop"], outputPath: dir + "/logs/stop.log") }
+        let host = "host-\(route / 10).example.com"
+        let request = HTTPProbe.Request(
+            url: "http://\(host):\(binding.port)/p\(route % 10)/latency",
+            resolve: ["\(host):\(binding.port):\(binding.address)"])
+        let connection = HTTPProbe.Connection()
+        let deadline = Date().addingTimeInterval(30)
+        var status = connection.perform(request).status
+        while status != 200 && Date() < deadline {
+            usleep(10_000)
+            status = connection.perform(request).status
+        }
+        guard status == 200 else { throw CLIError("bench: \(request.url) through the Gateway answered \(status)") }
+        var samples: [Double] = []
+        samples.reserveCapacity(requests)
+        for _ in 0..<requests {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = connection.perform(request)
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000)
+            guard result.status == 200 else {
+                throw CLIError("bench: \(request.url) through the Gateway answered \(result.status)")
+            }
+        }
+        samples.sort()
+        for (metric, value) in [("p50", samples[samples.count / 2]), ("p99", samples[samples.count * 99 / 100])] {
+            results.append(
+                BenchResult(
+                    routes: count, metric: "request through the Gateway \(metric) (µs)", medianMs: round3(value),
+                    minMs: round3(samples.first!), maxMs: round3(samples.last!)))
+        }
+    }
+
     /// One route changed on a running data plane until a request through the Gateway sees the change: stored,
     /// the resident controller woken, statuses written, the config rendered and reloaded (nginx's one parse).
-    public func applyToServing(count: Int, store: Store, config: ControllerConfig, objects: [DecodedObject]) throws {
+    public func applyToServing(
+        count: Int, store: Store, config: ControllerConfig, objects: [DecodedObject], cluster: SyntheticCluster
+    ) throws {
         let manager = DataplaneManager(stateDirectory: store.directory)
         try manager.up(portOffset: 37_000, pinnedAddress: nil)
         let paths = ControllerPaths(stateDirectory: store.directory)
@@ -388,6 +453,9 @@ public final class BenchRunner {
             throw CLIError(
                 "bench: the resident controller did not program the synthetic Gateway: \(manager.load().gateways.values.first?.message ?? "")"
             )
+        }
+        if let plain = (0..<count).first(where: { !cluster.isTLS($0) && !cluster.isGRPC($0) }) {
+            try measureRequests(count: count, route: plain, binding: binding)
         }
         var samples: [Double] = []
         var served = DispatchTime.now()
@@ -528,9 +596,12 @@ public final class BenchRunner {
     public static func table(_ results: [BenchResult]) -> String {
         var text = "ROUTES\tMETRIC\tMEDIAN\tMIN\tMAX\n"
         for r in results {
-            let unit = r.metric.contains("ratio") || r.metric.contains("MB") ? "" : " ms"
+            // A metric in µs says so in its name, as ratios and MB do; the rest are milliseconds.
+            let unit =
+                r.metric.contains("ratio") || r.metric.contains("MB") ? "" : r.metric.contains("µs") ? " µs" : " ms"
             let extra =
-                unit.isEmpty ? ["", ""] : [String(format: "%.2f ms", r.minMs), String(format: "%.2f ms", r.maxMs)]
+                unit.isEmpty || (r.minMs == 0 && r.maxMs == 0)
+                ? ["", ""] : [String(format: "%.2f", r.minMs) + unit, String(format: "%.2f", r.maxMs) + unit]
             text +=
                 [String(r.routes), r.metric, String(format: "%.2f", r.medianMs) + unit, extra[0], extra[1]].joined(
                     separator: "\t") + "\n"

@@ -23,6 +23,12 @@ public struct SyntheticCluster {
         caPEM = CertificateInspector.issue(commonName: "bench-ca", dnsName: nil, isCA: true)?.cert ?? ""
     }
 
+    /// Whether route `index` is a GRPCRoute, and whether its Service has a BackendTLSPolicy.
+    public func isGRPC(_ index: Int) -> Bool { grpcShare > 0 && index % grpcEvery == grpcEvery - 1 }
+    public func isTLS(_ index: Int) -> Bool { tlsShare > 0 && index % tlsEvery == 0 }
+    var tlsEvery: Int { tlsShare <= 0 ? Int.max : max(1, Int((1 / tlsShare).rounded())) }
+    var grpcEvery: Int { grpcShare <= 0 ? Int.max : max(1, Int((1 / grpcShare).rounded())) }
+
     public var namespaces: [String] { (0..<min(10, max(1, routes / 100))).map { "bench-\($0)" } }
 
     public func namespace(of route: Int) -> String { namespaces[route % namespaces.count] }
@@ -70,12 +76,10 @@ public struct SyntheticCluster {
 
                 """
         }
-        let tlsEvery = tlsShare <= 0 ? Int.max : max(1, Int((1 / tlsShare).rounded()))
-        let grpcEvery = grpcShare <= 0 ? Int.max : max(1, Int((1 / grpcShare).rounded()))
         for i in 0..<routes {
             let ns = namespace(of: i)
             out +=
-                i % grpcEvery == grpcEvery - 1
+                isGRPC(i)
                 ? """
                 ---
                 apiVersion: gateway.networking.k8s.io/v1
@@ -118,7 +122,7 @@ public struct SyntheticCluster {
                 endpoints: [{addresses: [\(endpoint)], conditions: {ready: true}}]
 
                 """
-            if i % tlsEvery == 0 {
+            if isTLS(i) {
                 out += """
                     ---
                     apiVersion: gateway.networking.k8s.io/v1

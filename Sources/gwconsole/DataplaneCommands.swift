@@ -20,7 +20,7 @@ struct Up: ParsableCommand {
     var address: String?
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     @Flag(
         inversion: .prefixedNo,
@@ -47,7 +47,7 @@ struct Up: ParsableCommand {
             try global.reconcileChange(store, trigger: "up", request: .force)
             let gateways = try DataplaneReport.gateways(
                 store: store, controllerName: global.controllerConfig.controllerName)
-            try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: output == "json")
+            try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: output == .json)
         }
     }
 }
@@ -91,7 +91,7 @@ struct Status: ParsableCommand {
     var gateway: String?
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     mutating func run() throws {
         try reportingErrors {
@@ -105,7 +105,7 @@ struct Status: ParsableCommand {
                 throw CLIError(
                     "Error from server (NotFound): gateways.gateway.networking.k8s.io \"\(only.name)\" not found")
             }
-            try DataplaneReport.print(manager: manager, gateways: gateways, only: only, json: output == "json")
+            try DataplaneReport.print(manager: manager, gateways: gateways, only: only, json: output == .json)
         }
     }
 }

@@ -19,7 +19,7 @@ struct Doctor: ParsableCommand {
     var allNamespaces = false
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     @Option(
         name: .long,
@@ -76,7 +76,7 @@ struct Doctor: ParsableCommand {
             let (kept, ignored) = gate.apply(findings)
             let shown = Finding.ordered(kept)
             failed = gate.fails(shown)
-            if output == "json" {
+            if output == .json {
                 struct Report: Encodable {
                     var findings: [Finding]
                     var ignored: Int

@@ -46,14 +46,13 @@ struct Explain: ParsableCommand {
     var send = false
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     mutating func run() throws {
         var mismatch = false
         try reportingErrors {
             guard let parsed = RequestURL(url) else { throw CLIError("error: \(url): give an http:// or https:// URL") }
             let (host, scheme, urlPort) = (parsed.host, parsed.scheme, parsed.port)
-            if let output, output != "json" { throw CLIError("error: -o \(output): the only format is json") }
             for line in header where !line.contains(":") || line.hasPrefix(":") {
                 throw CLIError("error: -H \(line): give 'Name: value'")
             }
@@ -93,7 +92,7 @@ struct Explain: ParsableCommand {
                     store: store, insecure: insecure)
                 mismatch = sent?.agrees == false
             }
-            if output == "json" {
+            if output == .json {
                 struct Report: Encodable {
                     var explanation: Explanation
                     var sent: SentCheck?

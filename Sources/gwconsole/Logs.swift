@@ -24,7 +24,7 @@ struct Logs: ParsableCommand {
     var follow = false
 
     @Option(name: [.customShort("o"), .long], help: "With --gateway: json prints one JSON object per request.")
-    var output: String?
+    var output: JSONOutput?
 
     @Option(name: .long, help: "With --gateway: only requests of a route, host=HOST, or a status class (4xx).")
     var filter: String?
@@ -62,11 +62,10 @@ struct Logs: ParsableCommand {
     }
 
     func requests(_ name: String) throws {
-        guard output == nil || output == "json" else { throw CLIError("error: -o takes json") }
         let filter = filter.map(RequestFilter.init(text:)) ?? RequestFilter()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = output == "json"
+        let json = output == .json
         func print(_ record: RequestRecord) {
             guard filter.matches(record) else { return }
             if json, let data = try? encoder.encode(record) {

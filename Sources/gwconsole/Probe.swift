@@ -71,7 +71,7 @@ struct Probe: ParsableCommand {
     var name: String?
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     @Option(
         name: .long,
@@ -147,7 +147,7 @@ struct Probe: ParsableCommand {
                 } catch let failure as StreamRouteProbe.Failure {
                     throw CLIError(failure.description)
                 }
-                if output == "json" {
+                if output == .json {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                     Output.out(String(decoding: try encoder.encode(result), as: UTF8.self) + "\n")
@@ -234,7 +234,7 @@ struct Probe: ParsableCommand {
                 headers: request.headers, graph: graph,
                 dataplane: dataplane,
                 snapshot: try Reconciler(store: store, config: global.controllerConfig).snapshot())
-            if output == "json" {
+            if output == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 Output.out(
@@ -325,7 +325,7 @@ struct Probe: ParsableCommand {
         }
         let path = "/" + outcome.result.method.drop { $0 == "/" }
         let record = GRPCRouteProbe.record(log, from: offset, path: String(path))
-        if output == "json" {
+        if output == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Output.out(String(decoding: try encoder.encode(outcome.result), as: UTF8.self) + "\n")

@@ -18,7 +18,7 @@ struct WhatIfOptions: ParsableArguments {
     var requests: Int?
 
     @Option(name: [.customShort("o"), .long], help: "With --what-if: output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     mutating func validate() throws {
         if !whatIf, since != nil || requests != nil || output != nil {
@@ -28,7 +28,6 @@ struct WhatIfOptions: ParsableArguments {
             throw ValidationError("--since \(since): give a duration such as 10m, 90s or 1h")
         }
         if let requests, requests < 1 { throw ValidationError("--requests \(requests): give a positive number") }
-        if let output, output != "json" { throw ValidationError("-o \(output): the only format is json") }
     }
 
     func run(_ change: WhatIfChange, session: Session) throws {
@@ -36,7 +35,7 @@ struct WhatIfOptions: ParsableArguments {
         if let since { window.since = WhatIfWindow.since(since) ?? window.since }
         if let requests { window.requests = requests }
         let report = try session.whatIf(change, window: window)
-        if output == "json" {
+        if output == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Output.out(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n")

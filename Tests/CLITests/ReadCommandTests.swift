@@ -26,6 +26,25 @@ struct ReadCommandTests {
         #expect(row[0] == "service/secure-app" && row[1] == "ClusterIP" && row[3] == "<none>" && row[4] == "8443/TCP")
     }
 
+    @Test("-o takes json where json is the only other format: anything else is refused before the command runs")
+    func jsonOnlyFormats() throws {
+        let cli = try guideState()
+        for arguments in [
+            ["status", "-o", "yaml"], ["doctor", "-o", "yaml"], ["logs", "--gateway", "gateway", "-o", "wide"],
+            ["explain", "http://secure-app.example.com/", "-o", "yaml"],
+            ["probe", "http://127.0.0.1:9/", "-o", "text"],
+            ["delete", "--what-if", "backendtlspolicy", "backend-tls", "-o", "yaml"],
+        ] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 64, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(
+                result.stderr.contains("'\(arguments.last!)'") && result.stderr.contains("'json'")
+                    && result.stdout.isEmpty,
+                "\(arguments): \(result.stderr)")
+        }
+        #expect(try cli.run(["get", "backendtlspolicies"]).stdout.contains("backend-tls"))
+    }
+
     @Test("names, plural, short and full names resolve to the same kind")
     func kindNames() throws {
         let cli = try guideState()

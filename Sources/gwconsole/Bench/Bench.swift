@@ -35,7 +35,7 @@ struct Bench: ParsableCommand {
     var noDataplane = false
 
     @Option(name: [.customShort("o"), .long], help: "Output format: json.")
-    var output: String?
+    var output: JSONOutput?
 
     func run() throws {
         try reportingErrors {
@@ -49,11 +49,11 @@ struct Bench: ParsableCommand {
             // Data planes and pods of their own: addresses apart from the user's (127.0.100.x), high ports.
             setenv("GWCONSOLE_ADDRESS_BASE", "127.0.177", 1)
             let runner = BenchRunner(
-                scratch: scratch, runs: runs, tlsShare: tlsShare, dataplane: !noDataplane, log: output != "json")
+                scratch: scratch, runs: runs, tlsShare: tlsShare, dataplane: !noDataplane, log: output != .json)
             runner.grpcShare = grpcShare
             for count in counts { try runner.measure(routes: count) }
             if !noDataplane { try runner.measureGuide() }
-            if output == "json" {
+            if output == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 Output.out(
