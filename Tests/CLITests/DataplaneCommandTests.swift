@@ -200,6 +200,41 @@ struct DataplaneCommandTests {
         #expect(!servedNow.contains("listen \(ip):\(port + 1) default_server;"))
     }
 
+    @Test(
+        "two state directories started at once with default settings and the same port offset: each leases addresses of its own, both serve the guide"
+    )
+    func twoStateDirectories() throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["GWCONSOLE_ADDRESS_BASE"] = nil
+        environment["GWCONSOLE_PORT_OFFSET"] = String(Int.random(in: 410...600) * 100)
+        let states = [CLI(), CLI()]
+        defer { for cli in states { _ = try? cli.run(["down"], environment: environment) } }
+        let env = environment
+        DispatchQueue.concurrentPerform(iterations: states.count) { index in
+            _ = try? states[index].run(["up"], environment: env)
+            _ = try? states[index].run(["apply", "-f", CLI.guide], environment: env)
+        }
+        var served: [String] = []
+        for cli in states {
+            let status = try cli.run(["status"], environment: environment).stdout
+            let values = Dictionary(
+                status.split(separator: "\n").compactMap { line -> (String, String)? in
+                    let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                    return parts.count == 2 ? (parts[0], parts[1]) : nil
+                }, uniquingKeysWith: { first, _ in first })
+            let ip = try #require(values["GW_IP"], "\(status)")
+            let port = try #require(values["GW_PORT"].flatMap(Int.init), "\(status)")
+            let answer = try LiveDataplane.curl(host: "secure-app.example.com", ip: ip, port: port)
+            #expect(answer.status == 200 && answer.body == "hello from pod secure-app\n", "\(ip):\(port) \(answer)")
+            served.append(ip)
+            // The lease names the state directory that holds it.
+            let base = ip.split(separator: ".").dropLast().joined(separator: ".")
+            let lease = try String(contentsOfFile: "/tmp/gwconsole-lease-" + base, encoding: .utf8)
+            #expect(lease == cli.state + "\n")
+        }
+        #expect(Set(served).count == 2, "\(served)")
+    }
+
     @Test("down stops nginx; status and Gateway status say so")
     func down() throws {
         let (live, ip, port) = try guideWithoutPolicy()

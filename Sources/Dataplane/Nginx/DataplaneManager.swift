@@ -63,6 +63,9 @@ public final class DataplaneManager: @unchecked Sendable {
         public var gateways: [String: GatewayRecord] = [:]
         /// The index (and so the address) each Gateway got, kept when it is deleted so it comes back on the same one.
         public var assigned: [String: Int]? = [:]
+        /// The loopback /24 this state directory leased at its last `up` (`AddressLease`), or the one
+        /// `GWCONSOLE_ADDRESS_BASE` chose then.
+        public var addressBase: String?
 
         public init() {}
 
@@ -121,11 +124,36 @@ public final class DataplaneManager: @unchecked Sendable {
         for key in state.gateways.keys { state.gateways[key]!.failedFingerprint = nil }
         state.portOffset = portOffset
         state.pinnedAddress = pinnedAddress
-        if let pinnedAddress {
-            for key in state.gateways.keys { state.gateways[key]!.address = pinnedAddress }
+        var lease: AddressLease.Claim?
+        defer { lease?.release() }
+        if let chosen = Self.chosenBase {
+            // Chosen by hand: no lease; kept, so commands run without the variable use the same range.
+            state.addressBase = chosen
+        } else if pinnedAddress == nil {
+            guard let claim = AddressLease.claim(stateDirectory: stateDirectory, previous: state.addressBase) else {
+                throw DataplaneError(
+                    "every loopback range gwconsole leases (127.0.100-254.*, 127.1.*) is held by another state directory's running data plane; stop one (gwconsole --state DIR down) or choose addresses with GWCONSOLE_ADDRESS_BASE"
+                )
+            }
+            // Held locked until the state below says the data plane is up.
+            lease = claim
+            state.addressBase = claim.base
+        }
+        for key in state.gateways.keys {
+            state.gateways[key]!.address = pinnedAddress ?? Self.address(index: state.gateways[key]!.index, in: state)
         }
         try save(state)
     }
+
+    /// The first three octets of the addresses this state directory's Gateways and pods use.
+    public var addressBase: String { Self.base(load()) }
+
+    /// `GWCONSOLE_ADDRESS_BASE`, when set.
+    static var chosenBase: String? {
+        ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func base(_ state: State) -> String { chosenBase ?? state.addressBase ?? "127.0.100" }
 
     /// Stops every nginx it started.
     public func down() throws {
@@ -163,11 +191,8 @@ public final class DataplaneManager: @unchecked Sendable {
         NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: directory(record) + "/run")
     }
 
-    static func address(index: Int) -> String {
-        let base =
-            ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "127.0.100"
-        return "\(base).\(index % 254 == 0 ? 254 : index % 254)"
+    static func address(index: Int, in state: State) -> String {
+        "\(base(state)).\(index % 254 == 0 ? 254 : index % 254)"
     }
 
     // MARK: Sync
@@ -197,7 +222,8 @@ public final class DataplaneManager: @unchecked Sendable {
                         state.assigned = (state.assigned ?? [:]).merging([key: index]) { $1 }
                     }
                     return GatewayRecord(
-                        index: index, address: state.pinnedAddress ?? Self.address(index: index), generation: 0,
+                        index: index, address: state.pinnedAddress ?? Self.address(index: index, in: state),
+                        generation: 0,
                         lastGenerationWritten: 0, programmed: false, message: "", bindings: [], fingerprint: "",
                         history: [])
                 }()

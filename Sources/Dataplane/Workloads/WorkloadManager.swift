@@ -82,10 +82,11 @@ public struct WorkloadManager: Sendable {
             try? FileManager.default.removeItem(atPath: root + "/" + entry)
         }
         var usedIPs = Set(existing.compactMap { $0.status?["podIP"]?.stringValue })
+        let addressBase = DataplaneManager(stateDirectory: store.directory).addressBase
         for pod in desired {
             // One pod that cannot be set up (its files cannot be written) says so in its status; the others go on.
             do {
-                try syncPod(pod, running: running, usedIPs: &usedIPs)
+                try syncPod(pod, running: running, addressBase: addressBase, usedIPs: &usedIPs)
             } catch {
                 let key = ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
                 let message = "cannot set up the pod's files: \(error.localizedDescription)"
@@ -138,14 +139,9 @@ public struct WorkloadManager: Sendable {
         NginxProcess(binary: NginxProcess.locate() ?? "nginx", runtime: podRoot(namespace, name) + "/run")
     }
 
-    static func podAddress(_ n: Int) -> String {
-        let base =
-            ProcessInfo.processInfo.environment["GWCONSOLE_ADDRESS_BASE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? "127.0.100"
-        return "\(base).\(100 + n)"
-    }
+    static func podAddress(_ n: Int, base: String) -> String { "\(base).\(100 + n)" }
 
-    func syncPod(_ pod: DesiredPod, running: Bool, usedIPs: inout Set<String>) throws {
+    func syncPod(_ pod: DesiredPod, running: Bool, addressBase: String, usedIPs: inout Set<String>) throws {
         let key = ObjectKey(groupKind: ResourceRegistry.pod.groupKind, namespace: pod.namespace, name: pod.name)
         let stored = try store.get(key)
         let spec = pod.deployment.spec.template.spec
@@ -172,10 +168,12 @@ public struct WorkloadManager: Sendable {
         var status = try store.get(key)?.status ?? [:]
         let container = spec.containers.first
         var ip = status["podIP"]?.stringValue
+        // A pod keeps its address while it is in the range the data plane leased (a new range at `up` moves it).
+        if let current = ip, !current.hasPrefix(addressBase + ".") { ip = nil }
         if ip == nil {
             var n = 0
-            while usedIPs.contains(Self.podAddress(n)) && n < 99 { n += 1 }
-            ip = Self.podAddress(n)
+            while usedIPs.contains(Self.podAddress(n, base: addressBase)) && n < 99 { n += 1 }
+            ip = Self.podAddress(n, base: addressBase)
             usedIPs.insert(ip!)
         }
         let restarts = status["containerStatuses"]?.arrayValue?.first?["restartCount"]?.intValue ?? 0
