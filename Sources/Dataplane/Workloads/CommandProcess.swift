@@ -20,8 +20,7 @@ struct CommandProcess {
         guard let first = fields.first, let pid = pid_t(first), pid > 0 else { return nil }
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid { return nil }
-        // A zombie has finished: its parent (the resident controller that started it) has not reaped it yet.
-        guard NginxProcess.isAlive(pid) else { return nil }
+        guard kill(pid, 0) == 0 else { return nil }
         if fields.count > 1, Self.startTime(pid) != String(fields[1]) { return nil }
         return pid
     }

@@ -83,6 +83,8 @@ public struct WorkloadManager: Sendable {
         }
         var usedIPs = Set(existing.compactMap { $0.status?["podIP"]?.stringValue })
         let addressBase = DataplaneManager(stateDirectory: store.directory).addressBase
+        // The data plane stopped (`down`): every pod's process at once, before each pod's status says so.
+        if !running { stopAll() }
         for pod in desired {
             // One pod that cannot be set up (its files cannot be written) says so in its status; the others go on.
             do {
