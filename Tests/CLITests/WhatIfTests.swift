@@ -49,11 +49,20 @@ struct WhatIfTests {
         #expect(try live.run(["up"]).status == 0)
         #expect(try live.run(["scenario", "run", "secure-backend"]).status == 0)
         let gateway = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
+        let log = try #require(DataplaneManager(stateDirectory: live.cli.state).requestLog(gateway: "default/gateway"))
+        func logged() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count
+        }
+        let earlier = logged()
         for path in ["/", "/", "/", "/other"] {
             let answer = try LiveDataplane.curl(
                 host: "secure-app.example.com", ip: gateway.ip, port: gateway.port, path: path)
             #expect(answer.status == 200 && answer.body.contains("hello from pod secure-app"))
         }
+        // nginx logs a request after its answer is sent: the four lines are in the log before it is compared.
+        let deadline = Date().addingTimeInterval(30)
+        while logged() < earlier + 4 && Date() < deadline { usleep(20_000) }
+        #expect(logged() == earlier + 4)
         let before = try Self.untouched(live)
         // What a killed what-if left (its process gone) is reclaimed by the next one.
         let stale = "/tmp/gwconsole-whatif-stale\(UUID().uuidString.prefix(6))"

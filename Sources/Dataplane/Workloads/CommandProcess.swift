@@ -44,15 +44,19 @@ struct CommandProcess {
 
     /// SIGTERM, then SIGKILL to what is left after two seconds: the command and every process of its session
     /// (it was started in a session of its own), also when the command itself already died and left children
-    /// that would keep the pod's port.
-    func stop() {
+    /// that would keep the pod's port. `zombiesStopped`: a finished process nobody has reaped yet counts as gone
+    /// (for `down`, once the resident controller that started it has stopped: an init that does not reap, as in
+    /// a container, would otherwise cost every pod the whole two seconds); else it counts as there until its parent
+    /// reaps it.
+    func stop(zombiesStopped: Bool = false) {
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
             let first = text.split(whereSeparator: \.isWhitespace).first, let leader = pid_t(first), leader > 1
         else { return }
         let alive = pid
         for member in Self.session(leader) + (alive.map { [$0] } ?? []) { kill(member, SIGTERM) }
         let deadline = Date().addingTimeInterval(2)
-        while (self.pid != nil || !Self.session(leader).isEmpty) && Date() < deadline { usleep(10_000) }
+        func there() -> Bool { zombiesStopped ? pid.map(NginxProcess.isAlive) ?? false : pid != nil }
+        while (there() || !Self.session(leader).isEmpty) && Date() < deadline { usleep(10_000) }
         for member in Self.session(leader) { kill(member, SIGKILL) }
         if let alive = self.pid { kill(alive, SIGKILL) }
         unlink(pidFile)

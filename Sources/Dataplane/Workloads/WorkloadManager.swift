@@ -608,7 +608,7 @@ public struct WorkloadManager: Sendable {
             Thread.detachNewThread {
                 NginxProcess(binary: binary, runtime: runtime).stop()
                 // A pod whose process is a command of its own (the echo server, a mapped image) goes too.
-                CommandProcess(runtime: runtime).stop()
+                CommandProcess(runtime: runtime).stop(zombiesStopped: true)
                 group.leave()
             }
         }
