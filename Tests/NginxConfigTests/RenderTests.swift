@@ -57,6 +57,25 @@ func renderAndTest(_ yaml: String, snippets: Bool = false) throws -> (config: Re
     return (rendered, status == 0 ? nil : output)
 }
 
+/// A CA ConfigMap `ca` (its `ca.crt` as a YAML double-quoted value, `\n` escaped) and a BackendTLSPolicy `tls` on
+/// `svc` verifying `svc.example.com` with it, after `baseObjects`.
+func backendTLSObjects(caCertificate: String) -> String {
+    """
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: ca}
+    data: {ca.crt: "\(caCertificate)"}
+    ---
+    apiVersion: gateway.networking.k8s.io/v1
+    kind: BackendTLSPolicy
+    metadata: {name: tls}
+    spec:
+      targetRefs: [{group: "", kind: Service, name: svc}]
+      validation: {hostname: svc.example.com, caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]}
+
+    """
+}
+
 let baseObjects = """
     apiVersion: gateway.networking.k8s.io/v1
     kind: Gateway
@@ -414,19 +433,7 @@ struct RequestLogConfigTests {
         let ca = try #require(CertificateInspector.issue(commonName: "ca", dnsName: nil, isCA: true)).cert
             .replacingOccurrences(of: "\n", with: "\\n")
         let (config, nginxT) = try renderAndTest(
-            baseObjects + """
-                ---
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: ca}
-                data: {ca.crt: "\(ca)"}
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: BackendTLSPolicy
-                metadata: {name: tls}
-                spec:
-                  targetRefs: [{group: "", kind: Service, name: svc}]
-                  validation: {caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}], hostname: svc.example.com}
+            baseObjects + "---\n" + backendTLSObjects(caCertificate: ca) + """
                 ---
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: HTTPRoute

@@ -10,18 +10,9 @@ import Testing
 @Suite("Shadow data plane")
 struct ShadowDataplaneTests {
     static let manifests =
-        baseObjects + """
-            apiVersion: v1
-            kind: ConfigMap
-            metadata: {name: ca}
-            data: {ca.crt: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n"}
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: BackendTLSPolicy
-            metadata: {name: tls}
-            spec:
-              targetRefs: [{group: "", kind: Service, name: svc}]
-              validation: {hostname: svc.example.com, caCertificateRefs: [{group: "", kind: ConfigMap, name: ca}]}
+        baseObjects
+        + backendTLSObjects(caCertificate: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n")
+            + """
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute

@@ -342,23 +342,3 @@ public struct Reconciler: Sendable {
         return (snapshot, versions)
     }
 }
-
-/// An exclusive advisory lock on a file (flock), held until released.
-final class FileLock {
-    private var fd: Int32
-
-    init?(path: String) {
-        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return nil }
-        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-    }
-
-    func release() {
-        guard fd >= 0 else { return }
-        flock(fd, LOCK_UN)
-        close(fd)
-        fd = -1
-    }
-
-    deinit { release() }
-}

@@ -19,23 +19,11 @@ enum AddressLease {
 
     /// A base taken, its lease still locked: the caller marks its data plane up, then releases the lock, so another
     /// `up` waiting on the lease sees it held.
-    final class Claim {
+    struct Claim {
         let base: String
-        private var fd: Int32
+        let lock: FileLock
 
-        init(base: String, fd: Int32) {
-            self.base = base
-            self.fd = fd
-        }
-
-        func release() {
-            guard fd >= 0 else { return }
-            flock(fd, LOCK_UN)
-            close(fd)
-            fd = -1
-        }
-
-        deinit { release() }
+        func release() { lock.release() }
     }
 
     /// Takes a base for `stateDirectory`: `previous` when it is free or already ours, else the first free one; nil
@@ -50,11 +38,9 @@ enum AddressLease {
 
     /// Takes one base when its lease is free, stale or ours.
     static func take(_ base: String, for stateDirectory: String) -> Claim? {
-        let fd = open(path(base), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        // Another user's lease (the sticky /tmp keeps it theirs): held.
-        guard fd >= 0 else { return nil }
-        let claim = Claim(base: base, fd: fd)
-        guard flock(fd, LOCK_EX) == 0 else { return nil }
+        // Another user's lease (the sticky /tmp keeps it theirs) cannot be opened: held.
+        guard let lock = FileLock(path: path(base), mode: 0o644, noFollow: true) else { return nil }
+        let fd = lock.descriptor
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = pread(fd, &buffer, buffer.count, 0)
         let holder = String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
@@ -62,7 +48,7 @@ enum AddressLease {
         if !holder.isEmpty && holder != stateDirectory && holds(holder) { return nil }
         let text = Array((stateDirectory + "\n").utf8)
         guard ftruncate(fd, 0) == 0, pwrite(fd, text, text.count, 0) == text.count else { return nil }
-        return claim
+        return Claim(base: base, lock: lock)
     }
 
     /// Whether the state directory named in a lease still holds it: it exists and its data plane is up, with an

@@ -604,11 +604,18 @@ public struct WorkloadManager: Sendable {
         let binary = NginxProcess.locate() ?? "nginx"
         for entry in entries {
             let runtime = root + "/" + entry + "/run"
+            let nginx = NginxProcess(binary: binary, runtime: runtime)
+            let command = CommandProcess(runtime: runtime)
+            // Called on every reconcile while the data plane is down: only pods with a process get a thread.
+            guard
+                FileManager.default.fileExists(atPath: nginx.pidFile)
+                    || FileManager.default.fileExists(atPath: command.pidFile)
+            else { continue }
             group.enter()
             Thread.detachNewThread {
-                NginxProcess(binary: binary, runtime: runtime).stop()
+                nginx.stop()
                 // A pod whose process is a command of its own (the echo server, a mapped image) goes too.
-                CommandProcess(runtime: runtime).stop(zombiesStopped: true)
+                command.stop(zombiesStopped: true)
                 group.leave()
             }
         }
