@@ -11,6 +11,8 @@ packages=(
   nginx-light           # the embedded data plane and local workloads
   libnginx-mod-stream   # TCP, UDP and TLS passthrough listeners (nginx's stream module, ssl_preread)
   libnginx-mod-stream-js # njs in the stream block: a plain port with GRPCRoutes splits h2c from HTTP/1.1
+  libnginx-mod-http-js  # njs for local pods whose own nginx.conf loads it (NGF's header-filter example)
+  bubblewrap            # local pods run in a sandbox of their own (mount, PID, user namespaces)
   curl                  # tests drive the data plane as the guide does
   openssl               # the conformance tests make the suite's certificates with the openssl command
   tmux                  # tests drive the console in a real terminal

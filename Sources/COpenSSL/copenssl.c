@@ -201,7 +201,7 @@ done:
 
 int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *sans,
                          long not_before_seconds, long not_after_seconds, int is_ca, int key_algorithm, int key_size,
-                         char **out_cert, char **out_key) {
+                         const char *key_usage, const char *ext_key_usage, char **out_cert, char **out_key) {
     int ok = 0;
     EVP_PKEY *key = NULL;
     switch (key_algorithm) {
@@ -237,8 +237,14 @@ int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem
     X509_set_issuer_name(cert, issuer != NULL ? X509_get_subject_name(issuer) : name);
     X509 *signer = issuer != NULL ? issuer : cert;
     add_ext(cert, signer, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "CA:FALSE");
-    add_ext(cert, signer, NID_key_usage, is_ca ? "critical,digitalSignature,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
-    if (!is_ca) add_ext(cert, signer, NID_ext_key_usage, "serverAuth");
+    char usage[256];
+    snprintf(usage, sizeof usage, "critical,%s",
+             is_ca ? "digitalSignature,keyCertSign,cRLSign"
+                   : (key_usage != NULL && key_usage[0] != 0 ? key_usage : "digitalSignature,keyEncipherment"));
+    if (!add_ext(cert, signer, NID_key_usage, usage)) goto done;
+    if (!is_ca && ext_key_usage != NULL && ext_key_usage[0] != 0 &&
+        !add_ext(cert, signer, NID_ext_key_usage, ext_key_usage))
+        goto done;
     add_ext(cert, signer, NID_subject_key_identifier, "hash");
     if (issuer != NULL) add_ext(cert, signer, NID_authority_key_identifier, "keyid:always");
     // A subjectAltName OpenSSL cannot take fails the issuance rather than giving a certificate without names.

@@ -108,7 +108,8 @@ extension CertificateInspector {
         let ok = gw_issue_certificate(
             request.issuer?.cert, request.issuer?.key, request.commonName,
             request.subjectAltNames.joined(separator: ","),
-            0, Int(request.validFor), request.isCA ? 1 : 0, algorithm, size, &cert, &key)
+            0, Int(request.validFor), request.isCA ? 1 : 0, algorithm, size,
+            request.keyUsages.joined(separator: ","), request.extendedKeyUsages.joined(separator: ","), &cert, &key)
         defer {
             free(cert)
             free(key)

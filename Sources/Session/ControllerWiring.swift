@@ -70,7 +70,8 @@ extension Session {
         return LocalImages(
             echoServer: [ControllerProcess.executable, "echo-server"],
             dnsServer: [ControllerProcess.executable, "dns-server"],
-            grpcServer: [ControllerProcess.executable, "grpc-server"], mappings: mappings)
+            grpcServer: [ControllerProcess.executable, "grpc-server"],
+            podSandbox: [ControllerProcess.executable, "pod-sandbox"], mappings: mappings)
     }
 
     nonisolated(unsafe) private static var warned: Set<String> = []

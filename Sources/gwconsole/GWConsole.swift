@@ -20,6 +20,7 @@ struct GWConsole: ParsableCommand {
             Apply.self, Get.self, Describe.self, Delete.self, Up.self, Down.self, Status.self, Render.self,
             ConfigCommand.self, Logs.self, ScenarioCommand.self, Probe.self, Explain.self, Doctor.self, Bench.self,
             ControllerCommand.self, EchoServerCommand.self, DNSServerCommand.self, GRPCServerCommand.self,
+            PodSandboxCommand.self,
         ])
 
     @OptionGroup var global: GlobalOptions

@@ -133,6 +133,17 @@ final class LiveDataplane {
         return (ip, port)
     }
 
+    /// Waits until `condition` holds, up to `seconds`; throws naming `what` when it does not.
+    func waitFor(_ what: String, seconds: Double = 10, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(20_000)
+        }
+        if try condition() { return }
+        throw TimedOut(description: "timed out after \(seconds) s waiting for \(what)")
+    }
+
     /// Runs the real curl as the guide does: `curl --resolve host:port:ip http://host:port/path`.
     static func curl(
         host: String, ip: String, port: Int, path: String = "/", extra: [String] = [], scheme: String = "http"
@@ -155,4 +166,9 @@ final class LiveDataplane {
         guard let split = text.lastIndex(of: "\n") else { return (0, text) }
         return (Int(text[text.index(after: split)...]) ?? 0, String(text[..<split]))
     }
+}
+
+/// A condition a test waited for did not come.
+struct TimedOut: Error, CustomStringConvertible {
+    var description: String
 }

@@ -42,6 +42,18 @@ struct CertManagerDecodingTests {
         let plain = try Certificate.decode(try #require(minimal.first).object)
         #expect(
             CertificateIssueRequest(plain.spec, issuer: nil).key == .rsa(bits: 2048), "RSA 2048 unless asked otherwise")
+        // Usages: none asked, cert-manager's default (digital signature, key encipherment, no extended usage, so a
+        // certificate serves as a client's too); asked, in OpenSSL's names.
+        let defaults = CertificateIssueRequest(plain.spec, issuer: nil)
+        #expect(defaults.keyUsages.isEmpty && defaults.extendedKeyUsages.isEmpty)
+        let withUsages = try Certificate.decode(
+            try #require(
+                try decode(
+                    "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: u}\nspec: {secretName: s, issuerRef: {name: i}, commonName: u, usages: [digital signature, client auth, server auth]}\n"
+                ).first
+            ).object)
+        let asked = CertificateIssueRequest(withUsages.spec, issuer: nil)
+        #expect(asked.keyUsages == ["digitalSignature"] && asked.extendedKeyUsages == ["clientAuth", "serverAuth"])
         // An unknown field is an error naming it, as for every modelled kind.
         #expect(throws: ManifestErrors.self) {
             try decode(

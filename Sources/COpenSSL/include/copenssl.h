@@ -40,8 +40,10 @@ int gw_make_certificate(const char *issuer_cert_pem, const char *issuer_key_pem,
 /// `key_size` bits, 1 ECDSA on P-256/P-384/P-521 by `key_size`, 2 Ed25519), signed by the issuer's key (both issuer
 /// PEMs NULL: self-signed), valid from now + `not_before_seconds` to now + `not_after_seconds`, with the CN (may be
 /// empty), `sans` in OpenSSL's form ("DNS:a,DNS:b,IP:10.0.0.1"; may be empty), a random serial, key identifiers and
-/// CA or server usages. Returns 1 and sets *out_cert and *out_key (PEM, freed by the caller), else 0.
+/// CA usages, or for a leaf `key_usage` (OpenSSL's names, "digitalSignature,keyEncipherment" when NULL or empty) and
+/// `ext_key_usage` (no extendedKeyUsage extension when NULL or empty, as cert-manager issues by default). Returns 1
+/// and sets *out_cert and *out_key (PEM, freed by the caller), else 0.
 int gw_issue_certificate(const char *issuer_cert_pem, const char *issuer_key_pem, const char *common_name, const char *sans,
                          long not_before_seconds, long not_after_seconds, int is_ca, int key_algorithm, int key_size,
-                         char **out_cert, char **out_key);
+                         const char *key_usage, const char *ext_key_usage, char **out_cert, char **out_key);
 #endif

@@ -20,4 +20,11 @@ const void *gw_memmem(const void *haystack, size_t haystack_length, const void *
 void gw_install_stop_handler(void);
 /// Whether SIGTERM or SIGINT arrived since `gw_install_stop_handler`.
 int gw_stop_requested(void);
+/// A local pod's network (pod_sandbox.c): binds each of `count` host sockets (`protocols[i]` 0 TCP, 1 UDP, on
+/// `addresses[i]:host_ports[i]`), moves into a new network namespace (inside a new user namespace when not root) with
+/// only loopback up, runs `argv` there, and forwards each host socket to `127.0.0.1:pod_ports[i]` inside (a TCP
+/// port listens only once the pod does). SIGTERM stops the child (SIGKILL after 2 s). Returns the child's exit
+/// status, or 1 or 2 when the sandbox could not be made (the reason on stderr).
+int gw_pod_sandbox(int count, const int *protocols, const char *const *addresses, const int *host_ports,
+                   const int *pod_ports, char *const *argv);
 #endif

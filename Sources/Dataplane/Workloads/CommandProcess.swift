@@ -25,6 +25,11 @@ struct CommandProcess {
         return pid
     }
 
+    /// The running process, not counting one that finished and waits for a parent to reap it (a zombie): for
+    /// a sandboxed nginx pod, whose liveness is nginx's (a killed sandbox under an init that does not reap, as in a
+    /// container, is not running).
+    var running: pid_t? { pid.flatMap { NginxProcess.isAlive($0) ? $0 : nil } }
+
     /// A process's start time (field 22 of /proc/PID/stat), which with its pid names it uniquely.
     static func startTime(_ pid: pid_t) -> String? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

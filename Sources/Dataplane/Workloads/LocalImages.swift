@@ -10,14 +10,19 @@ public struct LocalImages: Sendable, Equatable {
     public var dnsServer: [String]?
     /// grpc-go's helloworld greeter (`kic-test-grpc-server`): this program and `grpc-server`.
     public var grpcServer: [String]?
+    /// The pods' sandbox helper (network namespace and forwarding): this program and `pod-sandbox`; nil runs nginx
+    /// pods as host processes, as before sandboxes.
+    public var podSandbox: [String]?
     public var mappings: [ImageMapping]
 
     public init(
-        echoServer: [String]?, dnsServer: [String]? = nil, grpcServer: [String]? = nil, mappings: [ImageMapping]
+        echoServer: [String]?, dnsServer: [String]? = nil, grpcServer: [String]? = nil, podSandbox: [String]? = nil,
+        mappings: [ImageMapping]
     ) {
         self.echoServer = echoServer
         self.dnsServer = dnsServer
         self.grpcServer = grpcServer
+        self.podSandbox = podSandbox
         self.mappings = mappings
     }
 

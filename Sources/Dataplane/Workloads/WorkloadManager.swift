@@ -128,6 +128,9 @@ public struct WorkloadManager: Sendable {
 
     func isAlive(_ namespace: String, _ name: String) -> Bool {
         let command = command(namespace, name)
+        if FileManager.default.fileExists(atPath: podRoot(namespace, name) + "/.sandbox") {
+            return command.running != nil
+        }
         if FileManager.default.fileExists(atPath: command.pidFile) { return command.pid != nil }
         return process(namespace, name).pid != nil
     }
@@ -213,6 +216,14 @@ public struct WorkloadManager: Sendable {
             return
         }
         let podRoot = self.podRoot(pod.namespace, pod.name)
+        // nginx images run unchanged in a sandbox of their own where this machine can make one (docs/workloads.md);
+        // decided when the pod starts: one that runs goes on as it started.
+        let sandboxHelper: [String]? = {
+            guard profile == .nginx, let helper = images.podSandbox else { return nil }
+            if command(pod.namespace, pod.name).running != nil { return helper }
+            guard running, !(process(pod.namespace, pod.name).pid != nil && started) else { return nil }
+            return Self.sandboxProblem(helper: helper) == nil ? helper : nil
+        }()
         /// The container's volume mounts materialised under the pod's directory; nil when one cannot be (the pod's
         /// status then says why).
         func mountVolumes() throws -> [String]? {
@@ -234,7 +245,7 @@ public struct WorkloadManager: Sendable {
                     try configError(message)
                     return nil
                 }
-                if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx {
+                if mount.mountPath == "/etc/nginx/nginx.conf" && profile == .nginx && sandboxHelper == nil {
                     // Local nginx pods run gwconsole's main config around the pod's conf.d (addresses, paths, pid
                     // differ from a container's); a main config of the pod's own cannot run as written.
                     let message =
@@ -259,7 +270,7 @@ public struct WorkloadManager: Sendable {
                 try materialise(volume, at: podRoot + mount.mountPath, namespace: pod.namespace)
                 // A volume at /etc/nginx that holds an nginx.conf is the pod's own main config too (NGF's
                 // secure-backend example mounts one there).
-                if profile == .nginx, mount.mountPath == "/etc/nginx",
+                if profile == .nginx, sandboxHelper == nil, mount.mountPath == "/etc/nginx",
                     FileManager.default.fileExists(atPath: podRoot + "/etc/nginx/nginx.conf")
                 {
                     let message =
@@ -274,6 +285,40 @@ public struct WorkloadManager: Sendable {
             try runCommand(
                 command, pod: pod, container: container, port: profile.port(container), ip: ip!, running: running,
                 started: started, restarts: restarts, prepare: { try mountVolumes() != nil }, write: write)
+            return
+        }
+        if let sandboxHelper {
+            let process = command(pod.namespace, pod.name)
+            guard running else {
+                process.stop()
+                try write(
+                    phase: "Pending", ready: false,
+                    state: [
+                        "waiting": [
+                            "reason": "DataPlaneStopped",
+                            "message": "the data plane is not running: gwconsole up starts local workloads",
+                        ]
+                    ], restartCount: restarts)
+                return
+            }
+            if process.running != nil && started { return }
+            process.stop(zombiesStopped: true)
+            // A fresh start: the volumes as they are now (a key removed since is gone), the image's files.
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: podRoot)) ?? [] where entry != "run" {
+                try? FileManager.default.removeItem(atPath: podRoot + "/" + entry)
+            }
+            guard let paths = try mountVolumes() else { return }
+            let mounts = paths.map { path in
+                let mount = container.volumeMounts?.first { ("/" + $0.mountPath as NSString).standardizingPath == path }
+                let volume = spec.volumes?.first { $0.name == mount?.name }
+                return (path: path, writable: volume?.emptyDir != nil && mount?.readOnly != true)
+            }
+            let image = NginxImageFiles(image: container.image)
+            try runSandboxed(
+                try nginxSandbox(pod: pod, container: container, ip: ip!, mounts: mounts), helper: sandboxHelper,
+                forwards: Self.forwards(container, defaultPort: image.defaultPort), pod: pod, ip: ip!,
+                count: started ? restarts + 1 : restarts,
+                write: { try write(phase: $0, ready: $1, state: $2, restartCount: $3, message: $4) })
             return
         }
         let nginx = process(pod.namespace, pod.name)

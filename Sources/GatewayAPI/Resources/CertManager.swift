@@ -148,6 +148,10 @@ public struct CertificateIssueRequest: Sendable, Equatable {
     public var key: KeyAlgorithm
     /// The signing CA; nil: self-signed with its own new key.
     public var issuer: KeyPair?
+    /// Key usages in OpenSSL's names (empty: digitalSignature and keyEncipherment, cert-manager's default).
+    public var keyUsages: [String] = []
+    /// Extended key usages in OpenSSL's names (empty: none, so any purpose, as cert-manager issues by default).
+    public var extendedKeyUsages: [String] = []
 
     public init(
         commonName: String, subjectAltNames: [String], validFor: Double, isCA: Bool, key: KeyAlgorithm, issuer: KeyPair?
@@ -174,7 +178,29 @@ public struct CertificateIssueRequest: Sendable, Equatable {
         self.init(
             commonName: spec.commonName ?? "", subjectAltNames: sans, validFor: spec.validity, isCA: spec.isCA ?? false,
             key: key, issuer: issuer)
+        for usage in spec.usages ?? [] {
+            if let name = Self.keyUsageNames[usage.lowercased()] {
+                if !keyUsages.contains(name) { keyUsages.append(name) }
+            } else if let name = Self.extendedKeyUsageNames[usage.lowercased()], !extendedKeyUsages.contains(name) {
+                extendedKeyUsages.append(name)
+            }
+        }
     }
+
+    /// cert-manager's key usage names, in OpenSSL's.
+    static let keyUsageNames = [
+        "signing": "digitalSignature", "digital signature": "digitalSignature", "content commitment": "nonRepudiation",
+        "key encipherment": "keyEncipherment", "key agreement": "keyAgreement", "data encipherment": "dataEncipherment",
+        "cert sign": "keyCertSign", "crl sign": "cRLSign", "encipher only": "encipherOnly",
+        "decipher only": "decipherOnly",
+    ]
+    /// cert-manager's extended key usage names, in OpenSSL's.
+    static let extendedKeyUsageNames = [
+        "any": "anyExtendedKeyUsage", "server auth": "serverAuth", "client auth": "clientAuth",
+        "code signing": "codeSigning", "email protection": "emailProtection", "s/mime": "emailProtection",
+        "timestamping": "timeStamping", "ocsp signing": "OCSPSigning", "ipsec end system": "ipsecEndSystem",
+        "ipsec tunnel": "ipsecTunnel", "ipsec user": "ipsecUser", "microsoft sgc": "msSGC", "netscape sgc": "nsSGC",
+    ]
 }
 
 extension CertificateSpec {

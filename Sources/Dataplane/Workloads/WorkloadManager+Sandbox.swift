@@ -1,0 +1,165 @@
+import Foundation
+import GatewayAPI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Sandboxed nginx pods (docs/workloads.md, "Sandbox"): the image's nginx runs unchanged, with its own nginx.conf,
+/// conf.d and paths, in a sandbox that shows it its files and volumes and nothing of this machine's.
+extension WorkloadManager {
+    /// Why pods cannot run in sandboxes here, or nil; checked once per process by starting an empty one.
+    static func sandboxProblem(helper: [String]) -> String? {
+        sandboxCheck.lock.lock()
+        defer { sandboxCheck.lock.unlock() }
+        if let known = sandboxCheck.problem { return known.reason }
+        let reason = checkSandbox(helper: helper)
+        sandboxCheck.problem = .some((reason, ()))
+        return reason
+    }
+
+    private static let sandboxCheck = SandboxCheck()
+
+    /// The check's result, once known.
+    private final class SandboxCheck: @unchecked Sendable {
+        let lock = NSLock()
+        var problem: (reason: String?, Void)?
+    }
+
+    /// bubblewrap on this machine, or nil.
+    static var bwrap: String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/bwrap" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private static func checkSandbox(helper: [String]) -> String? {
+        if ProcessInfo.processInfo.environment["GWCONSOLE_POD_SANDBOX"] == "off" {
+            return "GWCONSOLE_POD_SANDBOX=off"
+        }
+        guard let bwrap else {
+            return "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
+        }
+        let output = NSTemporaryDirectory() + "gwconsole-sandbox-check-\(getpid()).log"
+        defer { unlink(output) }
+        let sandbox = PodSandbox(hostname: "check", binds: [], environment: [:], command: ["/usr/bin/true"])
+        let status = try? Spawn.run(
+            helper[0], Array(helper.dropFirst()) + ["--", bwrap] + sandbox.bwrapArguments(), outputPath: output)
+        if status == 0 { return nil }
+        let said = ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+            .split(separator: "\n").suffix(2).joined(separator: " | ")
+        return "a sandbox could not be made (\(said.isEmpty ? "exit status \(status ?? -1)" : said)): "
+            + "it needs user and network namespaces (sysctl kernel.unprivileged_userns_clone=1, "
+            + "user.max_user_namespaces > 0)"
+    }
+
+    /// The ports a pod's container listens on, as its manifest says (its image's default port when it names none).
+    static func forwards(_ container: Container, defaultPort: Int) -> [PodSandbox.Forward] {
+        let declared = (container.ports ?? []).map {
+            PodSandbox.Forward(udp: $0.protocol?.uppercased() == "UDP", port: Int($0.containerPort))
+        }
+        var seen: Set<String> = []
+        let unique = declared.filter { seen.insert("\($0.udp)/\($0.port)").inserted }
+        return unique.isEmpty ? [PodSandbox.Forward(port: defaultPort)] : unique
+    }
+
+    /// Lays out the image's files under the pod's directory around its volumes (`mounts`, already written there),
+    /// and describes the sandbox: what it shows where, and the command.
+    func nginxSandbox(
+        pod: DesiredPod, container: Container, ip: String, mounts: [(path: String, writable: Bool)]
+    ) throws -> PodSandbox {
+        let fm = FileManager.default
+        let podRoot = podRoot(pod.namespace, pod.name)
+        let image = NginxImageFiles(image: container.image)
+        let paths = mounts.map(\.path)
+        let etc = podRoot + "/etc/nginx"
+        // The image's /etc/nginx, unless a volume is mounted there (it hides the image's files, as on Kubernetes).
+        if !paths.contains("/etc/nginx") {
+            try fm.createDirectory(atPath: etc + "/conf.d", withIntermediateDirectories: true)
+            if !fm.fileExists(atPath: etc + "/nginx.conf") {
+                try image.mainConfig.write(toFile: etc + "/nginx.conf", atomically: true, encoding: .utf8)
+            }
+            for file in NginxImageFiles.sharedFiles where !fm.fileExists(atPath: etc + "/" + file) {
+                try? fm.copyItem(atPath: "/etc/nginx/" + file, toPath: etc + "/" + file)
+            }
+            if (try? fm.destinationOfSymbolicLink(atPath: etc + "/modules")) == nil {
+                try? fm.createSymbolicLink(atPath: etc + "/modules", withDestinationPath: "/usr/lib/nginx/modules")
+            }
+            if !paths.contains("/etc/nginx/conf.d") {
+                try image.defaultServer.write(toFile: etc + "/conf.d/default.conf", atomically: true, encoding: .utf8)
+            }
+        }
+        // Its own /etc: users, hosts, host name.
+        let own = podRoot + "/.sandbox"
+        try fm.createDirectory(atPath: own, withIntermediateDirectories: true)
+        let files = [
+            ("passwd", NginxImageFiles.passwd), ("group", NginxImageFiles.group),
+            ("hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n\(ip)\t\(pod.name)\n"),
+            ("hostname", pod.name + "\n"),
+        ]
+        var binds: [PodSandbox.Bind] = []
+        for (name, text) in files {
+            try text.write(toFile: own + "/" + name, atomically: true, encoding: .utf8)
+            binds.append(.init(source: own + "/" + name, target: "/etc/" + name))
+        }
+        if fm.fileExists(atPath: etc) { binds.append(.init(source: etc, target: "/etc/nginx")) }
+        // Volumes elsewhere, each at its path (one inside /etc/nginx or inside another is there already, unless
+        // it is writable, as an emptyDir is).
+        for mount in mounts.sorted(by: { $0.path.count < $1.path.count }) {
+            let covered = binds.contains { $0.target != mount.path && mount.path.hasPrefix($0.target + "/") }
+            if covered && !mount.writable { continue }
+            if binds.contains(where: { $0.target == mount.path }) { continue }
+            binds.append(.init(source: podRoot + mount.path, target: mount.path, writable: mount.writable))
+        }
+        // The container's command, as the image gives it by default (`nginx -g 'daemon off;'`), with the image's
+        // prefix (/etc/nginx: `load_module modules/…` finds the modules there).
+        var command = (container.command ?? []) + (container.args ?? [])
+        if command.isEmpty { command = ["nginx", "-g", "daemon off;"] }
+        var binary = NginxProcess.locate() ?? "/usr/sbin/nginx"
+        if !binary.hasPrefix("/usr/") {
+            binds.append(.init(source: binary, target: "/.gwconsole/nginx"))
+            binary = "/.gwconsole/nginx"
+        }
+        if command[0] == "nginx" || command[0].hasSuffix("/nginx") {
+            command[0] = binary
+            if !command.contains("-p") { command.insert(contentsOf: ["-p", "/etc/nginx/"], at: 1) }
+        }
+        var environment = self.environment(container, pod: pod, ip: ip)
+        environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        environment["HOSTNAME"] = pod.name
+        return PodSandbox(
+            hostname: pod.name, binds: binds, environment: environment, command: command,
+            workingDirectory: container.workingDir ?? "/")
+    }
+
+    /// Starts a sandboxed nginx pod; ready once it listens on its first TCP port (through its address here).
+    func runSandboxed(
+        _ sandbox: PodSandbox, helper: [String], forwards: [PodSandbox.Forward], pod: DesiredPod, ip: String,
+        count: Int64, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
+    ) throws {
+        let process = command(pod.namespace, pod.name)
+        guard let bwrap = Self.bwrap else { return }
+        let arguments =
+            Array(helper.dropFirst()) + forwards.flatMap { ["--forward", $0.argument(address: ip)] } + ["--", bwrap]
+            + sandbox.bwrapArguments()
+        func crashed(_ message: String) throws {
+            try write(
+                "Running", false, ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]], count,
+                message)
+        }
+        do {
+            try process.start([helper[0]] + arguments, environment: [])
+        } catch {
+            return try crashed("\(error)")
+        }
+        let port = forwards.first { !$0.udp }?.port ?? forwards[0].port
+        if process.waitUntilListening(address: ip, port: port, udp: forwards.allSatisfy(\.udp)) {
+            try write("Running", true, ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
+            return
+        }
+        let output = (try? String(contentsOfFile: process.logFile, encoding: .utf8)) ?? ""
+        process.stop()
+        try crashed(
+            "\(sandbox.command.joined(separator: " ")) did not listen on port \(port)"
+                + (output.isEmpty ? "" : ": " + output.split(separator: "\n").suffix(3).joined(separator: " | ")))
+    }
+}

@@ -1,0 +1,407 @@
+import Dataplane
+import Foundation
+import Testing
+
+/// nginx pods in sandboxes of their own (docs/workloads.md, "Sandbox"): the image's nginx runs its own nginx.conf
+/// unchanged, sees its volumes and nothing of this machine's, and listens on its manifest's port in a network of
+/// its own.
+@Suite("Pod sandboxes", .serialized)
+struct SandboxTests {
+    /// A pod's line in `get pods -o wide`: its name and IP.
+    func pod(_ live: LiveDataplane, _ prefix: String, namespace: String = "default") throws -> (
+        name: String, ip: String, line: String
+    ) {
+        let lines = try live.run(["get", "pods", "-o", "wide", "-n", namespace]).stdout.split(separator: "\n")
+        let line = try #require(lines.first { $0.hasPrefix(prefix + "-") }, "\(lines)")
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        return (fields[0], fields[5], String(line))
+    }
+
+    @Test("NGF's header-filter shape: a pod's own nginx.conf loads njs; the route's header filter reaches it")
+    func ownMainConfigWithNJS() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let applied = try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: lister-main}
+                data:
+                  nginx.conf: |
+                    user  nginx;
+                    worker_processes 1;
+                    pid /var/run/nginx.pid;
+                    load_module modules/ngx_http_js_module.so;
+                    events {}
+                    http {
+                        default_type text/plain;
+                        js_import /etc/nginx/lister.js;
+                        js_set $listed lister.listed;
+                        server { listen 8080; return 200 "$listed"; }
+                    }
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: lister-js}
+                data:
+                  lister.js: |
+                    function listed(r) {
+                        return Object.keys(r.headersIn).sort().map(function (h) { return h + '=' + r.headersIn[h]; }).join('\\n') + '\\n';
+                    }
+                    export default {listed};
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: lister}
+                spec:
+                  selector: {matchLabels: {app: lister}}
+                  template:
+                    metadata: {labels: {app: lister}}
+                    spec:
+                      containers:
+                      - name: lister
+                        image: nginx
+                        ports: [{containerPort: 8080}]
+                        volumeMounts:
+                        - {name: main, mountPath: /etc/nginx/nginx.conf, subPath: nginx.conf, readOnly: true}
+                        - {name: js, mountPath: /etc/nginx/lister.js, subPath: lister.js, readOnly: true}
+                      volumes:
+                      - {name: main, configMap: {name: lister-main}}
+                      - {name: js, configMap: {name: lister-js}}
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: lister}
+                spec:
+                  selector: {app: lister}
+                  ports: [{port: 80, targetPort: 8080, name: http}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gateway}
+                spec:
+                  gatewayClassName: nginx
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: lister}
+                spec:
+                  parentRefs: [{name: gateway}]
+                  hostnames: [lister.example.com]
+                  rules:
+                  - filters:
+                    - type: RequestHeaderModifier
+                      requestHeaderModifier:
+                        add: [{name: My-Added, value: from-the-route}]
+                    backendRefs: [{name: lister, port: 80}]
+                """)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try pod(live, "lister").line.contains("1/1     Running"))
+        let vars = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
+        let answer = try LiveDataplane.curl(host: "lister.example.com", ip: vars.ip, port: vars.port)
+        #expect(answer.status == 200, "\(answer)")
+        #expect(answer.body.contains("My-Added=from-the-route"), "\(answer.body)")
+        #expect(answer.body.contains("Host=lister.example.com:\(vars.port)"), "\(answer.body)")
+        #expect(try live.run(["down"]).status == 0)
+        #expect(WorkloadTests.processes(of: live.cli.state) == 0, "down leaves no process")
+    }
+
+    /// NGF's secure-backend shape: cert-manager issues the backend's and the Gateway's client certificates from one
+    /// CA; the backend's own nginx.conf (a volume at /etc/nginx) asks for a client certificate.
+    static let mutualTLS = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: cert-manager}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: ClusterIssuer
+        metadata: {name: selfsigned}
+        spec: {selfSigned: {}}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: Certificate
+        metadata: {name: root-ca, namespace: cert-manager}
+        spec: {isCA: true, commonName: Test Root, secretName: root-ca, issuerRef: {name: selfsigned, kind: ClusterIssuer}}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: ClusterIssuer
+        metadata: {name: ca-issuer}
+        spec: {ca: {secretName: root-ca}}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: Certificate
+        metadata: {name: backend}
+        spec:
+          secretName: backend-tls
+          commonName: backend.example.com
+          dnsNames: [backend.example.com]
+          issuerRef: {name: ca-issuer, kind: ClusterIssuer}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: Certificate
+        metadata: {name: gateway-client}
+        spec: {secretName: gateway-client, commonName: the-gateway, issuerRef: {name: ca-issuer, kind: ClusterIssuer}}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: backend-main}
+        data:
+          nginx.conf: |
+            worker_processes 1;
+            pid /tmp/nginx.pid;
+            events {}
+            http {
+                log_format verify 'verify=$ssl_client_verify subject=$ssl_client_s_dn';
+                access_log /var/log/nginx/access.log verify;
+                include /etc/nginx/conf.d/*.conf;
+            }
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: backend-server}
+        data:
+          app.conf: |
+            server {
+                listen 8443 ssl;
+                listen [::]:8443 ssl;
+                ssl_certificate /etc/nginx/tls/tls.crt;
+                ssl_certificate_key /etc/nginx/tls/tls.key;
+                ssl_client_certificate /etc/nginx/tls/ca.crt;
+                ssl_verify_client on;
+                location / { return 200 "mutual TLS with $ssl_client_s_dn\\n"; }
+            }
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: backend}
+        spec:
+          selector: {matchLabels: {app: backend}}
+          template:
+            metadata: {labels: {app: backend}}
+            spec:
+              containers:
+              - name: backend
+                image: nginxinc/nginx-unprivileged:latest
+                ports: [{containerPort: 8443}]
+                volumeMounts:
+                - {name: tls, mountPath: /etc/nginx/tls, readOnly: true}
+                - {name: server, mountPath: /etc/nginx/conf.d}
+                - {name: main, mountPath: /etc/nginx/}
+              volumes:
+              - {name: tls, secret: {secretName: backend-tls}}
+              - {name: server, configMap: {name: backend-server}}
+              - {name: main, configMap: {name: backend-main}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: backend}
+        spec:
+          selector: {app: backend}
+          ports: [{port: 8443, targetPort: 8443, name: https}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: backend}
+        spec:
+          parentRefs: [{name: gateway}]
+          hostnames: [backend.example.com]
+          rules: [{backendRefs: [{name: backend, port: 8443}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: backend-tls}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: backend}]
+          validation:
+            caCertificateRefs: [{group: "", kind: Secret, name: backend-tls}]
+            hostname: backend.example.com
+
+        """
+
+    static func gateway(clientCertificate: Bool) -> String {
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gateway}
+        spec:
+          gatewayClassName: nginx
+          listeners: [{name: http, port: 80, protocol: HTTP}]
+        \(clientCertificate ? "  tls: {backend: {clientCertificateRef: {kind: Secret, name: gateway-client}}}" : "")
+
+        """
+    }
+
+    @Test("NGF's secure-backend shape: mutual TLS to a backend that runs its own nginx.conf from a volume at /etc/nginx")
+    func mutualTLSToOwnConfig() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let applied = try live.run(
+            ["apply", "-f", "-"], stdin: Self.mutualTLS + "---\n" + Self.gateway(clientCertificate: false))
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try pod(live, "backend").line.contains("1/1     Running"))
+        let vars = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
+        // Without the Gateway's client certificate, the backend refuses the request.
+        let refused = try LiveDataplane.curl(host: "backend.example.com", ip: vars.ip, port: vars.port)
+        #expect(refused.status == 400 && refused.body.contains("No required SSL certificate was sent"), "\(refused)")
+        try live.run(["apply", "-f", "-"], stdin: Self.gateway(clientCertificate: true))
+        let answer = try LiveDataplane.curl(host: "backend.example.com", ip: vars.ip, port: vars.port)
+        #expect(answer.status == 200 && answer.body == "mutual TLS with CN=the-gateway\n", "\(answer)")
+        // The backend's own log format, in its log.
+        try live.waitFor("the backend to log the verified request") {
+            try live.run(["logs", "backend"]).stdout.contains("verify=SUCCESS subject=CN=the-gateway")
+        }
+        #expect(try live.run(["down"]).status == 0)
+    }
+
+    @Test("a pod sees its own files only: not the state directory, another namespace's Secret or the home directory")
+    func podSeesItsOwnFilesOnly() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let applied = try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: other}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: private, namespace: other}
+                data: {token: c2VjcmV0LXRva2Vu}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: peek}
+                data:
+                  app.conf: |
+                    server {
+                        listen 8080;
+                        location / { root /; autoindex on; }
+                        location = /whoami { return 200 "$hostname\\n"; }
+                    }
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: peek}
+                spec:
+                  selector: {matchLabels: {app: peek}}
+                  template:
+                    metadata: {labels: {app: peek}}
+                    spec:
+                      containers:
+                      - {name: web, image: nginx, ports: [{containerPort: 8080}], volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}]}
+                      volumes: [{name: conf, configMap: {name: peek}}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: plain}
+                spec:
+                  selector: {matchLabels: {app: plain}}
+                  template:
+                    metadata: {labels: {app: plain}}
+                    spec:
+                      containers: [{name: web, image: nginx}]
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: vault, namespace: other}
+                spec:
+                  selector: {matchLabels: {app: vault}}
+                  template:
+                    metadata: {labels: {app: vault}}
+                    spec:
+                      containers:
+                      - {name: web, image: nginx, volumeMounts: [{name: token, mountPath: /var/secret}]}
+                      volumes: [{name: token, secret: {secretName: private}}]
+                """)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let peek = try pod(live, "peek")
+        #expect(peek.line.contains("1/1     Running"), "\(peek.line)")
+        func get(_ path: String, port: Int = 8080) throws -> (status: Int, body: String) {
+            try LiveDataplane.curl(host: peek.ip, ip: peek.ip, port: port, path: path)
+        }
+        // Its host name is its own; its /etc is the image's.
+        #expect(try get("/whoami").body == peek.name + "\n")
+        let passwd = try get("/etc/passwd")
+        #expect(passwd.status == 200 && passwd.body.contains("nginx:x:101:101"), "\(passwd)")
+        let hostPasswd = (try? String(contentsOfFile: "/etc/passwd", encoding: .utf8)) ?? ""
+        #expect(passwd.body != hostPasswd)
+        // Nothing of this machine's beyond the system: not the state directory (the store with every namespace's
+        // Secrets, the other pods' volumes), not the home directory.
+        let listing = try get("/").body
+        for hidden in ["home/", "root/", "work/"] { #expect(!listing.contains("\"\(hidden)\""), "\(listing)") }
+        let state = URL(fileURLWithPath: live.cli.state).standardizedFileURL.path
+        #expect(try get(state + "/").status == 404)
+        let vault = try pod(live, "vault", namespace: "other")
+        let vaultDir = "\(state)/pods/other_\(vault.name)/var/secret/token"
+        #expect(FileManager.default.fileExists(atPath: vaultDir), "the other pod's Secret file exists here")
+        #expect(try get(vaultDir).status == 404)
+        #expect(try get(NSHomeDirectory() + "/").status == 404)
+        #expect(try get("/tmp/").body.contains(URL(fileURLWithPath: state).lastPathComponent) == false)
+        // An image's default port, 80, in the pod's own network (no root needed, no clash with this machine's 80).
+        let plain = try pod(live, "plain")
+        let welcome = try LiveDataplane.curl(host: plain.ip, ip: plain.ip, port: 80)
+        #expect(welcome.status == 200 && welcome.body.contains("Welcome to nginx!"), "\(welcome)")
+        #expect(try live.run(["down"]).status == 0)
+    }
+
+    @Test("SIGKILL of a pod's sandbox, or of the controller, then down: nothing of the state directory runs")
+    func killedSandboxLeavesNothing() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers: [{name: web, image: nginx}]
+                """)
+        let podDirs = try FileManager.default.contentsOfDirectory(atPath: live.cli.state + "/pods").filter {
+            $0.hasPrefix("default_web-")
+        }
+        #expect(podDirs.count == 2)
+        let first = live.cli.state + "/pods/" + podDirs[0]
+        let text = try String(contentsOfFile: first + "/run/process.pid", encoding: .utf8)
+        let sandbox = try #require(text.split(separator: " ").first.flatMap { pid_t($0) })
+        // The sandbox's processes: the helper, bubblewrap, nginx's master and worker.
+        let members = CommandProcessTestView.session(sandbox)
+        #expect(members.count >= 3, "\(members)")
+        kill(sandbox, SIGKILL)
+        try live.waitFor("every process of the killed sandbox to be gone") {
+            members.allSatisfy { kill($0, 0) != 0 || CommandProcessTestView.isZombie($0) }
+        }
+        // The controller killed too; down still finds and stops every pod.
+        let paths = ControllerPaths(stateDirectory: live.cli.state)
+        if paths.isRunning, let controller = paths.pid { kill(controller, SIGKILL) }
+        #expect(try live.run(["down"]).status == 0)
+        #expect(WorkloadTests.processes(of: live.cli.state) == 0, "nothing of the state directory runs")
+    }
+}
+
+/// The session and state of a process, read from /proc as `down` does.
+enum CommandProcessTestView {
+    static func stat(_ pid: pid_t) -> [Substring]? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        return text[text.index(after: close)...].split(separator: " ")
+    }
+
+    static func isZombie(_ pid: pid_t) -> Bool { stat(pid)?.first == "Z" }
+
+    static func session(_ leader: pid_t) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(pid_t.init).filter {
+            guard let fields = stat($0), fields.count > 3 else { return false }
+            return pid_t(fields[3]) == leader && fields[0] != "Z"
+        }
+    }
+}
