@@ -78,14 +78,18 @@ enum PodRules {
             let waiting = status.state?["waiting"]
             let terminated = status.state?["terminated"]
             let reason = waiting?["reason"]?.stringValue ?? terminated?["reason"]?.stringValue ?? ""
-            guard !reason.isEmpty, !notFaults.contains(reason) else { continue }
             let message = waiting?["message"]?.stringValue ?? terminated?["message"]?.stringValue ?? ""
+            // Still creating is no fault, unless a volume it needs is missing (it waits until someone makes it).
+            guard !reason.isEmpty, !notFaults.contains(reason) || message.hasPrefix(missingVolume) else { continue }
             return Problem(
                 container: status.name, image: status.image, reason: reason, message: message,
                 restarts: status.restartCount)
         }
         return nil
     }
+
+    /// How kubelet, and a local pod, say that a volume's ConfigMap or Secret is missing.
+    static let missingVolume = "MountVolume.SetUp failed for volume"
 
     static func ref(_ pod: Pod) -> ObjectRef {
         ObjectRef(group: "", kind: "Pod", namespace: pod.namespace ?? "default", name: pod.name)
@@ -129,6 +133,9 @@ enum PodRules {
                     command: [\(command.joined(separator: ", "))]
                     port: \(port)
                 """
+        case "ContainerCreating":
+            return
+                "create the ConfigMap or Secret the message names in namespace \(namespace) (or mark the volume optional: true); the pod starts once it exists"
         case "CreateContainerConfigError":
             return
                 "the pod's configuration cannot be given to it (the message says which); correct the Deployment's volumes or mounts, or map the image to a command of yours under images: in \(input.imageMapFile)"

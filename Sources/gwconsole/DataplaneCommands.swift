@@ -48,6 +48,9 @@ struct Up: ParsableCommand {
             let gateways = try DataplaneReport.gateways(
                 store: store, controllerName: global.controllerConfig.controllerName)
             try DataplaneReport.print(manager: manager, gateways: gateways, only: nil, json: output == .json)
+            if let warning = WorkloadManager.sandboxWarning(images: global.session.localImages) {
+                Output.error(warning)
+            }
         }
     }
 }

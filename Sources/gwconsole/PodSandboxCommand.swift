@@ -6,7 +6,8 @@ import Dataplane
 /// this machine's loopback forwarded to its ports inside.
 struct PodSandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pod-sandbox", abstract: "Run a local pod in a network namespace of its own (what local pods run).",
+        commandName: "pod-sandbox",
+        abstract: "Run a local pod in a network namespace of its own (what local pods run).",
         shouldDisplay: false)
 
     @Option(help: ArgumentHelp("A port to forward: tcp|udp:ADDRESS:PORT:POD_PORT.", valueName: "forward"))

@@ -233,7 +233,8 @@ struct SandboxTests {
         """
     }
 
-    @Test("NGF's secure-backend shape: mutual TLS to a backend that runs its own nginx.conf from a volume at /etc/nginx")
+    @Test(
+        "NGF's secure-backend shape: mutual TLS to a backend that runs its own nginx.conf from a volume at /etc/nginx")
     func mutualTLSToOwnConfig() throws {
         let live = LiveDataplane()
         #expect(try live.run(["up"]).status == 0)
@@ -384,6 +385,96 @@ struct SandboxTests {
         if paths.isRunning, let controller = paths.pid { kill(controller, SIGKILL) }
         #expect(try live.run(["down"]).status == 0)
         #expect(WorkloadTests.processes(of: live.cli.state) == 0, "nothing of the state directory runs")
+    }
+}
+
+extension SandboxTests {
+    @Test(
+        "a pod whose Secret is missing waits in ContainerCreating naming the mount, doctor says so, and it starts once the Secret exists"
+    )
+    func missingSecretWaits() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: keyed}
+                spec:
+                  selector: {matchLabels: {app: keyed}}
+                  template:
+                    metadata: {labels: {app: keyed}}
+                    spec:
+                      containers: [{name: web, image: nginx, volumeMounts: [{name: keys, mountPath: /etc/keys}]}]
+                      volumes: [{name: keys, secret: {secretName: later}}]
+                """)
+        let waiting = try pod(live, "keyed")
+        #expect(waiting.line.contains("0/1     ContainerCreating"), "\(waiting.line)")
+        let described = try live.run(["describe", "pod", waiting.name]).stdout
+        #expect(
+            described.contains("MountVolume.SetUp failed for volume \"keys\" : secret \"later\" not found"),
+            "\(described)")
+        let doctor = try live.run(["doctor"]).stdout
+        #expect(doctor.contains("ContainerCreating") && doctor.contains("create the ConfigMap or Secret"), "\(doctor)")
+        try live.run(
+            ["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Secret\nmetadata: {name: later}\ndata: {k: dg==}\n")
+        #expect(try pod(live, "keyed").line.contains("1/1     Running"))
+        #expect(try live.run(["down"]).status == 0)
+    }
+
+    @Test(
+        "as an ordinary user (nobody, through setpriv): up, the guide's pod in its sandbox, hello from pod secure-app")
+    func ordinaryUser() throws {
+        // Run as root, the suite checks the ordinary user's way here; run as an ordinary user, every test above does.
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let live = LiveDataplane()
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("gwconsole-nobody-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? fm.removeItem(atPath: dir) }
+        // The binary and the guide where nobody can read them (the checkout may be under a private home).
+        try fm.copyItem(atPath: CLI.binary, toPath: dir + "/gwconsole")
+        try fm.copyItem(atPath: CLI.guide, toPath: dir + "/guide.md")
+        for file in ["gwconsole", "guide.md"] {
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/" + file)
+        }
+        let home = dir + "/home"
+        let state = home + "/state"
+        func asNobody(_ arguments: [String]) throws -> (status: Int32, out: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments =
+                [
+                    "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/usr/bin/env", "-i",
+                    "PATH=/usr/bin:/bin",
+                    "HOME=\(home)", "GWCONSOLE_STATE=\(state)", "GWCONSOLE_ADDRESS_BASE=\(live.base)",
+                    "GWCONSOLE_PORT_OFFSET=\(live.portOffset)",
+                ] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = out
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        defer { _ = try? asNobody([dir + "/gwconsole", "down"]) }
+        try fm.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try fm.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: home)
+        let up = try asNobody([dir + "/gwconsole", "up"])
+        #expect(up.status == 0 && !up.out.contains("without a sandbox"), "\(up.out)")
+        let applied = try asNobody([dir + "/gwconsole", "apply", "-f", dir + "/guide.md"])
+        #expect(applied.status == 0, "\(applied.out)")
+        let pods = try asNobody([dir + "/gwconsole", "get", "pods", "-o", "name"]).out
+        let pod = try #require(pods.split(separator: "\n").first.map { String($0.dropFirst("pod/".count)) }, "\(pods)")
+        #expect(fm.fileExists(atPath: "\(state)/pods/default_\(pod)/.sandbox"), "the pod runs in a sandbox")
+        let vars = try #require(
+            LiveDataplane.gatewayVariables(try asNobody([dir + "/gwconsole", "status"]).out))
+        let answer = try LiveDataplane.curl(host: "secure-app.example.com", ip: vars.ip, port: vars.port)
+        #expect(answer.status == 200 && answer.body == "hello from pod secure-app\n", "\(answer)")
+        #expect(try asNobody([dir + "/gwconsole", "down"]).status == 0)
+        #expect(WorkloadTests.processes(of: state) == 0, "nothing of the state directory runs")
     }
 }
 

@@ -45,7 +45,8 @@ struct PodSandboxTests {
                 ["/usr", "/lib64"].contains(source) || PodSandbox.systemFiles.contains(source)
                     || source.hasPrefix("/state/pods/default_web-1/"), "\(source)")
         }
-        #expect(values(arguments, "--tmpfs").contains("/tmp") && values(arguments, "--tmpfs").contains("/var/cache/nginx"))
+        #expect(
+            values(arguments, "--tmpfs").contains("/tmp") && values(arguments, "--tmpfs").contains("/var/cache/nginx"))
         let remount = try #require(arguments.firstIndex(of: "--remount-ro"))
         let lastBind = try #require(arguments.lastIndex(of: "--ro-bind"))
         #expect(remount > lastBind && arguments[remount + 1] == "/")
@@ -68,7 +69,9 @@ struct PodSandboxTests {
         #expect(PodSandbox.Forward(port: 8080).argument(address: "127.0.100.101") == "tcp:127.0.100.101:8080:8080")
         #expect(PodSandbox.Forward(udp: true, port: 53).argument(address: "127.0.100.9") == "udp:127.0.100.9:53:53")
         let parsed = PodNetwork.Forward("udp:127.0.100.9:53:5353")
-        #expect(parsed?.udp == true && parsed?.address == "127.0.100.9" && parsed?.hostPort == 53 && parsed?.podPort == 5353)
+        #expect(
+            parsed?.udp == true && parsed?.address == "127.0.100.9" && parsed?.hostPort == 53 && parsed?.podPort == 5353
+        )
         for bad in ["tcp:127.0.0.1:8080", "sctp:127.0.0.1:1:1", "tcp:127.0.0.1:0:80", "tcp:127.0.0.1:80:99999", ""] {
             #expect(PodNetwork.Forward(bad) == nil, "\(bad)")
         }

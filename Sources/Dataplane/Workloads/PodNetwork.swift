@@ -32,8 +32,8 @@ public enum PodNetwork {
         let addresses = forwards.map { strdup($0.address) }
         let argv = command.map { strdup($0) } + [nil]
         defer {
-            addresses.forEach { free($0) }
-            argv.forEach { free($0) }
+            for pointer in addresses { free(pointer) }
+            for pointer in argv { free(pointer) }
         }
         return addresses.map { UnsafePointer($0) }.withUnsafeBufferPointer { addressPointers in
             argv.withUnsafeBufferPointer { argvPointer in

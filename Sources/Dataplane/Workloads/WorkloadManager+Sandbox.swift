@@ -18,6 +18,14 @@ extension WorkloadManager {
         return reason
     }
 
+    /// What `up` says when nginx pods cannot have sandboxes here (they then run as host processes, their
+    /// configuration rewritten, as before sandboxes), or nil.
+    public static func sandboxWarning(images: LocalImages) -> String? {
+        guard let helper = images.podSandbox, let problem = sandboxProblem(helper: helper) else { return nil }
+        return "Warning: local nginx pods run without a sandbox (\(problem)); they run as processes of this machine, "
+            + "their configuration rewritten, and cannot use their own nginx.conf (docs/workloads.md)\n"
+    }
+
     private static let sandboxCheck = SandboxCheck()
 
     /// The check's result, once known.
@@ -29,7 +37,9 @@ extension WorkloadManager {
     /// bubblewrap on this machine, or nil.
     static var bwrap: String? {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/bwrap" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/bwrap" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     private static func checkSandbox(helper: [String]) -> String? {

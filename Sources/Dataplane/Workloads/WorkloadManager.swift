@@ -237,6 +237,15 @@ public struct WorkloadManager: Sendable {
             var mounts: [String] = []
             for var mount in container.volumeMounts ?? [] {
                 guard let volume = spec.volumes?.first(where: { $0.name == mount.name }) else { continue }
+                // A ConfigMap or Secret that does not exist (and is not optional): the pod waits for it, as
+                // kubelet's do, and starts once it is there.
+                if let missing = try missingSource(volume, namespace: pod.namespace) {
+                    try write(
+                        phase: "Pending", ready: false,
+                        state: ["waiting": ["reason": "ContainerCreating", "message": .string(missing)]],
+                        restartCount: restarts, message: missing)
+                    return nil
+                }
                 // Inside the pod's directory only: a relative path is taken from the container's root, as kubelet does,
                 // and the root itself cannot be a mount.
                 mount.mountPath = ("/" + mount.mountPath as NSString).standardizingPath
@@ -521,6 +530,24 @@ public struct WorkloadManager: Sendable {
             }
         }
         return result
+    }
+
+    /// kubelet's message for a volume whose ConfigMap or Secret does not exist, or nil (it exists, is optional, or
+    /// the volume is of another kind).
+    func missingSource(_ volume: Volume, namespace: String) throws -> String? {
+        if let source = volume.configMap, let name = source.name, source.optional != true,
+            try store.get(ObjectKey(groupKind: ResourceRegistry.configMap.groupKind, namespace: namespace, name: name))
+                == nil
+        {
+            return "MountVolume.SetUp failed for volume \"\(volume.name)\" : configmap \"\(name)\" not found"
+        }
+        if let source = volume.secret, let name = source.secretName, source.optional != true,
+            try store.get(ObjectKey(groupKind: ResourceRegistry.secret.groupKind, namespace: namespace, name: name))
+                == nil
+        {
+            return "MountVolume.SetUp failed for volume \"\(volume.name)\" : secret \"\(name)\" not found"
+        }
+        return nil
     }
 
     /// Writes a ConfigMap or Secret volume's keys as files (Secret keys mode 0600).
