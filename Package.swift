@@ -5,7 +5,9 @@ let package = Package(
     name: "gwconsole",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "gwconsole", targets: ["gwconsole"])
+        .executable(name: "gwconsole", targets: ["gwconsole"]),
+        // A sandboxed pod's process, installed beside gwconsole (docs/workloads.md).
+        .executable(name: "gwconsole-pod-sandbox", targets: ["gwconsole-pod-sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -102,13 +104,14 @@ let package = Package(
                 "Session", "ConsoleShell",
             ]),
 
+        .executableTarget(name: "gwconsole-pod-sandbox", dependencies: ["CProcess"], path: "Sources/PodSandboxHelper"),
         .executableTarget(
             name: "gwconsole",
             dependencies: [
                 "GatewayAPI", "GatewayCore", "NginxConfig", "ResourcePrinters", "Dataplane",
                 "KubeClient", "Diagnostics", "Probing", "ConsoleUI", "Scenarios", "EchoBackend", "DNSBackend",
                 "GRPCBackend",
-                "Session", "ConsoleShell", "Benchmarks",
+                "Session", "ConsoleShell", "Benchmarks", "CProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -336,3 +336,43 @@ int gw_pod_sandbox(int count, const int *protocols, const char *const *addresses
     }
     return status;
 }
+
+/// `--forward tcp|udp:ADDRESS:PORT:POD_PORT` (repeated), `--`, then the command.
+int gw_pod_sandbox_main(int argc, char **argv) {
+    int protocols[GW_MAX_FORWARDS], host_ports[GW_MAX_FORWARDS], pod_ports[GW_MAX_FORWARDS];
+    static char addresses_storage[GW_MAX_FORWARDS][64];
+    const char *addresses[GW_MAX_FORWARDS];
+    int count = 0, i = 0;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        }
+        if (strcmp(argv[i], "--forward") != 0 || i + 1 >= argc) {
+            fprintf(stderr, "pod-sandbox: unexpected argument %s (usage: --forward tcp|udp:ADDRESS:PORT:POD_PORT ... -- COMMAND)\n",
+                    argv[i]);
+            return 2;
+        }
+        const char *spec = argv[++i];
+        char protocol[4] = {0}, address[64] = {0};
+        int host = 0, pod = 0, consumed = 0;
+        if (count == GW_MAX_FORWARDS ||
+            sscanf(spec, "%3[a-z]:%63[0-9.]:%d:%d%n", protocol, address, &host, &pod, &consumed) != 4 ||
+            spec[consumed] != 0 || (strcmp(protocol, "tcp") != 0 && strcmp(protocol, "udp") != 0) || host < 1 ||
+            host > 65535 || pod < 1 || pod > 65535) {
+            fprintf(stderr, "pod-sandbox: --forward %s: expected tcp|udp:ADDRESS:PORT:POD_PORT\n", spec);
+            return 2;
+        }
+        protocols[count] = strcmp(protocol, "udp") == 0;
+        memcpy(addresses_storage[count], address, sizeof address);
+        addresses[count] = addresses_storage[count];
+        host_ports[count] = host;
+        pod_ports[count] = pod;
+        count++;
+    }
+    if (i >= argc) {
+        fprintf(stderr, "pod-sandbox: give the pod's command after --\n");
+        return 2;
+    }
+    return gw_pod_sandbox(count, protocols, addresses, host_ports, pod_ports, argv + i);
+}

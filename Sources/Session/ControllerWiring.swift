@@ -71,7 +71,14 @@ extension Session {
             echoServer: [ControllerProcess.executable, "echo-server"],
             dnsServer: [ControllerProcess.executable, "dns-server"],
             grpcServer: [ControllerProcess.executable, "grpc-server"],
-            podSandbox: [ControllerProcess.executable, "pod-sandbox"], mappings: mappings)
+            podSandbox: Self.podSandboxCommand, mappings: mappings)
+    }
+
+    /// A sandboxed pod's process: `gwconsole-pod-sandbox` beside this program, else this program's `pod-sandbox`.
+    static var podSandboxCommand: [String] {
+        let helper = (ControllerProcess.executable as NSString).deletingLastPathComponent + "/gwconsole-pod-sandbox"
+        return FileManager.default.isExecutableFile(atPath: helper)
+            ? [helper] : [ControllerProcess.executable, "pod-sandbox"]
     }
 
     nonisolated(unsafe) private static var warned: Set<String> = []

@@ -18,6 +18,7 @@ struct BenchTests {
             "core / nginx -t (ratio)",
             "console first frame", "console frame", "apply to serving (one route)", "peak RSS (MB)",
             "guide: BackendTLSPolicy apply to first 200", "guide: console first frame",
+            "guide: pod start after a kill (reconcile to ready)",
             "request through the Gateway p50 (µs)", "request through the Gateway p99 (µs)",
         ] {
             #expect(metrics.contains(metric), "missing \(metric)")

@@ -389,6 +389,28 @@ struct SandboxTests {
 }
 
 extension SandboxTests {
+    @Test("the pod's process refuses a malformed port to forward, or no command, before it makes anything")
+    func helperUsage() throws {
+        for helper in [[CLI.binary + "-pod-sandbox"], [CLI.binary, "pod-sandbox"]] {
+            for arguments in [
+                ["--forward", "tcp:127.0.0.1:8080", "--", "/bin/true"], ["--forward", "sctp:127.0.0.1:1:1", "--", "/bin/true"],
+                ["--forward", "tcp:127.0.0.1:0:80", "--", "/bin/true"], ["--forward", "tcp:127.0.0.1:80:70000", "--", "/bin/true"],
+                ["--forward", "tcp:127.0.0.1:8080:8080"],
+            ] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: helper[0])
+                process.arguments = Array(helper.dropFirst()) + arguments
+                let err = Pipe()
+                process.standardError = err
+                try process.run()
+                let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 2, "\(helper) \(arguments)")
+                #expect(message.hasPrefix("pod-sandbox: "), "\(message)")
+            }
+        }
+    }
+
     @Test(
         "a pod whose Secret is missing waits in ContainerCreating naming the mount, doctor says so, and it starts once the Secret exists"
     )
@@ -435,8 +457,9 @@ extension SandboxTests {
         defer { try? fm.removeItem(atPath: dir) }
         // The binary and the guide where nobody can read them (the checkout may be under a private home).
         try fm.copyItem(atPath: CLI.binary, toPath: dir + "/gwconsole")
+        try fm.copyItem(atPath: CLI.binary + "-pod-sandbox", toPath: dir + "/gwconsole-pod-sandbox")
         try fm.copyItem(atPath: CLI.guide, toPath: dir + "/guide.md")
-        for file in ["gwconsole", "guide.md"] {
+        for file in ["gwconsole", "gwconsole-pod-sandbox", "guide.md"] {
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir + "/" + file)
         }
         let home = dir + "/home"

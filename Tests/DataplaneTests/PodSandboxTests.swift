@@ -64,17 +64,10 @@ struct PodSandboxTests {
         #expect(Array(arguments[(separator + 1)...]) == ["/usr/sbin/nginx", "-g", "daemon off;"])
     }
 
-    @Test("a forwarded port is tcp|udp:ADDRESS:PORT:POD_PORT; anything else is refused")
+    @Test("a forwarded port is the helper's tcp|udp:ADDRESS:PORT:POD_PORT")
     func forwards() {
         #expect(PodSandbox.Forward(port: 8080).argument(address: "127.0.100.101") == "tcp:127.0.100.101:8080:8080")
         #expect(PodSandbox.Forward(udp: true, port: 53).argument(address: "127.0.100.9") == "udp:127.0.100.9:53:53")
-        let parsed = PodNetwork.Forward("udp:127.0.100.9:53:5353")
-        #expect(
-            parsed?.udp == true && parsed?.address == "127.0.100.9" && parsed?.hostPort == 53 && parsed?.podPort == 5353
-        )
-        for bad in ["tcp:127.0.0.1:8080", "sctp:127.0.0.1:1:1", "tcp:127.0.0.1:0:80", "tcp:127.0.0.1:80:99999", ""] {
-            #expect(PodNetwork.Forward(bad) == nil, "\(bad)")
-        }
     }
 
     @Test("the nginx images' files: the official image on 80 as user nginx, the unprivileged one on 8080 with /tmp")

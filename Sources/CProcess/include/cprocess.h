@@ -27,4 +27,7 @@ int gw_stop_requested(void);
 /// status, or 1 or 2 when the sandbox could not be made (the reason on stderr).
 int gw_pod_sandbox(int count, const int *protocols, const char *const *addresses, const int *host_ports,
                    const int *pod_ports, char *const *argv);
+/// The pod sandbox's command line (`--forward tcp|udp:ADDRESS:PORT:POD_PORT` repeated, `--`, the command): the
+/// `gwconsole-pod-sandbox` helper's main and `gwconsole pod-sandbox`'s. Returns the exit status (2 for bad usage).
+int gw_pod_sandbox_main(int argc, char **argv);
 #endif
