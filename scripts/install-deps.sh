@@ -13,6 +13,7 @@ packages=(
   libnginx-mod-stream-js # njs in the stream block: a plain port with GRPCRoutes splits h2c from HTTP/1.1
   libnginx-mod-http-js  # njs for local pods whose own nginx.conf loads it (NGF's header-filter example)
   bubblewrap            # local pods run in a sandbox of their own (mount, PID, user namespaces)
+  golang-go             # golang pods (go run on a ConfigMap'd main.go, NGF's proxy-settings-policy example)
   curl                  # tests drive the data plane as the guide does
   openssl               # the conformance tests make the suite's certificates with the openssl command
   tmux                  # tests drive the console in a real terminal

@@ -7,7 +7,8 @@ import Foundation
 /// and runs it.
 struct PodSandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pod-sandbox", abstract: "Run a local pod in a network namespace of its own (what local pods run).",
+        commandName: "pod-sandbox",
+        abstract: "Run a local pod in a network namespace of its own (what local pods run).",
         shouldDisplay: false)
 
     @Argument(parsing: .captureForPassthrough, help: "--forward tcp|udp:ADDRESS:PORT:POD_PORT …, --, the command.")

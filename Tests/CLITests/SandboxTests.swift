@@ -389,12 +389,93 @@ struct SandboxTests {
 }
 
 extension SandboxTests {
+    @Test("a golang pod runs `go run` on its ConfigMap'd main.go in its sandbox, and serves through the Gateway")
+    func golangPod() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let applied = try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: greeter-source}
+                data:
+                  main.go: |
+                    package main
+
+                    import (
+                        "fmt"
+                        "net/http"
+                        "os"
+                    )
+
+                    func main() {
+                        host, _ := os.Hostname()
+                        http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+                            fmt.Fprintf(w, "hello from go on %s, HOME=%s\\n", host, os.Getenv("HOME"))
+                        })
+                        fmt.Println("listening on :8080")
+                        http.ListenAndServe(":8080", nil)
+                    }
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: greeter}
+                spec:
+                  selector: {matchLabels: {app: greeter}}
+                  template:
+                    metadata: {labels: {app: greeter}}
+                    spec:
+                      containers:
+                      - name: greeter
+                        image: golang:1.22-alpine
+                        command: ["/bin/sh"]
+                        args: ["-c", "cd /app && go run main.go"]
+                        ports: [{containerPort: 8080}]
+                        volumeMounts: [{name: app, mountPath: /app}]
+                      volumes: [{name: app, configMap: {name: greeter-source}}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: greeter}
+                spec:
+                  selector: {app: greeter}
+                  ports: [{port: 80, targetPort: 8080}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gateway}
+                spec:
+                  gatewayClassName: nginx
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: greeter}
+                spec:
+                  parentRefs: [{name: gateway}]
+                  hostnames: [go.example.com]
+                  rules: [{backendRefs: [{name: greeter, port: 80}]}]
+                """)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let greeter = try pod(live, "greeter")
+        #expect(greeter.line.contains("1/1     Running"), "\(greeter.line)")
+        let vars = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
+        let answer = try LiveDataplane.curl(host: "go.example.com", ip: vars.ip, port: vars.port)
+        #expect(answer.status == 200 && answer.body == "hello from go on \(greeter.name), HOME=/root\n", "\(answer)")
+        #expect(try live.run(["logs", "greeter"]).stdout.contains("listening on :8080"))
+        #expect(try live.run(["down"]).status == 0)
+        #expect(WorkloadTests.processes(of: live.cli.state) == 0)
+    }
+
     @Test("the pod's process refuses a malformed port to forward, or no command, before it makes anything")
     func helperUsage() throws {
         for helper in [[CLI.binary + "-pod-sandbox"], [CLI.binary, "pod-sandbox"]] {
             for arguments in [
-                ["--forward", "tcp:127.0.0.1:8080", "--", "/bin/true"], ["--forward", "sctp:127.0.0.1:1:1", "--", "/bin/true"],
-                ["--forward", "tcp:127.0.0.1:0:80", "--", "/bin/true"], ["--forward", "tcp:127.0.0.1:80:70000", "--", "/bin/true"],
+                ["--forward", "tcp:127.0.0.1:8080", "--", "/bin/true"],
+                ["--forward", "sctp:127.0.0.1:1:1", "--", "/bin/true"],
+                ["--forward", "tcp:127.0.0.1:0:80", "--", "/bin/true"],
+                ["--forward", "tcp:127.0.0.1:80:70000", "--", "/bin/true"],
                 ["--forward", "tcp:127.0.0.1:8080:8080"],
             ] {
                 let process = Process()

@@ -11,6 +11,9 @@ enum ImageProfile: Equatable {
     case nginxHello(plainText: Bool)
     /// `hashicorp/http-echo`: its `-text` on its `-listen` port (default 5678), with `-status-code` (default 200).
     case httpEcho(text: String, port: Int?, status: Int)
+    /// `golang`: the container's own command (`go run main.go` on a ConfigMap'd source, say) with this machine's Go,
+    /// only ever in a sandbox (docs/workloads.md).
+    case golang
     /// A process of its own: the Gateway API conformance echo server (`echo-basic`, this program's `echo-server`),
     /// or a command the user's image map gives the image. `port`: where it listens, when the image decides.
     case command([String], port: Int?)
@@ -35,7 +38,8 @@ enum ImageProfile: Equatable {
     /// The images with a profile, for messages.
     static let supported =
         "nginx, nginxinc/nginx-unprivileged, nginxdemos/nginx-hello, nginxdemos/hello, hashicorp/http-echo, "
-        + "the Gateway API conformance echo server (echo-basic), coredns/coredns, ghcr.io/nginx/kic-test-grpc-server"
+        + "the Gateway API conformance echo server (echo-basic), coredns/coredns, ghcr.io/nginx/kic-test-grpc-server, "
+        + "golang (with this machine's Go, in a sandbox)"
 
     /// The profile of a container's image and arguments; nil when no local profile answers as it does. The user's
     /// image map comes first.
@@ -71,6 +75,8 @@ enum ImageProfile: Equatable {
                 server + ["--conf", conf], port: container.ports?.first.map { Int($0.containerPort) } ?? 53)
         }
         switch name {
+        case "golang", "library/golang":
+            return .golang
         case "nginx", "library/nginx", "nginxinc/nginx-unprivileged", "nginxinc/nginx":
             return .nginx
         case "nginxdemos/nginx-hello", "nginxdemos/hello":
@@ -132,6 +138,7 @@ enum ImageProfile: Equatable {
         case .nginxHello: return 8080
         case .httpEcho(_, let port, _): return port ?? 5678
         case .command(_, let port): return port ?? 8080
+        case .golang: return 8080
         }
     }
 
@@ -148,7 +155,7 @@ enum ImageProfile: Equatable {
     func server(podIP: String, port: Int, podName: String) -> String? {
         let listen = "listen \(podIP):\(port);"
         switch self {
-        case .nginx, .command:
+        case .nginx, .command, .golang:
             return nil
         case .nginxHello(true):
             let body =

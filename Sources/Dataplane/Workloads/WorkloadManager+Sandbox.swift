@@ -75,7 +75,8 @@ extension WorkloadManager {
     /// Lays out the image's files under the pod's directory around its volumes (`mounts`, already written there),
     /// and describes the sandbox: what it shows where, and the command.
     func nginxSandbox(
-        pod: DesiredPod, container: Container, ip: String, mounts: [(path: String, writable: Bool)]
+        pod: DesiredPod, container: Container, ip: String, mounts: [(path: String, writable: Bool)],
+        imageFiles: Bool = true
     ) throws -> PodSandbox {
         let fm = FileManager.default
         let podRoot = podRoot(pod.namespace, pod.name)
@@ -83,7 +84,7 @@ extension WorkloadManager {
         let paths = mounts.map(\.path)
         let etc = podRoot + "/etc/nginx"
         // The image's /etc/nginx, unless a volume is mounted there (it hides the image's files, as on Kubernetes).
-        if !paths.contains("/etc/nginx") {
+        if imageFiles && !paths.contains("/etc/nginx") {
             try fm.createDirectory(atPath: etc + "/conf.d", withIntermediateDirectories: true)
             if !fm.fileExists(atPath: etc + "/nginx.conf") {
                 try image.mainConfig.write(toFile: etc + "/nginx.conf", atomically: true, encoding: .utf8)
@@ -111,7 +112,7 @@ extension WorkloadManager {
             try text.write(toFile: own + "/" + name, atomically: true, encoding: .utf8)
             binds.append(.init(source: own + "/" + name, target: "/etc/" + name))
         }
-        if fm.fileExists(atPath: etc) { binds.append(.init(source: etc, target: "/etc/nginx")) }
+        if imageFiles && fm.fileExists(atPath: etc) { binds.append(.init(source: etc, target: "/etc/nginx")) }
         // Volumes elsewhere, each at its path (one inside /etc/nginx or inside another is there already, unless
         // it is writable, as an emptyDir is).
         for mount in mounts.sorted(by: { $0.path.count < $1.path.count }) {
@@ -141,11 +142,43 @@ extension WorkloadManager {
             workingDirectory: container.workingDir ?? "/")
     }
 
-    /// Starts a sandboxed nginx pod; ready once it listens on its first TCP port (through its address here).
+    /// Go on this machine (Debian's golang-go), or nil.
+    static var go: String? {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/local/go/bin"
+        return path.split(separator: ":").map { "\($0)/go" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// A pod that runs its container's own command (the golang image's `go run`): its volumes, its own /etc, and
+    /// the image's writable places (`/go`, the home directory `/root`, `/tmp`), with the image's environment.
+    func commandSandbox(
+        pod: DesiredPod, container: Container, ip: String, mounts: [(path: String, writable: Bool)]
+    ) throws -> PodSandbox {
+        var sandbox = try nginxSandbox(pod: pod, container: container, ip: ip, mounts: mounts, imageFiles: false)
+        sandbox.scratch = ["/tmp", "/run", "/go", "/root"]
+        sandbox.symlinks = [("/var/run", "../run")]
+        sandbox.command = (container.command ?? []) + (container.args ?? [])
+        if let go = Self.go, !go.hasPrefix("/usr/") {
+            sandbox.binds.append(.init(source: (go as NSString).deletingLastPathComponent, target: "/usr/local/go/bin"))
+        }
+        sandbox.environment["PATH"] =
+            "/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        sandbox.environment["GOPATH"] = sandbox.environment["GOPATH"] ?? "/go"
+        sandbox.environment["HOME"] = "/root"
+        return sandbox
+    }
+
+    /// Starts a sandboxed pod; ready once it listens on its first TCP port (through its address here), within
+    /// `timeout` seconds.
     func runSandboxed(
         _ sandbox: PodSandbox, helper: [String], forwards: [PodSandbox.Forward], pod: DesiredPod, ip: String,
-        count: Int64, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
+        count: Int64, timeout: TimeInterval = 5, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
     ) throws {
+        guard !sandbox.command.isEmpty else {
+            let message = "the container gives no command to run"
+            return try write(
+                "Running", false, ["waiting": ["reason": "CrashLoopBackOff", "message": .string(message)]], count,
+                message)
+        }
         let process = command(pod.namespace, pod.name)
         guard let bwrap = Self.bwrap else { return }
         let arguments =
@@ -162,7 +195,7 @@ extension WorkloadManager {
             return try crashed("\(error)")
         }
         let port = forwards.first { !$0.udp }?.port ?? forwards[0].port
-        if process.waitUntilListening(address: ip, port: port, udp: forwards.allSatisfy(\.udp)) {
+        if process.waitUntilListening(address: ip, port: port, udp: forwards.allSatisfy(\.udp), timeout: timeout) {
             try write("Running", true, ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
             return
         }

@@ -219,11 +219,26 @@ public struct WorkloadManager: Sendable {
         // nginx images run unchanged in a sandbox of their own where this machine can make one (docs/workloads.md);
         // decided when the pod starts: one that runs goes on as it started.
         let sandboxHelper: [String]? = {
-            guard profile == .nginx, let helper = images.podSandbox else { return nil }
+            guard profile == .nginx || profile == .golang, let helper = images.podSandbox else { return nil }
             if command(pod.namespace, pod.name).running != nil { return helper }
             guard running, !(process(pod.namespace, pod.name).pid != nil && started) else { return nil }
             return Self.sandboxProblem(helper: helper) == nil ? helper : nil
         }()
+        // A golang pod runs the container's own command: only ever in a sandbox, and only with Go installed.
+        if profile == .golang, running, sandboxHelper == nil || Self.go == nil {
+            let reason =
+                Self.go == nil
+                ? "Go is not installed on this machine (apt-get install golang-go)"
+                : images.podSandbox.flatMap { Self.sandboxProblem(helper: $0) } ?? "no sandbox helper"
+            let message =
+                "image \(container.image ?? "golang") runs its command with this machine's Go in a sandbox, and cannot here: \(reason)"
+            stopPod(pod.namespace, pod.name)
+            try write(
+                phase: "Pending", ready: false,
+                state: ["waiting": ["reason": "ImageNotLocal", "message": .string(message)]],
+                restartCount: 0, message: message)
+            return
+        }
         /// The container's volume mounts materialised under the pod's directory; nil when one cannot be (the pod's
         /// status then says why).
         func mountVolumes() throws -> [String]? {
@@ -322,11 +337,16 @@ public struct WorkloadManager: Sendable {
                 let volume = spec.volumes?.first { $0.name == mount?.name }
                 return (path: path, writable: volume?.emptyDir != nil && mount?.readOnly != true)
             }
-            let image = NginxImageFiles(image: container.image)
+            let golang = profile == .golang
+            let sandbox =
+                golang
+                ? try commandSandbox(pod: pod, container: container, ip: ip!, mounts: mounts)
+                : try nginxSandbox(pod: pod, container: container, ip: ip!, mounts: mounts)
+            let defaultPort = golang ? profile.defaultPort : NginxImageFiles(image: container.image).defaultPort
+            // `go run` compiles first: it may take a while to listen.
             try runSandboxed(
-                try nginxSandbox(pod: pod, container: container, ip: ip!, mounts: mounts), helper: sandboxHelper,
-                forwards: Self.forwards(container, defaultPort: image.defaultPort), pod: pod, ip: ip!,
-                count: started ? restarts + 1 : restarts,
+                sandbox, helper: sandboxHelper, forwards: Self.forwards(container, defaultPort: defaultPort), pod: pod,
+                ip: ip!, count: started ? restarts + 1 : restarts, timeout: golang ? 60 : 5,
                 write: { try write(phase: $0, ready: $1, state: $2, restartCount: $3, message: $4) })
             return
         }
