@@ -389,6 +389,96 @@ struct SandboxTests {
 }
 
 extension SandboxTests {
+    @Test("readiness takes a failing pod out of its Service and back; liveness failing restarts it, as kubelet does")
+    func probes() throws {
+        let live = LiveDataplane()
+        #expect(try live.run(["up"]).status == 0)
+        let applied = try live.run(
+            ["apply", "-f", "-"],
+            stdin: """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: flaky}
+                data:
+                  app.conf: |
+                    server {
+                        listen 8080;
+                        location = /ready { if (-f /data/not-ready) { return 503; } return 200 "ok\\n"; }
+                        location = /alive { if (-f /data/dead) { return 500; } return 200 "ok\\n"; }
+                        location / { return 200 "flaky\\n"; }
+                    }
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: flaky}
+                spec:
+                  selector: {matchLabels: {app: flaky}}
+                  template:
+                    metadata: {labels: {app: flaky}}
+                    spec:
+                      containers:
+                      - name: web
+                        image: nginx
+                        ports: [{name: http, containerPort: 8080}]
+                        volumeMounts: [{name: conf, mountPath: /etc/nginx/conf.d}, {name: data, mountPath: /data}]
+                        readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 1, failureThreshold: 1}
+                        livenessProbe: {httpGet: {path: /alive, port: 8080}, periodSeconds: 1, failureThreshold: 2}
+                      volumes: [{name: conf, configMap: {name: flaky}}, {name: data, emptyDir: {}}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: flaky}
+                spec:
+                  selector: {app: flaky}
+                  ports: [{port: 80, targetPort: http}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: gateway}
+                spec:
+                  gatewayClassName: nginx
+                  listeners: [{name: http, port: 80, protocol: HTTP}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: flaky}
+                spec:
+                  parentRefs: [{name: gateway}]
+                  hostnames: [flaky.example.com]
+                  rules: [{backendRefs: [{name: flaky, port: 80}]}]
+                """)
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let flaky = try pod(live, "flaky")
+        #expect(flaky.line.contains("1/1     Running   0"), "\(flaky.line)")
+        let vars = try #require(LiveDataplane.gatewayVariables(try live.run(["status"]).stdout))
+        func request() throws -> Int {
+            try LiveDataplane.curl(host: "flaky.example.com", ip: vars.ip, port: vars.port).status
+        }
+        #expect(try request() == 200)
+        // Its emptyDir, written from here: the pod's readiness endpoint starts failing.
+        let data = "\(live.cli.state)/pods/default_\(flaky.name)/data"
+        FileManager.default.createFile(atPath: data + "/not-ready", contents: Data())
+        try live.waitFor("the pod to be not ready and out of its Service", seconds: 20) {
+            try pod(live, "flaky").line.contains("0/1     Running   0") && request() == 503
+        }
+        try FileManager.default.removeItem(atPath: data + "/not-ready")
+        try live.waitFor("the pod to be ready again", seconds: 20) {
+            try pod(live, "flaky").line.contains("1/1     Running   0") && request() == 200
+        }
+        // Liveness failing twice: the container restarts; its emptyDir, the pod's, keeps what was written there.
+        FileManager.default.createFile(atPath: data + "/dead", contents: Data())
+        try live.waitFor("a restart after the liveness probe failed", seconds: 20) {
+            !(try pod(live, "flaky").line.contains("Running   0"))
+        }
+        #expect(FileManager.default.fileExists(atPath: data + "/dead"), "the emptyDir outlives the container")
+        try FileManager.default.removeItem(atPath: data + "/dead")
+        try live.waitFor("the restarted pod to be ready and serve", seconds: 20) {
+            let line = try pod(live, "flaky").line
+            return try line.contains("1/1     Running") && !line.contains("Running   0") && request() == 200
+        }
+        #expect(try live.run(["down"]).status == 0)
+    }
+
     @Test("a golang pod runs `go run` on its ConfigMap'd main.go in its sandbox, and serves through the Gateway")
     func golangPod() throws {
         let live = LiveDataplane()

@@ -170,7 +170,8 @@ extension WorkloadManager {
     /// Starts a sandboxed pod; ready once it listens on its first TCP port (through its address here), within
     /// `timeout` seconds.
     func runSandboxed(
-        _ sandbox: PodSandbox, helper: [String], forwards: [PodSandbox.Forward], pod: DesiredPod, ip: String,
+        _ sandbox: PodSandbox, helper: [String], forwards: [PodSandbox.Forward], pod: DesiredPod,
+        container: Container, ip: String,
         count: Int64, timeout: TimeInterval = 5, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
     ) throws {
         guard !sandbox.command.isEmpty else {
@@ -196,7 +197,9 @@ extension WorkloadManager {
         }
         let port = forwards.first { !$0.udp }?.port ?? forwards[0].port
         if process.waitUntilListening(address: ip, port: port, udp: forwards.allSatisfy(\.udp), timeout: timeout) {
-            try write("Running", true, ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
+            try write(
+                "Running", beginProbes(pod, container: container, ip: ip),
+                ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
             return
         }
         let output = (try? String(contentsOfFile: process.logFile, encoding: .utf8)) ?? ""

@@ -115,7 +115,7 @@ public struct WorkloadManager: Sendable {
         try store.list(ResourceRegistry.pod.groupKind).contains { pod in
             pod.body.value(at: ["metadata", "labels", "gwconsole.io/managed"]) == "true"
                 && pod.status?["containerStatuses"]?.arrayValue?.first?["state"]?["running"] != nil
-                && !isAlive(pod.namespace, pod.name)
+                && (!isAlive(pod.namespace, pod.name) || hasProbeDue(pod))
         }
     }
 
@@ -201,6 +201,16 @@ public struct WorkloadManager: Sendable {
             if let message { next["message"] = .string(message) }
             if next != status { try store.updateStatus(key, status: next) }
             status = next
+        }
+        /// A running container: its probes when due. True while it should go on running; false when its
+        /// liveness probe failed (the caller restarts it).
+        func keepsRunning(_ container: Container) throws -> Bool {
+            let ready = status["containerStatuses"]?.arrayValue?.first?["ready"] == .bool(true)
+            return try probeRunning(pod, container: container, ip: ip!, ready: ready) { verdict in
+                try write(
+                    phase: "Running", ready: verdict,
+                    state: status["containerStatuses"]?.arrayValue?.first?["state"] ?? [:], restartCount: restarts)
+            }
         }
         guard let container, let profile = ImageProfile.of(container, images: images) else {
             let message =
@@ -308,7 +318,8 @@ public struct WorkloadManager: Sendable {
         if case .command(let command, _) = profile {
             try runCommand(
                 command, pod: pod, container: container, port: profile.port(container), ip: ip!, running: running,
-                started: started, restarts: restarts, prepare: { try mountVolumes() != nil }, write: write)
+                started: started, restarts: restarts, prepare: { try mountVolumes() != nil },
+                keepsRunning: { try keepsRunning(container) }, write: write)
             return
         }
         if let sandboxHelper {
@@ -325,11 +336,29 @@ public struct WorkloadManager: Sendable {
                     ], restartCount: restarts)
                 return
             }
-            if process.running != nil && started { return }
+            if try process.running != nil && started && keepsRunning(container) { return }
             process.stop(zombiesStopped: true)
-            // A fresh start: the volumes as they are now (a key removed since is gone), the image's files.
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: podRoot)) ?? [] where entry != "run" {
-                try? FileManager.default.removeItem(atPath: podRoot + "/" + entry)
+            // A fresh start: the volumes as they are now (a key removed since is gone), the image's files; an
+            // emptyDir lives as long as the pod, so what the container wrote there is kept across restarts.
+            let fm = FileManager.default
+            let emptyDirs = (container.volumeMounts ?? []).filter { mount in
+                spec.volumes?.first { $0.name == mount.name }?.emptyDir != nil
+            }.map { ("/" + $0.mountPath as NSString).standardizingPath }.filter {
+                !$0.split(separator: "/").contains("..")
+            }
+            var kept: [(String, String)] = []
+            for (index, path) in emptyDirs.enumerated() where path != "/" && fm.fileExists(atPath: podRoot + path) {
+                let aside = podRoot + "/run/emptydir-\(index)"
+                try? fm.removeItem(atPath: aside)
+                if (try? fm.moveItem(atPath: podRoot + path, toPath: aside)) != nil { kept.append((aside, path)) }
+            }
+            for entry in (try? fm.contentsOfDirectory(atPath: podRoot)) ?? [] where entry != "run" {
+                try? fm.removeItem(atPath: podRoot + "/" + entry)
+            }
+            for (aside, path) in kept {
+                try? fm.createDirectory(
+                    atPath: (podRoot + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try? fm.moveItem(atPath: aside, toPath: podRoot + path)
             }
             guard let paths = try mountVolumes() else { return }
             let mounts = paths.map { path in
@@ -346,7 +375,7 @@ public struct WorkloadManager: Sendable {
             // `go run` compiles first: it may take a while to listen.
             try runSandboxed(
                 sandbox, helper: sandboxHelper, forwards: Self.forwards(container, defaultPort: defaultPort), pod: pod,
-                ip: ip!, count: started ? restarts + 1 : restarts, timeout: golang ? 60 : 5,
+                container: container, ip: ip!, count: started ? restarts + 1 : restarts, timeout: golang ? 60 : 5,
                 write: { try write(phase: $0, ready: $1, state: $2, restartCount: $3, message: $4) })
             return
         }
@@ -363,7 +392,7 @@ public struct WorkloadManager: Sendable {
                 ], restartCount: restarts)
             return
         }
-        if nginx.pid != nil && started { return }
+        if try nginx.pid != nil && started && keepsRunning(container) { return }
         // Start (or restart) the pod: materialise volumes and config, nginx -t, start.
         guard var mounts = try mountVolumes() else { return }
         let confD = podRoot + "/etc/nginx/conf.d"
@@ -427,8 +456,8 @@ public struct WorkloadManager: Sendable {
             return
         }
         try write(
-            phase: "Running", ready: true, state: ["running": ["startedAt": .string(Store.timestamp(Date()))]],
-            restartCount: count)
+            phase: "Running", ready: beginProbes(pod, container: container, ip: ip!),
+            state: ["running": ["startedAt": .string(Store.timestamp(Date()))]], restartCount: count)
     }
 
     /// A pod whose process is a command of its own: started with the pod's variables and environment, ready once
@@ -443,7 +472,8 @@ public struct WorkloadManager: Sendable {
 
     func runCommand(
         _ command: [String], pod: DesiredPod, container: Container, port: Int, ip: String, running: Bool, started: Bool,
-        restarts: Int64, prepare: () throws -> Bool, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
+        restarts: Int64, prepare: () throws -> Bool, keepsRunning: () throws -> Bool,
+        write: (String, Bool, JSONValue, Int64, String?) throws -> Void
     ) throws {
         let process = self.command(pod.namespace, pod.name)
         guard running else {
@@ -459,7 +489,7 @@ public struct WorkloadManager: Sendable {
                 restarts, nil)
             return
         }
-        if process.pid != nil && started { return }
+        if try process.pid != nil && started && keepsRunning() { return }
         process.stop()
         // Its volumes, as an nginx pod's (the echo server's TLS files are in a Secret volume).
         guard try prepare() else { return }
@@ -519,7 +549,9 @@ public struct WorkloadManager: Sendable {
         // echo-basic's UDP mode listens on a UDP port only.
         let udp = echo && !(variables["UDP_ECHO_SERVER"] ?? "").isEmpty && (variables["TCP_ECHO_SERVER"] ?? "").isEmpty
         if process.waitUntilListening(address: ip, port: port, udp: udp) {
-            try write("Running", true, ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
+            try write(
+                "Running", beginProbes(pod, container: container, ip: ip),
+                ["running": ["startedAt": .string(Store.timestamp(Date()))]], count, nil)
             return
         }
         let output = (try? String(contentsOfFile: process.logFile, encoding: .utf8)) ?? ""
