@@ -11,6 +11,8 @@ final class LiveDataplane {
     private var backends: [String] = []
     /// Leaves the data plane up when done (to look at a failing run).
     var keepRunning = false
+    /// Variables added to every command's environment (and so the resident controller's).
+    var extraEnvironment: [String: String] = [:]
 
     init() {
         let a = Int.random(in: 2...250)
@@ -36,6 +38,7 @@ final class LiveDataplane {
         var env = ProcessInfo.processInfo.environment
         env["GWCONSOLE_ADDRESS_BASE"] = base
         env["GWCONSOLE_PORT_OFFSET"] = String(portOffset)
+        env.merge(extraEnvironment) { $1 }
         return env
     }
 

@@ -389,9 +389,13 @@ struct SandboxTests {
 }
 
 extension SandboxTests {
-    @Test("readiness takes a failing pod out of its Service and back; liveness failing restarts it, as kubelet does")
-    func probes() throws {
+    @Test(
+        "readiness takes a failing pod out of its Service and back; liveness failing restarts it, as kubelet does",
+        arguments: [true, false])
+    func probes(sandboxed: Bool) throws {
         let live = LiveDataplane()
+        // Without a sandbox (GWCONSOLE_POD_SANDBOX=off), the pod is a process of this machine: probes are the same.
+        if !sandboxed { live.extraEnvironment["GWCONSOLE_POD_SANDBOX"] = "off" }
         #expect(try live.run(["up"]).status == 0)
         let applied = try live.run(
             ["apply", "-f", "-"],
@@ -457,6 +461,9 @@ extension SandboxTests {
         #expect(try request() == 200)
         // Its emptyDir, written from here: the pod's readiness endpoint starts failing.
         let data = "\(live.cli.state)/pods/default_\(flaky.name)/data"
+        #expect(
+            FileManager.default.fileExists(atPath: "\(live.cli.state)/pods/default_\(flaky.name)/.sandbox") == sandboxed
+        )
         FileManager.default.createFile(atPath: data + "/not-ready", contents: Data())
         try live.waitFor("the pod to be not ready and out of its Service", seconds: 20) {
             try pod(live, "flaky").line.contains("0/1     Running   0") && request() == 503

@@ -142,6 +142,71 @@ extension WorkloadManager {
             workingDirectory: container.workingDir ?? "/")
     }
 
+    /// A sandboxed pod (nginx and golang images): stopped with the data plane, left running while it runs (and its
+    /// liveness probe passes), else started afresh: its directory emptied but for its emptyDir volumes, its volumes
+    /// written, its sandbox described and started.
+    func syncSandboxed(
+        _ pod: DesiredPod, container: Container, volumes: [Volume], profile: ImageProfile, ip: String, running: Bool,
+        started: Bool, restarts: Int64, helper: [String], mountVolumes: () throws -> [String]?,
+        keepsRunning: () throws -> Bool, write: (String, Bool, JSONValue, Int64, String?) throws -> Void
+    ) throws {
+        let process = command(pod.namespace, pod.name)
+        guard running else {
+            process.stop()
+            return try write(
+                "Pending", false,
+                [
+                    "waiting": [
+                        "reason": "DataPlaneStopped",
+                        "message": "the data plane is not running: gwconsole up starts local workloads",
+                    ]
+                ], restarts, nil)
+        }
+        if try process.running != nil && started && keepsRunning() { return }
+        process.stop(zombiesStopped: true)
+        func volume(_ mount: VolumeMount) -> Volume? { volumes.first { $0.name == mount.name } }
+        func path(_ mount: VolumeMount) -> String { ("/" + mount.mountPath as NSString).standardizingPath }
+        let emptyDirs = (container.volumeMounts ?? []).filter { volume($0)?.emptyDir != nil }.map(path)
+        freshPodDirectory(podRoot(pod.namespace, pod.name), keeping: emptyDirs)
+        guard let paths = try mountVolumes() else { return }
+        let mounts = paths.map { mounted in
+            let mount = container.volumeMounts?.first { path($0) == mounted }
+            return (path: mounted, writable: mount.flatMap(volume)?.emptyDir != nil && mount?.readOnly != true)
+        }
+        let golang = profile == .golang
+        let sandbox =
+            golang
+            ? try commandSandbox(pod: pod, container: container, ip: ip, mounts: mounts)
+            : try nginxSandbox(pod: pod, container: container, ip: ip, mounts: mounts)
+        let defaultPort = golang ? profile.defaultPort : NginxImageFiles(image: container.image).defaultPort
+        // `go run` compiles first: it may take a while to listen.
+        try runSandboxed(
+            sandbox, helper: helper, forwards: Self.forwards(container, defaultPort: defaultPort), pod: pod,
+            container: container, ip: ip, count: started ? restarts + 1 : restarts, timeout: golang ? 60 : 5,
+            write: write)
+    }
+
+    /// Empties a pod's directory for a fresh start, but for its run directory and its emptyDir volumes (`keeping`,
+    /// paths in the container): an emptyDir lives as long as the pod, across its container's restarts.
+    func freshPodDirectory(_ podRoot: String, keeping emptyDirs: [String]) {
+        let fm = FileManager.default
+        var kept: [(aside: String, path: String)] = []
+        for (index, path) in emptyDirs.enumerated()
+        where path != "/" && !path.split(separator: "/").contains("..") && fm.fileExists(atPath: podRoot + path) {
+            let aside = podRoot + "/run/emptydir-\(index)"
+            try? fm.removeItem(atPath: aside)
+            if (try? fm.moveItem(atPath: podRoot + path, toPath: aside)) != nil { kept.append((aside, path)) }
+        }
+        for entry in (try? fm.contentsOfDirectory(atPath: podRoot)) ?? [] where entry != "run" {
+            try? fm.removeItem(atPath: podRoot + "/" + entry)
+        }
+        for (aside, path) in kept {
+            try? fm.createDirectory(
+                atPath: (podRoot + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? fm.moveItem(atPath: aside, toPath: podRoot + path)
+        }
+    }
+
     /// Go on this machine (Debian's golang-go), or nil.
     static var go: String? {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/usr/local/go/bin"

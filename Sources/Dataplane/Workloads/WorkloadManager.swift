@@ -323,59 +323,10 @@ public struct WorkloadManager: Sendable {
             return
         }
         if let sandboxHelper {
-            let process = command(pod.namespace, pod.name)
-            guard running else {
-                process.stop()
-                try write(
-                    phase: "Pending", ready: false,
-                    state: [
-                        "waiting": [
-                            "reason": "DataPlaneStopped",
-                            "message": "the data plane is not running: gwconsole up starts local workloads",
-                        ]
-                    ], restartCount: restarts)
-                return
-            }
-            if try process.running != nil && started && keepsRunning(container) { return }
-            process.stop(zombiesStopped: true)
-            // A fresh start: the volumes as they are now (a key removed since is gone), the image's files; an
-            // emptyDir lives as long as the pod, so what the container wrote there is kept across restarts.
-            let fm = FileManager.default
-            let emptyDirs = (container.volumeMounts ?? []).filter { mount in
-                spec.volumes?.first { $0.name == mount.name }?.emptyDir != nil
-            }.map { ("/" + $0.mountPath as NSString).standardizingPath }.filter {
-                !$0.split(separator: "/").contains("..")
-            }
-            var kept: [(String, String)] = []
-            for (index, path) in emptyDirs.enumerated() where path != "/" && fm.fileExists(atPath: podRoot + path) {
-                let aside = podRoot + "/run/emptydir-\(index)"
-                try? fm.removeItem(atPath: aside)
-                if (try? fm.moveItem(atPath: podRoot + path, toPath: aside)) != nil { kept.append((aside, path)) }
-            }
-            for entry in (try? fm.contentsOfDirectory(atPath: podRoot)) ?? [] where entry != "run" {
-                try? fm.removeItem(atPath: podRoot + "/" + entry)
-            }
-            for (aside, path) in kept {
-                try? fm.createDirectory(
-                    atPath: (podRoot + path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try? fm.moveItem(atPath: aside, toPath: podRoot + path)
-            }
-            guard let paths = try mountVolumes() else { return }
-            let mounts = paths.map { path in
-                let mount = container.volumeMounts?.first { ("/" + $0.mountPath as NSString).standardizingPath == path }
-                let volume = spec.volumes?.first { $0.name == mount?.name }
-                return (path: path, writable: volume?.emptyDir != nil && mount?.readOnly != true)
-            }
-            let golang = profile == .golang
-            let sandbox =
-                golang
-                ? try commandSandbox(pod: pod, container: container, ip: ip!, mounts: mounts)
-                : try nginxSandbox(pod: pod, container: container, ip: ip!, mounts: mounts)
-            let defaultPort = golang ? profile.defaultPort : NginxImageFiles(image: container.image).defaultPort
-            // `go run` compiles first: it may take a while to listen.
-            try runSandboxed(
-                sandbox, helper: sandboxHelper, forwards: Self.forwards(container, defaultPort: defaultPort), pod: pod,
-                container: container, ip: ip!, count: started ? restarts + 1 : restarts, timeout: golang ? 60 : 5,
+            try syncSandboxed(
+                pod, container: container, volumes: spec.volumes ?? [], profile: profile, ip: ip!, running: running,
+                started: started, restarts: restarts, helper: sandboxHelper, mountVolumes: mountVolumes,
+                keepsRunning: { try keepsRunning(container) },
                 write: { try write(phase: $0, ready: $1, state: $2, restartCount: $3, message: $4) })
             return
         }
@@ -392,7 +343,10 @@ public struct WorkloadManager: Sendable {
                 ], restartCount: restarts)
             return
         }
-        if try nginx.pid != nil && started && keepsRunning(container) { return }
+        if nginx.pid != nil && started {
+            if try keepsRunning(container) { return }
+            nginx.stop()  // its liveness probe failed: restarted below
+        }
         // Start (or restart) the pod: materialise volumes and config, nginx -t, start.
         guard var mounts = try mountVolumes() else { return }
         let confD = podRoot + "/etc/nginx/conf.d"
