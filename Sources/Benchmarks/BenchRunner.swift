@@ -104,6 +104,11 @@ public final class BenchRunner {
     }
 
     public func record(_ metric: String, routes: Int, samples: [Double]) {
+        // No sample, no row (the smoke test then names the missing metric).
+        guard !samples.isEmpty else {
+            FileHandle.standardError.write(Data("bench: \(routes) routes: \(metric): no sample\n".utf8))
+            return
+        }
         let sorted = samples.sorted()
         let result = BenchResult(
             routes: routes, metric: metric, medianMs: round3(sorted[sorted.count / 2]), minMs: round3(sorted.first!),
@@ -586,14 +591,19 @@ public final class BenchRunner {
         // The guide's pod started again: its sandbox killed, the next reconcile starts it and waits until it listens.
         var starts: [Double] = []
         for _ in 0..<min(runs, 3) {
+            // The pod's process: its sandbox, or (without one) its nginx master.
             let pods = store.directory + "/pods"
-            guard
-                let dir = try? FileManager.default.contentsOfDirectory(atPath: pods).first(where: {
-                    FileManager.default.fileExists(atPath: pods + "/" + $0 + "/run/process.pid")
-                }),
-                let text = try? String(contentsOfFile: pods + "/" + dir + "/run/process.pid", encoding: .utf8),
-                let pid = text.split(separator: " ").first.flatMap({ pid_t($0) })
-            else { break }
+            var pid: pid_t?
+            for dir in (try? FileManager.default.contentsOfDirectory(atPath: pods)) ?? [] where pid == nil {
+                for file in ["process.pid", "nginx.pid"] where pid == nil {
+                    let text = (try? String(contentsOfFile: "\(pods)/\(dir)/run/\(file)", encoding: .utf8)) ?? ""
+                    pid = text.split(separator: " ").first.flatMap {
+                        pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                    }
+                }
+            }
+            guard let pid
+            else { throw CLIError("bench: the guide's pod has no process") }
             kill(pid, SIGKILL)
             var status: Int32 = 0
             _ = waitpid(pid, &status, 0)

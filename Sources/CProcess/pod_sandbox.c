@@ -296,7 +296,7 @@ int gw_pod_sandbox(int count, const int *protocols, const char *const *addresses
                 slots[n] = i;
                 watch[n++] = (struct pollfd){.fd = forwards[i].fd, .events = POLLIN};
             }
-        int timeout = waiting ? 10 : -1;
+        int timeout = waiting ? 2 : -1;
         if (stopping) timeout = 50;
         int ready = poll(watch, (nfds_t)n, timeout);
         if (ready < 0 && errno != EINTR) break;

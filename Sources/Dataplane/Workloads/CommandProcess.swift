@@ -92,7 +92,7 @@ struct CommandProcess {
             if udp ? Self.boundUDP(address: address, port: port) : Self.accepts(address: address, port: port) {
                 return true
             }
-            usleep(10_000)
+            usleep(2_000)
         }
         return false
     }
