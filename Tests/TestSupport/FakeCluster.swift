@@ -67,12 +67,31 @@ public final class FakeCluster: @unchecked Sendable {
     }
 
     deinit {
+        // The cache keepers a test started against this cluster (their command lines name its kubeconfig) stop with
+        // it, rather than a minute later when they find it gone (scripts/check-leftovers.py looks after the tests).
+        // SIGKILL: they inherit the test runner's blocked SIGTERM, and hold nothing but their cache.
+        for pid in Self.processes(naming: directory) { kill(pid, SIGKILL) }
+        let deadline = Date().addingTimeInterval(2)
+        while !Self.processes(naming: directory).isEmpty && Date() < deadline { usleep(10_000) }
         // SIGKILL: the test runner may block SIGTERM, and a child inherits that mask.
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Running (not zombie) processes whose command line names `path`, other than this one.
+    static func processes(naming path: String) -> [pid_t] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap(pid_t.init).filter { pid in
+            guard pid != getpid(),
+                let cmdline = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8),
+                cmdline.contains(path),
+                let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            else { return false }
+            let state = stat.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).first
+            return state != "Z" && state != "X"
+        }
     }
 
     public var server: String { "https://localhost:\(port)" }
