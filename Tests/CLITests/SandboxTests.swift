@@ -220,6 +220,22 @@ struct SandboxTests {
 
         """
 
+    /// A Gateway with one HTTP listener, and an HTTPRoute of `host` to the Service `service` on port 80, as further
+    /// documents of a manifest.
+    static func gatewayAndRoute(_ service: String, host: String) -> String {
+        "---\n" + gateway(clientCertificate: false) + """
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: \(service)}
+            spec:
+              parentRefs: [{name: gateway}]
+              hostnames: [\(host)]
+              rules: [{backendRefs: [{name: \(service), port: 80}]}]
+
+            """
+    }
+
     static func gateway(clientCertificate: Bool) -> String {
         """
         apiVersion: gateway.networking.k8s.io/v1
@@ -435,22 +451,8 @@ extension SandboxTests {
                 spec:
                   selector: {app: flaky}
                   ports: [{port: 80, targetPort: http}]
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: gateway}
-                spec:
-                  gatewayClassName: nginx
-                  listeners: [{name: http, port: 80, protocol: HTTP}]
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: HTTPRoute
-                metadata: {name: flaky}
-                spec:
-                  parentRefs: [{name: gateway}]
-                  hostnames: [flaky.example.com]
-                  rules: [{backendRefs: [{name: flaky, port: 80}]}]
-                """)
+
+                """ + Self.gatewayAndRoute("flaky", host: "flaky.example.com"))
         #expect(applied.status == 0, "\(applied.stderr)")
         let flaky = try pod(live, "flaky")
         #expect(flaky.line.contains("1/1     Running   0"), "\(flaky.line)")
@@ -538,22 +540,8 @@ extension SandboxTests {
                 spec:
                   selector: {app: greeter}
                   ports: [{port: 80, targetPort: 8080}]
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: gateway}
-                spec:
-                  gatewayClassName: nginx
-                  listeners: [{name: http, port: 80, protocol: HTTP}]
-                ---
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: HTTPRoute
-                metadata: {name: greeter}
-                spec:
-                  parentRefs: [{name: gateway}]
-                  hostnames: [go.example.com]
-                  rules: [{backendRefs: [{name: greeter, port: 80}]}]
-                """)
+
+                """ + Self.gatewayAndRoute("greeter", host: "go.example.com"))
         #expect(applied.status == 0, "\(applied.stderr)")
         let greeter = try pod(live, "greeter")
         #expect(greeter.line.contains("1/1     Running"), "\(greeter.line)")
